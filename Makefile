@@ -1,0 +1,28 @@
+# photoshare: `make run` serves the site locally, `make test` runs the test suite.
+# Both set up what they need first (Debian build packages, .venv, requirements) and skip
+# that step when nothing changed.
+
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+SETUP_STAMP := $(VENV)/.setup-done
+
+.PHONY: run test lint setup clean
+
+run: $(SETUP_STAMP)
+	$(PYTHON) scripts/run_local.py
+
+test: $(SETUP_STAMP)
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: $(SETUP_STAMP)
+	$(PYTHON) -m ruff check .
+
+setup: $(SETUP_STAMP)
+
+$(SETUP_STAMP): requirements.txt requirements-dev.txt scripts/bootstrap.sh
+	VENV=$(VENV) scripts/bootstrap.sh
+	touch $@
+
+clean:
+	rm -rf $(VENV) staticfiles

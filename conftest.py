@@ -1,0 +1,58 @@
+"""Fixtures shared by all tests: a clean local S3 + DynamoDB, users, and images made in memory."""
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from gallery.metadata import photo_table
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static():
+    # Pages use the manifest static storage of production; build its manifest once.
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def aws(moto_server):
+    """An empty bucket and table on the session's moto server, over real HTTP."""
+    moto_server.reset()
+    call_command("init_aws", verbosity=0)
+    return AwsState()
+
+
+class AwsState:
+    """What the tests look at in the backends, read straight from S3 and DynamoDB."""
+
+    @property
+    def s3(self):
+        return default_storage.connection.meta.client
+
+    @property
+    def bucket(self):
+        return default_storage.bucket_name
+
+    def object_keys(self):
+        response = self.s3.list_objects_v2(Bucket=self.bucket)
+        return sorted(item["Key"] for item in response.get("Contents", []))
+
+    def head(self, key):
+        return self.s3.head_object(Bucket=self.bucket, Key=key)
+
+    def read(self, key):
+        return self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def table_items(self):
+        return photo_table()._table.scan()["Items"]  # a Scan is fine for a test's look
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(username="alice", password="correct horse battery")
+
+
+@pytest.fixture
+def logged_in_client(client, user):
+    client.force_login(user)
+    return client
+

@@ -1,0 +1,80 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
+from django.template.defaultfilters import filesizeformat
+
+from gallery.images import InvalidImage, prepare_image, supported_formats_text
+
+_TAG_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def parse_tags(text):
+    """Split on commas and white space; trim, lower-case and de-duplicate, keeping first-seen order."""
+    tags = []
+    for raw in _TAG_SEPARATORS.split(text or ""):
+        tag = raw.strip().lower()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)
+
+
+class UploadForm(forms.Form):
+    image = forms.FileField(
+        help_text=(
+            f"{supported_formats_text()}, up to {filesizeformat(settings.PHOTOSHARE_MAX_UPLOAD_BYTES)}."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
+    title = forms.CharField(max_length=settings.PHOTOSHARE_MAX_TITLE_LENGTH)
+    description = forms.CharField(
+        required=False,
+        max_length=settings.PHOTOSHARE_MAX_DESCRIPTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    tags = forms.CharField(
+        required=False,
+        help_text="Separated by commas or spaces, e.g. “beach, sunset”.",
+        max_length=settings.PHOTOSHARE_MAX_TAGS * (settings.PHOTOSHARE_MAX_TAG_LENGTH + 2),
+    )
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        limit = settings.PHOTOSHARE_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."
+            )
+        try:
+            # Never trust the file name or the browser's content type: Pillow decides.
+            self.prepared_image = prepare_image(
+                upload,
+                thumbnail_size=settings.PHOTOSHARE_THUMBNAIL_SIZE,
+                max_pixels=settings.PHOTOSHARE_MAX_IMAGE_PIXELS,
+            )
+        except InvalidImage as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def clean_description(self):
+        return self.cleaned_data["description"].strip()
+
+    def clean_tags(self):
+        tags = parse_tags(self.cleaned_data["tags"])
+        if len(tags) > settings.PHOTOSHARE_MAX_TAGS:
+            raise forms.ValidationError(f"At most {settings.PHOTOSHARE_MAX_TAGS} tags, please.")
+        too_long = [tag for tag in tags if len(tag) > settings.PHOTOSHARE_MAX_TAG_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"Tags can be at most {settings.PHOTOSHARE_MAX_TAG_LENGTH} characters long."
+            )
+        return tags

@@ -1,0 +1,128 @@
+"""Image work for photoshare: validate an uploaded file and make its thumbnail.
+
+Knows nothing of Django, HTTP or S3: a file object in, a `PreparedImage` (facts about the
+original plus the encoded thumbnail) out. Every problem with the file is an `InvalidImage`
+whose message can be shown to the person who uploaded it.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow format name -> (file extension, content type) of formats we accept as originals.
+SUPPORTED_FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "GIF": ("gif", "image/gif"),
+    "WEBP": ("webp", "image/webp"),
+}
+THUMBNAIL_CONTENT_TYPE = "image/jpeg"
+THUMBNAIL_QUALITY = 85
+# EXIF orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
+_ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
+_EXIF_ORIENTATION_TAG = 0x0112
+
+
+class InvalidImage(ValueError):
+    """The file is not an image we can accept; the message is safe to show to the user."""
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    data: bytes
+    width: int
+    height: int
+    content_type: str = THUMBNAIL_CONTENT_TYPE
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    format: str
+    extension: str
+    content_type: str
+    width: int  # as displayed, EXIF orientation applied
+    height: int
+    thumbnail: Thumbnail
+
+
+def supported_formats_text():
+    return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
+
+
+def prepare_image(fileobj, *, thumbnail_size, max_pixels):
+    """Check that `fileobj` is a supported, intact image and make its thumbnail.
+
+    The pixel limit is checked from the header, before anything is decoded. JPEGs are
+    decoded at a reduced scale (libjpeg's DCT scaling via `draft`), so a large photo is
+    never held at full size in memory.
+    """
+    fileobj.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Our own pixel limit (below) is lower than Pillow's warning threshold.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(fileobj)
+    except Image.DecompressionBombError:
+        raise InvalidImage(_too_many_pixels_message(max_pixels)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise InvalidImage("The file is not an image, or it is damaged.") from None
+
+    with image:
+        if image.format not in SUPPORTED_FORMATS:
+            raise InvalidImage(
+                f"{image.format} images are not supported; please upload {supported_formats_text()}."
+            )
+        if image.width * image.height > max_pixels:
+            raise InvalidImage(_too_many_pixels_message(max_pixels))
+        # Read before the thumbnail step shrinks the image in place.
+        image_format, (width, height) = image.format, image.size
+        try:
+            orientation = image.getexif().get(_EXIF_ORIENTATION_TAG, 1)
+            thumbnail = _make_thumbnail(image, thumbnail_size)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            raise InvalidImage("The image is damaged or incomplete and cannot be read.") from None
+
+    if orientation in _ORIENTATIONS_SWAPPING_AXES:
+        width, height = height, width
+    extension, content_type = SUPPORTED_FORMATS[image_format]
+    return PreparedImage(
+        format=image_format,
+        extension=extension,
+        content_type=content_type,
+        width=width,
+        height=height,
+        thumbnail=thumbnail,
+    )
+
+
+def _make_thumbnail(image, size):
+    if image.format == "JPEG":
+        # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the requested size.
+        image.draft("RGB", (size, size))
+    image.thumbnail((size, size), Image.Resampling.LANCZOS)
+    # Orient after shrinking: transposing first would force a full-size decode and copy.
+    ImageOps.exif_transpose(image, in_place=True)
+    rgb = _to_rgb(image)
+    buffer = io.BytesIO()
+    # No exif= argument: GPS and other metadata stay in the original only.
+    rgb.save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
+    return Thumbnail(data=buffer.getvalue(), width=rgb.width, height=rgb.height)
+
+
+def _to_rgb(image):
+    """Flatten any mode Pillow can give us onto an opaque RGB image (white under transparency)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
+        # 16-bit and 32-bit greyscale: scale to 8 bits rather than clipping to white.
+        return image.point(lambda value: value / 256).convert("L").convert("RGB")
+    return image.convert("RGB")
+
+
+def _too_many_pixels_message(max_pixels):
+    return f"The image has too many pixels; the limit is {max_pixels / 1_000_000:g} megapixels."

@@ -1,0 +1,87 @@
+"""Publishing a photo: the one place that orders the S3 and DynamoDB side effects.
+
+Objects first, item last: a photo is visible only once its item exists, and the item exists
+only if both objects were stored. If any step fails, the objects already written are removed,
+so a failed upload leaves nothing behind.
+"""
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+
+from gallery.metadata import Photo, photo_table
+
+logger = logging.getLogger(__name__)
+
+
+class PublishFailed(Exception):
+    """Storing the photo failed; nothing of it was kept. The caller may ask the user to retry."""
+
+
+def new_photo_id():
+    return uuid.uuid4().hex
+
+
+def original_key(photo_id, extension):
+    return f"photos/{photo_id}/original.{extension}"
+
+
+def thumbnail_key(photo_id):
+    return f"photos/{photo_id}/thumb.jpg"
+
+
+def publish_photo(*, owner, title, description, tags, upload, prepared):
+    """Store the original and thumbnail in S3 and the metadata in DynamoDB; return the Photo.
+
+    `upload` is the uploaded file, `prepared` the gallery.images.PreparedImage made from it.
+    """
+    photo_id = new_photo_id()
+    photo = Photo(
+        id=photo_id,
+        title=title,
+        description=description,
+        tags=list(tags),
+        owner_id=owner.pk,
+        owner_username=owner.get_username(),
+        created=datetime.now(UTC).isoformat(timespec="microseconds"),
+        original_key=original_key(photo_id, prepared.extension),
+        original_content_type=prepared.content_type,
+        original_bytes=upload.size,
+        width=prepared.width,
+        height=prepared.height,
+        thumbnail_key=thumbnail_key(photo_id),
+        thumbnail_width=prepared.thumbnail.width,
+        thumbnail_height=prepared.thumbnail.height,
+    )
+    written = []
+    try:
+        upload.seek(0)
+        _save(photo.original_key, File(upload), prepared.content_type)
+        written.append(photo.original_key)
+        _save(photo.thumbnail_key, ContentFile(prepared.thumbnail.data), prepared.thumbnail.content_type)
+        written.append(photo.thumbnail_key)
+        photo_table().put_photo(photo)
+    except Exception as error:  # any failure at any step: remove what was written
+        logger.exception("publishing photo %s failed; removing %s", photo_id, written)
+        _delete_quietly(written)
+        raise PublishFailed(photo_id) from error
+    logger.info("published photo %s by user %s", photo_id, owner.pk)
+    return photo
+
+
+def _save(key, file, content_type):
+    # django-storages takes the Content-Type from the file's content_type attribute: set it to
+    # the type we detected, never the one the browser sent.
+    file.content_type = content_type
+    default_storage.save(key, file)
+
+
+def _delete_quietly(keys):
+    for key in keys:
+        try:
+            default_storage.delete(key)
+        except Exception:
+            logger.exception("could not remove %s after a failed upload", key)

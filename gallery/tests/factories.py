@@ -1,0 +1,33 @@
+"""Images and uploads made in memory for the tests (no binary files in git)."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+EXIF_ORIENTATION = 0x0112
+EXIF_GPS_IFD = 0x8825
+
+
+def image_bytes(format="JPEG", size=(1200, 800), color=(180, 90, 40), mode="RGB", exif=None):
+    image = Image.new(mode, size, color)
+    if mode == "RGB":
+        # A darker top-left quadrant, so orientation can be checked on the thumbnail.
+        image.paste((20, 20, 20), (0, 0, size[0] // 2, size[1] // 2))
+    buffer = io.BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    image.save(buffer, format=format, **options)
+    return buffer.getvalue()
+
+
+def exif_with(orientation=None, gps=False):
+    exif = Image.Exif()
+    if orientation:
+        exif[EXIF_ORIENTATION] = orientation
+    if gps:
+        exif.get_ifd(EXIF_GPS_IFD).update({1: "N", 2: (48.0, 51.0, 30.0), 3: "E", 4: (2.0, 17.0, 40.0)})
+    return exif
+
+
+def upload(name="photo.jpg", data=None, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, image_bytes() if data is None else data, content_type=content_type)

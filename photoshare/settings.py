@@ -1,0 +1,167 @@
+"""photoshare settings: every value comes from the environment, read here and nowhere else.
+
+Unset AWS endpoint URLs mean the real AWS services; the local stack (`make run`, the tests)
+points them at moto. See the configuration table in README.md.
+"""
+
+from pathlib import Path
+
+import environ
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config as BotocoreConfig
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# No default: production must set a real key; `make run` and `make test` generate a throwaway one.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "storages",
+    "gallery",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "photoshare.urls"
+WSGI_APPLICATION = "photoshare.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Accounts database. SQLite for a quick local run, MySQL/MariaDB (RDS) in production and CI.
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '.local' / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
+    )
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "gallery:home"
+LOGOUT_REDIRECT_URL = "gallery:home"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- AWS -------------------------------------------------------------------------------------
+AWS_REGION = env.str("AWS_REGION", default="us-east-1")
+# Explicit timeouts and boto3's standard retry mode (backoff on throttling), shared by S3 and DynamoDB.
+AWS_CLIENT_CONFIG = BotocoreConfig(
+    region_name=AWS_REGION,
+    connect_timeout=env.float("AWS_CONNECT_TIMEOUT", default=3.0),
+    read_timeout=env.float("AWS_READ_TIMEOUT", default=10.0),
+    retries={"mode": "standard", "max_attempts": env.int("AWS_MAX_ATTEMPTS", default=3)},
+)
+
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="photoshare-local")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+# Presigned GET URLs keep the bucket private; their lifetime in seconds.
+AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
+
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_REGION,
+            "client_config": AWS_CLIENT_CONFIG,
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            "querystring_expire": AWS_QUERYSTRING_EXPIRE,
+            # Keys are built from a fresh photo id, so no HEAD-before-PUT is needed.
+            "file_overwrite": True,
+            "default_acl": None,
+            # One PUT per object up to this size (uploads are far below it); the local stack's
+            # recorder cannot replay multipart uploads.
+            "transfer_config": TransferConfig(multipart_threshold=64 * 1024 * 1024),
+        },
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+DYNAMODB_TABLE_NAME = env.str("DYNAMODB_TABLE_NAME", default="photoshare-photos")
+DYNAMODB_ENDPOINT_URL = env.str("DYNAMODB_ENDPOINT_URL", default=None)
+
+# --- Photos ----------------------------------------------------------------------------------
+PHOTOSHARE_MAX_UPLOAD_BYTES = env.int("PHOTOSHARE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Pixel bound checked from the header before any decode (decompression bombs).
+PHOTOSHARE_MAX_IMAGE_PIXELS = env.int("PHOTOSHARE_MAX_IMAGE_PIXELS", default=50_000_000)
+PHOTOSHARE_THUMBNAIL_SIZE = env.int("PHOTOSHARE_THUMBNAIL_SIZE", default=400)
+PHOTOSHARE_PAGE_SIZE = env.int("PHOTOSHARE_PAGE_SIZE", default=24)
+PHOTOSHARE_MAX_TITLE_LENGTH = env.int("PHOTOSHARE_MAX_TITLE_LENGTH", default=200)
+PHOTOSHARE_MAX_DESCRIPTION_LENGTH = env.int("PHOTOSHARE_MAX_DESCRIPTION_LENGTH", default=5000)
+PHOTOSHARE_MAX_TAGS = env.int("PHOTOSHARE_MAX_TAGS", default=20)
+PHOTOSHARE_MAX_TAG_LENGTH = env.int("PHOTOSHARE_MAX_TAG_LENGTH", default=50)
+
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The whole request may carry one photo plus the form fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTOSHARE_MAX_UPLOAD_BYTES + 1024 * 1024
+
+# --- Static files ----------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Security behind a proxy -----------------------------------------------------------------
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"botocore": {"level": "WARNING"}, "urllib3": {"level": "WARNING"}},
+}

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gallery import views as gallery_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/signup/", gallery_views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("healthz", gallery_views.healthz, name="healthz"),
+    path("", include("gallery.urls")),
+]

@@ -1,0 +1,32 @@
+"""pytest plugin (loaded with -p, before Django reads its settings): the test session's own moto.
+
+Settings read the environment once, so the endpoints must be in it before pytest-django sets
+Django up; a conftest.py would be too late. The server itself starts with the first test.
+"""
+
+import os
+
+import pytest
+
+from scripts.local_aws import MotoServer, free_port
+
+_server = MotoServer(port=free_port())
+
+os.environ.update(
+    AWS_S3_ENDPOINT_URL=_server.url,
+    DYNAMODB_ENDPOINT_URL=_server.url,
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_STORAGE_BUCKET_NAME="photoshare-test",
+    DYNAMODB_TABLE_NAME="photoshare-test",
+)
+# Tests always run with production settings; a throwaway key is enough for them.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + os.urandom(16).hex())
+os.environ["DJANGO_DEBUG"] = "0"
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    _server.start()
+    yield _server
+    _server.stop()

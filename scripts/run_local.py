@@ -1,0 +1,75 @@
+"""`make run`: the whole site on this machine, with a local S3 + DynamoDB that survives restarts.
+
+Starts moto (replaying .local/moto-recording.jsonl), migrates the SQLite accounts database in
+.local/, creates the bucket and the table, and serves the site with Django's development server.
+Ctrl-C stops everything it started. Any variable already set in the environment wins.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.local_aws import MotoServer
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
+
+
+def throwaway_secret_key():
+    """A random key made once per checkout and kept in .local/ (never committed)."""
+    path = LOCAL / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def main():
+    LOCAL.mkdir(exist_ok=True)
+    port = os.environ.get("PORT", "8000")
+    moto_port = int(os.environ.get("MOTO_PORT", "5000"))
+    moto_url = f"http://127.0.0.1:{moto_port}"
+    defaults = {
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SECRET_KEY": throwaway_secret_key(),
+        "AWS_S3_ENDPOINT_URL": moto_url,
+        "DYNAMODB_ENDPOINT_URL": moto_url,
+        # moto accepts any credentials; these keep real ones away from it.
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+    }
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+
+    print(f"Starting local S3 + DynamoDB (moto) on {moto_url} ...", flush=True)
+    moto = MotoServer(port=moto_port, recording=LOCAL / "moto-recording.jsonl", log=LOCAL / "moto.log")
+    moto.start()
+    server = None
+    try:
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True)
+        subprocess.run([*manage, "init_aws"], check=True)
+        url = f"http://127.0.0.1:{port}/"
+        print(f"\n  photoshare is running at {url}\n  (Ctrl-C stops the site and the local AWS)\n")
+        server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}"])
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server and server.poll() is None:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        moto.stop()
+        print("Stopped. Accounts are kept in .local/db.sqlite3, photos in .local/moto-recording.jsonl.")
+
+
+if __name__ == "__main__":
+    main()
