@@ -21,6 +21,15 @@ def _collected_static():
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # A file instead of SQLite's in-memory test database, so that the gunicorn serving the
+    # browser tests (another process) sees the same accounts. MySQL's test database is shared anyway.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture
 def aws(moto_server):
     """An empty bucket and table on the session's moto server, over real HTTP."""
