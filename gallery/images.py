@@ -99,8 +99,11 @@ def prepare_image(fileobj, *, thumbnail_size, max_pixels):
 
 def _make_thumbnail(image, size):
     if image.format == "JPEG":
-        # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the requested size.
-        image.draft("RGB", (size, size))
+        # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the requested size. Ask for the
+        # thumbnail's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375), not
+        # at 1/4 (1000x750), which is ~20 % faster with the same result (bench/thumbnails.py).
+        scale = size / max(image.size)
+        image.draft("RGB", (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
     image.thumbnail((size, size), Image.Resampling.LANCZOS)
     # Orient after shrinking: transposing first would force a full-size decode and copy.
     ImageOps.exif_transpose(image, in_place=True)
