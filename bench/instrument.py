@@ -1,0 +1,114 @@
+"""Server-side timing for the benchmarks, loaded only by bench.server_settings (never in production).
+
+Every response gets two headers:
+
+    Server-Timing: receive;dur=.., form;dur=.., thumbnail;dur=.., s3;dur=.., dynamodb;dur=..,
+                   s3-wait;dur=.., dynamodb-wait;dur=.., total;dur=..
+    X-Backend-Calls: s3=2, dynamodb=1
+
+Phases are measured by wrapping the project's own functions. "<service>-wait" is the time between
+botocore's before-send and response-received events, the wait on S3/DynamoDB (moto here), so that
+what our code costs can be told apart from what the local stand-in costs.
+"""
+
+import functools
+import threading
+import time
+
+import botocore.session
+
+# One record per process, not per thread: gunicorn's sync workers serve one request at a time, and
+# boto3 sends S3 uploads from s3transfer's own threads.
+_current = {"record": None}
+
+
+def _record():
+    if _current["record"] is None:
+        _current["record"] = {"phases": {}, "calls": {}, "sent": {}}
+    return _current["record"]
+
+
+def _add_phase(name, seconds):
+    phases = _record()["phases"]
+    phases[name] = phases.get(name, 0.0) + seconds
+
+
+def timed(name):
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                _add_phase(name, time.perf_counter() - start)
+
+        return wrapper
+
+    return decorate
+
+
+def _before_send(request, **kwargs):
+    _record()["sent"][threading.get_ident()] = time.perf_counter()
+
+
+def _response_received(event_name, **kwargs):
+    sent = _record()["sent"].pop(threading.get_ident(), None)
+    if sent is not None:
+        service = event_name.split(".")[1]
+        _add_phase(f"{service}-wait", time.perf_counter() - sent)
+
+
+def _count_call(event_name, **kwargs):
+    service = event_name.split(".")[1]
+    calls = _record()["calls"]
+    calls[service] = calls.get(service, 0) + 1
+
+
+_create_client = botocore.session.Session.create_client
+
+
+@functools.wraps(_create_client)
+def _create_instrumented_client(self, *args, **kwargs):
+    client = _create_client(self, *args, **kwargs)
+    client.meta.events.register("before-send", _before_send)
+    client.meta.events.register("before-send", _count_call)
+    client.meta.events.register("response-received", _response_received)
+    return client
+
+
+def install():
+    """Wrap the project's phases and every botocore client made from now on (once per process)."""
+    if getattr(install, "done", False):
+        return
+    install.done = True
+    from gallery import forms, images, metadata, photos
+
+    botocore.session.Session.create_client = _create_instrumented_client
+    forms.UploadForm.full_clean = timed("form")(forms.UploadForm.full_clean)
+    images._make_thumbnail = timed("thumbnail")(images._make_thumbnail)
+    photos._save = timed("s3")(photos._save)
+    metadata.PhotoTable.put_photo = timed("dynamodb")(metadata.PhotoTable.put_photo)
+    metadata.PhotoTable.list_page = timed("query")(metadata.PhotoTable.list_page)
+
+
+class ServerTimingMiddleware:
+    def __init__(self, get_response):
+        # Django builds its middleware once per process, after setup: the moment to wrap.
+        install()
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _current["record"] = None
+        start = time.perf_counter()
+        if request.method == "POST":
+            request.FILES  # noqa: B018 - reads and parses the body: the "receive" phase
+            _add_phase("receive", time.perf_counter() - start)
+        response = self.get_response(request)
+        record = _record()
+        record["phases"]["total"] = time.perf_counter() - start
+        response["Server-Timing"] = ", ".join(
+            f"{name};dur={seconds * 1000:.2f}" for name, seconds in record["phases"].items()
+        )
+        response["X-Backend-Calls"] = ", ".join(f"{name}={count}" for name, count in record["calls"].items())
+        return response
