@@ -22,7 +22,9 @@ def machine():
             break
     mem_kb = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
     usable = len(os.sched_getaffinity(0))
-    return f"{os.cpu_count()} CPUs ({usable} usable), {model}, {mem_kb / 1024**2:.1f} GiB RAM"
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    memory = f"{mem_kb / 1024**2:.1f} GiB RAM"
+    return f"{os.cpu_count()} CPUs ({usable} usable), {model}, {memory}; load average {load}"
 
 
 def vm_hwm_mb(pid="self"):

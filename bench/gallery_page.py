@@ -1,0 +1,160 @@
+"""Gallery page (24 photos, presigned thumbnail URLs) with 100, 1 000 and 10 000 photos in the table,
+under gunicorn (2 sync workers) driven by wrk on 127.0.0.1, next to a hello-world Django view.
+
+    .venv/bin/python bench/gallery_page.py                (needs wrk: apt-get install wrk)
+    .venv/bin/python bench/gallery_page.py --profile 10   (and py-spy while loading the 10 000-photo page)
+
+Besides latency and requests/s, it reports what one page costs our side: backend calls per page (from
+botocore events) and the server's own time without the wait on moto, since moto's Query cost grows
+with the table size (it scans) while real DynamoDB's grows with the page.
+"""
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import uuid
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from _common import Profile, machine, table
+from _stack import Client, Stack, backend_calls, server_timing
+
+LEVELS = (100, 1_000, 10_000)
+WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+
+
+def seed(stack, start, stop):
+    """Photos start..stop-1 as put_photo would write them (photo item + FEED, USER, TAG cards), 25 items
+    per BatchWriteItem: 10 000 single transactions would take minutes on moto."""
+    from gallery import metadata
+
+    table_ = metadata.photo_table()
+    epoch = datetime(2026, 1, 1, tzinfo=UTC)
+    with table_._table.batch_writer() as batch:
+        for number in range(start, stop):
+            photo = metadata.Photo(
+                id=uuid.uuid4().hex,
+                title=f"Photo {number}",
+                owner_id=stack.user.pk,
+                owner_username=stack.user.username,
+                tags=["bench", f"tag{number % 50}"],
+                created=(epoch + timedelta(seconds=number)).isoformat(timespec="microseconds"),
+                thumbnail_key=f"photos/{number:032x}/thumb.jpg",
+                thumbnail_width=400,
+                thumbnail_height=300,
+                original_key=f"photos/{number:032x}/original.jpg",
+                original_content_type="image/jpeg",
+                original_bytes=4_000_000,
+                width=4000,
+                height=3000,
+            )
+            batch.put_item(Item={"pk": metadata._photo_pk(photo.id), "sk": "PHOTO", **asdict(photo)})
+            for card in metadata._card_items(photo):
+                batch.put_item(Item=card)
+
+
+def wrk(url, seconds, connections):
+    command = [
+        shutil.which("wrk"),
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(WRK_SCRIPT),
+    ]
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK "))
+    result = json.loads(line[4:])
+    assert result["errors"] == 0, f"wrk saw errors: {output}"
+    return {
+        "p50": result["p50_us"] / 1000,
+        "p95": result["p95_us"] / 1000,
+        "rps": result["requests"] / (result["duration_us"] / 1e6),
+    }
+
+
+def server_side(client, path, samples=20):
+    """Median server time, our part of it (without the wait on moto), and backend calls per page."""
+    timings, calls = [], None
+    for _ in range(samples):
+        response, body = client.request("GET", path)
+        assert response.status == 200, response.status
+        timings.append(server_timing(response))
+        calls = backend_calls(response)
+    total = statistics.median(t["total"] for t in timings)
+    ours = statistics.median(t["total"] - t.get("dynamodb-wait", 0) - t.get("s3-wait", 0) for t in timings)
+    cards = body.count(b'class="card"')
+    return total, ours, calls, cards
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per measurement")
+    parser.add_argument("--connections", type=int, default=4, help="wrk's concurrent connections (bound)")
+    parser.add_argument("--profile", type=int, default=0, metavar="SECONDS")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    print(f"Machine: {machine()}; Python {sys.version.split()[0]}")
+    print(
+        f"wrk: 1 thread, {args.connections} connections, {args.seconds} s per row; gunicorn: 2 sync workers"
+    )
+
+    rows, seeded = [], 0
+    with Stack() as stack:
+        site = stack.serve(workers=2)
+        client = Client(site)
+        hello = wrk(f"{site.url}/hello/", args.seconds, args.connections)
+        hello_total, hello_ours, _, _ = server_side(client, "/hello/")
+        rows.append(["hello-world view", "-", "-", f"{hello_total:.1f}", f"{hello_ours:.1f}", hello])
+        pages = {}
+        for level in LEVELS:
+            seed(stack, seeded, level)
+            seeded = level
+            total, ours, calls, cards = server_side(client, "/")
+            assert cards == 24, f"{cards} cards on the page"
+            result = wrk(f"{site.url}/", args.seconds, args.connections)
+            pages[level] = result
+            calls_text = ", ".join(f"{name} {count}" for name, count in calls.items()) or "none"
+            rows.append(
+                [f"gallery, {level:,} photos", cards, calls_text, f"{total:.1f}", f"{ours:.1f}", result]
+            )
+        if args.profile:
+            with Profile(site.process.pid, stack.directory / "gallery-profile.txt", args.profile) as profiler:
+                wrk(f"{site.url}/", args.profile - 1, args.connections)
+            top, samples = profiler.top(25)
+
+    base = pages[LEVELS[0]]
+    print()
+    print(
+        table(
+            ["page", "cards", "backend calls per page", "server ms (median)", "our code ms (without moto)",
+             "latency p50 ms", "p95 ms", "p50 ÷ p50 at 100", "requests/s", "÷ hello-world"],
+            [
+                [*row[:5], f"{r['p50']:.1f}", f"{r['p95']:.1f}",
+                 "-" if row[1] == "-" else f"{r['p50'] / base['p50']:.2f}",
+                 f"{r['rps']:.0f}", f"{r['rps'] / hello['rps']:.2f}"]
+                for row in rows
+                for r in [row[5]]
+            ],
+        )
+    )  # fmt: skip
+    last = pages[LEVELS[-1]]
+    print(
+        f"\nGoals: p50 at 10 000 ≤ 1.2 × p50 at 100: {last['p50'] / base['p50']:.2f}; "
+        f"requests/s ≥ 0.5 × hello-world: {last['rps'] / hello['rps']:.2f} (at 10 000), "
+        f"{base['rps'] / hello['rps']:.2f} (at 100)"
+    )
+    if args.profile:
+        print(f"\n## py-spy on the workers, gallery page at 10 000 photos ({samples} in-request samples)\n")
+        print(table(["inclusive share", "function"], [[f"{share:.0%}", name] for share, name in top]))
+
+
+if __name__ == "__main__":
+    main()
