@@ -103,8 +103,6 @@ AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="photoshare
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
 # Presigned GET URLs keep the bucket private; their lifetime in seconds.
 AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
-# Presigned URLs kept per worker process and reused for half their lifetime (0: sign on every use).
-PHOTOSHARE_PRESIGNED_URL_CACHE_SIZE = env.int("PHOTOSHARE_PRESIGNED_URL_CACHE_SIZE", default=5000)
 
 STORAGES = {
     "default": {
