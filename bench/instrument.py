@@ -12,10 +12,12 @@ what our code costs can be told apart from what the local stand-in costs.
 """
 
 import functools
+import os
 import threading
 import time
 
 import botocore.session
+from botocore.awsrequest import AWSResponse
 
 # One record per process, not per thread: gunicorn's sync workers serve one request at a time, and
 # boto3 sends S3 uploads from s3transfer's own threads.
@@ -59,6 +61,41 @@ def _response_received(event_name, **kwargs):
         _add_phase(f"{service}-wait", time.perf_counter() - sent)
 
 
+class _Recorded:
+    """The raw body of a recorded response, as botocore reads it."""
+
+    def __init__(self, body):
+        self.body = body
+
+    def stream(self, **kwargs):
+        yield self.body
+
+
+# With BENCH_REPLAY_DYNAMODB_QUERY=1, the first answer to each distinct DynamoDB Query is recorded
+# and then replayed without asking moto: botocore still builds, signs and parses every request, so
+# the page costs what our code costs, without moto's scan of the whole table.
+_REPLAY = os.environ.get("BENCH_REPLAY_DYNAMODB_QUERY") == "1"
+_recordings = {}
+
+
+def _replay_query(request, event_name, **kwargs):
+    if not (_REPLAY and event_name == "before-send.dynamodb.Query"):
+        return None
+    key = (request.url, bytes(request.body or b""))
+    recorded = _recordings.get(key)
+    _record()["query_key"] = key
+    if recorded is None:
+        return None
+    status, headers, body = recorded
+    return AWSResponse(request.url, status, headers, _Recorded(body))
+
+
+def _keep_query_answer(event_name, response_dict=None, **kwargs):
+    key = _record().pop("query_key", None)
+    if _REPLAY and key and response_dict and response_dict["status_code"] == 200:
+        _recordings.setdefault(key, (200, dict(response_dict["headers"]), response_dict["body"]))
+
+
 def _count_call(event_name, **kwargs):
     service = event_name.split(".")[1]
     calls = _record()["calls"]
@@ -74,6 +111,8 @@ def _create_instrumented_client(self, *args, **kwargs):
     client.meta.events.register("before-send", _before_send)
     client.meta.events.register("before-send", _count_call)
     client.meta.events.register("response-received", _response_received)
+    client.meta.events.register("before-send.dynamodb.Query", _replay_query)
+    client.meta.events.register("response-received.dynamodb.Query", _keep_query_answer)
     return client
 
 
