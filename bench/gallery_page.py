@@ -3,7 +3,7 @@ under gunicorn (2 sync workers) driven by wrk on 127.0.0.1, next to a hello-worl
 
     .venv/bin/python bench/gallery_page.py                (needs wrk: apt-get install wrk)
     .venv/bin/python bench/gallery_page.py --profile 10        (and py-spy while loading the page)
-    .venv/bin/python bench/gallery_page.py --no-url-cache      (Django's cache off: URLs signed per view)
+    .venv/bin/python bench/gallery_page.py --no-url-cache      (PHOTOSHARE_MEDIA_URL_CACHE_URL=dummycache://)
 
 Besides latency and requests/s, it reports what one page costs our side: backend calls per page (from
 botocore events) and the server's own time without the wait on moto, since moto's Query cost grows
@@ -102,16 +102,17 @@ def main():
     parser.add_argument("--seconds", type=int, default=8, help="wrk duration per measurement")
     parser.add_argument("--connections", type=int, default=2, help="wrk's concurrent connections (bound)")
     parser.add_argument("--profile", type=int, default=0, metavar="SECONDS", help="py-spy at 100 photos")
-    parser.add_argument("--no-url-cache", action="store_true", help="Django's cache off: sign every URL")
+    parser.add_argument("--no-url-cache", action="store_true", help="sign every URL on every view")
     args = parser.parse_args()
-    os.environ["BENCH_NO_CACHE"] = "1" if args.no_url_cache else "0"
+    if args.no_url_cache:
+        os.environ["PHOTOSHARE_MEDIA_URL_CACHE_URL"] = "dummycache://"
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     print(f"Machine: {machine()}; Python {sys.version.split()[0]}")
     print(
         f"wrk: 1 thread, {args.connections} connections, {args.seconds} s per row; gunicorn: 2 sync workers"
     )
-    print("Django's cache:", "off (--no-url-cache)" if args.no_url_cache else "as configured")
+    print("Presigned URL cache:", "off (--no-url-cache)" if args.no_url_cache else "as configured")
 
     rows, seeded, pages, top = [], 0, {}, None
     with Stack() as stack:
