@@ -14,6 +14,7 @@ builds, signs and parses it), which is what our own code costs under load.
 
 import argparse
 import json
+import math
 import os
 import shutil
 import statistics
@@ -76,6 +77,8 @@ def wrk(url, seconds, connections):
     line = next(line for line in output.splitlines() if line.startswith("WRK "))
     result = json.loads(line[4:])
     assert result["errors"] == 0, f"wrk saw errors: {output}"
+    if result["requests"] == 0:  # nothing completed in time: no latency to report
+        return {"p50": math.nan, "p95": math.nan, "rps": 0.0}
     return {
         "p50": result["p50_us"] / 1000,
         "p95": result["p95_us"] / 1000,
