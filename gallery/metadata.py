@@ -14,6 +14,7 @@ the size of the table. All items of a photo share its partition, so one Query fi
 for deletion, and one transaction writes them all together.
 """
 
+import contextlib
 import functools
 import threading
 from dataclasses import asdict, replace
@@ -213,15 +214,15 @@ class PhotoTable:
 
     def _transact(self, actions):
         try:
-            with _translate_errors():
-                self._client.transact_write_items(TransactItems=actions)
-        except MetadataUnavailable as error:
-            cause = error.__cause__
-            reasons = getattr(cause, "response", {}).get("CancellationReasons", [])
+            self._client.transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons") or [{}]
             # Only the first action carries a condition: the photo item's.
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                raise PhotoChanged() from cause
-            raise
+            if reasons[0].get("Code") == "ConditionalCheckFailed":
+                raise PhotoChanged() from error
+            raise MetadataUnavailable(str(error)) from error
+        except BotoCoreError as error:
+            raise MetadataUnavailable(str(error)) from error
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -360,18 +361,13 @@ def _reset_photo_table(setting, **kwargs):
         photo_table.cache_clear()
 
 
-class _translate_errors:
+@contextlib.contextmanager
+def _translate_errors():
     """Turn boto errors into our own, keeping the original as the cause."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, traceback):
-        if exc is None or isinstance(exc, MetadataError):
-            return False
-        if isinstance(exc, (ClientError, BotoCoreError)):
-            raise MetadataUnavailable(str(exc)) from exc
-        return False
+    try:
+        yield
+    except (ClientError, BotoCoreError) as error:
+        raise MetadataUnavailable(str(error)) from error
 
 
 def _photo_pk(photo_id):
