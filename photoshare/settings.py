@@ -134,6 +134,8 @@ PHOTOSHARE_MAX_UPLOAD_BYTES = env.int("PHOTOSHARE_MAX_UPLOAD_BYTES", default=20 
 # Pixel bound checked from the header before any decode (decompression bombs).
 PHOTOSHARE_MAX_IMAGE_PIXELS = env.int("PHOTOSHARE_MAX_IMAGE_PIXELS", default=50_000_000)
 PHOTOSHARE_THUMBNAIL_SIZE = env.int("PHOTOSHARE_THUMBNAIL_SIZE", default=400)
+# Long side of the JPEG the photo page shows (the original is a link away).
+PHOTOSHARE_DISPLAY_SIZE = env.int("PHOTOSHARE_DISPLAY_SIZE", default=1600)
 PHOTOSHARE_PAGE_SIZE = env.int("PHOTOSHARE_PAGE_SIZE", default=24)
 PHOTOSHARE_MAX_TITLE_LENGTH = env.int("PHOTOSHARE_MAX_TITLE_LENGTH", default=200)
 PHOTOSHARE_MAX_DESCRIPTION_LENGTH = env.int("PHOTOSHARE_MAX_DESCRIPTION_LENGTH", default=5000)
