@@ -103,6 +103,10 @@ AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="photoshare
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
 # Presigned GET URLs keep the bucket private; their lifetime in seconds.
 AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
+# A CDN (e.g. CloudFront) or public-read bucket in front of the media: plain, cacheable URLs
+# instead of presigned ones. Trade-off in docs/architecture.md ("Serving media").
+AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+PHOTOSHARE_PUBLIC_MEDIA = env.bool("PHOTOSHARE_PUBLIC_MEDIA", default=bool(AWS_S3_CUSTOM_DOMAIN))
 
 STORAGES = {
     "default": {
@@ -111,9 +115,11 @@ STORAGES = {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
             "region_name": AWS_REGION,
-            "client_config": AWS_CLIENT_CONFIG,
-            "querystring_auth": True,
-            "signature_version": "s3v4",
+            # django-storages ignores its signature_version option when given a client_config:
+            # without this, presigned URLs would be SigV2, which S3 refuses for new buckets.
+            "client_config": AWS_CLIENT_CONFIG.merge(BotocoreConfig(signature_version="s3v4")),
+            "querystring_auth": not PHOTOSHARE_PUBLIC_MEDIA,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
             "querystring_expire": AWS_QUERYSTRING_EXPIRE,
             # Keys are built from a fresh photo id, so no HEAD-before-PUT is needed.
             "file_overwrite": True,
