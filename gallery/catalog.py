@@ -4,6 +4,7 @@ No Django, no boto3. gallery.metadata turns these list names into DynamoDB cards
 rules here makes "a private photo is in no public list" one readable function.
 
 Lists:
+    ALL               every photo, private ones included: the admin's list only
     FEED              every public photo
     USER#<user id>    a user's public photos (what others see on /users/<name>/)
     OWNER#<user id>   all of a user's photos, private ones included (what the owner sees)
@@ -22,6 +23,7 @@ PRIVATE = "private"
 VISIBILITY_CHOICES = [(PUBLIC, "Everyone"), (PRIVATE, "Only me")]
 
 FEED = "FEED"
+ALL = "ALL"
 # Title searches need this many characters: they pick the index partition.
 TITLE_KEY_LENGTH = 2
 # Sort keys stay far below DynamoDB's 1 KB limit; longer titles match on their first part.
@@ -109,7 +111,7 @@ def normalize_title(text):
 def list_entries(photo):
     """(list name, sort key) of every list the photo belongs to."""
     by_date = f"{photo.created}#{photo.id}"
-    entries = [(owner_list(photo.owner_id), by_date)]
+    entries = [(ALL, by_date), (owner_list(photo.owner_id), by_date)]
     if photo.visibility != PUBLIC:
         return entries
     entries += [(FEED, by_date), (user_list(photo.owner_id), by_date)]

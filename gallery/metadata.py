@@ -51,6 +51,7 @@ __all__ = ["FEED", "Page", "Photo", "PhotoCard", "TagCount", "owner_list", "tag_
 LISTS_INDEX = "lists"
 _PHOTO_SK = "PHOTO"
 _TAGS_PK = "TAGS"
+_OWNERS_PK = "OWNERS"
 _CURSOR_SALT = "gallery.metadata.cursor"
 _KEY_ATTRIBUTES = ("pk", "sk", "list_pk", "list_sk")
 
@@ -144,6 +145,7 @@ class PhotoTable:
         ]
         actions += [self._put(card) for card in _card_items(photo)]
         actions += self._count_actions(set(), counted_tags(photo))
+        actions.append(self._owner_count_action(photo.owner_id, 1))
         try:
             self._transact(actions)
         except PhotoChanged:
@@ -179,6 +181,7 @@ class PhotoTable:
         actions = [self._delete(_photo_item(photo), **_same_revision(photo))]
         actions += [self._delete(item) for item in items if item["sk"] != _PHOTO_SK]
         actions += self._count_actions(counted_tags(photo), set())
+        actions.append(self._owner_count_action(photo.owner_id, -1))
         self._transact(actions)
         return photo
 
@@ -211,6 +214,16 @@ class PhotoTable:
             for tags, delta in ((new_tags - old_tags, 1), (old_tags - new_tags, -1))
             for tag in sorted(tags)
         ]
+
+    def _owner_count_action(self, owner_id, delta):
+        return {
+            "Update": {
+                "TableName": self.table_name,
+                "Key": {"pk": _OWNERS_PK, "sk": f"OWNER#{owner_id}"},
+                "UpdateExpression": "ADD photo_count :delta",
+                "ExpressionAttributeValues": {":delta": delta},
+            }
+        }
 
     def _transact(self, actions):
         try:
@@ -283,6 +296,21 @@ class PhotoTable:
         with _translate_errors():
             item = self._table.get_item(Key={"pk": _TAGS_PK, "sk": f"TAG#{tag}"}).get("Item")
         return int(item["photo_count"]) if item else 0
+
+    def photo_counts(self, owner_ids):
+        """{owner id: number of photos, private ones included} in one BatchGetItem (admin)."""
+        keys = [{"pk": _OWNERS_PK, "sk": f"OWNER#{owner_id}"} for owner_id in set(owner_ids)]
+        counts = dict.fromkeys(owner_ids, 0)
+        # BatchGetItem takes 100 keys; unprocessed keys (throttling) are asked for again.
+        for start in range(0, len(keys), 100):
+            request = {self.table_name: {"Keys": keys[start : start + 100]}}
+            while request:
+                with _translate_errors():
+                    response = self._client.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self.table_name, []):
+                    counts[int(item["sk"].removeprefix("OWNER#"))] = int(item["photo_count"])
+                request = response.get("UnprocessedKeys")
+        return counts
 
     def _photo_with_items(self, photo_id):
         """The photo and every item of its partition (photo item and cards), consistently read."""

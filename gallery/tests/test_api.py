@@ -13,11 +13,6 @@ from gallery.tests.publishing import publish
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user(username="bob", password="another long phrase")
-
-
 def token_client(user):
     return Client(headers={"Authorization": f"Token {ApiToken.issue(user)}"})
 

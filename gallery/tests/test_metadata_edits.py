@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from gallery.catalog import PRIVATE, PUBLIC, normalize_title, owner_list
+from gallery.catalog import ALL, PRIVATE, PUBLIC, normalize_title, owner_list
 from gallery.metadata import (
     FEED,
     InvalidCursor,
@@ -143,3 +143,21 @@ def test_title_search_pages_with_a_cursor_bound_to_the_query(table):
 )
 def test_normalize_title(title, normalized):
     assert normalize_title(title) == normalized
+
+
+def test_photo_counts_per_owner_include_private_photos_in_one_request(table, dynamodb_calls):
+    table.put_photo(make_photo(1, owner_id=1))
+    table.put_photo(make_photo(2, owner_id=1, visibility=PRIVATE))
+    table.put_photo(make_photo(3, owner_id=2))
+    table.delete_photo(make_photo(3).id)
+    dynamodb_calls.clear()
+
+    assert table.photo_counts([1, 2, 3]) == {1: 2, 2: 0, 3: 0}
+    assert dynamodb_calls == ["BatchGetItem"]
+
+
+def test_the_admin_list_holds_every_photo_private_ones_included(table):
+    table.put_photo(make_photo(1))
+    table.put_photo(make_photo(2, visibility=PRIVATE))
+
+    assert titles(table.list_page(ALL)) == ["Photo 2", "Photo 1"]

@@ -11,11 +11,6 @@ SITE_PAGES = ["/", "/tags/", "/tags/secret/", "/users/alice/", "/search/?q=hidde
 
 
 @pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user(username="bob", password="another long phrase")
-
-
-@pytest.fixture
 def private_photo(aws, user):
     publish(user, title="Public beach", tags="beach")
     return publish(user, title="Hidden garden", tags="secret beach", visibility="private")

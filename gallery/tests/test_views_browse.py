@@ -10,24 +10,6 @@ from gallery.tests.publishing import publish
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user(username="bob", password="another long phrase")
-
-
-@pytest.fixture
-def dynamodb_calls(aws):
-    calls = []
-    events = metadata.photo_table()._client.meta.events
-
-    def record(model, **kwargs):
-        calls.append(model.name)
-
-    events.register("before-call.dynamodb", record)
-    yield calls
-    events.unregister("before-call.dynamodb", record)
-
-
 def test_tag_page_lists_the_tags_photos_newest_first_and_pages(aws, client, user, settings):
     settings.PHOTOSHARE_PAGE_SIZE = 2
     for title in ("one", "two", "three"):
