@@ -30,6 +30,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from gallery.catalog import (
+    ALL,
     FEED,
     TITLE_KEY_LENGTH,
     Page,
@@ -46,7 +47,7 @@ from gallery.catalog import (
 )
 
 # Callers may take the records and list names from here, with the store that returns them.
-__all__ = ["FEED", "Page", "Photo", "PhotoCard", "TagCount", "owner_list", "tag_list", "user_list"]
+__all__ = ["ALL", "FEED", "Page", "Photo", "PhotoCard", "TagCount", "owner_list", "tag_list", "user_list"]
 
 LISTS_INDEX = "lists"
 _PHOTO_SK = "PHOTO"
