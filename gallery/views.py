@@ -66,7 +66,8 @@ def upload(request):
                 return redirect("gallery:photo", photo_id=photo.id)
         else:
             status = 400
-    return render(request, "gallery/upload.html", {"form": form}, status=status)
+    context = {"form": form, "max_upload_bytes": settings.PHOTOSHARE_MAX_UPLOAD_BYTES}
+    return render(request, "gallery/upload.html", context, status=status)
 
 
 def signup(request):
