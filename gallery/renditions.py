@@ -60,7 +60,10 @@ def make_display(fileobj, size):
             with Image.open(fileobj) as image:
                 orientation = _exif(image).get(_ORIENTATION, 1)
                 if image.format == "JPEG":
-                    image.draft("RGB", (size, size))  # decode at 1/2..1/8 scale when large
+                    # Decode at 1/2..1/8 scale when large. draft() keeps both sides at or above
+                    # the size asked for, so ask for the target's shape, not a size x size box.
+                    scale = size / max(image.size)
+                    image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
                 shrunk = image
                 if image.mode in ("1", "P"):  # palettes resize only nearest-neighbour: expand first
                     shrunk = image.convert("RGBA" if image.has_transparency_data else "RGB")
