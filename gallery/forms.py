@@ -10,13 +10,15 @@ from gallery.images import InvalidImage, prepare_image, supported_formats_text
 from gallery.renditions import make_display, read_exif_facts
 
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
+# A tag is a path segment of /tags/<tag>/: letters and digits of any script, and - _ + .
+_TAG = re.compile(r"[\w+.-]+")
 
 
 def parse_tags(text):
     """Split on commas and white space; trim, lower-case and de-duplicate, keeping first-seen order."""
     tags = []
     for raw in _TAG_SEPARATORS.split(text or ""):
-        tag = raw.strip().lower()
+        tag = raw.strip().lstrip("#").lower()  # "#sunset" is the tag "sunset"
         if tag and tag not in tags:
             tags.append(tag)
     return tags
@@ -59,6 +61,11 @@ class PhotoDetailsForm(forms.Form):
         tags = parse_tags(self.cleaned_data["tags"])
         if len(tags) > settings.PHOTOSHARE_MAX_TAGS:
             raise forms.ValidationError(f"At most {settings.PHOTOSHARE_MAX_TAGS} tags, please.")
+        odd = [tag for tag in tags if not _TAG.fullmatch(tag)]
+        if odd:
+            raise forms.ValidationError(
+                f"“{odd[0]}”: tags may hold letters, digits and the characters - _ + . only."
+            )
         too_long = [tag for tag in tags if len(tag) > settings.PHOTOSHARE_MAX_TAG_LENGTH]
         if too_long:
             raise forms.ValidationError(
