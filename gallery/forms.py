@@ -10,18 +10,25 @@ from gallery.images import InvalidImage, prepare_image, supported_formats_text
 from gallery.renditions import make_display, read_exif_facts
 
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
-# A tag is a path segment of /tags/<tag>/: letters and digits of any script, and - _ + .
-_TAG = re.compile(r"[\w+.-]+")
+# Letters and digits of any script, "_" and "-": a tag is safe in a URL path, a DynamoDB key
+# and a page without any escaping (no "/", "..", "<", "#", "?", "%").
+_TAG = re.compile(r"[\w-]+")
 
 
 def parse_tags(text):
-    """Split on commas and white space; trim, lower-case and de-duplicate, keeping first-seen order."""
+    """Split on commas and white space; trim, drop a hashtag's "#", lower-case and de-duplicate,
+    keeping first-seen order."""
     tags = []
     for raw in _TAG_SEPARATORS.split(text or ""):
-        tag = raw.strip().lstrip("#").lower()  # "#sunset" is the tag "sunset"
+        tag = raw.strip().lstrip("#").lower()
         if tag and tag not in tags:
             tags.append(tag)
     return tags
+
+
+def invalid_tags(tags):
+    """The tags that hold characters other than letters, digits, "_" and "-"."""
+    return [tag for tag in tags if not _TAG.fullmatch(tag)]
 
 
 class SignupForm(UserCreationForm):
@@ -61,10 +68,9 @@ class PhotoDetailsForm(forms.Form):
         tags = parse_tags(self.cleaned_data["tags"])
         if len(tags) > settings.PHOTOSHARE_MAX_TAGS:
             raise forms.ValidationError(f"At most {settings.PHOTOSHARE_MAX_TAGS} tags, please.")
-        odd = [tag for tag in tags if not _TAG.fullmatch(tag)]
-        if odd:
+        if invalid := invalid_tags(tags):
             raise forms.ValidationError(
-                f"“{odd[0]}”: tags may hold letters, digits and the characters - _ + . only."
+                f"Tags can hold only letters, digits, “-” and “_”; not “{invalid[0]}”."
             )
         too_long = [tag for tag in tags if len(tag) > settings.PHOTOSHARE_MAX_TAG_LENGTH]
         if too_long:

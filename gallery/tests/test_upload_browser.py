@@ -47,6 +47,7 @@ def test_several_files_upload_with_their_own_details_progress_and_results(aws, l
     items = page.locator(".upload-item")
     expect(items).to_have_count(3)
     expect(items.nth(0).locator("input[name=title]")).to_have_value("harbour at dusk")  # from the name
+    expect(items.nth(0).locator("img")).to_be_visible()  # a preview of the chosen file
     items.nth(1).locator("input[name=title]").fill("Forest in spring")
     items.nth(1).locator("input[name=tags]").fill("trees, spring")
     items.nth(1).locator("input[value=private]").check()

@@ -16,6 +16,7 @@
   const startButton = root.querySelector(".start-upload");
   const template = document.getElementById("upload-item-template");
   const items = [];
+  const PREVIEW_BYTES = 15 * 1024 * 1024;
 
   plainForm.hidden = true;
   root.hidden = false;
@@ -30,10 +31,15 @@
       const item = { file: file, node: node, done: false };
       node.querySelector(".file-name").textContent = file.name;
       node.querySelector("input[name=title]").value = titleFromName(file.name);
-      if (file.type.startsWith("image/") && !/hei[cf]|tiff/.test(file.type)) {
-        const preview = node.querySelector("img");
-        preview.src = URL.createObjectURL(file);
-        preview.hidden = false;
+      // A data: URL, not a blob: one, so the site's Content-Security-Policy (img-src data:) allows it.
+      if (file.type.startsWith("image/") && !/hei[cf]|tiff/.test(file.type) && file.size <= PREVIEW_BYTES) {
+        const reader = new FileReader();
+        reader.addEventListener("load", function () {
+          const preview = node.querySelector("img");
+          preview.src = reader.result;
+          preview.hidden = false;
+        });
+        reader.readAsDataURL(file);
       }
       node.querySelector(".remove").addEventListener("click", function () {
         if (item.sending) return;
