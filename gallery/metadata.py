@@ -137,16 +137,10 @@ class PhotoTable:
     # --- writes ------------------------------------------------------------------------------
     def put_photo(self, photo):
         """Write the photo, all its list cards and its tag counts in one transaction: all or nothing."""
-        actions = [
-            self._put(
-                _photo_item(photo),
-                # Condition objects are not expanded inside transactions; a plain expression is.
-                condition="attribute_not_exists(pk)",
-            )
-        ]
+        actions = [self._put(_photo_item(photo), condition="attribute_not_exists(pk)")]
         actions += [self._put(card) for card in _card_items(photo)]
         actions += self._count_actions(set(), counted_tags(photo))
-        actions.append(self._owner_count_action(photo.owner_id, 1))
+        actions.append(self._counter(_OWNERS_PK, f"OWNER#{photo.owner_id}", 1))
         try:
             self._transact(actions)
         except PhotoChanged:
@@ -163,14 +157,10 @@ class PhotoTable:
         old, items = self._photo_with_items(photo_id)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = _card_items(new)
-        new_keys = {card["sk"] for card in new_cards}
+        kept_keys = {_PHOTO_SK, *(card["sk"] for card in new_cards)}
         actions = [self._put(_photo_item(new), **_same_revision(old))]
         actions += [self._put(card) for card in new_cards]
-        actions += [
-            self._delete(item)
-            for item in items
-            if item["sk"] != _PHOTO_SK and item["sk"] not in new_keys
-        ]
+        actions += [self._delete(item) for item in items if item["sk"] not in kept_keys]
         actions += self._count_actions(counted_tags(old), counted_tags(new))
         self._transact(actions)
         return new
@@ -182,49 +172,40 @@ class PhotoTable:
         actions = [self._delete(_photo_item(photo), **_same_revision(photo))]
         actions += [self._delete(item) for item in items if item["sk"] != _PHOTO_SK]
         actions += self._count_actions(counted_tags(photo), set())
-        actions.append(self._owner_count_action(photo.owner_id, -1))
+        actions.append(self._counter(_OWNERS_PK, f"OWNER#{photo.owner_id}", -1))
         self._transact(actions)
         return photo
 
-    def _put(self, item, condition=None, values=None):
-        put = {"TableName": self.table_name, "Item": item}
+    def _action(self, kind, condition=None, values=None, **body):
+        """One TransactItems entry. Condition objects are not expanded inside transactions, so
+        conditions are plain expressions."""
+        body["TableName"] = self.table_name
         if condition:
-            put["ConditionExpression"] = condition
+            body["ConditionExpression"] = condition
         if values:
-            put["ExpressionAttributeValues"] = values
-        return {"Put": put}
+            body["ExpressionAttributeValues"] = values
+        return {kind: body}
 
-    def _delete(self, item, condition=None, values=None):
-        delete = {"TableName": self.table_name, "Key": {"pk": item["pk"], "sk": item["sk"]}}
-        if condition:
-            delete["ConditionExpression"] = condition
-        if values:
-            delete["ExpressionAttributeValues"] = values
-        return {"Delete": delete}
+    def _put(self, item, **condition):
+        return self._action("Put", Item=item, **condition)
+
+    def _delete(self, item, **condition):
+        return self._action("Delete", Key={"pk": item["pk"], "sk": item["sk"]}, **condition)
+
+    def _counter(self, pk, sk, delta, **attributes):
+        """ADD delta to a counter item's photo_count (created at 0 if missing), SET attributes."""
+        update, values = "ADD photo_count :delta", {":delta": delta}
+        if attributes:
+            update = "SET " + ", ".join(f"{name} = :{name}" for name in attributes) + " " + update
+            values.update({f":{name}": value for name, value in attributes.items()})
+        return self._action("Update", Key={"pk": pk, "sk": sk}, UpdateExpression=update, values=values)
 
     def _count_actions(self, old_tags, new_tags):
         return [
-            {
-                "Update": {
-                    "TableName": self.table_name,
-                    "Key": {"pk": _TAGS_PK, "sk": f"TAG#{tag}"},
-                    "UpdateExpression": "SET tag = :tag ADD photo_count :delta",
-                    "ExpressionAttributeValues": {":tag": tag, ":delta": delta},
-                }
-            }
+            self._counter(_TAGS_PK, f"TAG#{tag}", delta, tag=tag)
             for tags, delta in ((new_tags - old_tags, 1), (old_tags - new_tags, -1))
             for tag in sorted(tags)
         ]
-
-    def _owner_count_action(self, owner_id, delta):
-        return {
-            "Update": {
-                "TableName": self.table_name,
-                "Key": {"pk": _OWNERS_PK, "sk": f"OWNER#{owner_id}"},
-                "UpdateExpression": "ADD photo_count :delta",
-                "ExpressionAttributeValues": {":delta": delta},
-            }
-        }
 
     def _transact(self, actions):
         try:
