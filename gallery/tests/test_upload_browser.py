@@ -51,6 +51,7 @@ def test_several_files_upload_with_their_own_details_progress_and_results(aws, l
     items.nth(1).locator("input[name=title]").fill("Forest in spring")
     items.nth(1).locator("input[name=tags]").fill("trees, spring")
     items.nth(1).locator("input[value=private]").check()
+    expect(items.nth(0).locator("input[value=public]")).to_be_checked()  # each file has its own choice
     page.get_by_role("button", name="Upload 3 photos").click()
 
     expect(items.nth(0).locator(".result.ok")).to_contain_text("Uploaded: harbour at dusk")

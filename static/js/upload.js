@@ -16,6 +16,7 @@
   const startButton = root.querySelector(".start-upload");
   const template = document.getElementById("upload-item-template");
   const items = [];
+  let counter = 0;
   const PREVIEW_BYTES = 15 * 1024 * 1024;
 
   plainForm.hidden = true;
@@ -29,6 +30,9 @@
     for (const file of files) {
       const node = template.content.firstElementChild.cloneNode(true);
       const item = { file: file, node: node, done: false };
+      // Radio groups are per document: each file's visibility buttons need a name of their own.
+      counter += 1;
+      for (const radio of node.querySelectorAll("input[type=radio]")) radio.name = "visibility-" + counter;
       node.querySelector(".file-name").textContent = file.name;
       node.querySelector("input[name=title]").value = titleFromName(file.name);
       // A data: URL, not a blob: one, so the site's Content-Security-Policy (img-src data:) allows it.
@@ -96,7 +100,7 @@
       data.append("image", item.file);
       for (const field of item.node.querySelectorAll("input[name], textarea[name], select[name]")) {
         if (field.type === "radio" && !field.checked) continue;
-        data.append(field.name, field.value);
+        data.append(field.dataset.field || field.name, field.value);
       }
       const bar = item.node.querySelector("progress");
       const xhr = new XMLHttpRequest();
