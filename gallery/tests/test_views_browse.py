@@ -98,3 +98,17 @@ def test_tags_with_accents_and_dashes_have_working_pages(aws, client, user):
     for tag, link in (("été", "/tags/%C3%A9t%C3%A9/"), ("new-york", "/tags/new-york/")):
         assert f'href="{link}"' in home
         assert "Café" in client.get(link).content.decode(), tag
+
+
+def test_search_results_page_with_the_query_kept_in_the_link(aws, client, user, settings):
+    settings.PHOTOSHARE_PAGE_SIZE = 1
+    publish(user, title="Sunset")
+    publish(user, title="Sunday")
+
+    first = client.get("/search/?q=sun").content.decode()
+    link = re.search(r'href="(\?q=sun&amp;cursor=[^"]+)"', first).group(1).replace("&amp;", "&")
+    second = client.get(f"/search/{link}").content.decode()
+
+    assert "Sunday" in first and "Sunset" not in first
+    assert "Sunset" in second and "Sunday" not in second
+    assert client.get("/search/?q=moon&cursor=" + link.split("cursor=")[1]).status_code == 400

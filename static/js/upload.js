@@ -20,6 +20,8 @@
   const PREVIEW_BYTES = 15 * 1024 * 1024;
 
   plainForm.hidden = true;
+  const heading = document.querySelector("main h1");
+  if (heading) heading.textContent = "Upload photos";
   root.hidden = false;
 
   function titleFromName(name) {
