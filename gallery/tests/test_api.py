@@ -206,3 +206,18 @@ def test_api_token_page_issues_a_token_shown_once(aws, logged_in_client, user):
     assert ApiToken.user_for(key) == user
     assert key not in logged_in_client.get("/accounts/api-token/").content.decode()
     assert ApiToken.objects.get(user=user).key_digest != key  # only a digest is stored
+
+
+def test_a_heic_upload_keeps_its_original_and_gets_a_jpeg_display_size(aws, user):
+    heic = image_bytes(format="HEIF", size=(800, 600))
+
+    response = token_client(user).post(
+        "/api/photos/", {"image": upload("IMG_0001.HEIC", heic), "title": "Phone"}
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["original"]["content_type"] == "image/heic"
+    assert aws.head(f"photos/{body['id']}/original.heic")["ContentType"] == "image/heic"
+    assert aws.head(f"photos/{body['id']}/display.jpg")["ContentType"] == "image/jpeg"
+    assert (body["display"]["width"], body["display"]["height"]) == (800, 600)

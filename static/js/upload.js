@@ -105,6 +105,7 @@
         data.append(field.dataset.field || field.name, field.value);
       }
       const bar = item.node.querySelector("progress");
+      bar.setAttribute("aria-label", "Upload progress of " + item.file.name);
       const xhr = new XMLHttpRequest();
       xhr.open("POST", apiUrl);
       xhr.setRequestHeader("X-CSRFToken", csrfToken);
