@@ -1,6 +1,7 @@
 """Edit and delete through the site: owner and staff may, others get 403 (public) or 404 (private)."""
 
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 
 from gallery import metadata
@@ -71,7 +72,6 @@ def test_a_failed_object_delete_still_removes_the_photo_and_a_retry_is_harmless(
     aws, logged_in_client, user, monkeypatch
 ):
     photo = publish(user, title="Gone")
-    from django.core.files.storage import default_storage
 
     def s3_down(key):
         raise OSError("S3 went away")
