@@ -107,6 +107,10 @@ AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
 # instead of presigned ones. Trade-off in docs/architecture.md ("Serving media").
 AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
 PHOTOSHARE_PUBLIC_MEDIA = env.bool("PHOTOSHARE_PUBLIC_MEDIA", default=bool(AWS_S3_CUSTOM_DOMAIN))
+# Media URLs are reused for half their lifetime (gallery_tags.media_url). A cache of their own, so
+# 48 URLs a page never evict anything else; a shared one (e.g. redis://...) gives every worker
+# the same URLs, hence more browser cache hits.
+PHOTOSHARE_MEDIA_URL_CACHE = "media-urls"
 
 STORAGES = {
     "default": {
@@ -152,6 +156,13 @@ PHOTOSHARE_MAX_TAG_LENGTH = env.int("PHOTOSHARE_MAX_TAG_LENGTH", default=50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The whole request may carry one photo plus the form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTOSHARE_MAX_UPLOAD_BYTES + 1024 * 1024
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    PHOTOSHARE_MEDIA_URL_CACHE: env.cache_url(
+        "PHOTOSHARE_MEDIA_URL_CACHE_URL", default="locmemcache://media-urls?max_entries=20000"
+    ),
+}
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"

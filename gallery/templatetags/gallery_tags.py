@@ -1,6 +1,6 @@
 from django import template
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.storage import default_storage
 
 register = template.Library()
@@ -15,6 +15,7 @@ def media_url(key):
     same. Every URL handed out is valid for at least half of AWS_QUERYSTRING_EXPIRE.
     (Plain URLs are cached too: django-storages builds them through botocore, ~0.1 ms each.)
     """
+    cache = caches[settings.PHOTOSHARE_MEDIA_URL_CACHE]
     cache_key = f"media-url:{default_storage.bucket_name}:{key}"
     url = cache.get(cache_key)
     if url is None:

@@ -5,7 +5,8 @@ import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.test import Client
 
 from gallery.templatetags.gallery_tags import media_url
@@ -14,9 +15,13 @@ from gallery.tests.publishing import publish
 pytestmark = pytest.mark.django_db
 
 
+def media_url_cache():
+    return caches[django_settings.PHOTOSHARE_MEDIA_URL_CACHE]
+
+
 def test_pages_use_sigv4_presigned_urls_that_work_and_stay_the_same(aws, user, settings):
     photo = publish(user)
-    cache.clear()
+    media_url_cache().clear()
 
     first = Client().get("/").content.decode()
     second = Client().get("/").content.decode()
@@ -34,6 +39,17 @@ def test_a_cdn_domain_gives_plain_urls(aws, settings):
     default = settings.STORAGES["default"]
     options = {**default["OPTIONS"], "querystring_auth": False, "custom_domain": "media.example.com"}
     settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
-    cache.clear()
+    media_url_cache().clear()
 
     assert media_url("photos/abc/thumb.jpg") == "https://media.example.com/photos/abc/thumb.jpg"
+
+
+def test_media_urls_have_a_cache_of_their_own(aws, user):
+    publish(user)
+    caches["default"].clear()
+    media_url_cache().clear()
+
+    Client().get("/")
+
+    assert not caches["default"]._cache  # nothing else (rate limits, sessions) is crowded out
+    assert len(media_url_cache()._cache) == 2  # thumbnail and display size of the one card
