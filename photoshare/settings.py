@@ -103,6 +103,14 @@ AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="photoshare
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
 # Presigned GET URLs keep the bucket private; their lifetime in seconds.
 AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
+# A CDN (e.g. CloudFront) or public-read bucket in front of the media: plain, cacheable URLs
+# instead of presigned ones. Trade-off in docs/architecture.md ("Serving media").
+AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+PHOTOSHARE_PUBLIC_MEDIA = env.bool("PHOTOSHARE_PUBLIC_MEDIA", default=bool(AWS_S3_CUSTOM_DOMAIN))
+# Media URLs are reused for half their lifetime (gallery_tags.media_url). A cache of their own, so
+# 48 URLs a page never evict anything else; a shared one (e.g. redis://...) gives every worker
+# the same URLs, hence more browser cache hits.
+PHOTOSHARE_MEDIA_URL_CACHE = "media-urls"
 
 STORAGES = {
     "default": {
@@ -111,9 +119,11 @@ STORAGES = {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
             "region_name": AWS_REGION,
-            "client_config": AWS_CLIENT_CONFIG,
-            "querystring_auth": True,
-            "signature_version": "s3v4",
+            # django-storages ignores its signature_version option when given a client_config:
+            # without this, presigned URLs would be SigV2, which S3 refuses for new buckets.
+            "client_config": AWS_CLIENT_CONFIG.merge(BotocoreConfig(signature_version="s3v4")),
+            "querystring_auth": not PHOTOSHARE_PUBLIC_MEDIA,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
             "querystring_expire": AWS_QUERYSTRING_EXPIRE,
             # Keys are built from a fresh photo id, so no HEAD-before-PUT is needed.
             "file_overwrite": True,
@@ -134,6 +144,8 @@ PHOTOSHARE_MAX_UPLOAD_BYTES = env.int("PHOTOSHARE_MAX_UPLOAD_BYTES", default=20 
 # Pixel bound checked from the header before any decode (decompression bombs).
 PHOTOSHARE_MAX_IMAGE_PIXELS = env.int("PHOTOSHARE_MAX_IMAGE_PIXELS", default=50_000_000)
 PHOTOSHARE_THUMBNAIL_SIZE = env.int("PHOTOSHARE_THUMBNAIL_SIZE", default=400)
+# Long side of the JPEG the photo page shows (the original is a link away).
+PHOTOSHARE_DISPLAY_SIZE = env.int("PHOTOSHARE_DISPLAY_SIZE", default=1600)
 PHOTOSHARE_PAGE_SIZE = env.int("PHOTOSHARE_PAGE_SIZE", default=24)
 PHOTOSHARE_MAX_TITLE_LENGTH = env.int("PHOTOSHARE_MAX_TITLE_LENGTH", default=200)
 PHOTOSHARE_MAX_DESCRIPTION_LENGTH = env.int("PHOTOSHARE_MAX_DESCRIPTION_LENGTH", default=5000)
@@ -144,6 +156,13 @@ PHOTOSHARE_MAX_TAG_LENGTH = env.int("PHOTOSHARE_MAX_TAG_LENGTH", default=50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The whole request may carry one photo plus the form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTOSHARE_MAX_UPLOAD_BYTES + 1024 * 1024
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    PHOTOSHARE_MEDIA_URL_CACHE: env.cache_url(
+        "PHOTOSHARE_MEDIA_URL_CACHE_URL", default="locmemcache://media-urls?max_entries=20000"
+    ),
+}
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -4,6 +4,7 @@ gunicorn with the session's moto server and the test database.
 Screenshots of each main page go to test-artifacts/browser/ (not committed).
 """
 
+import base64
 import io
 import os
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect, sync_playwright
 
 from scripts.gunicorn_site import GunicornSite
 
@@ -66,10 +68,9 @@ def site(transactional_db, aws, tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is in requirements-dev.txt")
     # Playwright's sync API keeps an asyncio loop in this thread, which makes Django refuse ORM calls
     # (the test's own, and the database flush after each test). They still run one at a time here.
-    with pytest.MonkeyPatch.context() as patch, sync_api.sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -152,29 +153,72 @@ def scenic_jpeg(seed, size=(1600, 1067)):
     return buffer.getvalue()
 
 
-def upload_with_file_input(page, title, tags, seed):
-    nav(page).get_by_role("link", name="Upload").click()
-    page.set_input_files(
-        "input[name=image]",
-        files=[{"name": f"photo-{seed}.jpg", "mimeType": "image/jpeg", "buffer": scenic_jpeg(seed)}],
+def choose_files(page, files):
+    """The multi-upload's file input."""
+    page.locator("#multi-upload input[type=file]").set_input_files(
+        [{"name": name, "mimeType": "image/jpeg", "buffer": data} for name, data in files]
     )
-    page.fill("input[name=title]", title)
-    page.fill("textarea[name=description]", f"{title}, seen from the harbour wall.")
-    page.fill("input[name=tags]", tags)
-    page.get_by_role("button", name="Upload").click()
-    page.wait_for_url("**/photos/*/")
+
+
+def drop_files(page, files):
+    """Drag-and-drop: the files in a DataTransfer, dropped on the drop zone as a person's drag would."""
+    payload = [{"name": name, "data": base64.b64encode(data).decode()} for name, data in files]
+    page.evaluate(
+        """(files) => {
+            const transfer = new DataTransfer();
+            for (const file of files) {
+                const bytes = Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0));
+                transfer.items.add(new File([bytes], file.name, {type: "image/jpeg"}));
+            }
+            const zone = document.querySelector("#multi-upload .drop-zone");
+            for (const type of ["dragenter", "dragover", "drop"]) {
+                const options = {dataTransfer: transfer, bubbles: true, cancelable: true};
+                zone.dispatchEvent(new DragEvent(type, options));
+            }
+        }""",
+        payload,
+    )
+
+
+def upload_all(page, details):
+    """Fill each item's title and tags, press Upload, and follow every progress bar to its end."""
+    items = page.locator(".upload-item")
+    expect(items).to_have_count(len(details))
+    for index, (title, tags) in enumerate(details):
+        items.nth(index).locator("input[name=title]").fill(title)
+        items.nth(index).locator("input[name=tags]").fill(tags)
+    bars = items.locator("progress")
+    assert bars.evaluate_all("bars => bars.map((bar) => bar.value)") == [0] * len(details)
+    # Every value each bar shows, frame by frame, until all are full.
+    page.evaluate(
+        """() => {
+            const bars = [...document.querySelectorAll(".upload-item progress")];
+            window.progressSeen = bars.map(() => []);
+            (function watch() {
+                bars.forEach((bar, index) => window.progressSeen[index].push(bar.value));
+                if (!bars.every((bar) => bar.value === 1)) requestAnimationFrame(watch);
+            })();
+        }"""
+    )
+    label = "Upload" if len(details) == 1 else f"Upload {len(details)} photos"
+    page.locator("#multi-upload").get_by_role("button", name=label).click()
+    for index, (title, _) in enumerate(details):
+        expect(items.nth(index).locator(".result.ok")).to_have_text(f"Uploaded: {title}")
+    page.wait_for_function("window.progressSeen.every((values) => values.at(-1) === 1)")
+    seen = page.evaluate("window.progressSeen")
+    for values in seen:
+        assert values == sorted(values) and values[-1] == 1  # the bar only moves forward, and completes
 
 
 def gallery_titles(page):
     return page.locator(".grid .card .title").all_inner_texts()
 
 
-def test_a_person_signs_up_uploads_photos_and_browses_the_gallery(page, site, django_user_model):
+def test_a_person_signs_up_uploads_browses_edits_deletes_and_logs_out(page, site, django_user_model):
     page.goto("/")
-    assert "No photos yet" in page.inner_text("main")
     assert_page_is_sound(page)
 
-    # Sign up: logged in at once and sent to the upload form.
+    # Sign up: logged in at once and sent to the upload page.
     nav(page).get_by_role("link", name="Sign up").click()
     page.fill("input[name=username]", "marta")
     page.fill("input[name=password1]", PASSWORD)
@@ -197,34 +241,62 @@ def test_a_person_signs_up_uploads_photos_and_browses_the_gallery(page, site, dj
     page.wait_for_url(f"{site.url}/")
     assert page.inner_text(".who") == "marta"
 
-    # One photo, then three more, each through the upload form's file input.
-    upload_with_file_input(page, "Harbour at dawn", "sea, boats", seed=1)
-    assert "“Harbour at dawn” is uploaded." in page.inner_text(".messages")
-    assert page.inner_text("h1") == "Harbour at dawn"
-    assert page.locator(".photo-info .tags li").all_inner_texts() == ["sea", "boats"]
-    assert_page_is_sound(page)
-    screenshot(page, "photo")
+    # One photo through the file input, then three at once by drag-and-drop, each with a progress bar.
     nav(page).get_by_role("link", name="Upload").click()
+    expect(page.locator("#multi-upload")).to_be_visible()
+    choose_files(page, [("harbour.jpg", scenic_jpeg(1))])
+    upload_all(page, [("Harbour at dawn", "sea, boats")])
+    assert_page_is_sound(page)
+    page.reload()
+    drop_files(page, [(f"photo-{seed}.jpg", scenic_jpeg(seed)) for seed in (2, 3, 4)])
+    upload_all(page, [("Lighthouse", "sea"), ("Fishing nets", "sea, boats"), ("Evening tide", "sea")])
     assert_page_is_sound(page)
     screenshot(page, "upload")
 
-    for seed, title in ((2, "Lighthouse"), (3, "Fishing nets"), (4, "Evening tide")):
-        upload_with_file_input(page, title, "sea", seed=seed)
-        assert page.inner_text("h1") == title
-        assert_page_is_sound(page)
-
-    # The gallery shows every thumbnail, newest first, and each card opens its photo.
+    # The gallery shows every thumbnail, newest first.
     nav(page).get_by_role("link", name="Gallery").click()
     assert gallery_titles(page) == ["Evening tide", "Fishing nets", "Lighthouse", "Harbour at dawn"]
     assert page.locator(".grid .card img").count() == 4
     assert_page_is_sound(page)
     screenshot(page, "gallery")
 
-    page.locator(".grid .card").filter(has_text="Lighthouse").get_by_role("img").click()
+    # Open a photo, then follow one of its tags.
+    page.locator(".grid .card").filter(has_text="Harbour at dawn").get_by_role("img").click()
     page.wait_for_url("**/photos/*/")
-    assert page.inner_text("h1") == "Lighthouse"
-    assert "by marta" in page.inner_text(".meta")
-    assert page.eval_on_selector(".photo img", "image => image.naturalWidth") == 1600
+    assert page.inner_text("h1") == "Harbour at dawn"
+    assert page.locator(".photo-info .tags li").all_inner_texts() == ["sea", "boats"]
+    assert_page_is_sound(page)
+    screenshot(page, "photo")
+    page.locator(".photo-info .tags").get_by_role("link", name="boats").click()
+    page.wait_for_url("**/tags/boats/")
+    assert gallery_titles(page) == ["Fishing nets", "Harbour at dawn"]
+    assert_page_is_sound(page)
+    screenshot(page, "tag")
+
+    # Edit the tags of "Fishing nets": it leaves #boats and joins #harbour.
+    page.locator(".grid .card").filter(has_text="Fishing nets").locator("a.title").click()
+    page.get_by_role("link", name="Edit").click()
+    page.fill("input[name=tags]", "sea, harbour")
+    screenshot(page, "edit")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/photos/*/")
+    assert "Your changes are saved." in page.inner_text(".messages")
+    assert page.locator(".photo-info .tags li").all_inner_texts() == ["sea", "harbour"]
+    page.goto("/tags/boats/")
+    assert gallery_titles(page) == ["Harbour at dawn"]
+    page.goto("/tags/harbour/")
+    assert gallery_titles(page) == ["Fishing nets"]
+    assert_page_is_sound(page)
+
+    # Delete "Lighthouse": asked to confirm, then gone from the gallery.
+    page.goto("/")
+    page.locator(".grid .card").filter(has_text="Lighthouse").locator("a.title").click()
+    page.get_by_role("link", name="Delete").click()
+    assert_page_is_sound(page)
+    page.locator("main").get_by_role("button", name="Delete").click()
+    assert "“Lighthouse” is deleted." in page.inner_text(".messages")
+    nav(page).get_by_role("link", name="Gallery").click()
+    assert gallery_titles(page) == ["Evening tide", "Fishing nets", "Harbour at dawn"]
     assert_page_is_sound(page)
 
     # Log out: the upload link goes, and the upload page asks to log in.
@@ -235,13 +307,3 @@ def test_a_person_signs_up_uploads_photos_and_browses_the_gallery(page, site, dj
     page.goto("/upload/")
     assert page.url.startswith(f"{site.url}/accounts/login/")
     assert_page_is_sound(page)
-
-
-@pytest.mark.skip(reason="needs issue 4 (tag pages, edit and delete of photos), not on main yet")
-def test_follow_a_tag_edit_tags_and_delete():
-    pass
-
-
-@pytest.mark.skip(reason="needs issue 4 (multi-upload: drag-and-drop, progress bar), not on main yet")
-def test_drag_and_drop_three_photos_with_progress_bar():
-    pass
