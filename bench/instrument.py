@@ -126,6 +126,8 @@ def install():
     botocore.session.Session.create_client = _create_instrumented_client
     forms.UploadForm.full_clean = timed("form")(forms.UploadForm.full_clean)
     images._make_thumbnail = timed("thumbnail")(images._make_thumbnail)
+    if hasattr(forms, "make_display"):  # the display size (issue 4)
+        forms.make_display = timed("display")(forms.make_display)
     photos._save = timed("s3")(photos._save)
     metadata.PhotoTable.put_photo = timed("dynamodb")(metadata.PhotoTable.put_photo)
     metadata.PhotoTable.list_page = timed("query")(metadata.PhotoTable.list_page)

@@ -37,10 +37,18 @@ CARDS = 24
 def cards():
     return [
         PhotoCard(
-            id=f"{number:032x}", title=f"Photo {number}", owner_id=1, owner_username="alice",
-            tags=["sea", "boats"], created="2026-01-01T00:00:00+00:00",
-            thumbnail_key=f"photos/{number:032x}/thumb.jpg", thumbnail_width=400, thumbnail_height=300,
-            display_key=f"photos/{number:032x}/display.jpg", display_width=1600, display_height=1200,
+            id=f"{number:032x}",
+            title=f"Photo {number}",
+            owner_id=1,
+            owner_username="alice",
+            tags=["sea", "boats"],
+            created="2026-01-01T00:00:00+00:00",
+            thumbnail_key=f"photos/{number:032x}/thumb.jpg",
+            thumbnail_width=400,
+            thumbnail_height=300,
+            display_key=f"photos/{number:032x}/display.jpg",
+            display_width=1600,
+            display_height=1200,
         )
         for number in range(CARDS)
     ]
