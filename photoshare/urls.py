@@ -6,7 +6,11 @@ from gallery import views as gallery_views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", gallery_views.signup, name="signup"),
+    # Before django.contrib.auth.urls, so that its login route is the rate-limited one.
+    path("accounts/login/", gallery_views.login, name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", gallery_views.healthz, name="healthz"),
     path("", include("gallery.urls")),
 ]
+
+handler500 = "gallery.views.server_error"
