@@ -1,10 +1,18 @@
 """Fixtures shared by all tests: a clean local S3 + DynamoDB, users, and images made in memory."""
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from gallery.metadata import photo_table
+
+
+def pytest_report_header(config):
+    """Name the accounts database at the top of every run (CI shows it is MariaDB)."""
+    database = settings.DATABASES["default"]
+    where = database.get("HOST") or database["NAME"]
+    return f"accounts database: {database['ENGINE']} at {where}"
 
 
 @pytest.fixture(scope="session", autouse=True)

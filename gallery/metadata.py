@@ -44,6 +44,10 @@ class PhotoNotFound(MetadataError):
     pass
 
 
+class PhotoAlreadyExists(MetadataError):
+    """An item with this photo id exists already (ids are random, so this means a bug or a replay)."""
+
+
 class InvalidCursor(MetadataError):
     """A page cursor that we did not issue, or that belongs to another list."""
 
@@ -162,8 +166,16 @@ class PhotoTable:
         actions += [
             {"Put": {"TableName": self.table_name, "Item": card}} for card in _card_items(photo)
         ]
-        with _translate_errors():
-            self._client.transact_write_items(TransactItems=actions)
+        client = self._client
+        try:
+            with _translate_errors():
+                client.transact_write_items(TransactItems=actions)
+        except MetadataUnavailable as error:
+            cause = error.__cause__
+            reasons = getattr(cause, "response", {}).get("CancellationReasons", [])
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                raise PhotoAlreadyExists(photo.id) from cause
+            raise
 
     def delete_photo(self, photo_id):
         """Delete the photo's item and every card of it; returns the deleted photo."""

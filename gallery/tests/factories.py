@@ -1,6 +1,7 @@
 """Images and uploads made in memory for the tests (no binary files in git)."""
 
 import io
+import os
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -17,6 +18,14 @@ def image_bytes(format="JPEG", size=(1200, 800), color=(180, 90, 40), mode="RGB"
     buffer = io.BytesIO()
     options = {"exif": exif} if exif is not None else {}
     image.save(buffer, format=format, **options)
+    return buffer.getvalue()
+
+
+def noise_image_bytes(format="PNG", size=(200, 200)):
+    """An image that does not compress: its file size is about width x height x 3 bytes."""
+    image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, format=format)
     return buffer.getvalue()
 
 

@@ -1,0 +1,25 @@
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from gallery.metadata import photo_table
+
+
+def test_init_aws_creates_a_private_bucket_and_the_table_and_is_idempotent(moto_server, capsys):
+    moto_server.reset()
+
+    call_command("init_aws")
+    call_command("init_aws")
+
+    assert capsys.readouterr().out.splitlines() == [
+        "S3 bucket photoshare-test: created",
+        "DynamoDB table photoshare-test: created, active",
+        "S3 bucket photoshare-test: exists",
+        "DynamoDB table photoshare-test: exists, active",
+    ]
+    s3 = default_storage.connection.meta.client
+    block = s3.get_public_access_block(Bucket="photoshare-test")["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+    table = photo_table()
+    description = table._client.describe_table(TableName=table.table_name)["Table"]
+    assert description["TableStatus"] == "ACTIVE"
+    assert description["GlobalSecondaryIndexes"][0]["IndexName"] == "lists"
