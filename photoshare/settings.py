@@ -162,7 +162,7 @@ PHOTOSHARE_SIGNUP_RATE = env.str("PHOTOSHARE_SIGNUP_RATE", default="5/h")  # per
 PHOTOSHARE_TRUSTED_PROXY_COUNT = env.int("PHOTOSHARE_TRUSTED_PROXY_COUNT", default=0)
 # Rate-limit counters live here. The default is per process; with several workers use a shared
 # cache, e.g. DJANGO_CACHE_URL=dbcache://photoshare_cache (after `manage.py createcachetable`).
-CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmem://")}
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"
