@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
@@ -19,6 +20,12 @@ def pytest_report_header(config):
 def _collected_static():
     # Pages use the manifest static storage of production; build its manifest once.
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The rate limits count in the cache: every test starts with none of its hits used.
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,16 +8,25 @@ from django.template.defaultfilters import filesizeformat
 from gallery.images import InvalidImage, prepare_image, supported_formats_text
 
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
+# Letters and digits of any script, "_" and "-": a tag is safe in a URL path, a DynamoDB key
+# and a page without any escaping (no "/", "..", "<", "#", "?", "%").
+_TAG = re.compile(r"[\w-]+")
 
 
 def parse_tags(text):
-    """Split on commas and white space; trim, lower-case and de-duplicate, keeping first-seen order."""
+    """Split on commas and white space; trim, drop a hashtag's "#", lower-case and de-duplicate,
+    keeping first-seen order."""
     tags = []
     for raw in _TAG_SEPARATORS.split(text or ""):
-        tag = raw.strip().lower()
+        tag = raw.strip().lstrip("#").lower()
         if tag and tag not in tags:
             tags.append(tag)
     return tags
+
+
+def invalid_tags(tags):
+    """The tags that hold characters other than letters, digits, "_" and "-"."""
+    return [tag for tag in tags if not _TAG.fullmatch(tag)]
 
 
 class SignupForm(UserCreationForm):
@@ -72,6 +81,10 @@ class UploadForm(forms.Form):
         tags = parse_tags(self.cleaned_data["tags"])
         if len(tags) > settings.PHOTOSHARE_MAX_TAGS:
             raise forms.ValidationError(f"At most {settings.PHOTOSHARE_MAX_TAGS} tags, please.")
+        if invalid := invalid_tags(tags):
+            raise forms.ValidationError(
+                f"Tags can hold only letters, digits, “-” and “_”; not “{invalid[0]}”."
+            )
         too_long = [tag for tag in tags if len(tag) > settings.PHOTOSHARE_MAX_TAG_LENGTH]
         if too_long:
             raise forms.ValidationError(

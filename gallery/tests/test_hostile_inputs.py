@@ -1,0 +1,179 @@
+"""Every case of the hostile-input corpus (gallery/tests/hostile.py) through the upload form.
+
+A rejected case must answer with its status and a message the user can read, and leave no
+object in S3 and no item in DynamoDB. An accepted case must be stored whole and correctly:
+both objects with the content types of the detected format, the item, an upright thumbnail.
+"""
+
+import io
+import re
+
+import pytest
+from django.test import Client
+from django.utils.html import escape
+from PIL import Image
+
+from gallery import metadata
+from gallery.tests import hostile
+from gallery.tests.factories import upload
+
+pytestmark = pytest.mark.django_db
+
+CASES = {case.name: case for case in hostile.corpus()}
+DARK = 60  # the factories' images have a dark (20, 20, 20) top-left quadrant on (180, 90, 40)
+
+
+@pytest.fixture
+def corpus_limits(settings):
+    settings.PHOTOSHARE_MAX_UPLOAD_BYTES = hostile.MAX_UPLOAD_BYTES
+    settings.PHOTOSHARE_MAX_IMAGE_PIXELS = hostile.MAX_IMAGE_PIXELS
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 30
+    assert sum(case.status == 302 for case in CASES.values()) >= 10
+    assert sum(case.status != 302 for case in CASES.values()) >= 20
+
+
+def form_data(case):
+    data = {"title": "A title", "description": "A description.", "tags": "one two"}
+    data.update(case.fields)
+    data["image"] = upload(
+        case.file_name, hostile.PLAIN_JPEG if case.data is None else case.data, content_type=case.content_type
+    )
+    return {name: value for name, value in data.items() if name not in case.omit}
+
+
+def stored_photo(aws, response):
+    photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
+    photo = metadata.photo_table().get_photo(photo_id)
+    assert aws.object_keys() == sorted([photo.original_key, photo.thumbnail_key])
+    return photo
+
+
+def thumbnail_of(aws, photo):
+    return Image.open(io.BytesIO(aws.read(photo.thumbnail_key)))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_upload_form(aws, logged_in_client, corpus_limits, name):
+    case = CASES[name]
+
+    response = logged_in_client.post("/upload/", form_data(case))
+
+    assert response.status_code == case.status, response.content.decode()[:2000]
+    if case.status != 302:
+        assert escape(case.message) in response.content.decode()
+        assert aws.object_keys() == []
+        assert aws.table_items() == []
+        return
+
+    photo = stored_photo(aws, response)
+    original = aws.head(photo.original_key)
+    thumbnail = aws.head(photo.thumbnail_key)
+    extension = photo.original_key.rsplit(".", 1)[1]
+    # The detected format decides; what the browser sent (file name, content type) never does.
+    assert (
+        original["ContentType"]
+        == {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}[extension]
+    )
+    assert original["ContentDisposition"] == f'attachment; filename="photo-{photo.id}.{extension}"'
+    assert thumbnail["ContentType"] == "image/jpeg"
+    assert aws.read(photo.original_key) == (hostile.PLAIN_JPEG if case.data is None else case.data)
+    stored_thumbnail = thumbnail_of(aws, photo)
+    assert (stored_thumbnail.format, stored_thumbnail.mode) == ("JPEG", "RGB")
+    assert stored_thumbnail.size == (photo.thumbnail_width, photo.thumbnail_height)
+    assert max(stored_thumbnail.size) <= 400
+    ACCEPTANCE_CHECKS.get(name, lambda *args: None)(aws, photo, stored_thumbnail, logged_in_client)
+
+
+# --- what each accepted case must look like once stored ----------------------------------------
+def _upright(aws, photo, thumbnail, client):
+    # Stored 120 x 80 with the dark quadrant top-left before orientation; displayed upright.
+    assert thumbnail.getpixel((2, 2))[0] < DARK
+    assert thumbnail.getpixel((thumbnail.width - 3, thumbnail.height - 3))[0] > 150
+
+
+def _orientation_check(orientation):
+    def check(aws, photo, thumbnail, client):
+        # What the camera meant: orientations 5-8 were stored rotated by 90 degrees.
+        expected = (80, 120) if orientation >= 5 else (120, 80)
+        assert (photo.width, photo.height) == expected
+        assert thumbnail.size == expected
+        if orientation == 1:
+            _upright(aws, photo, thumbnail, client)
+        else:
+            # The factory stored the same upright picture with a tag claiming a rotation: the
+            # thumbnail is the picture turned as the tag says, so its dark corner moves.
+            corner = {2: "tr", 3: "br", 4: "bl", 5: "tl", 6: "tr", 7: "br", 8: "bl"}[orientation]
+            x = 2 if corner[1] == "l" else thumbnail.width - 3
+            y = 2 if corner[0] == "t" else thumbnail.height - 3
+            assert thumbnail.getpixel((x, y))[0] < DARK, (orientation, corner)
+
+    return check
+
+
+def _colour(expected, at=(40, 20), tolerance=40):
+    def check(aws, photo, thumbnail, client):
+        actual = thumbnail.getpixel(at)
+        assert all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True)), actual
+
+    return check
+
+
+def _size(width, height):
+    def check(aws, photo, thumbnail, client):
+        assert (photo.width, photo.height) == (width, height)
+
+    return check
+
+
+def _escaped_everywhere(aws, photo, thumbnail, client):
+    raw = "<script>alert('x')</script>"
+    pages = [client.get(f"/photos/{photo.id}/").content.decode(), Client().get("/").content.decode()]
+    for page in pages:
+        assert raw not in page and "<img src=x onerror" not in page
+        assert escape(raw) in page
+    assert photo.title.startswith(raw)  # stored as typed, escaped when shown
+
+
+def _tags(expected):
+    def check(aws, photo, thumbnail, client):
+        assert photo.tags == expected
+
+    return check
+
+
+def _no_trace_of_the_file_name(aws, photo, thumbnail, client):
+    assert re.fullmatch(r"photos/[0-9a-f]{32}/original\.jpg", photo.original_key)
+    assert "passwd" not in str(aws.table_items())
+
+
+ACCEPTANCE_CHECKS = {
+    **{f"exif orientation {number}": _orientation_check(number) for number in range(1, 9)},
+    "cmyk jpeg": _colour((255, 0, 0), at=(30, 20), tolerance=60),
+    "16-bit grey png": _colour((195, 195, 195), at=(30, 20), tolerance=3),  # 50000 / 256
+    "48-bit rgb png": _colour((234, 117, 4), at=(30, 20), tolerance=3),  # 60000/30000/1000 >> 8
+    "palette png with alpha": lambda aws, photo, thumbnail, client: (
+        _colour((255, 255, 255), at=(5, 20), tolerance=3)(aws, photo, thumbnail, client),  # transparent
+        _colour((200, 30, 30), at=(55, 20), tolerance=10)(aws, photo, thumbnail, client),
+    ),
+    "animated gif": _colour((200, 30, 30), at=(30, 20), tolerance=30),  # the first frame
+    "animated webp": _colour((200, 30, 30), at=(30, 20), tolerance=30),
+    "corrupt exif": _size(64, 48),
+    "1x1 image": _size(1, 1),
+    "20000x1 strip": lambda aws, photo, thumbnail, client: (
+        _size(20_000, 1)(aws, photo, thumbnail, client),
+        _colour((9, 99, 199), at=(200, 0), tolerance=10)(aws, photo, thumbnail, client),
+    ),
+    "tags with spaces and unicode": _tags(["new", "york", "café", "東京"]),
+    "hashtags": _tags(["sunset", "sea"]),
+    "html and javascript in title and description": _escaped_everywhere,
+    "file name with path traversal and nul": _no_trace_of_the_file_name,
+    "jpeg+html polyglot": _size(400, 300),
+    "jpeg+zip polyglot": _size(400, 300),
+}
+
+
+def test_every_acceptance_check_names_an_accepted_case():
+    assert set(ACCEPTANCE_CHECKS) <= {name for name, case in CASES.items() if case.status == 302}
