@@ -46,8 +46,8 @@ class GeneratedBody:
 
 def multipart_upload(file_bytes, title="Huge"):
     head = (
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{title}\r\n"
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"huge.jpg\"\r\n"
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="title"\r\n\r\n{title}\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="huge.jpg"\r\n'
         "Content-Type: image/jpeg\r\n\r\n"
     ).encode()
     tail = f"\r\n--{BOUNDARY}--\r\n".encode()
@@ -98,4 +98,3 @@ def test_a_real_photo_under_the_limit_is_stored(aws, logged_in_client, small_lim
 
     assert response.status_code == 302
     assert len(aws.object_keys()) == 2
-
