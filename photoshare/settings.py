@@ -97,7 +97,8 @@ AWS_CLIENT_CONFIG = BotocoreConfig(
     region_name=AWS_REGION,
     connect_timeout=env.float("AWS_CONNECT_TIMEOUT", default=3.0),
     read_timeout=env.float("AWS_READ_TIMEOUT", default=10.0),
-    retries={"mode": "standard", "max_attempts": env.int("AWS_MAX_ATTEMPTS", default=3)},
+    # total_max_attempts counts the first try; botocore's "max_attempts" would count retries only.
+    retries={"mode": "standard", "total_max_attempts": env.int("AWS_MAX_ATTEMPTS", default=3)},
 )
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="photoshare-local")

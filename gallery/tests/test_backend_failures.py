@@ -1,0 +1,167 @@
+"""Failing backends: every failure of S3, DynamoDB or the database gives the user a clear
+"try again" (503), puts the detail in the log, and leaves no orphan behind.
+
+Faults are injected at each step of an upload through botocore's event hooks
+(gallery/tests/faults.py), and for real: a port nobody listens on (connections refused, as
+with the moto server stopped) and a server that never answers (timeouts).
+"""
+
+import copy
+import logging
+import time
+from unittest import mock
+
+import pytest
+from botocore.config import Config
+from django.db import OperationalError
+from django.test import Client
+
+from gallery.tests import faults
+from gallery.tests.factories import upload
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD_STEPS = ["s3.PutObject", "s3.PutObject", "dynamodb.TransactWriteItems"]
+TRY_AGAIN = "Please try again"
+FAST_FAILING = Config(
+    region_name="us-east-1",
+    connect_timeout=0.5,
+    read_timeout=0.5,
+    retries={"mode": "standard", "total_max_attempts": 2},
+)
+
+
+def post_upload(client):
+    return client.post("/upload/", {"title": "Harbour", "tags": "sea", "image": upload()})
+
+
+def assert_no_orphans(aws):
+    """Every object belongs to a photo item, and every key a photo item names exists."""
+    photos = [item for item in aws.table_items() if item["sk"] == "PHOTO"]
+    named = {value for item in photos for name, value in item.items() if name.endswith("_key") and value}
+    assert set(aws.object_keys()) == named
+    cards = {item["pk"] for item in aws.table_items() if item["sk"] != "PHOTO"}
+    assert cards <= {item["pk"] for item in photos}  # no list card without its photo
+
+
+def test_an_upload_makes_exactly_these_backend_calls(aws, logged_in_client):
+    with faults.AwsCalls() as recorded:
+        response = post_upload(logged_in_client)
+
+    assert response.status_code == 302
+    assert recorded.calls == UPLOAD_STEPS
+
+
+@pytest.mark.parametrize("error", list(faults.ERRORS))
+@pytest.mark.parametrize("step", range(1, len(UPLOAD_STEPS) + 1))
+def test_an_upload_failing_at_any_step_asks_to_retry_and_leaves_nothing(
+    aws, logged_in_client, caplog, step, error
+):
+    with faults.AwsCalls(fail_at={step}, error=faults.ERRORS[error]) as recorded:
+        response = post_upload(logged_in_client)
+
+    assert response.status_code == 503
+    assert "Your photo could not be stored. Please try again." in response.content.decode()
+    assert recorded.calls[step - 1] == UPLOAD_STEPS[step - 1]
+    # The objects written before the failing step were removed again.
+    assert recorded.calls[step:] == ["s3.DeleteObject"] * min(step - 1, 2)
+    assert aws.object_keys() == [] and aws.table_items() == []
+    failure = next(record for record in caplog.records if record.levelno == logging.ERROR)
+    assert "publishing photo" in failure.getMessage() and failure.exc_info  # detail in the log
+
+
+def test_throttling_is_retried_with_backoff_and_the_upload_succeeds(aws, logged_in_client):
+    with faults.Throttled("TransactWriteItems", times=1) as throttled:
+        response = post_upload(logged_in_client)
+
+    assert response.status_code == 302
+    assert throttled.sent == 2  # one throttled attempt, one retry
+    assert_no_orphans(aws)
+    assert len(aws.object_keys()) == 2
+
+
+def test_throttling_past_the_retries_is_a_clean_503(aws, logged_in_client, settings):
+    attempts = settings.AWS_CLIENT_CONFIG.retries["total_max_attempts"]
+    with faults.Throttled("TransactWriteItems", times=attempts) as throttled:
+        response = post_upload(logged_in_client)
+
+    assert response.status_code == 503
+    assert throttled.sent == attempts
+    assert aws.object_keys() == [] and aws.table_items() == []
+
+
+def storages_with_endpoint(settings, endpoint):
+    storages = copy.deepcopy(settings.STORAGES)
+    storages["default"]["OPTIONS"].update(endpoint_url=endpoint, client_config=FAST_FAILING)
+    return storages
+
+
+def test_dynamodb_refusing_connections_removes_the_stored_objects(aws, logged_in_client, settings):
+    settings.AWS_CLIENT_CONFIG = FAST_FAILING
+    settings.DYNAMODB_ENDPOINT_URL = f"http://127.0.0.1:{faults.closed_port()}"
+
+    response = post_upload(logged_in_client)
+    home = Client().get("/")
+
+    assert response.status_code == 503 and TRY_AGAIN in response.content.decode()
+    assert home.status_code == 503 and TRY_AGAIN in home.content.decode()
+    assert aws.object_keys() == []
+
+
+def test_s3_refusing_connections_stores_no_item(aws, logged_in_client, settings):
+    settings.STORAGES = storages_with_endpoint(settings, f"http://127.0.0.1:{faults.closed_port()}")
+
+    response = post_upload(logged_in_client)
+
+    settings.STORAGES = storages_with_endpoint(settings, settings.AWS_S3_ENDPOINT_URL)
+    assert response.status_code == 503 and TRY_AGAIN in response.content.decode()
+    assert aws.table_items() == [] and aws.object_keys() == []
+
+
+def test_a_dynamodb_that_never_answers_times_out_within_the_configured_bound(aws, logged_in_client, settings):
+    settings.AWS_CLIENT_CONFIG = FAST_FAILING
+    with faults.black_hole() as url:
+        settings.DYNAMODB_ENDPOINT_URL = url
+        started = time.monotonic()
+        response = post_upload(logged_in_client)
+        page = Client().get("/photos/" + "a" * 32 + "/")
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 503 and page.status_code == 503
+    assert aws.object_keys() == []
+    # Two requests x two attempts x 0.5 s read timeout, plus backoff: not the default minutes.
+    assert elapsed < 8
+
+
+def test_an_s3_that_never_answers_times_out_and_stores_no_item(aws, logged_in_client, settings):
+    with faults.black_hole() as url:
+        settings.STORAGES = storages_with_endpoint(settings, url)
+        started = time.monotonic()
+        response = post_upload(logged_in_client)
+        elapsed = time.monotonic() - started
+        settings.STORAGES = storages_with_endpoint(settings, settings.AWS_S3_ENDPOINT_URL)
+
+    assert response.status_code == 503
+    assert aws.table_items() == [] and aws.object_keys() == []
+    assert elapsed < 8
+
+
+@pytest.mark.parametrize("path", ["/upload/", "/", "/accounts/login/"])
+def test_the_database_refusing_connections_is_a_503_with_the_detail_in_the_log(aws, user, caplog, path):
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    refused = OperationalError(2003, "Can't connect to MySQL server on 'db' (111)")
+
+    with mock.patch("django.db.backends.base.base.BaseDatabaseWrapper.cursor", side_effect=refused):
+        if path == "/":
+            response = client.get(path)
+        else:
+            response = client.post(
+                path, {"title": "x", "image": upload(), "username": "alice", "password": "x"}
+            )
+
+    assert response.status_code == 503
+    assert TRY_AGAIN in response.content.decode()
+    assert "Can't connect to MySQL" not in response.content.decode()
+    assert any(record.exc_info and "Can't connect" in str(record.exc_info[1]) for record in caplog.records)
+    assert aws.object_keys() == [] and aws.table_items() == []
