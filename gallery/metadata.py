@@ -12,6 +12,7 @@ the size of the table. All items of a photo share its partition, so one Query fi
 for deletion, and one transaction writes them all together.
 """
 
+import contextlib
 import functools
 import threading
 from dataclasses import asdict, dataclass, field
@@ -166,16 +167,15 @@ class PhotoTable:
         actions += [
             {"Put": {"TableName": self.table_name, "Item": card}} for card in _card_items(photo)
         ]
-        client = self._client
         try:
-            with _translate_errors():
-                client.transact_write_items(TransactItems=actions)
-        except MetadataUnavailable as error:
-            cause = error.__cause__
-            reasons = getattr(cause, "response", {}).get("CancellationReasons", [])
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                raise PhotoAlreadyExists(photo.id) from cause
-            raise
+            self._client.transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons") or [{}]
+            if reasons[0].get("Code") == "ConditionalCheckFailed":
+                raise PhotoAlreadyExists(photo.id) from error
+            raise MetadataUnavailable(str(error)) from error
+        except BotoCoreError as error:
+            raise MetadataUnavailable(str(error)) from error
 
     def delete_photo(self, photo_id):
         """Delete the photo's item and every card of it; returns the deleted photo."""
@@ -283,18 +283,13 @@ def _reset_photo_table(setting, **kwargs):
         photo_table.cache_clear()
 
 
-class _translate_errors:
+@contextlib.contextmanager
+def _translate_errors():
     """Turn boto errors into our own, keeping the original as the cause."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, traceback):
-        if exc is None or isinstance(exc, MetadataError):
-            return False
-        if isinstance(exc, (ClientError, BotoCoreError)):
-            raise MetadataUnavailable(str(exc)) from exc
-        return False
+    try:
+        yield
+    except (ClientError, BotoCoreError) as error:
+        raise MetadataUnavailable(str(error)) from error
 
 
 def _photo_pk(photo_id):

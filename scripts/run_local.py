@@ -29,7 +29,14 @@ def throwaway_secret_key():
     return path.read_text().strip()
 
 
+def _stop_on_signal(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main():
+    # Ctrl-C and `kill` both end the run cleanly, even when started where SIGINT is ignored.
+    signal.signal(signal.SIGINT, _stop_on_signal)
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     LOCAL.mkdir(exist_ok=True)
     port = os.environ.get("PORT", "8000")
     moto_port = int(os.environ.get("MOTO_PORT", "5000"))
@@ -56,17 +63,21 @@ def main():
         subprocess.run([*manage, "init_aws"], check=True)
         url = f"http://127.0.0.1:{port}/"
         print(f"\n  photoshare is running at {url}\n  (Ctrl-C stops the site and the local AWS)\n")
-        server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}"])
+        # Its own process group: the autoreloader's child must stop with it.
+        server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}"], process_group=0)
         server.wait()
     except KeyboardInterrupt:
         pass
+    except subprocess.CalledProcessError as error:
+        print(f"Setup step failed: {' '.join(error.cmd[1:])}", file=sys.stderr)
+        raise SystemExit(1) from None
     finally:
         if server and server.poll() is None:
-            server.send_signal(signal.SIGINT)
+            os.killpg(server.pid, signal.SIGINT)
             try:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                server.kill()
+                os.killpg(server.pid, signal.SIGKILL)
         moto.stop()
         print("Stopped. Accounts are kept in .local/db.sqlite3, photos in .local/moto-recording.jsonl.")
 
