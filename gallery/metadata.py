@@ -226,6 +226,30 @@ class PhotoTable:
         for page in paginator.paginate(TableName=self.table_name, **query):
             yield from page["Items"]
 
+    # --- maintenance (manage.py reconcile: an admin job, never a page) -----------------------
+    def scan_photos(self):
+        """Every photo in the table, by id, and the ids whose partition holds cards but no
+        photo item. A full Scan, page by page."""
+        photos, card_ids = {}, set()
+        with _translate_errors():
+            for page in self._client.get_paginator("scan").paginate(TableName=self.table_name):
+                for item in page["Items"]:
+                    photo_id = item["pk"].removeprefix("PHOTO#")
+                    if item["sk"] == _PHOTO_SK:
+                        photos[photo_id] = _photo_from_item(item)
+                    else:
+                        card_ids.add(photo_id)
+        return photos, card_ids - set(photos)
+
+    def purge_photo(self, photo_id):
+        """Delete every item of the photo's partition, whether or not its photo item exists."""
+        with _translate_errors():
+            items = self._query_all(KeyConditionExpression=Key("pk").eq(_photo_pk(photo_id)))
+            keys = [{"pk": item["pk"], "sk": item["sk"]} for item in items]
+            with self._table.batch_writer() as batch:
+                for key in sorted(keys, key=lambda key: key["sk"] == _PHOTO_SK):  # photo item last
+                    batch.delete_item(Key=key)
+
     # --- table management --------------------------------------------------------------------
     def ensure_table(self):
         """Create the table if it does not exist and wait until it is active. Returns True if
