@@ -177,3 +177,25 @@ ACCEPTANCE_CHECKS = {
 
 def test_every_acceptance_check_names_an_accepted_case():
     assert set(ACCEPTANCE_CHECKS) <= {name for name, case in CASES.items() if case.status == 302}
+
+
+# --- requests, not files: who may upload ---------------------------------------------------------
+def test_a_wrong_csrf_token_is_refused_and_stores_nothing(aws, user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get("/upload/")  # sets the CSRF cookie
+
+    response = client.post(
+        "/upload/", {**form_data(CASES["1x1 image"]), "csrfmiddlewaretoken": "forged" * 8}
+    )
+
+    assert response.status_code == 403
+    assert "That form could not be accepted" in response.content.decode()
+    assert aws.object_keys() == [] and aws.table_items() == []
+
+
+def test_an_upload_while_logged_out_goes_to_the_login_page_and_stores_nothing(aws):
+    response = Client().post("/upload/", form_data(CASES["1x1 image"]))
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert aws.object_keys() == [] and aws.table_items() == []
