@@ -3,7 +3,7 @@ import sys
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login as log_in
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -104,6 +104,7 @@ def healthz(request):
 
 
 login = ratelimit.limit_posts("login", "PHOTOSHARE_LOGIN_RATE", ratelimit.login_keys)(LoginView.as_view())
+admin_login = ratelimit.limit_posts("login", "PHOTOSHARE_LOGIN_RATE", ratelimit.login_keys)(admin.site.login)
 
 
 def server_error(request):

@@ -4,6 +4,8 @@ from django.urls import include, path
 from gallery import views as gallery_views
 
 urlpatterns = [
+    # Before admin.site.urls: the admin's login form gets the same rate limit as the site's.
+    path("admin/login/", gallery_views.admin_login),
     path("admin/", admin.site.urls),
     path("accounts/signup/", gallery_views.signup, name="signup"),
     # Before django.contrib.auth.urls, so that its login route is the rate-limited one.

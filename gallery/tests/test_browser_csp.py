@@ -44,7 +44,7 @@ def test_public_pages_raise_no_csp_violation(aws, live_server, django_user_model
     client.force_login(owner)
     photo_page = client.post("/upload/", {"title": "Dusk", "tags": "sea", "image": upload()})["Location"]
 
-    for path in ("/", photo_page, "/accounts/login/", "/accounts/signup/"):
+    for path in ("/", photo_page, "/accounts/login/", "/accounts/signup/", "/admin/login/"):
         dom, messages = console_messages(live_server.url + path)
 
         assert "photoshare" in dom, path

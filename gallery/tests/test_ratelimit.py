@@ -93,6 +93,19 @@ def test_guessing_one_username_from_many_addresses_is_limited(aws, user, setting
     assert other_user.status_code == 200
 
 
+def test_the_admin_login_shares_the_login_limit(aws, settings, django_user_model):
+    settings.PHOTOSHARE_LOGIN_RATE = "2/5m"
+    django_user_model.objects.create_superuser(username="root", password="s3cret-admin-pass")
+    client = Client(REMOTE_ADDR="10.0.4.1")
+
+    site = client.post("/accounts/login/", {"username": "root", "password": "guess"})
+    admin = client.post("/admin/login/", {"username": "root", "password": "guess"})
+    blocked = client.post("/admin/login/", {"username": "root", "password": "s3cret-admin-pass"})
+
+    assert (site.status_code, admin.status_code, blocked.status_code) == (200, 200, 429)
+    assert "_auth_user_id" not in client.session
+
+
 def test_signups_are_limited_per_address(aws, settings):
     settings.PHOTOSHARE_SIGNUP_RATE = "1/h"
     client = Client(REMOTE_ADDR="10.0.3.1")
