@@ -4,6 +4,8 @@ The request body here is generated as it is read, and counts how much the server
 upload is refused after about the limit, not after the whole body was received or buffered.
 """
 
+import tracemalloc
+
 import pytest
 
 from gallery.tests.factories import image_bytes, upload
@@ -27,18 +29,13 @@ class GeneratedBody:
     def read(self, size=-1):
         if size is None or size < 0:
             size = self.length - self.position
-        size = min(size, self.length - self.position)
-        start = self.position
-        self.position += size
-        out = bytearray()
-        for index in range(start, start + size):
-            if index < len(self.head):
-                out.append(self.head[index])
-            elif index < len(self.head) + self.file_bytes:
-                out.append(0x41)
-            else:
-                out.append(self.tail[index - len(self.head) - self.file_bytes])
-        return bytes(out)
+        start, end = self.position, min(self.position + size, self.length)
+        self.position = end
+        file_start, file_end = len(self.head), len(self.head) + self.file_bytes
+        head = self.head[start : min(end, file_start)]
+        middle = b"A" * max(0, min(end, file_end) - max(start, file_start))
+        tail = self.tail[max(0, start - file_end) : max(0, end - file_end)]
+        return head + middle + tail
 
     def readline(self, size=-1):
         return self.read(size)
@@ -78,6 +75,24 @@ def test_an_oversized_upload_is_refused_after_reading_about_the_limit(aws, logge
     assert "The file is too large; the limit is 256.0\xa0KB. Nothing was stored." in response.content.decode()
     # Stopped within two chunks past the limit: the other ~49.7 MB were never read.
     assert body.position <= LIMIT + 2 * CHUNK
+    assert aws.object_keys() == [] and aws.table_items() == []
+
+
+def test_a_file_somewhat_over_the_limit_is_discarded_chunk_by_chunk_for_a_clean_413(
+    aws, logged_in_client, settings
+):
+    settings.PHOTOSHARE_MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+    body = multipart_upload(file_bytes=6 * 1024 * 1024)  # the browser is still sending
+    tracemalloc.start()
+
+    response = post_body(logged_in_client, body)
+
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert response.status_code == 413
+    assert "The file is too large; the limit is 4.0\xa0MB." in response.content.decode()
+    assert body.position == body.length  # read to the end, so the browser gets the page
+    assert peak < 3 * 1024 * 1024  # but nothing of the 6 MB was kept in memory
     assert aws.object_keys() == [] and aws.table_items() == []
 
 
