@@ -234,6 +234,8 @@ class PhotoTable:
         with _translate_errors():
             for page in self._client.get_paginator("scan").paginate(TableName=self.table_name):
                 for item in page["Items"]:
+                    if not item["pk"].startswith("PHOTO#"):
+                        continue  # not a photo's partition (e.g. counters)
                     photo_id = item["pk"].removeprefix("PHOTO#")
                     if item["sk"] == _PHOTO_SK:
                         photos[photo_id] = _photo_from_item(item)

@@ -10,6 +10,7 @@ Objects younger than `min_age` are left alone: they may belong to an upload stil
 whose item is about to be written.
 """
 
+import contextlib
 import logging
 import re
 from dataclasses import dataclass, field, fields
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.files.storage import default_storage
 
-from gallery.metadata import photo_table
+from gallery.metadata import PhotoNotFound, photo_table
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +92,13 @@ def remove_orphans(report):
     leftovers = list(report.orphan_objects)
     if report.broken_photos or report.stray_cards:
         existing = list_objects()
-        for photo_id in [*report.broken_photos, *report.stray_cards]:
+        for photo_id in report.broken_photos:
+            # The owner's own delete: it keeps whatever else the table derives from photos.
+            with contextlib.suppress(PhotoNotFound):  # deleted meanwhile
+                photo_table().delete_photo(photo_id)
+        for photo_id in report.stray_cards:
             photo_table().purge_photo(photo_id)
+        for photo_id in [*report.broken_photos, *report.stray_cards]:
             leftovers += [key for key in existing if key.startswith(f"{PREFIX}{photo_id}/")]
             logger.warning("reconcile: removed the items of photo %s", photo_id)
     _delete_objects(sorted(set(leftovers)))

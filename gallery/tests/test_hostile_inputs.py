@@ -14,8 +14,10 @@ from django.utils.html import escape
 from PIL import Image
 
 from gallery import metadata
+from gallery.reconcile import photo_keys
 from gallery.tests import hostile
 from gallery.tests.factories import upload
+from gallery.tests.stores import assert_no_orphans, assert_nothing_stored
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,8 @@ def form_data(case):
 def stored_photo(aws, response):
     photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
     photo = metadata.photo_table().get_photo(photo_id)
-    assert aws.object_keys() == sorted([photo.original_key, photo.thumbnail_key])
+    assert aws.object_keys() == sorted(photo_keys(photo))
+    assert_no_orphans(aws)
     return photo
 
 
@@ -64,8 +67,7 @@ def test_upload_form(aws, logged_in_client, corpus_limits, name):
     assert response.status_code == case.status, response.content.decode()[:2000]
     if case.status != 302:
         assert escape(case.message) in response.content.decode()
-        assert aws.object_keys() == []
-        assert aws.table_items() == []
+        assert_nothing_stored(aws)
         return
 
     photo = stored_photo(aws, response)
@@ -79,6 +81,8 @@ def test_upload_form(aws, logged_in_client, corpus_limits, name):
     )
     assert original["ContentDisposition"] == f'attachment; filename="photo-{photo.id}.{extension}"'
     assert thumbnail["ContentType"] == "image/jpeg"
+    for key in photo_keys(photo) - {photo.original_key}:  # re-encoded sizes: shown, never downloaded
+        assert aws.head(key)["ContentDisposition"] == "inline"
     assert aws.read(photo.original_key) == (hostile.PLAIN_JPEG if case.data is None else case.data)
     stored_thumbnail = thumbnail_of(aws, photo)
     assert (stored_thumbnail.format, stored_thumbnail.mode) == ("JPEG", "RGB")
@@ -191,11 +195,11 @@ def test_a_wrong_csrf_token_is_refused_and_stores_nothing(aws, user):
 
     assert response.status_code == 403
     assert "That form could not be accepted" in response.content.decode()
-    assert aws.object_keys() == [] and aws.table_items() == []
+    assert_nothing_stored(aws)
 
 
 def test_an_upload_while_logged_out_goes_to_the_login_page_and_stores_nothing(aws):
     response = Client().post("/upload/", form_data(CASES["1x1 image"]))
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    assert aws.object_keys() == [] and aws.table_items() == []
+    assert_nothing_stored(aws)
