@@ -77,18 +77,24 @@ def limit_posts(scope, rate_setting, keys):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST":
-                rate = Rate.parse(getattr(settings, rate_setting))
-                # Every key is counted (no short-circuit), so one cannot be used to spare another.
-                verdicts = [allow(scope, key, rate) for key in keys(request) if key]
-                if not all(verdicts):
-                    logger.warning("rate limit %s exceeded by %s", scope, client_ip(request))
-                    return too_many_response(request)
+            if request.method == "POST" and exceeded(request, scope, rate_setting, keys):
+                return too_many_response(request)
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def exceeded(request, scope, rate_setting, keys):
+    """Count this request for each of `keys(request)`; True if any of them is over the rate."""
+    rate = Rate.parse(getattr(settings, rate_setting))
+    # Every key is counted (no short-circuit), so one cannot be used to spare another.
+    verdicts = [allow(scope, key, rate) for key in keys(request) if key]
+    if not all(verdicts):
+        logger.warning("rate limit %s exceeded by %s", scope, client_ip(request))
+        return True
+    return False
 
 
 def too_many_response(request):
@@ -98,7 +104,8 @@ def too_many_response(request):
 
 
 def upload_keys(request):
-    user = getattr(request, "user", None)
+    # The API authenticates by token into request.api_user; the site by session.
+    user = getattr(request, "api_user", None) or getattr(request, "user", None)
     user_key = f"user:{user.pk}" if user is not None and user.is_authenticated else None
     return [user_key, f"ip:{client_ip(request)}"]
 

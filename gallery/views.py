@@ -114,10 +114,16 @@ def server_error(request):
     refusing connections). Rendered without the request: its user and session may be what failed.
     """
     error = sys.exc_info()[1]
+    api = request.path.startswith("/api/")
     if isinstance(error, BACKEND_ERRORS):
         logger.error("backend unavailable: %r", error)  # the traceback is logged by django.request
-        body = loader.render_to_string("gallery/unavailable.html", {"message": UNAVAILABLE_MESSAGE})
-        response = HttpResponse(body, status=503)
+        if api:
+            response = JsonResponse({"error": "A backend is not reachable right now; try again."}, status=503)
+        else:
+            body = loader.render_to_string("gallery/unavailable.html", {"message": UNAVAILABLE_MESSAGE})
+            response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"
         return response
+    if api:
+        return JsonResponse({"error": "Internal error."}, status=500)
     return defaults.server_error(request)
