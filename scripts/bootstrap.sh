@@ -15,6 +15,15 @@ pkg-config --exists mysqlclient 2>/dev/null || pkg-config --exists libmariadb 2>
   || missing+=(default-libmysqlclient-dev)
 # Browser tests drive Debian's chromium through Playwright (it cannot download its own).
 command -v chromium >/dev/null || missing+=(chromium)
+# The deploy tests: shellcheck on deploy/userdata.sh, and the rehearsal that runs it for real with
+# nginx in front of gunicorn, building its virtualenv with Debian's own python3.11 (the app user
+# cannot read a python installed under /root).
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v curl >/dev/null || missing+=(curl)
+command -v git >/dev/null || missing+=(git)
+/usr/bin/python3.11 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3.11-venv)
+[ -f /usr/include/python3.11/Python.h ] || missing+=(python3.11-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"

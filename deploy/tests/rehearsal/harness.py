@@ -1,0 +1,335 @@
+"""The rehearsal's stage: a root directory, the stand-ins, moto, MariaDB, and cleaning up after.
+
+deploy/userdata.sh runs as EC2 would run it: the settings part of the template's UserData,
+rendered with this stage's values, followed by the script, as one executable file run by root.
+The differences from EC2 are all here, in the environment of that run:
+  PHOTOSHARE_ROOT      every path the script writes is under the stage's root directory
+  PHOTOSHARE_LISTEN    nginx listens on a free port of 127.0.0.1, not on port 80
+  PHOTOSHARE_NGINX_USER  Debian's nginx runs its workers as www-data, AL2023's as nginx
+  PHOTOSHARE_CFN_SIGNAL  a stand-in that records the signal
+  PATH                 dnf and systemctl are the stand-ins of rehearsal/bin
+  AWS_ENDPOINT_URL, AWS_EC2_METADATA_SERVICE_ENDPOINT
+                       moto plays S3, DynamoDB, Secrets Manager and the instance metadata
+                       service, which hands out the role's credentials as on EC2
+and one edit of the settings: PHOTOSHARE_DB_SSL_MODE is empty, as the MariaDB here has no TLS.
+"""
+
+import contextlib
+import fcntl
+import grp
+import hashlib
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import string
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+
+from deploy.tests import cfn
+from scripts.local_aws import MotoServer, free_port
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+SCRIPT = REPO / "deploy/userdata.sh"
+SHIMS = HERE / "bin"
+PACKAGE_UNITS = HERE / "units"
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+REGION = "us-east-1"
+STACK = "photoshare-rehearsal"
+PUBLIC_IP = "198.51.100.1"  # what moto's instance metadata reports; stands in for the Elastic IP
+APP_USER = "photoshare"
+NGINX_USER = "www-data"
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+LOCK = Path(tempfile.gettempdir()) / "photoshare-rehearsal.lock"
+DB = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
+# Written by the script; compared before and after the second run.
+STATE_PATHS = [
+    "etc/photoshare",
+    "etc/photoshare/env",
+    "etc/systemd/system/photoshare.service",
+    "etc/nginx/nginx.conf",
+    "usr/local/bin/photoshare-manage",
+    "usr/local/sbin/photoshare-deploy",
+    "opt/photoshare",
+    "opt/photoshare/current",
+    "var/log/photoshare-userdata.log",
+]
+
+
+@contextlib.contextmanager
+def host_lock(timeout=600):
+    """One rehearsal at a time on this machine: they share the app user and MariaDB."""
+    with open(LOCK, "w") as lock:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another rehearsal holds {LOCK}") from None
+                time.sleep(1)
+        yield
+
+
+def missing_requirements():
+    """What this machine lacks for the rehearsal, as reasons to skip it."""
+    missing = []
+    if os.geteuid() != 0:
+        missing.append("root (the script creates the app user and runs services as it)")
+    # The packages userdata.sh installs: the rehearsal's dnf says which Debian counterpart is missing.
+    packages = re.search(r"PACKAGES=\((.*?)\)", SCRIPT.read_text(), re.DOTALL).group(1).split()
+    with tempfile.TemporaryDirectory() as root:
+        (Path(root) / "var/log").mkdir(parents=True)
+        check = subprocess.run(
+            [str(SHIMS / "dnf"), "install", "-y", *packages],
+            env={"PATH": SYSTEM_PATH, "PHOTOSHARE_ROOT": root},
+            capture_output=True,
+            text=True,
+        )
+        if check.returncode:
+            missing.append(check.stderr.strip().replace("\n", "; "))
+    # What Amazon Linux 2023 has without asking.
+    for tool, package in [("curl", "curl"), ("runuser", "util-linux"), ("useradd", "passwd")]:
+        if shutil.which(tool, path=SYSTEM_PATH) is None:
+            missing.append(f"{tool} (Debian: {package})")
+    try:
+        import MySQLdb
+
+        MySQLdb.connect(connect_timeout=3, **DB).close()
+    except Exception as error:
+        missing.append(f"MariaDB on 127.0.0.1:3306, root without password ({error})")
+    return missing
+
+
+@dataclass
+class Run:
+    returncode: int
+    seconds: float
+    output: str
+
+
+def alphanumeric(length):
+    """Like CloudFormation's GenerateSecretString with ExcludePunctuation."""
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
+
+
+class Rehearsal:
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="photoshare-rehearsal-", dir="/tmp"))
+        self.dir.chmod(0o755)  # the app user and nginx's workers read below it
+        self.root = self.dir / "root"
+        self.root.mkdir(mode=0o755)
+        self.port = free_port()
+        self.db_name = f"photoshare_rh_{secrets.token_hex(4)}"
+        self.db_password = alphanumeric(32)
+        self.secret_key = alphanumeric(50)
+        self.moto = MotoServer(log=self.dir / "moto.log")
+        self.user_existed = _exists(pwd.getpwnam, APP_USER)
+        self.nginx_user_in_group = self.user_existed and NGINX_USER in grp.getgrnam(APP_USER).gr_mem
+        self.part = self.root / "var/lib/cloud/instance/scripts/part-001"
+        self.runs = []
+
+    # --- the stage ----------------------------------------------------------------------------
+    def set_up(self):
+        self.moto.start()
+        manager = boto3.client(
+            "secretsmanager",
+            endpoint_url=self.moto.url,
+            region_name=REGION,
+            aws_access_key_id="rehearsal",
+            aws_secret_access_key="rehearsal",
+        )
+
+        def secret(name, value):
+            return manager.create_secret(Name=name, SecretString=value)["ARN"]
+
+        source, version = self.app_source()
+        values = {
+            "AWS::StackName": STACK,
+            "AWS::Region": REGION,
+            "AppSource": source,
+            "AppVersion": version,
+            "MediaBucket": f"{STACK}-media",
+            "PhotoTable": f"{STACK}-photos",
+            "Database.Endpoint.Address": DB["host"],
+            "Database.Endpoint.Port": DB["port"],
+            "DatabaseName": self.db_name,
+            "Database.MasterUserSecret.SecretArn": secret(
+                "rds-db-master", json.dumps({"username": DB["user"], "password": DB["password"]})
+            ),
+            "AppDatabaseSecret": secret(
+                "AppDatabaseSecret", json.dumps({"username": self.db_name, "password": self.db_password})
+            ),
+            "DjangoSecretKey": secret("DjangoSecretKey", self.secret_key),
+            "Hosts": PUBLIC_IP,
+            "MaxUploadBytes": MAX_UPLOAD_BYTES,
+        }
+        settings, script = cfn.user_data_parts()
+        rendered = cfn.render_sub(settings, values)
+        assert "\nPHOTOSHARE_DB_SSL_MODE='REQUIRED'\n" in rendered
+        rendered = rendered.replace("\nPHOTOSHARE_DB_SSL_MODE='REQUIRED'\n", "\nPHOTOSHARE_DB_SSL_MODE=''\n")
+        self.part.parent.mkdir(parents=True)
+        self.part.write_text(rendered + script)
+        self.part.chmod(0o700)
+
+    def app_source(self):
+        """The working tree as it is now (committed or not), as a git repository to deploy from."""
+        source = self.dir / "source"
+        listing = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        ).stdout
+        for name in filter(None, listing.decode().split("\0")):
+            path = REPO / name
+            if path.is_file():
+                (source / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, source / name)
+        git = ["git", "-C", str(source), "-c", "user.name=rehearsal", "-c", "user.email=rehearsal@localhost"]
+        subprocess.run([*git, "init", "-q", "-b", "rehearsal"], check=True)
+        subprocess.run([*git, "add", "-A"], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", "working tree"], check=True)
+        return f"file://{source}", "rehearsal"
+
+    def environment(self):
+        env = {
+            "PATH": f"{SHIMS}:{SYSTEM_PATH}",
+            "HOME": "/root",
+            "LANG": "C.UTF-8",
+            "PHOTOSHARE_ROOT": str(self.root),
+            "PHOTOSHARE_LISTEN": f"127.0.0.1:{self.port}",
+            "PHOTOSHARE_NGINX_USER": NGINX_USER,
+            "PHOTOSHARE_CFN_SIGNAL": str(SHIMS / "cfn-signal"),
+            "REHEARSAL_PACKAGE_UNITS": str(PACKAGE_UNITS),
+            "AWS_ENDPOINT_URL": self.moto.url,
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.moto.url + "/",
+            # No credentials but the instance role's, as on EC2: ignore root's own AWS files.
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        }
+        # pip's own configuration of this machine (mirrors, proxies) applies as it would at boot.
+        passed = ("PIP_", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
+        env.update({name: value for name, value in os.environ.items() if name.startswith(passed)})
+        return env
+
+    # --- acting -------------------------------------------------------------------------------
+    def run(self, timeout=240):
+        """Run the user data as cloud-init does; returns a Run. Kills the run at the timeout."""
+        number = len(self.runs) + 1
+        output = self.dir / f"run-{number}.out"
+        started = time.monotonic()
+        with output.open("wb") as out:
+            process = subprocess.Popen(
+                [str(self.part)],
+                env=self.environment(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        run = Run(process.returncode, time.monotonic() - started, output.read_text(errors="replace"))
+        self.runs.append(run)
+        return run
+
+    def systemctl(self, *args):
+        return subprocess.run(
+            [str(SHIMS / "systemctl"), *args],
+            env=self.environment(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    def main_pid(self, unit):
+        path = self.root / f"run/systemctl-rehearsal/{unit}.pid"
+        return int(path.read_text()) if path.exists() else None
+
+    # --- looking ------------------------------------------------------------------------------
+    def path(self, relative):
+        return self.root / relative
+
+    def snapshot(self):
+        """What the script leaves behind: files (mode, owner, content), releases, accounts."""
+        state = {}
+        for relative in STATE_PATHS:
+            path = self.root / relative
+            info = os.lstat(path)
+            entry = [oct(info.st_mode), info.st_uid, info.st_gid]
+            if path.is_symlink():
+                entry.append(os.readlink(path))
+            elif path.is_file() and relative.endswith(".log"):
+                entry = entry[:1]  # the log grows with every run
+            elif path.is_file():
+                entry.append(hashlib.sha256(path.read_bytes()).hexdigest())
+            state[relative] = entry
+        state["releases"] = sorted(os.listdir(self.root / "opt/photoshare/releases"))
+        state["enabled units"] = sorted(os.listdir(self.root / "run/systemctl-rehearsal/enabled"))
+        account = pwd.getpwnam(APP_USER)
+        state["app user"] = (account.pw_uid, account.pw_gid, account.pw_dir, account.pw_shell)
+        state["app group members"] = sorted(grp.getgrnam(APP_USER).gr_mem)
+        return state
+
+    def logs(self):
+        """Every log the run produced, for the assertion messages and the secrecy check."""
+        found = {f"run-{number}": run.output for number, run in enumerate(self.runs, 1)}
+        for path in sorted((self.root / "var/log").rglob("*")):
+            if path.is_file():
+                found[str(path.relative_to(self.root))] = path.read_text(errors="replace")
+        return found
+
+    def diagnostics(self, tail=60):
+        parts = []
+        for name, text in self.logs().items():
+            lines = text.splitlines()[-tail:]
+            parts.append(f"----- {name} (last {len(lines)} lines)\n" + "\n".join(lines))
+        return "\n".join(parts)
+
+    # --- cleaning up --------------------------------------------------------------------------
+    def clean_up(self):
+        with contextlib.suppress(Exception):
+            self.systemctl("stop", "nginx.service", "photoshare.service")
+        for pid_file in [*self.root.glob("run/systemctl-rehearsal/*.pid"), self.root / "run/nginx.pid"]:
+            with contextlib.suppress(ValueError, OSError):
+                os.killpg(int(pid_file.read_text()), signal.SIGKILL)
+        self.moto.stop()
+        with contextlib.suppress(Exception):
+            import MySQLdb
+
+            connection = MySQLdb.connect(connect_timeout=3, **DB)
+            cursor = connection.cursor()
+            cursor.execute(f"DROP DATABASE IF EXISTS `{self.db_name}`")
+            cursor.execute("DROP USER IF EXISTS %s@'%%'", (self.db_name,))
+            connection.close()
+        if not self.nginx_user_in_group:
+            subprocess.run(["gpasswd", "-d", NGINX_USER, APP_USER], capture_output=True)
+        if not self.user_existed:
+            subprocess.run(["userdel", APP_USER], capture_output=True)
+            subprocess.run(["groupdel", APP_USER], capture_output=True)
+        if os.environ.get("PHOTOSHARE_REHEARSAL_KEEP"):
+            print(f"rehearsal kept in {self.dir}")
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _exists(lookup, name):
+    try:
+        lookup(name)
+    except KeyError:
+        return False
+    return True

@@ -1,0 +1,194 @@
+"""The web server's role grants exactly the S3 and DynamoDB actions the running code needs.
+
+The code's calls are recorded, not listed by hand: each botocore client made during the test
+reports every operation it builds (real calls and presigned URLs alike) while the app does all it
+does in production: uploads (and a failed one, which removes what it stored), the pages that read
+a photo or a list, health checks, init_aws and check_aws on an existing bucket and table, and
+deleting a photo. The operations become IAM actions on the bucket, its objects, the table or its
+index, and that set must equal what the policy "photoshare-app" grants.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+from unittest import mock
+
+import botocore.handlers
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+
+from deploy.tests import cfn
+from gallery import metadata
+from gallery.tests.factories import upload
+
+# IAM has no action for TransactWriteItems: each item needs the action of its kind, on its table.
+TRANSACTION_ITEM_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+# S3 operation -> (IAM action, what it acts on). HeadBucket needs s3:ListBucket.
+S3_ACTIONS = {
+    "HeadBucket": ("s3:ListBucket", "bucket"),
+    "ListObjectsV2": ("s3:ListBucket", "bucket"),
+    "GetObject": ("s3:GetObject", "object"),
+    "HeadObject": ("s3:GetObject", "object"),
+    "PutObject": ("s3:PutObject", "object"),
+    "DeleteObject": ("s3:DeleteObject", "object"),
+    "DeleteObjects": ("s3:DeleteObject", "object"),
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    service: str
+    operation: str
+    params: dict
+
+
+def needed(call):
+    """{(IAM action, resource)} for one recorded call."""
+    if call.service == "dynamodb":
+        if call.operation == "TransactWriteItems":
+            tables = {body["TableName"] for item in call.params["TransactItems"] for body in item.values()}
+            assert tables == {django_settings.DYNAMODB_TABLE_NAME}
+            return {
+                (f"dynamodb:{TRANSACTION_ITEM_ACTIONS[kind]}", "table")
+                for item in call.params["TransactItems"]
+                for kind in item
+            }
+        tables = set(call.params.get("RequestItems", {})) or {
+            call.params.get("TableName")
+        }  # Batch*: by table
+        assert tables == {django_settings.DYNAMODB_TABLE_NAME}, call
+        if call.params.get("IndexName"):
+            return {(f"dynamodb:{call.operation}", f"index/{call.params['IndexName']}")}
+        return {(f"dynamodb:{call.operation}", "table")}
+    if call.service == "s3":
+        assert call.params.get("Bucket") == django_settings.AWS_STORAGE_BUCKET_NAME, call
+        assert call.operation in S3_ACTIONS, f"map the S3 operation {call.operation} to its IAM action here"
+        return {S3_ACTIONS[call.operation]}
+    raise AssertionError(f"the code calls {call.service}.{call.operation}; the role grants nothing there")
+
+
+def resource_of(expression):
+    """What a Resource of the app policy designates: bucket, object, table or index/<name>."""
+    arn = {
+        str({"Fn::GetAtt": ["MediaBucket", "Arn"]}): "bucket",
+        str({"Fn::Sub": "${MediaBucket.Arn}/*"}): "object",
+        str({"Fn::GetAtt": ["PhotoTable", "Arn"]}): "table",
+    }.get(str(expression))
+    if arn:
+        return arn
+    index = re.fullmatch(r"\$\{PhotoTable\.Arn\}/index/(\w+)", expression.get("Fn::Sub", ""))
+    assert index, f"unexpected Resource {expression}"
+    return f"index/{index.group(1)}"
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def role_policy(name):
+    (policy,) = [p for p in cfn.properties("WebServerRole")["Policies"] if p["PolicyName"] == name]
+    return policy["PolicyDocument"]["Statement"]
+
+
+def granted():
+    pairs = set()
+    for statement in role_policy("photoshare-app"):
+        assert statement["Effect"] == "Allow" and "Condition" not in statement
+        for action in as_list(statement["Action"]):
+            for resource in as_list(statement["Resource"]):
+                pairs.add((action, resource_of(resource)))
+    return pairs
+
+
+@pytest.fixture
+def recorded_calls(aws, settings, monkeypatch):
+    """Every S3/DynamoDB operation built from now on, by clients made from now on."""
+    calls = []
+
+    def record(params, model, **kwargs):
+        calls.append(Call(model.service_model.service_name, model.name, dict(params)))
+
+    monkeypatch.setattr(
+        botocore.handlers,
+        "BUILTIN_HANDLERS",
+        [*botocore.handlers.BUILTIN_HANDLERS, ("before-parameter-build", record)],
+    )
+    settings.STORAGES = {**settings.STORAGES}  # a new default_storage, hence a new S3 client
+    metadata.photo_table.cache_clear()
+    yield calls
+    metadata.photo_table.cache_clear()
+
+
+def exercise_the_app(client, user):
+    form = {"title": "Harbour", "description": "Boats.", "tags": "sea boats"}
+    response = client.post("/upload/", {**form, "image": upload()})
+    assert response.status_code == 302
+    photo_id = response["Location"].strip("/").split("/")[-1]
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get("/").status_code == 200
+    table = metadata.photo_table()
+    assert table.list_page(metadata.user_list(user.pk)).items
+    assert table.list_page(metadata.tag_list("sea")).items
+    assert client.get("/healthz").status_code == 200
+    call_command("init_aws", stdout=io.StringIO())
+    call_command("check_aws", stdout=io.StringIO())
+    with mock.patch.object(
+        metadata.PhotoTable, "put_photo", side_effect=metadata.MetadataUnavailable("down")
+    ):
+        assert client.post("/upload/", {**form, "image": upload()}).status_code == 503
+    table.delete_photo(photo_id)
+
+
+def test_app_policy_grants_exactly_what_the_code_calls(recorded_calls, logged_in_client, user):
+    exercise_the_app(logged_in_client, user)
+
+    operations = {(call.service, call.operation) for call in recorded_calls}
+    assert ("dynamodb", "TransactWriteItems") in operations and ("s3", "DeleteObject") in operations
+    need = set().union(*(needed(call) for call in recorded_calls))
+    grant = granted()
+    assert grant == need, f"granted, not used: {grant - need}; used, not granted: {need - grant}"
+
+
+def test_index_in_the_policy_is_the_one_the_code_queries():
+    assert ("dynamodb:Query", f"index/{metadata.LISTS_INDEX}") in granted()
+
+
+def test_deploy_policy_reads_only_the_secrets_the_user_data_names():
+    statements = role_policy("photoshare-deploy")
+    (secrets,) = [s for s in statements if isinstance(s, dict) and s.get("Sid") == "Secrets"]
+    assert secrets["Action"] == "secretsmanager:GetSecretValue"
+
+    def name(expression):
+        if "Ref" in expression:
+            return expression["Ref"]
+        resource, attribute = expression["Fn::GetAtt"]
+        return f"{resource}.{attribute}"
+
+    settings, script = cfn.user_data_parts()
+    named = set(re.findall(r"^PHOTOSHARE_\w+_SECRET='\$\{([^}]+)\}'$", settings[0], re.MULTILINE))
+    assert {name(resource) for resource in secrets["Resource"]} == named
+    assert len(named) == 3
+    # The script's only AWS calls: those secrets, and the app artifact when it comes from S3.
+    assert re.findall(r"boto3\.client\(\"(\w+)\"", script) == ["secretsmanager"]
+    assert set(re.findall(r"secrets\.(\w+)\(", script)) == {"get_secret_value"}
+    assert re.findall(r"\baws (\w+ \w+)", script) == ["s3 cp"]
+    (artifacts,) = [s for s in statements if s is not secrets]
+    condition, statement, otherwise = artifacts["Fn::If"]
+    assert condition == "AppFromS3" and otherwise == {"Ref": "AWS::NoValue"}
+    assert statement["Action"] == "s3:GetObject"
+
+
+def test_role_has_no_wildcards_and_only_session_manager_besides():
+    role = cfn.properties("WebServerRole")
+    assert role["ManagedPolicyArns"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}
+    ]
+    for policy in role["Policies"]:
+        text = str(policy["PolicyDocument"])
+        assert "'*'" not in text and ":*'" not in text, policy["PolicyName"]

@@ -1,0 +1,149 @@
+"""deploy/cloudformation.yaml: lint-clean, its user data is deploy/userdata.sh, its table is the code's."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deploy import sync_template
+from deploy.tests import cfn
+from gallery.metadata import table_schema
+
+SCRIPT = Path(sync_template.SCRIPT)
+
+
+def test_cfn_lint_finds_nothing_not_even_informational():
+    cfn_lint = shutil.which("cfn-lint", path=f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin")
+    if cfn_lint is None:
+        pytest.skip("cfn-lint is not installed (pip install cfn-lint; requirements-dev.txt)")
+    result = subprocess.run(
+        [cfn_lint, "--include-checks", "I", "--", str(cfn.TEMPLATE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_user_data_embeds_the_script_unchanged():
+    _, embedded = cfn.user_data_parts()
+    assert embedded == SCRIPT.read_text(), "run .venv/bin/python deploy/sync_template.py"
+    assert sync_template.embedded(cfn.TEMPLATE.read_text(), SCRIPT.read_text()) == cfn.TEMPLATE.read_text()
+
+
+# The longest each setting can be: the parameters' limits, and generous ones for generated names.
+LONGEST = {
+    "AWS::StackName": 128,
+    "AWS::Region": 14,
+    "AppSource": 200,
+    "AppVersion": 100,
+    "MediaBucket": 63,
+    "PhotoTable": 180,
+    "Database.Endpoint.Address": 140,
+    "Database.Endpoint.Port": 5,
+    "DatabaseName": 32,
+    "Database.MasterUserSecret.SecretArn": 128,  # about 110: ...:secret:rds!db-<uuid>-<6>
+    "AppDatabaseSecret": 128,  # about 100: ...:secret:<LogicalId>-<12>-<6>
+    "DjangoSecretKey": 128,
+    "Hosts": 15 + 1 + 253,
+    "MaxUploadBytes": 9,
+}
+
+
+def test_user_data_fits_in_what_ec2_accepts_even_with_the_longest_names():
+    settings, script = cfn.user_data_parts()
+    longest = {name: "x" * length for name, length in LONGEST.items()}
+    size = len(cfn.render_sub(settings, longest).encode()) + len(script.encode())
+    assert size <= sync_template.USER_DATA_LIMIT, f"{size} bytes of user data"
+
+
+def test_settings_in_front_of_the_script_are_the_ones_it_reads():
+    settings, script = cfn.user_data_parts()
+    text = settings if isinstance(settings, str) else settings[0]
+    assigned = set(re.findall(r"^(PHOTOSHARE_\w+)=", text, re.MULTILINE))
+    required = set(re.search(r"for name in (PHOTOSHARE_.*?); do", script, re.DOTALL).group(1).split()) - {
+        "\\"
+    }
+    required.discard("VERSION")
+    read = set(re.findall(r"PHOTOSHARE_\w+", script))
+    assert required <= assigned, f"the template does not set {required - assigned}"
+    assert assigned <= read, f"the script does not read {assigned - read}"
+
+
+def test_table_has_exactly_the_keys_and_indexes_init_aws_creates():
+    table = cfn.properties("PhotoTable")
+    schema = table_schema()
+
+    def by_name(definitions):
+        return sorted(definitions, key=lambda definition: definition["AttributeName"])
+
+    assert set(schema) <= set(table), f"the template lacks {set(schema) - set(table)}"
+    assert by_name(table["AttributeDefinitions"]) == by_name(schema["AttributeDefinitions"])
+    assert table["KeySchema"] == schema["KeySchema"]
+    assert table["GlobalSecondaryIndexes"] == schema["GlobalSecondaryIndexes"]
+    assert table["BillingMode"] == schema["BillingMode"] == "PAY_PER_REQUEST"
+    assert "LocalSecondaryIndexes" not in table
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["SSESpecification"] == {"SSEEnabled": True}
+
+
+def test_bucket_is_private_encrypted_and_drops_abandoned_uploads():
+    bucket = cfn.properties("MediaBucket")
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(bucket["PublicAccessBlockConfiguration"]) == 4
+    assert bucket["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    rules = bucket["LifecycleConfiguration"]["Rules"]
+    assert any(rule.get("AbortIncompleteMultipartUpload") for rule in rules if isinstance(rule, dict))
+    assert cfn.resource("MediaBucket")["DeletionPolicy"] == "Retain"
+
+
+def test_database_is_private_and_its_password_is_generated_by_rds():
+    database = cfn.properties("Database")
+    assert database["PubliclyAccessible"] is False
+    assert database["StorageEncrypted"] is True
+    assert database["ManageMasterUserPassword"] is True
+    assert "MasterUserPassword" not in database
+    ingress = cfn.properties("DatabaseSecurityGroup")["SecurityGroupIngress"]
+    assert ingress == [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 3306,
+            "ToPort": 3306,
+            "SourceSecurityGroupId": {"Fn::GetAtt": ["WebServerSecurityGroup", "GroupId"]},
+            "Description": "MySQL from the web servers",
+        }
+    ]
+    assert cfn.resource("Database")["DeletionPolicy"] == "Snapshot"
+
+
+def test_web_server_admits_http_and_https_only_and_requires_imdsv2():
+    ingress = cfn.properties("WebServerSecurityGroup")["SecurityGroupIngress"]
+    assert sorted((rule["FromPort"], rule["ToPort"]) for rule in ingress) == [(80, 80), (443, 443)]
+    data = cfn.properties("WebServerLaunchTemplate")["LaunchTemplateData"]
+    assert data["MetadataOptions"]["HttpTokens"] == "required"
+    assert cfn.template()["Parameters"]["ImageId"]["Default"].startswith(
+        "/aws/service/ami-amazon-linux-latest/al2023-ami-"
+    )
+    server = cfn.resource("WebServer")
+    assert server["Properties"]["DisableApiTermination"] == {"Ref": "TerminationProtection"}
+    # userdata.sh signals this resource; the stack is complete only once /healthz answered.
+    settings, _ = cfn.user_data_parts()
+    assert "PHOTOSHARE_CFN_RESOURCE='WebServer'\n" in settings[0]
+    assert server["CreationPolicy"]["ResourceSignal"]["Count"] == 1
+
+
+def test_no_secret_in_the_template():
+    text = cfn.TEMPLATE.read_text()
+    assert not re.search(r"(?i)password\s*:", text.replace("ManageMasterUserPassword:", ""))
+    for parameter in cfn.template()["Parameters"].values():
+        assert "NoEcho" not in parameter, "secrets come from Secrets Manager, not from parameters"
+
+
+def test_outputs_name_the_site_and_the_data():
+    assert {"SiteUrl", "MediaBucketName", "PhotoTableName", "DatabaseEndpoint"} <= set(
+        cfn.template()["Outputs"]
+    )
