@@ -68,7 +68,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
+        {
+            "charset": "utf8mb4",
+            "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+            # Explicit timeouts (seconds): a database that stops answering fails the request
+            # (a "try again" page) instead of holding the worker until gunicorn kills it.
+            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+            "read_timeout": env.int("DATABASE_READ_TIMEOUT", default=60),
+            "write_timeout": env.int("DATABASE_READ_TIMEOUT", default=60),
+        }
     )
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)

@@ -104,3 +104,18 @@ def test_http_is_redirected_to_https_behind_the_proxy(aws, settings):
     assert plain.status_code == 301 and plain["Location"] == "https://localhost/photos/"
     assert proxied.status_code == 200
     assert health.status_code == 200  # load balancers check over plain HTTP
+
+
+def test_mysql_connections_have_explicit_timeouts():
+    env = {**os.environ, "DATABASE_URL": "mysql://app:pw@db.example.internal:3306/photoshare"}
+    names = "('connect_timeout', 'read_timeout', 'write_timeout')"
+    expression = f"[settings.DATABASES['default']['OPTIONS'][name] for name in {names}]"
+    result = subprocess.run(
+        [sys.executable, "-c", f"from photoshare import settings; print({expression})"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+
+    assert result.stdout.strip() == "[5, 60, 60]", result.stderr
