@@ -6,13 +6,13 @@ Faults are injected at each step of an upload through botocore's event hooks
 with the moto server stopped) and a server that never answers (timeouts).
 """
 
-import copy
 import logging
 import time
 from unittest import mock
 
 import pytest
 from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from django.db import OperationalError
 from django.test import Client
 
@@ -83,12 +83,22 @@ def test_throttling_past_the_retries_is_a_clean_503(aws, logged_in_client, setti
 
 
 def storages_with_endpoint(settings, endpoint):
-    storages = copy.deepcopy(settings.STORAGES)
-    storages["default"]["OPTIONS"].update(endpoint_url=endpoint, client_config=FAST_FAILING)
-    return storages
+    # Not deepcopy: boto3's TransferConfig holds a sentinel that must stay the same object.
+    default = settings.STORAGES["default"]
+    options = {**default["OPTIONS"], "endpoint_url": endpoint, "client_config": FAST_FAILING}
+    return {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
 
 
-def test_dynamodb_refusing_connections_removes_the_stored_objects(aws, logged_in_client, settings):
+def logged_cause(caplog):
+    """The exception behind the first logged failure, followed down its chain of causes."""
+    record = next(record for record in caplog.records if record.exc_info)
+    error = record.exc_info[1]
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return error
+
+
+def test_dynamodb_refusing_connections_removes_the_stored_objects(aws, logged_in_client, settings, caplog):
     settings.AWS_CLIENT_CONFIG = FAST_FAILING
     settings.DYNAMODB_ENDPOINT_URL = f"http://127.0.0.1:{faults.closed_port()}"
 
@@ -97,20 +107,24 @@ def test_dynamodb_refusing_connections_removes_the_stored_objects(aws, logged_in
 
     assert response.status_code == 503 and TRY_AGAIN in response.content.decode()
     assert home.status_code == 503 and TRY_AGAIN in home.content.decode()
+    assert isinstance(logged_cause(caplog), EndpointConnectionError)
     assert aws.object_keys() == []
 
 
-def test_s3_refusing_connections_stores_no_item(aws, logged_in_client, settings):
+def test_s3_refusing_connections_stores_no_item(aws, logged_in_client, settings, caplog):
     settings.STORAGES = storages_with_endpoint(settings, f"http://127.0.0.1:{faults.closed_port()}")
 
     response = post_upload(logged_in_client)
 
     settings.STORAGES = storages_with_endpoint(settings, settings.AWS_S3_ENDPOINT_URL)
     assert response.status_code == 503 and TRY_AGAIN in response.content.decode()
+    assert isinstance(logged_cause(caplog), EndpointConnectionError)
     assert_nothing_stored(aws)
 
 
-def test_a_dynamodb_that_never_answers_times_out_within_the_configured_bound(aws, logged_in_client, settings):
+def test_a_dynamodb_that_never_answers_times_out_within_the_configured_bound(
+    aws, logged_in_client, settings, caplog
+):
     settings.AWS_CLIENT_CONFIG = FAST_FAILING
     with faults.black_hole() as url:
         settings.DYNAMODB_ENDPOINT_URL = url
@@ -120,12 +134,13 @@ def test_a_dynamodb_that_never_answers_times_out_within_the_configured_bound(aws
         elapsed = time.monotonic() - started
 
     assert response.status_code == 503 and page.status_code == 503
+    assert isinstance(logged_cause(caplog), ReadTimeoutError)
     assert aws.object_keys() == []
     # Two requests x two attempts x 0.5 s read timeout, plus backoff: not the default minutes.
     assert elapsed < 8
 
 
-def test_an_s3_that_never_answers_times_out_and_stores_no_item(aws, logged_in_client, settings):
+def test_an_s3_that_never_answers_times_out_and_stores_no_item(aws, logged_in_client, settings, caplog):
     with faults.black_hole() as url:
         settings.STORAGES = storages_with_endpoint(settings, url)
         started = time.monotonic()
@@ -134,6 +149,7 @@ def test_an_s3_that_never_answers_times_out_and_stores_no_item(aws, logged_in_cl
         settings.STORAGES = storages_with_endpoint(settings, settings.AWS_S3_ENDPOINT_URL)
 
     assert response.status_code == 503
+    assert isinstance(logged_cause(caplog), ReadTimeoutError)
     assert_nothing_stored(aws)
     assert elapsed < 8
 
@@ -157,3 +173,25 @@ def test_the_database_refusing_connections_is_a_503_with_the_detail_in_the_log(a
     assert "Can't connect to MySQL" not in response.content.decode()
     assert any(record.exc_info and "Can't connect" in str(record.exc_info[1]) for record in caplog.records)
     assert_nothing_stored(aws)
+
+
+def test_with_the_moto_server_stopped_every_page_asks_to_retry(aws, logged_in_client, moto_server, settings):
+    settings.AWS_CLIENT_CONFIG = FAST_FAILING
+    settings.STORAGES = storages_with_endpoint(settings, settings.AWS_S3_ENDPOINT_URL)
+    photo_id = logged_in_client.post("/upload/", {"title": "Before", "image": upload()})["Location"]
+    moto_server.stop()
+    try:
+        responses = {
+            "upload": post_upload(logged_in_client),
+            "gallery": Client().get("/"),
+            "photo page": Client().get(photo_id),
+            "health": Client().get("/healthz"),
+        }
+    finally:
+        moto_server.start()
+
+    for name, response in responses.items():
+        assert response.status_code == 503, name
+    assert TRY_AGAIN in responses["upload"].content.decode()
+    assert TRY_AGAIN in responses["gallery"].content.decode()
+    assert responses["health"].json() == {"database": "ok", "s3": "unavailable", "dynamodb": "unavailable"}
