@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.template.defaultfilters import filesizeformat
 
+from gallery.catalog import PUBLIC, VISIBILITY_CHOICES
 from gallery.images import InvalidImage, prepare_image, supported_formats_text
+from gallery.renditions import make_display, read_exif_facts
 
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
 # Letters and digits of any script, "_" and "-": a tag is safe in a URL path, a DynamoDB key
@@ -34,13 +36,9 @@ class SignupForm(UserCreationForm):
         fields = ("username",)
 
 
-class UploadForm(forms.Form):
-    image = forms.FileField(
-        help_text=(
-            f"{supported_formats_text()}, up to {filesizeformat(settings.PHOTOSHARE_MAX_UPLOAD_BYTES)}."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
-    )
+class PhotoDetailsForm(forms.Form):
+    """What the owner says about a photo: used for uploads and for edits."""
+
     title = forms.CharField(max_length=settings.PHOTOSHARE_MAX_TITLE_LENGTH)
     description = forms.CharField(
         required=False,
@@ -52,24 +50,13 @@ class UploadForm(forms.Form):
         help_text="Separated by commas or spaces, e.g. “beach, sunset”.",
         max_length=settings.PHOTOSHARE_MAX_TAGS * (settings.PHOTOSHARE_MAX_TAG_LENGTH + 2),
     )
-
-    def clean_image(self):
-        upload = self.cleaned_data["image"]
-        limit = settings.PHOTOSHARE_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."
-            )
-        try:
-            # Never trust the file name or the browser's content type: Pillow decides.
-            self.prepared_image = prepare_image(
-                upload,
-                thumbnail_size=settings.PHOTOSHARE_THUMBNAIL_SIZE,
-                max_pixels=settings.PHOTOSHARE_MAX_IMAGE_PIXELS,
-            )
-        except InvalidImage as error:
-            raise forms.ValidationError(str(error)) from None
-        return upload
+    visibility = forms.ChoiceField(
+        choices=VISIBILITY_CHOICES,
+        required=False,
+        initial=PUBLIC,
+        widget=forms.RadioSelect,
+        help_text="“Only me” keeps the photo out of every list, search and tag count.",
+    )
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
@@ -91,3 +78,39 @@ class UploadForm(forms.Form):
                 f"Tags can be at most {settings.PHOTOSHARE_MAX_TAG_LENGTH} characters long."
             )
         return tags
+
+    def clean_visibility(self):
+        return self.cleaned_data["visibility"] or PUBLIC
+
+
+class UploadForm(PhotoDetailsForm):
+    field_order = ["image", "title", "description", "tags", "visibility"]
+
+    image = forms.FileField(
+        help_text=(
+            f"{supported_formats_text()}, up to {filesizeformat(settings.PHOTOSHARE_MAX_UPLOAD_BYTES)}."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,image/tiff,image/heic,.heic,.heif"}
+        ),
+    )
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        limit = settings.PHOTOSHARE_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."
+            )
+        try:
+            # Never trust the file name or the browser's content type: Pillow decides.
+            self.prepared_image = prepare_image(
+                upload,
+                thumbnail_size=settings.PHOTOSHARE_THUMBNAIL_SIZE,
+                max_pixels=settings.PHOTOSHARE_MAX_IMAGE_PIXELS,
+            )
+            self.display = make_display(upload, settings.PHOTOSHARE_DISPLAY_SIZE)
+            self.exif_facts = read_exif_facts(upload)
+        except InvalidImage as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload

@@ -25,7 +25,15 @@ SUPPORTED_FORMATS = {
     "PNG": ("png", "image/png"),
     "GIF": ("gif", "image/gif"),
     "WEBP": ("webp", "image/webp"),
+    "TIFF": ("tif", "image/tiff"),
 }
+try:
+    from pillow_heif import register_heif_opener
+except ImportError:  # HEIC is optional: without the plugin such uploads get "not supported"
+    pass
+else:
+    register_heif_opener()
+    SUPPORTED_FORMATS["HEIF"] = ("heic", "image/heic")
 THUMBNAIL_CONTENT_TYPE = "image/jpeg"
 THUMBNAIL_QUALITY = 85
 _EXIF_ORIENTATION_TAG = 0x0112

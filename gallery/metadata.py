@@ -6,7 +6,9 @@ Single-table design (see docs/architecture.md):
     pk = PHOTO#<id>  sk = LIST#<list>    one "card" per list the photo appears in,
                                          list_pk = <list>, list_sk = <created>#<id>
 
-<list> is FEED (all photos), USER#<user id> or TAG#<tag>. The sparse global secondary index
+    pk = TAGS        sk = TAG#<tag>      public photo count of a tag, for the tag cloud
+
+<list> names and which photo goes in which list: gallery.catalog. The sparse global secondary index
 "lists" (list_pk, list_sk) turns every list page into a single Query, newest first, whatever
 the size of the table. All items of a photo share its partition, so one Query finds them all
 for deletion, and one transaction writes them all together.
@@ -15,7 +17,8 @@ for deletion, and one transaction writes them all together.
 import contextlib
 import functools
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import boto3
@@ -26,9 +29,30 @@ from django.core import signing
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from gallery.catalog import (
+    ALL,
+    FEED,
+    TITLE_KEY_LENGTH,
+    Page,
+    Photo,
+    PhotoCard,
+    TagCount,
+    counted_tags,
+    list_entries,
+    normalize_title,
+    owner_list,
+    tag_list,
+    title_list,
+    user_list,
+)
+
+# Callers may take the records and list names from here, with the store that returns them.
+__all__ = ["ALL", "FEED", "Page", "Photo", "PhotoCard", "TagCount", "owner_list", "tag_list", "user_list"]
+
 LISTS_INDEX = "lists"
-FEED = "FEED"
 _PHOTO_SK = "PHOTO"
+_TAGS_PK = "TAGS"
+_OWNERS_PK = "OWNERS"
 _CURSOR_SALT = "gallery.metadata.cursor"
 _KEY_ATTRIBUTES = ("pk", "sk", "list_pk", "list_sk")
 
@@ -49,52 +73,12 @@ class PhotoAlreadyExists(MetadataError):
     """An item with this photo id exists already (ids are random, so this means a bug or a replay)."""
 
 
+class PhotoChanged(MetadataError):
+    """The photo was changed or deleted by someone else since it was read; read it again."""
+
+
 class InvalidCursor(MetadataError):
     """A page cursor that we did not issue, or that belongs to another list."""
-
-
-@dataclass(frozen=True)
-class PhotoCard:
-    """What a list page shows of a photo."""
-
-    id: str
-    title: str
-    owner_id: int
-    owner_username: str
-    tags: list
-    created: str
-    thumbnail_key: str
-    thumbnail_width: int
-    thumbnail_height: int
-
-
-@dataclass(frozen=True)
-class Photo(PhotoCard):
-    description: str = ""
-    original_key: str = ""
-    original_content_type: str = ""
-    original_bytes: int = 0
-    width: int = 0
-    height: int = 0
-    thumbnail_content_type: str = "image/jpeg"
-
-    @property
-    def card(self):
-        return PhotoCard(**{name: getattr(self, name) for name in PhotoCard.__dataclass_fields__})
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list = field(default_factory=list)
-    next_cursor: str | None = None
-
-
-def user_list(user_id):
-    return f"USER#{user_id}"
-
-
-def tag_list(tag):
-    return f"TAG#{tag}"
 
 
 def table_schema():
@@ -152,45 +136,88 @@ class PhotoTable:
 
     # --- writes ------------------------------------------------------------------------------
     def put_photo(self, photo):
-        """Write the photo and all its list cards in one transaction: all or nothing."""
-        photo_item = {"pk": _photo_pk(photo.id), "sk": _PHOTO_SK, **asdict(photo)}
-        actions = [
-            {
-                "Put": {
-                    "TableName": self.table_name,
-                    "Item": photo_item,
-                    # Condition objects are not expanded inside transactions; a plain expression is.
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            }
+        """Write the photo, all its list cards and its tag counts in one transaction: all or nothing."""
+        actions = [self._put(_photo_item(photo), condition="attribute_not_exists(pk)")]
+        actions += [self._put(card) for card in _card_items(photo)]
+        actions += self._count_actions(set(), counted_tags(photo))
+        actions.append(self._counter(_OWNERS_PK, f"OWNER#{photo.owner_id}", 1))
+        try:
+            self._transact(actions)
+        except PhotoChanged:
+            raise PhotoAlreadyExists(photo.id) from None
+
+    def update_photo(self, photo_id, **changes):
+        """Change title, description, tags or visibility; returns the updated Photo.
+
+        One transaction rewrites the photo and every card (cards carry the title and tags),
+        deletes the cards of lists the photo leaves and moves the tag counts, so no list ever
+        shows a stale entry. It is conditional on the revision read, so concurrent edits
+        cannot silently undo each other (PhotoChanged).
+        """
+        old, items = self._photo_with_items(photo_id)
+        new = replace(old, **changes, revision=old.revision + 1, updated=_now())
+        new_cards = _card_items(new)
+        kept_keys = {_PHOTO_SK, *(card["sk"] for card in new_cards)}
+        actions = [self._put(_photo_item(new), **_same_revision(old))]
+        actions += [self._put(card) for card in new_cards]
+        actions += [self._delete(item) for item in items if item["sk"] not in kept_keys]
+        actions += self._count_actions(counted_tags(old), counted_tags(new))
+        self._transact(actions)
+        return new
+
+    def delete_photo(self, photo_id):
+        """Delete the photo's item, every card of it and its share of the tag counts in one
+        transaction; returns the deleted photo (whose object keys the caller removes next)."""
+        photo, items = self._photo_with_items(photo_id)
+        actions = [self._delete(_photo_item(photo), **_same_revision(photo))]
+        actions += [self._delete(item) for item in items if item["sk"] != _PHOTO_SK]
+        actions += self._count_actions(counted_tags(photo), set())
+        actions.append(self._counter(_OWNERS_PK, f"OWNER#{photo.owner_id}", -1))
+        self._transact(actions)
+        return photo
+
+    def _action(self, kind, condition=None, values=None, **body):
+        """One TransactItems entry. Condition objects are not expanded inside transactions, so
+        conditions are plain expressions."""
+        body["TableName"] = self.table_name
+        if condition:
+            body["ConditionExpression"] = condition
+        if values:
+            body["ExpressionAttributeValues"] = values
+        return {kind: body}
+
+    def _put(self, item, **condition):
+        return self._action("Put", Item=item, **condition)
+
+    def _delete(self, item, **condition):
+        return self._action("Delete", Key={"pk": item["pk"], "sk": item["sk"]}, **condition)
+
+    def _counter(self, pk, sk, delta, **attributes):
+        """ADD delta to a counter item's photo_count (created at 0 if missing), SET attributes."""
+        update, values = "ADD photo_count :delta", {":delta": delta}
+        if attributes:
+            update = "SET " + ", ".join(f"{name} = :{name}" for name in attributes) + " " + update
+            values.update({f":{name}": value for name, value in attributes.items()})
+        return self._action("Update", Key={"pk": pk, "sk": sk}, UpdateExpression=update, values=values)
+
+    def _count_actions(self, old_tags, new_tags):
+        return [
+            self._counter(_TAGS_PK, f"TAG#{tag}", delta, tag=tag)
+            for tags, delta in ((new_tags - old_tags, 1), (old_tags - new_tags, -1))
+            for tag in sorted(tags)
         ]
-        actions += [
-            {"Put": {"TableName": self.table_name, "Item": card}} for card in _card_items(photo)
-        ]
+
+    def _transact(self, actions):
         try:
             self._client.transact_write_items(TransactItems=actions)
         except ClientError as error:
             reasons = error.response.get("CancellationReasons") or [{}]
+            # Only the first action carries a condition: the photo item's.
             if reasons[0].get("Code") == "ConditionalCheckFailed":
-                raise PhotoAlreadyExists(photo.id) from error
+                raise PhotoChanged() from error
             raise MetadataUnavailable(str(error)) from error
         except BotoCoreError as error:
             raise MetadataUnavailable(str(error)) from error
-
-    def delete_photo(self, photo_id):
-        """Delete the photo's item and every card of it; returns the deleted photo."""
-        photo = self.get_photo(photo_id)
-        with _translate_errors():
-            keys = [
-                {"pk": item["pk"], "sk": item["sk"]}
-                for item in self._query_all(KeyConditionExpression=Key("pk").eq(_photo_pk(photo_id)))
-            ]
-            with self._table.batch_writer() as batch:
-                # Cards first, the photo item last: a retry after a partial failure finds the
-                # photo and finishes the job.
-                for key in sorted(keys, key=lambda key: key["sk"] == _PHOTO_SK):
-                    batch.delete_item(Key=key)
-        return photo
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -202,17 +229,24 @@ class PhotoTable:
             raise PhotoNotFound(photo_id)
         return _photo_from_item(response["Item"])
 
-    def list_page(self, list_name, *, cursor=None, limit=24):
-        """One page of a list, newest first: a single Query on the lists index."""
+    def list_page(self, list_name, *, cursor=None, limit=24, prefix=None, oldest_first=False):
+        """One page of a list, newest first: a single Query on the lists index.
+
+        `prefix` keeps only cards whose sort key starts with it (title search); the cursor is
+        then bound to the prefix as well as to the list.
+        """
+        condition = Key("list_pk").eq(list_name)
+        if prefix:
+            condition &= Key("list_sk").begins_with(prefix)
         query = {
             "IndexName": LISTS_INDEX,
-            "KeyConditionExpression": Key("list_pk").eq(list_name),
-            "ScanIndexForward": False,
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": oldest_first,
             # One extra item tells whether there is a next page without an empty last page.
             "Limit": limit + 1,
         }
         if cursor:
-            query["ExclusiveStartKey"] = decode_cursor(cursor, list_name)
+            query["ExclusiveStartKey"] = decode_cursor(cursor, list_name, prefix)
         with _translate_errors():
             items = self._table.query(**query)["Items"]
         next_cursor = None
@@ -221,10 +255,62 @@ class PhotoTable:
             next_cursor = encode_cursor({name: items[-1][name] for name in _KEY_ATTRIBUTES})
         return Page(items=[_card_from_item(item) for item in items], next_cursor=next_cursor)
 
+    def search_titles(self, text, *, cursor=None, limit=24):
+        """Public photos whose title starts with `text` (normalised), in title order: one Query.
+        Raises ValueError for fewer than TITLE_KEY_LENGTH characters."""
+        prefix = normalize_title(text)
+        if len(prefix) < TITLE_KEY_LENGTH:
+            raise ValueError(f"at least {TITLE_KEY_LENGTH} characters are needed")
+        return self.list_page(
+            title_list(prefix), cursor=cursor, limit=limit, prefix=prefix, oldest_first=True
+        )
+
+    def tag_counts(self):
+        """Every tag with at least one public photo, most used first (Queries one partition)."""
+        counts = [
+            TagCount(tag=item["tag"], count=int(item["photo_count"]))
+            for item in self._query_all(KeyConditionExpression=Key("pk").eq(_TAGS_PK))
+            if item["photo_count"] > 0
+        ]
+        return sorted(counts, key=lambda tag_count: (-tag_count.count, tag_count.tag))
+
+    def tag_count(self, tag):
+        with _translate_errors():
+            item = self._table.get_item(Key={"pk": _TAGS_PK, "sk": f"TAG#{tag}"}).get("Item")
+        return int(item["photo_count"]) if item else 0
+
+    def photo_counts(self, owner_ids):
+        """{owner id: number of photos, private ones included} in one BatchGetItem (admin)."""
+        keys = [{"pk": _OWNERS_PK, "sk": f"OWNER#{owner_id}"} for owner_id in set(owner_ids)]
+        counts = dict.fromkeys(owner_ids, 0)
+        # BatchGetItem takes 100 keys; unprocessed keys (throttling) are asked for again.
+        for start in range(0, len(keys), 100):
+            request = {self.table_name: {"Keys": keys[start : start + 100]}}
+            while request:
+                with _translate_errors():
+                    response = self._client.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self.table_name, []):
+                    counts[int(item["sk"].removeprefix("OWNER#"))] = int(item["photo_count"])
+                request = response.get("UnprocessedKeys")
+        return counts
+
+    def _photo_with_items(self, photo_id):
+        """The photo and every item of its partition (photo item and cards), consistently read."""
+        items = list(
+            self._query_all(
+                KeyConditionExpression=Key("pk").eq(_photo_pk(photo_id)), ConsistentRead=True
+            )
+        )
+        photo_items = [item for item in items if item["sk"] == _PHOTO_SK]
+        if not photo_items:
+            raise PhotoNotFound(photo_id)
+        return _photo_from_item(photo_items[0]), items
+
     def _query_all(self, **query):
         paginator = self._client.get_paginator("query")
-        for page in paginator.paginate(TableName=self.table_name, **query):
-            yield from page["Items"]
+        with _translate_errors():
+            for page in paginator.paginate(TableName=self.table_name, **query):
+                yield from page["Items"]
 
     # --- maintenance (manage.py reconcile: an admin job, never a page) -----------------------
     def scan_photos(self):
@@ -248,9 +334,10 @@ class PhotoTable:
         with _translate_errors():
             items = self._query_all(KeyConditionExpression=Key("pk").eq(_photo_pk(photo_id)))
             keys = [{"pk": item["pk"], "sk": item["sk"]} for item in items]
-            with self._table.batch_writer() as batch:
-                for key in sorted(keys, key=lambda key: key["sk"] == _PHOTO_SK):  # photo item last
-                    batch.delete_item(Key=key)
+            # One DeleteItem each (a repair job, rarely more than a few cards): the role needs no
+            # BatchWriteItem for it.
+            for key in sorted(keys, key=lambda key: key["sk"] == _PHOTO_SK):  # photo item last
+                self._table.delete_item(Key=key)
 
     # --- table management --------------------------------------------------------------------
     def ensure_table(self):
@@ -283,12 +370,14 @@ def encode_cursor(key):
     return signing.dumps(key, salt=_CURSOR_SALT, compress=True)
 
 
-def decode_cursor(cursor, list_name):
+def decode_cursor(cursor, list_name, prefix=None):
     try:
         key = signing.loads(cursor, salt=_CURSOR_SALT)
     except signing.BadSignature:
         raise InvalidCursor(cursor) from None
     if not isinstance(key, dict) or set(key) != set(_KEY_ATTRIBUTES) or key["list_pk"] != list_name:
+        raise InvalidCursor(cursor)
+    if prefix and not key["list_sk"].startswith(prefix):
         raise InvalidCursor(cursor)
     return key
 
@@ -322,19 +411,35 @@ def _photo_pk(photo_id):
     return f"PHOTO#{photo_id}"
 
 
+def _photo_item(photo):
+    return {"pk": _photo_pk(photo.id), "sk": _PHOTO_SK, **asdict(photo)}
+
+
 def _card_items(photo):
     card = asdict(photo.card)
-    lists = [FEED, user_list(photo.owner_id), *(tag_list(tag) for tag in photo.tags)]
     return [
         {
             "pk": _photo_pk(photo.id),
             "sk": f"LIST#{list_name}",
             "list_pk": list_name,
-            "list_sk": f"{photo.created}#{photo.id}",
+            "list_sk": sort_key,
             **card,
         }
-        for list_name in lists
+        for list_name, sort_key in list_entries(photo)
     ]
+
+
+def _same_revision(photo):
+    """Condition for writing over `photo`: it still exists, unchanged since it was read."""
+    if photo.revision == 0:  # items written before revisions existed have none
+        condition = "attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :revision)"
+    else:
+        condition = "revision = :revision"
+    return {"condition": condition, "values": {":revision": photo.revision}}
+
+
+def _now():
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _plain(value):
@@ -351,4 +456,4 @@ def _photo_from_item(item):
 
 
 def _card_from_item(item):
-    return PhotoCard(**{name: _plain(item[name]) for name in PhotoCard.__dataclass_fields__})
+    return PhotoCard(**{name: _plain(item[name]) for name in PhotoCard.__dataclass_fields__ if name in item})

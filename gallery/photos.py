@@ -1,8 +1,8 @@
 """Publishing a photo: the one place that orders the S3 and DynamoDB side effects.
 
 Objects first, item last: a photo is visible only once its item exists, and the item exists
-only if both objects were stored. If any step fails, the objects already written are removed,
-so a failed upload leaves nothing behind.
+only if all its objects were stored. If any step fails, the objects already written are removed,
+so a failed upload leaves nothing behind. Deleting runs the other way round (see delete_photo).
 """
 
 import logging
@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
+from gallery.catalog import PUBLIC
 from gallery.metadata import Photo, photo_table
 
 logger = logging.getLogger(__name__)
@@ -33,10 +34,18 @@ def thumbnail_key(photo_id):
     return f"photos/{photo_id}/thumb.jpg"
 
 
-def publish_photo(*, owner, title, description, tags, upload, prepared):
-    """Store the original and thumbnail in S3 and the metadata in DynamoDB; return the Photo.
+def display_key(photo_id):
+    return f"photos/{photo_id}/display.jpg"
 
-    `upload` is the uploaded file, `prepared` the gallery.images.PreparedImage made from it.
+
+def publish_photo(
+    *, owner, title, description, tags, upload, prepared, display=None, exif=None, visibility=PUBLIC
+):
+    """Store the original, display size and thumbnail in S3 and the metadata in DynamoDB;
+    return the Photo.
+
+    `upload` is the uploaded file, `prepared` the gallery.images.PreparedImage made from it,
+    `display` the gallery.renditions.Rendition and `exif` its ExifFacts.
     """
     photo_id = new_photo_id()
     photo = Photo(
@@ -55,6 +64,12 @@ def publish_photo(*, owner, title, description, tags, upload, prepared):
         thumbnail_key=thumbnail_key(photo_id),
         thumbnail_width=prepared.thumbnail.width,
         thumbnail_height=prepared.thumbnail.height,
+        display_key=display_key(photo_id) if display else "",
+        display_width=display.width if display else 0,
+        display_height=display.height if display else 0,
+        visibility=visibility,
+        taken=exif.taken if exif else "",
+        camera=exif.camera if exif else "",
     )
     written = []
     try:
@@ -63,12 +78,31 @@ def publish_photo(*, owner, title, description, tags, upload, prepared):
         written.append(photo.original_key)
         _save(photo.thumbnail_key, ContentFile(prepared.thumbnail.data), prepared.thumbnail.content_type)
         written.append(photo.thumbnail_key)
+        if display:
+            _save(photo.display_key, ContentFile(display.data), display.content_type)
+            written.append(photo.display_key)
         photo_table().put_photo(photo)
     except Exception as error:  # any failure at any step: remove what was written
         logger.exception("publishing photo %s failed; removing %s", photo_id, written)
         _delete_quietly(written)
         raise PublishFailed(photo_id) from error
     logger.info("published photo %s by user %s", photo_id, owner.pk)
+    return photo
+
+
+def delete_photo(photo_id):
+    """Delete the photo's DynamoDB items, then its S3 objects; returns the deleted Photo.
+
+    Items first, in one transaction: the photo disappears from every page at once and nothing
+    ever points at a missing object. If removing an object fails afterwards, the object is an
+    orphan nobody links to (logged; a reconciliation job that lists objects without an item
+    removes it) and the call still succeeds. Retrying is safe: a failed item delete changed
+    nothing, and deleting an already missing S3 object is not an error.
+    Raises metadata.PhotoNotFound, PhotoChanged or MetadataUnavailable.
+    """
+    photo = photo_table().delete_photo(photo_id)
+    _delete_quietly(photo.object_keys)
+    logger.info("deleted photo %s", photo_id)
     return photo
 
 
@@ -84,4 +118,4 @@ def _delete_quietly(keys):
         try:
             default_storage.delete(key)
         except Exception:
-            logger.exception("could not remove %s after a failed upload", key)
+            logger.exception("could not remove %s; it is left for reconciliation", key)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views import defaults
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from gallery import metadata, ratelimit
+from gallery.access import can_change, visible_photo
 from gallery.forms import SignupForm, UploadForm
 from gallery.health import check_backends
 from gallery.photos import PublishFailed, publish_photo
@@ -45,12 +46,11 @@ def home(request):
 @require_GET
 def photo_detail(request, photo_id):
     try:
-        photo = metadata.photo_table().get_photo(photo_id)
-    except metadata.PhotoNotFound:
-        raise Http404("No such photo.") from None
+        photo = visible_photo(request.user, photo_id)
     except metadata.MetadataUnavailable:
         return render(request, "gallery/unavailable.html", {"message": UNAVAILABLE_MESSAGE}, status=503)
-    return render(request, "gallery/photo_detail.html", {"photo": photo})
+    context = {"photo": photo, "can_change": can_change(request.user, photo)}
+    return render(request, "gallery/photo_detail.html", context)
 
 
 @login_required
@@ -70,6 +70,9 @@ def upload(request):
                     tags=form.cleaned_data["tags"],
                     upload=form.cleaned_data["image"],
                     prepared=form.prepared_image,
+                    display=form.display,
+                    exif=form.exif_facts,
+                    visibility=form.cleaned_data["visibility"],
                 )
             except PublishFailed:
                 messages.error(request, "Your photo could not be stored. Please try again.")
@@ -79,7 +82,8 @@ def upload(request):
                 return redirect("gallery:photo", photo_id=photo.id)
         else:
             status = 400
-    return render(request, "gallery/upload.html", {"form": form}, status=status)
+    context = {"form": form, "max_upload_bytes": settings.PHOTOSHARE_MAX_UPLOAD_BYTES}
+    return render(request, "gallery/upload.html", context, status=status)
 
 
 @ratelimit.limit_posts("signup", "PHOTOSHARE_SIGNUP_RATE", ratelimit.ip_keys)

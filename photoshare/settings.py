@@ -113,6 +113,14 @@ AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="photoshare
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
 # Presigned GET URLs keep the bucket private; their lifetime in seconds.
 AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
+# A CDN (e.g. CloudFront) or public-read bucket in front of the media: plain, cacheable URLs
+# instead of presigned ones. Trade-off in docs/architecture.md ("Serving media").
+AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+PHOTOSHARE_PUBLIC_MEDIA = env.bool("PHOTOSHARE_PUBLIC_MEDIA", default=bool(AWS_S3_CUSTOM_DOMAIN))
+# Media URLs are reused for half their lifetime (gallery_tags.media_url). A cache of their own, so
+# 48 URLs a page never evict anything else; a shared one (e.g. redis://...) gives every worker
+# the same URLs, hence more browser cache hits.
+PHOTOSHARE_MEDIA_URL_CACHE = "media-urls"
 
 STORAGES = {
     "default": {
@@ -122,9 +130,11 @@ STORAGES = {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
             "region_name": AWS_REGION,
-            "client_config": AWS_CLIENT_CONFIG,
-            "querystring_auth": True,
-            "signature_version": "s3v4",
+            # django-storages ignores its signature_version option when given a client_config:
+            # without this, presigned URLs would be SigV2, which S3 refuses for new buckets.
+            "client_config": AWS_CLIENT_CONFIG.merge(BotocoreConfig(signature_version="s3v4")),
+            "querystring_auth": not PHOTOSHARE_PUBLIC_MEDIA,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
             "querystring_expire": AWS_QUERYSTRING_EXPIRE,
             # Keys are built from a fresh photo id, so no HEAD-before-PUT is needed.
             "file_overwrite": True,
@@ -145,6 +155,8 @@ PHOTOSHARE_MAX_UPLOAD_BYTES = env.int("PHOTOSHARE_MAX_UPLOAD_BYTES", default=20 
 # Pixel bound checked from the header before any decode (decompression bombs).
 PHOTOSHARE_MAX_IMAGE_PIXELS = env.int("PHOTOSHARE_MAX_IMAGE_PIXELS", default=50_000_000)
 PHOTOSHARE_THUMBNAIL_SIZE = env.int("PHOTOSHARE_THUMBNAIL_SIZE", default=400)
+# Long side of the JPEG the photo page shows (the original is a link away).
+PHOTOSHARE_DISPLAY_SIZE = env.int("PHOTOSHARE_DISPLAY_SIZE", default=1600)
 PHOTOSHARE_PAGE_SIZE = env.int("PHOTOSHARE_PAGE_SIZE", default=24)
 PHOTOSHARE_MAX_TITLE_LENGTH = env.int("PHOTOSHARE_MAX_TITLE_LENGTH", default=200)
 PHOTOSHARE_MAX_DESCRIPTION_LENGTH = env.int("PHOTOSHARE_MAX_DESCRIPTION_LENGTH", default=5000)
@@ -171,7 +183,12 @@ PHOTOSHARE_SIGNUP_RATE = env.str("PHOTOSHARE_SIGNUP_RATE", default="5/h")  # per
 PHOTOSHARE_TRUSTED_PROXY_COUNT = env.int("PHOTOSHARE_TRUSTED_PROXY_COUNT", default=0)
 # Rate-limit counters live here. The default is per process; with several workers use a shared
 # cache, e.g. DJANGO_CACHE_URL=dbcache://photoshare_cache (after `manage.py createcachetable`).
-CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://"),
+    PHOTOSHARE_MEDIA_URL_CACHE: env.cache_url(
+        "PHOTOSHARE_MEDIA_URL_CACHE_URL", default="locmemcache://media-urls?max_entries=20000"
+    ),
+}
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"

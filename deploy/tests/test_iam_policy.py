@@ -20,7 +20,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from deploy.tests import cfn
-from gallery import metadata
+from gallery import metadata, photos
 from gallery.tests.factories import upload
 
 # IAM has no action for TransactWriteItems: each item needs the action of its kind, on its table.
@@ -143,8 +143,12 @@ def exercise_the_app(client, user):
         metadata.PhotoTable, "put_photo", side_effect=metadata.MetadataUnavailable("down")
     ):
         assert client.post("/upload/", {**form, "image": upload()}).status_code == 503
-    table.delete_photo(photo_id)
-    # The admin job: lists the bucket, scans the table, removes the deleted photo's objects.
+    # Edits, the tag cloud, search and the admin's photo counts (issue 4).
+    table.update_photo(photo_id, title="Harbour at night", tags=["boats"])
+    assert table.tag_counts() and table.search_titles("harbour").items
+    assert table.photo_counts([user.pk]) == {user.pk: 1}
+    photos.delete_photo(photo_id)  # items, then every object
+    # The admin job: lists the bucket and scans the table (nothing left to remove here).
     call_command("reconcile", "--fix", "--min-age", "0", stdout=io.StringIO())
 
 

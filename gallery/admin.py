@@ -1,0 +1,173 @@
+"""Photos in the Django admin, although they are DynamoDB items and not ORM rows.
+
+PhotoRecord is an unmanaged model with no table: registering it gives the admin index its
+"Photos" entry and Django's view/change/delete permissions. PhotoAdmin replaces the model
+admin's URLs with views that read and write through gallery.metadata and delete through
+gallery.photos.delete_photo, the owner's own clean-up. Users get a photo count column.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, re_path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+
+from gallery import metadata, photos
+from gallery.forms import PhotoDetailsForm, parse_tags
+from gallery.models import PhotoRecord
+
+PAGE_SIZE = 50
+
+
+@admin.register(PhotoRecord)
+class PhotoAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False  # photos are uploaded on the site or through the API
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        photo_id = r"(?P<photo_id>[0-9a-f]{32})"
+        return [
+            path("", view(self.changelist_view), name="gallery_photorecord_changelist"),
+            re_path(rf"^{photo_id}/change/$", view(self.change_view), name="gallery_photorecord_change"),
+            re_path(rf"^{photo_id}/delete/$", view(self.delete_view), name="gallery_photorecord_delete"),
+        ]
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    def changelist_view(self, request, extra_context=None):
+        """Newest first; filter by owner (username) or tag. One Query per page."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":  # the bulk action
+            return self._confirm_delete(request, request.POST.getlist("selected"))
+        owner, tag = request.GET.get("owner", "").strip(), request.GET.get("tag", "").strip()
+        list_name, note = metadata.ALL, ""
+        if owner:
+            person = get_user_model().objects.filter(username=owner).first()
+            if person is None:
+                raise Http404("No such user.")
+            list_name = metadata.owner_list(person.pk)
+        elif tag:
+            list_name = metadata.tag_list((parse_tags(tag) or [""])[0])
+            note = "Tag lists hold public photos only; private photos are listed by owner."
+        try:
+            page = metadata.photo_table().list_page(
+                list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
+            )
+        except metadata.InvalidCursor:
+            return redirect(request.path)
+        context = self._context(
+            request,
+            title="Photos",
+            page=page,
+            owner=owner,
+            tag=tag,
+            note=note,
+            can_delete=self.has_delete_permission(request),
+        )
+        return render(request, "admin/gallery/photo_list.html", context)
+
+    def change_view(self, request, photo_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photo = _get(photo_id)
+        initial = {
+            "title": photo.title,
+            "description": photo.description,
+            "tags": ", ".join(photo.tags),
+            "visibility": photo.visibility,
+        }
+        form = PhotoDetailsForm(request.POST or None, initial=initial)
+        if request.method == "POST":
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    metadata.photo_table().update_photo(photo.id, **form.cleaned_data)
+                except metadata.PhotoChanged:
+                    messages.error(request, "The photo was changed meanwhile; please try again.")
+                    return redirect(request.path)
+                messages.success(request, f"“{form.cleaned_data['title']}” was changed.")
+                return redirect("admin:gallery_photorecord_changelist")
+        context = self._context(
+            request,
+            title=f"Change photo “{photo.title}”",
+            photo=photo,
+            form=form,
+            can_change=self.has_change_permission(request),
+            can_delete=self.has_delete_permission(request),
+        )
+        return render(request, "admin/gallery/photo_change.html", context)
+
+    def delete_view(self, request, photo_id, extra_context=None):
+        return self._confirm_delete(request, [photo_id])
+
+    def _confirm_delete(self, request, photo_ids):
+        """Asks first; on "confirm", deletes each photo as its owner would (items, then objects)."""
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        table = metadata.photo_table()
+        chosen = []
+        for photo_id in photo_ids:
+            try:
+                chosen.append(table.get_photo(photo_id))
+            except metadata.PhotoNotFound:
+                continue  # deleted meanwhile
+        if not chosen:
+            messages.warning(request, "No photos were selected.")
+            return redirect("admin:gallery_photorecord_changelist")
+        if request.POST.get("confirm") == "yes":
+            deleted = 0
+            for photo in chosen:
+                try:
+                    photos.delete_photo(photo.id)
+                    deleted += 1
+                except (metadata.PhotoNotFound, metadata.PhotoChanged):
+                    messages.warning(request, f"“{photo.title}” changed meanwhile and was kept.")
+            messages.success(request, f"Deleted {deleted} photo{'s' if deleted != 1 else ''}.")
+            return redirect("admin:gallery_photorecord_changelist")
+        context = self._context(request, title="Delete photos?", photos=chosen)
+        return render(request, "admin/gallery/photo_delete.html", context)
+
+
+def _get(photo_id):
+    try:
+        return metadata.photo_table().get_photo(photo_id)
+    except metadata.PhotoNotFound:
+        raise Http404("No such photo.") from None
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithPhotosAdmin(UserAdmin):
+    list_display = (*UserAdmin.list_display, "photos")
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # One BatchGetItem for the whole page instead of a request per row.
+        try:
+            counts = metadata.photo_table().photo_counts([user.pk for user in changelist.result_list])
+        except metadata.MetadataUnavailable:
+            counts = {}  # the user list still works while DynamoDB is away; counts show "?"
+        for user in changelist.result_list:
+            user.photo_count = counts.get(user.pk)
+        return changelist
+
+    @admin.display(description="photos")
+    def photos(self, user):
+        count = getattr(user, "photo_count", None)
+        if count is None:
+            return "?"
+        url = (
+            reverse("admin:gallery_photorecord_changelist") + "?" + urlencode({"owner": user.get_username()})
+        )
+        return format_html('<a href="{}">{} photo{}</a>', url, count, "" if count == 1 else "s")

@@ -1,0 +1,127 @@
+"""What a photo is and which lists it appears in: the browsing rules, apart from storage.
+
+No Django, no boto3. gallery.metadata turns these list names into DynamoDB cards; keeping the
+rules here makes "a private photo is in no public list" one readable function.
+
+Lists:
+    ALL               every photo, private ones included: the admin's list only
+    FEED              every public photo
+    USER#<user id>    a user's public photos (what others see on /users/<name>/)
+    OWNER#<user id>   all of a user's photos, private ones included (what the owner sees)
+    TAG#<tag>         public photos with the tag
+    TITLE#<2 chars>   public photos whose normalised title starts with those two characters;
+                      the card's sort key starts with the whole normalised title, so a title
+                      prefix search is one Query with begins_with.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+PUBLIC = "public"
+PRIVATE = "private"
+VISIBILITY_CHOICES = [(PUBLIC, "Everyone"), (PRIVATE, "Only me")]
+
+FEED = "FEED"
+ALL = "ALL"
+# Title searches need this many characters: they pick the index partition.
+TITLE_KEY_LENGTH = 2
+# Sort keys stay far below DynamoDB's 1 KB limit; longer titles match on their first part.
+MAX_INDEXED_TITLE = 100
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class PhotoCard:
+    """What a list page shows of a photo."""
+
+    id: str
+    title: str
+    owner_id: int
+    owner_username: str
+    tags: list
+    created: str
+    thumbnail_key: str
+    thumbnail_width: int
+    thumbnail_height: int
+    display_key: str = ""  # empty on photos stored before display sizes existed
+    display_width: int = 0
+    display_height: int = 0
+    visibility: str = PUBLIC
+
+
+@dataclass(frozen=True)
+class Photo(PhotoCard):
+    description: str = ""
+    original_key: str = ""
+    original_content_type: str = ""
+    original_bytes: int = 0
+    width: int = 0
+    height: int = 0
+    thumbnail_content_type: str = "image/jpeg"
+    taken: str = ""  # EXIF DateTimeOriginal as written by the camera, e.g. "2024:07:01 18:30:00"
+    camera: str = ""
+    revision: int = 0  # bumped by every edit; edits and deletes are conditional on it
+    updated: str = ""
+
+    @property
+    def object_keys(self):
+        return [key for key in (self.original_key, self.display_key, self.thumbnail_key) if key]
+
+    @property
+    def card(self):
+        return PhotoCard(**{name: getattr(self, name) for name in PhotoCard.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class TagCount:
+    tag: str
+    count: int
+
+
+def user_list(user_id):
+    return f"USER#{user_id}"
+
+
+def owner_list(user_id):
+    return f"OWNER#{user_id}"
+
+
+def tag_list(tag):
+    return f"TAG#{tag}"
+
+
+def title_list(normalized_title):
+    return f"TITLE#{normalized_title[:TITLE_KEY_LENGTH]}"
+
+
+def normalize_title(text):
+    """Lower case, accents and punctuation removed, single spaces: "Été à l'Île!" -> "ete a l ile"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _NOT_WORD.sub(" ", plain.casefold()).strip()[:MAX_INDEXED_TITLE]
+
+
+def list_entries(photo):
+    """(list name, sort key) of every list the photo belongs to."""
+    by_date = f"{photo.created}#{photo.id}"
+    entries = [(ALL, by_date), (owner_list(photo.owner_id), by_date)]
+    if photo.visibility != PUBLIC:
+        return entries
+    entries += [(FEED, by_date), (user_list(photo.owner_id), by_date)]
+    entries += [(tag_list(tag), by_date) for tag in photo.tags]
+    title = normalize_title(photo.title)
+    if title:
+        entries.append((title_list(title), f"{title}#{by_date}"))
+    return entries
+
+
+def counted_tags(photo):
+    """Tags the photo adds to the public tag counts: none while it is private."""
+    return set(photo.tags) if photo.visibility == PUBLIC else set()

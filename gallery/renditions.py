@@ -1,0 +1,131 @@
+"""The display size of a photo and the EXIF facts shown on its page. Pillow only, no Django.
+
+Runs after gallery.images.prepare_image has accepted the file (format, pixel limit, intact
+data), so a failure here is unexpected and reported as InvalidImage like there.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image
+
+from gallery.images import InvalidImage
+
+DISPLAY_CONTENT_TYPE = "image/jpeg"
+DISPLAY_QUALITY = 82
+_EXIF_IFD = 0x8769
+_DATE_TIME_ORIGINAL = 0x9003
+_DATE_TIME = 0x0132
+_MAKE, _MODEL = 0x010F, 0x0110
+_ORIENTATION = 0x0112
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_MAX_TEXT = 64
+
+
+@dataclass(frozen=True)
+class Rendition:
+    data: bytes
+    width: int
+    height: int
+    content_type: str = DISPLAY_CONTENT_TYPE
+
+
+@dataclass(frozen=True)
+class ExifFacts:
+    """Only what the photo page shows. GPS and every other tag stay in the original."""
+
+    taken: str = ""
+    camera: str = ""
+
+
+def make_display(fileobj, size):
+    """A JPEG of at most `size` px on the long side, upright, without any metadata.
+
+    Browsers cannot show every accepted original (TIFF, HEIC) and a 24 MP original is too big
+    for a page, so the photo page shows this; the original is one click away.
+    """
+    fileobj.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # bombs and corrupt EXIF were dealt with by images
+            with Image.open(fileobj) as image:
+                orientation = _exif(image).get(_ORIENTATION, 1)
+                if image.format == "JPEG":
+                    # Decode at 1/2..1/8 scale when large. draft() keeps both sides at or above
+                    # the size asked for, so ask for the target's shape, not a size x size box.
+                    scale = size / max(image.size)
+                    image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
+                shrunk = image
+                if image.mode in ("1", "P"):  # palettes resize only nearest-neighbour: expand first
+                    shrunk = image.convert("RGBA" if image.has_transparency_data else "RGB")
+                shrunk.thumbnail((size, size), Image.Resampling.LANCZOS)
+                rgb = _flatten(shrunk)
+    except Exception as error:  # decoders raise many types; the file was accepted moments ago
+        raise InvalidImage("The image is damaged or incomplete and cannot be read.") from error
+    if orientation in _TRANSPOSE:
+        rgb = rgb.transpose(_TRANSPOSE[orientation])
+    buffer = io.BytesIO()
+    # No exif= argument: nothing of the original's metadata (GPS included) is copied.
+    rgb.save(buffer, format="JPEG", quality=DISPLAY_QUALITY, optimize=True, progressive=True)
+    return Rendition(data=buffer.getvalue(), width=rgb.width, height=rgb.height)
+
+
+def read_exif_facts(fileobj):
+    """Date taken and camera from the header (nothing is decoded); empty when absent or corrupt."""
+    fileobj.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(fileobj) as image:
+                exif = _exif(image)
+                details = _ifd(exif, _EXIF_IFD)
+    except Exception:
+        return ExifFacts()
+    taken = _text(details.get(_DATE_TIME_ORIGINAL)) or _text(exif.get(_DATE_TIME))
+    make, model = _text(exif.get(_MAKE)), _text(exif.get(_MODEL))
+    # Many cameras repeat the make in the model: "Canon" + "Canon EOS R6".
+    camera = model if make and model.lower().startswith(make.lower()) else f"{make} {model}".strip()
+    return ExifFacts(taken=taken, camera=camera[:_MAX_TEXT])
+
+
+def _exif(image):
+    try:
+        return image.getexif()
+    except Exception:
+        return Image.Exif()
+
+
+def _ifd(exif, tag):
+    try:
+        return exif.get_ifd(tag)
+    except Exception:
+        return {}
+
+
+def _text(value):
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "ignore")
+    if not isinstance(value, str):
+        return ""
+    return "".join(char for char in value if char.isprintable()).strip()[:_MAX_TEXT]
+
+
+def _flatten(image):
+    """Opaque RGB: transparency over white, 16-bit greyscale scaled down, palettes expanded."""
+    if image.has_transparency_data:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
+        return image.point(lambda value: value / 256).convert("L").convert("RGB")
+    return image.convert("RGB")

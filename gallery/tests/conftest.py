@@ -1,0 +1,22 @@
+import pytest
+
+from gallery.metadata import photo_table
+
+
+@pytest.fixture
+def dynamodb_calls(aws):
+    """Names of the DynamoDB operations sent from now on."""
+    calls = []
+    events = photo_table()._client.meta.events
+
+    def record(model, **kwargs):
+        calls.append(model.name)
+
+    events.register("before-call.dynamodb", record)
+    yield calls
+    events.unregister("before-call.dynamodb", record)
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user(username="bob", password="another long phrase")

@@ -1,0 +1,100 @@
+"""Photos in the Django admin: list, filters, change form, single and bulk delete, user counts."""
+
+import pytest
+from django.test import Client
+
+from gallery import metadata
+from gallery.tests.publishing import publish
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/admin/gallery/photorecord/"
+
+
+@pytest.fixture
+def admin_client(django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "a long river stone")
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def test_photo_list_is_newest_first_with_thumbnails_and_private_photos(aws, admin_client, user, bob):
+    older = publish(user, title="Older harbour", tags="sea")
+    publish(bob, title="Newer forest", tags="trees", visibility="private")
+
+    page = admin_client.get(LIST).content.decode()
+
+    assert page.index("Newer forest") < page.index("Older harbour")
+    assert f"/photos/{older.id}/thumb.jpg?" in page
+    assert 'href="/admin/gallery/photorecord/"' in admin_client.get("/admin/").content.decode()
+
+
+def test_photo_list_filters_by_owner_and_tag(aws, admin_client, user, bob):
+    publish(user, title="Harbour", tags="sea")
+    publish(bob, title="Forest", tags="trees")
+
+    by_owner = admin_client.get(f"{LIST}?owner=bob").content.decode()
+    by_tag = admin_client.get(f"{LIST}?tag=sea").content.decode()
+
+    assert "Forest" in by_owner and "Harbour" not in by_owner
+    assert "Harbour" in by_tag and "Forest" not in by_tag
+
+
+def test_change_form_edits_metadata(aws, admin_client, user):
+    photo = publish(user, title="Harbour", tags="sea")
+
+    assert 'value="Harbour"' in admin_client.get(f"{LIST}{photo.id}/change/").content.decode()
+    response = admin_client.post(
+        f"{LIST}{photo.id}/change/", {"title": "Harbour at night", "tags": "night", "visibility": "public"}
+    )
+
+    assert response.status_code == 302
+    assert metadata.photo_table().get_photo(photo.id).tags == ["night"]
+    assert "Harbour at night" in Client().get("/tags/night/").content.decode()
+
+
+def test_single_delete_asks_then_removes_objects_and_items(aws, admin_client, user):
+    kept, photo = publish(user, title="Kept"), publish(user, title="Gone")
+
+    confirmation = admin_client.get(f"{LIST}{photo.id}/delete/")
+    assert "Gone" in confirmation.content.decode() and len(aws.object_keys()) == 6
+    admin_client.post(LIST, {"selected": [photo.id], "confirm": "yes"})
+
+    assert aws.object_keys() == sorted(kept.object_keys)
+    with pytest.raises(metadata.PhotoNotFound):
+        metadata.photo_table().get_photo(photo.id)
+
+
+def test_bulk_delete_removes_the_selected_photos(aws, admin_client, user, bob):
+    first, second, kept = publish(user, title="One"), publish(bob, title="Two"), publish(user, title="Kept")
+
+    confirmation = admin_client.post(LIST, {"selected": [first.id, second.id]}).content.decode()
+    assert "One" in confirmation and "Two" in confirmation and len(aws.object_keys()) == 9
+    response = admin_client.post(LIST, {"selected": [first.id, second.id], "confirm": "yes"}, follow=True)
+
+    assert "Deleted 2 photos." in response.content.decode()
+    assert aws.object_keys() == sorted(kept.object_keys)
+    assert metadata.photo_table().photo_counts([user.pk, bob.pk]) == {user.pk: 1, bob.pk: 0}
+
+
+def test_only_staff_with_permissions_get_in(aws, user, django_user_model):
+    photo = publish(user)
+    member, staff = Client(), Client()
+    member.force_login(user)
+    staff.force_login(django_user_model.objects.create_user("clerk", password="x" * 12, is_staff=True))
+
+    assert member.get(LIST).status_code == 302  # to the admin login
+    assert staff.get(LIST).status_code == 403  # staff without the photo permissions
+    assert staff.post(LIST, {"selected": [photo.id], "confirm": "yes"}).status_code == 403
+    assert len(aws.object_keys()) == 3
+
+
+def test_user_list_shows_photo_counts_linking_to_their_photos(aws, admin_client, user, bob):
+    publish(user)
+    publish(user, visibility="private")
+
+    page = admin_client.get("/admin/auth/user/").content.decode()
+
+    assert '<a href="/admin/gallery/photorecord/?owner=alice">2 photos</a>' in page
+    assert '<a href="/admin/gallery/photorecord/?owner=bob">0 photos</a>' in page

@@ -1,0 +1,163 @@
+"""Edits, deletes, visibility, tag counts and title search of PhotoTable, against moto over HTTP."""
+
+from dataclasses import replace
+
+import pytest
+
+from gallery.catalog import ALL, PRIVATE, PUBLIC, normalize_title, owner_list
+from gallery.metadata import (
+    FEED,
+    InvalidCursor,
+    PhotoChanged,
+    PhotoNotFound,
+    TagCount,
+    photo_table,
+    tag_list,
+    user_list,
+)
+from gallery.tests.test_metadata import make_photo as make_numbered_photo
+
+
+def make_photo(number, title=None, **fields):
+    photo = make_numbered_photo(number, **fields)
+    return replace(photo, title=title) if title else photo
+
+
+@pytest.fixture
+def table(aws):
+    return photo_table()
+
+
+def titles(page):
+    return [card.title for card in page.items]
+
+
+def test_tag_edit_moves_the_photo_between_tag_pages_and_counts(table):
+    table.put_photo(make_photo(1, tags=["sea", "boats"]))
+    table.put_photo(make_photo(2, tags=["sea"]))
+
+    updated = table.update_photo(make_photo(1).id, tags=["boats", "dusk"], title="Harbour")
+
+    assert updated.revision == 1
+    assert titles(table.list_page(tag_list("sea"))) == ["Photo 2"]
+    assert titles(table.list_page(tag_list("boats"))) == ["Harbour"]
+    assert titles(table.list_page(tag_list("dusk"))) == ["Harbour"]
+    # Every other list shows the new title and tags: no stale card anywhere.
+    for list_name in (FEED, user_list(1), owner_list(1)):
+        cards = {card.id: card for card in table.list_page(list_name).items}
+        assert cards[updated.id].title == "Harbour"
+        assert cards[updated.id].tags == ["boats", "dusk"]
+    assert table.tag_counts() == [
+        TagCount("boats", 1),
+        TagCount("dusk", 1),
+        TagCount("sea", 1),
+    ]
+    assert table.get_photo(updated.id) == updated
+
+
+def test_a_private_photo_is_only_in_its_owners_list_and_not_counted(table):
+    table.put_photo(make_photo(1, tags=["sea"], visibility=PRIVATE, title="Secret beach"))
+    table.put_photo(make_photo(2, tags=["sea"]))
+
+    for list_name in (FEED, user_list(1), tag_list("sea")):
+        assert titles(table.list_page(list_name)) == ["Photo 2"]
+    assert table.search_titles("secret").items == []
+    assert titles(table.list_page(owner_list(1))) == ["Photo 2", "Secret beach"]
+    assert table.tag_counts() == [TagCount("sea", 1)]
+    assert table.tag_count("sea") == 1
+
+
+def test_making_a_photo_private_and_public_again_updates_every_list(table):
+    photo = make_photo(1, tags=["sea"])
+    table.put_photo(photo)
+
+    table.update_photo(photo.id, visibility=PRIVATE)
+    assert table.list_page(FEED).items == []
+    assert table.list_page(tag_list("sea")).items == []
+    assert table.tag_counts() == []
+
+    table.update_photo(photo.id, visibility=PUBLIC)
+    assert titles(table.list_page(FEED)) == ["Photo 1"]
+    assert table.tag_counts() == [TagCount("sea", 1)]
+
+
+def test_delete_takes_the_photo_out_of_every_list_and_count(table, aws):
+    photo = make_photo(1, tags=["sea", "city"])
+    table.put_photo(photo)
+    table.put_photo(make_photo(2, tags=["sea"]))
+
+    table.delete_photo(photo.id)
+
+    assert table.tag_counts() == [TagCount("sea", 1)]
+    assert titles(table.list_page(FEED)) == ["Photo 2"]
+    assert not [item for item in aws.table_items() if item["pk"] == f"PHOTO#{photo.id}"]
+    with pytest.raises(PhotoNotFound):
+        table.delete_photo(photo.id)
+
+
+def test_an_edit_based_on_a_stale_read_is_refused(table, monkeypatch):
+    photo = make_photo(1, tags=["sea"])
+    table.put_photo(photo)
+    stale = table._photo_with_items(photo.id)
+    table.update_photo(photo.id, title="Someone else's edit")
+
+    monkeypatch.setattr(table, "_photo_with_items", lambda photo_id: stale)
+    with pytest.raises(PhotoChanged):
+        table.update_photo(photo.id, title="Mine")
+    with pytest.raises(PhotoChanged):
+        table.delete_photo(photo.id)
+
+    monkeypatch.undo()
+    assert table.get_photo(photo.id).title == "Someone else's edit"
+
+
+def test_title_search_matches_normalised_prefixes_in_title_order(table):
+    for number, title in enumerate(["Sunset over Été", "sunday market", "Sun", "Moonrise", "su"], 1):
+        table.put_photo(make_photo(number, title=title))
+
+    assert titles(table.search_titles("SUN")) == ["Sun", "sunday market", "Sunset over Été"]
+    assert titles(table.search_titles("sunset over ete")) == ["Sunset over Été"]
+    assert titles(table.search_titles("moon")) == ["Moonrise"]
+    assert table.search_titles("sky").items == []
+    with pytest.raises(ValueError):
+        table.search_titles("s")
+
+
+def test_title_search_pages_with_a_cursor_bound_to_the_query(table):
+    for number in range(1, 6):
+        table.put_photo(make_photo(number, title=f"Sun {number}"))
+
+    first = table.search_titles("sun", limit=2)
+    second = table.search_titles("sun", cursor=first.next_cursor, limit=2)
+    third = table.search_titles("sun", cursor=second.next_cursor, limit=2)
+
+    assert titles(first) + titles(second) + titles(third) == [f"Sun {n}" for n in range(1, 6)]
+    assert third.next_cursor is None
+    with pytest.raises(InvalidCursor):
+        table.search_titles("sun 5", cursor=first.next_cursor)
+
+
+@pytest.mark.parametrize(
+    ("title", "normalized"),
+    [("Été à l'Île!", "ete a l ile"), ("  Two   spaces_and-dash ", "two spaces and dash"), ("!!!", "")],
+)
+def test_normalize_title(title, normalized):
+    assert normalize_title(title) == normalized
+
+
+def test_photo_counts_per_owner_include_private_photos_in_one_request(table, dynamodb_calls):
+    table.put_photo(make_photo(1, owner_id=1))
+    table.put_photo(make_photo(2, owner_id=1, visibility=PRIVATE))
+    table.put_photo(make_photo(3, owner_id=2))
+    table.delete_photo(make_photo(3).id)
+    dynamodb_calls.clear()
+
+    assert table.photo_counts([1, 2, 3]) == {1: 2, 2: 0, 3: 0}
+    assert dynamodb_calls == ["BatchGetItem"]
+
+
+def test_the_admin_list_holds_every_photo_private_ones_included(table):
+    table.put_photo(make_photo(1))
+    table.put_photo(make_photo(2, visibility=PRIVATE))
+
+    assert titles(table.list_page(ALL)) == ["Photo 2", "Photo 1"]

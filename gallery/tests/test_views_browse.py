@@ -1,0 +1,114 @@
+"""Tag pages, tag cloud, people's pages and search, through the site."""
+
+import re
+
+import pytest
+
+from gallery import metadata
+from gallery.tests.publishing import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tag_page_lists_the_tags_photos_newest_first_and_pages(aws, client, user, settings):
+    settings.PHOTOSHARE_PAGE_SIZE = 2
+    for title in ("one", "two", "three"):
+        publish(user, title=f"Sea {title}", tags="sea")
+    publish(user, title="City", tags="city")
+
+    first = client.get("/tags/sea/").content.decode()
+    cursor = re.search(r'href="\?cursor=([^"]+)"', first).group(1)
+    second = client.get(f"/tags/sea/?cursor={cursor}").content.decode()
+
+    assert first.index("Sea three") < first.index("Sea two") and "Sea one" not in first
+    assert "Sea one" in second and "City" not in first + second
+    assert client.get("/tags/sea/?cursor=forged").status_code == 400
+
+
+def test_tags_on_photos_link_to_their_pages(aws, client, user):
+    photo = publish(user, tags="sea")
+
+    assert 'href="/tags/sea/"' in client.get(f"/photos/{photo.id}/").content.decode()
+    assert 'href="/tags/sea/"' in client.get("/").content.decode()
+
+
+def test_a_non_canonical_tag_is_a_404(aws, client):
+    assert client.get("/tags/Sea/").status_code == 404
+
+
+def test_tag_cloud_shows_counts_of_public_photos(aws, client, user):
+    publish(user, tags="sea boats")
+    publish(user, tags="sea")
+
+    page = client.get("/tags/").content.decode()
+
+    assert re.search(r'href="/tags/sea/">sea</a> <span class="count">2</span>', page)
+    assert re.search(r'href="/tags/boats/">boats</a> <span class="count">1</span>', page)
+
+
+def test_user_page_shows_that_users_photos(aws, client, user, bob):
+    publish(user, title="Harbour by Alice")
+    publish(bob, title="Forest by Bob")
+
+    page = client.get("/users/alice/").content.decode()
+
+    assert "Photos by alice" in page and "Harbour by Alice" in page and "Forest by Bob" not in page
+    assert client.get("/users/nobody/").status_code == 404
+
+
+def test_search_finds_title_prefixes_and_tags(aws, client, user):
+    publish(user, title="Sunset over the bay", tags="sea")
+    publish(user, title="Sunday market", tags="market")
+    publish(user, title="Moonrise", tags="sunset")
+
+    page = client.get("/search/?q=sun").content.decode()
+    assert "Sunset over the bay" in page and "Sunday market" in page and "Moonrise" not in page
+
+    page = client.get("/search/?q=sunset").content.decode()
+    assert 'href="/tags/sunset/">#sunset</a>: 1 photo with this tag' in page
+    assert "Sunset over the bay" in page
+
+    assert "from 2 characters on" in client.get("/search/?q=s").content.decode()
+    assert client.get("/search/").status_code == 200
+
+
+def test_every_list_page_costs_the_same_few_requests_whatever_the_photo_count(
+    aws, client, user, settings, dynamodb_calls
+):
+    settings.PHOTOSHARE_PAGE_SIZE = 3
+    calls_per_page = {}
+    for count in (3, 12):
+        while len(metadata.photo_table().list_page(metadata.FEED, limit=100).items) < count:
+            publish(user, title="Sunrise", tags="sea")
+        for path in ("/", "/tags/sea/", "/users/alice/", "/search/?q=sunrise"):
+            dynamodb_calls.clear()
+            assert client.get(path).status_code == 200
+            calls_per_page[(count, path)] = list(dynamodb_calls)
+
+    for path in ("/", "/tags/sea/", "/users/alice/", "/search/?q=sunrise"):
+        assert calls_per_page[(3, path)] == calls_per_page[(12, path)]
+    assert calls_per_page[(12, "/")] == ["Query"]
+    assert calls_per_page[(12, "/search/?q=sunrise")] == ["GetItem", "Query"]
+
+
+def test_tags_with_accents_and_dashes_have_working_pages(aws, client, user):
+    publish(user, title="Café", tags="été new-york")
+    home = client.get("/").content.decode()
+
+    for tag, link in (("été", "/tags/%C3%A9t%C3%A9/"), ("new-york", "/tags/new-york/")):
+        assert f'href="{link}"' in home
+        assert "Café" in client.get(link).content.decode(), tag
+
+
+def test_search_results_page_with_the_query_kept_in_the_link(aws, client, user, settings):
+    settings.PHOTOSHARE_PAGE_SIZE = 1
+    publish(user, title="Sunset")
+    publish(user, title="Sunday")
+
+    first = client.get("/search/?q=sun").content.decode()
+    link = re.search(r'href="(\?q=sun&amp;cursor=[^"]+)"', first).group(1).replace("&amp;", "&")
+    second = client.get(f"/search/{link}").content.decode()
+
+    assert "Sunday" in first and "Sunset" not in first
+    assert "Sunset" in second and "Sunday" not in second
+    assert client.get("/search/?q=moon&cursor=" + link.split("cursor=")[1]).status_code == 400
