@@ -1,4 +1,5 @@
-"""Every case of the hostile-input corpus (gallery/tests/hostile.py) through the upload form.
+"""Every case of the hostile-input corpus (gallery/tests/hostile.py) through the upload form
+and through the JSON API (POST /api/photos/).
 
 A rejected case must answer with its status and a message the user can read, and leave no
 object in S3 and no item in DynamoDB. An accepted case must be stored whole and correctly:
@@ -6,6 +7,7 @@ both objects with the content types of the detected format, the item, an upright
 """
 
 import io
+import json
 import re
 
 import pytest
@@ -14,6 +16,7 @@ from django.utils.html import escape
 from PIL import Image
 
 from gallery import metadata
+from gallery.models import ApiToken
 from gallery.reconcile import photo_keys
 from gallery.tests import hostile
 from gallery.tests.factories import upload
@@ -47,7 +50,10 @@ def form_data(case):
 
 
 def stored_photo(aws, response):
-    photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
+    if response.status_code == 201:  # the API
+        photo_id = response.json()["id"]
+    else:
+        photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
     photo = metadata.photo_table().get_photo(photo_id)
     assert aws.object_keys() == sorted(photo_keys(photo))
     assert_no_orphans(aws)
@@ -58,15 +64,37 @@ def thumbnail_of(aws, photo):
     return Image.open(io.BytesIO(aws.read(photo.thumbnail_key)))
 
 
+def post(route, client, user, case):
+    if route == "form":
+        return client.post("/upload/", form_data(case))
+    token = ApiToken.issue(user)
+    return Client(headers={"Authorization": f"Token {token}"}).post("/api/photos/", form_data(case))
+
+
+def expected_status(route, case):
+    return 201 if route == "api" and case.status == 302 else case.status
+
+
+def shown_message(route, response):
+    """The page (form) or every error message of the JSON body (API)."""
+    if route == "form":
+        return response.content.decode()
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    return json.dumps(body.get("errors") or body.get("error"), ensure_ascii=False)
+
+
 @pytest.mark.parametrize("name", list(CASES))
-def test_upload_form(aws, logged_in_client, corpus_limits, name):
+@pytest.mark.parametrize("route", ["form", "api"])
+def test_upload(aws, logged_in_client, user, corpus_limits, route, name):
     case = CASES[name]
 
-    response = logged_in_client.post("/upload/", form_data(case))
+    response = post(route, logged_in_client, user, case)
 
-    assert response.status_code == case.status, response.content.decode()[:2000]
+    assert response.status_code == expected_status(route, case), response.content.decode()[:2000]
     if case.status != 302:
-        assert escape(case.message) in response.content.decode()
+        message = escape(case.message) if route == "form" else case.message
+        assert message in shown_message(route, response)
         assert_nothing_stored(aws)
         return
 
@@ -134,10 +162,22 @@ def _size(width, height):
 
 def _escaped_everywhere(aws, photo, thumbnail, client):
     raw = "<script>alert('x')</script>"
-    pages = [client.get(f"/photos/{photo.id}/").content.decode(), Client().get("/").content.decode()]
-    for page in pages:
-        assert raw not in page and "<img src=x onerror" not in page
-        assert escape(raw) in page
+    visitor = Client()
+    pages = {
+        path: client.get(path)
+        for path in (f"/photos/{photo.id}/", f"/photos/{photo.id}/edit/", f"/photos/{photo.id}/delete/")
+    }
+    for path in ("/", "/users/alice/", "/tags/one/", "/search/?q=%3Cscript"):
+        pages[path] = visitor.get(path)
+    for path, response in pages.items():
+        page = response.content.decode()
+        assert response.status_code == 200, path
+        assert raw not in page and "<img src=x onerror" not in page, path
+        assert escape(raw) in page, path
+    # The API returns the text as typed, as JSON that no browser renders as HTML.
+    api = visitor.get(f"/api/photos/{photo.id}/")
+    assert api["Content-Type"] == "application/json" and api["X-Content-Type-Options"] == "nosniff"
+    assert api.json()["title"].startswith(raw)
     assert photo.title.startswith(raw)  # stored as typed, escaped when shown
 
 
@@ -189,9 +229,7 @@ def test_a_wrong_csrf_token_is_refused_and_stores_nothing(aws, user):
     client.force_login(user)
     client.get("/upload/")  # sets the CSRF cookie
 
-    response = client.post(
-        "/upload/", {**form_data(CASES["1x1 image"]), "csrfmiddlewaretoken": "forged" * 8}
-    )
+    response = client.post("/upload/", {**form_data(CASES["1x1 image"]), "csrfmiddlewaretoken": "forged" * 8})
 
     assert response.status_code == 403
     assert "That form could not be accepted" in response.content.decode()
@@ -202,4 +240,23 @@ def test_an_upload_while_logged_out_goes_to_the_login_page_and_stores_nothing(aw
     response = Client().post("/upload/", form_data(CASES["1x1 image"]))
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert_nothing_stored(aws)
+
+
+def test_an_api_upload_without_credentials_is_401_and_stores_nothing(aws):
+    response = Client().post("/api/photos/", form_data(CASES["1x1 image"]))
+
+    assert response.status_code == 401 and "Authentication required" in response.json()["error"]
+    assert_nothing_stored(aws)
+
+
+def test_an_api_upload_by_session_without_the_csrf_token_is_403_and_stores_nothing(aws, user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post(
+        "/api/photos/", form_data(CASES["1x1 image"]), headers={"X-CSRFToken": "forged" * 8}
+    )
+
+    assert response.status_code == 403 and "CSRF" in response.json()["error"]
     assert_nothing_stored(aws)

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from gallery import ratelimit
+from gallery.models import ApiToken
 from gallery.tests.factories import upload
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,15 @@ def test_the_client_address_trusts_only_our_own_proxies(rf, settings, proxies, f
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert ratelimit.client_ip(request) == expected
+
+
+def test_api_uploads_share_the_upload_limit(aws, user, settings):
+    settings.PHOTOSHARE_UPLOAD_RATE = "1/h"
+    api = Client(headers={"Authorization": f"Token {ApiToken.issue(user)}"})
+
+    first = api.post("/api/photos/", {"title": "one", "image": upload()})
+    second = api.post("/api/photos/", {"title": "two", "image": upload()})
+
+    assert first.status_code == 201
+    assert second.status_code == 429 and second["Retry-After"]
+    assert "Too many attempts" in second.json()["error"]
