@@ -6,6 +6,8 @@ Faults are injected at each step of an upload through botocore's event hooks
 with the moto server stopped) and a server that never answers (timeouts).
 """
 
+import io
+import json
 import logging
 import time
 from unittest import mock
@@ -13,16 +15,25 @@ from unittest import mock
 import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 
+from gallery import metadata
+from gallery.models import ApiToken
 from gallery.tests import faults
 from gallery.tests.factories import upload
-from gallery.tests.stores import assert_no_orphans, assert_nothing_stored
+from gallery.tests.publishing import publish
+from gallery.tests.stores import assert_no_orphans, assert_nothing_stored, photo_items
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_STEPS = ["s3.PutObject", "s3.PutObject", "dynamodb.TransactWriteItems"]
+# Original, thumbnail and display size, then the item (gallery.photos.publish_photo).
+UPLOAD_STEPS = ["s3.PutObject", "s3.PutObject", "s3.PutObject", "dynamodb.TransactWriteItems"]
+# Read the photo, read its items, change them in one transaction (gallery.metadata.update_photo).
+EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
+# Items first (one transaction), then the three objects (gallery.photos.delete_photo).
+DELETE_STEPS = [*EDIT_STEPS, "s3.DeleteObject", "s3.DeleteObject", "s3.DeleteObject"]
 TRY_AGAIN = "Please try again"
 FAST_FAILING = Config(
     region_name="us-east-1",
@@ -56,7 +67,7 @@ def test_an_upload_failing_at_any_step_asks_to_retry_and_leaves_nothing(
     assert "Your photo could not be stored. Please try again." in response.content.decode()
     assert recorded.calls[step - 1] == UPLOAD_STEPS[step - 1]
     # The objects written before the failing step were removed again.
-    assert recorded.calls[step:] == ["s3.DeleteObject"] * min(step - 1, 2)
+    assert recorded.calls[step:] == ["s3.DeleteObject"] * min(step - 1, 3)
     assert_nothing_stored(aws)
     failure = next(record for record in caplog.records if record.levelno == logging.ERROR)
     assert "publishing photo" in failure.getMessage() and failure.exc_info  # detail in the log
@@ -195,3 +206,99 @@ def test_with_the_moto_server_stopped_every_page_asks_to_retry(aws, logged_in_cl
     assert TRY_AGAIN in responses["upload"].content.decode()
     assert TRY_AGAIN in responses["gallery"].content.decode()
     assert responses["health"].json() == {"database": "ok", "s3": "unavailable", "dynamodb": "unavailable"}
+
+
+# --- edit and delete ---------------------------------------------------------------------------
+@pytest.fixture
+def photo(aws, user):
+    return publish(user, title="Before", tags="old")
+
+
+def test_edit_and_delete_make_exactly_these_backend_calls(aws, logged_in_client, photo):
+    edit = {"title": "After", "tags": "new", "visibility": "public"}
+    with faults.AwsCalls() as edited:
+        logged_in_client.post(f"/photos/{photo.id}/edit/", edit)
+    with faults.AwsCalls() as deleted:
+        logged_in_client.post(f"/photos/{photo.id}/delete/")
+
+    assert edited.calls == EDIT_STEPS
+    assert deleted.calls == DELETE_STEPS
+
+
+def edit_form(client, photo_id):
+    return client.post(f"/photos/{photo_id}/edit/", {"title": "After", "tags": "new", "visibility": "public"})
+
+
+def edit_api(client, photo_id, headers):
+    body = json.dumps({"title": "After", "tags": "new"})
+    return client.patch(f"/api/photos/{photo_id}/", body, content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize("error", list(faults.ERRORS))
+@pytest.mark.parametrize("step", range(1, len(EDIT_STEPS) + 1))
+@pytest.mark.parametrize("route", ["form", "api"])
+def test_an_edit_failing_at_any_step_asks_to_retry_and_changes_nothing(
+    aws, logged_in_client, user, photo, route, step, error
+):
+    before = snapshot(aws)
+    token = {"Authorization": f"Token {ApiToken.issue(user)}"}
+    with faults.AwsCalls(fail_at={step}, error=faults.ERRORS[error]) as recorded:
+        if route == "form":
+            response = edit_form(logged_in_client, photo.id)
+        else:
+            response = edit_api(Client(), photo.id, token)
+
+    assert recorded.calls == EDIT_STEPS[:step]
+    assert response.status_code == 503
+    if route == "form":
+        assert TRY_AGAIN in response.content.decode()
+    else:
+        assert "try again" in response.json()["error"]
+    assert snapshot(aws) == before
+    assert metadata.photo_table().get_photo(photo.id).title == "Before"
+
+
+@pytest.mark.parametrize("error", list(faults.ERRORS))
+@pytest.mark.parametrize("step", range(1, len(EDIT_STEPS) + 1))
+@pytest.mark.parametrize("route", ["form", "api"])
+def test_a_delete_failing_before_the_items_go_asks_to_retry_and_keeps_the_photo_whole(
+    aws, logged_in_client, user, photo, route, step, error
+):
+    before = snapshot(aws)
+    token = {"Authorization": f"Token {ApiToken.issue(user)}"}
+    with faults.AwsCalls(fail_at={step}, error=faults.ERRORS[error]):
+        if route == "form":
+            response = logged_in_client.post(f"/photos/{photo.id}/delete/")
+        else:
+            response = Client().delete(f"/api/photos/{photo.id}/", headers=token)
+
+    assert response.status_code == 503
+    assert snapshot(aws) == before  # still there, whole: the user can simply retry
+    retry = logged_in_client.post(f"/photos/{photo.id}/delete/")
+    assert retry.status_code == 302
+    assert_nothing_stored(aws)
+
+
+@pytest.mark.parametrize("step", range(len(EDIT_STEPS) + 1, len(DELETE_STEPS) + 1))
+def test_a_delete_whose_object_removal_fails_leaves_an_orphan_that_reconcile_removes(
+    aws, logged_in_client, photo, caplog, step
+):
+    with faults.AwsCalls(fail_at={step}, error=faults.refused):
+        response = logged_in_client.post(f"/photos/{photo.id}/delete/")
+
+    # The photo is gone for everyone (items first); one object could not be removed.
+    assert response.status_code == 302
+    assert photo_items(aws) == []
+    assert len(aws.object_keys()) == 1
+    assert any("left for reconciliation" in record.getMessage() for record in caplog.records)
+
+    call_command("reconcile", "--fix", "--min-age", "0", stdout=io.StringIO())
+
+    assert aws.object_keys() == []
+    assert_no_orphans(aws)
+
+
+def snapshot(aws):
+    return sorted(
+        json.dumps(item, sort_keys=True, default=str) for item in aws.table_items()
+    ), aws.object_keys()
