@@ -78,6 +78,21 @@ def jpeg_with_header_size(width, height):
     return bytes(data)
 
 
+def tiff_with_header_size(width, height):
+    """A small real TIFF whose ImageWidth/ImageLength tags claim another size."""
+    data = bytearray(encode(Image.new("L", (16, 16), 90), "TIFF"))
+    assert data[:4] == b"II*\0"  # Pillow writes little-endian TIFFs
+    (ifd,) = struct.unpack_from("<I", data, 4)
+    (entries,) = struct.unpack_from("<H", data, ifd)
+    for index in range(entries):
+        entry = ifd + 2 + 12 * index
+        (tag,) = struct.unpack_from("<H", data, entry)
+        if tag in (256, 257):  # ImageWidth, ImageLength
+            value = width if tag == 256 else height
+            struct.pack_into("<HII", data, entry + 2, 4, 1, value)  # type LONG, count 1, value
+    return bytes(data)
+
+
 def png_48_bit():
     width, height = 64, 48
     pixel = struct.pack(">HHH", 60000, 30000, 1000)
@@ -183,6 +198,14 @@ def corpus():
         Case(
             "jpeg bomb by header",
             data=jpeg_with_header_size(60_000, 60_000),
+            status=400,
+            message=TOO_MANY_PIXELS,
+        ),
+        Case(
+            "tiff bomb by header",
+            file_name="scan.tif",
+            data=tiff_with_header_size(30_000, 30_000),
+            content_type="image/tiff",
             status=400,
             message=TOO_MANY_PIXELS,
         ),

@@ -53,6 +53,8 @@ def run_probe(builder):
         "hostile.png_bomb(30_000)",  # 900 MP
         "hostile.jpeg_with_header_size(60_000, 60_000)",  # 3.6 GP claimed by a 1 KB JPEG
         "hostile.jpeg_with_header_size(9_000, 9_000)",  # 81 MP, under Pillow's own limit
+        "hostile.tiff_with_header_size(30_000, 30_000)",  # 900 MP claimed by a 1 KB TIFF
+        "hostile.tiff_with_header_size(9_000, 9_000)",
     ],
 )
 def test_a_bomb_is_refused_within_a_fixed_memory_bound(builder):
