@@ -16,6 +16,7 @@ for deletion, and one transaction writes them all together.
 
 import contextlib
 import functools
+import logging
 import threading
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
@@ -56,6 +57,8 @@ _OWNERS_PK = "OWNERS"
 _CURSOR_SALT = "gallery.metadata.cursor"
 _KEY_ATTRIBUTES = ("pk", "sk", "list_pk", "list_sk")
 
+
+logger = logging.getLogger(__name__)
 
 class MetadataError(Exception):
     """Base class for errors of the metadata store."""
@@ -215,9 +218,9 @@ class PhotoTable:
             # Only the first action carries a condition: the photo item's.
             if reasons[0].get("Code") == "ConditionalCheckFailed":
                 raise PhotoChanged() from error
-            raise MetadataUnavailable(str(error)) from error
+            raise _unavailable(error) from error
         except BotoCoreError as error:
-            raise MetadataUnavailable(str(error)) from error
+            raise _unavailable(error) from error
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -404,7 +407,14 @@ def _translate_errors():
     try:
         yield
     except (ClientError, BotoCoreError) as error:
-        raise MetadataUnavailable(str(error)) from error
+        raise _unavailable(error) from error
+
+
+def _unavailable(error):
+    """MetadataUnavailable for a boto error, which goes to the log here with its detail: callers
+    show the user a plain "try again" and need not log it themselves."""
+    logger.warning("DynamoDB unavailable: %s", error, exc_info=error)
+    return MetadataUnavailable(str(error))
 
 
 def _photo_pk(photo_id):

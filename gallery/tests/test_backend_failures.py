@@ -238,7 +238,7 @@ def edit_api(client, photo_id, headers):
 @pytest.mark.parametrize("step", range(1, len(EDIT_STEPS) + 1))
 @pytest.mark.parametrize("route", ["form", "api"])
 def test_an_edit_failing_at_any_step_asks_to_retry_and_changes_nothing(
-    aws, logged_in_client, user, photo, route, step, error
+    aws, logged_in_client, user, photo, route, step, error, caplog
 ):
     before = snapshot(aws)
     token = {"Authorization": f"Token {ApiToken.issue(user)}"}
@@ -250,6 +250,7 @@ def test_an_edit_failing_at_any_step_asks_to_retry_and_changes_nothing(
 
     assert recorded.calls == EDIT_STEPS[:step]
     assert response.status_code == 503
+    assert type(logged_cause(caplog)) is type(faults.ERRORS[error]("x"))  # the detail is in the log
     if route == "form":
         assert TRY_AGAIN in response.content.decode()
     else:
