@@ -1,6 +1,7 @@
 """Rate limits on uploads, logins and sign-ups (gallery.ratelimit), per user, IP and username."""
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from gallery import ratelimit
@@ -144,3 +145,17 @@ def test_api_uploads_share_the_upload_limit(aws, user, settings):
     assert first.status_code == 201
     assert second.status_code == 429 and second["Retry-After"]
     assert "Too many attempts" in second.json()["error"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counters_work_on_the_database_cache_the_deployment_uses(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ratelimit_test"},
+    }
+    call_command("createcachetable", verbosity=0)
+    rate = ratelimit.Rate(2, 60)
+
+    hits = [ratelimit.allow("db", "k", rate, now=120.0) for _ in range(3)]
+
+    assert hits == [True, True, False]
