@@ -162,12 +162,18 @@ connection.close()
 url = f"mysql://{quote(user, safe='')}:{quote(app['password'], safe='')}@{host}:{port}/{db}"
 if tls:
     url += "?ssl_mode=" + tls["ssl_mode"]
+https = e.get("PHOTOSHARE_BEHIND_LOAD_BALANCER") == "true"  # TLS ends there
 values = {
     "DJANGO_SECRET_KEY": secret("PHOTOSHARE_SECRET_KEY_SECRET"),
     "DJANGO_DEBUG": "false",
     # localhost: nginx sends /healthz with it, whatever address a load balancer asked for.
     "DJANGO_ALLOWED_HOSTS": e["PHOTOSHARE_HOSTS"] + ",localhost",
     "DJANGO_SECURE_PROXY_SSL_HEADER": "true",
+    # No TLS without a load balancer: no redirect, HSTS, Secure cookies.
+    **({} if https else {"DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0",
+                         "DJANGO_SECURE_HSTS_SECONDS": "0"}),
+    "PHOTOSHARE_TRUSTED_PROXY_COUNT": "2" if https else "1",  # XFF: ALB, nginx
+    "DJANGO_CACHE_URL": "dbcache://photoshare_cache",  # shared rate limits
     "DATABASE_URL": url,
     "AWS_REGION": e["PHOTOSHARE_REGION"],
     "AWS_STORAGE_BUCKET_NAME": e["PHOTOSHARE_BUCKET"],
@@ -216,6 +222,7 @@ fi
 
 STEP="migrating the database"
 PHOTOSHARE_RELEASE=$RELEASE "$MANAGE" migrate --noinput
+PHOTOSHARE_RELEASE=$RELEASE "$MANAGE" createcachetable
 STEP="checking the bucket and the table"
 PHOTOSHARE_RELEASE=$RELEASE "$MANAGE" init_aws
 

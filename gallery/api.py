@@ -21,11 +21,12 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from gallery import metadata, photos
+from gallery import metadata, photos, ratelimit
 from gallery.access import can_change, can_view
 from gallery.forms import PhotoDetailsForm, UploadForm
 from gallery.models import ApiToken
 from gallery.templatetags.gallery_tags import media_url
+from gallery.uploads import too_large_message
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class ApiError(Exception):
         response = JsonResponse(body, status=self.status)
         if self.status == 401:
             response["WWW-Authenticate"] = 'Token realm="photoshare"'
+        if self.status == 429:
+            response["Retry-After"] = "60"
         return response
 
 
@@ -159,10 +162,15 @@ def _create(request):
     # Refuse an oversized body before reading it.
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         raise too_large
+    if ratelimit.exceeded(request, "upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys):
+        raise ApiError(429, ratelimit.TOO_MANY_MESSAGE)
     try:
         form = UploadForm(request.POST, request.FILES)
     except RequestDataTooBig:
         raise too_large from None
+    # gallery.uploads stopped reading a file that passed the limit (it is absent from FILES).
+    if message := too_large_message(request):
+        raise ApiError(413, message)
     image = request.FILES.get("image")
     if image is not None and image.size > limit:
         raise too_large

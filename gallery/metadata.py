@@ -16,6 +16,7 @@ for deletion, and one transaction writes them all together.
 
 import contextlib
 import functools
+import logging
 import threading
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
@@ -56,6 +57,8 @@ _OWNERS_PK = "OWNERS"
 _CURSOR_SALT = "gallery.metadata.cursor"
 _KEY_ATTRIBUTES = ("pk", "sk", "list_pk", "list_sk")
 
+
+logger = logging.getLogger(__name__)
 
 class MetadataError(Exception):
     """Base class for errors of the metadata store."""
@@ -215,9 +218,9 @@ class PhotoTable:
             # Only the first action carries a condition: the photo item's.
             if reasons[0].get("Code") == "ConditionalCheckFailed":
                 raise PhotoChanged() from error
-            raise MetadataUnavailable(str(error)) from error
+            raise _unavailable(error) from error
         except BotoCoreError as error:
-            raise MetadataUnavailable(str(error)) from error
+            raise _unavailable(error) from error
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -312,6 +315,33 @@ class PhotoTable:
             for page in paginator.paginate(TableName=self.table_name, **query):
                 yield from page["Items"]
 
+    # --- maintenance (manage.py reconcile: an admin job, never a page) -----------------------
+    def scan_photos(self):
+        """Every photo in the table, by id, and the ids whose partition holds cards but no
+        photo item. A full Scan, page by page."""
+        photos, card_ids = {}, set()
+        with _translate_errors():
+            for page in self._client.get_paginator("scan").paginate(TableName=self.table_name):
+                for item in page["Items"]:
+                    if not item["pk"].startswith("PHOTO#"):
+                        continue  # not a photo's partition (e.g. counters)
+                    photo_id = item["pk"].removeprefix("PHOTO#")
+                    if item["sk"] == _PHOTO_SK:
+                        photos[photo_id] = _photo_from_item(item)
+                    else:
+                        card_ids.add(photo_id)
+        return photos, card_ids - set(photos)
+
+    def purge_photo(self, photo_id):
+        """Delete every item of the photo's partition, whether or not its photo item exists."""
+        with _translate_errors():
+            items = self._query_all(KeyConditionExpression=Key("pk").eq(_photo_pk(photo_id)))
+            keys = [{"pk": item["pk"], "sk": item["sk"]} for item in items]
+            # One DeleteItem each (a repair job, rarely more than a few cards): the role needs no
+            # BatchWriteItem for it.
+            for key in sorted(keys, key=lambda key: key["sk"] == _PHOTO_SK):  # photo item last
+                self._table.delete_item(Key=key)
+
     # --- table management --------------------------------------------------------------------
     def ensure_table(self):
         """Create the table if it does not exist and wait until it is active. Returns True if
@@ -377,7 +407,14 @@ def _translate_errors():
     try:
         yield
     except (ClientError, BotoCoreError) as error:
-        raise MetadataUnavailable(str(error)) from error
+        raise _unavailable(error) from error
+
+
+def _unavailable(error):
+    """MetadataUnavailable for a boto error, which goes to the log here with its detail: callers
+    show the user a plain "try again" and need not log it themselves."""
+    logger.warning("DynamoDB unavailable: %s", error, exc_info=error)
+    return MetadataUnavailable(str(error))
 
 
 def _photo_pk(photo_id):

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gallery.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,7 +68,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
+        {
+            "charset": "utf8mb4",
+            "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+            # Explicit timeouts (seconds): a database that stops answering fails the request
+            # (a "try again" page) instead of holding the worker until gunicorn kills it.
+            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+            "read_timeout": env.int("DATABASE_READ_TIMEOUT", default=60),
+            "write_timeout": env.int("DATABASE_READ_TIMEOUT", default=60),
+        }
     )
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -96,7 +105,8 @@ AWS_CLIENT_CONFIG = BotocoreConfig(
     region_name=AWS_REGION,
     connect_timeout=env.float("AWS_CONNECT_TIMEOUT", default=3.0),
     read_timeout=env.float("AWS_READ_TIMEOUT", default=10.0),
-    retries={"mode": "standard", "max_attempts": env.int("AWS_MAX_ATTEMPTS", default=3)},
+    # total_max_attempts counts the first try; botocore's "max_attempts" would count retries only.
+    retries={"mode": "standard", "total_max_attempts": env.int("AWS_MAX_ATTEMPTS", default=3)},
 )
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="photoshare-local")
@@ -114,7 +124,8 @@ PHOTOSHARE_MEDIA_URL_CACHE = "media-urls"
 
 STORAGES = {
     "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # S3Storage that sets each object's Content-Type and Content-Disposition from its key.
+        "BACKEND": "gallery.storage.PhotoStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
@@ -154,11 +165,26 @@ PHOTOSHARE_MAX_TAG_LENGTH = env.int("PHOTOSHARE_MAX_TAG_LENGTH", default=50)
 
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The first handler stops reading a file as soon as it passes PHOTOSHARE_MAX_UPLOAD_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "gallery.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # The whole request may carry one photo plus the form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTOSHARE_MAX_UPLOAD_BYTES + 1024 * 1024
 
+# --- Rate limits ("<count>/<period>", period s, m, h or d, optionally with a number: "10/5m") -
+PHOTOSHARE_UPLOAD_RATE = env.str("PHOTOSHARE_UPLOAD_RATE", default="30/h")  # per user and per IP
+PHOTOSHARE_LOGIN_RATE = env.str("PHOTOSHARE_LOGIN_RATE", default="10/5m")  # per IP and per username
+PHOTOSHARE_SIGNUP_RATE = env.str("PHOTOSHARE_SIGNUP_RATE", default="5/h")  # per IP
+# How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in front of the app;
+# 0 means clients connect directly and REMOTE_ADDR is their address.
+PHOTOSHARE_TRUSTED_PROXY_COUNT = env.int("PHOTOSHARE_TRUSTED_PROXY_COUNT", default=0)
+# Rate-limit counters live here. The default is per process; with several workers use a shared
+# cache, e.g. DJANGO_CACHE_URL=dbcache://photoshare_cache (after `manage.py createcachetable`).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://"),
     PHOTOSHARE_MEDIA_URL_CACHE: env.cache_url(
         "PHOTOSHARE_MEDIA_URL_CACHE_URL", default="locmemcache://media-urls?max_entries=20000"
     ),
@@ -169,12 +195,24 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-# --- Security behind a proxy -----------------------------------------------------------------
+# --- Security (HTTPS by default unless DEBUG; `manage.py check --deploy` passes) ---------------
+# Behind nginx or a load balancer that terminates TLS and sets X-Forwarded-Proto.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Health checks from a load balancer come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Pages load scripts, styles and fonts from this site only, images also from the media storage
+# (its origin is added by gallery.csp); no inline script or style anywhere.
+PHOTOSHARE_CSP_REPORT_ONLY = env.bool("PHOTOSHARE_CSP_REPORT_ONLY", default=False)
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,9 @@ os.environ.update(
 # Tests always run with production settings; a throwaway key is enough for them.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + os.urandom(16).hex())
 os.environ["DJANGO_DEBUG"] = "0"
+# Production settings except the redirect to HTTPS: the test client speaks plain HTTP.
+# photoshare/tests/test_security_settings.py checks the full production set with `check --deploy`.
+os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
 
 
 @pytest.fixture(scope="session")

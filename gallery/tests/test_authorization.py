@@ -1,0 +1,158 @@
+"""Authorization across every route that reveals or changes a photo, found from the URLconf.
+
+Every route with a photo id in its URL (site, JSON API, admin) is tried by an anonymous
+visitor and by another signed-in user, with every method, on a public photo, a private photo
+and a guessed id. None of them may see a private photo or learn that it exists, and none may
+change anything: afterwards every item and object is as it was. The owner, by contrast, can
+read every route (so the matrix is not passing because the routes are broken).
+"""
+
+import json
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from gallery.models import ApiToken
+from gallery.tests.publishing import publish
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+WRITE_BODY = {"title": "Defaced", "description": "pwned", "tags": "pwned", "visibility": "public"}
+
+
+def photo_routes(patterns=None, namespace=""):
+    """(route name, view name) of every URL pattern that takes a photo_id."""
+    found = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else entry.namespace or namespace
+            )
+            found += photo_routes(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and "photo_id" in entry.pattern.regex.groupindex and entry.name:
+            found.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return sorted(set(found))
+
+
+ROUTES = photo_routes()
+
+
+def test_the_routes_found_include_site_api_and_admin():
+    assert {"gallery:photo", "gallery:edit", "gallery:delete", "api:photo"} <= set(ROUTES)
+    assert any(route.startswith("admin:") for route in ROUTES)
+
+
+@pytest.fixture
+def photos(aws, user):
+    public = publish(user, title="Open beach of the owner", tags="shared")
+    private = publish(user, title="Hidden garden of the owner", tags="secret", visibility="private")
+    return {"public": public, "private": private}
+
+
+def snapshot(aws):
+    items = sorted(json.dumps(item, sort_keys=True, default=str) for item in aws.table_items())
+    return items, aws.object_keys()
+
+
+def send(client, method, path, headers=None):
+    body = json.dumps(WRITE_BODY) if method in ("PUT", "PATCH") else WRITE_BODY
+    content_type = "application/json" if method in ("PUT", "PATCH") else None
+    options = {"headers": headers or {}}
+    if method == "GET":
+        return client.get(path, **options)
+    if content_type:
+        return client.generic(method, path, body, content_type=content_type, **options)
+    if method == "POST":
+        return client.post(path, body, **options)
+    return client.delete(path, **options)
+
+
+def strangers(django_user_model):
+    bob = django_user_model.objects.create_user(username="mallory", password="x" * 12)
+    signed_in = Client()
+    signed_in.force_login(bob)
+    token = {"Authorization": f"Token {ApiToken.issue(bob)}"}
+    return {
+        "anonymous": (Client(), None),
+        "another user": (signed_in, None),
+        "another user's token": (Client(), token),
+    }
+
+
+def refused(response):
+    """Nothing revealed, nothing done: not found, not allowed, or sent to log in."""
+    if response.status_code == 302:
+        return "login" in response["Location"]
+    return response.status_code in (401, 403, 404, 405)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_strangers_can_neither_see_private_photos_nor_change_any(aws, photos, django_user_model, route):
+    before = snapshot(aws)
+    guessed = uuid.uuid4().hex
+    for who, (client, headers) in strangers(django_user_model).items():
+        for target in ("private", "public", "guessed"):
+            photo_id = guessed if target == "guessed" else photos[target].id
+            path = reverse(route, kwargs={"photo_id": photo_id})
+            for method in METHODS:
+                response = send(client, method, path, headers)
+                context = (who, target, method, path, response.status_code)
+                body = response.content.decode(errors="replace")
+                assert "Hidden garden of the owner" not in body, context
+                if target in ("private", "guessed"):
+                    # 404 for both: a private photo is indistinguishable from a missing one.
+                    assert refused(response) and response.status_code != 403, context
+                elif method != "GET":
+                    assert refused(response), context
+
+    assert snapshot(aws) == before  # nothing was changed or deleted by anyone
+
+
+@pytest.mark.parametrize("route", [route for route in ROUTES if not route.startswith("admin:")])
+def test_the_owner_can_open_every_route_of_their_private_photo(aws, photos, user, route):
+    client = Client()
+    client.force_login(user)
+    token = {"Authorization": f"Token {ApiToken.issue(user)}"}
+
+    response = client.get(reverse(route, kwargs={"photo_id": photos["private"].id}), headers=token)
+
+    assert response.status_code == 200
+    assert "Hidden garden of the owner" in response.content.decode()
+
+
+def test_staff_open_the_admin_routes_and_strangers_are_sent_to_log_in(aws, photos, django_user_model):
+    staff = django_user_model.objects.create_superuser(username="root", password="x" * 12)
+    admin_client = Client()
+    admin_client.force_login(staff)
+
+    for route in [route for route in ROUTES if route.startswith("admin:")]:
+        path = reverse(route, kwargs={"photo_id": photos["private"].id})
+        assert admin_client.get(path).status_code == 200, route
+        assert Client().get(path)["Location"].startswith("/admin/login/"), route
+
+
+LIST_PAGES = [
+    "/",
+    "/tags/",
+    "/tags/secret/",
+    "/users/alice/",
+    "/search/?q=Owner",
+    "/api/photos/",
+    "/api/photos/?owner=alice",
+    "/api/photos/?tag=secret",
+]
+
+
+def test_no_list_page_or_api_list_shows_a_private_photo_to_strangers(aws, photos, django_user_model):
+    for who, (client, headers) in strangers(django_user_model).items():
+        for path in LIST_PAGES:
+            response = client.get(path, headers=headers)
+            body = response.content.decode()
+            assert response.status_code == 200, (who, path)
+            assert photos["private"].id not in body and "Hidden garden of the owner" not in body, (who, path)
+    assert "Open beach of the owner" in Client().get("/").content.decode()

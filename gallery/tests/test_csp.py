@@ -1,0 +1,74 @@
+"""The Content-Security-Policy, and pages that respect it (no inline script or style anywhere)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from gallery.tests.factories import upload
+
+pytestmark = pytest.mark.django_db
+
+# What a strict policy (no 'unsafe-inline') would block in a page.
+INLINE_CODE = {
+    "inline script": re.compile(
+        r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(ld\+)?json\")[^>]*>", re.I
+    ),
+    "style element": re.compile(r"<style\b", re.I),
+    "style attribute": re.compile(r"\sstyle\s*=", re.I),
+    "event handler attribute": re.compile(r"<[^>]+\son[a-z]+\s*=", re.I),
+    "javascript: URL": re.compile(r"(href|src|action)\s*=\s*[\"']?\s*javascript:", re.I),
+}
+
+
+def inline_code_in(html):
+    return [name for name, pattern in INLINE_CODE.items() if pattern.search(html)]
+
+
+def test_the_policy_allows_only_this_site_and_the_media_storage(aws, client):
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+    media = settings.STORAGES["default"]["OPTIONS"]["endpoint_url"]  # moto, in the tests
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["img-src"] == f"'self' data: {media}"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["base-uri"] == "'none'"
+
+
+@pytest.mark.parametrize(
+    "template", sorted(str(path) for path in (settings.BASE_DIR / "templates").rglob("*.html"))
+)
+def test_no_template_has_inline_script_or_style(template):
+    assert inline_code_in(Path(template).read_text()) == []
+
+
+def test_the_check_finds_inline_code():
+    assert inline_code_in('<p style="color:red" onclick="x()"><script>x()</script>') == [
+        "inline script",
+        "style attribute",
+        "event handler attribute",
+    ]
+
+
+def test_rendered_pages_have_no_inline_code_and_their_images_are_allowed(aws, logged_in_client):
+    response = logged_in_client.post("/upload/", {"title": "Sunset", "tags": "sea", "image": upload()})
+    photo_page = response["Location"]
+    pages = {
+        path: logged_in_client.get(path)
+        for path in ("/", photo_page, "/upload/", "/photos/" + "0" * 32 + "/")
+    }
+    pages["/accounts/login/"] = Client().get("/accounts/login/")
+    pages["/accounts/signup/"] = Client().get("/accounts/signup/")
+
+    media = settings.STORAGES["default"]["OPTIONS"]["endpoint_url"]
+    for path, page in pages.items():
+        html = page.content.decode()
+        assert inline_code_in(html) == [], path
+        assert page["Content-Security-Policy"], path
+        for source in re.findall(r'<img[^>]+src="([^"]+)"', html):
+            assert source.startswith(("/", media)), (path, source)

@@ -1,0 +1,107 @@
+"""`manage.py reconcile`: orphans left by a crash between steps are found, and removed with --fix."""
+
+import io
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.test import Client
+
+from gallery import metadata
+from gallery.reconcile import photo_keys
+from gallery.tests import faults
+from gallery.tests.factories import upload
+from gallery.tests.stores import assert_no_orphans, assert_nothing_stored, photo_items
+
+pytestmark = pytest.mark.django_db
+
+
+def reconcile(*args):
+    out = io.StringIO()
+    call_command("reconcile", "--min-age", "0", *args, stdout=out)
+    return out.getvalue()
+
+
+def publish(client, title):
+    """Upload through the site; returns the photo's id and the keys of its objects."""
+    response = client.post("/upload/", {"title": title, "image": upload()})
+    photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
+    return photo_id, sorted(photo_keys(metadata.photo_table().get_photo(photo_id)))
+
+
+def crashed_upload(client):
+    """An upload whose metadata write fails and whose clean-up fails too, as if the process had
+    died between storing the objects and writing the item."""
+    with faults.AwsCalls(fail_every={"dynamodb.TransactWriteItems", "s3.DeleteObject"}):
+        response = client.post("/upload/", {"title": "Lost", "image": upload()})
+    assert response.status_code == 503
+
+
+def test_a_consistent_store_has_no_orphans(aws, logged_in_client):
+    _, keys = publish(logged_in_client, "kept")
+
+    output = reconcile("--fix")
+
+    assert f"1 photos, {len(keys)} objects under photos/" in output and "No orphans." in output
+    assert aws.object_keys() == keys
+
+
+def test_objects_of_a_crashed_upload_are_found_and_removed_with_fix(aws, logged_in_client):
+    _, kept = publish(logged_in_client, "kept")
+    crashed_upload(logged_in_client)
+    orphans = sorted(set(aws.object_keys()) - set(kept))
+    assert len(orphans) >= 2  # original and thumbnail at least
+
+    found = reconcile()
+    assert aws.object_keys() == sorted(orphans + kept)  # only reported
+    fixed = reconcile("--fix")
+
+    for key in orphans:
+        assert f"orphan object: {key}" in found
+    assert "Run with --fix" in found
+    assert f"Removed {len(orphans)} objects" in fixed
+    assert aws.object_keys() == kept
+    assert "No orphans." in reconcile()
+    assert_no_orphans(aws)
+
+
+def test_a_photo_whose_object_is_missing_is_removed_whole(aws, logged_in_client):
+    kept_id, kept = publish(logged_in_client, "kept")
+    broken_id, broken = publish(logged_in_client, "broken")
+    default_storage.delete(f"photos/{broken_id}/thumb.jpg")
+
+    found = reconcile()
+    fixed = reconcile("--fix")
+
+    assert f"photo with missing objects: {broken_id}" in found
+    assert f"Removed {len(broken) - 1} objects and the items of 1 photos." in fixed
+    assert aws.object_keys() == kept
+    assert {item["pk"] for item in photo_items(aws)} == {f"PHOTO#{kept_id}"}
+    assert "broken" not in Client().get("/").content.decode()
+    with pytest.raises(metadata.PhotoNotFound):
+        metadata.photo_table().get_photo(broken_id)
+    assert_no_orphans(aws)
+
+
+def test_list_cards_without_their_photo_are_removed(aws, logged_in_client):
+    photo_id, _ = publish(logged_in_client, "half deleted")
+    metadata.photo_table()._table.delete_item(Key={"pk": f"PHOTO#{photo_id}", "sk": "PHOTO"})
+
+    found = reconcile()
+    reconcile("--fix")
+
+    assert f"list cards without a photo: {photo_id}" in found
+    assert_nothing_stored(aws)
+
+
+def test_recent_unnamed_objects_are_left_alone(aws):
+    default_storage.save("photos/" + "b" * 32 + "/original.jpg", ContentFile(b"in flight"))
+    out = io.StringIO()
+
+    call_command("reconcile", "--fix", stdout=out)  # default --min-age: one hour
+
+    assert "1 unnamed objects younger than 3600 s left alone" in out.getvalue()
+    assert "No orphans." in out.getvalue()
+    assert aws.object_keys() == ["photos/" + "b" * 32 + "/original.jpg"]
