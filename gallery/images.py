@@ -92,7 +92,7 @@ def prepare_image(fileobj, *, thumbnail_size, max_pixels):
             raise InvalidImage(_too_many_pixels_message(max_pixels))
         # Read before the thumbnail step shrinks the image in place.
         image_format, (width, height) = image.format, image.size
-        orientation = _orientation(image)
+        orientation = orientation_of(image)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # Pillow warns about oddities it then handles
@@ -148,7 +148,7 @@ def _unsupported_message(fileobj):
     return f"{detected} images are not supported; please upload {supported_formats_text()}."
 
 
-def _orientation(image):
+def orientation_of(image):
     """The EXIF orientation, 1 (upright) when the EXIF block is missing, corrupt or out of range."""
     try:
         with warnings.catch_warnings():
@@ -159,27 +159,35 @@ def _orientation(image):
     return orientation if orientation in _ORIENTATION_TRANSPOSE else 1
 
 
-def _make_thumbnail(image, size, orientation):
+def encode_shrunk_jpeg(image, size, orientation, *, quality, progressive=False):
+    """`image` fitted in a `size` px box, upright, flattened to RGB and encoded as a JPEG with no
+    metadata. Returns (data, width, height). Shared by the thumbnail and the display size; it
+    decodes `image`, so each size opens the file afresh (draft() works only before decoding)."""
     if image.format == "JPEG":
         # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the requested size. Ask for the
-        # thumbnail's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375), not
+        # target's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375), not
         # at 1/4 (1000x750), which is ~20 % faster with the same result (bench/thumbnails.py).
         scale = size / max(image.size)
         image.draft("RGB", (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
     if image.mode in ("1", "P"):
-        # Pillow resizes these with nearest-neighbour only; smooth thumbnails need real colours.
+        # Pillow resizes these with nearest-neighbour only; smooth results need real colours.
         image = image.convert("RGBA" if image.has_transparency_data else "RGB")
     image.thumbnail((size, size), Image.Resampling.LANCZOS)
     rgb = _to_rgb(image)
     # Orient after shrinking: transposing first would force a full-size decode and copy. Done
     # here rather than by ImageOps.exif_transpose, which re-serialises the whole EXIF block and
-    # fails on corrupt EXIF (found by fuzzing); the thumbnail keeps no EXIF anyway.
+    # fails on corrupt EXIF (found by fuzzing); the output keeps no EXIF anyway.
     if orientation in _ORIENTATION_TRANSPOSE:
         rgb = rgb.transpose(_ORIENTATION_TRANSPOSE[orientation])
     buffer = io.BytesIO()
     # No exif= argument: GPS and other metadata stay in the original only.
-    rgb.save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
-    return Thumbnail(data=buffer.getvalue(), width=rgb.width, height=rgb.height)
+    rgb.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=progressive)
+    return buffer.getvalue(), rgb.width, rgb.height
+
+
+def _make_thumbnail(image, size, orientation):
+    data, width, height = encode_shrunk_jpeg(image, size, orientation, quality=THUMBNAIL_QUALITY)
+    return Thumbnail(data=data, width=width, height=height)
 
 
 def _to_rgb(image):

@@ -4,13 +4,12 @@ Runs after gallery.images.prepare_image has accepted the file (format, pixel lim
 data), so a failure here is unexpected and reported as InvalidImage like there.
 """
 
-import io
 import warnings
 from dataclasses import dataclass
 
 from PIL import Image
 
-from gallery.images import InvalidImage
+from gallery.images import InvalidImage, encode_shrunk_jpeg, orientation_of
 
 DISPLAY_CONTENT_TYPE = "image/jpeg"
 DISPLAY_QUALITY = 82
@@ -18,16 +17,6 @@ _EXIF_IFD = 0x8769
 _DATE_TIME_ORIGINAL = 0x9003
 _DATE_TIME = 0x0132
 _MAKE, _MODEL = 0x010F, 0x0110
-_ORIENTATION = 0x0112
-_TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
 _MAX_TEXT = 64
 
 
@@ -58,25 +47,12 @@ def make_display(fileobj, size):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # bombs and corrupt EXIF were dealt with by images
             with Image.open(fileobj) as image:
-                orientation = _exif(image).get(_ORIENTATION, 1)
-                if image.format == "JPEG":
-                    # Decode at 1/2..1/8 scale when large. draft() keeps both sides at or above
-                    # the size asked for, so ask for the target's shape, not a size x size box.
-                    scale = size / max(image.size)
-                    image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
-                shrunk = image
-                if image.mode in ("1", "P"):  # palettes resize only nearest-neighbour: expand first
-                    shrunk = image.convert("RGBA" if image.has_transparency_data else "RGB")
-                shrunk.thumbnail((size, size), Image.Resampling.LANCZOS)
-                rgb = _flatten(shrunk)
+                data, width, height = encode_shrunk_jpeg(
+                    image, size, orientation_of(image), quality=DISPLAY_QUALITY, progressive=True
+                )
     except Exception as error:  # decoders raise many types; the file was accepted moments ago
         raise InvalidImage("The image is damaged or incomplete and cannot be read.") from error
-    if orientation in _TRANSPOSE:
-        rgb = rgb.transpose(_TRANSPOSE[orientation])
-    buffer = io.BytesIO()
-    # No exif= argument: nothing of the original's metadata (GPS included) is copied.
-    rgb.save(buffer, format="JPEG", quality=DISPLAY_QUALITY, optimize=True, progressive=True)
-    return Rendition(data=buffer.getvalue(), width=rgb.width, height=rgb.height)
+    return Rendition(data=data, width=width, height=height)
 
 
 def read_exif_facts(fileobj):
@@ -117,15 +93,3 @@ def _text(value):
     if not isinstance(value, str):
         return ""
     return "".join(char for char in value if char.isprintable()).strip()[:_MAX_TEXT]
-
-
-def _flatten(image):
-    """Opaque RGB: transparency over white, 16-bit greyscale scaled down, palettes expanded."""
-    if image.has_transparency_data:
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
-        return image.point(lambda value: value / 256).convert("L").convert("RGB")
-    return image.convert("RGB")
