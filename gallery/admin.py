@@ -77,13 +77,7 @@ class PhotoAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         photo = _get(photo_id)
-        initial = {
-            "title": photo.title,
-            "description": photo.description,
-            "tags": ", ".join(photo.tags),
-            "visibility": photo.visibility,
-        }
-        form = PhotoDetailsForm(request.POST or None, initial=initial)
+        form = PhotoDetailsForm.for_photo(photo, request.POST or None)
         if request.method == "POST":
             if not self.has_change_permission(request):
                 raise PermissionDenied

@@ -177,17 +177,7 @@ def _create(request):
     if not form.is_valid():
         raise ApiError(400, errors=_messages(form))
     try:
-        photo = photos.publish_photo(
-            owner=request.api_user,
-            title=form.cleaned_data["title"],
-            description=form.cleaned_data["description"],
-            tags=form.cleaned_data["tags"],
-            upload=form.cleaned_data["image"],
-            prepared=form.prepared_image,
-            display=form.display,
-            exif=form.exif_facts,
-            visibility=form.cleaned_data["visibility"],
-        )
+        photo = form.publish(request.api_user)
     except photos.PublishFailed:
         raise ApiError(503, "The photo could not be stored; try again.") from None
     response = JsonResponse(photo_json(request, photo), status=201)

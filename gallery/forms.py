@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 
 from gallery.catalog import PUBLIC, VISIBILITY_CHOICES
 from gallery.images import InvalidImage, prepare_image, supported_formats_text
+from gallery.photos import publish_photo
 from gallery.renditions import make_display, read_exif_facts
 
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
@@ -57,6 +58,17 @@ class PhotoDetailsForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="“Only me” keeps the photo out of every list, search and tag count.",
     )
+
+    @classmethod
+    def for_photo(cls, photo, data=None):
+        """The form for editing `photo`, filled with its current details."""
+        initial = {
+            "title": photo.title,
+            "description": photo.description,
+            "tags": ", ".join(photo.tags),
+            "visibility": photo.visibility,
+        }
+        return cls(data, initial=initial)
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
@@ -114,3 +126,17 @@ class UploadForm(PhotoDetailsForm):
         except InvalidImage as error:
             raise forms.ValidationError(str(error)) from None
         return upload
+
+    def publish(self, owner):
+        """Store the validated upload for `owner` (gallery.photos.publish_photo); returns the Photo."""
+        return publish_photo(
+            owner=owner,
+            title=self.cleaned_data["title"],
+            description=self.cleaned_data["description"],
+            tags=self.cleaned_data["tags"],
+            upload=self.cleaned_data["image"],
+            prepared=self.prepared_image,
+            display=self.display,
+            exif=self.exif_facts,
+            visibility=self.cleaned_data["visibility"],
+        )

@@ -20,7 +20,7 @@ from gallery import metadata, ratelimit
 from gallery.access import can_change, visible_photo
 from gallery.forms import SignupForm, UploadForm
 from gallery.health import check_backends
-from gallery.photos import PublishFailed, publish_photo
+from gallery.photos import PublishFailed
 from gallery.uploads import too_large_message
 
 logger = logging.getLogger(__name__)
@@ -63,17 +63,7 @@ def upload(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                photo = publish_photo(
-                    owner=request.user,
-                    title=form.cleaned_data["title"],
-                    description=form.cleaned_data["description"],
-                    tags=form.cleaned_data["tags"],
-                    upload=form.cleaned_data["image"],
-                    prepared=form.prepared_image,
-                    display=form.display,
-                    exif=form.exif_facts,
-                    visibility=form.cleaned_data["visibility"],
-                )
+                photo = form.publish(request.user)
             except PublishFailed:
                 messages.error(request, "Your photo could not be stored. Please try again.")
                 status = 503

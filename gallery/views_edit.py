@@ -25,13 +25,7 @@ def _changeable_photo(request, photo_id):
 @metadata_page
 def edit_photo(request, photo_id):
     photo = _changeable_photo(request, photo_id)
-    initial = {
-        "title": photo.title,
-        "description": photo.description,
-        "tags": ", ".join(photo.tags),
-        "visibility": photo.visibility,
-    }
-    form = PhotoDetailsForm(request.POST or None, initial=initial)
+    form = PhotoDetailsForm.for_photo(photo, request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             try:
