@@ -34,7 +34,7 @@ except ImportError:  # HEIC is optional: without the plugin such uploads get "no
 else:
     register_heif_opener()
     SUPPORTED_FORMATS["HEIF"] = ("heic", "image/heic")
-THUMBNAIL_CONTENT_TYPE = "image/jpeg"
+JPEG_CONTENT_TYPE = "image/jpeg"
 THUMBNAIL_QUALITY = 85
 _EXIF_ORIENTATION_TAG = 0x0112
 # EXIF orientation -> the transposition that shows the image upright (as ImageOps.exif_transpose).
@@ -59,11 +59,13 @@ class InvalidImage(ValueError):
 
 
 @dataclass(frozen=True)
-class Thumbnail:
+class EncodedJpeg:
+    """A re-encoded size of a photo (the thumbnail, the display size): what goes to S3."""
+
     data: bytes
     width: int
     height: int
-    content_type: str = THUMBNAIL_CONTENT_TYPE
+    content_type: str = JPEG_CONTENT_TYPE
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class PreparedImage:
     content_type: str
     width: int  # as displayed, EXIF orientation applied
     height: int
-    thumbnail: Thumbnail
+    thumbnail: EncodedJpeg
 
 
 def supported_formats_text():
@@ -161,7 +163,7 @@ def orientation_of(image):
 
 def encode_shrunk_jpeg(image, size, orientation, *, quality, progressive=False):
     """`image` fitted in a `size` px box, upright, flattened to RGB and encoded as a JPEG with no
-    metadata. Returns (data, width, height). Shared by the thumbnail and the display size; it
+    metadata, as an EncodedJpeg. Shared by the thumbnail and the display size; it
     decodes `image`, so each size opens the file afresh (draft() works only before decoding)."""
     if image.format == "JPEG":
         # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the requested size. Ask for the
@@ -182,12 +184,11 @@ def encode_shrunk_jpeg(image, size, orientation, *, quality, progressive=False):
     buffer = io.BytesIO()
     # No exif= argument: GPS and other metadata stay in the original only.
     rgb.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=progressive)
-    return buffer.getvalue(), rgb.width, rgb.height
+    return EncodedJpeg(data=buffer.getvalue(), width=rgb.width, height=rgb.height)
 
 
 def _make_thumbnail(image, size, orientation):
-    data, width, height = encode_shrunk_jpeg(image, size, orientation, quality=THUMBNAIL_QUALITY)
-    return Thumbnail(data=data, width=width, height=height)
+    return encode_shrunk_jpeg(image, size, orientation, quality=THUMBNAIL_QUALITY)
 
 
 def _to_rgb(image):

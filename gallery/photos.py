@@ -45,7 +45,7 @@ def publish_photo(
     return the Photo.
 
     `upload` is the uploaded file, `prepared` the gallery.images.PreparedImage made from it,
-    `display` the gallery.renditions.Rendition and `exif` its ExifFacts.
+    `display` the display size (a gallery.images.EncodedJpeg) and `exif` its ExifFacts.
     """
     photo_id = new_photo_id()
     photo = Photo(

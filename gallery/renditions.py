@@ -11,21 +11,12 @@ from PIL import Image
 
 from gallery.images import InvalidImage, encode_shrunk_jpeg, orientation_of
 
-DISPLAY_CONTENT_TYPE = "image/jpeg"
 DISPLAY_QUALITY = 82
 _EXIF_IFD = 0x8769
 _DATE_TIME_ORIGINAL = 0x9003
 _DATE_TIME = 0x0132
 _MAKE, _MODEL = 0x010F, 0x0110
 _MAX_TEXT = 64
-
-
-@dataclass(frozen=True)
-class Rendition:
-    data: bytes
-    width: int
-    height: int
-    content_type: str = DISPLAY_CONTENT_TYPE
 
 
 @dataclass(frozen=True)
@@ -47,12 +38,11 @@ def make_display(fileobj, size):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # bombs and corrupt EXIF were dealt with by images
             with Image.open(fileobj) as image:
-                data, width, height = encode_shrunk_jpeg(
+                return encode_shrunk_jpeg(
                     image, size, orientation_of(image), quality=DISPLAY_QUALITY, progressive=True
                 )
     except Exception as error:  # decoders raise many types; the file was accepted moments ago
         raise InvalidImage("The image is damaged or incomplete and cannot be read.") from error
-    return Rendition(data=data, width=width, height=height)
 
 
 def read_exif_facts(fileobj):

@@ -11,10 +11,10 @@ import posixpath
 
 from storages.backends.s3 import S3Storage
 
-from gallery.images import SUPPORTED_FORMATS, THUMBNAIL_CONTENT_TYPE
+from gallery.images import JPEG_CONTENT_TYPE, SUPPORTED_FORMATS
 
 CONTENT_TYPES = {extension: content_type for extension, content_type in SUPPORTED_FORMATS.values()}
-CONTENT_TYPES.setdefault("jpg", THUMBNAIL_CONTENT_TYPE)
+CONTENT_TYPES.setdefault("jpg", JPEG_CONTENT_TYPE)
 # Stored when a key has no known image extension, so nothing can be rendered from it.
 FALLBACK_CONTENT_TYPE = "application/octet-stream"
 
