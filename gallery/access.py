@@ -1,9 +1,18 @@
-"""Who may see and change a photo: the one place these rules live (site, API and admin use them)."""
+"""Who may see and change a photo: the one place these rules live (site, API and admin use them).
 
-from django.http import Http404
+Pure rules, no HTTP and no storage: the `require_*` checks raise a domain error that
+gallery.errors turns into a response (a hidden photo is a 404, like a missing one).
+"""
 
-from gallery import metadata
 from gallery.catalog import PUBLIC
+
+
+class PhotoHidden(Exception):
+    """The viewer may not see this photo: answered exactly as if it did not exist."""
+
+
+class ChangeNotAllowed(Exception):
+    """The viewer sees the photo but may not change it (it is someone else's)."""
 
 
 def can_view(user, photo):
@@ -15,13 +24,16 @@ def can_change(user, photo):
     return user.is_authenticated and (user.pk == photo.owner_id or user.is_staff)
 
 
-def visible_photo(user, photo_id):
-    """The photo, or Http404 when it does not exist or `user` may not see it: a private photo
-    is indistinguishable from a missing one."""
-    try:
-        photo = metadata.photo_table().get_photo(photo_id)
-    except metadata.PhotoNotFound:
-        raise Http404("No such photo.") from None
+def require_view(user, photo):
     if not can_view(user, photo):
-        raise Http404("No such photo.")
+        raise PhotoHidden(photo.id)
+    return photo
+
+
+def require_change(user, photo):
+    """The photo if `user` may change it; hidden ones stay hidden (PhotoHidden), others'
+    public ones are refused (ChangeNotAllowed)."""
+    require_view(user, photo)
+    if not can_change(user, photo):
+        raise ChangeNotAllowed(photo.id)
     return photo

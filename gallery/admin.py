@@ -2,8 +2,8 @@
 
 PhotoRecord is an unmanaged model with no table: registering it gives the admin index its
 "Photos" entry and Django's view/change/delete permissions. PhotoAdmin replaces the model
-admin's URLs with views that read and write through gallery.metadata and delete through
-gallery.photos.delete_photo, the owner's own clean-up. Users get a photo count column.
+admin's URLs with views that read through gallery.metadata and edit and delete through
+gallery.photos, the owner's own use cases. Users get a photo count column.
 """
 
 from django.contrib import admin, messages
@@ -16,8 +16,9 @@ from django.urls import path, re_path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from gallery import metadata, photos
-from gallery.forms import PhotoDetailsForm, parse_tags
+from gallery import catalog, photos
+from gallery.forms import PhotoDetailsForm
+from gallery.metadata import InvalidCursor, MetadataUnavailable, PhotoChanged, PhotoNotFound, photo_table
 from gallery.models import PhotoRecord
 
 PAGE_SIZE = 50
@@ -47,20 +48,18 @@ class PhotoAdmin(admin.ModelAdmin):
         if request.method == "POST":  # the bulk action
             return self._confirm_delete(request, request.POST.getlist("selected"))
         owner, tag = request.GET.get("owner", "").strip(), request.GET.get("tag", "").strip()
-        list_name, note = metadata.ALL, ""
+        list_name, note = catalog.ALL, ""
         if owner:
             person = get_user_model().objects.filter(username=owner).first()
             if person is None:
                 raise Http404("No such user.")
-            list_name = metadata.owner_list(person.pk)
+            list_name = catalog.owner_list(person.pk)
         elif tag:
-            list_name = metadata.tag_list((parse_tags(tag) or [""])[0])
+            list_name = catalog.tag_list((catalog.parse_tags(tag) or [""])[0])
             note = "Tag lists hold public photos only; private photos are listed by owner."
         try:
-            page = metadata.photo_table().list_page(
-                list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
-            )
-        except metadata.InvalidCursor:
+            page = photo_table().list_page(list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+        except InvalidCursor:
             return redirect(request.path)
         context = self._context(
             request,
@@ -76,15 +75,15 @@ class PhotoAdmin(admin.ModelAdmin):
     def change_view(self, request, photo_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        photo = _get(photo_id)
+        photo = photo_table().get_photo(photo_id)  # a missing one: gallery.errors answers 404
         form = PhotoDetailsForm.for_photo(photo, request.POST or None)
         if request.method == "POST":
             if not self.has_change_permission(request):
                 raise PermissionDenied
             if form.is_valid():
                 try:
-                    metadata.photo_table().update_photo(photo.id, **form.cleaned_data)
-                except metadata.PhotoChanged:
+                    photos.edit(photo, **form.cleaned_data)
+                except PhotoChanged:
                     messages.error(request, "The photo was changed meanwhile; please try again.")
                     return redirect(request.path)
                 messages.success(request, f"“{form.cleaned_data['title']}” was changed.")
@@ -106,12 +105,11 @@ class PhotoAdmin(admin.ModelAdmin):
         """Asks first; on "confirm", deletes each photo as its owner would (items, then objects)."""
         if not self.has_delete_permission(request):
             raise PermissionDenied
-        table = metadata.photo_table()
         chosen = []
         for photo_id in photo_ids:
             try:
-                chosen.append(table.get_photo(photo_id))
-            except metadata.PhotoNotFound:
+                chosen.append(photo_table().get_photo(photo_id))
+            except PhotoNotFound:
                 continue  # deleted meanwhile
         if not chosen:
             messages.warning(request, "No photos were selected.")
@@ -120,21 +118,14 @@ class PhotoAdmin(admin.ModelAdmin):
             deleted = 0
             for photo in chosen:
                 try:
-                    photos.delete_photo(photo.id)
+                    photos.delete(photo.id)
                     deleted += 1
-                except (metadata.PhotoNotFound, metadata.PhotoChanged):
+                except (PhotoNotFound, PhotoChanged):
                     messages.warning(request, f"“{photo.title}” changed meanwhile and was kept.")
             messages.success(request, f"Deleted {deleted} photo{'s' if deleted != 1 else ''}.")
             return redirect("admin:gallery_photorecord_changelist")
         context = self._context(request, title="Delete photos?", photos=chosen)
         return render(request, "admin/gallery/photo_delete.html", context)
-
-
-def _get(photo_id):
-    try:
-        return metadata.photo_table().get_photo(photo_id)
-    except metadata.PhotoNotFound:
-        raise Http404("No such photo.") from None
 
 
 User = get_user_model()
@@ -149,8 +140,8 @@ class UserWithPhotosAdmin(UserAdmin):
         changelist = super().get_changelist_instance(request)
         # One BatchGetItem for the whole page instead of a request per row.
         try:
-            counts = metadata.photo_table().photo_counts([user.pk for user in changelist.result_list])
-        except metadata.MetadataUnavailable:
+            counts = photo_table().photo_counts([user.pk for user in changelist.result_list])
+        except MetadataUnavailable:
             counts = {}  # the user list still works while DynamoDB is away; counts show "?"
         for user in changelist.result_list:
             user.photo_count = counts.get(user.pk)

@@ -1,7 +1,8 @@
 """What a photo is and which lists it appears in: the browsing rules, apart from storage.
 
 No Django, no boto3. gallery.metadata turns these list names into DynamoDB cards; keeping the
-rules here makes "a private photo is in no public list" one readable function.
+rules here makes "a private photo is in no public list" one readable function. The canonical
+form of a tag and which of a person's lists a viewer sees are decided here too.
 
 Lists:
     ALL               every photo, private ones included: the admin's list only
@@ -29,6 +30,10 @@ TITLE_KEY_LENGTH = 2
 # Sort keys stay far below DynamoDB's 1 KB limit; longer titles match on their first part.
 MAX_INDEXED_TITLE = 100
 _NOT_WORD = re.compile(r"[\W_]+")
+_TAG_SEPARATORS = re.compile(r"[,\s]+")
+# Letters and digits of any script, "_" and "-": a tag is safe in a URL path, a DynamoDB key
+# and a page without any escaping (no "/", "..", "<", "#", "?", "%").
+_TAG = re.compile(r"[\w-]+")
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,37 @@ def owner_list(user_id):
 
 def tag_list(tag):
     return f"TAG#{tag}"
+
+
+def person_list(viewer_id, person_id):
+    """The list of a person's photos that a viewer sees: the owner sees their private photos
+    too (OWNER#), everyone else only the public ones (USER#)."""
+    return owner_list(person_id) if viewer_id == person_id else user_list(person_id)
+
+
+def canonical_tag(raw):
+    """A tag as stored and linked: trimmed, without a hashtag's "#", lower case."""
+    return raw.strip().lstrip("#").lower()
+
+
+def parse_tags(text):
+    """Split on commas and white space; canonical form; de-duplicated, keeping first-seen order."""
+    tags = []
+    for raw in _TAG_SEPARATORS.split(text or ""):
+        tag = canonical_tag(raw)
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def is_canonical_tag(text):
+    """True for the one spelling of a tag that has a page (lower case, no separators)."""
+    return parse_tags(text) == [text]
+
+
+def invalid_tags(tags):
+    """The tags that hold characters other than letters, digits, "_" and "-"."""
+    return [tag for tag in tags if not _TAG.fullmatch(tag)]
 
 
 def title_list(normalized_title):

@@ -5,19 +5,12 @@ images also from the media storage, whose origin is read once from a URL the sto
 so a presigned S3 endpoint, moto or a CDN domain is allowed without configuring it twice.
 """
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
-from django.core.files.storage import default_storage
+
+from gallery.media import origin as media_origin
 
 HEADER = "Content-Security-Policy"
 REPORT_ONLY_HEADER = "Content-Security-Policy-Report-Only"
-
-
-def media_origin():
-    """scheme://host[:port] of the media storage's URLs, or None if they are relative."""
-    parts = urlsplit(default_storage.url("photos/csp-probe"))
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
 def build_policy(media):

@@ -1,35 +1,18 @@
-import re
+"""Forms validate and hand over cleaned data; gallery.photos does the work.
+
+The site's views and the JSON API validate with the same forms, so a rule (a limit, the
+form of a tag, the image checks) holds for both.
+"""
+
+from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
-from django.template.defaultfilters import filesizeformat
+from django.core.files.uploadedfile import UploadedFile
 
-from gallery.catalog import PUBLIC, VISIBILITY_CHOICES
-from gallery.images import InvalidImage, prepare_image, supported_formats_text
-from gallery.photos import publish_photo
-from gallery.renditions import make_display, read_exif_facts
-
-_TAG_SEPARATORS = re.compile(r"[,\s]+")
-# Letters and digits of any script, "_" and "-": a tag is safe in a URL path, a DynamoDB key
-# and a page without any escaping (no "/", "..", "<", "#", "?", "%").
-_TAG = re.compile(r"[\w-]+")
-
-
-def parse_tags(text):
-    """Split on commas and white space; trim, drop a hashtag's "#", lower-case and de-duplicate,
-    keeping first-seen order."""
-    tags = []
-    for raw in _TAG_SEPARATORS.split(text or ""):
-        tag = raw.strip().lstrip("#").lower()
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tags
-
-
-def invalid_tags(tags):
-    """The tags that hold characters other than letters, digits, "_" and "-"."""
-    return [tag for tag in tags if not _TAG.fullmatch(tag)]
+from gallery import limits
+from gallery.catalog import PUBLIC, VISIBILITY_CHOICES, invalid_tags, parse_tags
+from gallery.images import ACCEPT_ATTRIBUTE, InvalidImage, ProcessedImage, process_image, supported_formats_text
 
 
 class SignupForm(UserCreationForm):
@@ -37,19 +20,56 @@ class SignupForm(UserCreationForm):
         fields = ("username",)
 
 
+@dataclass(frozen=True)
+class ValidatedPhoto:
+    """An upload that passed every check: the file as sent and what gallery.images made of it."""
+
+    file: UploadedFile
+    processed: ProcessedImage
+
+
+class PhotoFileField(forms.FileField):
+    """A file that is a supported, intact image within the limits; cleans to a ValidatedPhoto.
+
+    Never trusts the file name or the browser's content type: gallery.images decides. Errors
+    carry the image module's codes ("too_large", "too_many_pixels", ...), which the API maps.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return upload
+        if upload.size > limits.upload_bytes():
+            raise forms.ValidationError(limits.file_too_large_message(upload.size), code="too_large")
+        try:
+            processed = process_image(
+                upload,
+                thumbnail_size=limits.thumbnail_size(),
+                display_size=limits.display_size(),
+                max_pixels=limits.image_pixels(),
+            )
+        except InvalidImage as error:
+            raise forms.ValidationError(str(error), code=error.code) from None
+        return ValidatedPhoto(file=upload, processed=processed)
+
+
 class PhotoDetailsForm(forms.Form):
     """What the owner says about a photo: used for uploads and for edits."""
 
-    title = forms.CharField(max_length=settings.PHOTOSHARE_MAX_TITLE_LENGTH)
+    title = forms.CharField(max_length=limits.title_length())
     description = forms.CharField(
         required=False,
-        max_length=settings.PHOTOSHARE_MAX_DESCRIPTION_LENGTH,
+        max_length=limits.description_length(),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     tags = forms.CharField(
         required=False,
         help_text="Separated by commas or spaces, e.g. “beach, sunset”.",
-        max_length=settings.PHOTOSHARE_MAX_TAGS * (settings.PHOTOSHARE_MAX_TAG_LENGTH + 2),
+        max_length=limits.tags_text_length(),
     )
     visibility = forms.ChoiceField(
         choices=VISIBILITY_CHOICES,
@@ -60,14 +80,17 @@ class PhotoDetailsForm(forms.Form):
     )
 
     @classmethod
-    def for_photo(cls, photo, data=None):
-        """The form for editing `photo`, filled with its current details."""
+    def for_photo(cls, photo, data=None, *, partial=False):
+        """The form for editing `photo`, filled with its current details. `partial` (the API's
+        PATCH, which sends only what changes) keeps the current value of every field left out."""
         initial = {
             "title": photo.title,
             "description": photo.description,
             "tags": ", ".join(photo.tags),
             "visibility": photo.visibility,
         }
+        if partial and data is not None:
+            data = {**initial, **data}
         return cls(data, initial=initial)
 
     def clean_title(self):
@@ -78,17 +101,14 @@ class PhotoDetailsForm(forms.Form):
 
     def clean_tags(self):
         tags = parse_tags(self.cleaned_data["tags"])
-        if len(tags) > settings.PHOTOSHARE_MAX_TAGS:
-            raise forms.ValidationError(f"At most {settings.PHOTOSHARE_MAX_TAGS} tags, please.")
+        if len(tags) > limits.tag_count():
+            raise forms.ValidationError(f"At most {limits.tag_count()} tags, please.")
         if invalid := invalid_tags(tags):
             raise forms.ValidationError(
                 f"Tags can hold only letters, digits, “-” and “_”; not “{invalid[0]}”."
             )
-        too_long = [tag for tag in tags if len(tag) > settings.PHOTOSHARE_MAX_TAG_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                f"Tags can be at most {settings.PHOTOSHARE_MAX_TAG_LENGTH} characters long."
-            )
+        if any(len(tag) > limits.tag_length() for tag in tags):
+            raise forms.ValidationError(f"Tags can be at most {limits.tag_length()} characters long.")
         return tags
 
     def clean_visibility(self):
@@ -98,45 +118,4 @@ class PhotoDetailsForm(forms.Form):
 class UploadForm(PhotoDetailsForm):
     field_order = ["image", "title", "description", "tags", "visibility"]
 
-    image = forms.FileField(
-        help_text=(
-            f"{supported_formats_text()}, up to {filesizeformat(settings.PHOTOSHARE_MAX_UPLOAD_BYTES)}."
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,image/tiff,image/heic,.heic,.heif"}
-        ),
-    )
-
-    def clean_image(self):
-        upload = self.cleaned_data["image"]
-        limit = settings.PHOTOSHARE_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."
-            )
-        try:
-            # Never trust the file name or the browser's content type: Pillow decides.
-            self.prepared_image = prepare_image(
-                upload,
-                thumbnail_size=settings.PHOTOSHARE_THUMBNAIL_SIZE,
-                max_pixels=settings.PHOTOSHARE_MAX_IMAGE_PIXELS,
-            )
-            self.display = make_display(upload, settings.PHOTOSHARE_DISPLAY_SIZE)
-            self.exif_facts = read_exif_facts(upload)
-        except InvalidImage as error:
-            raise forms.ValidationError(str(error)) from None
-        return upload
-
-    def publish(self, owner):
-        """Store the validated upload for `owner` (gallery.photos.publish_photo); returns the Photo."""
-        return publish_photo(
-            owner=owner,
-            title=self.cleaned_data["title"],
-            description=self.cleaned_data["description"],
-            tags=self.cleaned_data["tags"],
-            upload=self.cleaned_data["image"],
-            prepared=self.prepared_image,
-            display=self.display,
-            exif=self.exif_facts,
-            visibility=self.cleaned_data["visibility"],
-        )
+    image = PhotoFileField(help_text=f"{supported_formats_text()}, up to {limits.upload_size_text()}.")

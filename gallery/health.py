@@ -2,8 +2,9 @@
 
 import logging
 
-from django.core.files.storage import default_storage
 from django.db import connection
+
+from gallery import media
 
 from gallery.metadata import photo_table
 
@@ -16,8 +17,7 @@ def _check_database():
 
 
 def _check_s3():
-    # HeadBucket through django-storages' own connection: cheap and needs only s3:ListBucket.
-    default_storage.connection.meta.client.head_bucket(Bucket=default_storage.bucket_name)
+    media.ping()
 
 
 def _check_dynamodb():

@@ -1,19 +1,19 @@
-"""Publishing a photo: the one place that orders the S3 and DynamoDB side effects.
+"""The use cases of a photo: publish, find, edit, delete. The one place that orders the S3
+(gallery.media) and DynamoDB (gallery.metadata) side effects.
 
-Objects first, item last: a photo is visible only once its item exists, and the item exists
-only if all its objects were stored. If any step fails, the objects already written are removed,
-so a failed upload leaves nothing behind. Deleting runs the other way round (see delete_photo).
+Publish: objects first, item last. A photo is visible only once its item exists, and the item
+exists only if all its objects were stored; if any step fails, the objects already written are
+removed, so a failed upload leaves nothing behind. Delete runs the other way round.
+Forms and the API validate; views call these with the cleaned data.
 """
 
 import logging
 import uuid
 from datetime import UTC, datetime
 
-from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
-
-from gallery.catalog import PUBLIC
-from gallery.metadata import Photo, photo_table
+from gallery import access, media
+from gallery.catalog import PUBLIC, Photo
+from gallery.metadata import photo_table
 
 logger = logging.getLogger(__name__)
 
@@ -26,27 +26,14 @@ def new_photo_id():
     return uuid.uuid4().hex
 
 
-def original_key(photo_id, extension):
-    return f"photos/{photo_id}/original.{extension}"
-
-
-def thumbnail_key(photo_id):
-    return f"photos/{photo_id}/thumb.jpg"
-
-
-def display_key(photo_id):
-    return f"photos/{photo_id}/display.jpg"
-
-
-def publish_photo(
-    *, owner, title, description, tags, upload, prepared, display=None, exif=None, visibility=PUBLIC
-):
+def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, clock=None):
     """Store the original, display size and thumbnail in S3 and the metadata in DynamoDB;
     return the Photo.
 
-    `upload` is the uploaded file, `prepared` the gallery.images.PreparedImage made from it,
-    `display` the display size (a gallery.images.EncodedJpeg) and `exif` its ExifFacts.
+    `image` is what gallery.forms.PhotoFileField validated: the uploaded `file` and its
+    gallery.images.ProcessedImage `processed` (sizes, renditions, EXIF facts).
     """
+    processed = image.processed
     photo_id = new_photo_id()
     photo = Photo(
         id=photo_id,
@@ -55,67 +42,74 @@ def publish_photo(
         tags=list(tags),
         owner_id=owner.pk,
         owner_username=owner.get_username(),
-        created=datetime.now(UTC).isoformat(timespec="microseconds"),
-        original_key=original_key(photo_id, prepared.extension),
-        original_content_type=prepared.content_type,
-        original_bytes=upload.size,
-        width=prepared.width,
-        height=prepared.height,
-        thumbnail_key=thumbnail_key(photo_id),
-        thumbnail_width=prepared.thumbnail.width,
-        thumbnail_height=prepared.thumbnail.height,
-        display_key=display_key(photo_id) if display else "",
-        display_width=display.width if display else 0,
-        display_height=display.height if display else 0,
+        created=(clock or _now)().isoformat(timespec="microseconds"),
+        original_key=media.original_key(photo_id, processed.extension),
+        original_content_type=processed.content_type,
+        original_bytes=image.file.size,
+        width=processed.width,
+        height=processed.height,
+        thumbnail_key=media.thumbnail_key(photo_id),
+        thumbnail_width=processed.thumbnail.width,
+        thumbnail_height=processed.thumbnail.height,
+        display_key=media.display_key(photo_id),
+        display_width=processed.display.width,
+        display_height=processed.display.height,
         visibility=visibility,
-        taken=exif.taken if exif else "",
-        camera=exif.camera if exif else "",
+        taken=processed.exif.taken,
+        camera=processed.exif.camera,
     )
     written = []
     try:
-        upload.seek(0)
-        _save(photo.original_key, File(upload), prepared.content_type)
-        written.append(photo.original_key)
-        _save(photo.thumbnail_key, ContentFile(prepared.thumbnail.data), prepared.thumbnail.content_type)
-        written.append(photo.thumbnail_key)
-        if display:
-            _save(photo.display_key, ContentFile(display.data), display.content_type)
-            written.append(photo.display_key)
+        for key, content in (
+            (photo.original_key, image.file),
+            (photo.thumbnail_key, processed.thumbnail.data),
+            (photo.display_key, processed.display.data),
+        ):
+            media.save(key, content)
+            written.append(key)
         photo_table().put_photo(photo)
     except Exception as error:  # any failure at any step: remove what was written
         logger.exception("publishing photo %s failed; removing %s", photo_id, written)
-        _delete_quietly(written)
+        media.delete_quietly(written)
         raise PublishFailed(photo_id) from error
     logger.info("published photo %s by user %s", photo_id, owner.pk)
     return photo
 
 
-def delete_photo(photo_id):
+def visible(user, photo_id):
+    """The photo if `user` may see it. Raises metadata.PhotoNotFound, or access.PhotoHidden for
+    someone else's private photo (both answered as "no such photo")."""
+    return access.require_view(user, photo_table().get_photo(photo_id))
+
+
+def changeable(user, photo_id):
+    """The photo if `user` may change it; raises as `visible`, or access.ChangeNotAllowed."""
+    return access.require_change(user, photo_table().get_photo(photo_id))
+
+
+def edit(photo, **changes):
+    """Change title, description, tags or visibility; returns the updated Photo. Conditional on
+    the revision read: raises metadata.PhotoChanged or PhotoNotFound when someone got there first."""
+    updated = photo_table().update_photo(photo.id, **changes)
+    logger.info("edited photo %s (%s)", photo.id, ", ".join(sorted(changes)))
+    return updated
+
+
+def delete(photo_id):
     """Delete the photo's DynamoDB items, then its S3 objects; returns the deleted Photo.
 
     Items first, in one transaction: the photo disappears from every page at once and nothing
     ever points at a missing object. If removing an object fails afterwards, the object is an
-    orphan nobody links to (logged; a reconciliation job that lists objects without an item
-    removes it) and the call still succeeds. Retrying is safe: a failed item delete changed
-    nothing, and deleting an already missing S3 object is not an error.
+    orphan nobody links to (logged; `manage.py reconcile` removes it) and the call still
+    succeeds. Retrying is safe: a failed item delete changed nothing, and deleting an already
+    missing S3 object is not an error.
     Raises metadata.PhotoNotFound, PhotoChanged or MetadataUnavailable.
     """
     photo = photo_table().delete_photo(photo_id)
-    _delete_quietly(photo.object_keys)
+    media.delete_quietly(photo.object_keys)
     logger.info("deleted photo %s", photo_id)
     return photo
 
 
-def _save(key, file, content_type):
-    # django-storages takes the Content-Type from the file's content_type attribute: set it to
-    # the type we detected, never the one the browser sent.
-    file.content_type = content_type
-    default_storage.save(key, file)
-
-
-def _delete_quietly(keys):
-    for key in keys:
-        try:
-            default_storage.delete(key)
-        except Exception:
-            logger.exception("could not remove %s; it is left for reconciliation", key)
+def _now():
+    return datetime.now(UTC)

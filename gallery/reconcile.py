@@ -12,19 +12,13 @@ whose item is about to be written.
 
 import contextlib
 import logging
-import re
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 
-from django.core.files.storage import default_storage
-
+from gallery import media
 from gallery.metadata import PhotoNotFound, photo_table
 
 logger = logging.getLogger(__name__)
-
-PREFIX = "photos/"
-_PHOTO_ID = re.compile(r"^photos/([0-9a-f]{32})/")
-_DELETE_BATCH = 1000  # DeleteObjects takes at most 1000 keys
 
 
 @dataclass
@@ -50,26 +44,12 @@ def photo_keys(photo):
     }
 
 
-def _s3():
-    return default_storage.connection.meta.client, default_storage.bucket_name
-
-
-def list_objects():
-    """{key: last modified} of every object under photos/ (ListObjectsV2, page by page)."""
-    client, bucket = _s3()
-    objects = {}
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=PREFIX):
-        for entry in page.get("Contents", []):
-            objects[entry["Key"]] = entry["LastModified"]
-    return objects
-
-
 def find_orphans(*, min_age=timedelta(hours=1), now=None):
     now = now or datetime.now(UTC)
     # Scan the table first: an upload finishing meanwhile then shows as a recent object, never
     # as an item whose objects are missing.
     photos, stray_cards = photo_table().scan_photos()
-    objects = list_objects()
+    objects = media.list_objects()
     named = {key: photo_id for photo_id, photo in photos.items() for key in photo_keys(photo)}
 
     report = Report(photos=len(photos), objects=len(objects), stray_cards=sorted(stray_cards))
@@ -91,7 +71,7 @@ def remove_orphans(report):
     (the order of a delete), so a crash half-way leaves only orphan objects for the next run."""
     leftovers = list(report.orphan_objects)
     if report.broken_photos or report.stray_cards:
-        existing = list_objects()
+        existing = media.list_objects()
         for photo_id in report.broken_photos:
             # The owner's own delete: it keeps whatever else the table derives from photos.
             with contextlib.suppress(PhotoNotFound):  # deleted meanwhile
@@ -99,21 +79,10 @@ def remove_orphans(report):
         for photo_id in report.stray_cards:
             photo_table().purge_photo(photo_id)
         for photo_id in [*report.broken_photos, *report.stray_cards]:
-            leftovers += [key for key in existing if key.startswith(f"{PREFIX}{photo_id}/")]
+            leftovers += [key for key in existing if media.photo_id_of(key) == photo_id]
             logger.warning("reconcile: removed the items of photo %s", photo_id)
-    _delete_objects(sorted(set(leftovers)))
-    return len(set(leftovers))
-
-
-def _delete_objects(keys):
-    client, bucket = _s3()
-    for start in range(0, len(keys), _DELETE_BATCH):
-        batch = keys[start : start + _DELETE_BATCH]
-        response = client.delete_objects(
-            Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
-        )
-        if response.get("Errors"):
-            raise RuntimeError(
-                f"could not delete {len(response['Errors'])} objects: {response['Errors'][:3]}"
-            )
-        logger.warning("reconcile: removed %d orphan objects", len(batch))
+    leftovers = set(leftovers)
+    media.delete_objects(leftovers)
+    if leftovers:
+        logger.warning("reconcile: removed %d orphan objects", len(leftovers))
+    return len(leftovers)

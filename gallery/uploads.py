@@ -13,9 +13,9 @@ which is still sending, receives the 413 page. A body far larger is not read at 
 
 import logging
 
-from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.template.defaultfilters import filesizeformat
+
+from gallery import limits
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ _REJECTED_ATTRIBUTE = "_photoshare_upload_too_large"
 class SizeLimitedUploadHandler(FileUploadHandler):
     def __init__(self, request=None):
         super().__init__(request)
-        self.limit = settings.PHOTOSHARE_MAX_UPLOAD_BYTES
+        self.limit = limits.upload_bytes()
         self.body, self.body_length = None, 0
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
@@ -66,6 +66,5 @@ def too_large_message(request):
         return None
     request.FILES  # noqa: B018 -- parsing the body is what runs the handler
     if getattr(request, _REJECTED_ATTRIBUTE, False):
-        limit = filesizeformat(settings.PHOTOSHARE_MAX_UPLOAD_BYTES)
-        return f"The file is too large; the limit is {limit}. Nothing was stored."
+        return limits.file_too_large_message()
     return None

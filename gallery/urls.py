@@ -1,19 +1,19 @@
 from django.urls import path, re_path
 
-from gallery import views, views_browse, views_edit
+from gallery.views import browse, photos
 
 app_name = "gallery"
 
 PHOTO_ID = r"(?P<photo_id>[0-9a-f]{32})"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    re_path(rf"^photos/{PHOTO_ID}/$", views.photo_detail, name="photo"),
-    re_path(rf"^photos/{PHOTO_ID}/edit/$", views_edit.edit_photo, name="edit"),
-    re_path(rf"^photos/{PHOTO_ID}/delete/$", views_edit.delete_photo, name="delete"),
-    path("upload/", views.upload, name="upload"),
-    path("tags/", views_browse.tag_cloud, name="tags"),
-    path("tags/<str:tag>/", views_browse.tag_page, name="tag"),
-    path("users/<str:username>/", views_browse.user_page, name="user"),
-    path("search/", views_browse.search, name="search"),
+    path("", browse.home, name="home"),
+    re_path(rf"^photos/{PHOTO_ID}/$", photos.photo_detail, name="photo"),
+    re_path(rf"^photos/{PHOTO_ID}/edit/$", photos.edit_photo, name="edit"),
+    re_path(rf"^photos/{PHOTO_ID}/delete/$", photos.delete_photo, name="delete"),
+    path("upload/", photos.upload, name="upload"),
+    path("tags/", browse.tag_cloud, name="tags"),
+    path("tags/<str:tag>/", browse.tag_page, name="tag"),
+    path("users/<str:username>/", browse.user_page, name="user"),
+    path("search/", browse.search, name="search"),
 ]

@@ -42,6 +42,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a view's exceptions first: domain errors become 4xx/503 pages or JSON.
+    "gallery.errors.ErrorResponseMiddleware",
 ]
 
 ROOT_URLCONF = "photoshare.urls"
@@ -125,7 +127,7 @@ PHOTOSHARE_MEDIA_URL_CACHE = "media-urls"
 STORAGES = {
     "default": {
         # S3Storage that sets each object's Content-Type and Content-Disposition from its key.
-        "BACKEND": "gallery.storage.PhotoStorage",
+        "BACKEND": "gallery.media.PhotoStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,

@@ -1,5 +1,6 @@
-"""Publish real photos for tests the way the upload view does: UploadForm, then publish_photo."""
+"""Publish real photos for tests the way the upload view does: UploadForm, then photos.publish."""
 
+from gallery import photos
 from gallery.forms import UploadForm
 from gallery.tests.factories import image_bytes, upload
 
@@ -10,4 +11,4 @@ def publish(owner, title="A photo", tags="", visibility="public", description=""
         {"image": upload(data=data if data is not None else image_bytes(size=(120, 80)))},
     )
     assert form.is_valid(), form.errors
-    return form.publish(owner)
+    return photos.publish(owner, **form.cleaned_data)

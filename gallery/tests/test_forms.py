@@ -1,22 +1,10 @@
+"""The forms on their own: what uploads and edits accept, and the messages for what they refuse."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gallery.forms import UploadForm, parse_tags
-from gallery.tests.factories import image_bytes
-
-
-@pytest.mark.parametrize(
-    ("text", "tags"),
-    [
-        ("Sea, sunset", ["sea", "sunset"]),
-        ("  sea   SUNSET,,sea ", ["sea", "sunset"]),
-        ("beach\tboats\nbeach", ["beach", "boats"]),
-        ("", []),
-        (" , ,", []),
-    ],
-)
-def test_tags_are_split_trimmed_lower_cased_and_deduplicated(text, tags):
-    assert parse_tags(text) == tags
+from gallery.forms import PhotoDetailsForm, UploadForm
+from gallery.tests.factories import image_bytes, noise_image_bytes
 
 
 def form_with(**fields):
@@ -26,12 +14,37 @@ def form_with(**fields):
     return UploadForm(data, {"image": image})
 
 
-def test_valid_form_prepares_the_thumbnail():
+def details(**fields):
+    return PhotoDetailsForm({"title": "A title", "description": "", "tags": "", **fields})
+
+
+def test_a_valid_upload_cleans_to_the_file_and_its_processed_image():
     form = form_with(tags="A b")
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["tags"] == ["a", "b"]
-    assert form.prepared_image.thumbnail.width == 80
+    validated = form.cleaned_data["image"]
+    assert validated.file.name == "photo.jpg"
+    assert validated.processed.thumbnail.width == 80
+    assert validated.processed.format == "JPEG"
+
+
+def test_an_image_error_carries_its_code():
+    form = UploadForm({"title": "x"}, {"image": SimpleUploadedFile("notes.jpg", b"plain text")})
+
+    assert not form.is_valid()
+    assert form.has_error("image", code="not_an_image")
+    assert "not an image" in form.errors["image"][0]
+
+
+def test_a_file_over_the_limit_is_refused_with_its_size(settings):
+    settings.PHOTOSHARE_MAX_UPLOAD_BYTES = 10 * 1024
+    big = SimpleUploadedFile("big.png", noise_image_bytes(size=(100, 100)), content_type="image/png")
+
+    form = UploadForm({"title": "Big"}, {"image": big})
+
+    assert form.has_error("image", code="too_large")
+    assert "the limit is 10.0\xa0KB" in form.errors["image"][0]
 
 
 @pytest.mark.parametrize("title", ["", "   "])
@@ -61,3 +74,22 @@ def test_overlong_tag_is_an_error(settings):
     form = form_with(tags="x" * (settings.PHOTOSHARE_MAX_TAG_LENGTH + 1))
 
     assert "at most 50 characters" in form.errors["tags"][0]
+
+
+@pytest.mark.parametrize("tags", ["été, new-york, snake_case", "東京"])
+def test_tags_of_any_script_and_a_few_marks_are_accepted(tags):
+    assert details(tags=tags).is_valid()
+
+
+@pytest.mark.parametrize("tag", ["a/b", "what?", "100%", "<b>", "c++", "v1.2"])
+def test_tags_that_cannot_be_a_url_segment_are_refused(tag):
+    form = details(tags=f"sea {tag}")
+
+    assert not form.is_valid()
+    assert form.errors["tags"] == [f"Tags can hold only letters, digits, “-” and “_”; not “{tag}”."]
+
+
+def test_visibility_defaults_to_public():
+    form = details()
+
+    assert form.is_valid() and form.cleaned_data["visibility"] == "public"

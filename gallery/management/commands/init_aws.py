@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from gallery.aws_setup import ensure_bucket
+from gallery.media import ensure_bucket
 from gallery.metadata import photo_table
 
 

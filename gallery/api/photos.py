@@ -1,0 +1,123 @@
+"""/api/photos/ and /api/photos/<id>/: list, upload, read, edit, delete (docs/api.md).
+
+Plain Django views validated by the same forms as the site. A framework such as Django REST
+framework would add a second validation and permission layer whose main strengths (model
+serializers, generic views) do not apply to two resources with no ORM model behind them.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+
+from gallery import access, catalog, limits, photos, ratelimit
+from gallery.api.auth import api_view, require_login
+from gallery.api.serializers import card_json, photo_json
+from gallery.errors import ApiError
+from gallery.forms import PhotoDetailsForm, UploadForm
+from gallery.metadata import photo_table
+from gallery.uploads import too_large_message
+
+EDITABLE_FIELDS = ("title", "description", "tags", "visibility")
+
+
+@api_view
+def photo_collection(request):
+    if request.method == "GET":
+        return _list(request)
+    if request.method == "POST":
+        return _create(request)
+    raise ApiError(405, "Use GET or POST.")
+
+
+@api_view
+def photo_resource(request, photo_id):
+    # Looked up first, whatever the method: a hidden photo answers 404 to everything.
+    photo = photos.visible(request.api_user, photo_id)
+    if request.method == "GET":
+        return JsonResponse(photo_json(request, photo))
+    if request.method not in ("PATCH", "DELETE"):
+        raise ApiError(405, "Use GET, PATCH or DELETE.")
+    require_login(request)
+    access.require_change(request.api_user, photo)
+    if request.method == "DELETE":
+        photos.delete(photo.id)
+        return HttpResponse(status=204)
+    return JsonResponse(photo_json(request, _update(request, photo)))
+
+
+def _list(request):
+    tag, owner = request.GET.get("tag"), request.GET.get("owner")
+    if tag and owner:
+        raise ApiError(400, errors={"owner": ["Filter by tag or by owner, not both."]})
+    if tag:
+        list_name = catalog.tag_list(catalog.canonical_tag(tag))
+    elif owner:
+        person = get_user_model().objects.filter(username=owner).first()
+        if person is None:
+            raise ApiError(400, errors={"owner": ["No such user."]})
+        list_name = catalog.person_list(request.api_user.pk, person.pk)
+    else:
+        list_name = catalog.FEED
+    page = photo_table().list_page(list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE)
+    next_url = None
+    if page.next_cursor:
+        query = request.GET.copy()
+        query["cursor"] = page.next_cursor
+        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return JsonResponse({"results": [card_json(request, card) for card in page.items], "next": next_url})
+
+
+def _create(request):
+    require_login(request)
+    too_large = ApiError(413, f"The upload is larger than the limit of {limits.upload_bytes()} bytes.")
+    # Refuse an oversized body before reading it.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limits.request_bytes():
+        raise too_large
+    if ratelimit.exceeded(request, "upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys):
+        raise ApiError(429, ratelimit.TOO_MANY_MESSAGE, headers={"Retry-After": "60"})
+    try:
+        form = UploadForm(request.POST, request.FILES)
+    except RequestDataTooBig:
+        raise too_large from None
+    # gallery.uploads stopped reading a file that passed the limit (it is absent from FILES).
+    if message := too_large_message(request):
+        raise ApiError(413, message)
+    if not form.is_valid():
+        if form.has_error("image", code="too_large"):
+            raise too_large
+        raise ApiError(400, errors=_messages(form))
+    photo = photos.publish(request.api_user, **form.cleaned_data)
+    response = JsonResponse(photo_json(request, photo), status=201)
+    response["Location"] = reverse("api:photo", args=[photo.id])
+    return response
+
+
+def _update(request, photo):
+    try:
+        changes = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, errors={"body": ["Send a JSON object."]}) from None
+    if not isinstance(changes, dict):
+        raise ApiError(400, errors={"body": ["Send a JSON object."]})
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ApiError(400, errors={name: ["This field cannot be changed."] for name in unknown})
+    if isinstance(changes.get("tags"), list):
+        changes["tags"] = ", ".join(str(tag) for tag in changes["tags"])
+    wrong_type = sorted(name for name, value in changes.items() if not isinstance(value, str))
+    if wrong_type:
+        raise ApiError(400, errors={name: ["Must be a string."] for name in wrong_type})
+    form = PhotoDetailsForm.for_photo(photo, changes, partial=True)
+    if not form.is_valid():
+        raise ApiError(400, errors=_messages(form))
+    return photos.edit(photo, **{name: form.cleaned_data[name] for name in changes})
+
+
+def _messages(form):
+    return {
+        name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()
+    }

@@ -1,0 +1,49 @@
+"""The JSON of a photo: a card in a list, the whole photo on its own URL."""
+
+from django.urls import reverse
+
+from gallery import media
+
+
+def card_json(request, card):
+    return {
+        "id": card.id,
+        "title": card.title,
+        "owner": card.owner_username,
+        "tags": card.tags,
+        "visibility": card.visibility,
+        "created": card.created,
+        "url": request.build_absolute_uri(reverse("api:photo", args=[card.id])),
+        "thumbnail": {
+            "url": media.url(card.thumbnail_key),
+            "width": card.thumbnail_width,
+            "height": card.thumbnail_height,
+        },
+    }
+
+
+def photo_json(request, photo):
+    body = card_json(request, photo)
+    body.update(
+        description=photo.description,
+        page=request.build_absolute_uri(reverse("gallery:photo", args=[photo.id])),
+        taken=photo.taken or None,
+        camera=photo.camera or None,
+        original={
+            "url": media.url(photo.original_key),
+            "width": photo.width,
+            "height": photo.height,
+            "bytes": photo.original_bytes,
+            "content_type": photo.original_content_type,
+        },
+        display=(
+            {
+                "url": media.url(photo.display_key),
+                "width": photo.display_width,
+                "height": photo.display_height,
+            }
+            if photo.display_key
+            else None
+        ),
+    )
+    return body

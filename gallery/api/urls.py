@@ -1,0 +1,10 @@
+from django.urls import path, re_path
+
+from gallery.api import photos
+
+app_name = "api"
+
+urlpatterns = [
+    path("photos/", photos.photo_collection, name="photos"),
+    re_path(r"^photos/(?P<photo_id>[0-9a-f]{32})/$", photos.photo_resource, name="photo"),
+]

@@ -1,0 +1,135 @@
+"""Errors to responses, in one place: HTML pages for the site, JSON under /api/.
+
+Views and API views raise domain errors (a missing or hidden photo, a bad cursor, a
+conflicting edit, a backend that is down) and request errors (`ApiError`); the middleware
+below turns them into responses, and handler500 does the same for errors raised outside any
+view (e.g. the session store's database refusing connections). No view repeats the mapping.
+"""
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.db import DatabaseError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
+from django.views import defaults
+
+from gallery.access import ChangeNotAllowed, PhotoHidden
+from gallery.media import MediaUnavailable
+from gallery.metadata import InvalidCursor, MetadataUnavailable, PhotoChanged, PhotoNotFound
+from gallery.photos import PublishFailed
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_MESSAGE = "Photo storage is not reachable right now. Please try again in a minute."
+RETRY_AFTER_SECONDS = 30
+# A backend (database, S3, DynamoDB) that is down rather than a bug: worth a retry.
+BACKEND_ERRORS = (DatabaseError, MetadataUnavailable, MediaUnavailable)
+
+
+class ApiError(Exception):
+    """A request the API refuses: its status and either a message or per-field errors."""
+
+    def __init__(self, status, message=None, errors=None, headers=None):
+        super().__init__(message)
+        self.status, self.message, self.errors = status, message, errors
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    message: str
+    api_message: str = ""  # where the API says it differently
+
+    @property
+    def for_api(self):
+        return self.api_message or self.message
+
+
+def answer_for(error):
+    """The status and message for a domain error, or None for anything else (a bug: 500)."""
+    if isinstance(error, (PhotoNotFound, PhotoHidden)):  # a hidden photo is a missing one
+        return Answer(404, "No such photo.")
+    if isinstance(error, ChangeNotAllowed):
+        return Answer(403, "Only the owner can change this photo.")
+    if isinstance(error, InvalidCursor):
+        return Answer(400, "That page link is not valid.", "Not a cursor this list issued.")
+    if isinstance(error, PhotoChanged):
+        return Answer(409, "The photo was changed meanwhile; read it again and retry.")
+    if isinstance(error, PublishFailed):
+        return Answer(
+            503, "Your photo could not be stored. Please try again.", "The photo could not be stored; try again."
+        )
+    if isinstance(error, BACKEND_ERRORS):
+        return Answer(503, UNAVAILABLE_MESSAGE, "Photo storage is not reachable right now; try again.")
+    return None
+
+
+def is_api(request):
+    return request.path.startswith("/api/")
+
+
+def api_response(status, message=None, errors=None, headers=None):
+    """Every JSON error has this shape: {"error": "message"} or {"errors": {"field": [...]}}."""
+    response = JsonResponse({"errors": errors} if errors else {"error": message}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Token realm="photoshare"'
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def response_for(request, error, *, page_context=True):
+    """The response for `error`, or None when it is not ours to answer (Django's 500).
+    `page_context=False` renders pages without the request, whose user or session may be
+    what failed (handler500)."""
+    if isinstance(error, ApiError):
+        return api_response(error.status, error.message, error.errors, error.headers)
+    answer = answer_for(error)
+    if answer is None:
+        return None
+    if isinstance(error, BACKEND_ERRORS):
+        logger.error("backend unavailable: %r", error)  # its detail was logged where it was raised
+    if is_api(request):
+        response = api_response(answer.status, answer.for_api)
+    elif answer.status == 404:
+        response = defaults.page_not_found(request, Http404(answer.message))
+    elif answer.status == 403:
+        response = defaults.permission_denied(request, PermissionDenied(answer.message))
+    elif answer.status == 400:
+        response = defaults.bad_request(request, BadRequest(answer.message))
+    else:
+        body = loader.render_to_string(
+            "gallery/unavailable.html", {"message": answer.message}, request if page_context else None
+        )
+        response = HttpResponse(body, status=answer.status)
+    if answer.status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class ErrorResponseMiddleware:
+    """Answers the errors views raise (process_exception), per `response_for`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        return response_for(request, exception)
+
+
+def server_error(request):
+    """handler500: errors raised outside any view (middleware included) get the same answers;
+    anything else is Django's 500 page, or a JSON 500 under /api/."""
+    response = response_for(request, sys.exc_info()[1], page_context=False)
+    if response is not None:
+        return response
+    if is_api(request):
+        return api_response(500, "Internal error.")
+    return defaults.server_error(request)

@@ -1,0 +1,205 @@
+"""The media bucket: the only module that talks to S3 (through django-storages and its client).
+
+Keys are built here from the photo id, never from anything the uploader sent:
+
+    photos/<id>/original.<ext>   the uploaded bytes, served as an attachment
+    photos/<id>/display.jpg      the size the photo page shows
+    photos/<id>/thumb.jpg        the size list pages show
+
+Every object's Content-Type comes from its key (the detected format), so what the browser
+claimed is never stored. Originals may carry more than an image (a JPEG+HTML polyglot is
+still a valid JPEG), so a browser opening one directly downloads it; re-encoded sizes are
+inline. Pages never ask S3 whether an object exists: the DynamoDB item names every key.
+"""
+
+import logging
+import posixpath
+import re
+from urllib.parse import urlsplit
+
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+from django.core.cache import caches
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from storages.backends.s3 import S3Storage
+
+from gallery.images import JPEG_CONTENT_TYPE, SUPPORTED_FORMATS
+
+logger = logging.getLogger(__name__)
+
+PHOTOS_PREFIX = "photos/"
+_PHOTO_KEY = re.compile(r"^photos/([0-9a-f]{32})/")
+CONTENT_TYPES = {extension: content_type for extension, content_type in SUPPORTED_FORMATS.values()}
+CONTENT_TYPES.setdefault("jpg", JPEG_CONTENT_TYPE)
+# Stored when a key has no known image extension, so nothing can be rendered from it.
+FALLBACK_CONTENT_TYPE = "application/octet-stream"
+_DELETE_BATCH = 1000  # DeleteObjects takes at most 1000 keys
+_BLOCK_PUBLIC_ACCESS = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+
+
+class MediaUnavailable(Exception):
+    """S3 could not be reached or refused the request; the caller may retry later."""
+
+
+# --- keys -------------------------------------------------------------------------------------
+def original_key(photo_id, extension):
+    return f"{PHOTOS_PREFIX}{photo_id}/original.{extension}"
+
+
+def display_key(photo_id):
+    return f"{PHOTOS_PREFIX}{photo_id}/display.jpg"
+
+
+def thumbnail_key(photo_id):
+    return f"{PHOTOS_PREFIX}{photo_id}/thumb.jpg"
+
+
+def photo_id_of(key):
+    """The photo id a key belongs to, or None for a key outside photos/<id>/."""
+    match = _PHOTO_KEY.match(key)
+    return match.group(1) if match else None
+
+
+# --- the storage backend (settings.STORAGES["default"]) --------------------------------------
+class PhotoStorage(S3Storage):
+    """django-storages' S3Storage with the headers photoshare decides from the key."""
+
+    def get_object_parameters(self, name):
+        params = super().get_object_parameters(name)
+        stem, extension = posixpath.splitext(posixpath.basename(name))
+        params["ContentType"] = CONTENT_TYPES.get(extension.lstrip(".").lower(), FALLBACK_CONTENT_TYPE)
+        if stem == "original" or params["ContentType"] == FALLBACK_CONTENT_TYPE:
+            photo_id = posixpath.basename(posixpath.dirname(name))
+            # The file name is built from our id, never from the uploader's file name.
+            params["ContentDisposition"] = f'attachment; filename="photo-{photo_id}{extension}"'
+        else:
+            params["ContentDisposition"] = "inline"
+        return params
+
+
+def s3_client():
+    """django-storages' own boto3 client (one connection pool for the app and its tools)."""
+    return default_storage.connection.meta.client
+
+
+def bucket_name():
+    return default_storage.bucket_name
+
+
+# --- objects ----------------------------------------------------------------------------------
+def save(key, content):
+    """Store `content` (bytes or an open file) under `key`, Content-Type from the key."""
+    if isinstance(content, bytes):
+        content = ContentFile(content)
+    else:
+        content.seek(0)
+        content = File(content)
+    try:
+        default_storage.save(key, content)
+    except (ClientError, BotoCoreError) as error:
+        raise _unavailable("storing", key, error) from error
+
+
+def delete_quietly(keys):
+    """Delete each key; a failure is logged and the object left for `manage.py reconcile`.
+    Deleting a missing object is not an error, so a retry is always safe."""
+    for key in keys:
+        try:
+            default_storage.delete(key)
+        except Exception:
+            logger.exception("could not remove %s; it is left for reconciliation", key)
+
+
+def list_objects(prefix=PHOTOS_PREFIX):
+    """{key: last modified} of every object under `prefix` (ListObjectsV2, page by page)."""
+    objects = {}
+    try:
+        pages = s3_client().get_paginator("list_objects_v2").paginate(Bucket=bucket_name(), Prefix=prefix)
+        for page in pages:
+            for entry in page.get("Contents", []):
+                objects[entry["Key"]] = entry["LastModified"]
+    except (ClientError, BotoCoreError) as error:
+        raise _unavailable("listing", prefix, error) from error
+    return objects
+
+
+def delete_objects(keys):
+    """Delete many keys, 1000 per DeleteObjects request; raises MediaUnavailable if any fails."""
+    keys = sorted(keys)
+    for start in range(0, len(keys), _DELETE_BATCH):
+        batch = keys[start : start + _DELETE_BATCH]
+        try:
+            response = s3_client().delete_objects(
+                Bucket=bucket_name(), Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable("deleting", f"{len(batch)} objects", error) from error
+        if response.get("Errors"):
+            raise MediaUnavailable(
+                f"could not delete {len(response['Errors'])} objects: {response['Errors'][:3]}"
+            )
+
+
+# --- URLs -------------------------------------------------------------------------------------
+def url(key):
+    """URL of a stored object: presigned for a private bucket, plain for a public one or a CDN.
+
+    A URL is reused for half the presigned lifetime (a cache of its own): signing then costs
+    nothing on most page views, and the browser's cache works because the URL stays the
+    same. Every URL handed out is valid for at least half of AWS_QUERYSTRING_EXPIRE.
+    (Plain URLs are cached too: django-storages builds them through botocore, ~0.1 ms each.)
+    """
+    cache = caches[settings.PHOTOSHARE_MEDIA_URL_CACHE]
+    cache_key = f"media-url:{default_storage.bucket_name}:{key}"
+    cached = cache.get(cache_key)
+    if cached is None:
+        cached = default_storage.url(key)
+        cache.set(cache_key, cached, timeout=settings.AWS_QUERYSTRING_EXPIRE // 2)
+    return cached
+
+
+def origin():
+    """scheme://host[:port] of the media URLs (for the CSP), or None if they are relative."""
+    parts = urlsplit(default_storage.url(f"{PHOTOS_PREFIX}csp-probe"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# --- the bucket (manage.py init_aws, /healthz) ---------------------------------------------
+def ensure_bucket():
+    """Create the media bucket with Block Public Access if it does not exist.
+    Returns (bucket name, created)."""
+    client, bucket = s3_client(), bucket_name()
+    try:
+        client.head_bucket(Bucket=bucket)
+        return bucket, False
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
+            raise
+    region = client.meta.region_name
+    options = {}
+    if region != "us-east-1":  # us-east-1 rejects an explicit location constraint
+        options["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    client.create_bucket(Bucket=bucket, **options)
+    client.get_waiter("bucket_exists").wait(Bucket=bucket)
+    client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=_BLOCK_PUBLIC_ACCESS)
+    return bucket, True
+
+
+def ping():
+    """Raise MediaUnavailable unless the bucket answers (HeadBucket: cheap, needs s3:ListBucket)."""
+    try:
+        s3_client().head_bucket(Bucket=bucket_name())
+    except (ClientError, BotoCoreError) as error:
+        raise _unavailable("reaching", bucket_name(), error) from error
+
+
+def _unavailable(doing, what, error):
+    """MediaUnavailable for a boto error, logged here once with its detail."""
+    logger.warning("S3 unavailable while %s %s: %s", doing, what, error, exc_info=error)
+    return MediaUnavailable(f"S3 unavailable while {doing} {what}")

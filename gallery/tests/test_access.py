@@ -1,0 +1,62 @@
+"""Who may see and change a photo, as plain rules (no HTTP, no storage)."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from gallery import access
+from gallery.catalog import PRIVATE, PUBLIC
+
+
+@dataclass
+class Viewer:
+    pk: int | None
+    is_staff: bool = False
+
+    @property
+    def is_authenticated(self):
+        return self.pk is not None
+
+
+@dataclass
+class Item:
+    visibility: str
+    owner_id: int = 1
+    id: str = "p1"
+
+
+OWNER, OTHER, STAFF, ANONYMOUS = Viewer(1), Viewer(2), Viewer(3, is_staff=True), Viewer(None)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "visibility", "sees", "changes"),
+    [
+        (OWNER, PUBLIC, True, True),
+        (OWNER, PRIVATE, True, True),
+        (OTHER, PUBLIC, True, False),
+        (OTHER, PRIVATE, False, False),
+        (ANONYMOUS, PUBLIC, True, False),
+        (ANONYMOUS, PRIVATE, False, False),
+        (STAFF, PUBLIC, True, True),
+        (STAFF, PRIVATE, False, True),  # staff see private photos in the admin, not on the site
+    ],
+)
+def test_who_sees_and_who_changes(viewer, visibility, sees, changes):
+    photo = Item(visibility)
+    assert access.can_view(viewer, photo) is sees
+    assert access.can_change(viewer, photo) is changes
+
+
+def test_a_hidden_photo_is_hidden_even_from_the_change_check():
+    with pytest.raises(access.PhotoHidden):
+        access.require_change(OTHER, Item(PRIVATE))
+    with pytest.raises(access.PhotoHidden):
+        access.require_view(ANONYMOUS, Item(PRIVATE))
+
+
+def test_someone_elses_public_photo_can_be_seen_but_not_changed():
+    photo = Item(PUBLIC)
+    assert access.require_view(OTHER, photo) is photo
+    with pytest.raises(access.ChangeNotAllowed):
+        access.require_change(OTHER, photo)
+    assert access.require_change(OWNER, photo) is photo

@@ -1,0 +1,74 @@
+"""Browsing: the home feed, tag pages, the tag cloud, people's pages and search. Each page is
+one or two DynamoDB requests whatever the number of photos (see docs/architecture.md)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from gallery import catalog, limits
+from gallery.metadata import photo_table
+
+# The tag cloud shows this many tags, most used first.
+TAG_CLOUD_SIZE = 100
+_CLOUD_STEPS = 5
+
+
+def _list_context(request, list_name, **context):
+    """One page of a list (the cursor from the query string) and what the templates need of it."""
+    page = photo_table().list_page(
+        list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+    )
+    return {"page": page, "is_first_page": "cursor" not in request.GET, **context}
+
+
+@require_GET
+def home(request):
+    return render(request, "gallery/home.html", _list_context(request, catalog.FEED))
+
+
+@require_GET
+def tag_page(request, tag):
+    if not catalog.is_canonical_tag(tag):  # only one spelling has a page
+        raise Http404("No such tag.")
+    return render(request, "gallery/tag.html", _list_context(request, catalog.tag_list(tag), tag=tag))
+
+
+@require_GET
+def tag_cloud(request):
+    counts = photo_table().tag_counts()[:TAG_CLOUD_SIZE]
+    most = max((tag_count.count for tag_count in counts), default=1)
+    cloud = [
+        # Sizes 1..5 grow with the share of the most used tag's count.
+        {"tag": item.tag, "count": item.count, "size": 1 + (_CLOUD_STEPS - 1) * item.count // most}
+        for item in sorted(counts, key=lambda item: item.tag)
+    ]
+    return render(request, "gallery/tags.html", {"cloud": cloud})
+
+
+@require_GET
+def user_page(request, username):
+    person = get_object_or_404(get_user_model(), username=username)
+    list_name = catalog.person_list(request.user.pk, person.pk)
+    context = _list_context(request, list_name, person=person, is_owner=request.user.pk == person.pk)
+    return render(request, "gallery/user.html", context)
+
+
+@require_GET
+def search(request):
+    """By tag and by title prefix: the tag's count (one GetItem) and a page of titles (one Query)."""
+    query = request.GET.get("q", "").strip()[: limits.title_length()]
+    table = photo_table()
+    tags = catalog.parse_tags(query)
+    tag = tags[0] if len(tags) == 1 else None
+    context = {"query": query, "tag": tag, "tag_count": table.tag_count(tag) if tag else 0}
+    try:
+        context["page"] = table.search_titles(
+            query, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+        )
+    except ValueError:
+        context["too_short"] = bool(query)
+        context["min_length"] = catalog.TITLE_KEY_LENGTH
+    context["is_first_page"] = "cursor" not in request.GET
+    return render(request, "gallery/search.html", context)

@@ -1,0 +1,82 @@
+"""A photo's own pages: view, upload, edit, delete. The owner (and staff) may edit and delete;
+anyone else gets 403 for a public photo and 404 for a private one (its existence is not
+revealed): gallery.access decides, gallery.errors answers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from gallery import limits, photos, ratelimit
+from gallery.access import can_change
+from gallery.forms import PhotoDetailsForm, UploadForm
+from gallery.metadata import PhotoChanged, PhotoNotFound
+from gallery.uploads import too_large_message
+
+CHANGED_MESSAGE = "The photo was changed meanwhile; here it is as it is now. Please try again."
+
+
+@require_GET
+def photo_detail(request, photo_id):
+    photo = photos.visible(request.user, photo_id)
+    context = {"photo": photo, "can_change": can_change(request.user, photo)}
+    return render(request, "gallery/photo_detail.html", context)
+
+
+@login_required
+@ratelimit.limit_posts("upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys)
+def upload(request):
+    context = {"max_upload_bytes": limits.upload_bytes()}
+    if message := too_large_message(request):
+        return render(request, "gallery/upload.html", {**context, "form": UploadForm(), "error": message}, status=413)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                photo = photos.publish(request.user, **form.cleaned_data)
+            except photos.PublishFailed:
+                messages.error(request, "Your photo could not be stored. Please try again.")
+                status = 503
+            else:
+                messages.success(request, f"“{photo.title}” is uploaded.")
+                return redirect("gallery:photo", photo_id=photo.id)
+        else:
+            status = 400
+    return render(request, "gallery/upload.html", {**context, "form": form}, status=status)
+
+
+@login_required
+def edit_photo(request, photo_id):
+    photo = photos.changeable(request.user, photo_id)
+    form = PhotoDetailsForm.for_photo(photo, request.POST or None)
+    if request.method != "POST":
+        return render(request, "gallery/edit.html", {"form": form, "photo": photo})
+    if not form.is_valid():
+        return render(request, "gallery/edit.html", {"form": form, "photo": photo}, status=400)
+    try:
+        photos.edit(photo, **form.cleaned_data)
+    except PhotoChanged:
+        messages.error(request, CHANGED_MESSAGE)
+        return redirect("gallery:edit", photo_id=photo.id)
+    except PhotoNotFound:
+        messages.error(request, "The photo was deleted meanwhile.")
+        return redirect("gallery:home")
+    messages.success(request, "Your changes are saved.")
+    return redirect("gallery:photo", photo_id=photo.id)
+
+
+@login_required
+def delete_photo(request, photo_id):
+    photo = photos.changeable(request.user, photo_id)
+    if request.method != "POST":
+        return render(request, "gallery/delete.html", {"photo": photo})
+    try:
+        photos.delete(photo.id)
+    except PhotoChanged:
+        messages.error(request, CHANGED_MESSAGE)
+        return redirect("gallery:photo", photo_id=photo.id)
+    except PhotoNotFound:
+        pass  # deleted meanwhile (e.g. a double submit): the outcome the user wanted
+    messages.success(request, f"“{photo.title}” is deleted.")
+    return redirect("gallery:user", username=photo.owner_username)
