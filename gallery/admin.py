@@ -16,7 +16,7 @@ from django.urls import path, re_path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from gallery import metadata, photos
+from gallery import catalog, metadata, photos
 from gallery.forms import PhotoDetailsForm, parse_tags
 from gallery.models import PhotoRecord
 
@@ -47,14 +47,14 @@ class PhotoAdmin(admin.ModelAdmin):
         if request.method == "POST":  # the bulk action
             return self._confirm_delete(request, request.POST.getlist("selected"))
         owner, tag = request.GET.get("owner", "").strip(), request.GET.get("tag", "").strip()
-        list_name, note = metadata.ALL, ""
+        list_name, note = catalog.ALL, ""
         if owner:
             person = get_user_model().objects.filter(username=owner).first()
             if person is None:
                 raise Http404("No such user.")
-            list_name = metadata.owner_list(person.pk)
+            list_name = catalog.owner_list(person.pk)
         elif tag:
-            list_name = metadata.tag_list((parse_tags(tag) or [""])[0])
+            list_name = catalog.tag_list((parse_tags(tag) or [""])[0])
             note = "Tag lists hold public photos only; private photos are listed by owner."
         try:
             page = metadata.photo_table().list_page(

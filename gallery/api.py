@@ -21,7 +21,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from gallery import metadata, photos, ratelimit
+from gallery import catalog, metadata, photos, ratelimit
 from gallery.access import can_change, can_view
 from gallery.forms import PhotoDetailsForm, UploadForm
 from gallery.models import ApiToken
@@ -132,15 +132,15 @@ def _list(request):
     if tag and owner:
         raise ApiError(400, errors={"owner": ["Filter by tag or by owner, not both."]})
     if tag:
-        list_name = metadata.tag_list(tag.strip().lower())
+        list_name = catalog.tag_list(tag.strip().lower())
     elif owner:
         person = get_user_model().objects.filter(username=owner).first()
         if person is None:
             raise ApiError(400, errors={"owner": ["No such user."]})
         is_owner = request.api_user.pk == person.pk
-        list_name = metadata.owner_list(person.pk) if is_owner else metadata.user_list(person.pk)
+        list_name = catalog.owner_list(person.pk) if is_owner else catalog.user_list(person.pk)
     else:
-        list_name = metadata.FEED
+        list_name = catalog.FEED
     try:
         page = metadata.photo_table().list_page(
             list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
-from gallery.catalog import PUBLIC
-from gallery.metadata import Photo, photo_table
+from gallery.catalog import PUBLIC, Photo
+from gallery.metadata import photo_table
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from gallery import metadata, ratelimit
+from gallery import catalog, metadata, ratelimit
 from gallery.access import can_change, visible_photo
 from gallery.forms import SignupForm, UploadForm
 from gallery.health import check_backends
@@ -34,7 +34,7 @@ BACKEND_ERRORS = (DatabaseError, metadata.MetadataUnavailable, BotoCoreError, Cl
 def home(request):
     try:
         page = metadata.photo_table().list_page(
-            metadata.FEED, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+            catalog.FEED, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
         )
     except metadata.InvalidCursor:
         raise BadRequest("That page link is not valid.") from None

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from gallery import metadata
+from gallery import catalog, metadata
 from gallery.catalog import TITLE_KEY_LENGTH
 from gallery.forms import parse_tags
 from gallery.views import UNAVAILABLE_MESSAGE
@@ -46,7 +46,7 @@ def _list_page(request, list_name):
 def tag_page(request, tag):
     if parse_tags(tag) != [tag]:  # only the canonical form has a page: lower case, no separators
         raise Http404("No such tag.")
-    page = _list_page(request, metadata.tag_list(tag))
+    page = _list_page(request, catalog.tag_list(tag))
     context = {"tag": tag, "page": page, "is_first_page": "cursor" not in request.GET}
     return render(request, "gallery/tag.html", context)
 
@@ -70,7 +70,7 @@ def user_page(request, username):
     person = get_object_or_404(get_user_model(), username=username)
     is_owner = request.user.pk == person.pk
     # The owner sees their private photos too; everyone else only the public ones.
-    list_name = metadata.owner_list(person.pk) if is_owner else metadata.user_list(person.pk)
+    list_name = catalog.owner_list(person.pk) if is_owner else catalog.user_list(person.pk)
     context = {
         "person": person,
         "is_owner": is_owner,
