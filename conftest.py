@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from gallery.metadata import photo_table
+from gallery.metadata import get_connection
 
 
 def pytest_report_header(config):
@@ -67,7 +67,7 @@ class AwsState:
         return self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
     def table_items(self):
-        return photo_table()._table.scan()["Items"]  # a Scan is fine for a test's look
+        return get_connection().table.scan()["Items"]  # a Scan is fine for a test's look
 
 
 @pytest.fixture

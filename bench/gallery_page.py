@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import uuid
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,13 +34,13 @@ WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 def seed(stack, start, stop):
     """Photos start..stop-1 as put_photo would write them (photo item + FEED, USER, TAG cards), 25 items
     per BatchWriteItem: 10 000 single transactions would take minutes on moto."""
-    from gallery import metadata
+    from gallery import catalog, metadata
+    from gallery.metadata.schema import card_items, photo_item
 
-    table_ = metadata.photo_table()
     epoch = datetime(2026, 1, 1, tzinfo=UTC)
-    with table_._table.batch_writer() as batch:
+    with metadata.get_connection().table.batch_writer() as batch:
         for number in range(start, stop):
-            photo = metadata.Photo(
+            photo = catalog.Photo(
                 id=uuid.uuid4().hex,
                 title=f"Photo {number}",
                 owner_id=stack.user.pk,
@@ -57,8 +56,8 @@ def seed(stack, start, stop):
                 width=4000,
                 height=3000,
             )
-            batch.put_item(Item={"pk": metadata._photo_pk(photo.id), "sk": "PHOTO", **asdict(photo)})
-            for card in metadata._card_items(photo):
+            batch.put_item(Item=photo_item(photo))
+            for card in card_items(photo):
                 batch.put_item(Item=card)
 
 

@@ -129,8 +129,8 @@ def install():
     if hasattr(forms, "make_display"):  # the display size (issue 4)
         forms.make_display = timed("display")(forms.make_display)
     photos._save = timed("s3")(photos._save)
-    metadata.PhotoTable.put_photo = timed("dynamodb")(metadata.PhotoTable.put_photo)
-    metadata.PhotoTable.list_page = timed("query")(metadata.PhotoTable.list_page)
+    metadata.PhotoRepository.put_photo = timed("dynamodb")(metadata.PhotoRepository.put_photo)
+    metadata.PhotoRepository.list_page = timed("query")(metadata.PhotoRepository.list_page)
 
 
 class ServerTimingMiddleware:

@@ -4,9 +4,7 @@ import logging
 
 from django.db import connection
 
-from gallery import media
-
-from gallery.metadata import photo_table
+from gallery import media, metadata
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +19,7 @@ def _check_s3():
 
 
 def _check_dynamodb():
-    photo_table().ping()
+    metadata.ping()
 
 
 CHECKS = {"database": _check_database, "s3": _check_s3, "dynamodb": _check_dynamodb}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 
 from gallery import media
-from gallery.metadata import PhotoNotFound, photo_table
+from gallery.metadata import PhotoNotFound, photo_table, purge_photo, scan_photos
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
     now = now or datetime.now(UTC)
     # Scan the table first: an upload finishing meanwhile then shows as a recent object, never
     # as an item whose objects are missing.
-    photos, stray_cards = photo_table().scan_photos()
+    photos, stray_cards = scan_photos()
     objects = media.list_objects()
     named = {key: photo_id for photo_id, photo in photos.items() for key in photo_keys(photo)}
 
@@ -77,7 +77,7 @@ def remove_orphans(report):
             with contextlib.suppress(PhotoNotFound):  # deleted meanwhile
                 photo_table().delete_photo(photo_id)
         for photo_id in report.stray_cards:
-            photo_table().purge_photo(photo_id)
+            purge_photo(photo_id)
         for photo_id in [*report.broken_photos, *report.stray_cards]:
             leftovers += [key for key in existing if media.photo_id_of(key) == photo_id]
             logger.warning("reconcile: removed the items of photo %s", photo_id)

@@ -20,7 +20,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from deploy.tests import cfn
-from gallery import metadata, photos
+from gallery import catalog, metadata, photos
 from gallery.tests.factories import upload
 
 # IAM has no action for TransactWriteItems: each item needs the action of its kind, on its table.
@@ -121,9 +121,9 @@ def recorded_calls(aws, settings, monkeypatch):
         [*botocore.handlers.BUILTIN_HANDLERS, ("before-parameter-build", record)],
     )
     settings.STORAGES = {**settings.STORAGES}  # a new default_storage, hence a new S3 client
-    metadata.photo_table.cache_clear()
+    metadata.get_connection.cache_clear()
     yield calls
-    metadata.photo_table.cache_clear()
+    metadata.get_connection.cache_clear()
 
 
 def exercise_the_app(client, user):
@@ -134,13 +134,13 @@ def exercise_the_app(client, user):
     assert client.get(response["Location"]).status_code == 200
     assert client.get("/").status_code == 200
     table = metadata.photo_table()
-    assert table.list_page(metadata.user_list(user.pk)).items
-    assert table.list_page(metadata.tag_list("sea")).items
+    assert table.list_page(catalog.user_list(user.pk)).items
+    assert table.list_page(catalog.tag_list("sea")).items
     assert client.get("/healthz").status_code == 200
     call_command("init_aws", stdout=io.StringIO())
     call_command("check_aws", stdout=io.StringIO())
     with mock.patch.object(
-        metadata.PhotoTable, "put_photo", side_effect=metadata.MetadataUnavailable("down")
+        metadata.PhotoRepository, "put_photo", side_effect=metadata.MetadataUnavailable("down")
     ):
         assert client.post("/upload/", {**form, "image": upload()}).status_code == 503
     # Edits, the tag cloud, search and the admin's photo counts (issue 4).

@@ -1,13 +1,13 @@
 import pytest
 
-from gallery.metadata import photo_table
+from gallery.metadata import get_connection
 
 
 @pytest.fixture
 def dynamodb_calls(aws):
     """Names of the DynamoDB operations sent from now on."""
     calls = []
-    events = photo_table()._client.meta.events
+    events = get_connection().client.meta.events
 
     def record(model, **kwargs):
         calls.append(model.name)

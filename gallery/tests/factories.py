@@ -1,10 +1,12 @@
-"""Images and uploads made in memory for the tests (no binary files in git)."""
+"""Images, uploads and photo records made in memory for the tests (no binary files in git)."""
 
 import io
 import os
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+
+from gallery.catalog import Photo
 
 EXIF_ORIENTATION = 0x0112
 EXIF_GPS_IFD = 0x8825
@@ -40,3 +42,27 @@ def exif_with(orientation=None, gps=False):
 
 def upload(name="photo.jpg", data=None, content_type="image/jpeg"):
     return SimpleUploadedFile(name, image_bytes() if data is None else data, content_type=content_type)
+
+
+def make_photo(number, owner_id=1, tags=("sea",), title=None, **fields):
+    """A Photo whose id, title ("Photo <number>" unless given) and creation time follow from
+    `number`: a higher number is a newer photo."""
+    photo_id = f"{number:032x}"
+    return Photo(
+        id=photo_id,
+        title=title or f"Photo {number}",
+        owner_id=owner_id,
+        owner_username=f"user{owner_id}",
+        tags=list(tags),
+        created=f"2026-01-01T00:00:{number:02d}.000000+00:00",
+        thumbnail_key=f"photos/{photo_id}/thumb.jpg",
+        thumbnail_width=400,
+        thumbnail_height=300,
+        description="A description",
+        original_key=f"photos/{photo_id}/original.jpg",
+        original_content_type="image/jpeg",
+        original_bytes=12345,
+        width=4000,
+        height=3000,
+        **fields,
+    )

@@ -14,7 +14,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from django.core.files.storage import default_storage
 
-from gallery.metadata import photo_table
+from gallery.metadata import get_connection
 
 
 def refused(operation):
@@ -46,7 +46,7 @@ class AwsCalls:
         self.fail_every = set(fail_every)
         self.error = error
         self._lock = threading.Lock()  # S3 uploads run in s3transfer's threads
-        self._clients = [default_storage.connection.meta.client, photo_table()._client]
+        self._clients = [default_storage.connection.meta.client, get_connection().client]
 
     def _before_call(self, model, **kwargs):
         name = f"{model.service_model.service_name}.{model.name}"
@@ -82,7 +82,7 @@ class Throttled:
     def __init__(self, operation, times=1):
         self.operation, self.times = operation, times
         self.sent = 0
-        self._client = photo_table()._client
+        self._client = get_connection().client
 
     def _before_send(self, request, **kwargs):
         self.sent += 1

@@ -94,3 +94,11 @@ def test_a_photo_names_its_objects():
     item = photo(original_key="photos/x/original.png", display_key="photos/x/display.jpg")
     assert sorted(item.object_keys) == ["photos/x/display.jpg", "photos/x/original.png", "photos/x/thumb.jpg"]
     assert item.card.visibility == PUBLIC and not hasattr(item.card, "description")
+
+
+@pytest.mark.parametrize(
+    ("title", "normalized"),
+    [("Été à l'Île!", "ete a l ile"), ("  Two   spaces_and-dash ", "two spaces and dash"), ("!!!", "")],
+)
+def test_normalize_title(title, normalized):
+    assert catalog.normalize_title(title) == normalized

@@ -1,7 +1,7 @@
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from gallery.metadata import photo_table
+from gallery.metadata import get_connection
 
 
 def test_init_aws_creates_a_private_bucket_and_the_table_and_is_idempotent(moto_server, capsys):
@@ -19,7 +19,7 @@ def test_init_aws_creates_a_private_bucket_and_the_table_and_is_idempotent(moto_
     s3 = default_storage.connection.meta.client
     block = s3.get_public_access_block(Bucket="photoshare-test")["PublicAccessBlockConfiguration"]
     assert all(block.values())
-    table = photo_table()
-    description = table._client.describe_table(TableName=table.table_name)["Table"]
+    connection = get_connection()
+    description = connection.client.describe_table(TableName=connection.table_name)["Table"]
     assert description["TableStatus"] == "ACTIVE"
     assert description["GlobalSecondaryIndexes"][0]["IndexName"] == "lists"

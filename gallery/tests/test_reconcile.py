@@ -87,7 +87,7 @@ def test_a_photo_whose_object_is_missing_is_removed_whole(aws, logged_in_client)
 
 def test_list_cards_without_their_photo_are_removed(aws, logged_in_client):
     photo_id, _ = publish(logged_in_client, "half deleted")
-    metadata.photo_table()._table.delete_item(Key={"pk": f"PHOTO#{photo_id}", "sk": "PHOTO"})
+    metadata.get_connection().table.delete_item(Key={"pk": f"PHOTO#{photo_id}", "sk": "PHOTO"})
 
     found = reconcile()
     reconcile("--fix")

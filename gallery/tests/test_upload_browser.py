@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
-from gallery import metadata
+from gallery import catalog, metadata
 from gallery.tests.factories import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +59,7 @@ def test_several_files_upload_with_their_own_details_progress_and_results(aws, l
     expect(items.nth(2).locator(".result.error")).to_contain_text("image: The file is not an image")
     assert items.nth(0).locator("progress").evaluate("bar => bar.value") == 1
 
-    cards = metadata.photo_table().list_page(metadata.owner_list(user.pk)).items
+    cards = metadata.photo_table().list_page(catalog.owner_list(user.pk)).items
     assert sorted((card.title, card.visibility) for card in cards) == [
         ("Forest in spring", "private"),
         ("harbour at dusk", "public"),

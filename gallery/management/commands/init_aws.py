@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from gallery.media import ensure_bucket
-from gallery.metadata import photo_table
+from gallery.metadata import ensure_table, get_connection
 
 
 class Command(BaseCommand):
@@ -10,7 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         bucket, bucket_created = ensure_bucket()
         self.stdout.write(f"S3 bucket {bucket}: {'created' if bucket_created else 'exists'}")
-        table = photo_table()
-        table_created = table.ensure_table()
+        table_created = ensure_table()
         state = "created" if table_created else "exists"
-        self.stdout.write(f"DynamoDB table {table.table_name}: {state}, active")
+        self.stdout.write(f"DynamoDB table {get_connection().table_name}: {state}, active")

@@ -1,0 +1,45 @@
+"""Photo metadata in DynamoDB: the only package in photoshare that speaks to DynamoDB.
+
+One table (schema.py has its layout), split by job:
+
+    errors.py        what callers catch
+    schema.py        keys, the lists index, and the codec between catalog records and items
+    cursor.py        signed page cursors
+    connection.py    settings, the per-thread boto3 client, boto errors -> MetadataUnavailable
+    transactions.py  one TransactWriteItems request, and why it was cancelled
+    repository.py    photo_table(): what pages, the API and the admin read and write
+    maintenance.py   whole-table jobs: reconcile's scans, init_aws, the health check
+
+The records (Photo, PhotoCard, Page, TagCount) and the list names are gallery.catalog's.
+"""
+
+from gallery.metadata.connection import get_connection
+from gallery.metadata.errors import (
+    InvalidCursor,
+    MetadataError,
+    MetadataUnavailable,
+    PhotoAlreadyExists,
+    PhotoChanged,
+    PhotoNotFound,
+)
+from gallery.metadata.maintenance import ensure_table, ping, purge_photo, scan_photos
+from gallery.metadata.repository import PhotoRepository, photo_table
+from gallery.metadata.schema import LISTS_INDEX, table_schema
+
+__all__ = [
+    "LISTS_INDEX",
+    "InvalidCursor",
+    "MetadataError",
+    "MetadataUnavailable",
+    "PhotoAlreadyExists",
+    "PhotoChanged",
+    "PhotoNotFound",
+    "PhotoRepository",
+    "ensure_table",
+    "get_connection",
+    "photo_table",
+    "ping",
+    "purge_photo",
+    "scan_photos",
+    "table_schema",
+]

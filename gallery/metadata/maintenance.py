@@ -1,0 +1,67 @@
+"""Jobs on the whole table, never run by a page: the repair scans of `manage.py reconcile`,
+creating the table for `manage.py init_aws`, and the health check."""
+
+from boto3.dynamodb.conditions import Key
+
+from gallery.metadata import schema
+from gallery.metadata.connection import get_connection, translate_errors
+from gallery.metadata.errors import MetadataUnavailable
+
+
+def scan_photos():
+    """Every photo in the table, by id, and the ids whose partition holds cards but no
+    photo item. A full Scan, page by page."""
+    connection = get_connection()
+    photos, card_ids = {}, set()
+    with translate_errors():
+        for page in connection.client.get_paginator("scan").paginate(TableName=connection.table_name):
+            for item in page["Items"]:
+                photo_id = schema.photo_id_of(item["pk"])
+                if photo_id is None:
+                    continue  # not a photo's partition (e.g. counters)
+                if item["sk"] == schema.PHOTO_SK:
+                    photos[photo_id] = schema.photo_from_item(item)
+                else:
+                    card_ids.add(photo_id)
+    return photos, card_ids - set(photos)
+
+
+def purge_photo(photo_id):
+    """Delete every item of the photo's partition, whether or not its photo item exists."""
+    connection = get_connection()
+    with translate_errors():
+        items = connection.query_all(KeyConditionExpression=Key("pk").eq(schema.photo_pk(photo_id)))
+        keys = [schema.key_of(item) for item in items]
+        # One DeleteItem each (a repair job, rarely more than a few cards): the role needs no
+        # BatchWriteItem for it. The photo item goes last: a crash never leaves cards without it.
+        for key in sorted(keys, key=lambda key: key["sk"] == schema.PHOTO_SK):
+            connection.table.delete_item(Key=key)
+
+
+def ensure_table():
+    """Create the table if it does not exist and wait until it is active. Returns True if
+    it was created by this call. Boto errors are not translated: init_aws shows them as they are."""
+    connection = get_connection()
+    client = connection.client
+    try:
+        client.describe_table(TableName=connection.table_name)
+        created = False
+    except client.exceptions.ResourceNotFoundException:
+        try:
+            client.create_table(TableName=connection.table_name, **schema.table_schema())
+            created = True
+        except client.exceptions.ResourceInUseException:
+            created = False  # another process created it meanwhile
+    client.get_waiter("table_exists").wait(
+        TableName=connection.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+    )
+    return created
+
+
+def ping():
+    """Raise MetadataUnavailable unless the table answers."""
+    connection = get_connection()
+    with translate_errors():
+        status = connection.client.describe_table(TableName=connection.table_name)["Table"]["TableStatus"]
+    if status != "ACTIVE":
+        raise MetadataUnavailable(f"table {connection.table_name} is {status}")

@@ -1,0 +1,187 @@
+"""Reading and writing photos: what the site, the API and the admin ask of the table.
+
+Every list page (gallery.catalog names the lists) is one Query on the sparse "lists" index,
+newest first, whatever the size of the table; every write of a photo is one transaction over
+its item, its cards and the counters, so no list ever shows a stale entry.
+"""
+
+import functools
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import BotoCoreError, ClientError
+
+from gallery.catalog import TITLE_KEY_LENGTH, Page, TagCount, counted_tags, normalize_title, title_list
+from gallery.metadata import schema
+from gallery.metadata.connection import get_connection, translate_errors, unavailable
+from gallery.metadata.cursor import decode_cursor, encode_cursor
+from gallery.metadata.errors import PhotoAlreadyExists, PhotoChanged, PhotoNotFound
+from gallery.metadata.transactions import Transaction, not_written_yet, same_revision
+
+_BATCH_GET_KEYS = 100  # BatchGetItem takes at most 100 keys
+
+
+class PhotoRepository:
+    """Photos, list pages and counts. Holds no connection of its own: each call uses the
+    process-wide one (gallery.metadata.connection), rebuilt when the settings change."""
+
+    # --- writes ------------------------------------------------------------------------------
+    def put_photo(self, photo):
+        """Write the photo, all its list cards and its tag counts in one transaction: all or nothing."""
+        write = self._transaction()
+        write.put(schema.photo_item(photo), **not_written_yet())
+        for card in schema.card_items(photo):
+            write.put(card)
+        write.move_tag_counts(set(), counted_tags(photo))
+        write.add_count(schema.owner_count_key(photo.owner_id), 1)
+        self._commit(write, conflict=PhotoAlreadyExists(photo.id))
+
+    def update_photo(self, photo_id, **changes):
+        """Change title, description, tags or visibility; returns the updated Photo.
+
+        One transaction rewrites the photo and every card (cards carry the title and tags),
+        deletes the cards of lists the photo leaves and moves the tag counts, so no list ever
+        shows a stale entry. It is conditional on the revision read, so concurrent edits
+        cannot silently undo each other (PhotoChanged).
+        """
+        old, items = self.photo_with_items(photo_id)
+        new = replace(old, **changes, revision=old.revision + 1, updated=_now())
+        new_cards = schema.card_items(new)
+        kept_keys = {schema.PHOTO_SK, *(card["sk"] for card in new_cards)}
+        write = self._transaction()
+        write.put(schema.photo_item(new), **same_revision(old))
+        for card in new_cards:
+            write.put(card)
+        for item in items:
+            if item["sk"] not in kept_keys:
+                write.delete(item)
+        write.move_tag_counts(counted_tags(old), counted_tags(new))
+        self._commit(write)
+        return new
+
+    def delete_photo(self, photo_id):
+        """Delete the photo's item, every card of it and its share of the tag counts in one
+        transaction; returns the deleted photo (whose object keys the caller removes next)."""
+        photo, items = self.photo_with_items(photo_id)
+        write = self._transaction()
+        write.delete(schema.photo_item(photo), **same_revision(photo))
+        for item in items:
+            if item["sk"] != schema.PHOTO_SK:
+                write.delete(item)
+        write.move_tag_counts(counted_tags(photo), set())
+        write.add_count(schema.owner_count_key(photo.owner_id), -1)
+        self._commit(write)
+        return photo
+
+    def _transaction(self):
+        return Transaction(get_connection().table_name)
+
+    def _commit(self, write, conflict=None):
+        """Send the transaction; PhotoChanged (or `conflict`) if a condition failed."""
+        try:
+            get_connection().client.transact_write_items(TransactItems=write.actions)
+        except ClientError as error:
+            if write.condition_failed(error.response.get("CancellationReasons") or []):
+                raise (conflict or PhotoChanged()) from error
+            raise unavailable(error) from error
+        except BotoCoreError as error:
+            raise unavailable(error) from error
+
+    # --- reads -------------------------------------------------------------------------------
+    def get_photo(self, photo_id):
+        with translate_errors():
+            response = get_connection().table.get_item(Key=schema.photo_key(photo_id), ConsistentRead=True)
+        if "Item" not in response:
+            raise PhotoNotFound(photo_id)
+        return schema.photo_from_item(response["Item"])
+
+    def photo_with_items(self, photo_id):
+        """The photo and every item of its partition (photo item and cards), consistently read:
+        what an edit or a delete starts from."""
+        items = list(
+            get_connection().query_all(
+                KeyConditionExpression=Key("pk").eq(schema.photo_pk(photo_id)), ConsistentRead=True
+            )
+        )
+        photo_items = [item for item in items if item["sk"] == schema.PHOTO_SK]
+        if not photo_items:
+            raise PhotoNotFound(photo_id)
+        return schema.photo_from_item(photo_items[0]), items
+
+    def list_page(self, list_name, *, cursor=None, limit=24, prefix=None, oldest_first=False):
+        """One page of a list, newest first: a single Query on the lists index.
+
+        `prefix` keeps only cards whose sort key starts with it (title search); the cursor is
+        then bound to the prefix as well as to the list.
+        """
+        condition = Key("list_pk").eq(list_name)
+        if prefix:
+            condition &= Key("list_sk").begins_with(prefix)
+        query = {
+            "IndexName": schema.LISTS_INDEX,
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": oldest_first,
+            # One extra item tells whether there is a next page without an empty last page.
+            "Limit": limit + 1,
+        }
+        if cursor:
+            query["ExclusiveStartKey"] = decode_cursor(cursor, list_name, prefix)
+        with translate_errors():
+            items = get_connection().table.query(**query)["Items"]
+        next_cursor = None
+        if len(items) > limit:
+            items = items[:limit]
+            next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
+        return Page(items=[schema.card_from_item(item) for item in items], next_cursor=next_cursor)
+
+    def search_titles(self, text, *, cursor=None, limit=24):
+        """Public photos whose title starts with `text` (normalised), in title order: one Query.
+        Raises ValueError for fewer than TITLE_KEY_LENGTH characters."""
+        prefix = normalize_title(text)
+        if len(prefix) < TITLE_KEY_LENGTH:
+            raise ValueError(f"at least {TITLE_KEY_LENGTH} characters are needed")
+        return self.list_page(
+            title_list(prefix), cursor=cursor, limit=limit, prefix=prefix, oldest_first=True
+        )
+
+    def tag_counts(self):
+        """Every tag with at least one public photo, most used first (Queries one partition)."""
+        items = get_connection().query_all(KeyConditionExpression=Key("pk").eq(schema.TAGS_PK))
+        counts = [
+            TagCount(tag=item["tag"], count=schema.count_of(item))
+            for item in items
+            if item["photo_count"] > 0
+        ]
+        return sorted(counts, key=lambda tag_count: (-tag_count.count, tag_count.tag))
+
+    def tag_count(self, tag):
+        with translate_errors():
+            item = get_connection().table.get_item(Key=schema.tag_count_key(tag)).get("Item")
+        return schema.count_of(item) if item else 0
+
+    def photo_counts(self, owner_ids):
+        """{owner id: number of photos, private ones included} in one BatchGetItem (admin)."""
+        connection = get_connection()
+        keys = [schema.owner_count_key(owner_id) for owner_id in set(owner_ids)]
+        counts = dict.fromkeys(owner_ids, 0)
+        # Unprocessed keys (throttling) are asked for again.
+        for start in range(0, len(keys), _BATCH_GET_KEYS):
+            request = {connection.table_name: {"Keys": keys[start : start + _BATCH_GET_KEYS]}}
+            while request:
+                with translate_errors():
+                    response = connection.client.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(connection.table_name, []):
+                    counts[schema.owner_id_of(item)] = schema.count_of(item)
+                request = response.get("UnprocessedKeys")
+        return counts
+
+
+@functools.cache
+def photo_table():
+    """The process-wide PhotoRepository."""
+    return PhotoRepository()
+
+
+def _now():
+    return datetime.now(UTC).isoformat(timespec="microseconds")
