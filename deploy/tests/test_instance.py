@@ -11,6 +11,7 @@ import re
 import shutil
 import stat
 import subprocess
+from pathlib import Path
 
 import boto3
 import pytest
@@ -19,13 +20,12 @@ from django.conf import settings
 from deploy.instance import configure_env, render
 from deploy.instance.render import TemplateError
 
-INSTANCE = render.__file__.rsplit("/", 1)[0]
+INSTANCE = Path(render.__file__).parent
 ME = pwd.getpwuid(os.getuid())
 
 
 def template(name):
-    with open(os.path.join(INSTANCE, name)) as file:
-        return file.read()
+    return (INSTANCE / name).read_text()
 
 
 # --- render.py -------------------------------------------------------------------------------
