@@ -2,6 +2,7 @@
 # photoshare on Amazon Linux 2023: EC2 user data, run as root at first boot (docs/deploy.md).
 # Kept as /usr/local/sbin/photoshare-deploy [VERSION] for later deploys; a rerun changes nothing.
 # deploy/cloudformation.yaml embeds it after the PHOTOSHARE_* settings (names, never secrets).
+# It fetches the release, then installs the files of the release's deploy/instance.
 # Set only by the rehearsal (deploy/tests/test_rehearsal.py): PHOTOSHARE_ROOT (prefix of every
 # path written), _LISTEN, _NGINX_USER, _CFN_SIGNAL, AWS_ENDPOINT_URL and the metadata endpoint.
 set -euo pipefail
@@ -70,13 +71,10 @@ retry() {  # retry CMD...: three attempts, for the network steps
   return 1
 }
 
-put() {  # put FILE MODE < CONTENT: replace FILE in one step
-  local tmp
-  tmp=$(mktemp "$1.XXXXXX")
-  cat >"$tmp"
-  chmod "$2" "$tmp"
-  mv -f "$tmp" "$1"
+install_file() {  # install_file TEMPLATE DEST MODE NAME=VALUE...: deploy/instance/TEMPLATE filled in
+  "$PY" "$INSTANCE/render.py" "$INSTANCE/$1" "${@:2}"
 }
+manage() { PHOTOSHARE_RELEASE=$RELEASE "$MANAGE" "$@"; }
 
 STEP="checking the settings"
 for name in PHOTOSHARE_REGION PHOTOSHARE_APP_SOURCE PHOTOSHARE_BUCKET PHOTOSHARE_TABLE PHOTOSHARE_DB_HOST \
@@ -118,7 +116,10 @@ case $PHOTOSHARE_APP_SOURCE in
     rm -rf "$staging/.git"
     ;;
 esac
+[ -d "$staging/deploy/instance" ] || { log "$VERSION lacks deploy/instance (too old)"; exit 1; }
 RELEASE=$RELEASES/$RELEASE_ID
+PY=$RELEASE/venv/bin/python
+INSTANCE=$RELEASE/deploy/instance
 if [ -e "$RELEASE/.complete" ]; then
   log "release $RELEASE_ID is already built"
   rm -rf "$staging"
@@ -131,100 +132,24 @@ else
 fi
 
 STEP="writing $ENV_FILE from Secrets Manager"
-# Secrets stay inside this Python process. The RDS master account only creates the app's own,
-# so RDS rotating the master password does not affect the site.
-PHOTOSHARE_ENV_FILE=$ENV_FILE PHOTOSHARE_USER=$APP_USER "$RELEASE/venv/bin/python" - <<'PY'
-import json, os, pwd, re
-from urllib.parse import quote
-import boto3, MySQLdb
-
-e = os.environ
-secrets = boto3.client("secretsmanager", region_name=e["PHOTOSHARE_REGION"])
-def secret(name):
-    return secrets.get_secret_value(SecretId=e[name])["SecretString"]
-
-master = json.loads(secret("PHOTOSHARE_DB_MASTER_SECRET"))
-app = json.loads(secret("PHOTOSHARE_DB_APP_SECRET"))
-db, user, host, port = e["PHOTOSHARE_DB_NAME"], app["username"], e["PHOTOSHARE_DB_HOST"], e["PHOTOSHARE_DB_PORT"]
-if not (re.fullmatch(r"\w{1,32}", db) and re.fullmatch(r"\w{1,32}", user)):
-    raise SystemExit("database and user names may hold only letters, digits and _")
-tls = {"ssl_mode": e["PHOTOSHARE_DB_SSL_MODE"]} if e.get("PHOTOSHARE_DB_SSL_MODE") else {}
-connection = MySQLdb.connect(
-    host=host, port=int(port), user=master["username"], password=master["password"], connect_timeout=10, **tls
-)
-cursor = connection.cursor()
-cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{db}` CHARACTER SET utf8mb4")
-cursor.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (user, app["password"]))
-cursor.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (user, app["password"]))
-cursor.execute(f"GRANT ALL PRIVILEGES ON `{db}`.* TO %s@'%%'", (user,))
-connection.close()
-
-url = f"mysql://{quote(user, safe='')}:{quote(app['password'], safe='')}@{host}:{port}/{db}"
-if tls:
-    url += "?ssl_mode=" + tls["ssl_mode"]
-https = e.get("PHOTOSHARE_BEHIND_LOAD_BALANCER") == "true"  # TLS ends there
-values = {
-    "DJANGO_SECRET_KEY": secret("PHOTOSHARE_SECRET_KEY_SECRET"),
-    "DJANGO_DEBUG": "false",
-    # localhost: nginx sends /healthz with it, whatever address a load balancer asked for.
-    "DJANGO_ALLOWED_HOSTS": e["PHOTOSHARE_HOSTS"] + ",localhost",
-    "DJANGO_SECURE_PROXY_SSL_HEADER": "true",
-    # No TLS without a load balancer: no redirect, HSTS, Secure cookies.
-    **({} if https else {"DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0",
-                         "DJANGO_SECURE_HSTS_SECONDS": "0"}),
-    "PHOTOSHARE_TRUSTED_PROXY_COUNT": "2" if https else "1",  # XFF: ALB, nginx
-    "DJANGO_CACHE_URL": "dbcache://photoshare_cache",  # shared rate limits
-    "DATABASE_URL": url,
-    "AWS_REGION": e["PHOTOSHARE_REGION"],
-    "AWS_STORAGE_BUCKET_NAME": e["PHOTOSHARE_BUCKET"],
-    "DYNAMODB_TABLE_NAME": e["PHOTOSHARE_TABLE"],
-    "PHOTOSHARE_MAX_UPLOAD_BYTES": e["PHOTOSHARE_MAX_UPLOAD_BYTES"],
-}
-for name in ("AWS_ENDPOINT_URL", "AWS_EC2_METADATA_SERVICE_ENDPOINT"):  # set only in the rehearsal
-    if e.get(name):
-        values[name] = e[name]
-lines = []
-for name, value in values.items():
-    # With these characters, quotes mean the same to systemd's EnvironmentFile= and to bash.
-    if not re.fullmatch(r"[^\s'\"\\$`]+", value):
-        raise SystemExit(f"{name} is empty or holds a character the env file cannot carry")
-    lines.append(f"{name}='{value}'\n")
-path = e["PHOTOSHARE_ENV_FILE"]
-account = pwd.getpwnam(e["PHOTOSHARE_USER"])
-with open(os.open(path + ".new", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
-    file.write("".join(lines))
-os.chown(path + ".new", account.pw_uid, account.pw_gid)
-os.chmod(path + ".new", 0o600)
-os.replace(path + ".new", path)
-print(f"wrote {path} ({len(values)} settings); {user} may use database {db}")
-PY
-
-put "$MANAGE" 0755 <<EOF
-#!/bin/bash
-# manage.py of the live release as $APP_USER, with the app's settings. Written by photoshare-deploy.
-# Example: sudo $MANAGE createsuperuser
-set -euo pipefail
-release=\${PHOTOSHARE_RELEASE:-$CURRENT}
-cd /
-# shellcheck disable=SC2016 # \$1 and \$2 are the inner bash's
-exec runuser -u $APP_USER -- env -i PATH=/usr/bin:/bin HOME=$APP_HOME LANG=C.UTF-8 \\
-  bash -c 'set -ae; . "\$1"; set +a; cd "\$2"; shift 2; exec venv/bin/python manage.py "\$@"' \\
-  photoshare-manage $ENV_FILE "\$release" "\$@"
-EOF
+# The secrets stay inside this Python process (deploy/instance/configure_env.py).
+PHOTOSHARE_ENV_FILE=$ENV_FILE PHOTOSHARE_USER=$APP_USER "$PY" "$INSTANCE/configure_env.py"
+install_file photoshare-manage "$MANAGE" 0755 APP_USER="$APP_USER" APP_HOME="$APP_HOME" \
+  CURRENT="$CURRENT" ENV_FILE="$ENV_FILE" MANAGE="$MANAGE"
 
 if [ ! -e "$RELEASE/.complete" ]; then
   STEP="collecting the static files of $RELEASE_ID"
   # shellcheck source=/dev/null
-  (set -a && . "$ENV_FILE" && set +a && cd "$RELEASE" && venv/bin/python manage.py collectstatic --noinput -v 0)
-  "$RELEASE/venv/bin/python" -m compileall -q -x /venv/ "$RELEASE" >/dev/null  # the app user cannot write .pyc
+  (set -a && . "$ENV_FILE" && set +a && cd "$RELEASE" && "$PY" manage.py collectstatic --noinput -v 0)
+  "$PY" -m compileall -q -x /venv/ "$RELEASE" >/dev/null  # the app user cannot write .pyc
   touch "$RELEASE/.complete"
 fi
 
 STEP="migrating the database"
-PHOTOSHARE_RELEASE=$RELEASE "$MANAGE" migrate --noinput
-PHOTOSHARE_RELEASE=$RELEASE "$MANAGE" createcachetable
+manage migrate --noinput
+manage createcachetable
 STEP="checking the bucket and the table"
-PHOTOSHARE_RELEASE=$RELEASE "$MANAGE" init_aws
+manage init_aws
 
 STEP="switching to release $RELEASE_ID"
 touch "$RELEASE"
@@ -235,107 +160,17 @@ STEP="writing the gunicorn and nginx configuration"
 # 2 workers per CPU + 1, but at most one per 256 MB of memory, and 16.
 workers=$(awk -v cpus="$(nproc)" '/MemTotal/ {w = 2 * cpus + 1; m = int($2 / 262144)
   if (m < w) w = m; if (w > 16) w = 16; if (w < 2) w = 2; print w}' /proc/meminfo)
-put "$ROOT/etc/systemd/system/photoshare.service" 0644 <<EOF
-# Written by photoshare-deploy (deploy/userdata.sh).
-[Unit]
-Description=photoshare (gunicorn)
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-Type=notify
-NotifyAccess=main
-User=$APP_USER
-Group=$APP_USER
-WorkingDirectory=$CURRENT
-EnvironmentFile=$ENV_FILE
-RuntimeDirectory=photoshare
-RuntimeDirectoryMode=0750
-ExecStart=$CURRENT/venv/bin/gunicorn photoshare.wsgi:application --bind unix:$SOCKET --umask 0o007 --workers $workers --timeout 60 --forwarded-allow-ips=* --access-logfile -
-ExecReload=/bin/kill -s HUP \$MAINPID
-Restart=on-failure
-RestartSec=2
-KillMode=mixed
-TimeoutStopSec=30
-NoNewPrivileges=true
-PrivateTmp=true
-ProtectSystem=full
-ProtectHome=true
-
-[Install]
-WantedBy=multi-user.target
-EOF
-
-listen_lines=""
+install_file photoshare.service "$ROOT/etc/systemd/system/photoshare.service" 0644 APP_USER="$APP_USER" \
+  CURRENT="$CURRENT" ENV_FILE="$ENV_FILE" SOCKET="$SOCKET" WORKERS="$workers"
+# nginx admits the requests Django admits (DATA_UPLOAD_MAX_MEMORY_SIZE, from PHOTOSHARE_MAX_UPLOAD_BYTES).
+body_size=$(manage shell -v 0 -c 'from django.conf import settings; print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)')
+[[ $body_size =~ ^[0-9]+$ ]]
+# The browser's scheme: a load balancer's X-Forwarded-Proto, or else nginx's own.
+if [ "${PHOTOSHARE_BEHIND_LOAD_BALANCER:-false}" = true ]; then proto=forwarded_proto; else proto=scheme; fi
 read -ra addresses <<<"$LISTEN"
-for address in "${addresses[@]}"; do
-  listen_lines+="        listen $address default_server;"$'\n'
-done
-# Behind a load balancer the browser's scheme comes from its X-Forwarded-Proto; without one, a
-# client could claim https, so nginx states its own. (nginx variables, not shell ones:)
-# shellcheck disable=SC2016
-if [ "${PHOTOSHARE_BEHIND_LOAD_BALANCER:-false}" = true ]; then proto='$forwarded_proto'; else proto='$scheme'; fi
-put "$NGINX_CONF" 0644 <<EOF
-# Written by photoshare-deploy (deploy/userdata.sh); a new deploy overwrites it.
-user $NGINX_USER;
-worker_processes auto;
-error_log $ROOT/var/log/nginx/error.log notice;
-pid $ROOT/run/nginx.pid;
-
-events {
-    worker_connections 1024;
-}
-
-http {
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log $ROOT/var/log/nginx/access.log;
-    sendfile on;
-    keepalive_timeout 65;
-    server_tokens off;
-    # The largest photo and the form around it.
-    client_max_body_size $((PHOTOSHARE_MAX_UPLOAD_BYTES + 1048576));
-
-    upstream photoshare {
-        server unix:$SOCKET fail_timeout=0;
-    }
-    map \$http_x_forwarded_proto \$forwarded_proto {
-        default \$http_x_forwarded_proto;
-        "" \$scheme;
-    }
-    # Hashed names (site.0123456789ab.css) never change; others may with a release.
-    map \$uri \$static_expires {
-        "~\\.[0-9a-f]{12}\\.[A-Za-z0-9]+\$" max;
-        default 1h;
-    }
-
-    server {
-$listen_lines        server_name _;
-
-        location /static/ {
-            alias $CURRENT/staticfiles/;
-            expires \$static_expires;
-            gzip_static on;
-            access_log off;
-        }
-
-        location = /healthz {
-            proxy_set_header Host localhost;
-            proxy_set_header X-Forwarded-Proto $proto;
-            proxy_pass http://photoshare;
-        }
-
-        location / {
-            proxy_set_header Host \$host;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $proto;
-            proxy_redirect off;
-            proxy_read_timeout 70s;
-            proxy_pass http://photoshare;
-        }
-    }
-}
-EOF
+install_file nginx.conf "$NGINX_CONF" 0644 NGINX_USER="$NGINX_USER" NGINX_LOGS="$ROOT/var/log/nginx" \
+  NGINX_PID="$ROOT/run/nginx.pid" CLIENT_MAX_BODY_SIZE="$body_size" SOCKET="$SOCKET" CURRENT="$CURRENT" \
+  PROTO_VARIABLE="$proto" "${addresses[@]/#/LISTEN=}"
 
 STEP="starting gunicorn and nginx"
 nginx -t -q -c "$NGINX_CONF"

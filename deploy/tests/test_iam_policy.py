@@ -178,13 +178,15 @@ def test_deploy_policy_reads_only_the_secrets_the_user_data_names():
         return f"{resource}.{attribute}"
 
     settings, script = cfn.user_data_parts()
+    instance = "".join(path.read_text() for path in (cfn.TEMPLATE.parent / "instance").glob("*.py"))
     named = set(re.findall(r"^PHOTOSHARE_\w+_SECRET='\$\{([^}]+)\}'$", settings[0], re.MULTILINE))
     assert {name(resource) for resource in secrets["Resource"]} == named
     assert len(named) == 3
-    # The script's only AWS calls: those secrets, and the app artifact when it comes from S3.
-    assert re.findall(r"boto3\.client\(\"(\w+)\"", script) == ["secretsmanager"]
-    assert set(re.findall(r"secrets\.(\w+)\(", script)) == {"get_secret_value"}
-    assert re.findall(r"\baws (\w+ \w+)", script) == ["s3 cp"]
+    # The only AWS calls of the script and the Python of deploy/instance it runs: those secrets,
+    # and the app artifact when it comes from S3.
+    assert re.findall(r"boto3\.client\(\s*\"(\w+)\"", script + instance) == ["secretsmanager"]
+    assert set(re.findall(r"secrets\.(\w+)\(", script + instance)) == {"get_secret_value"}
+    assert re.findall(r"\baws (\w+ \w+)", script + instance) == ["s3 cp"]
     (artifacts,) = [s for s in statements if s is not secrets]
     condition, statement, otherwise = artifacts["Fn::If"]
     assert condition == "AppFromS3" and otherwise == {"Ref": "AWS::NoValue"}

@@ -89,6 +89,9 @@ def assert_deployed(rehearsal):
     settings = dict(line.split("=", 1) for line in env_file.read_text().splitlines())
     assert settings["DATABASE_URL"].startswith(f"'mysql://{rehearsal.db_name}:")  # the app's account
     assert "AWS_ACCESS_KEY_ID" not in settings  # credentials come from the instance metadata only
+    # nginx's limit is Django's DATA_UPLOAD_MAX_MEMORY_SIZE for the stack's MaxUploadBytes.
+    nginx_conf = rehearsal.path("etc/nginx/nginx.conf").read_text()
+    assert f"client_max_body_size {MAX_UPLOAD_BYTES + 1024 * 1024};" in nginx_conf
 
     for unit in ("photoshare.service", "nginx.service"):
         assert rehearsal.systemctl("is-active", unit).returncode == 0, rehearsal.diagnostics()

@@ -68,7 +68,9 @@ def test_settings_in_front_of_the_script_are_the_ones_it_reads():
         "\\"
     }
     required.discard("VERSION")
-    read = set(re.findall(r"PHOTOSHARE_\w+", script))
+    # The script reads them, or the Python of deploy/instance that it runs with them exported.
+    instance = "".join(path.read_text() for path in (SCRIPT.parent / "instance").glob("*.py"))
+    read = set(re.findall(r"PHOTOSHARE_\w+", script + instance))
     assert required <= assigned, f"the template does not set {required - assigned}"
     assert assigned <= read, f"the script does not read {assigned - read}"
 

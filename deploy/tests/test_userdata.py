@@ -1,4 +1,5 @@
-"""deploy/userdata.sh and the rehearsal's stand-ins, read without running them."""
+"""deploy/userdata.sh, the files of deploy/instance it installs, and the rehearsal's stand-ins, read
+without running them. deploy/tests/test_instance.py runs the Python of deploy/instance."""
 
 import re
 import shutil
@@ -9,13 +10,24 @@ import pytest
 
 DEPLOY = Path(__file__).resolve().parents[1]
 SCRIPT = DEPLOY / "userdata.sh"
+INSTANCE = DEPLOY / "instance"
+SHELL_SCRIPTS = [SCRIPT, INSTANCE / "photoshare-manage"]
+TEMPLATES = ["photoshare-manage", "photoshare.service", "nginx.conf"]
 
 
-def test_shellcheck_finds_nothing_at_any_severity():
+def install_file_calls():
+    """{template: the NAMEs userdata.sh gives it} for each `install_file TEMPLATE DEST MODE NAME=...`."""
+    text = SCRIPT.read_text().replace("\\\n", " ")
+    calls = re.findall(r"^install_file (\S+) \S+ \S+ (.*)$", text, re.MULTILINE)
+    return {template: set(re.findall(r"\b([A-Z][A-Z0-9_]*)=", arguments)) for template, arguments in calls}
+
+
+@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda path: path.name)
+def test_shellcheck_finds_nothing_at_any_severity(script):
     if shutil.which("shellcheck") is None:
         pytest.skip("shellcheck is not installed (Debian package shellcheck)")
     result = subprocess.run(
-        ["shellcheck", "--severity=style", "--shell=bash", str(SCRIPT)],
+        ["shellcheck", "--severity=style", "--shell=bash", str(script)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -23,23 +35,50 @@ def test_shellcheck_finds_nothing_at_any_severity():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_bash_parses_it():
-    subprocess.run(["bash", "-n", str(SCRIPT)], check=True, timeout=30)
+@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda path: path.name)
+def test_bash_parses_it(script):
+    subprocess.run(["bash", "-n", str(script)], check=True, timeout=30)
 
 
-def test_strict_mode_and_no_tracing_that_could_print_a_secret():
-    text = SCRIPT.read_text()
+@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda path: path.name)
+def test_strict_mode_and_no_tracing_that_could_print_a_secret(script):
+    text = script.read_text()
     assert "\nset -euo pipefail\n" in text
     assert not re.search(r"set -\w*x|xtrace|BASH_XTRACEFD", text)
 
 
 def test_secrets_are_read_only_inside_the_python_step():
-    """Bash never holds a secret: the one Python step reads them and writes the env file."""
-    text = SCRIPT.read_text()
-    python = text[text.index("<<'PY'\n") : text.index("\nPY\n")]
-    bash = text.replace(python, "")
+    """Bash never holds a secret: the one Python step (configure_env.py) reads them, writes the env file."""
+    python = (INSTANCE / "configure_env.py").read_text()
     assert "get_secret_value" in python
-    assert not re.search(r"secretsmanager|get-secret-value|ssm get-parameter", bash)
+    others = [SCRIPT, *(INSTANCE / name for name in [*TEMPLATES, "render.py"])]
+    for path in others:
+        assert not re.search(r"(?i)secretsmanager|get.secret.value|ssm get-parameter", path.read_text()), path
+    # The user data runs that step with the release's Python.
+    assert '"$PY" "$INSTANCE/configure_env.py"\n' in SCRIPT.read_text()
+
+
+def test_the_user_data_holds_no_heredoc_or_inline_program():
+    """Python and configuration live in deploy/instance, where ruff and these tests reach them."""
+    text = SCRIPT.read_text()
+    assert not re.search(r"<<-?\s*['\"]?\w+", text), "a heredoc: move it to a file of deploy/instance"
+    assert not re.search(r"python\S*\"? (-c|-)\s", text)
+
+
+def test_every_template_gets_exactly_the_values_it_uses():
+    from deploy.instance.render import placeholders
+
+    calls = install_file_calls()
+    assert sorted(calls) == sorted(TEMPLATES)
+    for template, names in calls.items():
+        assert names == placeholders((INSTANCE / template).read_text()), template
+
+
+def test_templates_carry_no_secret_and_no_setting_holding_one():
+    for template, names in install_file_calls().items():
+        text = (INSTANCE / template).read_text()
+        assert not re.search(r"(?i)secret|password|DATABASE_URL", text), template
+        assert not any(re.search(r"SECRET|PASSWORD|KEY", name) for name in names), template
 
 
 def test_every_package_the_script_installs_is_known_to_the_rehearsal_dnf():

@@ -1,0 +1,154 @@
+"""Write /etc/photoshare/env from Secrets Manager: the one step of deploy/userdata.sh that sees secrets.
+
+The user data runs it as root with the release's Python, the PHOTOSHARE_* settings of the user
+data (names of secrets, never secrets) in its environment, and two more:
+
+    PHOTOSHARE_ENV_FILE=/etc/photoshare/env PHOTOSHARE_USER=photoshare venv/bin/python configure_env.py
+
+The secrets stay inside this process; bash never holds one. With the RDS master account it
+creates the database and the app's own account, which is the only one the env file names, so RDS
+rotating the master password does not affect the site.
+"""
+
+import json
+import os
+import pwd
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+# MySQL identifiers used unquoted in the statements below.
+IDENTIFIER = re.compile(r"\w{1,32}")
+# With these characters, single quotes mean the same to systemd's EnvironmentFile= and to bash.
+ENV_VALUE = re.compile(r"[^\s'\"\\$`]+")
+REHEARSAL_ONLY = ("AWS_ENDPOINT_URL", "AWS_EC2_METADATA_SERVICE_ENDPOINT")
+
+
+@dataclass(frozen=True)
+class Database:
+    host: str
+    port: str
+    name: str
+    user: str
+    password: str = field(repr=False)  # kept out of tracebacks and logs
+    ssl_mode: str = ""
+
+    def __post_init__(self):
+        if not (IDENTIFIER.fullmatch(self.name) and IDENTIFIER.fullmatch(self.user)):
+            raise SystemExit("database and user names may hold only letters, digits and _")
+
+    @property
+    def url(self):
+        user, password = quote(self.user, safe=""), quote(self.password, safe="")
+        url = f"mysql://{user}:{password}@{self.host}:{self.port}/{self.name}"
+        return url + (f"?ssl_mode={self.ssl_mode}" if self.ssl_mode else "")
+
+    def create(self, connect, master):
+        """Create the database and the app's account if needed, with master's dict of credentials."""
+        tls = {"ssl_mode": self.ssl_mode} if self.ssl_mode else {}
+        connection = connect(
+            host=self.host,
+            port=int(self.port),
+            user=master["username"],
+            password=master["password"],
+            connect_timeout=10,
+            **tls,
+        )
+        try:
+            cursor = connection.cursor()
+            cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{self.name}` CHARACTER SET utf8mb4")
+            cursor.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (self.user, self.password))
+            cursor.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (self.user, self.password))
+            cursor.execute(f"GRANT ALL PRIVILEGES ON `{self.name}`.* TO %s@'%%'", (self.user,))
+        finally:
+            connection.close()
+
+
+def env_values(environ, database_url, secret_key):
+    """The settings of the env file, from the user data's settings and the two secret values."""
+    https = environ.get("PHOTOSHARE_BEHIND_LOAD_BALANCER") == "true"  # TLS ends there
+    values = {
+        "DJANGO_SECRET_KEY": secret_key,
+        "DJANGO_DEBUG": "false",
+        # localhost: nginx sends /healthz with it, whatever address a load balancer asked for.
+        "DJANGO_ALLOWED_HOSTS": environ["PHOTOSHARE_HOSTS"] + ",localhost",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": "true",
+        # No TLS without a load balancer: no redirect, HSTS, Secure cookies.
+        **(
+            {}
+            if https
+            else {
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "DJANGO_SECURE_COOKIES": "0",
+                "DJANGO_SECURE_HSTS_SECONDS": "0",
+            }
+        ),
+        "PHOTOSHARE_TRUSTED_PROXY_COUNT": "2" if https else "1",  # X-Forwarded-For: ALB, nginx
+        "DJANGO_CACHE_URL": "dbcache://photoshare_cache",  # shared rate limits
+        "DATABASE_URL": database_url,
+        "AWS_REGION": environ["PHOTOSHARE_REGION"],
+        "AWS_STORAGE_BUCKET_NAME": environ["PHOTOSHARE_BUCKET"],
+        "DYNAMODB_TABLE_NAME": environ["PHOTOSHARE_TABLE"],
+        # The one source of the upload limit: Django reads it, and nginx's limit comes from Django.
+        "PHOTOSHARE_MAX_UPLOAD_BYTES": environ["PHOTOSHARE_MAX_UPLOAD_BYTES"],
+    }
+    for name in REHEARSAL_ONLY:
+        if environ.get(name):
+            values[name] = environ[name]
+    return values
+
+
+def env_file_text(values):
+    """NAME='value' lines, the same to systemd's EnvironmentFile= and to bash's `.`."""
+    lines = []
+    for name, value in values.items():
+        if not ENV_VALUE.fullmatch(value):
+            raise SystemExit(f"{name} is empty or holds a character the env file cannot carry")
+        lines.append(f"{name}='{value}'\n")
+    return "".join(lines)
+
+
+def write_env_file(path, text, user):
+    """Replace path with text, mode 0600 and owned by user from the start."""
+    account = pwd.getpwnam(user)
+    new = path + ".new"
+    with open(os.open(new, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+        file.write(text)
+    os.chown(new, account.pw_uid, account.pw_gid)
+    os.chmod(new, 0o600)
+    os.replace(new, path)
+
+
+def main(environ=os.environ, secrets=None, connect=None):
+    """Read the secrets, create the app's database account, write the env file."""
+    if secrets is None:
+        import boto3
+
+        secrets = boto3.client("secretsmanager", region_name=environ["PHOTOSHARE_REGION"])
+    if connect is None:
+        import MySQLdb
+
+        connect = MySQLdb.connect
+
+    def secret(name):
+        return secrets.get_secret_value(SecretId=environ[name])["SecretString"]
+
+    master = json.loads(secret("PHOTOSHARE_DB_MASTER_SECRET"))
+    app = json.loads(secret("PHOTOSHARE_DB_APP_SECRET"))
+    database = Database(
+        host=environ["PHOTOSHARE_DB_HOST"],
+        port=environ["PHOTOSHARE_DB_PORT"],
+        name=environ["PHOTOSHARE_DB_NAME"],
+        user=app["username"],
+        password=app["password"],
+        ssl_mode=environ.get("PHOTOSHARE_DB_SSL_MODE", ""),
+    )
+    database.create(connect, master)
+    values = env_values(environ, database.url, secret("PHOTOSHARE_SECRET_KEY_SECRET"))
+    path = environ["PHOTOSHARE_ENV_FILE"]
+    write_env_file(path, env_file_text(values), environ["PHOTOSHARE_USER"])
+    print(f"wrote {path} ({len(values)} settings); {database.user} may use database {database.name}")
+
+
+if __name__ == "__main__":
+    main()
