@@ -71,7 +71,13 @@ class Photo(PhotoCard):
 
     @property
     def object_keys(self):
-        return [key for key in (self.original_key, self.display_key, self.thumbnail_key) if key]
+        """Every S3 key the photo names (original and each stored size): a field per key, so a
+        new size is named here, deleted with the photo and known to reconcile without more code."""
+        return [
+            getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name.endswith("_key") and getattr(self, name)
+        ]
 
     @property
     def card(self):

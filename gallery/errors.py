@@ -61,7 +61,9 @@ def answer_for(error):
         return Answer(409, "The photo was changed meanwhile; read it again and retry.")
     if isinstance(error, PublishFailed):
         return Answer(
-            503, "Your photo could not be stored. Please try again.", "The photo could not be stored; try again."
+            503,
+            "Your photo could not be stored. Please try again.",
+            "The photo could not be stored; try again.",
         )
     if isinstance(error, BACKEND_ERRORS):
         return Answer(503, UNAVAILABLE_MESSAGE, "Photo storage is not reachable right now; try again.")

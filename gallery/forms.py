@@ -12,7 +12,13 @@ from django.core.files.uploadedfile import UploadedFile
 
 from gallery import limits
 from gallery.catalog import PUBLIC, VISIBILITY_CHOICES, invalid_tags, parse_tags
-from gallery.images import ACCEPT_ATTRIBUTE, InvalidImage, ProcessedImage, process_image, supported_formats_text
+from gallery.images import (
+    ACCEPT_ATTRIBUTE,
+    InvalidImage,
+    ProcessedImage,
+    process_image,
+    supported_formats_text,
+)
 
 
 class SignupForm(UserCreationForm):

@@ -12,7 +12,7 @@ whose item is about to be written.
 
 import contextlib
 import logging
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from gallery import media
@@ -35,22 +35,13 @@ class Report:
         return not (self.orphan_objects or self.broken_photos or self.stray_cards)
 
 
-def photo_keys(photo):
-    """Every S3 key a photo item names (original, thumbnail and any other stored size)."""
-    return {
-        getattr(photo, spec.name)
-        for spec in fields(photo)
-        if spec.name.endswith("_key") and getattr(photo, spec.name)
-    }
-
-
 def find_orphans(*, min_age=timedelta(hours=1), now=None):
     now = now or datetime.now(UTC)
     # Scan the table first: an upload finishing meanwhile then shows as a recent object, never
     # as an item whose objects are missing.
     photos, stray_cards = scan_photos()
     objects = media.list_objects()
-    named = {key: photo_id for photo_id, photo in photos.items() for key in photo_keys(photo)}
+    named = {key: photo_id for photo_id, photo in photos.items() for key in photo.object_keys}
 
     report = Report(photos=len(photos), objects=len(objects), stray_cards=sorted(stray_cards))
     for key, modified in sorted(objects.items()):
@@ -61,7 +52,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         else:
             report.orphan_objects.append(key)
     report.broken_photos = sorted(
-        photo_id for photo_id, photo in photos.items() if not photo_keys(photo) <= objects.keys()
+        photo_id for photo_id, photo in photos.items() if not set(photo.object_keys) <= objects.keys()
     )
     return report
 

@@ -62,7 +62,9 @@ def _list(request):
         list_name = catalog.person_list(request.api_user.pk, person.pk)
     else:
         list_name = catalog.FEED
-    page = photo_table().list_page(list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE)
+    page = photo_table().list_page(
+        list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+    )
     next_url = None
     if page.next_cursor:
         query = request.GET.copy()

@@ -52,9 +52,15 @@ def test_anything_else_is_not_answered_here():
 def test_api_errors_keep_their_status_fields_and_headers():
     error = errors.ApiError(429, "Too many.", headers={"Retry-After": "60"})
     response = errors.response_for(RequestFactory().post("/api/photos/"), error)
-    assert (response.status_code, response.json(), response["Retry-After"]) == (429, {"error": "Too many."}, "60")
+    assert (response.status_code, response.json(), response["Retry-After"]) == (
+        429,
+        {"error": "Too many."},
+        "60",
+    )
 
-    fields = errors.response_for(RequestFactory().post("/api/"), errors.ApiError(400, errors={"title": ["No."]}))
+    fields = errors.response_for(
+        RequestFactory().post("/api/"), errors.ApiError(400, errors={"title": ["No."]})
+    )
     assert fields.json() == {"errors": {"title": ["No."]}}
 
     unauthenticated = errors.response_for(RequestFactory().get("/api/"), errors.ApiError(401, "Who?"))

@@ -17,7 +17,6 @@ from PIL import Image
 
 from gallery import metadata
 from gallery.models import ApiToken
-from gallery.reconcile import photo_keys
 from gallery.tests import hostile
 from gallery.tests.factories import upload
 from gallery.tests.stores import assert_no_orphans, assert_nothing_stored
@@ -55,7 +54,7 @@ def stored_photo(aws, response):
     else:
         photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
     photo = metadata.photo_table().get_photo(photo_id)
-    assert aws.object_keys() == sorted(photo_keys(photo))
+    assert aws.object_keys() == sorted(photo.object_keys)
     assert_no_orphans(aws)
     return photo
 
@@ -109,7 +108,7 @@ def test_upload(aws, logged_in_client, user, corpus_limits, route, name):
     )
     assert original["ContentDisposition"] == f'attachment; filename="photo-{photo.id}.{extension}"'
     assert thumbnail["ContentType"] == "image/jpeg"
-    for key in photo_keys(photo) - {photo.original_key}:  # re-encoded sizes: shown, never downloaded
+    for key in set(photo.object_keys) - {photo.original_key}:  # re-encoded sizes: shown, never downloaded
         assert aws.head(key)["ContentDisposition"] == "inline"
     assert aws.read(photo.original_key) == (hostile.PLAIN_JPEG if case.data is None else case.data)
     stored_thumbnail = thumbnail_of(aws, photo)

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.test import Client
 
 from gallery import metadata
-from gallery.reconcile import photo_keys
 from gallery.tests import faults
 from gallery.tests.factories import upload
 from gallery.tests.stores import assert_no_orphans, assert_nothing_stored, photo_items
@@ -28,7 +27,7 @@ def publish(client, title):
     """Upload through the site; returns the photo's id and the keys of its objects."""
     response = client.post("/upload/", {"title": title, "image": upload()})
     photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
-    return photo_id, sorted(photo_keys(metadata.photo_table().get_photo(photo_id)))
+    return photo_id, sorted(metadata.photo_table().get_photo(photo_id).object_keys)
 
 
 def crashed_upload(client):

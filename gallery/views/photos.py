@@ -28,7 +28,9 @@ def photo_detail(request, photo_id):
 def upload(request):
     context = {"max_upload_bytes": limits.upload_bytes()}
     if message := too_large_message(request):
-        return render(request, "gallery/upload.html", {**context, "form": UploadForm(), "error": message}, status=413)
+        return render(
+            request, "gallery/upload.html", {**context, "form": UploadForm(), "error": message}, status=413
+        )
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
