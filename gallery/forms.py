@@ -6,9 +6,8 @@ from django.contrib.auth.forms import UserCreationForm
 from django.template.defaultfilters import filesizeformat
 
 from gallery.catalog import PUBLIC, VISIBILITY_CHOICES
-from gallery.images import InvalidImage, prepare_image, supported_formats_text
+from gallery.images import ACCEPT_ATTRIBUTE, InvalidImage, process_image, supported_formats_text
 from gallery.photos import publish_photo
-from gallery.renditions import make_display, read_exif_facts
 
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
 # Letters and digits of any script, "_" and "-": a tag is safe in a URL path, a DynamoDB key
@@ -102,9 +101,7 @@ class UploadForm(PhotoDetailsForm):
         help_text=(
             f"{supported_formats_text()}, up to {filesizeformat(settings.PHOTOSHARE_MAX_UPLOAD_BYTES)}."
         ),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,image/tiff,image/heic,.heic,.heif"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
 
     def clean_image(self):
@@ -116,13 +113,12 @@ class UploadForm(PhotoDetailsForm):
             )
         try:
             # Never trust the file name or the browser's content type: Pillow decides.
-            self.prepared_image = prepare_image(
+            self.processed = process_image(
                 upload,
                 thumbnail_size=settings.PHOTOSHARE_THUMBNAIL_SIZE,
+                display_size=settings.PHOTOSHARE_DISPLAY_SIZE,
                 max_pixels=settings.PHOTOSHARE_MAX_IMAGE_PIXELS,
             )
-            self.display = make_display(upload, settings.PHOTOSHARE_DISPLAY_SIZE)
-            self.exif_facts = read_exif_facts(upload)
         except InvalidImage as error:
             raise forms.ValidationError(str(error)) from None
         return upload
@@ -135,8 +131,6 @@ class UploadForm(PhotoDetailsForm):
             description=self.cleaned_data["description"],
             tags=self.cleaned_data["tags"],
             upload=self.cleaned_data["image"],
-            prepared=self.prepared_image,
-            display=self.display,
-            exif=self.exif_facts,
+            processed=self.processed,
             visibility=self.cleaned_data["visibility"],
         )

@@ -38,14 +38,11 @@ def display_key(photo_id):
     return f"photos/{photo_id}/display.jpg"
 
 
-def publish_photo(
-    *, owner, title, description, tags, upload, prepared, display=None, exif=None, visibility=PUBLIC
-):
+def publish_photo(*, owner, title, description, tags, upload, processed, visibility=PUBLIC):
     """Store the original, display size and thumbnail in S3 and the metadata in DynamoDB;
     return the Photo.
 
-    `upload` is the uploaded file, `prepared` the gallery.images.PreparedImage made from it,
-    `display` the display size (a gallery.images.EncodedJpeg) and `exif` its ExifFacts.
+    `upload` is the uploaded file, `processed` the gallery.images.ProcessedImage made from it.
     """
     photo_id = new_photo_id()
     photo = Photo(
@@ -56,31 +53,30 @@ def publish_photo(
         owner_id=owner.pk,
         owner_username=owner.get_username(),
         created=datetime.now(UTC).isoformat(timespec="microseconds"),
-        original_key=original_key(photo_id, prepared.extension),
-        original_content_type=prepared.content_type,
+        original_key=original_key(photo_id, processed.extension),
+        original_content_type=processed.content_type,
         original_bytes=upload.size,
-        width=prepared.width,
-        height=prepared.height,
+        width=processed.width,
+        height=processed.height,
         thumbnail_key=thumbnail_key(photo_id),
-        thumbnail_width=prepared.thumbnail.width,
-        thumbnail_height=prepared.thumbnail.height,
-        display_key=display_key(photo_id) if display else "",
-        display_width=display.width if display else 0,
-        display_height=display.height if display else 0,
+        thumbnail_width=processed.thumbnail.width,
+        thumbnail_height=processed.thumbnail.height,
+        display_key=display_key(photo_id),
+        display_width=processed.display.width,
+        display_height=processed.display.height,
         visibility=visibility,
-        taken=exif.taken if exif else "",
-        camera=exif.camera if exif else "",
+        taken=processed.exif.taken,
+        camera=processed.exif.camera,
     )
     written = []
     try:
         upload.seek(0)
-        _save(photo.original_key, File(upload), prepared.content_type)
+        _save(photo.original_key, File(upload), processed.content_type)
         written.append(photo.original_key)
-        _save(photo.thumbnail_key, ContentFile(prepared.thumbnail.data), prepared.thumbnail.content_type)
+        _save(photo.thumbnail_key, ContentFile(processed.thumbnail.data), processed.thumbnail.content_type)
         written.append(photo.thumbnail_key)
-        if display:
-            _save(photo.display_key, ContentFile(display.data), display.content_type)
-            written.append(photo.display_key)
+        _save(photo.display_key, ContentFile(processed.display.data), processed.display.content_type)
+        written.append(photo.display_key)
         photo_table().put_photo(photo)
     except Exception as error:  # any failure at any step: remove what was written
         logger.exception("publishing photo %s failed; removing %s", photo_id, written)

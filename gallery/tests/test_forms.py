@@ -31,7 +31,7 @@ def test_valid_form_prepares_the_thumbnail():
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["tags"] == ["a", "b"]
-    assert form.prepared_image.thumbnail.width == 80
+    assert form.processed.thumbnail.width == 80
 
 
 @pytest.mark.parametrize("title", ["", "   "])
