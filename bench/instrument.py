@@ -2,7 +2,7 @@
 
 Every response gets two headers:
 
-    Server-Timing: receive;dur=.., form;dur=.., thumbnail;dur=.., s3;dur=.., dynamodb;dur=..,
+    Server-Timing: receive;dur=.., form;dur=.., images;dur=.., s3;dur=.., dynamodb;dur=..,
                    s3-wait;dur=.., dynamodb-wait;dur=.., total;dur=..
     X-Backend-Calls: s3=2, dynamodb=1
 
@@ -121,13 +121,12 @@ def install():
     if getattr(install, "done", False):
         return
     install.done = True
-    from gallery import forms, images, metadata, photos
+    from gallery import forms, metadata, photos
 
     botocore.session.Session.create_client = _create_instrumented_client
     forms.UploadForm.full_clean = timed("form")(forms.UploadForm.full_clean)
-    images._make_thumbnail = timed("thumbnail")(images._make_thumbnail)
-    if hasattr(forms, "make_display"):  # the display size (issue 4)
-        forms.make_display = timed("display")(forms.make_display)
+    # All image work is one call (one decode feeds the display size and the thumbnail).
+    forms.process_image = timed("images")(forms.process_image)
     photos._save = timed("s3")(photos._save)
     metadata.PhotoRepository.put_photo = timed("dynamodb")(metadata.PhotoRepository.put_photo)
     metadata.PhotoRepository.list_page = timed("query")(metadata.PhotoRepository.list_page)

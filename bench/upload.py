@@ -4,8 +4,9 @@ phases; then the peak RSS of a gunicorn worker receiving a 24 MP JPEG and a 50 M
     .venv/bin/python bench/upload.py
 
 Phases come from bench.instrument's Server-Timing header: receive (read and parse the body), validate
-(the form, without the thumbnail), thumbnail, S3 puts and DynamoDB write (each without the wait on
-moto), the rest (view, session, redirect), and the wait on moto, counted apart.
+(the form, without the image work), the image work (gallery.images.process_image: one decode, display
+size, thumbnail, EXIF), S3 puts and DynamoDB write (each without the wait on moto), the rest (view,
+session, redirect), and the wait on moto, counted apart.
 """
 
 import argparse
@@ -49,12 +50,11 @@ def split(stack, runs):
         samples.append(server_timing(response))
     phases = {name: statistics.median(sample.get(name, 0.0) for sample in samples) for name in samples[0]}
     s3_wait, dynamodb_wait = phases.get("s3-wait", 0.0), phases.get("dynamodb-wait", 0.0)
-    display = phases.get("display", 0.0)
+    image_work = phases["images"]
     ours = {
         "receive (read + parse the body)": phases["receive"],
-        "validate (form, without thumbnail and display size)": phases["form"] - phases["thumbnail"] - display,
-        "thumbnail": phases["thumbnail"],
-        "display size (1600 px rendition)": display,
+        "validate (form, without the image work)": phases["form"] - image_work,
+        "image work (process_image: display size, thumbnail, EXIF)": image_work,
         "S3 puts (our side)": phases["s3"] - s3_wait,
         "DynamoDB write (our side)": phases["dynamodb"] - dynamodb_wait,
     }
@@ -68,12 +68,12 @@ def split(stack, runs):
     rows.append(["server total (with moto)", f"{phases['total']:.1f}", ""])
     print(f"\n## Upload of a 12 MP JPEG ({len(data) / 1e6:.1f} MB), median of {runs}, server-side ms\n")
     print(table(["phase", "ms", "share of our code"], rows))
-    outside = (our_total - phases["thumbnail"]) / our_total
+    # The thumbnail is no longer timed apart (it is made from the display size's decode), so the
+    # goal is read on all the image work, as docs/benchmarks.md already did since issue 4.
+    outside = (our_total - image_work) / our_total
     verdict = "met" if outside <= GOAL_SHARE else "missed"
-    beside_images = (our_total - phases["thumbnail"] - display) / our_total
-    print(f"\nEverything but the thumbnail and the display size: {beside_images:.0%} of our code's time")
     print(
-        f"\nEverything but the thumbnail: {outside:.0%} of our code's time "
+        f"\nEverything but the image work: {outside:.0%} of our code's time "
         f"(goal ≤ {GOAL_SHARE:.0%}: {verdict})"
     )
 

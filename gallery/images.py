@@ -1,13 +1,14 @@
-"""Image work for photoshare: validate an uploaded file and make its thumbnail.
+"""All image work for photoshare: check an uploaded file, read its header facts, make the display
+size and the thumbnail. Pillow only; knows nothing of Django, HTTP or S3.
 
-Knows nothing of Django, HTTP or S3: a file object in, a `PreparedImage` (facts about the
-original plus the encoded thumbnail) out. Every problem with the file is an `InvalidImage`
-whose message can be shown to the person who uploaded it.
+One entry point, `process_image`: a file object in, a `ProcessedImage` out. Every problem with
+the file is an `InvalidImage` whose message can be shown to the person who uploaded it and
+whose `code` says which problem it is.
 
-Hostile files (see docs/security.md): only the plugins of the formats we accept parse the
-upload; the pixel count is checked from the header before anything is decoded; JPEGs are
-decoded at a reduced scale; other formats decode at most `max_pixels` pixels (about
-4 bytes each); animated files give their first frame; corrupt EXIF is ignored.
+Hostile files (see docs/security.md): the upload is opened once, by the plugins of the formats
+we accept only; the pixel count is checked from the header before anything is decoded; it is
+decoded once, JPEGs at a reduced scale, other formats at most `max_pixels` pixels (about 4 bytes
+each); animated files give their first frame; corrupt EXIF is ignored.
 """
 
 import io
@@ -34,9 +35,23 @@ except ImportError:  # HEIC is optional: without the plugin such uploads get "no
 else:
     register_heif_opener()
     SUPPORTED_FORMATS["HEIF"] = ("heic", "image/heic")
+# What the upload form's file input offers; browsers know HEIC by its extensions more than its type.
+ACCEPT_ATTRIBUTE = ",".join(content_type for _, content_type in SUPPORTED_FORMATS.values()) + (
+    ",.heic,.heif" if "HEIF" in SUPPORTED_FORMATS else ""
+)
+# Pillow's JPEG plugin reports a JPEG with a Multi-Picture segment (many phones' depth and HDR
+# photos) as "MPO"; it is a JPEG file whose first frame is the photo.
+_FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
 JPEG_CONTENT_TYPE = "image/jpeg"
 THUMBNAIL_QUALITY = 85
-_EXIF_ORIENTATION_TAG = 0x0112
+DISPLAY_QUALITY = 82
+
+_EXIF_ORIENTATION = 0x0112
+_EXIF_IFD = 0x8769
+_DATE_TIME_ORIGINAL = 0x9003
+_DATE_TIME = 0x0132
+_MAKE, _MODEL = 0x010F, 0x0110
+_MAX_TEXT = 64
 # EXIF orientation -> the transposition that shows the image upright (as ImageOps.exif_transpose).
 _ORIENTATION_TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -55,7 +70,12 @@ _DAMAGED = "The image is damaged or incomplete and cannot be read."
 
 
 class InvalidImage(ValueError):
-    """The file is not an image we can accept; the message is safe to show to the user."""
+    """The file is not an image we can accept. `str(error)` is safe to show to the user; `code` is
+    one of "not_an_image", "unsupported_format", "too_many_pixels", "damaged"."""
+
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -69,54 +89,72 @@ class EncodedJpeg:
 
 
 @dataclass(frozen=True)
-class PreparedImage:
-    format: str
+class ExifFacts:
+    """Only what the photo page shows. GPS and every other tag stay in the original."""
+
+    taken: str = ""
+    camera: str = ""
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    format: str  # a key of SUPPORTED_FORMATS
     extension: str
     content_type: str
     width: int  # as displayed, EXIF orientation applied
     height: int
     thumbnail: EncodedJpeg
+    display: EncodedJpeg
+    exif: ExifFacts
 
 
 def supported_formats_text():
     return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
 
 
-def prepare_image(fileobj, *, thumbnail_size, max_pixels):
-    """Check that `fileobj` is a supported, intact image and make its thumbnail.
+def process_image(fileobj, *, thumbnail_size, display_size, max_pixels):
+    """Check that `fileobj` is a supported, intact image of at most `max_pixels` pixels; return its
+    facts, its display size (`display_size` px long side) and thumbnail (`thumbnail_size` px).
 
-    The pixel limit is checked from the header, before anything is decoded. JPEGs are
-    decoded at a reduced scale (libjpeg's DCT scaling via `draft`), so a large photo is
-    never held at full size in memory.
+    Both sizes are upright JPEGs without any metadata: browsers cannot show every accepted
+    original (TIFF, HEIC), and GPS must not leak. The file is decoded once, at the scale the
+    larger size needs; the smaller one is made from that decode.
     """
-    with _open(fileobj, max_pixels) as image:
+    with _open(fileobj, max_pixels) as image, warnings.catch_warnings():
+        # Pillow warns about oddities it then handles ("Corrupt EXIF data", palette transparency).
+        warnings.simplefilter("ignore")
+        image_format = _accepted_format(image)
         if image.width * image.height > max_pixels:
-            raise InvalidImage(_too_many_pixels_message(max_pixels))
-        # Read before the thumbnail step shrinks the image in place.
-        image_format, (width, height) = image.format, image.size
-        orientation = orientation_of(image)
+            raise InvalidImage(_too_many_pixels_message(max_pixels), "too_many_pixels")
+        exif = _exif(image)
+        orientation = _orientation(exif)
+        width, height = image.size
+        if orientation in _ORIENTATIONS_SWAPPING_AXES:
+            width, height = height, width
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # Pillow warns about oddities it then handles
-                thumbnail = _make_thumbnail(image, thumbnail_size, orientation)
+            decoded = _decode_upright(image, max(display_size, thumbnail_size), orientation)
         except Image.DecompressionBombError:
-            raise InvalidImage(_too_many_pixels_message(max_pixels)) from None
+            raise InvalidImage(_too_many_pixels_message(max_pixels), "too_many_pixels") from None
         except Exception as error:
             # Pillow's decoders raise many types on malformed data (OSError, SyntaxError,
             # struct.error, IndexError, ...): any failure to decode an upload is the file's.
             logger.info("cannot decode %s upload: %r", image_format, error)
-            raise InvalidImage(_DAMAGED) from None
+            raise InvalidImage(_DAMAGED, "damaged") from None
 
-    if orientation in _ORIENTATIONS_SWAPPING_AXES:
-        width, height = height, width
+    display = _resized(decoded, _fit(width, height, display_size))
+    # From the display-size pixels, not the file again: a second decode costs as much as the first.
+    larger = display if display_size >= thumbnail_size else decoded
+    thumbnail = _resized(larger, _fit(width, height, thumbnail_size))
     extension, content_type = SUPPORTED_FORMATS[image_format]
-    return PreparedImage(
+    return ProcessedImage(
         format=image_format,
         extension=extension,
         content_type=content_type,
         width=width,
         height=height,
-        thumbnail=thumbnail,
+        thumbnail=_encode(thumbnail, quality=THUMBNAIL_QUALITY),
+        display=_encode(display, quality=DISPLAY_QUALITY, progressive=True),
+        exif=_exif_facts(exif),
     )
 
 
@@ -130,65 +168,80 @@ def _open(fileobj, max_pixels):
             warnings.simplefilter("ignore")
             return Image.open(fileobj, formats=list(SUPPORTED_FORMATS))
     except Image.DecompressionBombError:
-        raise InvalidImage(_too_many_pixels_message(max_pixels)) from None
+        raise InvalidImage(_too_many_pixels_message(max_pixels), "too_many_pixels") from None
     except UnidentifiedImageError:
-        raise InvalidImage(_unsupported_message(fileobj)) from None
+        detected = _sniffed_format(fileobj)
+        if detected is None:
+            raise InvalidImage(_NOT_AN_IMAGE, "not_an_image") from None
+        raise InvalidImage(_unsupported_message(detected), "unsupported_format") from None
     except Exception:  # a header bad enough to break the plugin itself
-        raise InvalidImage(_NOT_AN_IMAGE) from None
+        raise InvalidImage(_NOT_AN_IMAGE, "not_an_image") from None
 
 
-def _unsupported_message(fileobj):
-    """Name the format when Pillow knows it (header only, nothing decoded): a clearer message."""
+def _accepted_format(image):
+    """Our name for the format the plugin found; refuses anything a plugin might report outside
+    the allow-list, so no later step ever sees a format we did not choose to accept."""
+    name = _FORMAT_OF_PLUGIN_RESULT.get(image.format, image.format)
+    if name not in SUPPORTED_FORMATS:
+        raise InvalidImage(_unsupported_message(image.format), "unsupported_format")
+    return name
+
+
+def _sniffed_format(fileobj):
+    """The format a refused file's magic bytes announce, for a clearer message, or None. Only
+    the plugins' signature checks run on the first bytes: other plugins never parse the file."""
     fileobj.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(fileobj) as other:
-                detected = other.format
-    except Exception:
-        return _NOT_AN_IMAGE
+    prefix = fileobj.read(16)
+    Image.init()  # registers every plugin's signature check (only the common ones are loaded)
+    for name in Image.ID:
+        accept = Image.OPEN[name][1]
+        try:
+            found = accept is not None and accept(prefix)
+        except Exception:  # some checks index short prefixes
+            found = False
+        if found and not isinstance(found, str):  # a string is the plugin's "recognised, but no"
+            return name
+    return None
+
+
+def _unsupported_message(detected):
     return f"{detected} images are not supported; please upload {supported_formats_text()}."
 
 
-def orientation_of(image):
-    """The EXIF orientation, 1 (upright) when the EXIF block is missing, corrupt or out of range."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "Corrupt EXIF data": we then ignore it
-            orientation = image.getexif().get(_EXIF_ORIENTATION_TAG, 1)
-    except Exception:
-        return 1
-    return orientation if orientation in _ORIENTATION_TRANSPOSE else 1
-
-
-def encode_shrunk_jpeg(image, size, orientation, *, quality, progressive=False):
-    """`image` fitted in a `size` px box, upright, flattened to RGB and encoded as a JPEG with no
-    metadata, as an EncodedJpeg. Shared by the thumbnail and the display size; it
-    decodes `image`, so each size opens the file afresh (draft() works only before decoding)."""
-    if image.format == "JPEG":
+def _decode_upright(image, size, orientation):
+    """`image` decoded once, fitted in a `size` px box, flattened to RGB and upright."""
+    box = _fit(image.width, image.height, size)
+    if image.format in ("JPEG", "MPO"):
         # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the requested size. Ask for the
-        # target's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375), not
-        # at 1/4 (1000x750), which is ~20 % faster with the same result (bench/thumbnails.py).
-        scale = size / max(image.size)
-        image.draft("RGB", (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
+        # target's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375) for a
+        # 400 px box, not at 1/4 (1000x750), ~20 % faster with the same result (bench/thumbnails.py).
+        image.draft("RGB", box)
     if image.mode in ("1", "P"):
         # Pillow resizes these with nearest-neighbour only; smooth results need real colours.
         image = image.convert("RGBA" if image.has_transparency_data else "RGB")
-    image.thumbnail((size, size), Image.Resampling.LANCZOS)
-    rgb = _to_rgb(image)
+    rgb = _to_rgb(_resized(image, box))
     # Orient after shrinking: transposing first would force a full-size decode and copy. Done
     # here rather than by ImageOps.exif_transpose, which re-serialises the whole EXIF block and
-    # fails on corrupt EXIF (found by fuzzing); the output keeps no EXIF anyway.
+    # fails on corrupt EXIF (found by fuzzing); the outputs keep no EXIF anyway.
     if orientation in _ORIENTATION_TRANSPOSE:
         rgb = rgb.transpose(_ORIENTATION_TRANSPOSE[orientation])
-    buffer = io.BytesIO()
-    # No exif= argument: GPS and other metadata stay in the original only.
-    rgb.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=progressive)
-    return EncodedJpeg(data=buffer.getvalue(), width=rgb.width, height=rgb.height)
+    return rgb
 
 
-def _make_thumbnail(image, size, orientation):
-    return encode_shrunk_jpeg(image, size, orientation, quality=THUMBNAIL_QUALITY)
+def _fit(width, height, size):
+    """The size of a `width` x `height` image fitted in a `size` px square; never enlarged."""
+    if width <= size and height <= size:
+        return width, height
+    if width >= height:
+        return size, max(1, round(height * size / width))
+    return max(1, round(width * size / height)), size
+
+
+def _resized(image, box):
+    if image.size == box:
+        return image
+    # reducing_gap as Image.thumbnail: a cheap integer reduce first, LANCZOS for the last factor of 2.
+    return image.resize(box, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _to_rgb(image):
@@ -202,6 +255,51 @@ def _to_rgb(image):
         # 16-bit and 32-bit greyscale: scale to 8 bits rather than clipping to white.
         return image.point(lambda value: value / 256).convert("L").convert("RGB")
     return image.convert("RGB")
+
+
+def _encode(rgb, *, quality, progressive=False):
+    buffer = io.BytesIO()
+    # No exif= argument: GPS and other metadata stay in the original only.
+    rgb.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=progressive)
+    return EncodedJpeg(data=buffer.getvalue(), width=rgb.width, height=rgb.height)
+
+
+def _exif(image):
+    """The EXIF block from the header (nothing decoded, except for PNGs keeping it after the pixels);
+    empty when missing or corrupt."""
+    try:
+        return image.getexif()
+    except Exception:
+        return Image.Exif()
+
+
+def _orientation(exif):
+    """1 (upright) when the tag is missing, corrupt or out of range."""
+    try:
+        orientation = exif.get(_EXIF_ORIENTATION, 1)
+        return orientation if orientation in _ORIENTATION_TRANSPOSE else 1
+    except Exception:
+        return 1
+
+
+def _exif_facts(exif):
+    try:
+        details = exif.get_ifd(_EXIF_IFD)
+    except Exception:
+        details = {}
+    taken = _text(details.get(_DATE_TIME_ORIGINAL)) or _text(exif.get(_DATE_TIME))
+    make, model = _text(exif.get(_MAKE)), _text(exif.get(_MODEL))
+    # Many cameras repeat the make in the model: "Canon" + "Canon EOS R6".
+    camera = model if make and model.lower().startswith(make.lower()) else f"{make} {model}".strip()
+    return ExifFacts(taken=taken, camera=camera[:_MAX_TEXT])
+
+
+def _text(value):
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "ignore")
+    if not isinstance(value, str):
+        return ""
+    return "".join(char for char in value if char.isprintable()).strip()[:_MAX_TEXT]
 
 
 def _too_many_pixels_message(max_pixels):

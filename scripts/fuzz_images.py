@@ -1,5 +1,5 @@
-"""Mutation fuzzing of gallery.images.prepare_image: no malformed file may escape as anything but
-InvalidImage (a 500 for the user).
+"""Mutation fuzzing of gallery.images.process_image: no malformed file may escape as anything but
+InvalidImage (a 500 for the user), and every InvalidImage carries one of the known codes.
 
     .venv/bin/python scripts/fuzz_images.py [--iterations 1500] [--seed 1]
 
@@ -21,7 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image
 
-from gallery.images import InvalidImage, prepare_image
+from gallery.images import InvalidImage, process_image
+
+CODES = {"not_an_image", "unsupported_format", "too_many_pixels", "damaged"}
 
 
 def _encode(image, format, **options):
@@ -72,10 +74,13 @@ def fuzz(iterations, seed):
             for _ in range(iterations):
                 try:
                     data = io.BytesIO(mutate(original, rng))
-                    prepare_image(data, thumbnail_size=400, max_pixels=50_000_000)
+                    process_image(data, thumbnail_size=400, display_size=1600, max_pixels=50_000_000)
                     outcomes[name, "accepted"] += 1
-                except InvalidImage:
-                    outcomes[name, "refused"] += 1
+                except InvalidImage as error:
+                    if error.code in CODES:
+                        outcomes[name, "refused"] += 1
+                    else:
+                        escaped[name, "InvalidImage with code", repr(error.code)] += 1
                 except Exception as error:
                     escaped[name, type(error).__name__, str(error)[:100]] += 1
     return outcomes, escaped

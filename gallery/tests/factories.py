@@ -10,6 +10,7 @@ from gallery.catalog import Photo
 
 EXIF_ORIENTATION = 0x0112
 EXIF_GPS_IFD = 0x8825
+EXIF_IFD, DATE_TIME_ORIGINAL, MAKE, MODEL = 0x8769, 0x9003, 0x010F, 0x0110
 
 
 def image_bytes(format="JPEG", size=(1200, 800), color=(180, 90, 40), mode="RGB", exif=None):
@@ -37,6 +38,14 @@ def exif_with(orientation=None, gps=False):
         exif[EXIF_ORIENTATION] = orientation
     if gps:
         exif.get_ifd(EXIF_GPS_IFD).update({1: "N", 2: (48.0, 51.0, 30.0), 3: "E", 4: (2.0, 17.0, 40.0)})
+    return exif
+
+
+def camera_exif(make="Canon", model="Canon EOS R6", taken="2024:07:01 18:30:05", gps=True, orientation=None):
+    """EXIF as a camera writes it: make, model, date taken and (by default) where."""
+    exif = exif_with(orientation=orientation, gps=gps)
+    exif[MAKE], exif[MODEL] = make, model
+    exif.get_ifd(EXIF_IFD)[DATE_TIME_ORIGINAL] = taken
     return exif
 
 

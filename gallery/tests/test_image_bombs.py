@@ -1,7 +1,7 @@
 """Decompression bombs are refused from the header, within a fixed memory bound.
 
 Each case runs in a fresh process that reads its own peak memory (VmHWM; ru_maxrss would be
-inherited from the parent) before and after `prepare_image`. A full decode of these files
+inherited from the parent) before and after `process_image`. A full decode of these files
 would take 144 MB to 3.6 GB; refusing them must cost almost nothing.
 """
 
@@ -16,7 +16,7 @@ MEMORY_BOUND_MB = 20
 
 PROBE = """
 import io, json, re
-from gallery.images import InvalidImage, prepare_image
+from gallery.images import InvalidImage, process_image
 from gallery.tests import hostile
 
 def peak_mb():
@@ -26,11 +26,12 @@ def peak_mb():
 data = {builder}
 before = peak_mb()
 try:
-    prepare_image(io.BytesIO(data), thumbnail_size=400, max_pixels=50_000_000)
-    outcome = "accepted"
+    process_image(io.BytesIO(data), thumbnail_size=400, display_size=1600, max_pixels=50_000_000)
+    outcome, code = "accepted", ""
 except InvalidImage as error:
-    outcome = str(error)
-print(json.dumps({{"outcome": outcome, "growth_mb": peak_mb() - before, "file_bytes": len(data)}}))
+    outcome, code = str(error), error.code
+growth = peak_mb() - before
+print(json.dumps({{"outcome": outcome, "code": code, "growth_mb": growth, "file_bytes": len(data)}}))
 """
 
 
@@ -61,5 +62,6 @@ def test_a_bomb_is_refused_within_a_fixed_memory_bound(builder):
     measured = run_probe(builder)
 
     assert measured["outcome"] == "The image has too many pixels; the limit is 50 megapixels."
+    assert measured["code"] == "too_many_pixels"
     assert measured["file_bytes"] < 200_000
     assert measured["growth_mb"] < MEMORY_BOUND_MB

@@ -1,0 +1,38 @@
+"""Publishing a processed photo (gallery.photos) and what the photo page then shows."""
+
+import re
+
+import pytest
+
+from gallery.tests.factories import camera_exif, image_bytes
+from gallery.tests.publishing import publish
+
+
+@pytest.mark.django_db
+def test_photo_page_shows_display_size_date_taken_and_camera_never_gps(aws, client, user):
+    photo = publish(user, title="Harbour", data=image_bytes(size=(2400, 1600), exif=camera_exif()))
+
+    page = client.get(f"/photos/{photo.id}/").content.decode()
+
+    assert f"/photos/{photo.id}/display.jpg?" in page and 'width="1600" height="1067"' in page
+    assert f"/photos/{photo.id}/thumb.jpg?" in page and " 400w, " in page  # srcset
+    assert f"/photos/{photo.id}/original.jpg?" in page
+    assert '<dd class="taken">2024-07-01 18:30</dd>' in page
+    assert '<dd class="camera">Canon EOS R6</dd>' in page
+    facts = page.split('<dl class="facts">')[1].split("</dl>")[0]
+    assert re.findall(r"<dt>(\w+)</dt>", facts) == ["Taken", "Camera", "Uploaded"]  # no place
+    assert "GPS" not in page and "48.0" not in page
+    assert 'loading="lazy"' in client.get("/").content.decode()
+    assert " 1600w" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_published_photo_records_the_processed_sizes_and_facts(aws, user):
+    photo = publish(user, data=image_bytes(size=(4000, 3000), exif=camera_exif(orientation=6)))
+
+    assert (photo.width, photo.height) == (3000, 4000)
+    assert (photo.display_width, photo.display_height) == (1200, 1600)
+    assert (photo.thumbnail_width, photo.thumbnail_height) == (300, 400)
+    assert (photo.taken, photo.camera) == ("2024:07:01 18:30:05", "Canon EOS R6")
+    assert photo.original_content_type == "image/jpeg" and photo.original_key.endswith("/original.jpg")
+    assert sorted(aws.object_keys()) == sorted([photo.original_key, photo.display_key, photo.thumbnail_key])
