@@ -43,6 +43,7 @@ class Answer:
     status: int
     message: str
     api_message: str = ""  # where the API says it differently
+    field: str = ""  # the API names the parameter at fault: {"errors": {field: [message]}}
 
     @property
     def for_api(self):
@@ -56,7 +57,7 @@ def answer_for(error):
     if isinstance(error, ChangeNotAllowed):
         return Answer(403, "Only the owner can change this photo.")
     if isinstance(error, InvalidCursor):
-        return Answer(400, "That page link is not valid.", "Not a cursor this list issued.")
+        return Answer(400, "That page link is not valid.", "Not a cursor this list issued.", field="cursor")
     if isinstance(error, PhotoChanged):
         return Answer(409, "The photo was changed meanwhile; read it again and retry.")
     if isinstance(error, PublishFailed):
@@ -96,7 +97,8 @@ def response_for(request, error, *, page_context=True):
     if isinstance(error, BACKEND_ERRORS):
         logger.error("backend unavailable: %r", error)  # its detail was logged where it was raised
     if is_api(request):
-        response = api_response(answer.status, answer.for_api)
+        field_errors = {answer.field: [answer.for_api]} if answer.field else None
+        response = api_response(answer.status, answer.for_api, field_errors)
     elif answer.status == 404:
         response = defaults.page_not_found(request, Http404(answer.message))
     elif answer.status == 403:

@@ -10,7 +10,6 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.core.files.uploadedfile import UploadedFile
 
-from gallery import limits
 from gallery.catalog import PUBLIC, VISIBILITY_CHOICES, invalid_tags, parse_tags
 from gallery.images import (
     ACCEPT_ATTRIBUTE,
@@ -19,6 +18,7 @@ from gallery.images import (
     process_image,
     supported_formats_text,
 )
+from gallery.limits import LIMITS
 
 
 class SignupForm(UserCreationForm):
@@ -49,14 +49,14 @@ class PhotoFileField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload:
             return upload
-        if upload.size > limits.upload_bytes():
-            raise forms.ValidationError(limits.file_too_large_message(upload.size), code="too_large")
+        if upload.size > LIMITS.upload_bytes:
+            raise forms.ValidationError(LIMITS.file_too_large_message(upload.size), code="too_large")
         try:
             processed = process_image(
                 upload,
-                thumbnail_size=limits.thumbnail_size(),
-                display_size=limits.display_size(),
-                max_pixels=limits.image_pixels(),
+                thumbnail_size=LIMITS.thumbnail_size,
+                display_size=LIMITS.display_size,
+                max_pixels=LIMITS.image_pixels,
             )
         except InvalidImage as error:
             raise forms.ValidationError(str(error), code=error.code) from None
@@ -66,16 +66,16 @@ class PhotoFileField(forms.FileField):
 class PhotoDetailsForm(forms.Form):
     """What the owner says about a photo: used for uploads and for edits."""
 
-    title = forms.CharField(max_length=limits.title_length())
+    title = forms.CharField(max_length=LIMITS.title_length)
     description = forms.CharField(
         required=False,
-        max_length=limits.description_length(),
+        max_length=LIMITS.description_length,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     tags = forms.CharField(
         required=False,
         help_text="Separated by commas or spaces, e.g. “beach, sunset”.",
-        max_length=limits.tags_text_length(),
+        max_length=LIMITS.tags_text_length,
     )
     visibility = forms.ChoiceField(
         choices=VISIBILITY_CHOICES,
@@ -107,14 +107,14 @@ class PhotoDetailsForm(forms.Form):
 
     def clean_tags(self):
         tags = parse_tags(self.cleaned_data["tags"])
-        if len(tags) > limits.tag_count():
-            raise forms.ValidationError(f"At most {limits.tag_count()} tags, please.")
+        if len(tags) > LIMITS.tag_count:
+            raise forms.ValidationError(f"At most {LIMITS.tag_count} tags, please.")
         if invalid := invalid_tags(tags):
             raise forms.ValidationError(
                 f"Tags can hold only letters, digits, “-” and “_”; not “{invalid[0]}”."
             )
-        if any(len(tag) > limits.tag_length() for tag in tags):
-            raise forms.ValidationError(f"Tags can be at most {limits.tag_length()} characters long.")
+        if any(len(tag) > LIMITS.tag_length for tag in tags):
+            raise forms.ValidationError(f"Tags can be at most {LIMITS.tag_length} characters long.")
         return tags
 
     def clean_visibility(self):
@@ -124,4 +124,4 @@ class PhotoDetailsForm(forms.Form):
 class UploadForm(PhotoDetailsForm):
     field_order = ["image", "title", "description", "tags", "visibility"]
 
-    image = PhotoFileField(help_text=f"{supported_formats_text()}, up to {limits.upload_size_text()}.")
+    image = PhotoFileField(help_text=f"{supported_formats_text()}, up to {LIMITS.upload_size_text}.")

@@ -15,7 +15,7 @@ import logging
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
-from gallery import limits
+from gallery.limits import LIMITS
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ _REJECTED_ATTRIBUTE = "_photoshare_upload_too_large"
 class SizeLimitedUploadHandler(FileUploadHandler):
     def __init__(self, request=None):
         super().__init__(request)
-        self.limit = limits.upload_bytes()
+        self.limit = LIMITS.upload_bytes
         self.body, self.body_length = None, 0
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
@@ -66,5 +66,5 @@ def too_large_message(request):
         return None
     request.FILES  # noqa: B018 -- parsing the body is what runs the handler
     if getattr(request, _REJECTED_ATTRIBUTE, False):
-        return limits.file_too_large_message()
+        return LIMITS.file_too_large_message()
     return None

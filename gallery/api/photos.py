@@ -13,11 +13,12 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 
-from gallery import access, catalog, limits, photos, ratelimit
+from gallery import access, catalog, photos, ratelimit
 from gallery.api.auth import api_view, require_login
 from gallery.api.serializers import card_json, photo_json
 from gallery.errors import ApiError
 from gallery.forms import PhotoDetailsForm, UploadForm
+from gallery.limits import LIMITS
 from gallery.metadata import photo_table
 from gallery.uploads import too_large_message
 
@@ -75,9 +76,9 @@ def _list(request):
 
 def _create(request):
     require_login(request)
-    too_large = ApiError(413, f"The upload is larger than the limit of {limits.upload_bytes()} bytes.")
+    too_large = ApiError(413, f"The upload is larger than the limit of {LIMITS.upload_bytes} bytes.")
     # Refuse an oversized body before reading it.
-    if int(request.META.get("CONTENT_LENGTH") or 0) > limits.request_bytes():
+    if int(request.META.get("CONTENT_LENGTH") or 0) > LIMITS.request_bytes:
         raise too_large
     if ratelimit.exceeded(request, "upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys):
         raise ApiError(429, ratelimit.TOO_MANY_MESSAGE, headers={"Retry-After": "60"})

@@ -1,13 +1,42 @@
-"""Tag pages, tag cloud, people's pages and search, through the site."""
+"""The home feed, tag pages, tag cloud, people's pages and search, through the site (gallery.views.browse)."""
 
 import re
 
 import pytest
+from django.test import Client
 
 from gallery import catalog, metadata
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
+
+
+def test_gallery_pages_newest_first_with_a_cursor(aws, user, settings):
+    settings.PHOTOSHARE_PAGE_SIZE = 2
+    for title in ("first", "second", "third"):
+        publish(user, title=title)
+
+    visitor = Client()  # no pending "uploaded" messages naming the photos
+    page_one = visitor.get("/").content.decode()
+    next_link = re.search(r'href="\?cursor=([^"]+)"', page_one).group(1)
+    page_two = visitor.get(f"/?cursor={next_link}").content.decode()
+
+    assert page_one.index("third") < page_one.index("second") and "first" not in page_one
+    assert "first" in page_two and "second" not in page_two
+    assert "?cursor=" not in page_two  # nothing older
+
+
+def test_a_forged_cursor_is_a_400(aws, client):
+    response = client.get("/?cursor=not-a-cursor")
+
+    assert response.status_code == 400
+
+
+def test_gallery_is_public_and_says_when_empty(aws, client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "No photos yet." in response.content.decode()
 
 
 def test_tag_page_lists_the_tags_photos_newest_first_and_pages(aws, client, user, settings):

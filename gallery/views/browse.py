@@ -7,7 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from gallery import catalog, limits
+from gallery import catalog
+from gallery.limits import LIMITS
 from gallery.metadata import photo_table
 
 # The tag cloud shows this many tags, most used first.
@@ -58,7 +59,7 @@ def user_page(request, username):
 @require_GET
 def search(request):
     """By tag and by title prefix: the tag's count (one GetItem) and a page of titles (one Query)."""
-    query = request.GET.get("q", "").strip()[: limits.title_length()]
+    query = request.GET.get("q", "").strip()[: LIMITS.title_length]
     table = photo_table()
     tags = catalog.parse_tags(query)
     tag = tags[0] if len(tags) == 1 else None

@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from gallery import limits, photos, ratelimit
+from gallery import photos, ratelimit
 from gallery.access import can_change
 from gallery.forms import PhotoDetailsForm, UploadForm
+from gallery.limits import LIMITS
 from gallery.metadata import PhotoChanged, PhotoNotFound
 from gallery.uploads import too_large_message
 
@@ -26,7 +27,7 @@ def photo_detail(request, photo_id):
 @login_required
 @ratelimit.limit_posts("upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys)
 def upload(request):
-    context = {"max_upload_bytes": limits.upload_bytes()}
+    context = {"max_upload_bytes": LIMITS.upload_bytes}
     if message := too_large_message(request):
         return render(
             request, "gallery/upload.html", {**context, "form": UploadForm(), "error": message}, status=413

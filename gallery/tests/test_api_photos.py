@@ -1,4 +1,5 @@
-"""The JSON API end to end: token and session auth, errors as JSON, S3 and DynamoDB on moto."""
+"""The photo resources of the JSON API end to end (gallery.api.photos): errors as JSON, S3 and
+DynamoDB on moto."""
 
 import json
 
@@ -88,29 +89,6 @@ def test_too_large_upload_is_a_413(aws, user, settings):
     assert aws.object_keys() == []
 
 
-def test_writes_need_authentication(aws, client, user):
-    photo = publish(user)
-
-    assert client.post("/api/photos/", {"title": "x"}).status_code == 401
-    assert patch(client, photo.id, {"title": "x"}).status_code == 401
-    response = client.delete(f"/api/photos/{photo.id}/")
-    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Token")
-    bad_token = Client(headers={"Authorization": "Token not-a-token"})
-    assert bad_token.get("/api/photos/").status_code == 401
-    assert len(aws.object_keys()) == 3
-
-
-def test_session_writes_need_the_csrf_token(aws, user):
-    photo = publish(user)
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(user)
-
-    assert browser.delete(f"/api/photos/{photo.id}/").status_code == 403
-    browser.get("/")  # sets the CSRF cookie
-    token = browser.cookies["csrftoken"].value
-    assert browser.delete(f"/api/photos/{photo.id}/", headers={"X-CSRFToken": token}).status_code == 204
-
-
 def test_owner_patches_metadata_and_the_tag_lists_follow(aws, client, user):
     photo = publish(user, title="Harbour", tags="sea")
 
@@ -197,15 +175,6 @@ def test_backend_outage_is_a_json_503(aws, client, monkeypatch):
     response = client.get("/api/photos/")
 
     assert response.status_code == 503 and response.json()["error"].startswith("Photo storage")
-
-
-def test_api_token_page_issues_a_token_shown_once(aws, logged_in_client, user):
-    page = logged_in_client.post("/accounts/api-token/").content.decode()
-    key = page.split('<code class="token">')[1].split("</code>")[0]
-
-    assert ApiToken.user_for(key) == user
-    assert key not in logged_in_client.get("/accounts/api-token/").content.decode()
-    assert ApiToken.objects.get(user=user).key_digest != key  # only a digest is stored
 
 
 def test_a_heic_upload_keeps_its_original_and_gets_a_jpeg_display_size(aws, user):

@@ -1,5 +1,9 @@
+"""Accounts through the site (gallery.views.accounts): sign-up, login, logout, the API token page."""
+
 import pytest
 from django.contrib.auth import get_user_model
+
+from gallery.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +70,12 @@ def test_admin_lists_users_for_staff(client, django_user_model):
 
     assert response.status_code == 200
     assert "root" in response.content.decode()
+
+
+def test_api_token_page_issues_a_token_shown_once(aws, logged_in_client, user):
+    page = logged_in_client.post("/accounts/api-token/").content.decode()
+    key = page.split('<code class="token">')[1].split("</code>")[0]
+
+    assert ApiToken.user_for(key) == user
+    assert key not in logged_in_client.get("/accounts/api-token/").content.decode()
+    assert ApiToken.objects.get(user=user).key_digest != key  # only a digest is stored
