@@ -245,6 +245,22 @@ def test_non_images_are_rejected(data):
     assert str(refused.value) == "The file is not an image, or it is damaged."
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"garbage" * 5,
+        b"\xff\xd8\xff" + bytes(40),
+        b"GIF89a" + bytes(3),
+        b"II*\x00" + b"\xff" * 20,
+    ],
+    ids=["png", "jpeg", "gif", "tiff"],
+)
+def test_a_broken_header_of_an_accepted_format_is_not_an_image_rather_than_unsupported(data):
+    with pytest.raises(InvalidImage, match="not an image") as refused:
+        process(data)
+    assert refused.value.code == "not_an_image"
+
+
 def test_truncated_jpeg_is_rejected():
     data = image_bytes(size=(1600, 1200))
     with pytest.raises(InvalidImage, match="damaged or incomplete") as refused:
