@@ -147,7 +147,7 @@ def exercise_the_app(client, user):
     table.update_photo(photo_id, title="Harbour at night", tags=["boats"])
     assert table.tag_counts() and table.search_titles("harbour").items
     assert table.photo_counts([user.pk]) == {user.pk: 1}
-    photos.delete_photo(photo_id)  # items, then every object
+    photos.delete(photo_id)  # items, then every object
     # The admin job: lists the bucket and scans the table (nothing left to remove here).
     call_command("reconcile", "--fix", "--min-age", "0", stdout=io.StringIO())
 

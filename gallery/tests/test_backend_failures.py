@@ -28,11 +28,11 @@ from gallery.tests.stores import assert_no_orphans, assert_nothing_stored, photo
 
 pytestmark = pytest.mark.django_db
 
-# Original, thumbnail and display size, then the item (gallery.photos.publish_photo).
+# Original, thumbnail and display size, then the item (gallery.photos.publish).
 UPLOAD_STEPS = ["s3.PutObject", "s3.PutObject", "s3.PutObject", "dynamodb.TransactWriteItems"]
 # Read the photo, read its items, change them in one transaction (gallery.metadata.update_photo).
 EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
-# Items first (one transaction), then the three objects (gallery.photos.delete_photo).
+# Items first (one transaction), then the three objects (gallery.photos.delete).
 DELETE_STEPS = [*EDIT_STEPS, "s3.DeleteObject", "s3.DeleteObject", "s3.DeleteObject"]
 TRY_AGAIN = "Please try again"
 FAST_FAILING = Config(
