@@ -66,6 +66,12 @@ class Photo(PhotoCard):
     thumbnail_content_type: str = "image/jpeg"
     taken: str = ""  # EXIF DateTimeOriginal as written by the camera, e.g. "2024:07:01 18:30:00"
     camera: str = ""
+    # How it was taken (gallery.images.ExifFacts); empty on photos stored before these existed.
+    lens: str = ""
+    exposure: str = ""
+    aperture: str = ""
+    focal_length: str = ""
+    iso: int = 0
     revision: int = 0  # bumped by every edit; edits and deletes are conditional on it
     updated: str = ""
 

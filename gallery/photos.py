@@ -9,6 +9,7 @@ Forms and the API validate; views call these with the cleaned data.
 
 import logging
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from gallery import access, media
@@ -55,8 +56,7 @@ def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, 
         display_width=processed.display.width,
         display_height=processed.display.height,
         visibility=visibility,
-        taken=processed.exif.taken,
-        camera=processed.exif.camera,
+        **asdict(processed.exif),
     )
     written = []
     try:

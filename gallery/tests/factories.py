@@ -4,13 +4,16 @@ import io
 import os
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, TiffImagePlugin
 
 from gallery.catalog import Photo
 
 EXIF_ORIENTATION = 0x0112
 EXIF_GPS_IFD = 0x8825
 EXIF_IFD, DATE_TIME_ORIGINAL, MAKE, MODEL = 0x8769, 0x9003, 0x010F, 0x0110
+EXPOSURE_TIME, F_NUMBER, ISO, FOCAL_LENGTH, LENS_MAKE, LENS_MODEL = (
+    0x829A, 0x829D, 0x8827, 0x920A, 0xA433, 0xA434
+)
 
 
 def image_bytes(format="JPEG", size=(1200, 800), color=(180, 90, 40), mode="RGB", exif=None):
@@ -41,12 +44,39 @@ def exif_with(orientation=None, gps=False):
     return exif
 
 
-def camera_exif(make="Canon", model="Canon EOS R6", taken="2024:07:01 18:30:05", gps=True, orientation=None):
-    """EXIF as a camera writes it: make, model, date taken and (by default) where."""
+def camera_exif(
+    make="Canon", model="Canon EOS R6", taken="2024:07:01 18:30:05", gps=True, orientation=None, **shot
+):
+    """EXIF as a camera writes it: make, model, date taken and (by default) where; `shot` adds
+    any of exposure_time, f_number, iso, focal_length, lens_make, lens_model."""
     exif = exif_with(orientation=orientation, gps=gps)
     exif[MAKE], exif[MODEL] = make, model
-    exif.get_ifd(EXIF_IFD)[DATE_TIME_ORIGINAL] = taken
+    details = exif.get_ifd(EXIF_IFD)
+    details[DATE_TIME_ORIGINAL] = taken
+    tags = {
+        "exposure_time": EXPOSURE_TIME,
+        "f_number": F_NUMBER,
+        "iso": ISO,
+        "focal_length": FOCAL_LENGTH,
+        "lens_make": LENS_MAKE,
+        "lens_model": LENS_MODEL,
+    }
+    for name, value in shot.items():
+        details[tags[name]] = value
     return exif
+
+
+def full_camera_exif(**overrides):
+    """A camera's EXIF with every fact the photo page shows (and GPS, which it never shows)."""
+    shot = {
+        "exposure_time": TiffImagePlugin.IFDRational(1, 250),
+        "f_number": TiffImagePlugin.IFDRational(28, 10),
+        "iso": 400,
+        "focal_length": TiffImagePlugin.IFDRational(35, 1),
+        "lens_make": "Canon",
+        "lens_model": "RF35mm F1.8 MACRO IS STM",
+    }
+    return camera_exif(**{**shot, **overrides})
 
 
 def upload(name="photo.jpg", data=None, content_type="image/jpeg"):

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from PIL import BmpImagePlugin, Image, ImageChops, ImageOps, ImageStat
+from PIL import BmpImagePlugin, Image, ImageChops, ImageOps, ImageStat, TiffImagePlugin
 
 from gallery import images
 from gallery.images import (
@@ -14,7 +14,7 @@ from gallery.images import (
     process_image,
 )
 from gallery.tests import hostile
-from gallery.tests.factories import camera_exif, exif_with, image_bytes
+from gallery.tests.factories import camera_exif, exif_with, full_camera_exif, image_bytes
 
 EXIF_GPS_IFD = 0x8825
 
@@ -214,12 +214,50 @@ def test_accept_attribute_offers_every_supported_format():
 # EXIF facts.
 
 
-def test_exif_facts_are_date_taken_and_camera_only():
+def test_exif_facts_are_date_taken_and_camera_when_nothing_else_is_written():
     assert process(image_bytes(exif=camera_exif())).exif == ExifFacts(
         taken="2024:07:01 18:30:05", camera="Canon EOS R6"
     )
     assert process(image_bytes(exif=camera_exif(make="NIKON", model="D750"))).exif.camera == "NIKON D750"
     assert process(image_bytes()).exif == ExifFacts()
+
+
+def test_exif_facts_name_lens_exposure_aperture_focal_length_and_iso_but_never_where():
+    facts = process(image_bytes(exif=full_camera_exif())).exif
+
+    assert facts == ExifFacts(
+        taken="2024:07:01 18:30:05",
+        camera="Canon EOS R6",
+        lens="Canon RF35mm F1.8 MACRO IS STM",
+        exposure="1/250 s",
+        aperture="f/2.8",
+        focal_length="35 mm",
+        iso=400,
+    )
+    assert set(ExifFacts.__dataclass_fields__) == {
+        "taken", "camera", "lens", "exposure", "aperture", "focal_length", "iso"
+    }  # no location field to fill
+
+
+@pytest.mark.parametrize(
+    ("shot", "expected"),
+    [
+        ({"exposure_time": TiffImagePlugin.IFDRational(2, 1)}, {"exposure": "2 s"}),
+        ({"exposure_time": TiffImagePlugin.IFDRational(1, 3)}, {"exposure": "1/3 s"}),
+        ({"f_number": TiffImagePlugin.IFDRational(8, 1)}, {"aperture": "f/8"}),
+        ({"focal_length": TiffImagePlugin.IFDRational(425, 100)}, {"focal_length": "4.2 mm"}),
+        ({"lens_model": "EF-S18-55mm"}, {"lens": "EF-S18-55mm"}),
+        ({"iso": (100, 100)}, {"iso": 100}),  # some writers repeat the value
+        # Broken values are left out rather than shown as nonsense.
+        ({"exposure_time": TiffImagePlugin.IFDRational(1, 0)}, {}),
+        ({"f_number": TiffImagePlugin.IFDRational(0, 1)}, {}),
+        ({"iso": "fast"}, {}),
+    ],
+)
+def test_each_shot_fact_is_read_and_broken_ones_are_left_out(shot, expected):
+    facts = process(image_bytes(exif=camera_exif(**shot))).exif
+
+    assert facts == ExifFacts(taken="2024:07:01 18:30:05", camera="Canon EOS R6", **expected)
 
 
 def test_corrupt_exif_is_ignored():
