@@ -4,7 +4,7 @@ Pure rules, no HTTP and no storage: the `require_*` checks raise a domain error 
 gallery.errors turns into a response (a hidden photo is a 404, like a missing one).
 """
 
-from gallery.catalog import PUBLIC
+from gallery.catalog import visible_to
 
 
 class PhotoHidden(Exception):
@@ -17,7 +17,7 @@ class ChangeNotAllowed(Exception):
 
 def can_view(user, photo):
     """Public photos are for everyone; a private one only for its owner (staff use the admin)."""
-    return photo.visibility == PUBLIC or (user.is_authenticated and user.pk == photo.owner_id)
+    return visible_to(photo, user.pk if user.is_authenticated else None)
 
 
 def can_change(user, photo):

@@ -10,6 +10,8 @@ Lists:
     USER#<user id>    a user's public photos (what others see on /users/<name>/)
     OWNER#<user id>   all of a user's photos, private ones included (what the owner sees)
     TAG#<tag>         public photos with the tag
+    FAVS#<user id>    the photos a user favourited that they may see, newest favourite first
+                      (cards copied onto the favourite items, see gallery.metadata.favorites)
     TITLE#<2 chars>   public photos whose normalised title starts with those two characters;
                       the card's sort key starts with the whole normalised title, so a title
                       prefix search is one Query with begins_with.
@@ -97,6 +99,14 @@ class Page:
 
 
 @dataclass(frozen=True)
+class FavoriteState:
+    """How many people favourited a photo, and whether the viewer is one of them."""
+
+    count: int = 0
+    favorited: bool = False
+
+
+@dataclass(frozen=True)
 class TagCount:
     tag: str
     count: int
@@ -110,8 +120,18 @@ def owner_list(user_id):
     return f"OWNER#{user_id}"
 
 
+def favorites_list(user_id):
+    return f"FAVS#{user_id}"
+
+
 def tag_list(tag):
     return f"TAG#{tag}"
+
+
+def visible_to(photo, user_id):
+    """Whether the user (None: nobody signed in) may see the photo or card: public ones are
+    everyone's, a private one its owner's only."""
+    return photo.visibility == PUBLIC or (user_id is not None and user_id == photo.owner_id)
 
 
 def person_list(viewer_id, person_id):

@@ -111,5 +111,24 @@ def delete(photo_id):
     return photo
 
 
+def favorite(user, photo):
+    """Make a photo the user may see one of their favourites (idempotent); True if it was new.
+    Raises metadata.PhotoNotFound if it was deleted or turned private meanwhile."""
+    added = photo_table().add_favorite(photo, user.pk)
+    if added:
+        logger.info("user %s favourited photo %s", user.pk, photo.id)
+    return added
+
+
+def unfavorite(user, photo):
+    """Remove the favourite (idempotent); True if there was one."""
+    return photo_table().remove_favorite(photo.id, user.pk)
+
+
+def favorite_state(user, photo):
+    """catalog.FavoriteState: the photo's count and whether `user` (maybe anonymous) is a fan."""
+    return photo_table().favorite_state(photo.id, user.pk if user.is_authenticated else None)
+
+
 def _now():
     return datetime.now(UTC)

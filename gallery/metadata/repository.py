@@ -10,11 +10,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
-from gallery.catalog import TITLE_KEY_LENGTH, Page, TagCount, counted_tags, normalize_title, title_list
-from gallery.metadata import schema
-from gallery.metadata.connection import get_connection, translate_errors, unavailable
+from gallery.catalog import (
+    TITLE_KEY_LENGTH,
+    Page,
+    TagCount,
+    counted_tags,
+    favorites_list,
+    normalize_title,
+    title_list,
+)
+from gallery.metadata import favorites, schema
+from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.cursor import decode_cursor, encode_cursor
 from gallery.metadata.errors import PhotoAlreadyExists, PhotoChanged, PhotoNotFound
 from gallery.metadata.transactions import Transaction, not_written_yet, same_revision
@@ -48,21 +55,23 @@ class PhotoRepository:
         old, items = self.photo_with_items(photo_id)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
-        kept_keys = {schema.PHOTO_SK, *(card["sk"] for card in new_cards)}
+        kept_keys = {card["sk"] for card in new_cards}
         write = self._transaction()
         write.put(schema.photo_item(new), **same_revision(old))
         for card in new_cards:
             write.put(card)
         for item in items:
-            if item["sk"] not in kept_keys:
+            if item["sk"].startswith(schema.LIST_PREFIX) and item["sk"] not in kept_keys:
                 write.delete(item)
         write.move_tag_counts(counted_tags(old), counted_tags(new))
         self._commit(write)
+        favorites.follow_edit(new)
         return new
 
     def delete_photo(self, photo_id):
-        """Delete the photo's item, every card of it and its share of the tag counts in one
-        transaction; returns the deleted photo (whose object keys the caller removes next)."""
+        """Delete the photo's item, every card of it, its favourite count and its share of the
+        tag counts in one transaction, then its favourites; returns the deleted photo (whose
+        object keys the caller removes next)."""
         photo, items = self.photo_with_items(photo_id)
         write = self._transaction()
         write.delete(schema.photo_item(photo), **same_revision(photo))
@@ -72,6 +81,7 @@ class PhotoRepository:
         write.move_tag_counts(counted_tags(photo), set())
         write.add_count(schema.owner_count_key(photo.owner_id), -1)
         self._commit(write)
+        favorites.follow_delete(photo_id)
         return photo
 
     def _transaction(self):
@@ -79,14 +89,8 @@ class PhotoRepository:
 
     def _commit(self, write, conflict=None):
         """Send the transaction; PhotoChanged (or `conflict`) if a condition failed."""
-        try:
-            get_connection().client.transact_write_items(TransactItems=write.actions)
-        except ClientError as error:
-            if write.condition_failed(error.response.get("CancellationReasons") or []):
-                raise (conflict or PhotoChanged()) from error
-            raise unavailable(error) from error
-        except BotoCoreError as error:
-            raise unavailable(error) from error
+        if write.send():
+            raise conflict or PhotoChanged()
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -97,11 +101,13 @@ class PhotoRepository:
         return schema.photo_from_item(response["Item"])
 
     def photo_with_items(self, photo_id):
-        """The photo and every item of its partition (photo item and cards), consistently read:
-        what an edit or a delete starts from."""
+        """The photo and the items of its partition an edit or a delete rewrites (photo item,
+        cards, favourite count; not the favourites, however many), consistently read."""
         items = list(
             get_connection().query_all(
-                KeyConditionExpression=Key("pk").eq(schema.photo_pk(photo_id)), ConsistentRead=True
+                KeyConditionExpression=Key("pk").eq(schema.photo_pk(photo_id))
+                & Key("sk").gte(schema.FAVORITE_COUNT_SK),
+                ConsistentRead=True,
             )
         )
         photo_items = [item for item in items if item["sk"] == schema.PHOTO_SK]
@@ -134,6 +140,46 @@ class PhotoRepository:
             items = items[:limit]
             next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
         return Page(items=[schema.card_from_item(item) for item in items], next_cursor=next_cursor)
+
+    def neighbours(self, list_name, sort_key, *, prefix=None, oldest_first=False):
+        """(previous, next) card of the card at `sort_key` in a list as its page shows it (newest
+        first unless `oldest_first`), None at either end: one Query of one item each way, from
+        the sort key, never a scan. `prefix` bounds the list as list_page's does (title search)."""
+        greater = self._adjacent(list_name, sort_key, greater=True, prefix=prefix)
+        smaller = self._adjacent(list_name, sort_key, greater=False, prefix=prefix)
+        return (smaller, greater) if oldest_first else (greater, smaller)
+
+    def _adjacent(self, list_name, sort_key, *, greater, prefix):
+        side = Key("list_sk").gt(sort_key) if greater else Key("list_sk").lt(sort_key)
+        with translate_errors():
+            items = get_connection().table.query(
+                IndexName=schema.LISTS_INDEX,
+                KeyConditionExpression=Key("list_pk").eq(list_name) & side,
+                ScanIndexForward=greater,
+                Limit=1,
+            )["Items"]
+        # A prefix's cards are contiguous in sort order: the first one outside it ends the list.
+        if not items or (prefix and not items[0]["list_sk"].startswith(prefix)):
+            return None
+        return schema.card_from_item(items[0])
+
+    # --- favourites (gallery.metadata.favorites) ---------------------------------------------
+    def add_favorite(self, photo, user_id, *, now=None):
+        return favorites.add_favorite(photo, user_id, now=now)
+
+    def remove_favorite(self, photo_id, user_id):
+        return favorites.remove_favorite(photo_id, user_id)
+
+    def favorite_state(self, photo_id, user_id=None):
+        return favorites.favorite_state(photo_id, user_id)
+
+    def favorite_sort_key(self, photo_id, user_id):
+        return favorites.favorite_sort_key(photo_id, user_id)
+
+    def favorites_page(self, user_id, *, cursor=None, limit=24):
+        """The user's favourites, newest favourite first: one Query."""
+        page = self.list_page(favorites_list(user_id), cursor=cursor, limit=limit)
+        return favorites.hide_unseen(page, user_id)
 
     def search_titles(self, text, *, cursor=None, limit=24):
         """Public photos whose title starts with `text` (normalised), in title order: one Query.

@@ -4,17 +4,24 @@ the records of gallery.catalog and DynamoDB items.
     pk = PHOTO#<id>  sk = PHOTO          the photo: every attribute, read by GetItem
     pk = PHOTO#<id>  sk = LIST#<list>    one "card" per list the photo appears in,
                                          list_pk = <list>, list_sk = <sort key>
+    pk = PHOTO#<id>  sk = FAN#<user>     a favourite: list_pk = FAVS#<user>, list_sk =
+                                         <favourited at>#<id>, with a copy of the card (the
+                                         user's /favorites/ page is one Query on the index)
+    pk = PHOTO#<id>  sk = FANS           favorite_count of the photo (ADD, never read-modify-write)
     pk = TAGS        sk = TAG#<tag>      public photo count of a tag, for the tag cloud
     pk = OWNERS      sk = OWNER#<user>   photo count of a user, private ones included (admin)
 
 All items of a photo share its partition, so one Query finds them all for deletion and one
-transaction writes them all together.
+transaction writes them all together. Sort keys order the partition as FAN#... < FANS < LIST#...
+< PHOTO: what an edit needs (count, cards, photo) is one Query from FANS on, and the
+favourites, as many as people give, are another (begins_with FAN#), never inside the photo's
+transaction with its 100-action limit.
 """
 
 from dataclasses import asdict
 from decimal import Decimal
 
-from gallery.catalog import Photo, PhotoCard, list_entries
+from gallery.catalog import Photo, PhotoCard, favorites_list, list_entries
 
 LISTS_INDEX = "lists"
 PHOTO_SK = "PHOTO"
@@ -22,6 +29,9 @@ TAGS_PK = "TAGS"
 OWNERS_PK = "OWNERS"
 # The key of a card in the lists index: what a page cursor holds.
 LIST_KEY_ATTRIBUTES = ("pk", "sk", "list_pk", "list_sk")
+FAN_PREFIX = "FAN#"
+FAVORITE_COUNT_SK = "FANS"
+LIST_PREFIX = "LIST#"
 _PHOTO_PREFIX = "PHOTO#"
 _OWNER_PREFIX = "OWNER#"
 
@@ -80,6 +90,14 @@ def owner_id_of(item):
     return int(item["sk"].removeprefix(_OWNER_PREFIX))
 
 
+def fan_key(photo_id, user_id):
+    return {"pk": photo_pk(photo_id), "sk": f"{FAN_PREFIX}{user_id}"}
+
+
+def favorite_count_key(photo_id):
+    return {"pk": photo_pk(photo_id), "sk": FAVORITE_COUNT_SK}
+
+
 def key_of(item):
     return {"pk": item["pk"], "sk": item["sk"]}
 
@@ -95,13 +113,30 @@ def card_items(photo):
     return [
         {
             "pk": photo_pk(photo.id),
-            "sk": f"LIST#{list_name}",
+            "sk": f"{LIST_PREFIX}{list_name}",
             "list_pk": list_name,
             "list_sk": sort_key,
             **card,
         }
         for list_name, sort_key in list_entries(photo)
     ]
+
+
+def fan_item(photo, user_id, favorited_at):
+    """A user's favourite of `photo`: in the photo's partition (deleted with it) and, through
+    the lists index, in the user's favourites list, newest favourite first."""
+    return {
+        **fan_key(photo.id, user_id),
+        "list_pk": favorites_list(user_id),
+        "list_sk": f"{favorited_at}#{photo.id}",
+        "fan_id": user_id,
+        "photo_revision": photo.revision,  # a refresh of the copy never puts an older one back
+        **asdict(photo.card),
+    }
+
+
+def fan_id_of(item):
+    return int(item["sk"].removeprefix(FAN_PREFIX))
 
 
 def photo_from_item(item):

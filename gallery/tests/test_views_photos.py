@@ -73,7 +73,7 @@ def test_upload_stores_both_objects_and_the_item_and_shows_the_photo(aws, logged
         assert text in page.content.decode()
 
     gallery = logged_in_client.get("/").content.decode()
-    assert f'href="/photos/{photo_id}/"' in gallery
+    assert f'href="/photos/{photo_id}/?from=feed"' in gallery  # opened from the feed: its prev/next
     assert "Harbour at dusk" in gallery and "by alice" in gallery and '">boats</a></li>' in gallery
     assert f"/photos/{photo_id}/thumb.jpg?" in gallery  # presigned: the bucket stays private
 

@@ -3,6 +3,7 @@ one or two DynamoDB requests whatever the number of photos (see docs/architectur
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -16,24 +17,37 @@ TAG_CLOUD_SIZE = 100
 _CLOUD_STEPS = 5
 
 
-def _list_context(request, list_name, **context):
-    """One page of a list (the cursor from the query string) and what the templates need of it."""
+def _list_context(request, list_name, source, **context):
+    """One page of a list (the cursor from the query string) and what the templates need of it;
+    `source` is the token its cards hand to the photo page (?from=, gallery.sources)."""
     page = photo_table().list_page(
         list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
     )
-    return {"page": page, "is_first_page": "cursor" not in request.GET, **context}
+    return {"page": page, "is_first_page": "cursor" not in request.GET, "source": source, **context}
 
 
 @require_GET
 def home(request):
-    return render(request, "gallery/home.html", _list_context(request, catalog.FEED))
+    return render(request, "gallery/home.html", _list_context(request, catalog.FEED, "feed"))
 
 
 @require_GET
 def tag_page(request, tag):
     if not catalog.is_canonical_tag(tag):  # only one spelling has a page
         raise Http404("No such tag.")
-    return render(request, "gallery/tag.html", _list_context(request, catalog.tag_list(tag), tag=tag))
+    context = _list_context(request, catalog.tag_list(tag), f"tag:{tag}", tag=tag)
+    return render(request, "gallery/tag.html", context)
+
+
+@require_GET
+@login_required
+def favorites(request):
+    """The photos one favourited, newest favourite first: one Query."""
+    page = photo_table().favorites_page(
+        request.user.pk, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+    )
+    context = {"page": page, "is_first_page": "cursor" not in request.GET, "source": "favorites"}
+    return render(request, "gallery/favorites.html", context)
 
 
 @require_GET
@@ -52,7 +66,9 @@ def tag_cloud(request):
 def user_page(request, username):
     person = get_object_or_404(get_user_model(), username=username)
     list_name = catalog.person_list(request.user.pk, person.pk)
-    context = _list_context(request, list_name, person=person, is_owner=request.user.pk == person.pk)
+    context = _list_context(
+        request, list_name, f"user:{username}", person=person, is_owner=request.user.pk == person.pk
+    )
     return render(request, "gallery/user.html", context)
 
 
@@ -72,4 +88,5 @@ def search(request):
         context["too_short"] = bool(query)
         context["min_length"] = catalog.TITLE_KEY_LENGTH
     context["is_first_page"] = "cursor" not in request.GET
+    context["source"] = f"search:{query}"
     return render(request, "gallery/search.html", context)

@@ -5,9 +5,9 @@ revealed): gallery.access decides, gallery.errors answers."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from gallery import photos, ratelimit
+from gallery import photos, ratelimit, sources
 from gallery.access import can_change
 from gallery.forms import PhotoDetailsForm, UploadForm
 from gallery.limits import LIMITS
@@ -19,9 +19,29 @@ CHANGED_MESSAGE = "The photo was changed meanwhile; here it is as it is now. Ple
 
 @require_GET
 def photo_detail(request, photo_id):
+    """The photo, its facts, its favourites, and the previous and next photo of the list it was
+    opened from (?from=..., gallery.sources)."""
     photo = photos.visible(request.user, photo_id)
-    context = {"photo": photo, "can_change": can_change(request.user, photo)}
+    context = {
+        "photo": photo,
+        "can_change": can_change(request.user, photo),
+        "favorites": photos.favorite_state(request.user, photo),
+        "place": sources.place(request.GET.get("from"), request.user, photo),
+    }
     return render(request, "gallery/photo_detail.html", context)
+
+
+@require_POST
+@login_required
+def favorite(request, photo_id):
+    """The photo page's favourite button without JavaScript: POST favorite=on|off, back to the
+    photo (and the list it came from). Idempotent, like the API's POST and DELETE."""
+    photo = photos.visible(request.user, photo_id)
+    if request.POST.get("favorite") == "off":
+        photos.unfavorite(request.user, photo)
+    else:
+        photos.favorite(request.user, photo)
+    return redirect(sources.photo_url(photo.id, request.POST.get("from")))
 
 
 @login_required
