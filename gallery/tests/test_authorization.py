@@ -98,8 +98,9 @@ def refused(response):
 def test_strangers_can_neither_see_private_photos_nor_change_any(aws, photos, django_user_model, route):
     before = snapshot(aws)
     guessed = uuid.uuid4().hex
+    targets = ("private", "guessed") if route in FAVORITE_ROUTES else ("private", "public", "guessed")
     for who, (client, headers) in strangers(django_user_model).items():
-        for target in ("private", "guessed") if route in FAVORITE_ROUTES else ("private", "public", "guessed"):
+        for target in targets:
             photo_id = guessed if target == "guessed" else photos[target].id
             path = reverse(route, kwargs={"photo_id": photo_id})
             for method in METHODS:
