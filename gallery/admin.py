@@ -92,6 +92,7 @@ class PhotoAdmin(admin.ModelAdmin):
             request,
             title=f"Change photo “{photo.title}”",
             photo=photo,
+            favorite_count=photo_table().favorite_state(photo.id).count,
             form=form,
             can_change=self.has_change_permission(request),
             can_delete=self.has_delete_permission(request),

@@ -6,6 +6,11 @@ nobody can see, but which cost storage), or, if anything went wrong by hand, an 
 objects are gone (a broken photo on every page). `find_orphans` compares a listing of the
 bucket with a scan of the table; `remove_orphans` deletes both kinds. Run by `manage.py reconcile`.
 
+Favourites of a photo that turned private are removed right after the photo's own
+transaction (gallery.metadata.favorites); a crash in between leaves others' favourites of a
+private photo, which `find_orphans` reports as hidden favourites and `remove_orphans` removes.
+(Favourites of a deleted photo are items of a partition without its photo item: stray cards.)
+
 Objects younger than `min_age` are left alone: they may belong to an upload still in progress,
 whose item is about to be written.
 """
@@ -16,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from gallery import media
-from gallery.metadata import PhotoNotFound, photo_table, purge_photo, scan_photos
+from gallery.catalog import visible_to
+from gallery.metadata import PhotoNotFound, photo_table, purge_photo, scan_photos_and_fans
 
 logger = logging.getLogger(__name__)
 
@@ -26,24 +32,30 @@ class Report:
     orphan_objects: list = field(default_factory=list)  # keys no photo item names
     broken_photos: list = field(default_factory=list)  # ids whose item names a missing object
     stray_cards: list = field(default_factory=list)  # ids with list cards but no photo item
+    hidden_favorites: list = field(default_factory=list)  # (photo id, user id) the user may not see
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
     objects: int = 0
 
     @property
     def clean(self):
-        return not (self.orphan_objects or self.broken_photos or self.stray_cards)
+        return not (self.orphan_objects or self.broken_photos or self.stray_cards or self.hidden_favorites)
 
 
 def find_orphans(*, min_age=timedelta(hours=1), now=None):
     now = now or datetime.now(UTC)
     # Scan the table first: an upload finishing meanwhile then shows as a recent object, never
     # as an item whose objects are missing.
-    photos, stray_cards = scan_photos()
+    photos, stray_cards, fans = scan_photos_and_fans()
     objects = media.list_objects()
     named = {key: photo_id for photo_id, photo in photos.items() for key in photo.object_keys}
 
     report = Report(photos=len(photos), objects=len(objects), stray_cards=sorted(stray_cards))
+    report.hidden_favorites = sorted(
+        (photo_id, fan_id)
+        for photo_id, fan_id in fans
+        if photo_id in photos and not visible_to(photos[photo_id], fan_id)
+    )
     for key, modified in sorted(objects.items()):
         if key in named:
             continue
@@ -61,6 +73,9 @@ def remove_orphans(report):
     """Delete what `report` found. Broken photos lose their items first, then their objects
     (the order of a delete), so a crash half-way leaves only orphan objects for the next run."""
     leftovers = list(report.orphan_objects)
+    for photo_id, fan_id in report.hidden_favorites:
+        photo_table().remove_favorite(photo_id, fan_id)
+        logger.warning("reconcile: removed user %s's favourite of private photo %s", fan_id, photo_id)
     if report.broken_photos or report.stray_cards:
         existing = media.list_objects()
         for photo_id in report.broken_photos:

@@ -1,4 +1,5 @@
-"""/api/photos/ and /api/photos/<id>/: list, upload, read, edit, delete (docs/api.md).
+"""/api/photos/, /api/photos/<id>/ and /api/photos/<id>/favorite/: list, upload, read, edit,
+delete, favourite (docs/api.md).
 
 Plain Django views validated by the same forms as the site. A framework such as Django REST
 framework would add a second validation and permission layer whose main strengths (model
@@ -15,7 +16,8 @@ from django.urls import reverse
 
 from gallery import access, catalog, photos, ratelimit
 from gallery.api.auth import api_view, require_login
-from gallery.api.serializers import card_json, photo_json
+from gallery.api.serializers import card_json, favorite_json, photo_json
+from gallery.catalog import FavoriteState
 from gallery.errors import ApiError
 from gallery.forms import PhotoDetailsForm, UploadForm
 from gallery.limits import LIMITS
@@ -39,7 +41,7 @@ def photo_resource(request, photo_id):
     # Looked up first, whatever the method: a hidden photo answers 404 to everything.
     photo = photos.visible(request.api_user, photo_id)
     if request.method == "GET":
-        return JsonResponse(photo_json(request, photo))
+        return JsonResponse(photo_json(request, photo, photos.favorite_state(request.api_user, photo)))
     if request.method not in ("PATCH", "DELETE"):
         raise ApiError(405, "Use GET, PATCH or DELETE.")
     require_login(request)
@@ -47,7 +49,23 @@ def photo_resource(request, photo_id):
     if request.method == "DELETE":
         photos.delete(photo.id)
         return HttpResponse(status=204)
-    return JsonResponse(photo_json(request, _update(request, photo)))
+    updated = _update(request, photo)
+    return JsonResponse(photo_json(request, updated, photos.favorite_state(request.api_user, updated)))
+
+
+@api_view
+def favorite_resource(request, photo_id):
+    """POST makes the photo one of the caller's favourites, DELETE undoes it; both idempotent,
+    both answer the photo's favourite state."""
+    photo = photos.visible(request.api_user, photo_id)
+    if request.method not in ("POST", "DELETE"):
+        raise ApiError(405, "Use POST or DELETE.")
+    require_login(request)
+    if request.method == "POST":
+        photos.favorite(request.api_user, photo)
+    else:
+        photos.unfavorite(request.api_user, photo)
+    return JsonResponse(favorite_json(photos.favorite_state(request.api_user, photo)))
 
 
 def _list(request):
@@ -94,7 +112,7 @@ def _create(request):
             raise too_large
         raise ApiError(400, errors=_messages(form))
     photo = photos.publish(request.api_user, **form.cleaned_data)
-    response = JsonResponse(photo_json(request, photo), status=201)
+    response = JsonResponse(photo_json(request, photo, FavoriteState()), status=201)
     response["Location"] = reverse("api:photo", args=[photo.id])
     return response
 

@@ -22,13 +22,21 @@ def card_json(request, card):
     }
 
 
-def photo_json(request, photo):
+def photo_json(request, photo, favorites):
+    """`favorites`: the photo's catalog.FavoriteState for the caller."""
     body = card_json(request, photo)
     body.update(
         description=photo.description,
         page=request.build_absolute_uri(reverse("gallery:photo", args=[photo.id])),
         taken=photo.taken or None,
         camera=photo.camera or None,
+        lens=photo.lens or None,
+        exposure=photo.exposure or None,
+        aperture=photo.aperture or None,
+        focal_length=photo.focal_length or None,
+        iso=photo.iso or None,
+        favorite_count=favorites.count,
+        favorited=favorites.favorited,
         original={
             "url": media.url(photo.original_key),
             "width": photo.width,
@@ -47,3 +55,7 @@ def photo_json(request, photo):
         ),
     )
     return body
+
+
+def favorite_json(favorites):
+    return {"favorited": favorites.favorited, "favorite_count": favorites.count}

@@ -7,4 +7,5 @@ app_name = "api"
 urlpatterns = [
     path("photos/", photos.photo_collection, name="photos"),
     re_path(r"^photos/(?P<photo_id>[0-9a-f]{32})/$", photos.photo_resource, name="photo"),
+    re_path(r"^photos/(?P<photo_id>[0-9a-f]{32})/favorite/$", photos.favorite_resource, name="favorite"),
 ]

@@ -22,7 +22,7 @@ from gallery.metadata.errors import (
     PhotoChanged,
     PhotoNotFound,
 )
-from gallery.metadata.maintenance import ensure_table, ping, purge_photo, scan_photos
+from gallery.metadata.maintenance import ensure_table, ping, purge_photo, scan_photos, scan_photos_and_fans
 from gallery.metadata.repository import PhotoRepository, photo_table
 from gallery.metadata.schema import LISTS_INDEX, table_schema
 
@@ -41,5 +41,6 @@ __all__ = [
     "ping",
     "purge_photo",
     "scan_photos",
+    "scan_photos_and_fans",
     "table_schema",
 ]

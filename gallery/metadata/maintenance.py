@@ -11,8 +11,14 @@ from gallery.metadata.errors import MetadataUnavailable
 def scan_photos():
     """Every photo in the table, by id, and the ids whose partition holds cards but no
     photo item. A full Scan, page by page."""
+    photos, stray_ids, _ = scan_photos_and_fans()
+    return photos, stray_ids
+
+
+def scan_photos_and_fans():
+    """scan_photos, and the (photo id, user id) of every favourite, from the same Scan."""
     connection = get_connection()
-    photos, card_ids = {}, set()
+    photos, card_ids, fans = {}, set(), []
     with translate_errors():
         for page in connection.client.get_paginator("scan").paginate(TableName=connection.table_name):
             for item in page["Items"]:
@@ -23,7 +29,9 @@ def scan_photos():
                     photos[photo_id] = schema.photo_from_item(item)
                 else:
                     card_ids.add(photo_id)
-    return photos, card_ids - set(photos)
+                    if item["sk"].startswith(schema.FAN_PREFIX):
+                        fans.append((photo_id, schema.fan_id_of(item)))
+    return photos, card_ids - set(photos), fans
 
 
 def purge_photo(photo_id):

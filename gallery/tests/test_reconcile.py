@@ -75,7 +75,7 @@ def test_a_photo_whose_object_is_missing_is_removed_whole(aws, logged_in_client)
     fixed = reconcile("--fix")
 
     assert f"photo with missing objects: {broken_id}" in found
-    assert f"Removed {len(broken) - 1} objects and the items of 1 photos." in fixed
+    assert f"Removed {len(broken) - 1} objects and the items of 1 photos, and 0 favourites" in fixed
     assert aws.object_keys() == kept
     assert {item["pk"] for item in photo_items(aws)} == {f"PHOTO#{kept_id}"}
     assert "broken" not in Client().get("/").content.decode()

@@ -30,6 +30,8 @@ class Command(BaseCommand):
             self.stdout.write(f"photo with missing objects: {photo_id}")
         for photo_id in report.stray_cards:
             self.stdout.write(f"list cards without a photo: {photo_id}")
+        for photo_id, fan_id in report.hidden_favorites:
+            self.stdout.write(f"favourite of user {fan_id} of private photo {photo_id}")
         if report.recent_objects:
             self.stdout.write(f"{report.recent_objects} unnamed objects younger than {min_age} s left alone")
         if report.clean:
@@ -39,7 +41,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Removed {removed} objects and the items of "
-                    f"{len(report.broken_photos) + len(report.stray_cards)} photos."
+                    f"{len(report.broken_photos) + len(report.stray_cards)} photos, "
+                    f"and {len(report.hidden_favorites)} favourites of private photos."
                 )
             )
         else:
