@@ -1,10 +1,32 @@
 """gallery.metadata.repository: photos, list pages, edits, counts and title search, against moto
 over HTTP."""
 
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
 import pytest
 
-from gallery.catalog import ALL, FEED, PRIVATE, PUBLIC, TagCount, owner_list, tag_list, user_list
-from gallery.metadata import InvalidCursor, PhotoAlreadyExists, PhotoChanged, PhotoNotFound, photo_table
+from gallery.catalog import (
+    ALL,
+    FEED,
+    PRIVATE,
+    PUBLIC,
+    FavoriteState,
+    TagCount,
+    list_entries,
+    owner_list,
+    tag_list,
+    title_list,
+    user_list,
+)
+from gallery.metadata import (
+    InvalidCursor,
+    PhotoAlreadyExists,
+    PhotoChanged,
+    PhotoNotFound,
+    get_connection,
+    photo_table,
+)
 from gallery.tests.factories import make_photo
 
 
@@ -219,3 +241,141 @@ def test_title_search_pages_with_a_cursor_bound_to_the_query(table):
     assert third.next_cursor is None
     with pytest.raises(InvalidCursor):
         table.search_titles("sun 5", cursor=first.next_cursor)
+
+
+# --- neighbours: previous and next of a card ---------------------------------------------------
+def test_neighbours_of_a_card_are_the_previous_and_next_as_the_list_shows_them(table):
+    photos = [make_photo(number) for number in range(1, 5)]
+    for photo in photos:
+        table.put_photo(photo)
+    sort_key = dict(list_entries(photos[2]))[FEED]  # Photo 3: the feed shows 4, 3, 2, 1
+
+    previous, next_ = table.neighbours(FEED, sort_key)
+
+    assert (previous.title, next_.title) == ("Photo 4", "Photo 2")
+    first, _ = table.neighbours(FEED, dict(list_entries(photos[3]))[FEED])
+    _, last = table.neighbours(FEED, dict(list_entries(photos[0]))[FEED])
+    assert first is None and last is None
+
+
+def test_neighbours_are_one_query_of_one_item_each_way_whatever_the_list_size(table, dynamodb_calls):
+    for number in range(1, 30):
+        table.put_photo(make_photo(number))
+    dynamodb_calls.clear()
+
+    table.neighbours(FEED, dict(list_entries(make_photo(15)))[FEED])
+
+    assert dynamodb_calls == ["Query", "Query"]
+
+
+def test_neighbours_in_a_title_search_stay_within_the_prefix_in_title_order(table):
+    for number, title in enumerate(["Harbour", "Harbor lights", "Hare", "Harvest"], start=1):
+        table.put_photo(make_photo(number, title=title))
+    harbour = make_photo(1, title="Harbour")
+    sort_key = dict(list_entries(harbour))[title_list("ha")]
+
+    previous, next_ = table.neighbours(title_list("ha"), sort_key, prefix="harb", oldest_first=True)
+
+    assert (previous.title, next_) == ("Harbor lights", None)  # "hare" is after, but not "harb..."
+
+
+# --- favourites ---------------------------------------------------------------------------------
+def test_a_favourite_counts_once_however_often_it_is_given_and_once_undone(table):
+    photo = make_photo(1)
+    table.put_photo(photo)
+
+    assert table.add_favorite(photo, 7) is True
+    assert table.add_favorite(photo, 7) is False  # idempotent
+    assert table.add_favorite(photo, 8) is True
+    assert table.favorite_state(photo.id, 7) == FavoriteState(count=2, favorited=True)
+    assert table.remove_favorite(photo.id, 7) is True
+    assert table.remove_favorite(photo.id, 7) is False
+    assert table.favorite_state(photo.id, 7) == FavoriteState(count=1, favorited=False)
+    assert table.favorite_state(photo.id) == FavoriteState(count=1, favorited=False)
+
+
+def test_concurrent_favourites_count_true(table):
+    photo = make_photo(1)
+    table.put_photo(photo)
+    fans = [number % 6 for number in range(24)]  # 6 people, each clicking four times at once
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda fan: table.add_favorite(photo, fan), fans))
+
+    assert table.favorite_state(photo.id).count == 6
+
+
+def test_favourites_page_is_one_query_newest_favourite_first(table, dynamodb_calls):
+    photos = [make_photo(number) for number in range(1, 4)]
+    for photo in photos:
+        table.put_photo(photo)
+    for minute, photo in enumerate([photos[1], photos[0], photos[2]]):
+        table.add_favorite(photo, 7, now=lambda minute=minute: datetime(2026, 2, 1, 0, minute, tzinfo=UTC))
+    table.add_favorite(photos[0], 8)
+    dynamodb_calls.clear()
+
+    page = table.favorites_page(7)
+
+    assert titles(page) == ["Photo 3", "Photo 1", "Photo 2"]
+    assert dynamodb_calls == ["Query"]
+
+
+def test_a_photo_cannot_be_favourited_once_deleted_or_private_to_the_fan(table):
+    hidden = make_photo(1, visibility=PRIVATE, owner_id=1)
+    table.put_photo(hidden)
+
+    with pytest.raises(PhotoNotFound):
+        table.add_favorite(hidden, 2)
+    assert table.add_favorite(hidden, 1) is True  # the owner sees it
+    with pytest.raises(PhotoNotFound):
+        table.add_favorite(make_photo(9), 2)  # never stored
+
+
+def test_an_edit_refreshes_the_favourite_copies_and_turning_private_removes_others(table):
+    photo = make_photo(1, owner_id=1)
+    table.put_photo(photo)
+    table.add_favorite(photo, 1)
+    table.add_favorite(photo, 2)
+
+    table.update_photo(photo.id, title="Renamed")
+    assert titles(table.favorites_page(2)) == ["Renamed"]
+
+    table.update_photo(photo.id, visibility=PRIVATE)
+
+    assert table.favorites_page(2).items == []
+    assert titles(table.favorites_page(1)) == ["Renamed"]  # the owner's own favourite stays
+    assert table.favorite_state(photo.id, 2) == FavoriteState(count=1, favorited=False)
+
+
+def test_deleting_a_photo_removes_its_favourites_and_its_count(table, aws):
+    photo = make_photo(1)
+    table.put_photo(photo)
+    for fan in (2, 3):
+        table.add_favorite(photo, fan)
+
+    table.delete_photo(photo.id)
+
+    assert table.favorites_page(2).items == []
+    assert not [item for item in aws.table_items() if item["pk"] == f"PHOTO#{photo.id}"]
+
+
+def test_an_edit_reads_neither_the_favourites_nor_writes_them_in_its_transaction(table, dynamodb_calls):
+    photo = make_photo(1)
+    table.put_photo(photo)
+    table.add_favorite(photo, 2)
+    captured = []
+    events = get_connection().client.meta.events
+
+    def capture(params, **kwargs):
+        captured.append(len(params["TransactItems"]))
+
+    events.register("provide-client-params.dynamodb.TransactWriteItems", capture)
+    try:
+        table.update_photo(photo.id, title="Renamed")
+    finally:
+        events.unregister("provide-client-params.dynamodb.TransactWriteItems", capture)
+
+    # The photo, its 6 cards (ALL, OWNER, FEED, USER, TAG#sea, TITLE#re) and the delete of the
+    # old title's card: the favourite is refreshed after, whatever the number of fans.
+    assert captured == [8]
+    assert table.favorite_state(photo.id).count == 1
