@@ -10,6 +10,7 @@ Other lists join with `@source_kind("<kind>")`: a resolver `(value, viewer) -> S
 (an album, say, resolves "album:<id>" when the viewer may see the album, with its own sort key).
 """
 
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -94,7 +95,7 @@ def photo_url(photo_id, token=None):
     """A photo page's URL, opened from the list `token` names (if any)."""
     url = reverse("gallery:photo", args=[photo_id])
     if token and len(token) <= MAX_TOKEN_LENGTH:
-        url += "?" + urlencode({"from": token})
+        url += "?" + urllib.parse.urlencode({"from": token}, safe=":")  # readable: ?from=tag:sea
     return url
 
 

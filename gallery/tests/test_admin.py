@@ -98,3 +98,13 @@ def test_user_list_shows_photo_counts_linking_to_their_photos(aws, admin_client,
 
     assert '<a href="/admin/gallery/photorecord/?owner=alice">2 photos</a>' in page
     assert '<a href="/admin/gallery/photorecord/?owner=bob">0 photos</a>' in page
+
+
+def test_change_page_shows_the_favourite_count(aws, admin_client, user, bob):
+    photo = publish(user, title="Harbour")
+    metadata.photo_table().add_favorite(photo, bob.pk)
+    metadata.photo_table().add_favorite(photo, user.pk)
+
+    page = admin_client.get(f"{LIST}{photo.id}/change/").content.decode()
+
+    assert '<span class="favorite-count">2 favourites</span>' in page

@@ -2,6 +2,7 @@
 
 import io
 import re
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,8 +11,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from gallery import metadata
+from gallery.catalog import FavoriteState
 from gallery.tests import faults
 from gallery.tests.factories import upload
+from gallery.tests.publishing import publish as publish_photo
 from gallery.tests.stores import assert_no_orphans, assert_nothing_stored, photo_items
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +107,25 @@ def test_recent_unnamed_objects_are_left_alone(aws):
     assert "1 unnamed objects younger than 3600 s left alone" in out.getvalue()
     assert "No orphans." in out.getvalue()
     assert aws.object_keys() == ["photos/" + "b" * 32 + "/original.jpg"]
+
+
+def test_favourites_a_crash_left_on_a_private_photo_are_removed(aws, user, bob):
+    photo = publish_photo(user, title="Turned private")
+    table = metadata.photo_table()
+    table.add_favorite(photo, bob.pk)
+    table.add_favorite(photo, user.pk)
+    # The process dies after the edit's transaction, before the favourites are followed up.
+    with mock.patch("gallery.metadata.favorites.follow_edit"):
+        table.update_photo(photo.id, visibility="private")
+    # The crash window: bob's copy of the card still says public, until reconcile runs.
+    assert [card.id for card in table.favorites_page(bob.pk).items] == [photo.id]
+
+    found = reconcile()
+    fixed = reconcile("--fix")
+
+    assert f"favourite of user {bob.pk} of private photo {photo.id}" in found
+    assert "and 1 favourites of private photos" in fixed
+    assert table.favorite_state(photo.id, bob.pk) == FavoriteState(count=1, favorited=False)
+    assert table.favorites_page(bob.pk).items == []
+    assert [card.id for card in table.favorites_page(user.pk).items] == [photo.id]  # the owner's stays
+    assert "No orphans." in reconcile()

@@ -2,6 +2,7 @@
 -> S3 and DynamoDB on moto over HTTP), the photo page, and edit and delete: owner and staff may,
 others get 403 (public) or 404 (private)."""
 
+import html
 import io
 import re
 from unittest import mock
@@ -12,7 +13,14 @@ from django.test import Client
 from PIL import Image
 
 from gallery import metadata
-from gallery.tests.factories import exif_with, image_bytes, noise_image_bytes, upload
+from gallery.tests.factories import (
+    exif_with,
+    full_camera_exif,
+    image_bytes,
+    make_photo,
+    noise_image_bytes,
+    upload,
+)
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +299,206 @@ def test_staff_can_edit_and_delete_other_peoples_public_photos(aws, user, django
     assert metadata.photo_table().get_photo(photo.id).title == "Renamed"
     assert moderator.post(f"/photos/{photo.id}/delete/").status_code == 302
     assert aws.object_keys() == []
+
+
+# --- the viewer: previous and next of the list it was opened from -------------------------------
+def links(page, rel):
+    """The href of each <a rel="..."> of a page."""
+    return [html.unescape(href) for href in re.findall(rf'<a rel="{rel}" href="([^"]+)"', page)]
+
+
+@pytest.fixture
+def three(aws, user):
+    """Three public photos tagged sea, oldest first; the middle one also tagged city."""
+    return [
+        publish(user, title="Sea one", tags="sea"),
+        publish(user, title="Sea two", tags="sea, city"),
+        publish(user, title="Sea three", tags="sea"),
+    ]
+
+
+def test_a_photo_opened_from_a_list_links_its_previous_and_next_without_javascript(three, client):
+    oldest, middle, newest = three
+    home = client.get("/").content.decode()
+    assert f'href="/photos/{middle.id}/?from=feed"' in home
+
+    page = client.get(f"/photos/{middle.id}/?from=feed").content.decode()
+
+    # The feed is newest first: the previous photo is the newer one.
+    assert links(page, "prev") == [f"/photos/{newest.id}/?from=feed"]
+    assert links(page, "next") == [f"/photos/{oldest.id}/?from=feed"]
+    assert 'class="viewer-list" href="/">Newest photos</a>' in page
+    assert '<script src="/static/js/viewer' in page and "<script>" not in page  # CSP: no inline script
+
+
+def test_prev_and_next_follow_the_list_named_in_the_url(three, client, user):
+    oldest, middle, newest = three
+
+    tag_page = client.get(f"/photos/{middle.id}/?from=tag:city").content.decode()
+    user_page = client.get(f"/photos/{newest.id}/?from=user:alice").content.decode()
+    search_page = client.get(f"/photos/{oldest.id}/?from=search:sea").content.decode()
+
+    assert links(tag_page, "prev") == links(tag_page, "next") == []  # alone under #city
+    assert 'href="/tags/city/">#city</a>' in tag_page
+    assert links(user_page, "prev") == []
+    assert links(user_page, "next") == [f"/photos/{middle.id}/?from=user:alice"]
+    # Title order: "sea one" < "sea three" < "sea two".
+    assert links(search_page, "prev") == []
+    assert links(search_page, "next") == [f"/photos/{newest.id}/?from=search:sea"]
+
+
+def test_prev_and_next_are_two_bounded_queries(three, client, dynamodb_calls):
+    dynamodb_calls.clear()
+
+    client.get(f"/photos/{three[1].id}/?from=feed")
+
+    # The photo (GetItem), its favourites (BatchGetItem), one Query each way.
+    assert sorted(dynamodb_calls) == ["BatchGetItem", "GetItem", "Query", "Query"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["", "tag:unknown", "tag:Sea", "user:nobody", "search:x", "favorites:alice", "album:1", "x" * 300],
+)
+def test_no_links_for_a_list_that_is_unknown_malformed_or_not_the_visitors(three, client, source):
+    page = client.get(f"/photos/{three[1].id}/", {"from": source})
+
+    assert page.status_code == 200
+    assert links(page.content.decode(), "prev") == links(page.content.decode(), "next") == []
+
+
+def test_a_visitor_never_walks_into_the_owners_private_photos(aws, user, client):
+    public = publish(user, title="Public one")
+    publish(user, title="Private one", visibility="private")
+    newest = publish(user, title="Public two")
+
+    visitor = client.get(f"/photos/{newest.id}/?from=user:alice").content.decode()
+    owner = client_for(user).get(f"/photos/{newest.id}/?from=user:alice").content.decode()
+
+    assert links(visitor, "next") == [f"/photos/{public.id}/?from=user:alice"]  # the private one skipped
+    assert links(owner, "next") != links(visitor, "next")  # the owner's own list holds it
+
+
+def test_the_photo_is_fitted_to_the_viewport_and_opens_full_screen_without_javascript(three, client):
+    page = client.get(f"/photos/{three[0].id}/").content.decode()
+
+    display = re.search(r'<a class="viewer-full" href="([^"]+)"', page).group(1)
+    assert f"/photos/{three[0].id}/display.jpg" in display  # the image alone, without JavaScript
+
+
+# --- the EXIF panel -----------------------------------------------------------------------------
+def test_the_exif_panel_shows_how_the_photo_was_taken_and_never_where(aws, user, client):
+    data = image_bytes(size=(120, 80), exif=full_camera_exif(gps=True))
+    photo = publish(user, title="Shot", data=data)
+
+    page = client.get(f"/photos/{photo.id}/").content.decode()
+
+    for css_class, text in [
+        ("taken", "2024-07-01 18:30"),
+        ("camera", "Canon EOS R6"),
+        ("lens", "Canon RF35mm F1.8 MACRO IS STM"),
+        ("exposure", "1/250 s"),
+        ("aperture", "f/2.8"),
+        ("focal-length", "35 mm"),
+        ("iso", "400"),
+    ]:
+        assert f'<dd class="{css_class}">{text}</dd>' in page
+    for where in ("GPS", "48.0", "Latitude", "Location"):
+        assert where not in page
+
+
+def test_a_photo_stored_before_the_shot_facts_existed_still_renders(aws, user, client):
+    photo = make_photo(1, owner_id=user.pk)
+    metadata.photo_table().put_photo(photo)
+    item = metadata.get_connection().table.get_item(Key={"pk": f"PHOTO#{photo.id}", "sk": "PHOTO"})["Item"]
+    for name in ("lens", "exposure", "aperture", "focal_length", "iso"):
+        del item[name]
+    metadata.get_connection().table.put_item(Item=item)
+
+    page = client.get(f"/photos/{photo.id}/")
+
+    assert page.status_code == 200
+    assert 'class="lens"' not in page.content.decode() and "<dt>Uploaded</dt>" in page.content.decode()
+
+
+# --- link previews --------------------------------------------------------------------------------
+def test_open_graph_and_twitter_tags_preview_the_photo_with_absolute_urls(aws, user, client):
+    photo = publish(user, title="Harbour <at> dusk", description="Boats\ncoming home.")
+
+    page = client.get(f"/photos/{photo.id}/?from=feed").content.decode()
+
+    def meta(attribute, name):
+        return html.unescape(re.search(rf'<meta {attribute}="{name}" content="([^"]*)">', page).group(1))
+
+    assert meta("property", "og:title") == meta("name", "twitter:title") == "Harbour <at> dusk"
+    assert meta("property", "og:description") == "Boats coming home."
+    assert meta("property", "og:url") == f"http://testserver/photos/{photo.id}/"  # without ?from
+    image = meta("property", "og:image")
+    assert image.startswith("http") and f"/photos/{photo.id}/display.jpg" in image
+    assert meta("name", "twitter:image") == image
+    assert meta("name", "twitter:card") == "summary_large_image"
+    assert "<at>" not in page  # escaped everywhere
+
+
+# --- favourites on the site -----------------------------------------------------------------------
+def test_the_favourite_button_works_without_javascript_and_returns_to_the_list(three, bob):
+    fan = client_for(bob)
+    photo = three[1]
+
+    response = fan.post(f"/photos/{photo.id}/favorite/", {"favorite": "on", "from": "tag:sea"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/photos/{photo.id}/?from=tag:sea"
+    page = fan.get(response["Location"]).content.decode()
+    assert 'value="off" class="favorite is-on" aria-pressed="true"' in page
+    assert "1 favourite<" in page
+    favourites = fan.get("/favorites/").content.decode()
+    assert "Sea two" in favourites and f'href="/photos/{photo.id}/?from=favorites"' in favourites
+
+    fan.post(f"/photos/{photo.id}/favorite/", {"favorite": "off"})
+
+    assert "Sea two" not in fan.get("/favorites/").content.decode()
+    assert "0 favourites<" in fan.get(f"/photos/{photo.id}/").content.decode()
+
+
+def test_the_favourite_form_is_csrf_protected(three, bob):
+    fan = Client(enforce_csrf_checks=True)
+    fan.force_login(bob)
+
+    response = fan.post(f"/photos/{three[0].id}/favorite/", {"favorite": "on"})
+
+    assert response.status_code == 403
+    assert metadata.photo_table().favorite_state(three[0].id, bob.pk).count == 0
+
+
+def test_anonymous_visitors_are_asked_to_log_in_to_favourite(three, client):
+    page = client.get(f"/photos/{three[0].id}/").content.decode()
+    response = client.post(f"/photos/{three[0].id}/favorite/", {"favorite": "on"})
+
+    assert "Log in to favourite" in page
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/favorites/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_photo_turned_private_or_deleted_leaves_others_favourites(three, user, bob):
+    fan = client_for(bob)
+    for photo in three[:2]:
+        fan.post(f"/photos/{photo.id}/favorite/", {"favorite": "on"})
+
+    edit(client_for(user), three[0], visibility="private")
+    client_for(user).post(f"/photos/{three[1].id}/delete/")
+
+    favourites = fan.get("/favorites/").content.decode()
+    assert "Sea one" not in favourites and "Sea two" not in favourites
+    assert "No favourites yet" in favourites
+
+
+def test_favourites_page_walks_prev_and_next_in_favourite_order(three, bob):
+    fan = client_for(bob)
+    for photo in three:
+        fan.post(f"/photos/{photo.id}/favorite/", {"favorite": "on"})
+
+    page = fan.get(f"/photos/{three[1].id}/?from=favorites").content.decode()
+
+    assert links(page, "prev") == [f"/photos/{three[2].id}/?from=favorites"]
+    assert links(page, "next") == [f"/photos/{three[0].id}/?from=favorites"]
