@@ -307,3 +307,65 @@ def test_a_person_signs_up_uploads_browses_edits_deletes_and_logs_out(page, site
     page.goto("/upload/")
     assert page.url.startswith(f"{site.url}/accounts/login/")
     assert_page_is_sound(page)
+
+
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_the_viewer_moves_with_the_arrow_keys_opens_full_screen_and_favourites(page, site, django_user_model):
+    from gallery.tests.publishing import publish
+
+    owner = django_user_model.objects.create_user(username="ines", password=PASSWORD)
+    landscape = publish(owner, title="Hills at noon", tags="hills", data=scenic_jpeg(1))
+    portrait = publish(owner, title="Tall sunset", tags="hills", data=scenic_jpeg(2, size=(900, 1500)))
+    newest = publish(owner, title="Evening hills", tags="hills", data=scenic_jpeg(3))
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "ines")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{site.url}/**")
+
+    # Opened from the tag page: its order (newest first) is the viewer's.
+    page.goto("/tags/hills/")
+    page.get_by_role("link", name="Tall sunset").first.click()
+    page.wait_for_url(f"**/photos/{portrait.id}/?from=tag:hills")
+    assert_page_is_sound(page)
+    # The portrait fits the viewport: its whole height is on screen.
+    box = page.locator(".viewer img").bounding_box()
+    assert box["height"] <= 860 and box["width"] < box["height"]
+    screenshot(page, "viewer")
+    DOCS_SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=DOCS_SCREENSHOTS / "viewer.png")
+
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(f"**/photos/{landscape.id}/?from=tag:hills")
+    assert page.locator("a[rel=next]").count() == 0  # the oldest of the list
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(f"**/photos/{portrait.id}/?from=tag:hills")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(f"**/photos/{newest.id}/?from=tag:hills")
+    assert page.locator("a[rel=prev]").count() == 0
+
+    # A click on the photo shows it full screen; another click comes back.
+    page.locator(".viewer-full").click()
+    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.viewer')")
+    page.screenshot(path=DOCS_SCREENSHOTS / "viewer-fullscreen.png")
+    page.locator(".viewer-full").click()
+    page.wait_for_function("document.fullscreenElement === null")
+    assert page.url.endswith(f"/photos/{newest.id}/?from=tag:hills")  # no navigation to the image
+
+    # The favourite button: a plain form POST, back on the same photo and list.
+    page.get_by_role("button", name="☆ Favourite").click()
+    page.wait_for_url(f"**/photos/{newest.id}/?from=tag:hills")
+    assert page.locator(".favorite.is-on").count() == 1
+    assert page.inner_text(".favorite-count") == "1 favourite"
+    page.goto("/favorites/")
+    assert page.locator(".card .title").all_inner_texts() == ["Evening hills"]
+    assert_page_is_sound(page)
+    page.screenshot(path=DOCS_SCREENSHOTS / "favorites.png")
+    page.goto(f"/photos/{newest.id}/")
+    page.get_by_role("button", name="★ Favourite").click()
+    page.wait_for_url(f"**/photos/{newest.id}/")
+    assert page.inner_text(".favorite-count") == "0 favourites"
+    assert page.problems == []
