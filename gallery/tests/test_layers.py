@@ -54,7 +54,7 @@ MODULES = modules()
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_no_module_imports_a_higher_layer(name):
-    ours = {imported.removeprefix("gallery.") for imported in MODULES[name] if imported.startswith("gallery.")}
+    ours = {found.removeprefix("gallery.") for found in MODULES[name] if found.startswith("gallery.")}
     higher = {
         imported
         for imported in ours
