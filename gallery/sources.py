@@ -8,6 +8,8 @@ neighbours are one bounded Query each way on that list (PhotoRepository.neighbou
 
 Other lists join with `@source_kind("<kind>")`: a resolver `(value, viewer) -> Source | None`
 (an album, say, resolves "album:<id>" when the viewer may see the album, with its own sort key).
+This module is in the use-case layer (gallery/tests/test_layers.py), so a resolver of a module of
+the same layer registers from above it, e.g. in its views module, which the URLconf imports.
 """
 
 import urllib.parse

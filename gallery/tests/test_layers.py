@@ -11,7 +11,7 @@ GALLERY = Path(__file__).resolve().parents[1]
 LAYERS = [
     {"images", "catalog", "limits"},
     {"access", "media", "metadata", "models"},
-    {"photos", "accounts", "reconcile", "health", "uploads", "ratelimit", "csp", "jobs", "albums"},
+    {"photos", "accounts", "reconcile", "health", "uploads", "ratelimit", "csp", "jobs", "albums", "sources"},
     {"forms", "errors", "templatetags"},
     {"views", "api", "admin", "urls", "management", "apps"},
 ]
