@@ -6,6 +6,7 @@ its item, its cards and the counters, so no list ever shows a stale entry.
 """
 
 import functools
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -23,8 +24,10 @@ from gallery.catalog import (
 from gallery.metadata import favorites, schema
 from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.cursor import decode_cursor, encode_cursor
-from gallery.metadata.errors import PhotoAlreadyExists, PhotoChanged, PhotoNotFound
+from gallery.metadata.errors import MetadataUnavailable, PhotoAlreadyExists, PhotoChanged, PhotoNotFound
 from gallery.metadata.transactions import Transaction, not_written_yet, same_revision
+
+logger = logging.getLogger(__name__)
 
 _BATCH_GET_KEYS = 100  # BatchGetItem takes at most 100 keys
 
@@ -81,7 +84,12 @@ class PhotoRepository:
         write.move_tag_counts(counted_tags(photo), set())
         write.add_count(schema.owner_count_key(photo.owner_id), -1)
         self._commit(write)
-        favorites.follow_delete(photo_id)
+        try:
+            favorites.follow_delete(photo_id)
+        except MetadataUnavailable:
+            # The photo is gone for good: its favourites are now items of a partition without its
+            # photo item, which `manage.py reconcile` purges (stray cards). Nobody can open them.
+            logger.warning("favourites of deleted photo %s left for reconcile", photo_id)
         return photo
 
     def _transaction(self):
