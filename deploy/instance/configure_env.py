@@ -88,7 +88,9 @@ def env_values(environ, database_url, secret_key, ssl_ca=""):
                 "DJANGO_SECURE_HSTS_SECONDS": "0",
             }
         ),
-        "PHOTOSHARE_TRUSTED_PROXY_COUNT": "2" if https else "1",  # X-Forwarded-For: ALB, nginx
+        # X-Forwarded-For entries in front of the app: nginx, the ALB, CloudFront (the template says).
+        "PHOTOSHARE_TRUSTED_PROXY_COUNT": environ.get("PHOTOSHARE_TRUSTED_PROXIES")
+        or ("2" if https else "1"),
         # Rate limits and media URLs shared by every worker of every instance: Redis (ElastiCache)
         # when the stack has one, else a table of the database.
         "DJANGO_CACHE_URL": environ.get("PHOTOSHARE_CACHE_URL") or "dbcache://photoshare_cache",
