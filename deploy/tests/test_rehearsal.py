@@ -117,7 +117,7 @@ def assert_nginx_serves_static_files_itself(rehearsal, site):
     response = site.get(path)
     assert response.status == 200
     assert "max-age=315360000" in response.headers["cache-control"]
-    gunicorn_log = rehearsal.path("var/log/journal/photoshare.service.log").read_text()
+    gunicorn_log = rehearsal.path("var/log/photoshare/app.log").read_text()  # what CloudWatch gets
     assert "GET /healthz" in gunicorn_log and path not in gunicorn_log, "static file served by gunicorn"
 
 
