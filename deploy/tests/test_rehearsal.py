@@ -124,7 +124,13 @@ def assert_nginx_serves_static_files_itself(rehearsal, site):
 def sign_up(site):
     password = "rehearsal-Passw0rd-" + os.urandom(4).hex()
     response = site.post_form(
-        "/accounts/signup/", {"username": "rehearsal", "password1": password, "password2": password}
+        "/accounts/signup/",
+        {
+            "username": "rehearsal",
+            "email": "rehearsal@example.com",
+            "password1": password,
+            "password2": password,
+        },
     )
     assert (response.status, response.headers.get("location")) == (302, "/upload/"), response.text[:2000]
 
