@@ -117,14 +117,20 @@ def assert_nginx_serves_static_files_itself(rehearsal, site):
     response = site.get(path)
     assert response.status == 200
     assert "max-age=315360000" in response.headers["cache-control"]
-    gunicorn_log = rehearsal.path("var/log/journal/photoshare.service.log").read_text()
+    gunicorn_log = rehearsal.path("var/log/photoshare/app.log").read_text()  # what CloudWatch gets
     assert "GET /healthz" in gunicorn_log and path not in gunicorn_log, "static file served by gunicorn"
 
 
 def sign_up(site):
     password = "rehearsal-Passw0rd-" + os.urandom(4).hex()
     response = site.post_form(
-        "/accounts/signup/", {"username": "rehearsal", "password1": password, "password2": password}
+        "/accounts/signup/",
+        {
+            "username": "rehearsal",
+            "email": "rehearsal@example.com",
+            "password1": password,
+            "password2": password,
+        },
     )
     assert (response.status, response.headers.get("location")) == (302, "/upload/"), response.text[:2000]
 
