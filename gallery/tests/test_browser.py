@@ -273,7 +273,7 @@ def test_a_person_signs_up_uploads_browses_edits_deletes_and_logs_out(page, site
 
     # Open a photo, then follow one of its tags.
     page.locator(".grid .card").filter(has_text="Harbour at dawn").get_by_role("img").click()
-    page.wait_for_url("**/photos/*/")
+    page.wait_for_url("**/photos/*/?from=feed")  # opened from the feed: its prev/next links
     assert page.inner_text("h1") == "Harbour at dawn"
     assert page.locator(".photo-info .tags li").all_inner_texts() == ["sea", "boats"]
     assert_page_is_sound(page)
