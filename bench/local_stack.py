@@ -32,7 +32,7 @@ BODY = os.urandom(40 * 1024)
 class PlainMoto(MotoServer):
     """moto 5.2.5 as scripts/local_aws.py ran it before: moto.server with moto's recorder."""
 
-    def start(self, timeout=300):
+    def start(self, timeout=float("inf")):
         env = dict(os.environ, MOTO_ENABLE_RECORDING="1", MOTO_RECORDER_FILEPATH=str(self.recording))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],

@@ -45,9 +45,12 @@ class MotoServer:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout=300):
-        """Start the server and wait until it answers: after the replay of the recording, which
-        takes time in proportion to the recording (so the generous timeout)."""
+    def start(self, timeout=None):
+        """Start the server and wait until it answers. With a recording that is after its replay,
+        which takes time in proportion to the recording (minutes for 10 000 photos on a busy
+        machine): by default the wait then lasts as long as the server is alive."""
+        if timeout is None:
+            timeout = float("inf") if self.recording else 60
         env = dict(os.environ)
         # moto's own recorder must stay off: ours records what committed, theirs what arrived.
         env.pop("MOTO_ENABLE_RECORDING", None)
