@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("PHOTOSHARE_TEST_CHROMIUM", "/usr/bin/chromium")
 # Playwright cannot download its own browsers here; these flags keep Debian's chromium quiet and
@@ -28,3 +29,8 @@ needs_chromium = pytest.mark.skipif(
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# Playwright's expect() waits 5 s by default; an upload through moto on a loaded 2-core machine
+# (several test runs at once) takes longer. A wait ends as soon as its condition holds.
+expect.set_options(timeout=20_000)
