@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from gallery import catalog, photos
 from gallery.forms import PhotoDetailsForm
 from gallery.metadata import InvalidCursor, MetadataUnavailable, PhotoChanged, PhotoNotFound, photo_table
-from gallery.models import PhotoRecord
+from gallery.models import AccountEmail, PhotoRecord
 
 PAGE_SIZE = 50
 
@@ -132,9 +132,16 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class AccountEmailInline(admin.StackedInline):
+    model = AccountEmail
+    can_delete = False
+    readonly_fields = ("verified_at",)
+
+
 @admin.register(User)
 class UserWithPhotosAdmin(UserAdmin):
     list_display = (*UserAdmin.list_display, "photos")
+    inlines = (AccountEmailInline,)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -5,6 +5,7 @@ Django up; a conftest.py would be too late. The server itself starts with the fi
 """
 
 import os
+import tempfile
 
 import pytest
 
@@ -27,6 +28,10 @@ os.environ.setdefault(
     "DJANGO_CACHE_URL", f"redis://127.0.0.1:6379/{os.environ.get('PHOTOSHARE_TEST_REDIS_DB', '15')}"
 )
 os.environ["DJANGO_CACHE_KEY_PREFIX"] = f"photoshare-test-{os.getpid()}-{os.urandom(4).hex()}"
+# Mail from the test site (gunicorn children included) goes to files the browser tests read;
+# in-process tests get Django's memory backend from pytest-django.
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+os.environ["EMAIL_FILE_PATH"] = tempfile.mkdtemp(prefix="photoshare-mail-")
 # Tests always run with production settings; a throwaway key is enough for them.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + os.urandom(16).hex())
 os.environ["DJANGO_DEBUG"] = "0"

@@ -7,6 +7,7 @@ Screenshots of each main page go to test-artifacts/browser/ (not committed).
 import base64
 import io
 import os
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -210,6 +211,7 @@ def test_a_person_signs_up_uploads_browses_edits_deletes_and_logs_out(page, site
     # Sign up: logged in at once and sent to the upload page.
     nav(page).get_by_role("link", name="Sign up").click()
     page.fill("input[name=username]", "marta")
+    page.fill("input[name=email]", "marta@example.com")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     screenshot(page, "signup")
@@ -217,6 +219,12 @@ def test_a_person_signs_up_uploads_browses_edits_deletes_and_logs_out(page, site
     page.wait_for_url("**/upload/")
     assert "Welcome, marta!" in page.inner_text(".messages")
     assert django_user_model.objects.filter(username="marta").exists()  # the test database, via gunicorn
+
+    # The mailed link (a file, as in `make run`) confirms the address.
+    mail = max(Path(os.environ["EMAIL_FILE_PATH"]).iterdir(), key=lambda path: path.stat().st_mtime)
+    link = re.search(r"http://\S+/accounts/verify/\S+/", mail.read_text()).group(0)
+    page.goto(link)
+    assert "marta@example.com is confirmed." in page.inner_text(".messages")
 
     # Log out (back to the gallery) and in again.
     nav(page).get_by_role("button", name="Log out").click()
