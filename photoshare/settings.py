@@ -210,14 +210,18 @@ PHOTOSHARE_PASSWORD_RESET_RATE = env.str("PHOTOSHARE_PASSWORD_RESET_RATE", defau
 # How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in front of the app;
 # 0 means clients connect directly and REMOTE_ADDR is their address.
 PHOTOSHARE_TRUSTED_PROXY_COUNT = env.int("PHOTOSHARE_TRUSTED_PROXY_COUNT", default=0)
-# Rate-limit counters live here. The default is per process; with several workers use a shared
-# cache, e.g. DJANGO_CACHE_URL=dbcache://photoshare_cache (after `manage.py createcachetable`).
+# Rate-limit counters live here. The default is per process, for a single-process local run only;
+# with several workers or machines use Redis (ElastiCache in production),
+# DJANGO_CACHE_URL=redis://host:6379/0: its INCR is atomic, so concurrent hits all count.
 CACHES = {
     "default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://"),
     PHOTOSHARE_MEDIA_URL_CACHE: env.cache_url(
         "PHOTOSHARE_MEDIA_URL_CACHE_URL", default="locmemcache://media-urls?max_entries=20000"
     ),
 }
+
+# django-environ drops a key_prefix given in a redis:// URL (it lower-cases it), hence its own variable.
+CACHES["default"]["KEY_PREFIX"] = env.str("DJANGO_CACHE_KEY_PREFIX", default="")
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -5,7 +5,8 @@ systemd and cfn-signal, and moto for AWS, including the instance metadata servic
 the role's credentials. The virtualenv, gunicorn, nginx and MariaDB are real. Then a photo is
 uploaded through nginx, and a second run must leave everything as the first left it.
 
-Needs root, nginx, python3.11 with venv and headers, MariaDB on 127.0.0.1:3306 and PyPI (or the
+Needs root, nginx, python3.11 with venv and headers, MariaDB on 127.0.0.1:3306 (an account that may
+create users: PHOTOSHARE_REHEARSAL_DB_USER/_PASSWORD, which .ci/run sets; root by default) and PyPI (or the
 machine's pip mirror); skips with the reason when one is missing. About a minute (a minute and a
 half while pip's cache is cold). PHOTOSHARE_REHEARSAL_KEEP=1 keeps the stage in /tmp to look at.
 """

@@ -2,9 +2,11 @@
 
 A favourite is an item in the photo's partition (pk PHOTO#<id>, sk FAN#<user>) that is also a
 card of the user's FAVS#<user> list in the lists index, with a copy of the photo's card, so a
-/favorites/ page is one Query. The count is its own item (sk FANS), changed only by ADD in the
-same transaction as the favourite it counts, whose condition makes both idempotent: two
-concurrent favourites of one user count once, two of different users count twice.
+/favorites/ page is one Query. The count is its own item (sk FANS), changed only by ADD right
+after the favourite it counts was written or deleted under a condition (none there / one there),
+so the count moves once per change: two concurrent favourites of one user count once, two of
+different users twice. Like the other counters (counters.py), a crash between the two leaves it
+off by one until `manage.py reconcile --fix` recounts.
 
 Favourites are never part of the photo's own transaction, which holds at most 100 actions;
 they follow it: after an edit each copy is refreshed, or removed when the photo is no longer
@@ -16,48 +18,42 @@ copies of photos the reader may not see meanwhile.
 from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from gallery.catalog import FavoriteState, visible_to
+from gallery.catalog import PUBLIC, FavoriteState, visible_to
 from gallery.metadata import schema
 from gallery.metadata.connection import get_connection, translate_errors, unavailable
-from gallery.metadata.errors import PhotoNotFound
-from gallery.metadata.transactions import Transaction
+from gallery.metadata.counters import add_favorite_count
 
 COUNTER = "favorite_count"
 
 
-def add_favorite(photo, user_id, *, now=None):
-    """Make `photo` one of the user's favourites; True if it was not one already.
-
-    Conditional on the photo still existing and being the user's to see at the moment of
-    writing (PhotoNotFound otherwise): a favourite can never be added to a photo that has just
-    been deleted or turned private, whose favourites were removed already.
-    """
-    favorited_at = (now or _now)().isoformat(timespec="microseconds")
-    write = Transaction(get_connection().table_name)
-    photo_check = write.check(
-        schema.photo_key(photo.id),
-        condition="attribute_exists(pk) AND (attribute_not_exists(visibility) OR visibility = :public "
+def may_favorite(user_id):
+    """Condition on the photo item for a favourite by `user_id`: it exists and is theirs to see."""
+    return {
+        "condition": "attribute_exists(pk) AND (attribute_not_exists(visibility) OR visibility = :public "
         "OR owner_id = :fan)",
-        values={":public": "public", ":fan": user_id},
-    )
-    write.put(schema.fan_item(photo, user_id, favorited_at), condition="attribute_not_exists(pk)")
-    write.add_count(schema.favorite_count_key(photo.id), 1, counter=COUNTER)
-    failed = write.send()
-    if photo_check in failed:
-        raise PhotoNotFound(photo.id)
-    return not failed
+        "values": {":public": PUBLIC, ":fan": user_id},
+    }
+
+
+def new_favorite(photo, user_id, *, now=None):
+    return schema.fan_item(photo, user_id, (now or _now)().isoformat(timespec="microseconds"))
 
 
 def remove_favorite(photo_id, user_id):
-    """Remove the favourite; True if there was one. The count changes only with it, and only
-    while the count item exists (it goes with the photo: a deleted photo's count is not reborn)."""
-    write = Transaction(get_connection().table_name)
-    write.delete(schema.fan_key(photo_id, user_id), condition="attribute_exists(pk)")
-    count = schema.favorite_count_key(photo_id)
-    write.add_count(count, -1, counter=COUNTER, condition="attribute_exists(pk)")
-    return not write.send()
+    """Remove the favourite; True if there was one (the count moves only then)."""
+    table = get_connection().table
+    try:
+        table.delete_item(Key=schema.fan_key(photo_id, user_id), ConditionExpression=Attr("pk").exists())
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise unavailable(error) from error
+    except BotoCoreError as error:
+        raise unavailable(error) from error
+    add_favorite_count(photo_id, -1)
+    return True
 
 
 def favorite_state(photo_id, user_id=None):

@@ -2,7 +2,7 @@
 
 Every list page (gallery.catalog names the lists) is one Query on the sparse "lists" index,
 newest first, whatever the size of the table; every write of a photo is one transaction over
-its item, its cards and the counters, so no list ever shows a stale entry.
+its item and its cards, so no list ever shows a stale entry; the counters follow it (counters.py).
 """
 
 import functools
@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import BotoCoreError, ClientError
 
 from gallery.catalog import (
     TITLE_KEY_LENGTH,
@@ -22,9 +23,11 @@ from gallery.catalog import (
     title_list,
 )
 from gallery.metadata import favorites, schema
-from gallery.metadata.connection import get_connection, translate_errors
+from gallery.metadata.connection import get_connection, translate_errors, unavailable
+from gallery.metadata.counters import add_counts, add_favorite_count, tag_deltas
 from gallery.metadata.cursor import decode_cursor, encode_cursor
 from gallery.metadata.errors import MetadataUnavailable, PhotoAlreadyExists, PhotoChanged, PhotoNotFound
+from gallery.metadata.retry import Backoff, conflicted
 from gallery.metadata.transactions import Transaction, not_written_yet, same_revision
 
 logger = logging.getLogger(__name__)
@@ -34,56 +37,59 @@ _BATCH_GET_KEYS = 100  # BatchGetItem takes at most 100 keys
 
 class PhotoRepository:
     """Photos, list pages and counts. Holds no connection of its own: each call uses the
-    process-wide one (gallery.metadata.connection), rebuilt when the settings change."""
+    process-wide one (gallery.metadata.connection), rebuilt when the settings change.
+    `backoff` paces the retries of conflicting transactions (tests replace its sleep)."""
+
+    def __init__(self, backoff=None):
+        self.backoff = backoff or Backoff()
 
     # --- writes ------------------------------------------------------------------------------
+    # Each write is one transaction over the photo's own partition (its item and its cards), so
+    # no list ever shows a stale entry; the counters follow it (gallery.metadata.counters says
+    # why they are not in it). Only writes to the same photo can conflict, and those are retried.
     def put_photo(self, photo):
-        """Write the photo, all its list cards and its tag counts in one transaction: all or nothing."""
+        """Write the photo and all its list cards in one transaction: all or nothing; then count it."""
         write = self._transaction()
         write.put(schema.photo_item(photo), **not_written_yet())
         for card in schema.card_items(photo):
             write.put(card)
-        write.move_tag_counts(set(), counted_tags(photo))
-        write.add_count(schema.owner_count_key(photo.owner_id), 1)
         self._commit(write, conflict=PhotoAlreadyExists(photo.id))
+        add_counts(tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: 1})
 
     def update_photo(self, photo_id, **changes):
         """Change title, description, tags or visibility; returns the updated Photo.
 
-        One transaction rewrites the photo and every card (cards carry the title and tags),
-        deletes the cards of lists the photo leaves and moves the tag counts, so no list ever
-        shows a stale entry. It is conditional on the revision read, so concurrent edits
-        cannot silently undo each other (PhotoChanged).
+        One transaction rewrites the photo and every card (cards carry the title and tags) and
+        deletes the cards of lists the photo leaves, so no list ever shows a stale entry. It is
+        conditional on the revision read, so concurrent edits cannot silently undo each other
+        (PhotoChanged).
         """
         old, items = self.photo_with_items(photo_id)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
-        kept_keys = {card["sk"] for card in new_cards}
         write = self._transaction()
         write.put(schema.photo_item(new), **same_revision(old))
         for card in new_cards:
             write.put(card)
-        for item in items:
-            if item["sk"].startswith(schema.LIST_PREFIX) and item["sk"] not in kept_keys:
-                write.delete(item)
-        write.move_tag_counts(counted_tags(old), counted_tags(new))
+        for key in _card_keys(old, items) - {card["sk"] for card in new_cards}:
+            write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
         self._commit(write)
+        add_counts(tags=tag_deltas(counted_tags(old), counted_tags(new)))
         favorites.follow_edit(new)
         return new
 
     def delete_photo(self, photo_id):
-        """Delete the photo's item, every card of it, its favourite count and its share of the
-        tag counts in one transaction, then its favourites; returns the deleted photo (whose
-        object keys the caller removes next)."""
+        """Delete the photo's item, every card of it and its favourite count in one transaction,
+        then its share of the counts and its favourites; returns the deleted photo (whose object
+        keys the caller removes next)."""
         photo, items = self.photo_with_items(photo_id)
         write = self._transaction()
         write.delete(schema.photo_item(photo), **same_revision(photo))
-        for item in items:
-            if item["sk"] != schema.PHOTO_SK:
-                write.delete(item)
-        write.move_tag_counts(counted_tags(photo), set())
-        write.add_count(schema.owner_count_key(photo.owner_id), -1)
+        for key in _card_keys(photo, items):
+            write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
+        write.delete(schema.favorite_count_key(photo_id))
         self._commit(write)
+        add_counts(tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -1})
         try:
             favorites.follow_delete(photo_id)
         except MetadataUnavailable:
@@ -96,9 +102,25 @@ class PhotoRepository:
         return Transaction(get_connection().table_name)
 
     def _commit(self, write, conflict=None):
-        """Send the transaction; PhotoChanged (or `conflict`) if a condition failed."""
-        if write.send():
-            raise conflict or PhotoChanged()
+        """Send the transaction; PhotoChanged (or `conflict`) if a condition failed. Cancelled for
+        a conflict with a concurrent write, it is sent again after a jittered pause (retry.py),
+        a bounded number of times; then MetadataUnavailable ("try again")."""
+        delays = self.backoff.delays()
+        while True:
+            try:
+                get_connection().client.transact_write_items(TransactItems=write.actions)
+                return
+            except ClientError as error:
+                reasons = error.response.get("CancellationReasons") or []
+                if write.condition_failed(reasons):
+                    raise (conflict or PhotoChanged()) from error
+                delay = next(delays, None) if conflicted(reasons) else None
+                if delay is None:
+                    raise unavailable(error) from error
+                logger.info("transaction conflict; retrying in %.3f s", delay)
+                self.backoff.sleep(delay)
+            except BotoCoreError as error:
+                raise unavailable(error) from error
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -109,12 +131,12 @@ class PhotoRepository:
         return schema.photo_from_item(response["Item"])
 
     def photo_with_items(self, photo_id):
-        """The photo and the items of its partition an edit or a delete rewrites (photo item,
-        cards, favourite count; not the favourites, however many), consistently read."""
+        """The photo and its cards, consistently read: what an edit or a delete starts from. Not
+        the favourites (sort keys before LIST#), however many: they follow the photo's write."""
         items = list(
             get_connection().query_all(
                 KeyConditionExpression=Key("pk").eq(schema.photo_pk(photo_id))
-                & Key("sk").gte(schema.FAVORITE_COUNT_SK),
+                & Key("sk").gte(schema.LIST_PREFIX),
                 ConsistentRead=True,
             )
         )
@@ -173,7 +195,23 @@ class PhotoRepository:
 
     # --- favourites (gallery.metadata.favorites) ---------------------------------------------
     def add_favorite(self, photo, user_id, *, now=None):
-        return favorites.add_favorite(photo, user_id, now=now)
+        """Make `photo` one of the user's favourites; True if it was not one already.
+
+        One transaction, conditional on the photo still existing and being the user's to see
+        (PhotoNotFound otherwise: a favourite never outlives a delete or a turn to private whose
+        favourites were already removed) and on there being no such favourite (idempotent: the
+        count moves only with a new one, after the transaction, as every counter does)."""
+        write = self._transaction()
+        photo_check = write.check(schema.photo_key(photo.id), **favorites.may_favorite(user_id))
+        write.put(favorites.new_favorite(photo, user_id, now=now), condition="attribute_not_exists(pk)")
+        try:
+            self._commit(write)
+        except PhotoChanged as error:
+            if photo_check in write.failed_conditions(error.__cause__.response["CancellationReasons"]):
+                raise PhotoNotFound(photo.id) from error
+            return False  # a favourite already
+        add_favorite_count(photo.id, 1)
+        return True
 
     def remove_favorite(self, photo_id, user_id):
         return favorites.remove_favorite(photo_id, user_id)
@@ -235,6 +273,15 @@ class PhotoRepository:
 def photo_table():
     """The process-wide PhotoRepository."""
     return PhotoRepository()
+
+
+def _card_keys(photo, items):
+    """Sort keys of the photo's cards as written with `photo` (its committed revision, which the
+    write is conditional on), and of any other card read. Not the read alone: a Query is only
+    read-committed, so it may miss a card that a transaction committing meanwhile added."""
+    return {card["sk"] for card in schema.card_items(photo)} | {
+        item["sk"] for item in items if item["sk"].startswith(schema.LIST_PREFIX)
+    }
 
 
 def _now():

@@ -13,9 +13,9 @@ the records of gallery.catalog and DynamoDB items.
 
 All items of a photo share its partition, so one Query finds them all for deletion and one
 transaction writes them all together. Sort keys order the partition as FAN#... < FANS < LIST#...
-< PHOTO: what an edit needs (count, cards, photo) is one Query from FANS on, and the
-favourites, as many as people give, are another (begins_with FAN#), never inside the photo's
-transaction with its 100-action limit.
+< PHOTO: what an edit needs (cards, photo) is one Query from LIST# on, and the favourites, as
+many as people give, are another (begins_with FAN#), never inside the photo's transaction with
+its 100-action limit.
 """
 
 from dataclasses import asdict

@@ -1,13 +1,11 @@
 """Building one TransactWriteItems request and reading why DynamoDB cancelled it.
 
 Condition objects (boto3.dynamodb.conditions) are not expanded inside transactions, so
-conditions here are plain expressions.
+conditions here are plain expressions. A transaction holds one photo's items only: the shared
+counters are updated after it (counters.py), so uploads of one user or one tag never conflict.
 """
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from gallery.metadata.connection import get_connection, unavailable
-from gallery.metadata.schema import key_of, tag_count_key
+from gallery.metadata.schema import key_of
 
 CONDITION_FAILED = "ConditionalCheckFailed"
 
@@ -20,7 +18,7 @@ class Transaction:
         self.actions = []
         self._conditional = []  # indexes of the actions that carry a condition
 
-    # Each adder returns the index of its action, by which send() names a failed condition.
+    # Each adder returns the index of its action, by which failed_conditions names it.
     def put(self, item, **condition):
         return self._add("Put", Item=item, **condition)
 
@@ -30,20 +28,6 @@ class Transaction:
     def check(self, key, **condition):
         """A condition on an item the transaction does not write."""
         return self._add("ConditionCheck", Key=key, **condition)
-
-    def add_count(self, key, delta, counter="photo_count", condition=None, **attributes):
-        """ADD delta to a counter item's `counter` (created at 0 if missing), SET attributes."""
-        update, values = f"ADD {counter} :delta", {":delta": delta}
-        if attributes:
-            update = "SET " + ", ".join(f"{name} = :{name}" for name in attributes) + " " + update
-            values.update({f":{name}": value for name, value in attributes.items()})
-        return self._add("Update", Key=key, UpdateExpression=update, values=values, condition=condition)
-
-    def move_tag_counts(self, old_tags, new_tags):
-        """Count the tags gained, uncount the tags lost (each tag item names its tag)."""
-        for tags, delta in ((new_tags - old_tags, 1), (old_tags - new_tags, -1)):
-            for tag in sorted(tags):
-                self.add_count(tag_count_key(tag), delta, tag=tag)
 
     def condition_failed(self, cancellation_reasons):
         """Whether DynamoDB cancelled the transaction because an action's condition failed.
@@ -61,20 +45,6 @@ class Transaction:
             if index < len(cancellation_reasons)
             and cancellation_reasons[index].get("Code") == CONDITION_FAILED
         }
-
-    def send(self):
-        """Write every action at once. Returns the indexes of the actions whose condition failed
-        (an empty set when it was written); any other failure raises MetadataUnavailable."""
-        try:
-            get_connection().client.transact_write_items(TransactItems=self.actions)
-        except ClientError as error:
-            failed = self.failed_conditions(error.response.get("CancellationReasons") or [])
-            if failed:
-                return failed
-            raise unavailable(error) from error
-        except BotoCoreError as error:
-            raise unavailable(error) from error
-        return set()
 
     def _add(self, kind, condition=None, values=None, **body):
         body["TableName"] = self.table_name

@@ -24,18 +24,28 @@ from gallery.models import ApiToken
 from gallery.tests import faults
 from gallery.tests.factories import upload
 from gallery.tests.publishing import publish
-from gallery.tests.stores import assert_no_orphans, assert_nothing_stored, photo_items
+from gallery.tests.stores import (
+    assert_lists_match_photos,
+    assert_no_orphans,
+    assert_nothing_stored,
+    photo_items,
+)
 
 pytestmark = pytest.mark.django_db
 
 # Original, thumbnail and display size, then the item (gallery.photos.publish).
 UPLOAD_STEPS = ["s3.PutObject", "s3.PutObject", "s3.PutObject", "dynamodb.TransactWriteItems"]
+# Then the counters, after the item (gallery.metadata.counters): one tag and the owner, or the tag
+# gained and the tag lost. Their failure fails nothing: the photo is stored, reconcile recounts.
+COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
 # Read the photo, read its items, change them in one transaction (gallery.metadata.update_photo).
 EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
-# After an edit's or a delete's transaction, its favourites (gallery.metadata.favorites).
+# After an edit's or a delete's transaction and counters: its favourites (metadata.favorites).
 FAVORITES_STEP = "dynamodb.Query"
-# Items first (one transaction, then the favourites), then the three objects (gallery.photos.delete).
-DELETE_STEPS = [*EDIT_STEPS, FAVORITES_STEP, "s3.DeleteObject", "s3.DeleteObject", "s3.DeleteObject"]
+# Items first (one transaction), the counters, the favourites, then the three objects
+# (gallery.photos.delete).
+OBJECT_DELETES = ["s3.DeleteObject", "s3.DeleteObject", "s3.DeleteObject"]
+DELETE_STEPS = [*EDIT_STEPS, *COUNTS, FAVORITES_STEP, *OBJECT_DELETES]
 TRY_AGAIN = "Please try again"
 FAST_FAILING = Config(
     region_name="us-east-1",
@@ -54,7 +64,21 @@ def test_an_upload_makes_exactly_these_backend_calls(aws, logged_in_client):
         response = post_upload(logged_in_client)
 
     assert response.status_code == 302
-    assert recorded.calls == UPLOAD_STEPS
+    assert recorded.calls == UPLOAD_STEPS + COUNTS
+
+
+@pytest.mark.parametrize("step", range(len(UPLOAD_STEPS) + 1, len(UPLOAD_STEPS) + len(COUNTS) + 1))
+def test_a_failed_counter_update_keeps_the_upload_and_reconcile_recounts(aws, logged_in_client, step, caplog):
+    with faults.AwsCalls(fail_at={step}, error=faults.refused):
+        response = post_upload(logged_in_client)
+
+    assert response.status_code == 302  # the photo is stored; only a count is off
+    assert any("reconcile --fix recounts it" in record.getMessage() for record in caplog.records)
+    found = io.StringIO()
+    call_command("reconcile", "--fix", "--min-age", "0", stdout=found)
+    assert "should be 1" in found.getvalue()
+    assert metadata.photo_table().tag_count("sea") == 1
+    assert_lists_match_photos(aws)
 
 
 @pytest.mark.parametrize("error", list(faults.ERRORS))
@@ -223,7 +247,7 @@ def test_edit_and_delete_make_exactly_these_backend_calls(aws, logged_in_client,
     with faults.AwsCalls() as deleted:
         logged_in_client.post(f"/photos/{photo.id}/delete/")
 
-    assert edited.calls == [*EDIT_STEPS, FAVORITES_STEP]
+    assert edited.calls == [*EDIT_STEPS, *COUNTS, FAVORITES_STEP]
     assert deleted.calls == DELETE_STEPS
 
 
@@ -282,7 +306,7 @@ def test_a_delete_failing_before_the_items_go_asks_to_retry_and_keeps_the_photo_
     assert_nothing_stored(aws)
 
 
-@pytest.mark.parametrize("step", range(len(EDIT_STEPS) + 2, len(DELETE_STEPS) + 1))
+@pytest.mark.parametrize("step", range(len(DELETE_STEPS) - len(OBJECT_DELETES) + 1, len(DELETE_STEPS) + 1))
 def test_a_delete_whose_object_removal_fails_leaves_an_orphan_that_reconcile_removes(
     aws, logged_in_client, photo, caplog, step
 ):
@@ -305,7 +329,7 @@ def test_a_delete_whose_favourites_cannot_be_removed_still_deletes_and_reconcile
     aws, logged_in_client, photo, bob, caplog
 ):
     metadata.photo_table().add_favorite(photo, bob.pk)
-    with faults.AwsCalls(fail_at={len(EDIT_STEPS) + 1}, error=faults.refused):
+    with faults.AwsCalls(fail_at={len(EDIT_STEPS) + len(COUNTS) + 1}, error=faults.refused):
         response = logged_in_client.post(f"/photos/{photo.id}/delete/")
 
     assert response.status_code == 302

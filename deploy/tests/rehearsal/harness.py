@@ -51,7 +51,14 @@ APP_USER = "photoshare"
 NGINX_USER = "www-data"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 LOCK = Path(tempfile.gettempdir()) / "photoshare-rehearsal.lock"
-DB = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
+# The RDS master stand-in: a MariaDB account that may create users and grant (what the script does
+# with the master secret). .ci/run makes one with a password of its run; by default root over TCP.
+DB = {
+    "host": "127.0.0.1",
+    "port": 3306,
+    "user": os.environ.get("PHOTOSHARE_REHEARSAL_DB_USER", "root"),
+    "password": os.environ.get("PHOTOSHARE_REHEARSAL_DB_PASSWORD", ""),
+}
 # Written by the script; compared before and after the second run.
 STATE_PATHS = [
     "etc/photoshare",
@@ -108,7 +115,9 @@ def missing_requirements():
 
         MySQLdb.connect(connect_timeout=3, **DB).close()
     except Exception as error:
-        missing.append(f"MariaDB on 127.0.0.1:3306, root without password ({error})")
+        missing.append(
+            f"MariaDB on 127.0.0.1:3306 as {DB['user']} (PHOTOSHARE_REHEARSAL_DB_USER/_PASSWORD; {error})"
+        )
     return missing
 
 
