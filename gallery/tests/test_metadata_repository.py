@@ -293,33 +293,35 @@ def test_a_favourite_counts_once_however_often_it_is_given_and_once_undone(table
     assert table.favorite_state(photo.id) == FavoriteState(count=1, favorited=False)
 
 
-def test_a_favourite_and_its_count_are_one_conditional_transaction(table):
-    """What keeps the count true under concurrency on DynamoDB: the count moves only in the
-    transaction whose Put of the favourite is conditional on there being none. (moto cannot
-    show it with threads: its transactions are not atomic under concurrent requests, see
-    /work/shared/facts/images-and-local-aws.md.)"""
+def test_the_count_moves_only_after_a_conditional_write_of_the_favourite(table):
+    """What keeps the count true under concurrency on DynamoDB: the count is ADDed only after the
+    favourite's Put (conditional on there being none) or Delete (on there being one) succeeded.
+    (moto cannot show it with threads: its transactions are not atomic under concurrent
+    requests, see /work/shared/facts/images-and-local-aws.md.)"""
     photo = make_photo(1)
     table.put_photo(photo)
     sent = []
     events = get_connection().client.meta.events
 
-    def capture(params, **kwargs):
-        sent.append(params["TransactItems"])
+    def capture(params, model, **kwargs):
+        sent.append((model.name, params))
 
-    events.register("provide-client-params.dynamodb.TransactWriteItems", capture)
+    events.register("provide-client-params.dynamodb", capture)
     try:
         table.add_favorite(photo, 7)
+        table.add_favorite(photo, 7)  # again: refused by its condition, no count
         table.remove_favorite(photo.id, 7)
     finally:
-        events.unregister("provide-client-params.dynamodb.TransactWriteItems", capture)
+        events.unregister("provide-client-params.dynamodb", capture)
 
-    added, removed = sent
-    assert [next(iter(action)) for action in added] == ["ConditionCheck", "Put", "Update"]
+    names = [name for name, _ in sent]
+    assert names == ["TransactWriteItems", "UpdateItem", "TransactWriteItems", "DeleteItem", "UpdateItem"]
+    added = sent[0][1]["TransactItems"]
+    assert [next(iter(action)) for action in added] == ["ConditionCheck", "Put"]
     assert added[1]["Put"]["ConditionExpression"] == "attribute_not_exists(pk)"
-    assert added[2]["Update"]["UpdateExpression"] == "ADD favorite_count :delta"
-    assert [next(iter(action)) for action in removed] == ["Delete", "Update"]
-    assert removed[0]["Delete"]["ConditionExpression"] == "attribute_exists(pk)"
-    assert removed[1]["Update"]["UpdateExpression"] == "ADD favorite_count :delta"
+    assert sent[1][1]["UpdateExpression"] == "ADD favorite_count :delta"
+    assert sent[3][1]["ConditionExpression"] is not None  # the delete: only an existing favourite
+    assert table.favorite_state(photo.id).count == 0
 
 
 def test_favourites_page_is_one_query_newest_favourite_first(table, dynamodb_calls):
