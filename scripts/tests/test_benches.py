@@ -40,6 +40,7 @@ def run_quick(script):
 @pytest.mark.parametrize("script", sorted(BENCHES))
 def test_bench_runs_quick(script):
     result = run_quick(script)
-    assert result.returncode == 0, f"{script} --quick failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, f"{script} --quick failed:\n{output}"
     assert BENCHES[script] in result.stdout, result.stdout[-3000:]
     assert "Command: bench/" in result.stdout
