@@ -141,7 +141,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     levels, replays = LEVELS, (False, True)
     if args.quick:
-        levels, replays, args.seconds, args.profile = LEVELS[:1], (True,), 2, 0
+        levels, replays, args.seconds = LEVELS[:1], (True,), 2
     if args.no_url_cache:
         os.environ["PHOTOSHARE_MEDIA_URL_CACHE_URL"] = "dummycache://"
     print(f"Machine: {machine()}; Python {sys.version.split()[0]}")

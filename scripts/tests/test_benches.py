@@ -7,6 +7,7 @@ without pyvips the image benches leave it out. The peers (photologue, sorl-thumb
 bench/requirements.txt only; their bench skips when they are missing.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -22,6 +23,10 @@ BENCHES = {
     "renditions.py": "Both sizes from one upload",
     "presign.py": "presigned URLs (private), from the cache",
 }
+# Benches of peers, whose packages only bench/requirements.txt installs.
+PEER_BENCHES = {
+    "list_peers.py": ("photologue", "| photologue PhotoListView |"),
+}
 
 
 def run_quick(script):
@@ -33,7 +38,7 @@ def run_quick(script):
     }
     return subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), "--quick"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=400, check=False,
     )  # fmt: skip
 
 
@@ -44,3 +49,14 @@ def test_bench_runs_quick(script):
     assert result.returncode == 0, f"{script} --quick failed:\n{output}"
     assert BENCHES[script] in result.stdout, result.stdout[-3000:]
     assert "Command: bench/" in result.stdout
+
+
+@pytest.mark.parametrize("script", sorted(PEER_BENCHES))
+def test_peer_bench_runs_quick(script):
+    module, expected = PEER_BENCHES[script]
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not installed: pip install -r bench/requirements.txt")
+    result = run_quick(script)
+    output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, f"{script} --quick failed:\n{output}"
+    assert expected in result.stdout, result.stdout[-3000:]
