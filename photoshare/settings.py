@@ -123,6 +123,7 @@ PHOTOSHARE_PUBLIC_MEDIA = env.bool("PHOTOSHARE_PUBLIC_MEDIA", default=bool(AWS_S
 # 48 URLs a page never evict anything else; a shared one (e.g. redis://...) gives every worker
 # the same URLs, hence more browser cache hits.
 PHOTOSHARE_MEDIA_URL_CACHE = "media-urls"
+PHOTOSHARE_CARD_CACHE = "cards"
 
 STORAGES = {
     "default": {
@@ -192,6 +193,11 @@ CACHES = {
     "default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://"),
     PHOTOSHARE_MEDIA_URL_CACHE: env.cache_url(
         "PHOTOSHARE_MEDIA_URL_CACHE_URL", default="locmemcache://media-urls?max_entries=20000"
+    ),
+    # Rendered photo cards, keyed on their whole content (gallery/templatetags/gallery_tags.py):
+    # ~1.5 KB each, so the default bounds a worker's share at ~3 MB.
+    PHOTOSHARE_CARD_CACHE: env.cache_url(
+        "PHOTOSHARE_CARD_CACHE_URL", default="locmemcache://cards?max_entries=2000"
     ),
 }
 
