@@ -1,4 +1,3 @@
-import dataclasses
 import hashlib
 import re
 from urllib.parse import quote
@@ -78,8 +77,9 @@ def photo_cards(cards):
     invalidated because nothing stale can be found. (~1 ms a card saved; docs/benchmarks.md.)
     """
     template = get_template(CARD_TEMPLATE)
-    version = _template_version(template)
-    keys = {_card_key(card, version): card for card in cards}
+    # Everything besides the card that the markup depends on, read once for the page.
+    context = repr((get_language(), get_script_prefix(), get_urlconf(), _template_version(template)))
+    keys = {_card_key(card, context): card for card in cards}
     cache = caches[settings.PHOTOSHARE_CARD_CACHE]
     found = cache.get_many(keys)
     rendered, missing = [], {}
@@ -100,9 +100,9 @@ def photo_cards(cards):
     return mark_safe("".join(rendered))  # noqa: S308 - the card template's own, escaped output
 
 
-def _card_key(card, version):
-    content = repr((dataclasses.astuple(card), get_language(), get_script_prefix(), get_urlconf(), version))
-    return "card:" + hashlib.sha256(content.encode()).hexdigest()
+def _card_key(card, context):
+    # A dataclass's repr names every field and its value: the card's whole content.
+    return "card:" + hashlib.sha256(f"{card!r}{context}".encode()).hexdigest()
 
 
 _template_versions = {}
