@@ -10,8 +10,8 @@ GALLERY = Path(__file__).resolve().parents[1]
 # Each module may import only gallery modules of a lower layer (or its own package).
 LAYERS = [
     {"images", "catalog", "limits"},
-    {"access", "media", "metadata"},
-    {"photos", "reconcile", "health", "uploads", "ratelimit", "csp", "models", "jobs", "albums"},
+    {"access", "media", "metadata", "models"},
+    {"photos", "accounts", "reconcile", "health", "uploads", "ratelimit", "csp", "jobs", "albums"},
     {"forms", "errors", "templatetags"},
     {"views", "api", "admin", "urls", "management", "apps"},
 ]
