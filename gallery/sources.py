@@ -95,10 +95,14 @@ def place(token, viewer, photo):
 
 def photo_url(photo_id, token=None):
     """A photo page's URL, opened from the list `token` names (if any)."""
-    url = reverse("gallery:photo", args=[photo_id])
-    if token and len(token) <= MAX_TOKEN_LENGTH:
-        url += "?" + urllib.parse.urlencode({"from": token}, safe=":")  # readable: ?from=tag:sea
-    return url
+    return reverse("gallery:photo", args=[photo_id]) + from_query(token)
+
+
+def from_query(token):
+    """The query string that names the list `token` to a photo page: "?from=tag:sea", or ""."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return ""
+    return "?" + urllib.parse.urlencode({"from": token}, safe=":")  # readable: ?from=tag:sea
 
 
 @source_kind("feed")
