@@ -119,3 +119,16 @@ def test_cards_follow_the_language_and_the_script_prefix(signed_urls):
     finally:
         clear_script_prefix()
     assert 'href="/photos/' in render_cards(card())
+
+
+def test_cards_link_to_the_photo_in_their_list_and_are_cached_apart_per_list(signed_urls):
+    template = Template("{% load gallery_tags %}{% photo_cards cards source %}")
+
+    def render(source):
+        return template.render(Context({"cards": [card()], "source": source}))
+
+    feed, tagged = render("feed"), render("tag:sea")
+
+    assert f'href="/photos/{card().id}/?from=feed"' in feed
+    assert f'href="/photos/{card().id}/?from=tag:sea"' in tagged and "from=feed" not in tagged
+    assert render("feed") == feed
