@@ -15,10 +15,12 @@ _server = MotoServer(port=free_port())
 os.environ.update(
     AWS_S3_ENDPOINT_URL=_server.url,
     DYNAMODB_ENDPOINT_URL=_server.url,
+    SQS_ENDPOINT_URL=_server.url,
     AWS_ACCESS_KEY_ID="testing",
     AWS_SECRET_ACCESS_KEY="testing",
     AWS_STORAGE_BUCKET_NAME="photoshare-test",
     DYNAMODB_TABLE_NAME="photoshare-test",
+    PHOTOSHARE_JOBS_QUEUE="photoshare-test-jobs",
 )
 # Tests always run with production settings; a throwaway key is enough for them.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + os.urandom(16).hex())

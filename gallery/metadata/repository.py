@@ -12,7 +12,15 @@ from datetime import UTC, datetime
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import BotoCoreError, ClientError
 
-from gallery.catalog import TITLE_KEY_LENGTH, Page, TagCount, counted_tags, normalize_title, title_list
+from gallery.catalog import (
+    TITLE_KEY_LENGTH,
+    Page,
+    TagCount,
+    counted_photos,
+    counted_tags,
+    normalize_title,
+    title_list,
+)
 from gallery.metadata import schema
 from gallery.metadata.connection import get_connection, translate_errors, unavailable
 from gallery.metadata.cursor import decode_cursor, encode_cursor
@@ -34,18 +42,23 @@ class PhotoRepository:
         for card in schema.card_items(photo):
             write.put(card)
         write.move_tag_counts(set(), counted_tags(photo))
-        write.add_count(schema.owner_count_key(photo.owner_id), 1)
+        if counted_photos(photo):
+            write.add_count(schema.owner_count_key(photo.owner_id), counted_photos(photo))
         self._commit(write, conflict=PhotoAlreadyExists(photo.id))
 
-    def update_photo(self, photo_id, **changes):
+    def update_photo(self, photo_id, expected_revision=None, **changes):
         """Change title, description, tags or visibility; returns the updated Photo.
 
         One transaction rewrites the photo and every card (cards carry the title and tags),
         deletes the cards of lists the photo leaves and moves the tag counts, so no list ever
         shows a stale entry. It is conditional on the revision read, so concurrent edits
-        cannot silently undo each other (PhotoChanged).
+        cannot silently undo each other (PhotoChanged); `expected_revision` also refuses a
+        photo changed since the caller read it. A change of status (the worker's "ready") joins
+        the lists and the counts the same way.
         """
         old, items = self.photo_with_items(photo_id)
+        if expected_revision is not None and old.revision != expected_revision:
+            raise PhotoChanged(photo_id)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
         kept_keys = {schema.PHOTO_SK, *(card["sk"] for card in new_cards)}
@@ -57,6 +70,8 @@ class PhotoRepository:
             if item["sk"] not in kept_keys:
                 write.delete(item)
         write.move_tag_counts(counted_tags(old), counted_tags(new))
+        if delta := counted_photos(new) - counted_photos(old):
+            write.add_count(schema.owner_count_key(new.owner_id), delta)
         self._commit(write)
         return new
 
@@ -70,7 +85,8 @@ class PhotoRepository:
             if item["sk"] != schema.PHOTO_SK:
                 write.delete(item)
         write.move_tag_counts(counted_tags(photo), set())
-        write.add_count(schema.owner_count_key(photo.owner_id), -1)
+        if counted_photos(photo):
+            write.add_count(schema.owner_count_key(photo.owner_id), -counted_photos(photo))
         self._commit(write)
         return photo
 
