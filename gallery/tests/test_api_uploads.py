@@ -75,7 +75,9 @@ def test_starting_needs_a_signed_in_user_and_a_size_within_the_limit(aws, client
     assert start(client.__class__(), size=10).status_code == 401
     too_large = start(alice, filename="big.jpg", size=5001)
     assert too_large.status_code == 413 and "the limit is 4.9\xa0KB" in too_large.json()["error"]
-    assert start(alice, size="many").json() == {"errors": {"size": ["The size of the file in bytes, a whole number."]}}
+    assert start(alice, size="many").json() == {
+        "errors": {"size": ["The size of the file in bytes, a whole number."]}
+    }
     assert alice.post("/api/uploads/", "[]", content_type="application/json").status_code == 400
     assert alice.get("/api/uploads/").status_code == 405
 
@@ -174,7 +176,9 @@ def test_a_processing_photo_is_its_owners_only_and_cannot_be_edited_yet(aws, ali
 
     assert other.get(f"/api/photos/{upload_id}/").status_code == 404
     assert client.__class__().get(f"/api/photos/{upload_id}/").status_code == 404
-    edit = alice.patch(f"/api/photos/{upload_id}/", json.dumps({"title": "x"}), content_type="application/json")
+    edit = alice.patch(
+        f"/api/photos/{upload_id}/", json.dumps({"title": "x"}), content_type="application/json"
+    )
     assert edit.status_code == 409 and "still being processed" in edit.json()["error"]
     assert alice.get(f"/photos/{upload_id}/").status_code == 200  # the owner's page says so
 

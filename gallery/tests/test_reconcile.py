@@ -11,6 +11,7 @@ from django.test import Client
 
 from gallery import metadata
 from gallery.tests import faults
+from gallery.tests.direct_uploads import upload_file
 from gallery.tests.factories import upload
 from gallery.tests.stores import assert_no_orphans, assert_nothing_stored, photo_items
 
@@ -104,3 +105,12 @@ def test_recent_unnamed_objects_are_left_alone(aws):
     assert "1 unnamed objects younger than 3600 s left alone" in out.getvalue()
     assert "No orphans." in out.getvalue()
     assert aws.object_keys() == ["photos/" + "b" * 32 + "/original.jpg"]
+
+
+def test_a_processing_photo_is_not_broken_and_its_upload_is_not_an_orphan(aws, logged_in_client):
+    upload_id, response = upload_file(logged_in_client)
+    assert response.status_code == 202
+
+    assert "No orphans." in reconcile("--fix")
+    assert metadata.photo_table().get_photo(upload_id).status == "processing"
+    assert_no_orphans(aws)
