@@ -162,6 +162,8 @@ workers=$(awk -v cpus="$(nproc)" '/MemTotal/ {w = 2 * cpus + 1; m = int($2 / 262
   if (m < w) w = m; if (w > 16) w = 16; if (w < 2) w = 2; print w}' /proc/meminfo)
 install_file photoshare.service "$ROOT/etc/systemd/system/photoshare.service" 0644 APP_USER="$APP_USER" \
   CURRENT="$CURRENT" ENV_FILE="$ENV_FILE" SOCKET="$SOCKET" WORKERS="$workers"
+install_file photoshare-worker.service "$ROOT/etc/systemd/system/photoshare-worker.service" 0644 \
+  APP_USER="$APP_USER" CURRENT="$CURRENT" ENV_FILE="$ENV_FILE"
 # nginx admits the requests Django admits (DATA_UPLOAD_MAX_MEMORY_SIZE, from PHOTOSHARE_MAX_UPLOAD_BYTES).
 body_size=$(manage shell -v 0 -c 'from django.conf import settings; print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)')
 [[ $body_size =~ ^[0-9]+$ ]]
@@ -172,11 +174,11 @@ install_file nginx.conf "$NGINX_CONF" 0644 NGINX_USER="$NGINX_USER" NGINX_LOGS="
   NGINX_PID="$ROOT/run/nginx.pid" CLIENT_MAX_BODY_SIZE="$body_size" SOCKET="$SOCKET" CURRENT="$CURRENT" \
   PROTO_VARIABLE="$proto" "${addresses[@]/#/LISTEN=}"
 
-STEP="starting gunicorn and nginx"
+STEP="starting gunicorn, the worker and nginx"
 nginx -t -q -c "$NGINX_CONF"
 systemctl daemon-reload
-systemctl enable photoshare.service nginx.service
-systemctl restart photoshare.service
+systemctl enable photoshare.service photoshare-worker.service nginx.service
+systemctl restart photoshare.service photoshare-worker.service
 systemctl reload-or-restart nginx.service
 
 STEP="checking /healthz through nginx"

@@ -12,7 +12,7 @@ DEPLOY = Path(__file__).resolve().parents[1]
 SCRIPT = DEPLOY / "userdata.sh"
 INSTANCE = DEPLOY / "instance"
 SHELL_SCRIPTS = [SCRIPT, INSTANCE / "photoshare-manage"]
-TEMPLATES = ["photoshare-manage", "photoshare.service", "nginx.conf"]
+TEMPLATES = ["photoshare-manage", "photoshare.service", "photoshare-worker.service", "nginx.conf"]
 
 
 def install_file_calls():
