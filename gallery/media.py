@@ -254,6 +254,12 @@ def origin():
 
 
 # --- the bucket (manage.py init_aws, /healthz) ---------------------------------------------
+def upload_origin():
+    """scheme://host[:port] that browsers POST direct uploads to (for the CSP's connect-src)."""
+    parts = urlsplit(presigned_upload(f"{UPLOADS_PREFIX}csp-probe", max_bytes=1, expires_in=60)["url"])
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def ensure_bucket(*, upload_rules=False):
     """Create the media bucket with Block Public Access, the lifecycle rule and the CORS rule of
     direct uploads if it does not exist; with `upload_rules`, (re)write those rules on an
