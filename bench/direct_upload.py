@@ -72,11 +72,15 @@ def main():
     with Stack() as stack:
         # Production settings (bench.instrument's timing hooks are not needed here), over plain HTTP.
         os.environ.update(
-            DJANGO_SETTINGS_MODULE="photoshare.settings", DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SECURE_COOKIES="0"
+            DJANGO_SETTINGS_MODULE="photoshare.settings",
+            DJANGO_SECURE_SSL_REDIRECT="0",
+            DJANGO_SECURE_COOKIES="0",
         )
         site = stack.serve(workers=2)
         worker = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "worker"], env=dict(os.environ), stdout=subprocess.DEVNULL
+            [sys.executable, str(ROOT / "manage.py"), "worker"],
+            env=dict(os.environ),
+            stdout=subprocess.DEVNULL,
         )
         try:
             client = Client(site).login()
