@@ -53,6 +53,9 @@ def main():
         # moto accepts any credentials; these keep real ones away from it.
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
+        # Every mail is a file a person can open and click (verification, password reset).
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(LOCAL / "mail"),
     }
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
@@ -67,7 +70,8 @@ def main():
         subprocess.run([*manage, "init_aws", "--upload-rules"], check=True)
         worker = subprocess.Popen([*manage, "worker"], process_group=0)
         url = f"http://127.0.0.1:{port}/"
-        print(f"\n  photoshare is running at {url}\n  (Ctrl-C stops the site and the local AWS)\n")
+        mail = LOCAL / "mail"
+        print(f"\n  photoshare is running at {url}\n  (Ctrl-C stops the site and local AWS; mail: {mail}/)\n")
         # Its own process group: the autoreloader's child must stop with it.
         server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}"], process_group=0)
         server.wait()
