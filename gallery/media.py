@@ -183,12 +183,8 @@ def object_size(key):
     """The size in bytes of the object at `key`, or None if there is none (HeadObject)."""
     try:
         return s3_client().head_object(Bucket=bucket_name(), Key=key)["ContentLength"]
-    except ClientError as error:
-        if error.response["Error"]["Code"] in ("404", "NoSuchKey"):
-            return None
-        raise _unavailable("reading", key, error) from error
-    except BotoCoreError as error:
-        raise _unavailable("reading", key, error) from error
+    except (ClientError, BotoCoreError) as error:
+        return _none_if_missing(key, error)
 
 
 def read_object(key, *, max_bytes):
@@ -203,14 +199,17 @@ def read_object(key, *, max_bytes):
                 if spool.tell() > max_bytes:
                     spool.close()
                     raise ObjectTooLarge(key)
-    except ClientError as error:
-        if error.response["Error"]["Code"] in ("404", "NoSuchKey"):
-            return None
-        raise _unavailable("reading", key, error) from error
-    except BotoCoreError as error:
-        raise _unavailable("reading", key, error) from error
+    except (ClientError, BotoCoreError) as error:
+        return _none_if_missing(key, error)
     spool.seek(0)
     return spool
+
+
+def _none_if_missing(key, error):
+    """None when S3 says there is no such object; any other boto error is MediaUnavailable."""
+    if isinstance(error, ClientError) and error.response["Error"]["Code"] in ("404", "NoSuchKey"):
+        return None
+    raise _unavailable("reading", key, error) from error
 
 
 def copy(source, destination):

@@ -78,15 +78,11 @@ def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, 
     gallery.images.ProcessedImage `processed` (sizes, renditions, EXIF facts).
     """
     photo_id = new_photo_id()
-    photo = Photo(
-        id=photo_id,
-        title=title,
-        description=description,
-        tags=list(tags),
-        owner_id=owner.pk,
-        owner_username=owner.get_username(),
-        created=(clock or _now)().isoformat(timespec="microseconds"),
-        visibility=visibility,
+    photo = _new_photo(
+        owner,
+        photo_id,
+        details=(title, description, tags, visibility),
+        clock=clock,
         **rendition_fields(photo_id, image.processed, image.file.size),
     )
     written = []
@@ -105,6 +101,23 @@ def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, 
         raise PublishFailed(photo_id) from error
     logger.info("published photo %s by user %s", photo_id, owner.pk)
     return photo
+
+
+def _new_photo(owner, photo_id, *, details, clock, **fields):
+    """The record of a new photo of `owner`: what they said of it (`details`: title,
+    description, tags, visibility), created now, and `fields`."""
+    title, description, tags, visibility = details
+    return Photo(
+        id=photo_id,
+        title=title,
+        description=description,
+        tags=list(tags),
+        visibility=visibility,
+        owner_id=owner.pk,
+        owner_username=owner.get_username(),
+        created=(clock or _now)().isoformat(timespec="microseconds"),
+        **fields,
+    )
 
 
 def rendition_fields(photo_id, processed, original_bytes):
@@ -198,18 +211,14 @@ def complete_upload(owner, upload_id, *, title, description="", tags=(), visibil
     if size > LIMITS.upload_bytes:
         media.delete_quietly([key])
         raise UploadTooLarge(size)
-    photo = Photo(
-        id=upload_id,
-        title=title,
-        description=description,
-        tags=list(tags),
-        owner_id=owner.pk,
-        owner_username=owner.get_username(),
-        created=(clock or _now)().isoformat(timespec="microseconds"),
-        thumbnail_key="",
+    photo = _new_photo(
+        owner,
+        upload_id,
+        details=(title, description, tags, visibility),
+        clock=clock,
+        thumbnail_key="",  # no sizes until the worker made them
         thumbnail_width=0,
         thumbnail_height=0,
-        visibility=visibility,
         original_bytes=size,
         status=PROCESSING,
         upload_key=key,

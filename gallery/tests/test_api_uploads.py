@@ -14,12 +14,6 @@ from gallery.tests.stores import assert_no_orphans, photo_items
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice(client, user):
-    client.force_login(user)
-    return client
-
-
 def policy_of(upload):
     return json.loads(base64.b64decode(upload["fields"]["policy"]))
 

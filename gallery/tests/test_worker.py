@@ -15,12 +15,6 @@ from gallery.tests.stores import assert_no_orphans, photo_items
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice(client, user):
-    client.force_login(user)
-    return client
-
-
 def make_visible_again(job):
     """What the visibility timeout running out does, without waiting for it."""
     queue = jobs.queue()
