@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-# DynamoDB operations (X-Amz-Target suffixes) that only read.
+# DynamoDB and SQS operations (X-Amz-Target suffixes) that only read, or need no replay.
 _DYNAMODB_READS = {
     "BatchGetItem",
     "DescribeContinuousBackups",
@@ -29,6 +29,11 @@ _DYNAMODB_READS = {
     "ListTagsOfResource",
     "Query",
     "Scan",
+    # SQS (the job queue): replaying a worker's long polls would wait 20 s each. Messages not yet
+    # deleted come back after a restart, and jobs are idempotent.
+    "GetQueueAttributes",
+    "GetQueueUrl",
+    "ReceiveMessage",
 }
 
 
