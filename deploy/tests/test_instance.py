@@ -170,7 +170,9 @@ def test_the_unit_runs_gunicorn_as_the_app_user_on_the_socket():
 
 def test_the_worker_unit_runs_the_worker_command_of_the_release_as_the_app_user():
     values = {name: PATHS[name] for name in ("APP_USER", "CURRENT", "ENV_FILE")}
-    unit = render.render(template("photoshare-worker.service"), {**values, "APP_LOG": "/var/log/photoshare/app.log"})
+    unit = render.render(
+        template("photoshare-worker.service"), {**values, "APP_LOG": "/var/log/photoshare/app.log"}
+    )
     assert "\nStandardOutput=append:/var/log/photoshare/app.log\n" in unit  # shipped with the web log
     assert "\nUser=photoshare\nGroup=photoshare\n" in unit
     assert f"\nEnvironmentFile={PATHS['ENV_FILE']}\n" in unit

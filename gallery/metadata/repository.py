@@ -54,7 +54,9 @@ class PhotoRepository:
         for card in schema.card_items(photo):
             write.put(card)
         self._commit(write, conflict=PhotoAlreadyExists(photo.id))
-        add_counts(tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: counted_photos(photo)})
+        add_counts(
+            tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: counted_photos(photo)}
+        )
 
     def update_photo(self, photo_id, expected_revision=None, **changes):
         """Change title, description, tags or visibility; returns the updated Photo.
@@ -92,7 +94,9 @@ class PhotoRepository:
         for key in _card_keys(photo, items):
             write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
         self._commit(write)
-        add_counts(tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -counted_photos(photo)})
+        add_counts(
+            tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -counted_photos(photo)}
+        )
         return photo
 
     def _transaction(self):
