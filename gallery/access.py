@@ -4,7 +4,7 @@ Pure rules, no HTTP and no storage: the `require_*` checks raise a domain error 
 gallery.errors turns into a response (a hidden photo is a 404, like a missing one).
 """
 
-from gallery.catalog import PUBLIC
+from gallery.catalog import PUBLIC, READY
 
 
 class PhotoHidden(Exception):
@@ -16,8 +16,10 @@ class ChangeNotAllowed(Exception):
 
 
 def can_view(user, photo):
-    """Public photos are for everyone; a private one only for its owner (staff use the admin)."""
-    return photo.visibility == PUBLIC or (user.is_authenticated and user.pk == photo.owner_id)
+    """Public photos are for everyone; a private one only for its owner (staff use the admin),
+    and so is one that is not ready yet (processing, or failed with its reason)."""
+    is_owner = user.is_authenticated and user.pk == photo.owner_id
+    return is_owner or (photo.visibility == PUBLIC and photo.status == READY)
 
 
 def can_change(user, photo):
