@@ -16,7 +16,8 @@ class ChangeNotAllowed(Exception):
 
 
 def can_view(user, photo):
-    """Public photos are for everyone; a private one only for its owner (staff use the admin)."""
+    """Public photos are for everyone; a private one only for its owner (staff use the admin),
+    and so is one that is not ready yet (processing, or failed with its reason)."""
     return visible_to(photo, user.pk if user.is_authenticated else None)
 
 

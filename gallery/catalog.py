@@ -23,6 +23,11 @@ from dataclasses import dataclass, field
 
 PUBLIC = "public"
 PRIVATE = "private"
+# A photo uploaded straight to S3 is "processing" until the worker has checked it and made its
+# sizes (gallery.photos.process_upload), then "ready" or "failed". Only a ready photo is in a list.
+READY = "ready"
+PROCESSING = "processing"
+FAILED = "failed"
 VISIBILITY_CHOICES = [(PUBLIC, "Everyone"), (PRIVATE, "Only me")]
 
 FEED = "FEED"
@@ -76,6 +81,9 @@ class Photo(PhotoCard):
     iso: int = 0
     revision: int = 0  # bumped by every edit; edits and deletes are conditional on it
     updated: str = ""
+    status: str = READY
+    failure_reason: str = ""  # why a "failed" photo failed, in words for its owner
+    upload_key: str = ""  # uploads/...: the bytes as sent, while the photo is processing
 
     @property
     def object_keys(self):
@@ -129,9 +137,11 @@ def tag_list(tag):
 
 
 def visible_to(photo, user_id):
-    """Whether the user (None: nobody signed in) may see the photo or card: public ones are
-    everyone's, a private one its owner's only."""
-    return photo.visibility == PUBLIC or (user_id is not None and user_id == photo.owner_id)
+    """Whether the user (None: nobody signed in) may see the photo or card: its owner always;
+    everyone else a public one that is ready (cards are of ready photos only)."""
+    if user_id is not None and user_id == photo.owner_id:
+        return True
+    return photo.visibility == PUBLIC and getattr(photo, "status", READY) == READY
 
 
 def person_list(viewer_id, person_id):
@@ -177,7 +187,9 @@ def normalize_title(text):
 
 
 def list_entries(photo):
-    """(list name, sort key) of every list the photo belongs to."""
+    """(list name, sort key) of every list the photo belongs to: none until it is ready."""
+    if photo.status != READY:
+        return []
     by_date = f"{photo.created}#{photo.id}"
     entries = [(ALL, by_date), (owner_list(photo.owner_id), by_date)]
     if photo.visibility != PUBLIC:
@@ -191,5 +203,10 @@ def list_entries(photo):
 
 
 def counted_tags(photo):
-    """Tags the photo adds to the public tag counts: none while it is private."""
-    return set(photo.tags) if photo.visibility == PUBLIC else set()
+    """Tags the photo adds to the public tag counts: none while it is private or not ready."""
+    return set(photo.tags) if photo.visibility == PUBLIC and photo.status == READY else set()
+
+
+def counted_photos(photo):
+    """What the photo adds to its owner's photo count (the admin's): 1 once it is ready."""
+    return 1 if photo.status == READY else 0

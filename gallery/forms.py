@@ -161,3 +161,10 @@ class UploadForm(PhotoDetailsForm):
     field_order = ["image", "title", "description", "tags", "visibility"]
 
     image = PhotoFileField(help_text=f"{supported_formats_text()}, up to {LIMITS.upload_size_text}.")
+
+
+def form_errors(form):
+    """{field: [message, ...]}: a form's errors as the API answers them."""
+    return {
+        name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()
+    }

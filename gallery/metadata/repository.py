@@ -17,6 +17,7 @@ from gallery.catalog import (
     TITLE_KEY_LENGTH,
     Page,
     TagCount,
+    counted_photos,
     counted_tags,
     favorites_list,
     normalize_title,
@@ -54,17 +55,22 @@ class PhotoRepository:
         for card in schema.card_items(photo):
             write.put(card)
         self._commit(write, conflict=PhotoAlreadyExists(photo.id))
-        add_counts(tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: 1})
+        add_counts(
+            tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: counted_photos(photo)}
+        )
 
-    def update_photo(self, photo_id, **changes):
+    def update_photo(self, photo_id, expected_revision=None, **changes):
         """Change title, description, tags or visibility; returns the updated Photo.
 
         One transaction rewrites the photo and every card (cards carry the title and tags) and
         deletes the cards of lists the photo leaves, so no list ever shows a stale entry. It is
         conditional on the revision read, so concurrent edits cannot silently undo each other
-        (PhotoChanged).
+        (PhotoChanged); `expected_revision` also refuses a photo changed since the caller read
+        it. A change of status (the worker's "ready") joins the lists and the counts the same way.
         """
         old, items = self.photo_with_items(photo_id)
+        if expected_revision is not None and old.revision != expected_revision:
+            raise PhotoChanged(photo_id)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
         write = self._transaction()
@@ -74,7 +80,10 @@ class PhotoRepository:
         for key in _card_keys(old, items) - {card["sk"] for card in new_cards}:
             write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
         self._commit(write)
-        add_counts(tags=tag_deltas(counted_tags(old), counted_tags(new)))
+        add_counts(
+            tags=tag_deltas(counted_tags(old), counted_tags(new)),
+            owners={new.owner_id: counted_photos(new) - counted_photos(old)},
+        )
         favorites.follow_edit(new)
         return new
 
@@ -89,7 +98,9 @@ class PhotoRepository:
             write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
         write.delete(schema.favorite_count_key(photo_id))
         self._commit(write)
-        add_counts(tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -1})
+        add_counts(
+            tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -counted_photos(photo)}
+        )
         try:
             favorites.follow_delete(photo_id)
         except MetadataUnavailable:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from gallery import access
-from gallery.catalog import PRIVATE, PUBLIC
+from gallery.catalog import FAILED, PRIVATE, PROCESSING, PUBLIC, READY
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Item:
     visibility: str
     owner_id: int = 1
     id: str = "p1"
+    status: str = READY
 
 
 OWNER, OTHER, STAFF, ANONYMOUS = Viewer(1), Viewer(2), Viewer(3, is_staff=True), Viewer(None)
@@ -60,3 +61,11 @@ def test_someone_elses_public_photo_can_be_seen_but_not_changed():
     with pytest.raises(access.ChangeNotAllowed):
         access.require_change(OTHER, photo)
     assert access.require_change(OWNER, photo) is photo
+
+
+@pytest.mark.parametrize("status", [PROCESSING, FAILED])
+def test_a_photo_not_ready_is_its_owners_only_even_if_public(status):
+    photo = Item(PUBLIC, status=status)
+    assert access.can_view(OWNER, photo)
+    assert not access.can_view(OTHER, photo) and not access.can_view(ANONYMOUS, photo)
+    assert not access.can_view(STAFF, photo)  # staff use the admin

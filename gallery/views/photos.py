@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gallery import photos, ratelimit, sources
 from gallery.access import can_change
+from gallery.catalog import READY
 from gallery.forms import PhotoDetailsForm, UploadForm
 from gallery.limits import LIMITS
 from gallery.metadata import PhotoChanged, PhotoNotFound
@@ -22,9 +23,10 @@ def photo_detail(request, photo_id):
     """The photo, its facts, its favourites, and the previous and next photo of the list it was
     opened from (?from=..., gallery.sources)."""
     photo = photos.visible(request.user, photo_id)
-    context = {
-        "photo": photo,
-        "can_change": can_change(request.user, photo),
+    context = {"photo": photo, "can_change": can_change(request.user, photo)}
+    if photo.status != READY:  # only its owner gets here: processing, or failed and why
+        return render(request, "gallery/photo_status.html", context)
+    context |= {
         "favorites": photos.favorite_state(request.user, photo),
         "place": sources.place(request.GET.get("from"), request.user, photo),
     }
