@@ -17,7 +17,6 @@ from django.urls import reverse
 from gallery import access, catalog, photos, ratelimit
 from gallery.api.auth import api_view, require_login
 from gallery.api.serializers import card_json, favorite_json, photo_json
-from gallery.catalog import FavoriteState
 from gallery.errors import ApiError
 from gallery.forms import PhotoDetailsForm, UploadForm, form_errors
 from gallery.limits import LIMITS
@@ -112,7 +111,7 @@ def _create(request):
             raise too_large
         raise ApiError(400, errors=form_errors(form))
     photo = photos.publish(request.api_user, **form.cleaned_data)
-    response = JsonResponse(photo_json(request, photo, FavoriteState()), status=201)
+    response = JsonResponse(photo_json(request, photo), status=201)
     response["Location"] = reverse("api:photo", args=[photo.id])
     return response
 

@@ -3,7 +3,9 @@
 from django.urls import reverse
 
 from gallery import media
-from gallery.catalog import READY
+from gallery.catalog import READY, FavoriteState
+
+NO_FAVORITES = FavoriteState()
 
 
 def card_json(request, card):
@@ -23,8 +25,9 @@ def card_json(request, card):
     }
 
 
-def photo_json(request, photo, favorites):
-    """The whole photo, with `favorites` (its catalog.FavoriteState for the caller); while it is
+def photo_json(request, photo, favorites=NO_FAVORITES):
+    """The whole photo, with `favorites` (its catalog.FavoriteState for the caller: none for a
+    photo just made); while it is
     processing (or once it failed) only what its owner said of it, its status and the reason it
     failed: there is nothing to show yet (nor to favourite)."""
     if photo.status != READY:
