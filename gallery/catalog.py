@@ -68,6 +68,13 @@ class Photo(PhotoCard):
     camera: str = ""
     revision: int = 0  # bumped by every edit; edits and deletes are conditional on it
     updated: str = ""
+    # The full-size copy without metadata that others download (empty on photos stored before
+    # copies existed: others then get the display size only), and the owner's choice to share
+    # the original file (GPS and all) instead. gallery.access.full_size_key decides.
+    shared_key: str = ""
+    shared_content_type: str = ""
+    shared_bytes: int = 0
+    share_original: bool = False
 
     @property
     def object_keys(self):

@@ -59,7 +59,7 @@ def answer_for(error):
     if isinstance(error, InvalidCursor):
         return Answer(400, "That page link is not valid.", "Not a cursor this list issued.", field="cursor")
     if isinstance(error, PhotoChanged):
-        return Answer(409, "The photo was changed meanwhile; read it again and retry.")
+        return Answer(409, "The photo was changed since you read it; read it again and retry.")
     if isinstance(error, PublishFailed):
         return Answer(
             503,

@@ -2,7 +2,9 @@
 
 Keys are built here from the photo id, never from anything the uploader sent:
 
-    photos/<id>/original.<ext>   the uploaded bytes, served as an attachment
+    photos/<id>/original.<ext>   the uploaded bytes, served as an attachment (its owner's only,
+                                 unless they share it)
+    photos/<id>/shared.<ext>     the full size without metadata that others download (attachment)
     photos/<id>/display.jpg      the size the photo page shows
     photos/<id>/thumb.jpg        the size list pages show
 
@@ -52,6 +54,10 @@ def original_key(photo_id, extension):
     return f"{PHOTOS_PREFIX}{photo_id}/original.{extension}"
 
 
+def shared_key(photo_id, extension):
+    return f"{PHOTOS_PREFIX}{photo_id}/shared.{extension}"
+
+
 def display_key(photo_id):
     return f"{PHOTOS_PREFIX}{photo_id}/display.jpg"
 
@@ -74,7 +80,7 @@ class PhotoStorage(S3Storage):
         params = super().get_object_parameters(name)
         stem, extension = posixpath.splitext(posixpath.basename(name))
         params["ContentType"] = CONTENT_TYPES.get(extension.lstrip(".").lower(), FALLBACK_CONTENT_TYPE)
-        if stem == "original" or params["ContentType"] == FALLBACK_CONTENT_TYPE:
+        if stem in ("original", "shared") or params["ContentType"] == FALLBACK_CONTENT_TYPE:
             photo_id = posixpath.basename(posixpath.dirname(name))
             # The file name is built from our id, never from the uploader's file name.
             params["ContentDisposition"] = f'attachment; filename="photo-{photo_id}{extension}"'

@@ -26,7 +26,9 @@ def new_photo_id():
     return uuid.uuid4().hex
 
 
-def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, clock=None):
+def publish(
+    owner, *, image, title, description="", tags=(), visibility=PUBLIC, share_original=False, clock=None
+):
     """Store the original, display size and thumbnail in S3 and the metadata in DynamoDB;
     return the Photo.
 
@@ -57,14 +59,19 @@ def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, 
         visibility=visibility,
         taken=processed.exif.taken,
         camera=processed.exif.camera,
+        share_original=share_original,
+        **_shared_fields(photo_id, processed.shared),
     )
+    objects = [
+        (photo.original_key, image.file),
+        (photo.thumbnail_key, processed.thumbnail.data),
+        (photo.display_key, processed.display.data),
+    ]
+    if processed.shared is not None:
+        objects.append((photo.shared_key, processed.shared.data))
     written = []
     try:
-        for key, content in (
-            (photo.original_key, image.file),
-            (photo.thumbnail_key, processed.thumbnail.data),
-            (photo.display_key, processed.display.data),
-        ):
+        for key, content in objects:
             media.save(key, content)
             written.append(key)
         photo_table().put_photo(photo)
@@ -74,6 +81,16 @@ def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, 
         raise PublishFailed(photo_id) from error
     logger.info("published photo %s by user %s", photo_id, owner.pk)
     return photo
+
+
+def _shared_fields(photo_id, shared):
+    if shared is None:
+        return {}
+    return {
+        "shared_key": media.shared_key(photo_id, shared.extension),
+        "shared_content_type": shared.content_type,
+        "shared_bytes": len(shared.data),
+    }
 
 
 def visible(user, photo_id):
@@ -87,15 +104,19 @@ def changeable(user, photo_id):
     return access.require_change(user, photo_table().get_photo(photo_id))
 
 
-def edit(photo, **changes):
-    """Change title, description, tags or visibility; returns the updated Photo. Conditional on
-    the revision read: raises metadata.PhotoChanged or PhotoNotFound when someone got there first."""
-    updated = photo_table().update_photo(photo.id, **changes)
+def edit(photo, *, revision=None, **changes):
+    """Change title, description, tags, visibility or sharing; returns the updated Photo.
+
+    Conditional on `revision`, the one the user saw (the edit form's, the API's If-Match), by
+    default `photo`'s own: raises metadata.PhotoChanged or PhotoNotFound when someone got there
+    first, so a stale tab never silently undoes a newer edit."""
+    expected = photo.revision if revision is None else revision
+    updated = photo_table().update_photo(photo.id, expected_revision=expected, **changes)
     logger.info("edited photo %s (%s)", photo.id, ", ".join(sorted(changes)))
     return updated
 
 
-def delete(photo_id):
+def delete(photo_id, *, revision=None):
     """Delete the photo's DynamoDB items, then its S3 objects; returns the deleted Photo.
 
     Items first, in one transaction: the photo disappears from every page at once and nothing
@@ -103,9 +124,10 @@ def delete(photo_id):
     orphan nobody links to (logged; `manage.py reconcile` removes it) and the call still
     succeeds. Retrying is safe: a failed item delete changed nothing, and deleting an already
     missing S3 object is not an error.
-    Raises metadata.PhotoNotFound, PhotoChanged or MetadataUnavailable.
+    Raises metadata.PhotoNotFound, PhotoChanged (the photo is no longer at `revision`, when
+    given) or MetadataUnavailable.
     """
-    photo = photo_table().delete_photo(photo_id)
+    photo = photo_table().delete_photo(photo_id, expected_revision=revision)
     media.delete_quietly(photo.object_keys)
     logger.info("deleted photo %s", photo_id)
     return photo

@@ -19,10 +19,11 @@ from gallery.api.serializers import card_json, photo_json
 from gallery.errors import ApiError
 from gallery.forms import PhotoDetailsForm, UploadForm
 from gallery.limits import LIMITS
-from gallery.metadata import photo_table
+from gallery.metadata import PhotoChanged, photo_table
 from gallery.uploads import too_large_message
 
-EDITABLE_FIELDS = ("title", "description", "tags", "visibility")
+EDITABLE_FIELDS = ("title", "description", "tags", "visibility", "share_original")
+BOOLEAN_FIELDS = ("share_original",)
 
 
 @api_view
@@ -39,15 +40,39 @@ def photo_resource(request, photo_id):
     # Looked up first, whatever the method: a hidden photo answers 404 to everything.
     photo = photos.visible(request.api_user, photo_id)
     if request.method == "GET":
-        return JsonResponse(photo_json(request, photo))
+        return _photo_response(request, photo)
     if request.method not in ("PATCH", "DELETE"):
         raise ApiError(405, "Use GET, PATCH or DELETE.")
     require_login(request)
     access.require_change(request.api_user, photo)
+    revision = _if_match_revision(request, photo)
     if request.method == "DELETE":
-        photos.delete(photo.id)
+        photos.delete(photo.id, revision=revision)
         return HttpResponse(status=204)
-    return JsonResponse(photo_json(request, _update(request, photo)))
+    return _photo_response(request, _update(request, photo, revision))
+
+
+def etag(photo):
+    """The photo's revision as an entity tag: what If-Match sends back to edit that revision."""
+    return f'"{photo.revision}"'
+
+
+def _photo_response(request, photo, status=200):
+    response = JsonResponse(photo_json(request, photo), status=status)
+    response["ETag"] = etag(photo)
+    return response
+
+
+def _if_match_revision(request, photo):
+    """The revision a PATCH or DELETE is conditional on: the If-Match one (PhotoChanged, a 409,
+    when it is not the photo's), or without If-Match the one just read."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return photo.revision
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if "*" in tags or etag(photo) in tags:
+        return photo.revision
+    raise PhotoChanged(photo.id)
 
 
 def _list(request):
@@ -93,16 +118,16 @@ def _create(request):
         if form.has_error("image", code="too_large"):
             raise too_large
         raise ApiError(400, errors=_messages(form))
-    photo = photos.publish(request.api_user, **form.cleaned_data)
-    response = JsonResponse(photo_json(request, photo), status=201)
+    photo = photos.publish(request.api_user, **form.changes())
+    response = _photo_response(request, photo, status=201)
     response["Location"] = reverse("api:photo", args=[photo.id])
     return response
 
 
-def _update(request, photo):
+def _update(request, photo, revision):
     try:
         changes = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deeply nested arrays
         raise ApiError(400, errors={"body": ["Send a JSON object."]}) from None
     if not isinstance(changes, dict):
         raise ApiError(400, errors={"body": ["Send a JSON object."]})
@@ -111,13 +136,17 @@ def _update(request, photo):
         raise ApiError(400, errors={name: ["This field cannot be changed."] for name in unknown})
     if isinstance(changes.get("tags"), list):
         changes["tags"] = ", ".join(str(tag) for tag in changes["tags"])
-    wrong_type = sorted(name for name, value in changes.items() if not isinstance(value, str))
+    wrong_type = {
+        name: ["Must be true or false."] if name in BOOLEAN_FIELDS else ["Must be a string."]
+        for name, value in changes.items()
+        if not isinstance(value, bool if name in BOOLEAN_FIELDS else str)
+    }
     if wrong_type:
-        raise ApiError(400, errors={name: ["Must be a string."] for name in wrong_type})
+        raise ApiError(400, errors=dict(sorted(wrong_type.items())))
     form = PhotoDetailsForm.for_photo(photo, changes, partial=True)
     if not form.is_valid():
         raise ApiError(400, errors=_messages(form))
-    return photos.edit(photo, **{name: form.cleaned_data[name] for name in changes})
+    return photos.edit(photo, revision=revision, **{name: form.cleaned_data[name] for name in changes})
 
 
 def _messages(form):

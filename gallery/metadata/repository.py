@@ -37,15 +37,17 @@ class PhotoRepository:
         write.add_count(schema.owner_count_key(photo.owner_id), 1)
         self._commit(write, conflict=PhotoAlreadyExists(photo.id))
 
-    def update_photo(self, photo_id, **changes):
-        """Change title, description, tags or visibility; returns the updated Photo.
+    def update_photo(self, photo_id, *, expected_revision=None, **changes):
+        """Change title, description, tags, visibility or sharing; returns the updated Photo.
 
         One transaction rewrites the photo and every card (cards carry the title and tags),
         deletes the cards of lists the photo leaves and moves the tag counts, so no list ever
         shows a stale entry. It is conditional on the revision read, so concurrent edits
-        cannot silently undo each other (PhotoChanged).
+        cannot silently undo each other (PhotoChanged). `expected_revision` is the revision the
+        caller's user saw (an edit form, an If-Match): PhotoChanged if the photo has moved on.
         """
         old, items = self.photo_with_items(photo_id)
+        _check_revision(old, expected_revision)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
         kept_keys = {schema.PHOTO_SK, *(card["sk"] for card in new_cards)}
@@ -60,10 +62,12 @@ class PhotoRepository:
         self._commit(write)
         return new
 
-    def delete_photo(self, photo_id):
+    def delete_photo(self, photo_id, *, expected_revision=None):
         """Delete the photo's item, every card of it and its share of the tag counts in one
-        transaction; returns the deleted photo (whose object keys the caller removes next)."""
+        transaction; returns the deleted photo (whose object keys the caller removes next).
+        PhotoChanged if `expected_revision` is given and is not the photo's."""
         photo, items = self.photo_with_items(photo_id)
+        _check_revision(photo, expected_revision)
         write = self._transaction()
         write.delete(schema.photo_item(photo), **same_revision(photo))
         for item in items:
@@ -181,6 +185,11 @@ class PhotoRepository:
 def photo_table():
     """The process-wide PhotoRepository."""
     return PhotoRepository()
+
+
+def _check_revision(photo, expected_revision):
+    if expected_revision is not None and photo.revision != expected_revision:
+        raise PhotoChanged(photo.id)
 
 
 def _now():

@@ -7,8 +7,8 @@ register = template.Library()
 
 @register.filter
 def media_url(key):
-    """URL of a stored object (gallery.media.url: presigned or plain, cached)."""
-    return media.url(key)
+    """URL of a stored object (gallery.media.url: presigned or plain, cached); "" for no key."""
+    return media.url(key) if key else ""
 
 
 @register.filter

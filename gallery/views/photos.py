@@ -8,19 +8,27 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from gallery import photos, ratelimit
-from gallery.access import can_change
-from gallery.forms import PhotoDetailsForm, UploadForm
+from gallery.access import can_change, can_get_original, full_size_key
+from gallery.forms import PhotoEditForm, UploadForm
 from gallery.limits import LIMITS
 from gallery.metadata import PhotoChanged, PhotoNotFound
 from gallery.uploads import too_large_message
 
-CHANGED_MESSAGE = "The photo was changed meanwhile; here it is as it is now. Please try again."
+CHANGED_MESSAGE = (
+    "This photo was changed since you opened it (in another tab or window). Nothing of your "
+    "edit was saved: here it is as it is now; please make your change again."
+)
 
 
 @require_GET
 def photo_detail(request, photo_id):
     photo = photos.visible(request.user, photo_id)
-    context = {"photo": photo, "can_change": can_change(request.user, photo)}
+    context = {
+        "photo": photo,
+        "can_change": can_change(request.user, photo),
+        "full_size_key": full_size_key(request.user, photo),
+        "full_size_is_original": can_get_original(request.user, photo),
+    }
     return render(request, "gallery/photo_detail.html", context)
 
 
@@ -37,7 +45,7 @@ def upload(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                photo = photos.publish(request.user, **form.cleaned_data)
+                photo = photos.publish(request.user, **form.changes())
             except photos.PublishFailed:
                 messages.error(request, "Your photo could not be stored. Please try again.")
                 status = 503
@@ -52,13 +60,13 @@ def upload(request):
 @login_required
 def edit_photo(request, photo_id):
     photo = photos.changeable(request.user, photo_id)
-    form = PhotoDetailsForm.for_photo(photo, request.POST or None)
+    form = PhotoEditForm.for_photo(photo, request.POST or None)
     if request.method != "POST":
         return render(request, "gallery/edit.html", {"form": form, "photo": photo})
     if not form.is_valid():
         return render(request, "gallery/edit.html", {"form": form, "photo": photo}, status=400)
     try:
-        photos.edit(photo, **form.cleaned_data)
+        photos.edit(photo, revision=form.cleaned_data["revision"], **form.changes())
     except PhotoChanged:
         messages.error(request, CHANGED_MESSAGE)
         return redirect("gallery:edit", photo_id=photo.id)
