@@ -182,8 +182,7 @@ def _strip_webp(data, orientation):
 def _strip_gif(data, orientation):
     if data[:6] not in (b"GIF87a", b"GIF89a"):
         raise CannotStrip("no GIF header")
-    packed = data[10]
-    position = 13 + (3 * 2 ** ((packed & 7) + 1) if packed & 0x80 else 0)
+    position = 13 + _colour_table_bytes(data[10])
     out = [data[:position]]
     while True:
         introducer = data[position]
@@ -200,13 +199,16 @@ def _strip_gif(data, orientation):
                 out.append(data[position:end])
             position = end
         elif introducer == 0x2C:
-            descriptor_packed = data[position + 9]
-            start = position + 10 + (3 * 2 ** ((descriptor_packed & 7) + 1) if descriptor_packed & 0x80 else 0)
+            start = position + 10 + _colour_table_bytes(data[position + 9])
             end = _sub_blocks_end(data, start + 1)  # after the LZW minimum code size
             out.append(data[position:end])
             position = end
         else:
             raise CannotStrip(f"unknown GIF block {introducer:#x}")
+
+
+def _colour_table_bytes(packed):
+    return 3 * 2 ** ((packed & 7) + 1) if packed & 0x80 else 0
 
 
 def _sub_blocks_end(data, position):

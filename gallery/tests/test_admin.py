@@ -46,7 +46,8 @@ def test_change_form_edits_metadata(aws, admin_client, user):
 
     assert 'value="Harbour"' in admin_client.get(f"{LIST}{photo.id}/change/").content.decode()
     response = admin_client.post(
-        f"{LIST}{photo.id}/change/", {"title": "Harbour at night", "tags": "night", "visibility": "public", "revision": 0},
+        f"{LIST}{photo.id}/change/",
+        {"title": "Harbour at night", "tags": "night", "visibility": "public", "revision": 0},
     )
 
     assert response.status_code == 302
