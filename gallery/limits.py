@@ -22,8 +22,8 @@ class _Setting:
 
 class Limits:
     upload_bytes = _Setting("PHOTOSHARE_MAX_UPLOAD_BYTES")  # the largest file accepted
-    # The largest request body: one file plus the form fields (derived from upload_bytes in settings).
-    request_bytes = _Setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
+    # The largest body of any request but an upload (forms, JSON): Django's own limit.
+    form_bytes = _Setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
     image_pixels = _Setting("PHOTOSHARE_MAX_IMAGE_PIXELS")
     thumbnail_size = _Setting("PHOTOSHARE_THUMBNAIL_SIZE")
     display_size = _Setting("PHOTOSHARE_DISPLAY_SIZE")
@@ -33,6 +33,11 @@ class Limits:
     tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
 
     @property
+    def upload_request_bytes(self):
+        """The largest body of an upload: one file plus its form fields."""
+        return self.upload_bytes + self.form_bytes
+
+    @property
     def tags_text_length(self):
         """The tags field as typed: every tag at its longest, each with a separator and a "#"."""
         return self.tag_count * (self.tag_length + 2)
@@ -40,6 +45,9 @@ class Limits:
     @property
     def upload_size_text(self):
         return filesizeformat(self.upload_bytes)
+
+    def body_too_large_message(self, limit):
+        return f"The request is larger than the limit of {filesizeformat(limit)}. Nothing was stored."
 
     def file_too_large_message(self, size=None):
         """What the uploader reads when a file passes the limit: with its size when known (the

@@ -178,23 +178,35 @@ def origin():
 
 # --- the bucket (manage.py init_aws, /healthz) ---------------------------------------------
 def ensure_bucket():
-    """Create the media bucket with Block Public Access if it does not exist.
+    """Create the media bucket if it does not exist, then apply Block Public Access on every run:
+    each step is idempotent, so a first run that stopped half way is completed by the next.
     Returns (bucket name, created)."""
     client, bucket = s3_client(), bucket_name()
+    created = False
     try:
         client.head_bucket(Bucket=bucket)
-        return bucket, False
     except ClientError as error:
         if error.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
             raise
+        created = _create_bucket(client, bucket)
+    client.get_waiter("bucket_exists").wait(Bucket=bucket)
+    client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=_BLOCK_PUBLIC_ACCESS)
+    return bucket, created
+
+
+def _create_bucket(client, bucket):
+    """True if this call created it; False if another process did meanwhile."""
     region = client.meta.region_name
     options = {}
     if region != "us-east-1":  # us-east-1 rejects an explicit location constraint
         options["CreateBucketConfiguration"] = {"LocationConstraint": region}
-    client.create_bucket(Bucket=bucket, **options)
-    client.get_waiter("bucket_exists").wait(Bucket=bucket)
-    client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=_BLOCK_PUBLIC_ACCESS)
-    return bucket, True
+    try:
+        client.create_bucket(Bucket=bucket, **options)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
+            raise
+        return False
+    return True
 
 
 def ping():

@@ -11,7 +11,7 @@ import logging
 import uuid
 from datetime import UTC, datetime
 
-from gallery import access, media
+from gallery import access, media, ratelimit
 from gallery.catalog import PUBLIC, Photo
 from gallery.metadata import photo_table
 
@@ -70,15 +70,18 @@ def publish(
     if processed.shared is not None:
         objects.append((photo.shared_key, processed.shared.data))
     written = []
-    try:
-        for key, content in objects:
-            media.save(key, content)
-            written.append(key)
-        photo_table().put_photo(photo)
-    except Exception as error:  # any failure at any step: remove what was written
-        logger.exception("publishing photo %s failed; removing %s", photo_id, written)
-        media.delete_quietly(written)
-        raise PublishFailed(photo_id) from error
+    # A place in the owner's quota of stored photos (ratelimit.TooManyRequests when full), given
+    # back if storing fails.
+    with ratelimit.upload_quota(owner):
+        try:
+            for key, content in objects:
+                media.save(key, content)
+                written.append(key)
+            photo_table().put_photo(photo)
+        except Exception as error:  # any failure at any step: remove what was written
+            logger.exception("publishing photo %s failed; removing %s", photo_id, written)
+            media.delete_quietly(written)
+            raise PublishFailed(photo_id) from error
     logger.info("published photo %s by user %s", photo_id, owner.pk)
     return photo
 

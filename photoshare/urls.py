@@ -11,10 +11,18 @@ urlpatterns = [
     # Before django.contrib.auth.urls, so that its login route is the rate-limited one.
     path("accounts/login/", accounts.login, name="login"),
     path("accounts/api-token/", accounts.api_token, name="api_token"),
+    # Before django.contrib.auth.urls: no password reset by mail until accounts have e-mail.
+    path("accounts/password_reset/", accounts.password_reset_unavailable),
+    path("accounts/password_reset/done/", accounts.password_reset_unavailable),
+    path("accounts/reset/<uidb64>/<token>/", accounts.password_reset_unavailable),
+    path("accounts/reset/done/", accounts.password_reset_unavailable),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("gallery.api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("", include("gallery.urls")),
 ]
 
+handler400 = "gallery.errors.bad_request"
+handler403 = "gallery.errors.permission_denied"
+handler404 = "gallery.errors.page_not_found"
 handler500 = "gallery.errors.server_error"

@@ -20,12 +20,13 @@ from gallery.errors import ApiError
 from gallery.forms import PhotoDetailsForm, UploadForm
 from gallery.limits import LIMITS
 from gallery.metadata import PhotoChanged, photo_table
-from gallery.uploads import too_large_message
+from gallery.uploads import accepts_upload, too_large_message
 
 EDITABLE_FIELDS = ("title", "description", "tags", "visibility", "share_original")
 BOOLEAN_FIELDS = ("share_original",)
 
 
+@accepts_upload
 @api_view
 def photo_collection(request):
     if request.method == "GET":
@@ -80,7 +81,7 @@ def _list(request):
     if tag and owner:
         raise ApiError(400, errors={"owner": ["Filter by tag or by owner, not both."]})
     if tag:
-        list_name = catalog.tag_list(catalog.canonical_tag(tag))
+        list_name = catalog.tag_list_for(tag)
     elif owner:
         person = get_user_model().objects.filter(username=owner).first()
         if person is None:
@@ -102,11 +103,7 @@ def _list(request):
 def _create(request):
     require_login(request)
     too_large = ApiError(413, f"The upload is larger than the limit of {LIMITS.upload_bytes} bytes.")
-    # Refuse an oversized body before reading it.
-    if int(request.META.get("CONTENT_LENGTH") or 0) > LIMITS.request_bytes:
-        raise too_large
-    if ratelimit.exceeded(request, "upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys):
-        raise ApiError(429, ratelimit.TOO_MANY_MESSAGE, headers={"Retry-After": "60"})
+    ratelimit.check_request(request, "upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
     try:
         form = UploadForm(request.POST, request.FILES)
     except RequestDataTooBig:

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import login as log_in
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from gallery import ratelimit
@@ -26,6 +27,12 @@ def signup(request):
         messages.success(request, f"Welcome, {user.username}! Upload your first photo.")
         return redirect("gallery:upload")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def password_reset_unavailable(request, **kwargs):
+    """Accounts have no e-mail address yet: resetting a password by mail is not offered (each
+    POST would otherwise try to send mail, with no limit). Answers 404 until they do."""
+    raise Http404("Password reset by e-mail is not available.")
 
 
 @login_required

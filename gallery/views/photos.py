@@ -12,7 +12,7 @@ from gallery.access import can_change, can_get_original, full_size_key
 from gallery.forms import PhotoEditForm, UploadForm
 from gallery.limits import LIMITS
 from gallery.metadata import PhotoChanged, PhotoNotFound
-from gallery.uploads import too_large_message
+from gallery.uploads import accepts_upload, too_large_message
 
 CHANGED_MESSAGE = (
     "This photo was changed since you opened it (in another tab or window). Nothing of your "
@@ -32,8 +32,9 @@ def photo_detail(request, photo_id):
     return render(request, "gallery/photo_detail.html", context)
 
 
+@accepts_upload
 @login_required
-@ratelimit.limit_posts("upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys)
+@ratelimit.limit_posts("upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
 def upload(request):
     context = {"max_upload_bytes": LIMITS.upload_bytes}
     if message := too_large_message(request):
