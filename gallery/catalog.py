@@ -127,7 +127,6 @@ def canonical_tag(raw):
     combining accent and with "é" are one tag, and so are "STRASSE" and "straße"."""
     # "#" is stripped after NFKC, so a full-width one goes too.
     folded = unicodedata.normalize("NFKC", raw).strip().lstrip("#").casefold()
-    )  # "#" after NFKC: full-width too
     return unicodedata.normalize("NFC", folded)
 
 
