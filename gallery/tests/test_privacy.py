@@ -65,7 +65,9 @@ def _media_urls(text):
     """Every media URL a page or a JSON body gives (presigned URLs on moto's endpoint)."""
     import re
 
-    return sorted(set(re.findall(r"https?://[^\s\"'<>]+/photos/[0-9a-f]{32}/[a-z]+\.[a-z]+\?[^\s\"'<>]+", text)))
+    return sorted(
+        set(re.findall(r"https?://[^\s\"'<>]+/photos/[0-9a-f]{32}/[a-z]+\.[a-z]+\?[^\s\"'<>]+", text))
+    )
 
 
 def _fetch(url):
