@@ -66,7 +66,7 @@ def test_every_format_name_an_allowed_plugin_can_report_is_accepted():
         classes = (
             [opener]
             if isinstance(opener, type)
-            else [Image.open.__globals__["JpegImagePlugin"].JpegImageFile]
+            else [JpegImagePlugin.JpegImageFile]
         )
         while classes:
             cls = classes.pop()
