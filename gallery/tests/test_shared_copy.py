@@ -63,11 +63,7 @@ def test_every_format_name_an_allowed_plugin_can_report_is_accepted():
     reported = set()
     for name in images.SUPPORTED_FORMATS:
         opener = Image.OPEN[name][0]
-        classes = (
-            [opener]
-            if isinstance(opener, type)
-            else [JpegImagePlugin.JpegImageFile]
-        )
+        classes = [opener] if isinstance(opener, type) else [JpegImagePlugin.JpegImageFile]
         while classes:
             cls = classes.pop()
             reported.add(cls.format)
