@@ -19,9 +19,10 @@ from django.utils.http import urlencode
 from gallery import catalog, photos
 from gallery.forms import PhotoEditForm
 from gallery.metadata import InvalidCursor, MetadataUnavailable, PhotoChanged, PhotoNotFound, photo_table
-from gallery.models import PhotoRecord
+from gallery.models import AccountEmail, PhotoRecord
 
 PAGE_SIZE = 50
+ADMIN_WIDGET_CLASSES = {"title": "vTextField", "tags": "vTextField", "description": "vLargeTextField"}
 
 
 @admin.register(PhotoRecord)
@@ -77,6 +78,8 @@ class PhotoAdmin(admin.ModelAdmin):
             raise PermissionDenied
         photo = photo_table().get_photo(photo_id)  # a missing one: gallery.errors answers 404
         form = PhotoEditForm.for_photo(photo, request.POST or None)
+        for name, css_class in ADMIN_WIDGET_CLASSES.items():  # the admin stylesheet's field widths
+            form.fields[name].widget.attrs["class"] = css_class
         if request.method == "POST":
             if not self.has_change_permission(request):
                 raise PermissionDenied
@@ -132,9 +135,16 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class AccountEmailInline(admin.StackedInline):
+    model = AccountEmail
+    can_delete = False
+    readonly_fields = ("verified_at",)
+
+
 @admin.register(User)
 class UserWithPhotosAdmin(UserAdmin):
     list_display = (*UserAdmin.list_display, "photos")
+    inlines = (AccountEmailInline,)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -176,3 +176,15 @@ def login_keys(request):
 
 def ip_keys(request):
     return [f"ip:{client_ip(request)}"]
+
+
+def password_reset_keys(request):
+    address = request.POST.get("email", "").strip().casefold()
+    return [f"ip:{client_ip(request)}", f"email:{address}" if address else None]
+
+
+def upload_keys(request):
+    """The signed-in user (API token or session) and the IP: for per-account actions."""
+    user = getattr(request, "api_user", None) or getattr(request, "user", None)
+    user_key = f"user:{user.pk}" if user is not None and user.is_authenticated else None
+    return [user_key, f"ip:{client_ip(request)}"]

@@ -69,8 +69,3 @@ def test_every_api_error_is_json(aws, client, method, path, status):
 
     assert response.status_code == status
     assert response["Content-Type"] == "application/json" and set(response.json()) == {"error"}
-
-
-def test_password_reset_is_not_offered_until_accounts_have_email(aws, client, mailoutbox=None):
-    assert client.get("/accounts/password_reset/").status_code == 404
-    assert client.post("/accounts/password_reset/", {"email": "a@example.com"}).status_code == 404
