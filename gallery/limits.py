@@ -22,8 +22,8 @@ class _Setting:
 
 class Limits:
     upload_bytes = _Setting("PHOTOSHARE_MAX_UPLOAD_BYTES")  # the largest file accepted
-    # The largest body of any request but an upload (forms, JSON): Django's own limit.
-    form_bytes = _Setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
+    # The largest body of any request but an upload (forms, JSON).
+    form_bytes = _Setting("PHOTOSHARE_MAX_FORM_BYTES")
     image_pixels = _Setting("PHOTOSHARE_MAX_IMAGE_PIXELS")
     thumbnail_size = _Setting("PHOTOSHARE_THUMBNAIL_SIZE")
     display_size = _Setting("PHOTOSHARE_DISPLAY_SIZE")

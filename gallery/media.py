@@ -190,8 +190,20 @@ def ensure_bucket():
             raise
         created = _create_bucket(client, bucket)
     client.get_waiter("bucket_exists").wait(Bucket=bucket)
-    client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=_BLOCK_PUBLIC_ACCESS)
+    if _public_access_block(client, bucket) != _BLOCK_PUBLIC_ACCESS:
+        # Only when not already on: on AWS CloudFormation sets it, and the app's role may read it
+        # but not change it (a compromised app must not be able to turn it off).
+        client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=_BLOCK_PUBLIC_ACCESS)
     return bucket, created
+
+
+def _public_access_block(client, bucket):
+    try:
+        return client.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchPublicAccessBlockConfiguration":
+            raise
+        return {}
 
 
 def _create_bucket(client, bucket):

@@ -1,11 +1,11 @@
 """Request body limits: the whole body of every request, and each uploaded file while it streams.
 
 `RequestBodyLimitMiddleware` runs before anything reads the body (CSRF reads POST): a
-Content-Length that is not a number is a 400, a body longer than the view accepts a 413
-(`accepts_upload` views: one photo plus the form, LIMITS.upload_request_bytes; every other
-view: LIMITS.form_bytes). The WSGI input is bounded by Content-Length, so no request reads
-more than its limit. Django's DATA_UPLOAD_MAX_NUMBER_FILES (1) refuses a second file part
-before reading it.
+Content-Length that is not a number is a 400 everywhere; a body longer than LIMITS.form_bytes
+is a 413 on every view but an upload (`accepts_upload`), whose body is counted while it
+streams: the file by the handler below, the other fields by Django (DATA_UPLOAD_MAX_MEMORY_SIZE),
+and DATA_UPLOAD_MAX_NUMBER_FILES (1) refuses a second file part before reading it. The WSGI
+input is bounded by Content-Length, so no request reads past its declared length.
 
 Django's upload handlers see an upload in chunks (64 KB) as it is read from the socket.
 `SizeLimitedUploadHandler` runs first and stops the parser as soon as one file passes
@@ -52,16 +52,17 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
-        limit = LIMITS.upload_request_bytes if getattr(view, "accepts_upload", False) else LIMITS.form_bytes
+        if getattr(view, "accepts_upload", False):
+            # Counted while streaming: the file by SizeLimitedUploadHandler, the other fields by
+            # Django (DATA_UPLOAD_MAX_MEMORY_SIZE), one file part only; the page keeps the form.
+            return None
+        limit = LIMITS.form_bytes
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > limit:
             logger.info("refused a %d-byte body for %s (limit %d)", length, request.path, limit)
             if length <= 2 * limit:
                 _discard(request)  # the browser is still sending: read it so it sees the answer
-            upload = getattr(view, "accepts_upload", False)
-            raise RequestDataTooBig(
-                LIMITS.file_too_large_message() if upload else LIMITS.body_too_large_message(limit)
-            )
+            raise RequestDataTooBig(LIMITS.body_too_large_message(limit))
         return None
 
 

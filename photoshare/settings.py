@@ -191,9 +191,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# The body of any request but an upload (forms, JSON); an upload may carry one photo on top
-# (gallery.uploads.RequestBodyLimitMiddleware counts the whole body).
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("PHOTOSHARE_MAX_FORM_BYTES", default=1024 * 1024)
+# The body of any request but an upload (forms, JSON: gallery.uploads.RequestBodyLimitMiddleware);
+# an upload may carry one photo on top. The largest request (nginx's limit is derived from it).
+PHOTOSHARE_MAX_FORM_BYTES = env.int("PHOTOSHARE_MAX_FORM_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTOSHARE_MAX_UPLOAD_BYTES + PHOTOSHARE_MAX_FORM_BYTES
 # One file part per request: a second one is refused before it is read.
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 

@@ -103,6 +103,9 @@ def _list(request):
 def _create(request):
     require_login(request)
     too_large = ApiError(413, f"The upload is larger than the limit of {LIMITS.upload_bytes} bytes.")
+    # Refuse an oversized body before reading it (the site's page reads it to keep the form).
+    if int(request.META.get("CONTENT_LENGTH") or 0) > LIMITS.upload_request_bytes:
+        raise too_large
     ratelimit.check_request(request, "upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
     try:
         form = UploadForm(request.POST, request.FILES)

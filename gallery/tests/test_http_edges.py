@@ -48,7 +48,7 @@ def test_a_second_file_part_is_refused_before_it_is_stored(aws, api, logged_in_c
 
 
 def test_the_whole_body_counts_on_every_endpoint(aws, api, user, settings, logged_in_client):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.PHOTOSHARE_MAX_FORM_BYTES = 1000
     photo = publish(user)
     big = b'{"title": "' + b"x" * 5000 + b'"}'
 
