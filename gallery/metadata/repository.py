@@ -2,10 +2,11 @@
 
 Every list page (gallery.catalog names the lists) is one Query on the sparse "lists" index,
 newest first, whatever the size of the table; every write of a photo is one transaction over
-its item, its cards and the counters, so no list ever shows a stale entry.
+its item and its cards, so no list ever shows a stale entry; the counters follow it (counters.py).
 """
 
 import functools
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -15,82 +16,98 @@ from botocore.exceptions import BotoCoreError, ClientError
 from gallery.catalog import TITLE_KEY_LENGTH, Page, TagCount, counted_tags, normalize_title, title_list
 from gallery.metadata import schema
 from gallery.metadata.connection import get_connection, translate_errors, unavailable
+from gallery.metadata.counters import add_counts, tag_deltas
 from gallery.metadata.cursor import decode_cursor, encode_cursor
 from gallery.metadata.errors import PhotoAlreadyExists, PhotoChanged, PhotoNotFound
+from gallery.metadata.retry import Backoff, conflicted
 from gallery.metadata.transactions import Transaction, not_written_yet, same_revision
+
+logger = logging.getLogger(__name__)
 
 _BATCH_GET_KEYS = 100  # BatchGetItem takes at most 100 keys
 
 
 class PhotoRepository:
     """Photos, list pages and counts. Holds no connection of its own: each call uses the
-    process-wide one (gallery.metadata.connection), rebuilt when the settings change."""
+    process-wide one (gallery.metadata.connection), rebuilt when the settings change.
+    `backoff` paces the retries of conflicting transactions (tests replace its sleep)."""
+
+    def __init__(self, backoff=None):
+        self.backoff = backoff or Backoff()
 
     # --- writes ------------------------------------------------------------------------------
+    # Each write is one transaction over the photo's own partition (its item and its cards), so
+    # no list ever shows a stale entry; the counters follow it (gallery.metadata.counters says
+    # why they are not in it). Only writes to the same photo can conflict, and those are retried.
     def put_photo(self, photo):
-        """Write the photo, all its list cards and its tag counts in one transaction: all or nothing."""
+        """Write the photo and all its list cards in one transaction: all or nothing; then count it."""
         write = self._transaction()
         write.put(schema.photo_item(photo), **not_written_yet())
         for card in schema.card_items(photo):
             write.put(card)
-        write.move_tag_counts(set(), counted_tags(photo))
-        write.add_count(schema.owner_count_key(photo.owner_id), 1)
         self._commit(write, conflict=PhotoAlreadyExists(photo.id))
+        add_counts(tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: 1})
 
     def update_photo(self, photo_id, *, expected_revision=None, **changes):
         """Change title, description, tags, visibility or sharing; returns the updated Photo.
 
-        One transaction rewrites the photo and every card (cards carry the title and tags),
-        deletes the cards of lists the photo leaves and moves the tag counts, so no list ever
-        shows a stale entry. It is conditional on the revision read, so concurrent edits
-        cannot silently undo each other (PhotoChanged). `expected_revision` is the revision the
-        caller's user saw (an edit form, an If-Match): PhotoChanged if the photo has moved on.
+        One transaction rewrites the photo and every card (cards carry the title and tags) and
+        deletes the cards of lists the photo leaves, so no list ever shows a stale entry. It is
+        conditional on the revision read, so concurrent edits cannot silently undo each other
+        (PhotoChanged). `expected_revision` is the revision the caller's user saw (an edit form,
+        an If-Match): PhotoChanged if the photo has moved on.
         """
         old, items = self.photo_with_items(photo_id)
         _check_revision(old, expected_revision)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
-        kept_keys = {schema.PHOTO_SK, *(card["sk"] for card in new_cards)}
         write = self._transaction()
         write.put(schema.photo_item(new), **same_revision(old))
         for card in new_cards:
             write.put(card)
-        for item in items:
-            if item["sk"] not in kept_keys:
-                write.delete(item)
-        write.move_tag_counts(counted_tags(old), counted_tags(new))
+        for key in _card_keys(old, items) - {card["sk"] for card in new_cards}:
+            write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
         self._commit(write)
+        add_counts(tags=tag_deltas(counted_tags(old), counted_tags(new)))
         return new
 
     def delete_photo(self, photo_id, *, expected_revision=None):
-        """Delete the photo's item, every card of it and its share of the tag counts in one
-        transaction; returns the deleted photo (whose object keys the caller removes next).
+        """Delete the photo's item and every card of it in one transaction, then its share of the
+        counts; returns the deleted photo (whose object keys the caller removes next).
         PhotoChanged if `expected_revision` is given and is not the photo's."""
         photo, items = self.photo_with_items(photo_id)
         _check_revision(photo, expected_revision)
         write = self._transaction()
         write.delete(schema.photo_item(photo), **same_revision(photo))
-        for item in items:
-            if item["sk"] != schema.PHOTO_SK:
-                write.delete(item)
-        write.move_tag_counts(counted_tags(photo), set())
-        write.add_count(schema.owner_count_key(photo.owner_id), -1)
+        for key in _card_keys(photo, items):
+            write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
         self._commit(write)
+        add_counts(tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -1})
         return photo
 
     def _transaction(self):
         return Transaction(get_connection().table_name)
 
     def _commit(self, write, conflict=None):
-        """Send the transaction; PhotoChanged (or `conflict`) if a condition failed."""
-        try:
-            get_connection().client.transact_write_items(TransactItems=write.actions)
-        except ClientError as error:
-            if write.condition_failed(error.response.get("CancellationReasons") or []):
-                raise (conflict or PhotoChanged()) from error
-            raise unavailable(error) from error
-        except BotoCoreError as error:
-            raise unavailable(error) from error
+        """Send the transaction; PhotoChanged (or `conflict`) if a condition failed. Cancelled for
+        a conflict with a concurrent write, it is sent again after a jittered pause (retry.py),
+        a bounded number of times; then MetadataUnavailable ("try again")."""
+        delays = self.backoff.delays()
+        while True:
+            try:
+                get_connection().client.transact_write_items(TransactItems=write.actions)
+                return
+            except ClientError as error:
+                reasons = error.response.get("CancellationReasons") or []
+                if write.condition_failed(reasons):
+                    raise (conflict or PhotoChanged()) from error
+                delay = next(delays, None) if conflicted(reasons) else None
+                if delay is None:
+                    raise unavailable(error) from error
+                logger.info("transaction conflict; retrying in %.3f s", delay)
+                self.backoff.sleep(delay)
+            except BotoCoreError as error:
+                raise unavailable(error) from error
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -190,6 +207,15 @@ def photo_table():
 def _check_revision(photo, expected_revision):
     if expected_revision is not None and photo.revision != expected_revision:
         raise PhotoChanged(photo.id)
+
+
+def _card_keys(photo, items):
+    """Sort keys of the photo's cards as written with `photo` (its committed revision, which the
+    write is conditional on), and of any other card read. Not the read alone: a Query is only
+    read-committed, so it may miss a card that a transaction committing meanwhile added."""
+    return {card["sk"] for card in schema.card_items(photo)} | {
+        item["sk"] for item in items if item["sk"] != schema.PHOTO_SK
+    }
 
 
 def _now():

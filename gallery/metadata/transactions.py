@@ -1,10 +1,11 @@
 """Building one TransactWriteItems request and reading why DynamoDB cancelled it.
 
 Condition objects (boto3.dynamodb.conditions) are not expanded inside transactions, so
-conditions here are plain expressions.
+conditions here are plain expressions. A transaction holds one photo's items only: the shared
+counters are updated after it (counters.py), so uploads of one user or one tag never conflict.
 """
 
-from gallery.metadata.schema import key_of, tag_count_key
+from gallery.metadata.schema import key_of
 
 CONDITION_FAILED = "ConditionalCheckFailed"
 
@@ -22,20 +23,6 @@ class Transaction:
 
     def delete(self, item, **condition):
         self._add("Delete", Key=key_of(item), **condition)
-
-    def add_count(self, key, delta, **attributes):
-        """ADD delta to a counter item's photo_count (created at 0 if missing), SET attributes."""
-        update, values = "ADD photo_count :delta", {":delta": delta}
-        if attributes:
-            update = "SET " + ", ".join(f"{name} = :{name}" for name in attributes) + " " + update
-            values.update({f":{name}": value for name, value in attributes.items()})
-        self._add("Update", Key=key, UpdateExpression=update, values=values)
-
-    def move_tag_counts(self, old_tags, new_tags):
-        """Count the tags gained, uncount the tags lost (each tag item names its tag)."""
-        for tags, delta in ((new_tags - old_tags, 1), (old_tags - new_tags, -1)):
-            for tag in sorted(tags):
-                self.add_count(tag_count_key(tag), delta, tag=tag)
 
     def condition_failed(self, cancellation_reasons):
         """Whether DynamoDB cancelled the transaction because an action's condition failed.

@@ -64,17 +64,29 @@ def test_small_images_are_not_enlarged():
     assert (display.width, display.height) == (300, 200)
 
 
+def two_corner_image_bytes(exif):
+    """1200 x 800, dark top-left quadrant and a white top-right block: no flip or rotation leaves
+    it unchanged (the dark quadrant alone is unchanged by a transpose, orientation 5)."""
+    image = Image.open(io.BytesIO(image_bytes(size=(1200, 800))))
+    image.paste((255, 255, 255), (900, 0, 1200, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("orientation", range(1, 9))
 def test_both_sizes_are_upright_for_every_exif_orientation(orientation):
-    data = image_bytes(size=(1200, 800), exif=exif_with(orientation=orientation))
+    data = two_corner_image_bytes(exif_with(orientation=orientation))
     upright = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    # Orientations 5 to 8 turn the picture a quarter: it stands upright as 800 x 1200.
+    quarter_turn = orientation >= 5
 
     processed = process(data, display_size=600)
 
-    assert (processed.width, processed.height) == upright.size
-    for encoded in (processed.thumbnail, processed.display):
+    assert (processed.width, processed.height) == ((800, 1200) if quarter_turn else (1200, 800))
+    for encoded, expected in ((processed.thumbnail, (400, 267)), (processed.display, (600, 400))):
         image = opened(encoded)
-        assert image.size == upright.resize(image.size).size
+        assert image.size == (expected[::-1] if quarter_turn else expected)
         # Same picture as the full-size, upright original scaled down (JPEG noise aside).
         assert mean_difference(image, upright.resize(image.size)) < 4
 
