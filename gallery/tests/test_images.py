@@ -296,6 +296,46 @@ def test_pixel_limit_is_checked_before_decoding():
     assert str(refused.value) == "The image has too many pixels; the limit is 0.999999 megapixels."
 
 
+def test_formats_decoded_whole_have_their_own_lower_pixel_limit():
+    """Only JPEGs decode at reduced scale; a PNG of as many pixels would cost ~5 bytes each."""
+    with pytest.raises(InvalidImage) as refused:
+        process_image(
+            io.BytesIO(image_bytes(format="PNG", size=(1000, 1000))),
+            thumbnail_size=400, display_size=1600, max_pixels=50_000_000, max_full_decode_pixels=999_999,
+        )  # fmt: skip
+    assert refused.value.code == "too_many_pixels"
+    assert str(refused.value) == (
+        "The image has too many pixels; the limit is 0.999999 megapixels for PNG images (50 for JPEG)."
+    )
+    processed = process_image(
+        io.BytesIO(image_bytes(format="JPEG", size=(1000, 1000))),
+        thumbnail_size=400, display_size=1600, max_pixels=50_000_000, max_full_decode_pixels=999_999,
+    )  # fmt: skip
+    assert (processed.width, processed.height) == (1000, 1000)
+
+
+def photo_like(size):
+    """Detail at every scale, so that a poor resampling filter would show."""
+    noise = Image.effect_noise((size[0] // 8, size[1] // 8), 60).convert("RGB")
+    return Image.blend(
+        Image.effect_mandelbrot(size, (-2.2, -1.2, 1.0, 1.2), 60).convert("RGB"),
+        noise.resize(size, Image.Resampling.BICUBIC),
+        0.3,
+    )
+
+
+@pytest.mark.parametrize(("image_format", "size"), [("JPEG", (2400, 1800)), ("PNG", (3300, 2200))])
+def test_display_size_matches_a_full_resolution_lanczos_resize(image_format, size):
+    """The reduced-scale JPEG decode with BICUBIC for the last factor, and the whole-decoded PNG
+    box-reduced first, both look like LANCZOS from every pixel."""
+    source = photo_like(size)
+    buffer = io.BytesIO()
+    source.save(buffer, format=image_format, **({"quality": 95} if image_format == "JPEG" else {}))
+    display = opened(process(buffer.getvalue()).display).convert("RGB")
+    reference = source.resize(display.size, Image.Resampling.LANCZOS)
+    assert mean_difference(display, reference) < 2.5
+
+
 # One open, by the allowed plugins only.
 
 
