@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from gallery import media
+from gallery import access, media
 from gallery.catalog import READY
 
 
@@ -24,8 +24,10 @@ def card_json(request, card):
 
 
 def photo_json(request, photo):
-    """The whole photo; while it is processing (or once it failed) only what its owner said of
-    it, its status and the reason it failed: there is nothing to show yet."""
+    """The whole photo as `request.api_user` may see it: "original" (the uploaded file) only for
+    its owner or when shared, "full_size" the file this viewer gets (gallery.access decides).
+    While it is processing (or once it failed) only what its owner said of it, its status and
+    the reason it failed: there is nothing to show yet."""
     if photo.status != READY:
         return {
             "id": photo.id,
@@ -40,19 +42,30 @@ def photo_json(request, photo):
             "reason": photo.failure_reason or None,
         }
     body = card_json(request, photo)
+    gets_original = access.can_get_original(request.api_user, photo)
+    full_size_key = access.full_size_key(request.api_user, photo)
     body.update(
         status=photo.status,
         description=photo.description,
         page=request.build_absolute_uri(reverse("gallery:photo", args=[photo.id])),
         taken=photo.taken or None,
         camera=photo.camera or None,
-        original={
-            "url": media.url(photo.original_key),
-            "width": photo.width,
-            "height": photo.height,
-            "bytes": photo.original_bytes,
-            "content_type": photo.original_content_type,
-        },
+        revision=photo.revision,
+        share_original=photo.share_original,
+        original=_file(photo, photo.original_key, photo.original_bytes, photo.original_content_type)
+        if gets_original
+        else None,
+        full_size=(
+            _file(
+                photo,
+                full_size_key,
+                photo.original_bytes if gets_original else photo.shared_bytes,
+                photo.original_content_type if gets_original else photo.shared_content_type,
+                metadata="kept" if gets_original else "removed",
+            )
+            if full_size_key
+            else None
+        ),
         display=(
             {
                 "url": media.url(photo.display_key),
@@ -64,3 +77,14 @@ def photo_json(request, photo):
         ),
     )
     return body
+
+
+def _file(photo, key, size, content_type, **extra):
+    return {
+        "url": media.url(key),
+        "width": photo.width,
+        "height": photo.height,
+        "bytes": size,
+        "content_type": content_type,
+        **extra,
+    }
