@@ -99,4 +99,3 @@ def user(django_user_model):
 def logged_in_client(client, user):
     client.force_login(user)
     return client
-

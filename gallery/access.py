@@ -25,6 +25,19 @@ def can_change(user, photo):
     return user.is_authenticated and (user.pk == photo.owner_id or user.is_staff)
 
 
+def can_get_original(user, photo):
+    """The uploaded file, with its EXIF (GPS included), is its owner's; others get it only when
+    the owner chose to share it. Staff see it in the admin, not on the site."""
+    return photo.share_original or (user.is_authenticated and user.pk == photo.owner_id)
+
+
+def full_size_key(user, photo):
+    """The key of the full-size file `user` gets from the pages and the API: the original (see
+    can_get_original), else the copy without metadata; "" when there is none (photos stored
+    before copies existed), and then only the display size is offered."""
+    return photo.original_key if can_get_original(user, photo) else photo.shared_key
+
+
 def require_view(user, photo):
     if not can_view(user, photo):
         raise PhotoHidden(photo.id)

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from gallery import catalog, photos
-from gallery.forms import PhotoDetailsForm
+from gallery.forms import PhotoEditForm
 from gallery.metadata import InvalidCursor, MetadataUnavailable, PhotoChanged, PhotoNotFound, photo_table
 from gallery.models import AccountEmail, PhotoRecord
 
@@ -77,7 +77,7 @@ class PhotoAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         photo = photo_table().get_photo(photo_id)  # a missing one: gallery.errors answers 404
-        form = PhotoDetailsForm.for_photo(photo, request.POST or None)
+        form = PhotoEditForm.for_photo(photo, request.POST or None)
         for name, css_class in ADMIN_WIDGET_CLASSES.items():  # the admin stylesheet's field widths
             form.fields[name].widget.attrs["class"] = css_class
         if request.method == "POST":
@@ -85,7 +85,7 @@ class PhotoAdmin(admin.ModelAdmin):
                 raise PermissionDenied
             if form.is_valid():
                 try:
-                    photos.edit(photo, **form.cleaned_data)
+                    photos.edit(photo, revision=form.cleaned_data["revision"], **form.changes())
                 except PhotoChanged:
                     messages.error(request, "The photo was changed meanwhile; please try again.")
                     return redirect(request.path)

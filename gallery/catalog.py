@@ -84,6 +84,13 @@ class Photo(PhotoCard):
     status: str = READY
     failure_reason: str = ""  # why a "failed" photo failed, in words for its owner
     upload_key: str = ""  # uploads/...: the bytes as sent, while the photo is processing
+    # The full-size copy without metadata that others download (empty on photos stored before
+    # copies existed: others then get the display size only), and the owner's choice to share
+    # the original file (GPS and all) instead. gallery.access.full_size_key decides.
+    shared_key: str = ""
+    shared_content_type: str = ""
+    shared_bytes: int = 0
+    share_original: bool = False
 
     @property
     def object_keys(self):
@@ -151,8 +158,26 @@ def person_list(viewer_id, person_id):
 
 
 def canonical_tag(raw):
-    """A tag as stored and linked: trimmed, without a hashtag's "#", lower case."""
+    """A tag as stored and linked: trimmed, without a hashtag's "#", compatibility-folded (NFKC:
+    full-width "\uff33\uff35\uff2e..." is "SUN..."), case-folded, composed (NFC): "Café" typed with a
+    combining accent and with "é" are one tag, and so are "STRASSE" and "straße"."""
+    # "#" is stripped after NFKC, so a full-width one goes too.
+    folded = unicodedata.normalize("NFKC", raw).strip().lstrip("#").casefold()
+    return unicodedata.normalize("NFC", folded)
+
+
+def legacy_tag(raw):
+    """The tag as it was stored before canonical_tag folded Unicode (lower case only)."""
     return raw.strip().lstrip("#").lower()
+
+
+def tag_list_for(text):
+    """The list a tag page or the API's ?tag= reads: the canonical tag's, or the list of a tag
+    stored under the old rule (legacy_tag) when `text` is exactly such a spelling, so photos
+    tagged before the change stay reachable from their links (an edit re-tags them canonically)."""
+    if text == legacy_tag(text) and text != canonical_tag(text):
+        return tag_list(text)
+    return tag_list(canonical_tag(text))
 
 
 def parse_tags(text):
@@ -170,9 +195,35 @@ def is_canonical_tag(text):
     return parse_tags(text) == [text]
 
 
+def has_tag_page(text):
+    """True for the spellings that have a page: the canonical one, and an old-rule one."""
+    return is_canonical_tag(text) or (
+        bool(text) and text == legacy_tag(text) and not _TAG_SEPARATORS.search(text) and "#" not in text
+    )
+
+
 def invalid_tags(tags):
-    """The tags that hold characters other than letters, digits, "_" and "-"."""
-    return [tag for tag in tags if not _TAG.fullmatch(tag)]
+    """The tags that hold characters other than letters (with their combining marks: "i̇stanbul"
+    is what case-folding "İstanbul" gives), digits, "_" and "-", or that mix scripts."""
+    return [tag for tag in tags if not all(map(_is_tag_character, tag)) or _mixes_confusable_scripts(tag)]
+
+
+def _is_tag_character(char):
+    return bool(_TAG.fullmatch(char)) or unicodedata.category(char).startswith("M")
+
+
+# Latin, Greek and Cyrillic share look-alike letters ("paypal" spelt with Cyrillic "\u0440" and "\u0430"): a
+# tag may use one of them only. Other mixes are real words (Japanese mixes kanji and kana).
+_CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+
+
+def _mixes_confusable_scripts(tag):
+    scripts = {
+        unicodedata.name(char, "").split(" ")[0] for char in tag if char.isalpha() and not char.isascii()
+    }
+    if any(char.isascii() and char.isalpha() for char in tag):
+        scripts.add("LATIN")
+    return len(scripts & set(_CONFUSABLE_SCRIPTS)) > 1
 
 
 def title_list(normalized_title):

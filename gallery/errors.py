@@ -10,7 +10,13 @@ import logging
 import sys
 from dataclasses import dataclass
 
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
@@ -22,6 +28,7 @@ from gallery.jobs import JobsUnavailable
 from gallery.limits import LIMITS
 from gallery.media import MediaUnavailable
 from gallery.metadata import InvalidCursor, MetadataUnavailable, PhotoChanged, PhotoNotFound
+from gallery.ratelimit import TooManyRequests
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +68,9 @@ def answer_for(error):
     if isinstance(error, InvalidCursor):
         return Answer(400, "That page link is not valid.", "Not a cursor this list issued.", field="cursor")
     if isinstance(error, PhotoChanged):
-        return Answer(409, "The photo was changed meanwhile; read it again and retry.")
+        return Answer(409, "The photo was changed since you read it; read it again and retry.")
+    if isinstance(error, TooManyRequests):
+        return Answer(429, error.message)
     if isinstance(error, photos.PhotoNotReady):
         return Answer(409, "The photo is still being processed; it can be changed once it is ready.")
     if isinstance(error, photos.UploadNotFound):
@@ -128,6 +137,8 @@ def response_for(request, error, *, page_context=True):
         response = HttpResponse(body, status=answer.status)
     if answer.status == 503:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if isinstance(error, TooManyRequests):
+        response["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -138,10 +149,52 @@ class ErrorResponseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if is_api(request) and response.status_code >= 400 and not _is_json(response):
+            # An error answered by Django itself (e.g. a decorator's 405): the API's shape too.
+            return api_response(response.status_code, response.reason_phrase + ".")
+        return response
 
     def process_exception(self, request, exception):
         return response_for(request, exception)
+
+
+def _is_json(response):
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+# --- Django's error handlers (photoshare/urls.py): JSON under /api/, pages elsewhere -----------
+def bad_request(request, exception):
+    """handler400: Django's own refusals of a request (SuspiciousOperation, BadRequest) come here.
+    A body over the limit is a 413; too many files or fields, a malformed header a 400."""
+    if isinstance(exception, RequestDataTooBig):
+        status, message = 413, str(exception) or "The request is too large."
+    elif isinstance(exception, TooManyFilesSent):
+        status, message = 400, "Send one photo per upload (one file part)."
+    elif isinstance(exception, TooManyFieldsSent):
+        status, message = 400, "The form has too many fields."
+    elif isinstance(exception, BadRequest) and str(exception):
+        status, message = 400, str(exception)
+    else:
+        status, message = 400, "Bad request."
+    if is_api(request):
+        return api_response(status, message)
+    if status == 400:
+        return defaults.bad_request(request, BadRequest(message))
+    body = loader.render_to_string("gallery/unavailable.html", {"message": message}, request)
+    return HttpResponse(body, status=status)
+
+
+def permission_denied(request, exception):
+    if is_api(request):
+        return api_response(403, str(exception) or "Permission denied.")
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if is_api(request):
+        return api_response(404, "Not found.")
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):

@@ -120,19 +120,29 @@ class PhotoDetailsForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="“Only me” keeps the photo out of every list, search and tag count.",
     )
+    share_original = forms.BooleanField(
+        required=False,
+        label="Share the original file",
+        help_text="Others then download the file as you uploaded it, with its location (GPS) and "
+        "camera data. Unticked, they get a full-size copy without them.",
+    )
 
     @classmethod
     def for_photo(cls, photo, data=None, *, partial=False):
         """The form for editing `photo`, filled with its current details. `partial` (the API's
-        PATCH, which sends only what changes) keeps the current value of every field left out."""
+        PATCH, which sends only what changes) keeps the current value of every field left out;
+        a visibility left out always keeps its value (nothing widens it by default)."""
         initial = {
             "title": photo.title,
             "description": photo.description,
             "tags": ", ".join(photo.tags),
             "visibility": photo.visibility,
+            "share_original": photo.share_original,
+            "revision": photo.revision,
         }
-        if partial and data is not None:
-            data = {**initial, **data}
+        if data is not None:
+            kept = initial if partial else {"visibility": photo.visibility}
+            data = _with_defaults(data, kept)
         return cls(data, initial=initial)
 
     def clean_title(self):
@@ -154,11 +164,32 @@ class PhotoDetailsForm(forms.Form):
         return tags
 
     def clean_visibility(self):
-        return self.cleaned_data["visibility"] or PUBLIC
+        # Empty: the current value when editing, "public" (the field's initial) for a new photo.
+        return self.cleaned_data["visibility"] or self.initial.get("visibility") or PUBLIC
+
+    def changes(self):
+        """The cleaned details, without the form's own bookkeeping (the revision)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
+
+
+class PhotoEditForm(PhotoDetailsForm):
+    """The site's edit form: it carries the revision the photo had when the form was loaded, so a
+    save from a stale tab is refused instead of undoing a newer edit (gallery.photos.edit)."""
+
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+def _with_defaults(data, defaults):
+    """`data` (a QueryDict or a dict) with `defaults` for the names it lacks."""
+    merged = data.copy()
+    for name, value in defaults.items():
+        if name not in merged:
+            merged[name] = value
+    return merged
 
 
 class UploadForm(PhotoDetailsForm):
-    field_order = ["image", "title", "description", "tags", "visibility"]
+    field_order = ["image", "title", "description", "tags", "visibility", "share_original"]
 
     image = PhotoFileField(help_text=f"{supported_formats_text()}, up to {LIMITS.upload_size_text}.")
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
+from gallery import shared_copy
+
 logger = logging.getLogger(__name__)
 
 # Pillow format name -> (file extension, content type) of formats we accept as originals.
@@ -48,6 +50,8 @@ _REDUCED_SCALE_FORMATS = {"JPEG"}
 JPEG_CONTENT_TYPE = "image/jpeg"
 THUMBNAIL_QUALITY = 85
 DISPLAY_QUALITY = 82
+# Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
+FULL_SIZE_QUALITY = 90
 
 _EXIF_ORIENTATION = 0x0112
 _EXIF_IFD = 0x8769
@@ -95,6 +99,17 @@ class EncodedJpeg:
 
 
 @dataclass(frozen=True)
+class SharedFile:
+    """The full-size file others download: the original without its metadata (gallery.shared_copy).
+    `lossless`: the uploaded image data as is; else a full-size JPEG re-encoded from it."""
+
+    data: bytes
+    extension: str
+    content_type: str
+    lossless: bool
+
+
+@dataclass(frozen=True)
 class ExifFacts:
     """Only what the photo page shows, as it shows it ("1/250 s", "f/2.8", "35 mm"); empty (0 for
     the ISO) when the camera did not write it. GPS and every other tag stay in the original."""
@@ -118,6 +133,7 @@ class ProcessedImage:
     thumbnail: EncodedJpeg
     display: EncodedJpeg
     exif: ExifFacts
+    shared: SharedFile | None = None  # None: the file could not be stripped (others get no full size)
 
 
 def supported_formats_text():
@@ -157,6 +173,7 @@ def process_image(fileobj, *, thumbnail_size, display_size, max_pixels, max_full
             width, height = height, width
         try:
             decoded = _decode_upright(image, max(display_size, thumbnail_size), orientation)
+            shared = _shared_file(fileobj, image, image_format, orientation)
         except Image.DecompressionBombError:
             raise InvalidImage(_too_many_pixels_message(max_pixels), "too_many_pixels") from None
         except Exception as error:
@@ -179,7 +196,29 @@ def process_image(fileobj, *, thumbnail_size, display_size, max_pixels, max_full
         thumbnail=_encode(thumbnail, quality=THUMBNAIL_QUALITY),
         display=_encode(display, quality=DISPLAY_QUALITY, progressive=True),
         exif=_exif_facts(exif),
+        shared=shared,
     )
+
+
+def _shared_file(fileobj, image, image_format, orientation):
+    """The copy without metadata: the file rewritten without its metadata blocks when its format
+    allows it, else (TIFF, HEIC) a full-size upright JPEG of the pixels already decoded."""
+    if shared_copy.can_strip(image_format):
+        fileobj.seek(0)
+        try:
+            data = shared_copy.strip(fileobj.read(), image_format, orientation)
+        except shared_copy.CannotStrip as error:
+            logger.info("no full-size copy of a %s upload: %s", image_format, error)
+            return None
+        extension, content_type = SUPPORTED_FORMATS[image_format]
+        return SharedFile(data, extension, content_type, lossless=True)
+    rgb = _to_rgb(image)
+    if orientation in _ORIENTATION_TRANSPOSE:
+        rgb = rgb.transpose(_ORIENTATION_TRANSPOSE[orientation])
+    buffer = io.BytesIO()
+    # The colour profile is kept (wide-gamut phone photos); no EXIF is passed, so none is written.
+    rgb.save(buffer, format="JPEG", quality=FULL_SIZE_QUALITY, icc_profile=image.info.get("icc_profile"))
+    return SharedFile(buffer.getvalue(), "jpg", JPEG_CONTENT_TYPE, lossless=False)
 
 
 def _open(fileobj, max_pixels):

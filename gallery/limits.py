@@ -25,6 +25,8 @@ class Limits:
     # The largest request body: one file plus the form fields (derived from upload_bytes in settings).
     request_bytes = _Setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
     upload_url_seconds = _Setting("PHOTOSHARE_UPLOAD_URL_EXPIRE")  # a presigned upload POST's lifetime
+    # The largest body of any request but an upload (forms, JSON).
+    form_bytes = _Setting("PHOTOSHARE_MAX_FORM_BYTES")
     image_pixels = _Setting("PHOTOSHARE_MAX_IMAGE_PIXELS")
     # Formats decoded whole (all but JPEG): what bounds a worker's memory.
     full_decode_pixels = _Setting("PHOTOSHARE_MAX_FULL_DECODE_PIXELS")
@@ -36,6 +38,11 @@ class Limits:
     tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
 
     @property
+    def upload_request_bytes(self):
+        """The largest body of an upload: one file plus its form fields."""
+        return self.upload_bytes + self.form_bytes
+
+    @property
     def tags_text_length(self):
         """The tags field as typed: every tag at its longest, each with a separator and a "#"."""
         return self.tag_count * (self.tag_length + 2)
@@ -43,6 +50,9 @@ class Limits:
     @property
     def upload_size_text(self):
         return filesizeformat(self.upload_bytes)
+
+    def body_too_large_message(self, limit):
+        return f"The request is larger than the limit of {filesizeformat(limit)}. Nothing was stored."
 
     def file_too_large_message(self, size=None):
         """What the uploader reads when a file passes the limit: with its size when known (the

@@ -2,7 +2,9 @@
 
 Keys are built here from the photo id, never from anything the uploader sent:
 
-    photos/<id>/original.<ext>   the uploaded bytes, served as an attachment
+    photos/<id>/original.<ext>   the uploaded bytes, served as an attachment (its owner's only,
+                                 unless they share it)
+    photos/<id>/shared.<ext>     the full size without metadata that others download (attachment)
     photos/<id>/display.jpg      the size the photo page shows
     photos/<id>/thumb.jpg        the size list pages show
     uploads/<user id>/<id>       a file a browser POSTed straight to S3 (presigned_upload), until
@@ -63,6 +65,10 @@ def original_key(photo_id, extension):
     return f"{PHOTOS_PREFIX}{photo_id}/original.{extension}"
 
 
+def shared_key(photo_id, extension):
+    return f"{PHOTOS_PREFIX}{photo_id}/shared.{extension}"
+
+
 def display_key(photo_id):
     return f"{PHOTOS_PREFIX}{photo_id}/display.jpg"
 
@@ -91,7 +97,7 @@ class PhotoStorage(S3Storage):
         params = super().get_object_parameters(name)
         stem, extension = posixpath.splitext(posixpath.basename(name))
         params["ContentType"] = CONTENT_TYPES.get(extension.lstrip(".").lower(), FALLBACK_CONTENT_TYPE)
-        if stem == "original" or params["ContentType"] == FALLBACK_CONTENT_TYPE:
+        if stem in ("original", "shared") or params["ContentType"] == FALLBACK_CONTENT_TYPE:
             photo_id = posixpath.basename(posixpath.dirname(name))
             # The file name is built from our id, never from the uploader's file name.
             params["ContentDisposition"] = f'attachment; filename="photo-{photo_id}{extension}"'
@@ -253,35 +259,52 @@ def origin():
 
 
 # --- the bucket (manage.py init_aws, /healthz) ---------------------------------------------
-def upload_origin():
-    """scheme://host[:port] that browsers POST direct uploads to (for the CSP's connect-src)."""
-    parts = urlsplit(presigned_upload(f"{UPLOADS_PREFIX}csp-probe", max_bytes=1, expires_in=60)["url"])
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def ensure_bucket(*, upload_rules=False):
-    """Create the media bucket with Block Public Access, the lifecycle rule and the CORS rule of
-    direct uploads if it does not exist; with `upload_rules`, (re)write those rules on an
-    existing bucket too (the local stack's, made before they existed). In AWS, CloudFormation
-    owns the bucket and its rules. Returns (bucket name, created)."""
+    """Create the media bucket if it does not exist, then apply Block Public Access on every run
+    (each step is idempotent, so a first run that stopped half way is completed by the next), and
+    the lifecycle and CORS rules of direct uploads on a new bucket; with `upload_rules` on an
+    existing one too (the local stack's, made before they existed). In AWS, CloudFormation owns
+    the bucket and its rules. Returns (bucket name, created)."""
     client, bucket = s3_client(), bucket_name()
+    created = False
     try:
         client.head_bucket(Bucket=bucket)
-        if upload_rules:
-            configure_uploads()
-        return bucket, False
     except ClientError as error:
         if error.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
             raise
+        created = _create_bucket(client, bucket)
+    client.get_waiter("bucket_exists").wait(Bucket=bucket)
+    if _public_access_block(client, bucket) != _BLOCK_PUBLIC_ACCESS:
+        # Only when not already on: on AWS CloudFormation sets it, and the app's role may read it
+        # but not change it (a compromised app must not be able to turn it off).
+        client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=_BLOCK_PUBLIC_ACCESS)
+    if created or upload_rules:
+        configure_uploads()
+    return bucket, created
+
+
+def _public_access_block(client, bucket):
+    try:
+        return client.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchPublicAccessBlockConfiguration":
+            raise
+        return {}
+
+
+def _create_bucket(client, bucket):
+    """True if this call created it; False if another process did meanwhile."""
     region = client.meta.region_name
     options = {}
     if region != "us-east-1":  # us-east-1 rejects an explicit location constraint
         options["CreateBucketConfiguration"] = {"LocationConstraint": region}
-    client.create_bucket(Bucket=bucket, **options)
-    client.get_waiter("bucket_exists").wait(Bucket=bucket)
-    client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=_BLOCK_PUBLIC_ACCESS)
-    configure_uploads()
-    return bucket, True
+    try:
+        client.create_bucket(Bucket=bucket, **options)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
+            raise
+        return False
+    return True
 
 
 def configure_uploads():

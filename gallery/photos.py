@@ -16,10 +16,10 @@ its lists) or "failed" with the reason, removing what it stored. The upload id i
 import contextlib
 import logging
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
-from gallery import access, jobs, media
+from gallery import access, jobs, media, ratelimit
 from gallery.catalog import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.images import InvalidImage, process_image
 from gallery.limits import LIMITS
@@ -70,7 +70,9 @@ def new_photo_id():
     return uuid.uuid4().hex
 
 
-def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, clock=None):
+def publish(
+    owner, *, image, title, description="", tags=(), visibility=PUBLIC, share_original=False, clock=None
+):
     """Store the original, display size and thumbnail in S3 and the metadata in DynamoDB;
     return the Photo.
 
@@ -83,22 +85,22 @@ def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, 
         photo_id,
         details=(title, description, tags, visibility),
         clock=clock,
+        share_original=share_original,
         **rendition_fields(photo_id, image.processed, image.file.size),
     )
     written = []
-    try:
-        for key, content in (
-            (photo.original_key, image.file),
-            (photo.thumbnail_key, image.processed.thumbnail.data),
-            (photo.display_key, image.processed.display.data),
-        ):
-            media.save(key, content)
-            written.append(key)
-        photo_table().put_photo(photo)
-    except Exception as error:  # any failure at any step: remove what was written
-        logger.exception("publishing photo %s failed; removing %s", photo_id, written)
-        media.delete_quietly(written)
-        raise PublishFailed(photo_id) from error
+    # A place in the owner's quota of stored photos (ratelimit.TooManyRequests when full), given
+    # back if storing fails.
+    with ratelimit.upload_quota(owner):
+        try:
+            for key, content in _objects(photo, image.processed, original=image.file):
+                media.save(key, content)
+                written.append(key)
+            photo_table().put_photo(photo)
+        except Exception as error:  # any failure at any step: remove what was written
+            logger.exception("publishing photo %s failed; removing %s", photo_id, written)
+            media.delete_quietly(written)
+            raise PublishFailed(photo_id) from error
     logger.info("published photo %s by user %s", photo_id, owner.pk)
     return photo
 
@@ -135,7 +137,29 @@ def rendition_fields(photo_id, processed, original_bytes):
         "display_width": processed.display.width,
         "display_height": processed.display.height,
         **asdict(processed.exif),  # date, camera, lens, exposure, ...: never where
+        **_shared_fields(photo_id, processed.shared),
     }
+
+
+def _shared_fields(photo_id, shared):
+    """The full-size copy without metadata that others download (gallery/shared_copy.py)."""
+    if shared is None:
+        return {}
+    return {
+        "shared_key": media.shared_key(photo_id, shared.extension),
+        "shared_content_type": shared.content_type,
+        "shared_bytes": len(shared.data),
+    }
+
+
+def _objects(photo, processed, *, original=None):
+    """(key, content) of every object a photo made from `processed` stores; the original only
+    when given (the worker copies it in S3 instead)."""
+    objects = [(photo.original_key, original)] if original is not None else []
+    objects += [(photo.thumbnail_key, processed.thumbnail.data), (photo.display_key, processed.display.data)]
+    if processed.shared is not None:
+        objects.append((photo.shared_key, processed.shared.data))
+    return objects
 
 
 def visible(user, photo_id):
@@ -149,18 +173,22 @@ def changeable(user, photo_id):
     return access.require_change(user, photo_table().get_photo(photo_id))
 
 
-def edit(photo, **changes):
-    """Change title, description, tags or visibility; returns the updated Photo. Conditional on
-    the revision read: raises metadata.PhotoChanged or PhotoNotFound when someone got there first,
-    PhotoNotReady while the worker has the photo (its result would overwrite the edit)."""
+def edit(photo, *, revision=None, **changes):
+    """Change title, description, tags, visibility or sharing; returns the updated Photo.
+
+    Conditional on `revision`, the one the user saw (the edit form's, the API's If-Match), by
+    default `photo`'s own: raises metadata.PhotoChanged or PhotoNotFound when someone got there
+    first, so a stale tab never silently undoes a newer edit; PhotoNotReady while the worker has
+    the photo (its result would overwrite the edit)."""
     if photo.status != READY:
         raise PhotoNotReady(photo.id)
-    updated = photo_table().update_photo(photo.id, **changes)
+    expected = photo.revision if revision is None else revision
+    updated = photo_table().update_photo(photo.id, expected_revision=expected, **changes)
     logger.info("edited photo %s (%s)", photo.id, ", ".join(sorted(changes)))
     return updated
 
 
-def delete(photo_id):
+def delete(photo_id, *, revision=None):
     """Delete the photo's DynamoDB items, then its S3 objects; returns the deleted Photo.
 
     Items first, in one transaction: the photo disappears from every page at once and nothing
@@ -168,9 +196,10 @@ def delete(photo_id):
     orphan nobody links to (logged; `manage.py reconcile` removes it) and the call still
     succeeds. Retrying is safe: a failed item delete changed nothing, and deleting an already
     missing S3 object is not an error.
-    Raises metadata.PhotoNotFound, PhotoChanged or MetadataUnavailable.
+    Raises metadata.PhotoNotFound, PhotoChanged (the photo is no longer at `revision`, when
+    given) or MetadataUnavailable.
     """
-    photo = photo_table().delete_photo(photo_id)
+    photo = photo_table().delete_photo(photo_id, expected_revision=revision)
     media.delete_quietly(photo.object_keys)
     logger.info("deleted photo %s", photo_id)
     return photo
@@ -222,17 +251,18 @@ def complete_upload(owner, upload_id, *, title, description="", tags=(), visibil
         status=PROCESSING,
         upload_key=key,
     )
-    try:
-        photo_table().put_photo(photo)  # conditional: of two concurrent completes, one wins
-    except PhotoAlreadyExists:
-        raise UploadAlreadyCompleted(upload_id) from None
-    # Item first, then the job: a job always finds its photo. If the queue refuses, the item goes
-    # again and the file stays for a retry of the complete (or the lifecycle rule).
-    try:
-        jobs.queue().send({"job": PROCESS_UPLOAD, "photo_id": upload_id})
-    except jobs.JobsUnavailable as error:
-        photo_table().delete_photo(upload_id)
-        raise PublishFailed(upload_id) from error
+    with ratelimit.upload_quota(owner):  # a direct upload takes its place in the quota at complete
+        try:
+            photo_table().put_photo(photo)  # conditional: of two concurrent completes, one wins
+        except PhotoAlreadyExists:
+            raise UploadAlreadyCompleted(upload_id) from None
+        # Item first, then the job: a job always finds its photo. If the queue refuses, the item
+        # goes again and the file stays for a retry of the complete (or the lifecycle rule).
+        try:
+            jobs.queue().send({"job": PROCESS_UPLOAD, "photo_id": upload_id})
+        except jobs.JobsUnavailable as error:
+            photo_table().delete_photo(upload_id)
+            raise PublishFailed(upload_id) from error
     logger.info("upload %s by user %s completed; processing", upload_id, owner.pk)
     return photo
 
@@ -274,10 +304,7 @@ def process_upload(photo_id, *, last_attempt=False):
         ready = rendition_fields(photo.id, processed, size)
         media.copy(photo.upload_key, ready["original_key"])
         written.append(ready["original_key"])
-        for key, content in (
-            (ready["thumbnail_key"], processed.thumbnail.data),
-            (ready["display_key"], processed.display.data),
-        ):
+        for key, content in _objects(replace(photo, **ready), processed):
             media.save(key, content)
             written.append(key)
         # The item last: the photo joins its lists only once every object it names exists.

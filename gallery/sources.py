@@ -112,9 +112,10 @@ def _feed(value, viewer):
 
 @source_kind("tag")
 def _tag(value, viewer):
-    if not catalog.is_canonical_tag(value):
+    if not catalog.has_tag_page(value):  # the tag page's own rule
         return None
-    return Source(f"tag:{value}", f"#{value}", reverse("gallery:tag", args=[value]), catalog.tag_list(value))
+    url = reverse("gallery:tag", args=[value])
+    return Source(f"tag:{value}", f"#{value}", url, catalog.tag_list_for(value))
 
 
 @source_kind("user")

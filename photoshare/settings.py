@@ -40,6 +40,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads the body: malformed or oversized bodies are refused unread.
+    "gallery.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -220,11 +222,17 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# The whole request may carry one photo plus the form fields.
-DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTOSHARE_MAX_UPLOAD_BYTES + 1024 * 1024
+# The body of any request but an upload (forms, JSON: gallery.uploads.RequestBodyLimitMiddleware);
+# an upload may carry one photo on top. The largest request (nginx's limit is derived from it).
+PHOTOSHARE_MAX_FORM_BYTES = env.int("PHOTOSHARE_MAX_FORM_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTOSHARE_MAX_UPLOAD_BYTES + PHOTOSHARE_MAX_FORM_BYTES
+# One file part per request: a second one is refused before it is read.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 # --- Rate limits ("<count>/<period>", period s, m, h or d, optionally with a number: "10/5m") -
-PHOTOSHARE_UPLOAD_RATE = env.str("PHOTOSHARE_UPLOAD_RATE", default="30/h")  # per user and per IP
+# Stored photos per user (failed uploads give their place back) and upload POSTs per IP.
+PHOTOSHARE_UPLOAD_QUOTA = env.str("PHOTOSHARE_UPLOAD_QUOTA", default="500/d")
+PHOTOSHARE_UPLOAD_BURST_RATE = env.str("PHOTOSHARE_UPLOAD_BURST_RATE", default="120/10m")
 PHOTOSHARE_LOGIN_RATE = env.str("PHOTOSHARE_LOGIN_RATE", default="10/5m")  # per IP and per username
 PHOTOSHARE_SIGNUP_RATE = env.str("PHOTOSHARE_SIGNUP_RATE", default="5/h")  # per IP
 # Password-reset requests (and verification resends) per IP and per address (per user).

@@ -23,4 +23,7 @@ urlpatterns = [
     path("", include("gallery.urls")),
 ]
 
+handler400 = "gallery.errors.bad_request"
+handler403 = "gallery.errors.permission_denied"
+handler404 = "gallery.errors.page_not_found"
 handler500 = "gallery.errors.server_error"

@@ -37,6 +37,7 @@ TRANSACTION_ITEM_ACTIONS = {
 S3_ACTIONS = {
     "HeadBucket": ("s3:ListBucket", "bucket"),
     "ListObjectsV2": ("s3:ListBucket", "bucket"),
+    "GetPublicAccessBlock": ("s3:GetBucketPublicAccessBlock", "bucket"),
     "GetObject": ("s3:GetObject", "object"),
     "HeadObject": ("s3:GetObject", "object"),
     "PutObject": ("s3:PutObject", "object"),

@@ -16,16 +16,18 @@ from django.urls import reverse
 
 from gallery import access, catalog, photos, ratelimit
 from gallery.api.auth import api_view, require_login
-from gallery.api.serializers import card_json, favorite_json, photo_json
+from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.errors import ApiError
 from gallery.forms import PhotoDetailsForm, UploadForm, form_errors
 from gallery.limits import LIMITS
-from gallery.metadata import photo_table
-from gallery.uploads import too_large_message
+from gallery.metadata import PhotoChanged, photo_table
+from gallery.uploads import accepts_upload, too_large_message
 
-EDITABLE_FIELDS = ("title", "description", "tags", "visibility")
+EDITABLE_FIELDS = ("title", "description", "tags", "visibility", "share_original")
+BOOLEAN_FIELDS = ("share_original",)
 
 
+@accepts_upload
 @api_view
 def photo_collection(request):
     if request.method == "GET":
@@ -40,16 +42,41 @@ def photo_resource(request, photo_id):
     # Looked up first, whatever the method: a hidden photo answers 404 to everything.
     photo = photos.visible(request.api_user, photo_id)
     if request.method == "GET":
-        return JsonResponse(photo_json(request, photo, photos.favorite_state(request.api_user, photo)))
+        return _photo_response(request, photo)
     if request.method not in ("PATCH", "DELETE"):
         raise ApiError(405, "Use GET, PATCH or DELETE.")
     require_login(request)
     access.require_change(request.api_user, photo)
+    revision = _if_match_revision(request, photo)
     if request.method == "DELETE":
-        photos.delete(photo.id)
+        photos.delete(photo.id, revision=revision)
         return HttpResponse(status=204)
-    updated = _update(request, photo)
-    return JsonResponse(photo_json(request, updated, photos.favorite_state(request.api_user, updated)))
+    return _photo_response(request, _update(request, photo, revision))
+
+
+def etag(photo):
+    """The photo's revision as an entity tag: what If-Match sends back to edit that revision."""
+    return f'"{photo.revision}"'
+
+
+def _photo_response(request, photo, status=200):
+    # A photo just created has no favourites: no request to learn it.
+    favorites = photos.favorite_state(request.api_user, photo) if status == 200 else NO_FAVORITES
+    response = JsonResponse(photo_json(request, photo, favorites), status=status)
+    response["ETag"] = etag(photo)
+    return response
+
+
+def _if_match_revision(request, photo):
+    """The revision a PATCH or DELETE is conditional on: the If-Match one (PhotoChanged, a 409,
+    when it is not the photo's), or without If-Match the one just read."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return photo.revision
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if "*" in tags or etag(photo) in tags:
+        return photo.revision
+    raise PhotoChanged(photo.id)
 
 
 @api_view
@@ -72,7 +99,7 @@ def _list(request):
     if tag and owner:
         raise ApiError(400, errors={"owner": ["Filter by tag or by owner, not both."]})
     if tag:
-        list_name = catalog.tag_list(catalog.canonical_tag(tag))
+        list_name = catalog.tag_list_for(tag)
     elif owner:
         person = get_user_model().objects.filter(username=owner).first()
         if person is None:
@@ -94,11 +121,10 @@ def _list(request):
 def _create(request):
     require_login(request)
     too_large = ApiError(413, f"The upload is larger than the limit of {LIMITS.upload_bytes} bytes.")
-    # Refuse an oversized body before reading it.
-    if int(request.META.get("CONTENT_LENGTH") or 0) > LIMITS.request_bytes:
+    # Refuse an oversized body before reading it (the site's page reads it to keep the form).
+    if int(request.META.get("CONTENT_LENGTH") or 0) > LIMITS.upload_request_bytes:
         raise too_large
-    if ratelimit.exceeded(request, "upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys):
-        raise ApiError(429, ratelimit.TOO_MANY_MESSAGE, headers={"Retry-After": "60"})
+    ratelimit.check_request(request, "upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
     try:
         form = UploadForm(request.POST, request.FILES)
     except RequestDataTooBig:
@@ -110,16 +136,16 @@ def _create(request):
         if form.has_error("image", code="too_large"):
             raise too_large
         raise ApiError(400, errors=form_errors(form))
-    photo = photos.publish(request.api_user, **form.cleaned_data)
-    response = JsonResponse(photo_json(request, photo), status=201)
+    photo = photos.publish(request.api_user, **form.changes())
+    response = _photo_response(request, photo, status=201)
     response["Location"] = reverse("api:photo", args=[photo.id])
     return response
 
 
-def _update(request, photo):
+def _update(request, photo, revision):
     try:
         changes = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deeply nested arrays
         raise ApiError(400, errors={"body": ["Send a JSON object."]}) from None
     if not isinstance(changes, dict):
         raise ApiError(400, errors={"body": ["Send a JSON object."]})
@@ -128,10 +154,14 @@ def _update(request, photo):
         raise ApiError(400, errors={name: ["This field cannot be changed."] for name in unknown})
     if isinstance(changes.get("tags"), list):
         changes["tags"] = ", ".join(str(tag) for tag in changes["tags"])
-    wrong_type = sorted(name for name, value in changes.items() if not isinstance(value, str))
+    wrong_type = {
+        name: ["Must be true or false."] if name in BOOLEAN_FIELDS else ["Must be a string."]
+        for name, value in changes.items()
+        if not isinstance(value, bool if name in BOOLEAN_FIELDS else str)
+    }
     if wrong_type:
-        raise ApiError(400, errors={name: ["Must be a string."] for name in wrong_type})
+        raise ApiError(400, errors=dict(sorted(wrong_type.items())))
     form = PhotoDetailsForm.for_photo(photo, changes, partial=True)
     if not form.is_valid():
         raise ApiError(400, errors=form_errors(form))
-    return photos.edit(photo, **{name: form.cleaned_data[name] for name in changes})
+    return photos.edit(photo, revision=revision, **{name: form.cleaned_data[name] for name in changes})

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from gallery import media
+from gallery import access, media
 from gallery.catalog import READY, FavoriteState
 
 NO_FAVORITES = FavoriteState()
@@ -26,10 +26,11 @@ def card_json(request, card):
 
 
 def photo_json(request, photo, favorites=NO_FAVORITES):
-    """The whole photo, with `favorites` (its catalog.FavoriteState for the caller: none for a
-    photo just made); while it is
-    processing (or once it failed) only what its owner said of it, its status and the reason it
-    failed: there is nothing to show yet (nor to favourite)."""
+    """The whole photo as `request.api_user` may see it: "original" (the uploaded file) only for
+    its owner or when shared, "full_size" the file this viewer gets (gallery.access decides),
+    with `favorites` (its catalog.FavoriteState for the caller: none for a photo just made).
+    While it is processing (or once it failed) only what its owner said of it, its status and
+    the reason it failed: there is nothing to show yet (nor to favourite)."""
     if photo.status != READY:
         return {
             "id": photo.id,
@@ -44,6 +45,8 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
             "reason": photo.failure_reason or None,
         }
     body = card_json(request, photo)
+    gets_original = access.can_get_original(request.api_user, photo)
+    full_size_key = access.full_size_key(request.api_user, photo)
     body.update(
         status=photo.status,
         description=photo.description,
@@ -57,13 +60,22 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
         iso=photo.iso or None,
         favorite_count=favorites.count,
         favorited=favorites.favorited,
-        original={
-            "url": media.url(photo.original_key),
-            "width": photo.width,
-            "height": photo.height,
-            "bytes": photo.original_bytes,
-            "content_type": photo.original_content_type,
-        },
+        revision=photo.revision,
+        share_original=photo.share_original,
+        original=_file(photo, photo.original_key, photo.original_bytes, photo.original_content_type)
+        if gets_original
+        else None,
+        full_size=(
+            _file(
+                photo,
+                full_size_key,
+                photo.original_bytes if gets_original else photo.shared_bytes,
+                photo.original_content_type if gets_original else photo.shared_content_type,
+                metadata="kept" if gets_original else "removed",
+            )
+            if full_size_key
+            else None
+        ),
         display=(
             {
                 "url": media.url(photo.display_key),
@@ -75,6 +87,17 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
         ),
     )
     return body
+
+
+def _file(photo, key, size, content_type, **extra):
+    return {
+        "url": media.url(key),
+        "width": photo.width,
+        "height": photo.height,
+        "bytes": size,
+        "content_type": content_type,
+        **extra,
+    }
 
 
 def favorite_json(favorites):

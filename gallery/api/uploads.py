@@ -32,8 +32,8 @@ def upload_collection(request):
         raise ApiError(400, errors={"size": ["The size of the file in bytes, a whole number."]})
     if size is not None and size > LIMITS.upload_bytes:
         raise ApiError(413, LIMITS.file_too_large_message(size))
-    if ratelimit.exceeded(request, "upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys):
-        raise ApiError(429, ratelimit.TOO_MANY_MESSAGE, headers={"Retry-After": "60"})
+    # The same burst guard as an inline upload; the quota counts the photo at complete.
+    ratelimit.check_request(request, "upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
     upload = photos.start_upload(request.api_user)
     response = JsonResponse(
         {"upload_id": upload.upload_id, "url": upload.url, "fields": upload.fields}, status=201

@@ -59,18 +59,18 @@ class PhotoRepository:
             tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: counted_photos(photo)}
         )
 
-    def update_photo(self, photo_id, expected_revision=None, **changes):
-        """Change title, description, tags or visibility; returns the updated Photo.
+    def update_photo(self, photo_id, *, expected_revision=None, **changes):
+        """Change title, description, tags, visibility, sharing or status; returns the updated Photo.
 
         One transaction rewrites the photo and every card (cards carry the title and tags) and
         deletes the cards of lists the photo leaves, so no list ever shows a stale entry. It is
         conditional on the revision read, so concurrent edits cannot silently undo each other
-        (PhotoChanged); `expected_revision` also refuses a photo changed since the caller read
-        it. A change of status (the worker's "ready") joins the lists and the counts the same way.
+        (PhotoChanged). `expected_revision` is the revision the caller's user saw (an edit form,
+        an If-Match): PhotoChanged if the photo has moved on. A change of status (the worker's
+        "ready") joins the lists and the counts the same way.
         """
         old, items = self.photo_with_items(photo_id)
-        if expected_revision is not None and old.revision != expected_revision:
-            raise PhotoChanged(photo_id)
+        _check_revision(old, expected_revision)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
         write = self._transaction()
@@ -87,11 +87,13 @@ class PhotoRepository:
         favorites.follow_edit(new)
         return new
 
-    def delete_photo(self, photo_id):
+    def delete_photo(self, photo_id, *, expected_revision=None):
         """Delete the photo's item, every card of it and its favourite count in one transaction,
         then its share of the counts and its favourites; returns the deleted photo (whose object
-        keys the caller removes next)."""
+        keys the caller removes next). PhotoChanged if `expected_revision` is given and is not
+        the photo's."""
         photo, items = self.photo_with_items(photo_id)
+        _check_revision(photo, expected_revision)
         write = self._transaction()
         write.delete(schema.photo_item(photo), **same_revision(photo))
         for key in _card_keys(photo, items):
@@ -284,6 +286,11 @@ class PhotoRepository:
 def photo_table():
     """The process-wide PhotoRepository."""
     return PhotoRepository()
+
+
+def _check_revision(photo, expected_revision):
+    if expected_revision is not None and photo.revision != expected_revision:
+        raise PhotoChanged(photo.id)
 
 
 def _card_keys(photo, items):

@@ -124,8 +124,8 @@ def _template_version(template):
 
 @register.filter
 def media_url(key):
-    """URL of a stored object (gallery.media.url: presigned or plain, cached)."""
-    return media.url(key)
+    """URL of a stored object (gallery.media.url: presigned or plain, cached); "" for no key."""
+    return media.url(key) if key else ""
 
 
 @register.filter

@@ -27,3 +27,25 @@ def alice(client, user):
     """The test client, signed in as `user` (alice): the uploader of the direct-upload tests."""
     client.force_login(user)
     return client
+
+
+class FakeClock:
+    """gallery.ratelimit's clock, still unless a test moves it."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Rate-limit windows start at a fixed instant (the start of a UTC day, so of every window):
+    no test depends on where the wall clock is in a window (a run crossing the hour failed)."""
+    fake = FakeClock(20_000 * 86_400.0)
+    monkeypatch.setattr("gallery.ratelimit.clock", fake)
+    return fake

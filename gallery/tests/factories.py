@@ -108,6 +108,25 @@ def make_photo(number, owner_id=1, tags=("sea",), title=None, **fields):
     )
 
 
+def location_of(data):
+    """Every GPS position a file holds in its EXIF (all frames: MPO, animations) or its XMP:
+    [] for a file that tells nobody where it was taken."""
+    found = []
+    if b"GPSLatitude" in data or b"exif:GPS" in data:
+        found.append("xmp")
+    with Image.open(io.BytesIO(data)) as image:
+        for frame in range(getattr(image, "n_frames", 1)):
+            image.seek(frame)
+            exif = image.getexif()
+            if EXIF_GPS_IFD in exif and exif.get_ifd(EXIF_GPS_IFD):
+                found.append(f"exif of frame {frame}")
+    return found
+
+
+def assert_no_location(data):
+    assert location_of(data) == []
+
+
 def client_for(user, **options):
     """A test client signed in as `user` (options as Client's, e.g. enforce_csrf_checks=True)."""
     client = Client(**options)

@@ -60,7 +60,7 @@ def test_token_upload_creates_the_photo(aws, user):
     assert response["Location"] == f"/api/photos/{body['id']}/"
     assert (body["title"], body["tags"], body["owner"]) == ("Harbour", ["sea", "boats"], "alice")
     assert body["original"]["content_type"] == "image/png" and body["display"]["width"] == 1200
-    assert len(aws.object_keys()) == 3
+    assert len(aws.object_keys()) == 4
     assert metadata.photo_table().get_photo(body["id"]).title == "Harbour"
 
 
@@ -143,7 +143,7 @@ def test_other_users_get_403_and_private_photos_404(aws, user, bob):
         intruder.get(f"/api/photos/{'0' * 32}/"),
     ):
         assert response.status_code == 404 and response.json() == {"error": "No such photo."}
-    assert len(aws.object_keys()) == 6
+    assert len(aws.object_keys()) == 8
     assert metadata.photo_table().get_photo(public.id) == public
 
 

@@ -33,8 +33,8 @@ from gallery.tests.stores import (
 
 pytestmark = pytest.mark.django_db
 
-# Original, thumbnail and display size, then the item (gallery.photos.publish).
-UPLOAD_STEPS = ["s3.PutObject", "s3.PutObject", "s3.PutObject", "dynamodb.TransactWriteItems"]
+# Original, thumbnail, display size and the shared copy, then the item (gallery.photos.publish).
+UPLOAD_STEPS = ["s3.PutObject"] * 4 + ["dynamodb.TransactWriteItems"]
 # Then the counters, after the item (gallery.metadata.counters): one tag and the owner, or the tag
 # gained and the tag lost. Their failure fails nothing: the photo is stored, reconcile recounts.
 COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
@@ -42,9 +42,9 @@ COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
 EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
 # After an edit's or a delete's transaction and counters: its favourites (metadata.favorites).
 FAVORITES_STEP = "dynamodb.Query"
-# Items first (one transaction), the counters, the favourites, then the three objects
+# Items first (one transaction), the counters, the favourites, then the four objects
 # (gallery.photos.delete).
-OBJECT_DELETES = ["s3.DeleteObject", "s3.DeleteObject", "s3.DeleteObject"]
+OBJECT_DELETES = ["s3.DeleteObject"] * 4
 DELETE_STEPS = [*EDIT_STEPS, *COUNTS, FAVORITES_STEP, *OBJECT_DELETES]
 TRY_AGAIN = "Please try again"
 FAST_FAILING = Config(
@@ -93,7 +93,7 @@ def test_an_upload_failing_at_any_step_asks_to_retry_and_leaves_nothing(
     assert "Your photo could not be stored. Please try again." in response.content.decode()
     assert recorded.calls[step - 1] == UPLOAD_STEPS[step - 1]
     # The objects written before the failing step were removed again.
-    assert recorded.calls[step:] == ["s3.DeleteObject"] * min(step - 1, 3)
+    assert recorded.calls[step:] == ["s3.DeleteObject"] * min(step - 1, len(UPLOAD_STEPS) - 1)
     assert_nothing_stored(aws)
     failure = next(record for record in caplog.records if record.levelno == logging.ERROR)
     assert "publishing photo" in failure.getMessage() and failure.exc_info  # detail in the log
@@ -241,7 +241,7 @@ def photo(aws, user):
 
 
 def test_edit_and_delete_make_exactly_these_backend_calls(aws, logged_in_client, photo):
-    edit = {"title": "After", "tags": "new", "visibility": "public"}
+    edit = {"title": "After", "tags": "new", "visibility": "public", "revision": 0}
     with faults.AwsCalls() as edited:
         logged_in_client.post(f"/photos/{photo.id}/edit/", edit)
     with faults.AwsCalls() as deleted:
@@ -252,7 +252,8 @@ def test_edit_and_delete_make_exactly_these_backend_calls(aws, logged_in_client,
 
 
 def edit_form(client, photo_id):
-    return client.post(f"/photos/{photo_id}/edit/", {"title": "After", "tags": "new", "visibility": "public"})
+    form = {"title": "After", "tags": "new", "visibility": "public", "revision": 0}
+    return client.post(f"/photos/{photo_id}/edit/", form)
 
 
 def edit_api(client, photo_id, headers):

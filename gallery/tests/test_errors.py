@@ -17,7 +17,7 @@ CASES = [
     (PhotoHidden("x"), 404, "No such photo."),  # indistinguishable from a missing photo
     (ChangeNotAllowed("x"), 403, "Only the owner can change this photo."),
     (InvalidCursor("x"), 400, "Not a cursor this list issued."),
-    (PhotoChanged(), 409, "The photo was changed meanwhile; read it again and retry."),
+    (PhotoChanged(), 409, "The photo was changed since you read it; read it again and retry."),
     (PublishFailed("x"), 503, "The photo could not be stored; try again."),
     (MetadataUnavailable("x"), 503, "Photo storage is not reachable right now; try again."),
     (MediaUnavailable("x"), 503, "Photo storage is not reachable right now; try again."),

@@ -18,7 +18,7 @@ from PIL import Image
 from gallery import metadata
 from gallery.models import ApiToken
 from gallery.tests import hostile
-from gallery.tests.factories import upload
+from gallery.tests.factories import assert_no_location, upload
 from gallery.tests.stores import assert_no_orphans, assert_nothing_stored
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +108,11 @@ def test_upload(aws, logged_in_client, user, corpus_limits, route, name):
     )
     assert original["ContentDisposition"] == f'attachment; filename="photo-{photo.id}.{extension}"'
     assert thumbnail["ContentType"] == "image/jpeg"
-    for key in set(photo.object_keys) - {photo.original_key}:  # re-encoded sizes: shown, never downloaded
+    for key in (photo.display_key, photo.thumbnail_key):  # re-encoded sizes: shown, never downloaded
         assert aws.head(key)["ContentDisposition"] == "inline"
+    if photo.shared_key:  # the full size others download: an attachment too, without any EXIF
+        assert aws.head(photo.shared_key)["ContentDisposition"].startswith("attachment; ")
+        assert_no_location(aws.read(photo.shared_key))
     assert aws.read(photo.original_key) == (hostile.PLAIN_JPEG if case.data is None else case.data)
     stored_thumbnail = thumbnail_of(aws, photo)
     assert (stored_thumbnail.format, stored_thumbnail.mode) == ("JPEG", "RGB")

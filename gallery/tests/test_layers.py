@@ -11,8 +11,9 @@ GALLERY = Path(__file__).resolve().parents[1]
 LAYERS = [
     {"images", "catalog", "limits"},
     # jobs owns SQS as media owns S3: the use cases (photos) send jobs, the worker receives them.
-    {"access", "media", "metadata", "models", "jobs"},
-    {"photos", "accounts", "reconcile", "health", "uploads", "ratelimit", "csp", "albums", "sources"},
+    # ratelimit: counters on Django's cache, no gallery import; photos holds its upload quota.
+    {"access", "media", "metadata", "models", "jobs", "ratelimit"},
+    {"photos", "accounts", "reconcile", "health", "uploads", "csp", "albums", "sources"},
     {"forms", "errors", "templatetags", "worker"},
     {"views", "api", "admin", "urls", "management", "apps"},
 ]

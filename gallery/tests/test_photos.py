@@ -18,7 +18,8 @@ def test_photo_page_shows_display_size_date_taken_and_camera_never_gps(aws, clie
 
     assert f"/photos/{photo.id}/display.jpg?" in page and 'width="1600" height="1067"' in page
     assert f"/photos/{photo.id}/thumb.jpg?" in page and " 400w, " in page  # srcset
-    assert f"/photos/{photo.id}/original.jpg?" in page
+    # A visitor's full size is the copy without metadata; the original is its owner's.
+    assert f"/photos/{photo.id}/shared.jpg?" in page and "/original.jpg" not in page
     assert '<dd class="taken">2024-07-01 18:30</dd>' in page
     assert '<dd class="camera">Canon EOS R6</dd>' in page
     facts = page.split('<dl class="facts">')[1].split("</dl>")[0]
@@ -37,7 +38,10 @@ def test_published_photo_records_the_processed_sizes_and_facts(aws, user):
     assert (photo.thumbnail_width, photo.thumbnail_height) == (300, 400)
     assert (photo.taken, photo.camera) == ("2024:07:01 18:30:05", "Canon EOS R6")
     assert photo.original_content_type == "image/jpeg" and photo.original_key.endswith("/original.jpg")
-    assert sorted(aws.object_keys()) == sorted([photo.original_key, photo.display_key, photo.thumbnail_key])
+    assert photo.shared_key.endswith("/shared.jpg") and photo.shared_content_type == "image/jpeg"
+    assert sorted(aws.object_keys()) == sorted(
+        [photo.original_key, photo.shared_key, photo.display_key, photo.thumbnail_key]
+    )
 
 
 # --- direct uploads: photos.complete_upload / process_upload ----------------------------------

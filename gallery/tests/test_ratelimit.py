@@ -36,36 +36,62 @@ def test_a_window_opens_again_when_it_ends():
     assert after is True
 
 
-def test_uploads_past_the_rate_get_429_and_store_nothing(aws, logged_in_client, settings):
-    settings.PHOTOSHARE_UPLOAD_RATE = "2/h"
+def test_a_first_batch_of_22_photos_is_stored_whole(aws, logged_in_client, clock):
+    responses = []
+    for n in range(22):
+        responses.append(logged_in_client.post("/upload/", {"title": f"p{n}", "image": upload()}))
+        clock.advance(2)
 
-    responses = [logged_in_client.post("/upload/", {"title": f"p{n}", "image": upload()}) for n in range(3)]
-
-    assert [response.status_code for response in responses] == [302, 302, 429]
-    assert "Too many attempts" in responses[2].content.decode()
-    assert responses[2]["Retry-After"]
-    assert len({key.split("/")[1] for key in aws.object_keys()}) == 2  # two photos stored
-    assert logged_in_client.get("/upload/").status_code == 200  # only POSTs count
+    assert [response.status_code for response in responses] == [302] * 22
 
 
-def test_the_upload_limit_is_per_user_and_per_address(aws, settings, django_user_model):
-    settings.PHOTOSHARE_UPLOAD_RATE = "1/h"
-    alice, bob, carol = (
-        django_user_model.objects.create_user(username=name, password="x")
-        for name in ("alice", "bob", "carol")
-    )
-    clients = {}
-    for user, address in ((alice, "10.0.0.1"), (bob, "10.0.0.2"), (carol, "10.0.0.1")):
-        clients[user.username] = Client(REMOTE_ADDR=address)
-        clients[user.username].force_login(user)
+def test_the_quota_counts_stored_photos_only_and_says_when_it_reopens(aws, logged_in_client, settings, clock):
+    settings.PHOTOSHARE_UPLOAD_QUOTA = "2/d"
+    clock.advance(86_400 - 90)  # 90 seconds before the day's window ends
 
-    def post(name):
-        return clients[name].post("/upload/", {"title": name, "image": upload()}).status_code
+    failed = [
+        logged_in_client.post("/upload/", {"title": "bad", "image": upload(data=b"no")}) for _ in range(3)
+    ]
+    stored = [logged_in_client.post("/upload/", {"title": f"p{n}", "image": upload()}) for n in range(2)]
+    refused = logged_in_client.post("/upload/", {"title": "p3", "image": upload()})
 
-    assert post("alice") == 302
-    assert post("alice") == 429  # same user
-    assert post("bob") == 302  # another user at another address
-    assert post("carol") == 429  # another user at alice's address
+    assert [response.status_code for response in failed] == [400] * 3  # gave their places back
+    assert [response.status_code for response in stored] == [302, 302]
+    assert refused.status_code == 429 and refused["Retry-After"] == "90"
+    assert "as many photos as an account may in a day" in refused.content.decode()
+    assert len({key.split("/")[1] for key in aws.object_keys()}) == 2
+    clock.advance(90)
+    assert logged_in_client.post("/upload/", {"title": "p4", "image": upload()}).status_code == 302
+
+
+def test_the_burst_guard_is_per_address_and_counts_every_post(aws, settings, django_user_model, clock):
+    settings.PHOTOSHARE_UPLOAD_BURST_RATE = "2/10m"
+    alice, bob = (django_user_model.objects.create_user(username=n, password="x") for n in ("alice", "bob"))
+    same, other = Client(REMOTE_ADDR="10.0.0.1"), Client(REMOTE_ADDR="10.0.0.2")
+    same.force_login(alice)
+    other.force_login(bob)
+    clock.advance(60)
+
+    statuses = [
+        same.post("/upload/", {"title": "x", "image": upload(data=b"no")}).status_code for _ in range(3)
+    ]
+    blocked = same.post("/upload/", {"title": "x", "image": upload()})
+
+    assert statuses == [400, 400, 429] and blocked.status_code == 429
+    assert blocked["Retry-After"] == "540"  # the 10-minute window opened 60 s ago
+    assert other.post("/upload/", {"title": "bob", "image": upload()}).status_code == 302
+
+
+@pytest.mark.parametrize("look_alike", ["\uff41lice", "\U0001d41alice", "ALICE", " alice "])
+def test_look_alike_usernames_share_the_login_counter(aws, user, settings, look_alike):
+    settings.PHOTOSHARE_LOGIN_RATE = "2/5m"
+    clients = [Client(REMOTE_ADDR=f"10.0.5.{n}") for n in range(3)]
+
+    clients[0].post("/accounts/login/", {"username": "alice", "password": "guess"})
+    clients[1].post("/accounts/login/", {"username": look_alike, "password": "guess"})
+    third = clients[2].post("/accounts/login/", {"username": look_alike, "password": "correct horse battery"})
+
+    assert third.status_code == 429
 
 
 def test_logins_past_the_rate_get_429_even_with_the_right_password(aws, user, settings):
@@ -137,16 +163,17 @@ def test_the_client_address_trusts_only_our_own_proxies(rf, settings, proxies, f
     assert ratelimit.client_ip(request) == expected
 
 
-def test_api_uploads_share_the_upload_limit(aws, user, settings):
-    settings.PHOTOSHARE_UPLOAD_RATE = "1/h"
+def test_api_uploads_share_the_quota_with_the_site(aws, user, logged_in_client, settings, clock):
+    settings.PHOTOSHARE_UPLOAD_QUOTA = "1/h"
     api = Client(headers={"Authorization": f"Token {ApiToken.issue(user)}"})
+    clock.advance(3000)
 
-    first = api.post("/api/photos/", {"title": "one", "image": upload()})
+    first = logged_in_client.post("/upload/", {"title": "one", "image": upload()})
     second = api.post("/api/photos/", {"title": "two", "image": upload()})
 
-    assert first.status_code == 201
-    assert second.status_code == 429 and second["Retry-After"]
-    assert "Too many attempts" in second.json()["error"]
+    assert first.status_code == 302
+    assert second.status_code == 429 and second["Retry-After"] == "600"
+    assert "as many photos" in second.json()["error"]
 
 
 @pytest.mark.django_db(transaction=True)

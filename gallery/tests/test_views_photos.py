@@ -39,7 +39,13 @@ def photo_id_from(response):
 
 
 def edit(client, photo, **fields):
-    data = {"title": photo.title, "description": "", "tags": ", ".join(photo.tags), "visibility": "public"}
+    data = {
+        "title": photo.title,
+        "description": "",
+        "tags": ", ".join(photo.tags),
+        "visibility": "public",
+        "revision": photo.revision,
+    }
     data.update(fields)
     return client.post(f"/photos/{photo.id}/edit/", data)
 
@@ -53,7 +59,8 @@ def test_upload_stores_both_objects_and_the_item_and_shows_the_photo(aws, logged
     photo_id = photo_id_from(response)
     original, thumbnail = f"photos/{photo_id}/original.jpg", f"photos/{photo_id}/thumb.jpg"
     display = f"photos/{photo_id}/display.jpg"  # the photo page's size: see test_renditions.py
-    assert aws.object_keys() == [display, original, thumbnail]
+    shared = f"photos/{photo_id}/shared.jpg"  # the full size others get: see test_location_privacy.py
+    assert aws.object_keys() == [display, original, shared, thumbnail]
     assert aws.head(original)["ContentType"] == "image/jpeg"
     assert aws.head(thumbnail)["ContentType"] == "image/jpeg"
     assert aws.read(original) == data
@@ -161,7 +168,6 @@ def test_unknown_photo_is_a_404_page(aws, client, path):
     assert "Not found" in response.content.decode()
 
 
-
 def test_owner_edits_title_and_tags_and_the_tag_pages_follow(aws, logged_in_client, user):
     photo = publish(user, title="Harbour", tags="sea, boats")
 
@@ -195,7 +201,7 @@ def test_edit_rejects_bad_input_with_a_400_and_changes_nothing(aws, logged_in_cl
 def test_owner_deletes_the_photo_with_every_object_and_item(aws, logged_in_client, user):
     kept = publish(user, title="Kept", tags="sea")
     photo = publish(user, title="Gone", tags="sea")
-    assert len(aws.object_keys()) == 6
+    assert len(aws.object_keys()) == 8
 
     assert logged_in_client.get(f"/photos/{photo.id}/delete/").status_code == 200  # confirmation
     response = logged_in_client.post(f"/photos/{photo.id}/delete/")
@@ -231,7 +237,7 @@ def test_a_failed_item_delete_keeps_everything(aws, logged_in_client, user, monk
     photo = publish(user, title="Kept")
     table = metadata.photo_table()
 
-    def dynamodb_down(photo_id):
+    def dynamodb_down(photo_id, **kwargs):
         raise metadata.MetadataUnavailable("down")
 
     monkeypatch.setattr(table, "delete_photo", dynamodb_down)
@@ -254,7 +260,7 @@ def test_another_user_gets_403_even_with_a_forged_post(aws, user, bob, action):
 
     assert forged.status_code == 403
     assert metadata.photo_table().get_photo(photo.id) == photo
-    assert len(aws.object_keys()) == 3
+    assert len(aws.object_keys()) == 4
 
 
 @pytest.mark.parametrize("action", ["edit", "delete"])
@@ -273,7 +279,7 @@ def test_anonymous_posts_go_to_the_login_page(aws, client, user):
     response = client.post(f"/photos/{photo.id}/delete/")
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    assert len(aws.object_keys()) == 3
+    assert len(aws.object_keys()) == 4
 
 
 def test_csrf_is_enforced_on_delete(aws, user):
@@ -281,7 +287,7 @@ def test_csrf_is_enforced_on_delete(aws, user):
     client = client_for(user, enforce_csrf_checks=True)
 
     assert client.post(f"/photos/{photo.id}/delete/").status_code == 403
-    assert len(aws.object_keys()) == 3
+    assert len(aws.object_keys()) == 4
 
 
 def test_staff_can_edit_and_delete_other_peoples_public_photos(aws, user, django_user_model):

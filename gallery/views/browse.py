@@ -33,9 +33,9 @@ def home(request):
 
 @require_GET
 def tag_page(request, tag):
-    if not catalog.is_canonical_tag(tag):  # only one spelling has a page
+    if not catalog.has_tag_page(tag):  # only one spelling has a page (and old-rule spellings)
         raise Http404("No such tag.")
-    context = _list_context(request, catalog.tag_list(tag), f"tag:{tag}", tag=tag)
+    context = _list_context(request, catalog.tag_list_for(tag), f"tag:{tag}", tag=tag)
     return render(request, "gallery/tag.html", context)
 
 

@@ -8,14 +8,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery import photos, ratelimit, sources
-from gallery.access import can_change
+from gallery.access import can_change, can_get_original, full_size_key
 from gallery.catalog import READY
-from gallery.forms import PhotoDetailsForm, UploadForm
+from gallery.forms import PhotoEditForm, UploadForm
 from gallery.limits import LIMITS
 from gallery.metadata import PhotoChanged, PhotoNotFound
-from gallery.uploads import too_large_message
+from gallery.uploads import accepts_upload, too_large_message
 
-CHANGED_MESSAGE = "The photo was changed meanwhile; here it is as it is now. Please try again."
+CHANGED_MESSAGE = (
+    "This photo was changed since you opened it (in another tab or window). Nothing of your "
+    "edit was saved: here it is as it is now; please make your change again."
+)
 
 
 @require_GET
@@ -23,7 +26,12 @@ def photo_detail(request, photo_id):
     """The photo, its facts, its favourites, and the previous and next photo of the list it was
     opened from (?from=..., gallery.sources)."""
     photo = photos.visible(request.user, photo_id)
-    context = {"photo": photo, "can_change": can_change(request.user, photo)}
+    context = {
+        "photo": photo,
+        "can_change": can_change(request.user, photo),
+        "full_size_key": full_size_key(request.user, photo),
+        "full_size_is_original": can_get_original(request.user, photo),
+    }
     if photo.status != READY:  # only its owner gets here: processing, or failed and why
         return render(request, "gallery/photo_status.html", context)
     context |= {
@@ -46,8 +54,9 @@ def favorite(request, photo_id):
     return redirect(sources.photo_url(photo.id, request.POST.get("from")))
 
 
+@accepts_upload
 @login_required
-@ratelimit.limit_posts("upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys)
+@ratelimit.limit_posts("upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
 def upload(request):
     context = {"max_upload_bytes": LIMITS.upload_bytes}
     if message := too_large_message(request):
@@ -63,7 +72,7 @@ def upload(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                photo = photos.publish(request.user, **form.cleaned_data)
+                photo = photos.publish(request.user, **form.changes())
             except photos.PublishFailed:
                 messages.error(request, "Your photo could not be stored. Please try again.")
                 status = 503
@@ -78,13 +87,13 @@ def upload(request):
 @login_required
 def edit_photo(request, photo_id):
     photo = photos.changeable(request.user, photo_id)
-    form = PhotoDetailsForm.for_photo(photo, request.POST or None)
+    form = PhotoEditForm.for_photo(photo, request.POST or None)
     if request.method != "POST":
         return render(request, "gallery/edit.html", {"form": form, "photo": photo})
     if not form.is_valid():
         return render(request, "gallery/edit.html", {"form": form, "photo": photo}, status=400)
     try:
-        photos.edit(photo, **form.cleaned_data)
+        photos.edit(photo, revision=form.cleaned_data["revision"], **form.changes())
     except PhotoChanged:
         messages.error(request, CHANGED_MESSAGE)
         return redirect("gallery:edit", photo_id=photo.id)
