@@ -265,6 +265,12 @@ def upload_origin():
 
 
 # --- the bucket (manage.py init_aws, /healthz) ---------------------------------------------
+def upload_origin():
+    """scheme://host[:port] that browsers POST direct uploads to (for the CSP's connect-src)."""
+    parts = urlsplit(presigned_upload(f"{UPLOADS_PREFIX}csp-probe", max_bytes=1, expires_in=60)["url"])
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def ensure_bucket(*, upload_rules=False):
     """Create the media bucket if it does not exist, then apply Block Public Access on every run
     (each step is idempotent, so a first run that stopped half way is completed by the next), and
