@@ -258,12 +258,6 @@ def origin():
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
-def upload_origin():
-    """scheme://host[:port] that browsers POST direct uploads to (for the CSP's connect-src)."""
-    parts = urlsplit(presigned_upload(f"{UPLOADS_PREFIX}csp-probe", max_bytes=1, expires_in=60)["url"])
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 # --- the bucket (manage.py init_aws, /healthz) ---------------------------------------------
 def upload_origin():
     """scheme://host[:port] that browsers POST direct uploads to (for the CSP's connect-src)."""
