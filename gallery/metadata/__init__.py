@@ -8,16 +8,23 @@ One table (schema.py has its layout), split by job:
     connection.py    settings, the per-thread boto3 client, boto errors -> MetadataUnavailable
     transactions.py  one TransactWriteItems request, and why it was cancelled
     repository.py    photo_table(): what pages, the API and the admin read and write
+    albums.py        album_table(): albums, their entries and the photos' memberships
+    positions.py     the sortable positions of photos in an album
     maintenance.py   whole-table jobs: reconcile's scans, init_aws, the health check
 
 The records (Photo, PhotoCard, Page, TagCount) and the list names are gallery.catalog's.
 """
 
+from gallery.metadata.albums import AlbumRepository, Membership, album_table
 from gallery.metadata.connection import get_connection
 from gallery.metadata.errors import (
+    AlbumChanged,
+    AlbumNotFound,
+    AlreadyInAlbum,
     InvalidCursor,
     MetadataError,
     MetadataUnavailable,
+    NotInAlbum,
     PhotoAlreadyExists,
     PhotoChanged,
     PhotoNotFound,
@@ -28,13 +35,20 @@ from gallery.metadata.schema import LISTS_INDEX, table_schema
 
 __all__ = [
     "LISTS_INDEX",
+    "AlbumChanged",
+    "AlbumNotFound",
+    "AlbumRepository",
+    "AlreadyInAlbum",
     "InvalidCursor",
+    "Membership",
     "MetadataError",
     "MetadataUnavailable",
+    "NotInAlbum",
     "PhotoAlreadyExists",
     "PhotoChanged",
     "PhotoNotFound",
     "PhotoRepository",
+    "album_table",
     "ensure_table",
     "get_connection",
     "photo_table",

@@ -10,14 +10,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
 from gallery.catalog import TITLE_KEY_LENGTH, Page, TagCount, counted_tags, normalize_title, title_list
 from gallery.metadata import schema
-from gallery.metadata.connection import get_connection, translate_errors, unavailable
+from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.cursor import decode_cursor, encode_cursor
-from gallery.metadata.errors import PhotoAlreadyExists, PhotoChanged, PhotoNotFound
-from gallery.metadata.transactions import Transaction, not_written_yet, same_revision
+from gallery.metadata.errors import PhotoAlreadyExists, PhotoNotFound
+from gallery.metadata.transactions import Transaction, clear_cover, not_written_yet, same_revision
 
 _BATCH_GET_KEYS = 100  # BatchGetItem takes at most 100 keys
 
@@ -48,45 +47,45 @@ class PhotoRepository:
         old, items = self.photo_with_items(photo_id)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
-        kept_keys = {schema.PHOTO_SK, *(card["sk"] for card in new_cards)}
+        kept_keys = {card["sk"] for card in new_cards}
         write = self._transaction()
         write.put(schema.photo_item(new), **same_revision(old))
         for card in new_cards:
             write.put(card)
         for item in items:
-            if item["sk"] not in kept_keys:
+            if schema.is_card(item) and item["sk"] not in kept_keys:
                 write.delete(item)
+            elif schema.is_membership(item):  # the photo's card in each album it is in
+                write.put(schema.entry_item(item["album_id"], item["position"], new))
         write.move_tag_counts(counted_tags(old), counted_tags(new))
         self._commit(write)
         return new
 
     def delete_photo(self, photo_id):
-        """Delete the photo's item, every card of it and its share of the tag counts in one
-        transaction; returns the deleted photo (whose object keys the caller removes next)."""
+        """Delete the photo's item, every card of it, its entry in each album (and the cover of
+        the albums it is the cover of) and its share of the tag counts in one transaction;
+        returns the deleted photo (whose object keys the caller removes next)."""
         photo, items = self.photo_with_items(photo_id)
         write = self._transaction()
         write.delete(schema.photo_item(photo), **same_revision(photo))
         for item in items:
             if item["sk"] != schema.PHOTO_SK:
                 write.delete(item)
+            if schema.is_membership(item):  # out of its albums too, in the same transaction
+                write.delete(schema.entry_key_of_membership(photo.id, item))
+                if item.get("is_cover"):
+                    clear_cover(write, item["album_id"])
         write.move_tag_counts(counted_tags(photo), set())
         write.add_count(schema.owner_count_key(photo.owner_id), -1)
         self._commit(write)
         return photo
 
     def _transaction(self):
-        return Transaction(get_connection().table_name)
+        return Transaction()
 
     def _commit(self, write, conflict=None):
         """Send the transaction; PhotoChanged (or `conflict`) if a condition failed."""
-        try:
-            get_connection().client.transact_write_items(TransactItems=write.actions)
-        except ClientError as error:
-            if write.condition_failed(error.response.get("CancellationReasons") or []):
-                raise (conflict or PhotoChanged()) from error
-            raise unavailable(error) from error
-        except BotoCoreError as error:
-            raise unavailable(error) from error
+        write.commit(conflict)
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -109,11 +108,21 @@ class PhotoRepository:
             raise PhotoNotFound(photo_id)
         return schema.photo_from_item(photo_items[0]), items
 
-    def list_page(self, list_name, *, cursor=None, limit=24, prefix=None, oldest_first=False):
+    def list_page(
+        self,
+        list_name,
+        *,
+        cursor=None,
+        limit=24,
+        prefix=None,
+        oldest_first=False,
+        record=schema.card_from_item,
+    ):
         """One page of a list, newest first: a single Query on the lists index.
 
         `prefix` keeps only cards whose sort key starts with it (title search); the cursor is
-        then bound to the prefix as well as to the list.
+        then bound to the prefix as well as to the list. `record` reads an item (a PhotoCard by
+        default; the album lists pass schema.album_from_item).
         """
         condition = Key("list_pk").eq(list_name)
         if prefix:
@@ -133,7 +142,7 @@ class PhotoRepository:
         if len(items) > limit:
             items = items[:limit]
             next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
-        return Page(items=[schema.card_from_item(item) for item in items], next_cursor=next_cursor)
+        return Page(items=[record(item) for item in items], next_cursor=next_cursor)
 
     def search_titles(self, text, *, cursor=None, limit=24):
         """Public photos whose title starts with `text` (normalised), in title order: one Query.

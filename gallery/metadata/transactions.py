@@ -4,7 +4,11 @@ Condition objects (boto3.dynamodb.conditions) are not expanded inside transactio
 conditions here are plain expressions.
 """
 
-from gallery.metadata.schema import key_of, tag_count_key
+from botocore.exceptions import BotoCoreError, ClientError
+
+from gallery.metadata.connection import get_connection, unavailable
+from gallery.metadata.errors import PhotoChanged
+from gallery.metadata.schema import album_card_key, album_key, key_of, photo_key, tag_count_key
 
 CONDITION_FAILED = "ConditionalCheckFailed"
 
@@ -12,16 +16,49 @@ CONDITION_FAILED = "ConditionalCheckFailed"
 class Transaction:
     """The actions of one all-or-nothing write, in the order they are added."""
 
-    def __init__(self, table_name):
-        self.table_name = table_name
+    def __init__(self, table_name=None):
+        self.table_name = table_name or get_connection().table_name
         self.actions = []
-        self._conditional = []  # indexes of the actions that carry a condition
+        self._conditional = {}  # index of each action that carries a condition -> its error
 
     def put(self, item, **condition):
         self._add("Put", Item=item, **condition)
 
     def delete(self, item, **condition):
         self._add("Delete", Key=key_of(item), **condition)
+
+    def update(self, key, expression, **condition):
+        self._add("Update", Key=key, UpdateExpression=expression, **condition)
+
+    def check(self, key, **condition):
+        """No write: the transaction happens only if `key`'s item meets the condition."""
+        self._add("ConditionCheck", Key=key, **condition)
+
+    def touch_photo(self, photo):
+        """Bump the photo's revision (conditional on the one read): an edit or a delete that read
+        the photo before this transaction then fails with PhotoChanged instead of missing what
+        this one changed in the photo's partition (album memberships)."""
+        self.update(
+            photo_key(photo.id),
+            "SET revision = :next",
+            **same_revision(photo, values={":next": photo.revision + 1}),
+        )
+
+    def commit(self, conflict=None):
+        """Send the request. A failed condition raises the error given with its action, else
+        `conflict`, else PhotoChanged; other refusals MetadataUnavailable."""
+        if not self.actions:
+            return
+        try:
+            get_connection().client.transact_write_items(TransactItems=self.actions)
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons") or []
+            failed = self.failed_action(reasons)
+            if failed is not None:
+                raise (self._conditional[failed] or conflict or PhotoChanged()) from error
+            raise unavailable(error) from error
+        except BotoCoreError as error:
+            raise unavailable(error) from error
 
     def add_count(self, key, delta, **attributes):
         """ADD delta to a counter item's photo_count (created at 0 if missing), SET attributes."""
@@ -38,35 +75,65 @@ class Transaction:
                 self.add_count(tag_count_key(tag), delta, tag=tag)
 
     def condition_failed(self, cancellation_reasons):
-        """Whether DynamoDB cancelled the transaction because an action's condition failed.
+        """Whether DynamoDB cancelled the transaction because an action's condition failed."""
+        return self.failed_action(cancellation_reasons) is not None
+
+    def failed_action(self, cancellation_reasons):
+        """The index of the first action whose condition failed, or None.
 
         Reasons come one per action, in order; only those of actions that carry a condition are
         read, so a throttled or conflicting unconditional action is not mistaken for a stale read.
         """
-        return any(
-            index < len(cancellation_reasons) and cancellation_reasons[index].get("Code") == CONDITION_FAILED
-            for index in self._conditional
-        )
+        for index in sorted(self._conditional):
+            if (
+                index < len(cancellation_reasons)
+                and cancellation_reasons[index].get("Code") == CONDITION_FAILED
+            ):
+                return index
+        return None
 
-    def _add(self, kind, condition=None, values=None, **body):
+    def _add(self, kind, condition=None, values=None, names=None, on_fail=None, **body):
         body["TableName"] = self.table_name
+        if names:
+            body["ExpressionAttributeNames"] = names
         if condition:
             body["ConditionExpression"] = condition
-            self._conditional.append(len(self.actions))
+            self._conditional[len(self.actions)] = on_fail
         if values:
             body["ExpressionAttributeValues"] = values
         self.actions.append({kind: body})
 
 
-def same_revision(photo):
-    """Condition for writing over `photo`: it still exists, unchanged since it was read."""
-    if photo.revision == 0:  # items written before revisions existed have none
+def same_revision(record, values=None, on_fail=None):
+    """Condition for writing over `record` (a photo or an album): it still exists, unchanged
+    since it was read. `values` are the action's other expression values."""
+    if record.revision == 0:  # items written before revisions existed have none
         condition = "attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :revision)"
     else:
         condition = "revision = :revision"
-    return {"condition": condition, "values": {":revision": photo.revision}}
+    return {
+        "condition": condition,
+        "values": {":revision": record.revision, **(values or {})},
+        "on_fail": on_fail,
+    }
 
 
-def not_written_yet():
-    """Condition for creating a photo item: none with its key exists."""
-    return {"condition": "attribute_not_exists(pk)"}
+def not_written_yet(on_fail=None):
+    """Condition for creating an item: none with its key exists."""
+    return {"condition": "attribute_not_exists(pk)", "on_fail": on_fail}
+
+
+def exists(on_fail=None):
+    """Condition for updating an item that must be there (an update would otherwise create it)."""
+    return {"condition": "attribute_exists(pk)", "on_fail": on_fail}
+
+
+_NO_COVER = "SET cover_photo_id = :none, cover_thumbnail_key = :none, revision = revision + :one"
+
+
+def clear_cover(write, album_id):
+    """The album and its admin card lose their cover (its photo left the album or was
+    deleted). Conditional on the album existing: an update would otherwise create an item."""
+    values = {":none": "", ":one": 1}
+    write.update(album_key(album_id), _NO_COVER, **exists(), values=values)
+    write.update(album_card_key(album_id), _NO_COVER, **exists(), values=values)

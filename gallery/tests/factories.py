@@ -6,7 +6,7 @@ import os
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from gallery.catalog import Photo
+from gallery.catalog import Album, Photo
 
 EXIF_ORIENTATION = 0x0112
 EXIF_GPS_IFD = 0x8825
@@ -73,5 +73,18 @@ def make_photo(number, owner_id=1, tags=("sea",), title=None, **fields):
         original_bytes=12345,
         width=4000,
         height=3000,
+        **fields,
+    )
+
+
+def make_album(number, owner_id=1, visibility="private", **fields):
+    """An Album whose id and creation time follow from `number` (higher is newer)."""
+    return Album(
+        id=f"{number:032x}",
+        owner_id=owner_id,
+        owner_username=f"user{owner_id}",
+        title=fields.pop("title", f"Album {number}"),
+        created=f"2026-02-01T00:00:{number:02d}.000000+00:00",
+        visibility=visibility,
         **fields,
     )

@@ -158,7 +158,6 @@ def test_unknown_photo_is_a_404_page(aws, client, path):
     assert "Not found" in response.content.decode()
 
 
-
 def test_owner_edits_title_and_tags_and_the_tag_pages_follow(aws, logged_in_client, user):
     photo = publish(user, title="Harbour", tags="sea, boats")
 
