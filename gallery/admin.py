@@ -29,7 +29,7 @@ from gallery.metadata import (
     album_table,
     photo_table,
 )
-from gallery.models import AlbumRecord, PhotoRecord
+from gallery.models import AccountEmail, AlbumRecord, PhotoRecord
 
 PAGE_SIZE = 50
 
@@ -203,9 +203,16 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class AccountEmailInline(admin.StackedInline):
+    model = AccountEmail
+    can_delete = False
+    readonly_fields = ("verified_at",)
+
+
 @admin.register(User)
 class UserWithPhotosAdmin(UserAdmin):
     list_display = (*UserAdmin.list_display, "photos")
+    inlines = (AccountEmailInline,)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

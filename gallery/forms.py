@@ -7,9 +7,10 @@ form of a tag, the image checks) holds for both.
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.core.files.uploadedfile import UploadedFile
 
+from gallery.accounts import address_taken, canonical_address, verified_users
 from gallery.catalog import (
     ALBUM_VISIBILITY_CHOICES,
     PRIVATE,
@@ -28,9 +29,43 @@ from gallery.images import (
 from gallery.limits import LIMITS
 
 
+class EmailField(forms.EmailField):
+    """An address no other account has (checked case-insensitively; the database's unique
+    constraint settles a race between two sign-ups)."""
+
+    def __init__(self, *, user=None, **kwargs):
+        kwargs.setdefault("help_text", "We send a link to confirm it; password resets go only there.")
+        super().__init__(**kwargs)
+        self.user = user
+
+    def clean(self, value):
+        address = super().clean(value)
+        if address and address_taken(address, except_user=self.user):
+            raise forms.ValidationError("Another account already uses this email address.", code="taken")
+        return canonical_address(address) if address else address
+
+
 class SignupForm(UserCreationForm):
+    email = EmailField()
+
     class Meta(UserCreationForm.Meta):
-        fields = ("username",)
+        fields = ("username", "email")
+
+
+class EmailChangeForm(forms.Form):
+    email = EmailField(label="New email address")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].user = user
+
+
+class VerifiedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending only to verified addresses (an unverified one may be a typo
+    or someone else's)."""
+
+    def get_users(self, email):
+        return verified_users(email)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""photoshare keeps photos in DynamoDB (gallery.metadata); the database holds accounts only.
-The one table here is the API token of a user."""
+"""photoshare keeps photos in DynamoDB (gallery.metadata); the database holds accounts only:
+Django's users, their API tokens and their (verified) email addresses."""
 
 import hashlib
 import secrets
@@ -48,6 +48,25 @@ class PhotoRecord(models.Model):
 
     def __str__(self):
         return "photo"
+
+
+class AccountEmail(models.Model):
+    """A user's email address, unique across accounts (auth_user.email is not), and whether a
+    mailed link verified it. Password resets go only to verified addresses."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_email"
+    )
+    # Stored case-folded, so "Alice@Example.com" and "alice@example.com" are one address.
+    address = models.EmailField(max_length=254, unique=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.address
+
+    @property
+    def verified(self):
+        return self.verified_at is not None
 
 
 class AlbumRecord(models.Model):

@@ -117,3 +117,8 @@ def login_keys(request):
 
 def ip_keys(request):
     return [f"ip:{client_ip(request)}"]
+
+
+def password_reset_keys(request):
+    address = request.POST.get("email", "").strip().casefold()
+    return [f"ip:{client_ip(request)}", f"email:{address}" if address else None]

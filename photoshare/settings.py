@@ -91,6 +91,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Mail (verification links, password resets) through Django's email API: Amazon SES in production
+# (django-ses, the instance role's credentials), files under .local/mail/ in `make run`.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django_ses.SESBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))
+# Only for the SMTP backend (SES's SMTP interface or another provider).
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="photoshare <no-reply@localhost>")
+AWS_SES_REGION_NAME = env.str("AWS_SES_REGION_NAME", default=env.str("AWS_REGION", default="us-east-1"))
+AWS_SES_REGION_ENDPOINT = f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
+PHOTOSHARE_EMAIL_VERIFY_DAYS = env.int("PHOTOSHARE_EMAIL_VERIFY_DAYS", default=3)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "gallery:home"
 LOGOUT_REDIRECT_URL = "gallery:home"
@@ -180,6 +196,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTOSHARE_MAX_UPLOAD_BYTES + 1024 * 1024
 PHOTOSHARE_UPLOAD_RATE = env.str("PHOTOSHARE_UPLOAD_RATE", default="30/h")  # per user and per IP
 PHOTOSHARE_LOGIN_RATE = env.str("PHOTOSHARE_LOGIN_RATE", default="10/5m")  # per IP and per username
 PHOTOSHARE_SIGNUP_RATE = env.str("PHOTOSHARE_SIGNUP_RATE", default="5/h")  # per IP
+# Password-reset requests (and verification resends) per IP and per address (per user).
+PHOTOSHARE_PASSWORD_RESET_RATE = env.str("PHOTOSHARE_PASSWORD_RESET_RATE", default="5/h")
 # How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in front of the app;
 # 0 means clients connect directly and REMOTE_ADDR is their address.
 PHOTOSHARE_TRUSTED_PROXY_COUNT = env.int("PHOTOSHARE_TRUSTED_PROXY_COUNT", default=0)

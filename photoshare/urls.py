@@ -11,6 +11,11 @@ urlpatterns = [
     # Before django.contrib.auth.urls, so that its login route is the rate-limited one.
     path("accounts/login/", accounts.login, name="login"),
     path("accounts/api-token/", accounts.api_token, name="api_token"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/email/resend/", accounts.resend_verification, name="resend_verification"),
+    path("accounts/verify/<str:token>/", accounts.verify_email, name="verify_email"),
+    # Before django.contrib.auth.urls: verified addresses only, rate limited.
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("gallery.api.urls")),
     path("healthz", health.healthz, name="healthz"),

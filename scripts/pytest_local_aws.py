@@ -5,6 +5,7 @@ Django up; a conftest.py would be too late. The server itself starts with the fi
 """
 
 import os
+import tempfile
 
 import pytest
 
@@ -20,6 +21,10 @@ os.environ.update(
     AWS_STORAGE_BUCKET_NAME="photoshare-test",
     DYNAMODB_TABLE_NAME="photoshare-test",
 )
+# Mail from the test site (gunicorn children included) goes to files the browser tests read;
+# in-process tests get Django's memory backend from pytest-django.
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+os.environ["EMAIL_FILE_PATH"] = tempfile.mkdtemp(prefix="photoshare-mail-")
 # Tests always run with production settings; a throwaway key is enough for them.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + os.urandom(16).hex())
 os.environ["DJANGO_DEBUG"] = "0"

@@ -49,6 +49,9 @@ def main():
         # moto accepts any credentials; these keep real ones away from it.
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
+        # Every mail is a file a person can open and click (verification, password reset).
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(LOCAL / "mail"),
     }
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
@@ -62,7 +65,8 @@ def main():
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True)
         subprocess.run([*manage, "init_aws"], check=True)
         url = f"http://127.0.0.1:{port}/"
-        print(f"\n  photoshare is running at {url}\n  (Ctrl-C stops the site and the local AWS)\n")
+        mail = LOCAL / "mail"
+        print(f"\n  photoshare is running at {url}\n  (Ctrl-C stops the site and local AWS; mail: {mail}/)\n")
         # Its own process group: the autoreloader's child must stop with it.
         server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}"], process_group=0)
         server.wait()

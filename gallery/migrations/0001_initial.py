@@ -15,6 +15,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.CreateModel(
             name="PhotoRecord",
+            options={
+                "verbose_name": "photo",
+                "managed": False,
+                "default_permissions": ("view", "change", "delete"),
+            },
             fields=[
                 (
                     "id",
@@ -23,11 +28,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={
-                "verbose_name": "photo",
-                "managed": False,
-                "default_permissions": ("view", "change", "delete"),
-            },
         ),
         migrations.CreateModel(
             name="ApiToken",

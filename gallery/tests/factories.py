@@ -1,9 +1,10 @@
-"""Images, uploads and photo records made in memory for the tests (no binary files in git)."""
+"""Images, uploads, photo records and signed-in clients made in memory for the tests (no binaries in git)."""
 
 import io
 import os
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from gallery.catalog import Album, Photo
@@ -88,3 +89,10 @@ def make_album(number, owner_id=1, visibility="private", **fields):
         visibility=visibility,
         **fields,
     )
+
+
+def client_for(user, **options):
+    """A test client signed in as `user` (options as Client's, e.g. enforce_csrf_checks=True)."""
+    client = Client(**options)
+    client.force_login(user)
+    return client

@@ -42,6 +42,11 @@ class Case:
 
 
 # --- file builders ------------------------------------------------------------------------------
+def refused_field(name, fields, message):
+    """A case whose text fields are refused with a 400 and `message`."""
+    return Case(name, fields=fields, status=400, message=message)
+
+
 def encode(image, format, **options):
     buffer = io.BytesIO()
     image.save(buffer, format=format, **options)
@@ -263,30 +268,16 @@ def corpus():
         Case("title missing", omit=("title",), status=400, message=REQUIRED),
         Case("title empty", fields={"title": ""}, status=400, message=REQUIRED),
         Case("title only whitespace", fields={"title": " \t\n "}, status=400, message=REQUIRED),
-        Case(
-            "title of 10000 characters",
-            fields={"title": "x" * 10_000},
-            status=400,
-            message=f"at most {MAX_TITLE_LENGTH} characters",
+        refused_field(
+            "title of 10000 characters", {"title": "x" * 10_000}, f"at most {MAX_TITLE_LENGTH} characters"
         ),
-        Case(
-            "title with a nul character",
-            fields={"title": "a\x00b"},
-            status=400,
-            message="Null characters are not allowed.",
-        ),
-        Case(
+        refused_field("title with a nul character", {"title": "a\x00b"}, "Null characters are not allowed."),
+        refused_field(
             "description of 100 KB",
-            fields={"description": "d" * 100_000},
-            status=400,
-            message=f"at most {MAX_DESCRIPTION_LENGTH} characters",
+            {"description": "d" * 100_000},
+            f"at most {MAX_DESCRIPTION_LENGTH} characters",
         ),
-        Case(
-            "500 tags",
-            fields={"tags": ", ".join(f"t{number}" for number in range(500))},
-            status=400,
-            message="at most",
-        ),
+        refused_field("500 tags", {"tags": ", ".join(f"t{number}" for number in range(500))}, "at most"),
         Case("tags with spaces and unicode", fields={"tags": "  New York ,café  東京 "}),
         Case("tag <script>", fields={"tags": "ok, <script>"}, status=400, message="letters, digits"),
         Case("tag with a slash", fields={"tags": "a/b"}, status=400, message="letters, digits"),

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import Client
 
+from gallery.tests.factories import client_for
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,7 @@ def test_writes_need_authentication(aws, client, user):
 
 def test_session_writes_need_the_csrf_token(aws, user):
     photo = publish(user)
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(user)
+    browser = client_for(user, enforce_csrf_checks=True)
 
     assert browser.delete(f"/api/photos/{photo.id}/").status_code == 403
     browser.get("/")  # sets the CSRF cookie

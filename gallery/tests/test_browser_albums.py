@@ -23,13 +23,13 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def screenshot(page, name):
+def screenshot(tab, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    tab.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
-def card_titles(page):
-    return page.locator(".grid .card .title").all_inner_texts()
+def card_titles(tab):
+    return tab.locator(".grid .card .title").all_inner_texts()
 
 
 def test_a_person_makes_an_album_reorders_it_and_shares_it(page, browser, site, django_user_model):  # noqa: F811

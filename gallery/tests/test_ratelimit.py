@@ -113,8 +113,10 @@ def test_signups_are_limited_per_address(aws, settings):
     client = Client(REMOTE_ADDR="10.0.3.1")
     form = {"password1": "a long passphrase 42", "password2": "a long passphrase 42"}
 
-    first = client.post("/accounts/signup/", {"username": "first", **form})
-    second = Client(REMOTE_ADDR="10.0.3.1").post("/accounts/signup/", {"username": "second", **form})
+    first = client.post("/accounts/signup/", {"username": "first", "email": "first@example.com", **form})
+    second = Client(REMOTE_ADDR="10.0.3.1").post(
+        "/accounts/signup/", {"username": "second", "email": "second@example.com", **form}
+    )
 
     assert first.status_code == 302 and second.status_code == 429
 

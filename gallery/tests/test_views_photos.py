@@ -12,7 +12,7 @@ from django.test import Client
 from PIL import Image
 
 from gallery import metadata
-from gallery.tests.factories import exif_with, image_bytes, noise_image_bytes, upload
+from gallery.tests.factories import client_for, exif_with, image_bytes, noise_image_bytes, upload
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +27,6 @@ def post_upload(client, **fields):
 
 def photo_id_from(response):
     return re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def edit(client, photo, **fields):
@@ -274,8 +268,7 @@ def test_anonymous_posts_go_to_the_login_page(aws, client, user):
 
 def test_csrf_is_enforced_on_delete(aws, user):
     photo = publish(user)
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    client = client_for(user, enforce_csrf_checks=True)
 
     assert client.post(f"/photos/{photo.id}/delete/").status_code == 403
     assert len(aws.object_keys()) == 3

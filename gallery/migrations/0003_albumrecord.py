@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gallery", "0001_initial"),
+        ("gallery", "0002_account_email"),
     ]
 
     operations = [
