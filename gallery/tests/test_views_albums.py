@@ -126,6 +126,7 @@ def test_the_share_link_shows_every_photo_and_a_private_photos_page(
     assert card_titles(response) == ["Harbour", "Secret cove", "Lighthouse"]
     assert f'href="{shared}photos/{own_photos[1].id}/"' in response.content.decode()
     assert '<meta name="robots" content="noindex">' in response.content.decode()
+    assert "only me" not in response.content.decode()  # the visitor is shown it, not told it is private
 
     dynamodb_calls.clear()
     photo_page = client.get(f"{shared}photos/{own_photos[1].id}/")
