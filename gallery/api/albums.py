@@ -1,14 +1,13 @@
 """/api/albums/: create, read (with its photos in order), add and remove photos, a new share
 link, delete (docs/api.md). Validated by the site's AlbumForm; answered by gallery.errors."""
 
-import json
-
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 
 from gallery import access, albums
 from gallery.api.auth import api_view, require_login
+from gallery.api.bodies import json_object, next_url, require_strings
 from gallery.api.serializers import album_json, card_json
 from gallery.errors import ApiError
 from gallery.forms import AlbumForm
@@ -22,14 +21,7 @@ def album_collection(request):
     if request.method != "POST":
         raise ApiError(405, "Use POST.")
     require_login(request)
-    data = _json_object(request)
-    unknown = sorted(set(data) - set(ALBUM_FIELDS))
-    if unknown:
-        raise ApiError(400, errors={name: ["Unknown field."] for name in unknown})
-    form = AlbumForm({name: value for name, value in data.items() if isinstance(value, str)})
-    wrong_type = sorted(name for name, value in data.items() if not isinstance(value, str))
-    if wrong_type:
-        raise ApiError(400, errors={name: ["Must be a string."] for name in wrong_type})
+    form = AlbumForm(require_strings(json_object(request, ALBUM_FIELDS)))
     if not form.is_valid():
         raise ApiError(400, errors={name: list(errors) for name, errors in form.errors.items()})
     album = albums.create(request.api_user, **form.cleaned_data)
@@ -46,7 +38,7 @@ def album_resource(request, album_id):
         )
         body = album_json(request, page.album, _owners_share_url(request, page.album))
         body["photos"] = [card_json(request, card) for card in page.items]
-        body["next"] = _next_url(request, page.next_cursor)
+        body["next"] = next_url(request, page.next_cursor)
         return JsonResponse(body)
     if request.method != "DELETE":
         raise ApiError(405, "Use GET or DELETE.")
@@ -59,7 +51,7 @@ def album_photos(request, album_id):
     if request.method != "POST":
         raise ApiError(405, "Use POST.")
     album = _changeable(request, album_id)
-    photo_id = _json_object(request).get("photo_id")
+    photo_id = json_object(request, ("photo_id",)).get("photo_id")
     if not isinstance(photo_id, str) or not photo_id:
         raise ApiError(400, errors={"photo_id": ["Send the id of one of your photos."]})
     photo = albums.add_photo(request.api_user, album, photo_id)
@@ -92,21 +84,3 @@ def _changeable(request, album_id):
 
 def _owners_share_url(request, album):
     return share_url(request, album) if request.api_user.pk == album.owner_id else None
-
-
-def _next_url(request, cursor):
-    if not cursor:
-        return None
-    query = request.GET.copy()
-    query["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
-def _json_object(request):
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, errors={"body": ["Send a JSON object."]}) from None
-    if not isinstance(data, dict):
-        raise ApiError(400, errors={"body": ["Send a JSON object."]})
-    return data

@@ -2,6 +2,12 @@
 
 from django.db import migrations, models
 
+# The admin's "Albums" entry and its permissions: an unmanaged model, no table.
+ID_FIELD = (
+    "id",
+    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,14 +17,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.CreateModel(
             name="AlbumRecord",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-            ],
+            fields=[ID_FIELD],
             options={
                 "verbose_name": "album",
                 "managed": False,

@@ -28,6 +28,22 @@ def album(table):
     return album
 
 
+@pytest.fixture
+def other(table):
+    album = make_album(2)
+    table.create_album(album)
+    return album
+
+
+@pytest.fixture
+def photo_in_both(table, album, other):
+    """A photo in `album` and in `other`."""
+    (photo,) = put_photos(1)
+    add(table, album, photo)
+    add(table, other, photo)
+    return photo
+
+
 def put_photos(*numbers, **fields):
     photos = [make_photo(number, **fields) for number in numbers]
     for photo in photos:
@@ -86,9 +102,7 @@ def test_the_first_album_page_is_one_query_whatever_the_album_size(table, album,
     assert [card.title for card in last.items] == ["Photo 7"] and last.next_cursor is None
 
 
-def test_a_cursor_of_another_album_or_list_is_refused(table, album):
-    other = make_album(2)
-    table.create_album(other)
+def test_a_cursor_of_another_album_or_list_is_refused(table, album, other):
     add(table, other, *put_photos(1, 2))
     cursor = table.album_page(other.id, limit=1).next_cursor
 
@@ -99,13 +113,8 @@ def test_a_cursor_of_another_album_or_list_is_refused(table, album):
         table.album_page(other.id, cursor=photo_cursor)
 
 
-def test_a_photo_can_be_in_many_albums_but_once_in_each(table, album):
-    other = make_album(2)
-    table.create_album(other)
-    (photo,) = put_photos(1)
-    add(table, album, photo)
-    add(table, other, photo)
-
+def test_a_photo_can_be_in_many_albums_but_once_in_each(table, album, other, photo_in_both):
+    photo = photo_in_both
     assert titles(table, album.id) == titles(table, other.id) == ["Photo 1"]
     assert set(table.photo_memberships(photo.id)[1]) == {album.id, other.id}
     with pytest.raises(AlreadyInAlbum):
@@ -146,13 +155,8 @@ def test_moving_a_photo_writes_only_its_own_entry(table, album, dynamodb_calls):
     assert not table.move_photo(album, photo, membership, up=False)
 
 
-def test_editing_a_photo_updates_its_card_in_every_album(table, album):
-    other = make_album(2)
-    table.create_album(other)
-    (photo,) = put_photos(1)
-    add(table, album, photo)
-    add(table, other, photo)
-
+def test_editing_a_photo_updates_its_card_in_every_album(table, album, other, photo_in_both):
+    photo = photo_in_both
     photo_table().update_photo(photo.id, title="Harbour", visibility=PRIVATE)
 
     for album_id in (album.id, other.id):
@@ -161,9 +165,7 @@ def test_editing_a_photo_updates_its_card_in_every_album(table, album):
     assert set(table.photo_memberships(photo.id)[1]) == {album.id, other.id}  # memberships kept
 
 
-def test_deleting_a_photo_removes_it_from_its_albums_and_clears_its_cover(table, album, aws):
-    other = make_album(2)
-    table.create_album(other)
+def test_deleting_a_photo_removes_it_from_its_albums_and_clears_its_cover(table, album, other, aws):
     kept, gone = put_photos(1, 2)
     add(table, album, kept, gone)
     add(table, other, gone)
@@ -179,13 +181,8 @@ def test_deleting_a_photo_removes_it_from_its_albums_and_clears_its_cover(table,
     assert not [item for item in aws.table_items() if item["pk"] == f"PHOTO#{gone.id}"]
 
 
-def test_removing_a_photo_keeps_it_and_its_other_albums(table, album):
-    other = make_album(2)
-    table.create_album(other)
-    (photo,) = put_photos(1)
-    add(table, album, photo)
-    add(table, other, photo)
-
+def test_removing_a_photo_keeps_it_and_its_other_albums(table, album, other, photo_in_both):
+    photo = photo_in_both
     table.remove_photo(album, *placed(table, photo, album))
 
     assert titles(table, album.id) == []
