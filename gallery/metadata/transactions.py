@@ -111,21 +111,22 @@ def same_revision(record, values=None, on_fail=None):
         condition = "attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :revision)"
     else:
         condition = "revision = :revision"
-    return {
-        "condition": condition,
-        "values": {":revision": record.revision, **(values or {})},
-        "on_fail": on_fail,
-    }
+    return _condition(condition, on_fail, values={":revision": record.revision, **(values or {})})
 
 
 def not_written_yet(on_fail=None):
     """Condition for creating an item: none with its key exists."""
-    return {"condition": "attribute_not_exists(pk)", "on_fail": on_fail}
+    return _condition("attribute_not_exists(pk)", on_fail)
 
 
 def exists(on_fail=None):
     """Condition for updating an item that must be there (an update would otherwise create it)."""
-    return {"condition": "attribute_exists(pk)", "on_fail": on_fail}
+    return _condition("attribute_exists(pk)", on_fail)
+
+
+def _condition(condition, on_fail, **extra):
+    """A condition's keywords for Transaction's actions; `on_fail` is the error its failure raises."""
+    return {"condition": condition, **extra, **({"on_fail": on_fail} if on_fail else {})}
 
 
 _NO_COVER = "SET cover_photo_id = :none, cover_thumbnail_key = :none, revision = revision + :one"
