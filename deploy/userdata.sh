@@ -5,6 +5,8 @@
 # It fetches the release, then installs the files of the release's deploy/instance.
 # Set only by the rehearsal (deploy/tests/test_rehearsal.py): PHOTOSHARE_ROOT (prefix of every
 # path written), _LISTEN, _NGINX_USER, _CFN_SIGNAL, AWS_ENDPOINT_URL and the metadata endpoint.
+# An instance tagged photoshare-role=database-setup (the scaled stack's one-off step, the only role
+# that may read the RDS master secret) makes the app's account, migrates and powers off.
 set -euo pipefail
 umask 022
 for name in "${!PHOTOSHARE_@}"; do export "${name?}"; done
@@ -23,8 +25,9 @@ LOG=$ROOT/var/log/photoshare-userdata.log
 LISTEN=${PHOTOSHARE_LISTEN:-80 [::]:80}
 NGINX_USER=${PHOTOSHARE_NGINX_USER:-nginx}
 CFN_SIGNAL=${PHOTOSHARE_CFN_SIGNAL:-/opt/aws/bin/cfn-signal}
+IMDS=${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254/}
 PACKAGES=(python3.11 python3.11-devel python3.11-pip gcc pkgconf-pkg-config mariadb-connector-c-devel
-  nginx git tar awscli-2 aws-cfn-bootstrap)
+  nginx git tar awscli-2 aws-cfn-bootstrap amazon-cloudwatch-agent)
 export HOME=${HOME:-/root} PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
 install -d -m 0755 "$ROOT/var/log" "$ROOT/var/lib/photoshare" "$ROOT/run"
@@ -35,13 +38,24 @@ exec 9>"$ROOT/run/photoshare-deploy.lock"
 flock -w 900 9
 
 log() { printf '%s photoshare-deploy: %s\n' "$(date -u +%FT%TZ)" "$*"; }
+instance_tag() {  # instance_tag KEY: the instance's tag, through IMDSv2 (fails if there is none)
+  local token
+  token=$(curl -sf -m 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "${IMDS}latest/api/token") \
+    && curl -sf -m 5 -H "X-aws-ec2-metadata-token: $token" "${IMDS}latest/meta-data/tags/instance/$1"
+}
+ROLE=${PHOTOSHARE_INSTANCE_ROLE:-$(instance_tag photoshare-role || echo site)}
+if [ "$ROLE" = database-setup ]; then
+  export PHOTOSHARE_DB_ACCOUNT=create PHOTOSHARE_CFN_RESOURCE=DatabaseSetup
+fi
 
 STEP=start
 RELEASE_ID=""
 finish() {
   local status=$?
   trap - EXIT
-  if [ "$status" -eq 0 ]; then
+  if [ "$status" -eq 0 ] && [ "$ROLE" = database-setup ]; then
+    log "SUCCESS: release $RELEASE_ID ($VERSION) migrated the database; powering off"
+  elif [ "$status" -eq 0 ]; then
     log "SUCCESS: release $RELEASE_ID ($VERSION) is live and /healthz answers 200"
   else
     log "FAILURE: step \"$STEP\" failed with status $status; the lines above say why"
@@ -58,6 +72,8 @@ finish() {
   fi
   exec >&- 2>&-
   wait "$TEE_PID" || true
+  # The one-off step's instance terminates itself (InstanceInitiatedShutdownBehavior).
+  if [ "$ROLE" = database-setup ] && [ -z "$ROOT" ]; then shutdown -h +1; fi
   exit "$status"
 }
 trap finish EXIT
@@ -82,7 +98,12 @@ for name in PHOTOSHARE_REGION PHOTOSHARE_APP_SOURCE PHOTOSHARE_BUCKET PHOTOSHARE
   PHOTOSHARE_SECRET_KEY_SECRET PHOTOSHARE_HOSTS PHOTOSHARE_MAX_UPLOAD_BYTES VERSION; do
   [ -n "${!name:-}" ] || { log "setting $name is missing"; exit 1; }
 done
-log "deploying $VERSION from $PHOTOSHARE_APP_SOURCE"
+# One release everywhere: a commit or an artifact name never moves, a branch does.
+case $PHOTOSHARE_APP_SOURCE in
+  s3://*) [[ $VERSION =~ ^[A-Za-z0-9._-]+\.tar\.gz$ ]] ;;
+  *) [[ $VERSION =~ ^[0-9a-f]{40}$ ]] ;;
+esac || { log "version $VERSION is not a full commit id (git) or an artifact name.tar.gz (S3)"; exit 1; }
+log "deploying $VERSION from $PHOTOSHARE_APP_SOURCE as $ROLE"
 
 STEP="installing packages"
 retry dnf install -y -q "${PACKAGES[@]}"
@@ -103,7 +124,7 @@ chmod 0755 "$staging"
 case $PHOTOSHARE_APP_SOURCE in
   s3://*)
     retry aws s3 cp --only-show-errors --region "$PHOTOSHARE_REGION" \
-      "${PHOTOSHARE_APP_SOURCE%/}/$VERSION.tar.gz" "$staging.tar.gz"
+      "${PHOTOSHARE_APP_SOURCE%/}/$VERSION" "$staging.tar.gz"
     RELEASE_ID=$(sha256sum "$staging.tar.gz" | cut -c1-12)
     tar -xzf "$staging.tar.gz" -C "$staging" --no-same-owner
     rm -f "$staging.tar.gz"
@@ -131,6 +152,13 @@ else
   retry "$RELEASE/venv/bin/pip" install -q -r "$RELEASE/requirements.txt"
 fi
 
+if [ -n "${PHOTOSHARE_DB_SSL_CA_URL:-}" ]; then
+  STEP="fetching the database's CA bundle"
+  export PHOTOSHARE_DB_SSL_CA=$ROOT/etc/photoshare/database-ca.pem
+  retry curl -fsS -m 30 -o "$PHOTOSHARE_DB_SSL_CA.new" "$PHOTOSHARE_DB_SSL_CA_URL"
+  chmod 0644 "$PHOTOSHARE_DB_SSL_CA.new" && mv -f "$PHOTOSHARE_DB_SSL_CA.new" "$PHOTOSHARE_DB_SSL_CA"
+fi
+
 STEP="writing $ENV_FILE from Secrets Manager"
 # The secrets stay inside this Python process (deploy/instance/configure_env.py).
 PHOTOSHARE_ENV_FILE=$ENV_FILE PHOTOSHARE_USER=$APP_USER "$PY" "$INSTANCE/configure_env.py"
@@ -146,8 +174,8 @@ if [ ! -e "$RELEASE/.complete" ]; then
 fi
 
 STEP="migrating the database"
-manage migrate --noinput
-manage createcachetable
+manage migrate_once  # under a database lock: instances booting at once take turns
+[ "$ROLE" = database-setup ] && exit 0
 STEP="checking the bucket and the table"
 manage init_aws
 
@@ -160,8 +188,10 @@ STEP="writing the gunicorn and nginx configuration"
 # 2 workers per CPU + 1, but at most one per 256 MB of memory, and 16.
 workers=$(awk -v cpus="$(nproc)" '/MemTotal/ {w = 2 * cpus + 1; m = int($2 / 262144)
   if (m < w) w = m; if (w > 16) w = 16; if (w < 2) w = 2; print w}' /proc/meminfo)
+install -d -m 0755 "$ROOT/var/log/photoshare"
 install_file photoshare.service "$ROOT/etc/systemd/system/photoshare.service" 0644 APP_USER="$APP_USER" \
-  CURRENT="$CURRENT" ENV_FILE="$ENV_FILE" SOCKET="$SOCKET" WORKERS="$workers"
+  CURRENT="$CURRENT" ENV_FILE="$ENV_FILE" SOCKET="$SOCKET" WORKERS="$workers" \
+  APP_LOG="$ROOT/var/log/photoshare/app.log"
 # nginx admits the requests Django admits (DATA_UPLOAD_MAX_MEMORY_SIZE, from PHOTOSHARE_MAX_UPLOAD_BYTES).
 body_size=$(manage shell -v 0 -c 'from django.conf import settings; print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)')
 [[ $body_size =~ ^[0-9]+$ ]]
@@ -171,6 +201,14 @@ read -ra addresses <<<"$LISTEN"
 install_file nginx.conf "$NGINX_CONF" 0644 NGINX_USER="$NGINX_USER" NGINX_LOGS="$ROOT/var/log/nginx" \
   NGINX_PID="$ROOT/run/nginx.pid" CLIENT_MAX_BODY_SIZE="$body_size" SOCKET="$SOCKET" CURRENT="$CURRENT" \
   PROTO_VARIABLE="$proto" "${addresses[@]/#/LISTEN=}"
+
+if [ -n "${PHOTOSHARE_LOG_GROUP:-}" ]; then
+  STEP="sending the logs to CloudWatch ($PHOTOSHARE_LOG_GROUP)"
+  agent=$ROOT/opt/aws/amazon-cloudwatch-agent/etc/photoshare.json
+  install_file cloudwatch-agent.json "$agent" 0644 LOG_GROUP="$PHOTOSHARE_LOG_GROUP" \
+    DEPLOY_LOG="$LOG" APP_LOG="$ROOT/var/log/photoshare/app.log" NGINX_LOGS="$ROOT/var/log/nginx"
+  "$ROOT/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl" -a fetch-config -m ec2 -s -c "file:$agent"
+fi
 
 STEP="starting gunicorn and nginx"
 nginx -t -q -c "$NGINX_CONF"

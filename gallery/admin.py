@@ -32,6 +32,7 @@ from gallery.metadata import (
 from gallery.models import AccountEmail, AlbumRecord, PhotoRecord
 
 PAGE_SIZE = 50
+ADMIN_WIDGET_CLASSES = {"title": "vTextField", "tags": "vTextField", "description": "vLargeTextField"}
 
 
 @admin.register(PhotoRecord)
@@ -87,6 +88,8 @@ class PhotoAdmin(admin.ModelAdmin):
             raise PermissionDenied
         photo = photo_table().get_photo(photo_id)  # a missing one: gallery.errors answers 404
         form = PhotoDetailsForm.for_photo(photo, request.POST or None)
+        for name, css_class in ADMIN_WIDGET_CLASSES.items():  # the admin stylesheet's field widths
+            form.fields[name].widget.attrs["class"] = css_class
         if request.method == "POST":
             if not self.has_change_permission(request):
                 raise PermissionDenied

@@ -1,14 +1,14 @@
 """A local S3 + DynamoDB: moto in server mode on 127.0.0.1, optionally persistent.
 
-moto keeps its state in memory. For `make run`, persistence comes from moto's own recorder:
-every request is appended to a JSON-lines file, and a new server replays the file on start.
-Reads do not change state, so they are dropped from the file before each replay, which keeps
-it from growing with every page view. (Uploads must be single PUTs: a multipart upload cannot
-be replayed, see the transfer_config in settings.)
+The server is scripts/moto_local.py: moto's app with its memory leaks and whole-table rollbacks
+patched out, one request at a time, S3 bodies on disk. For `make run`, persistence comes from its
+recorder (scripts/moto_recording.py): every write that succeeded is appended to a JSON-lines
+file in commit order, and a new server compacts and replays the file before it opens its port.
+(Uploads must be single PUTs: a multipart upload cannot be replayed, see the transfer_config in
+settings.)
 """
 
 import contextlib
-import json
 import os
 import socket
 import subprocess
@@ -18,52 +18,18 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-# DynamoDB operations (X-Amz-Target suffixes) that only read.
-_DYNAMODB_READS = {
-    "BatchGetItem",
-    "DescribeContinuousBackups",
-    "DescribeTable",
-    "DescribeTimeToLive",
-    "GetItem",
-    "ListTables",
-    "ListTagsOfResource",
-    "Query",
-    "Scan",
-}
+from scripts.moto_recording import compact_recording, is_read
+
+__all__ = ["MotoServer", "compact_recording", "free_port", "is_read"]
+
+SERVER = Path(__file__).resolve().parent / "moto_local.py"
+READY_PATH = "/_local/ready"
 
 
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def compact_recording(path):
-    """Drop the recorded requests that only read; returns (kept, dropped)."""
-    path = Path(path)
-    if not path.exists():
-        return 0, 0
-    kept, dropped = [], 0
-    with path.open() as recording:
-        for line in recording:
-            if not line.strip():
-                continue
-            if _is_read(json.loads(line)):
-                dropped += 1
-            else:
-                kept.append(line if line.endswith("\n") else line + "\n")
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text("".join(kept))
-    temporary.replace(path)
-    return len(kept), dropped
-
-
-def _is_read(entry):
-    if entry.get("method") in ("GET", "HEAD", "OPTIONS"):
-        return True
-    headers = {name.lower(): value for name, value in (entry.get("headers") or {}).items()}
-    target = headers.get("x-amz-target", "")
-    return target.rpartition(".")[2] in _DYNAMODB_READS
 
 
 class MotoServer:
@@ -79,24 +45,24 @@ class MotoServer:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout=30):
+    def start(self, timeout=None):
+        """Start the server and wait until it answers. With a recording that is after its replay,
+        which takes time in proportion to the recording (minutes for 10 000 photos on a busy
+        machine): by default the wait then lasts as long as the server is alive."""
+        if timeout is None:
+            timeout = float("inf") if self.recording else 60
         env = dict(os.environ)
+        # moto's own recorder must stay off: ours records what committed, theirs what arrived.
+        env.pop("MOTO_ENABLE_RECORDING", None)
+        command = [sys.executable, str(SERVER), "-H", "127.0.0.1", "-p", str(self.port)]
         if self.recording:
             self.recording.parent.mkdir(parents=True, exist_ok=True)
-            compact_recording(self.recording)
-            env.update(MOTO_ENABLE_RECORDING="1", MOTO_RECORDER_FILEPATH=str(self.recording))
+            command += ["--recording", str(self.recording), "--blob-dir", str(self.recording.parent)]
         with contextlib.ExitStack() as stack:
             log = stack.enter_context(Path(self.log).open("ab")) if self.log else subprocess.DEVNULL
             # The child keeps its own copy of the log's file descriptor.
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         self._wait_until_ready(timeout)
-        if self.recording and self.recording.exists() and self.recording.stat().st_size:
-            self._post("/moto-api/recorder/replay-recording")
         return self
 
     def reset(self):
@@ -118,13 +84,13 @@ class MotoServer:
         with urllib.request.urlopen(request, timeout=600) as response:
             response.read()
 
-    def _wait_until_ready(self, timeout):
+    def _wait_until_ready(self, timeout, path=READY_PATH):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"moto server exited with code {self.process.returncode}")
             try:
-                with urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=2):
+                with urllib.request.urlopen(self.url + path, timeout=2):
                     return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.1)

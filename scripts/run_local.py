@@ -1,8 +1,10 @@
 """`make run`: the whole site on this machine, with a local S3 + DynamoDB that survives restarts.
 
-Starts moto (replaying .local/moto-recording.jsonl), migrates the SQLite accounts database in
-.local/, creates the bucket and the table, and serves the site with Django's development server.
-Ctrl-C stops everything it started. Any variable already set in the environment wins.
+Starts moto (scripts/moto_local.py, replaying the committed writes in .local/moto-recording.jsonl;
+a damaged line is set aside in .local/moto-recording.jsonl.damaged, see .local/moto.log),
+migrates the SQLite accounts database in .local/, creates the bucket and the table, and serves
+the site with Django's development server. Ctrl-C stops everything it started. Any variable
+already set in the environment wins.
 """
 
 import os
@@ -56,9 +58,18 @@ def main():
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
 
-    print(f"Starting local S3 + DynamoDB (moto) on {moto_url} ...", flush=True)
-    moto = MotoServer(port=moto_port, recording=LOCAL / "moto-recording.jsonl", log=LOCAL / "moto.log")
-    moto.start()
+    recording = LOCAL / "moto-recording.jsonl"
+    replay = ""
+    if recording.exists() and recording.stat().st_size:
+        # Replaying takes time in proportion to the recording (about 4 ms a write here).
+        replay = f", replaying {recording.stat().st_size / 2**20:.0f} MB of recorded writes"
+    print(f"Starting local S3 + DynamoDB (moto) on {moto_url}{replay} ...", flush=True)
+    moto = MotoServer(port=moto_port, recording=recording, log=LOCAL / "moto.log")
+    try:
+        moto.start()
+    except RuntimeError as error:
+        print(f"{error}; see {LOCAL / 'moto.log'}", file=sys.stderr)
+        raise SystemExit(1) from None
     server = None
     try:
         manage = [sys.executable, str(ROOT / "manage.py")]

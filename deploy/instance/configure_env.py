@@ -5,9 +5,11 @@ data (names of secrets, never secrets) in its environment, and two more:
 
     PHOTOSHARE_ENV_FILE=/etc/photoshare/env PHOTOSHARE_USER=photoshare venv/bin/python configure_env.py
 
-The secrets stay inside this process; bash never holds one. With the RDS master account it
-creates the database and the app's own account, which is the only one the env file names, so RDS
-rotating the master password does not affect the site.
+The secrets stay inside this process; bash never holds one. With PHOTOSHARE_DB_ACCOUNT=create
+(the single instance, or the scaled stack's one-off database-setup instance) it reads the RDS
+master account and creates the database and the app's own account, which is the only one the env
+file names, so RDS rotating the master password does not affect the site. The scaled stack's web
+instances ("exists") never read the master secret: their role may not.
 """
 
 import json
@@ -32,6 +34,7 @@ class Database:
     user: str
     password: str = field(repr=False)  # kept out of tracebacks and logs
     ssl_mode: str = ""
+    ssl_ca: str = ""  # the CA bundle the server's certificate must chain to
 
     def __post_init__(self):
         if not (IDENTIFIER.fullmatch(self.name) and IDENTIFIER.fullmatch(self.user)):
@@ -46,6 +49,8 @@ class Database:
     def create(self, connect, master):
         """Create the database and the app's account if needed, with master's dict of credentials."""
         tls = {"ssl_mode": self.ssl_mode} if self.ssl_mode else {}
+        if self.ssl_ca:
+            tls["ssl"] = {"ca": self.ssl_ca}
         connection = connect(
             host=self.host,
             port=int(self.port),
@@ -64,7 +69,7 @@ class Database:
             connection.close()
 
 
-def env_values(environ, database_url, secret_key):
+def env_values(environ, database_url, secret_key, ssl_ca=""):
     """The settings of the env file, from the user data's settings and the two secret values."""
     https = environ.get("PHOTOSHARE_BEHIND_LOAD_BALANCER") == "true"  # TLS ends there
     values = {
@@ -83,9 +88,19 @@ def env_values(environ, database_url, secret_key):
                 "DJANGO_SECURE_HSTS_SECONDS": "0",
             }
         ),
-        "PHOTOSHARE_TRUSTED_PROXY_COUNT": "2" if https else "1",  # X-Forwarded-For: ALB, nginx
-        "DJANGO_CACHE_URL": "dbcache://photoshare_cache",  # shared rate limits
+        # X-Forwarded-For entries in front of the app: nginx, the ALB, CloudFront (the template says).
+        "PHOTOSHARE_TRUSTED_PROXY_COUNT": environ.get("PHOTOSHARE_TRUSTED_PROXIES")
+        or ("2" if https else "1"),
+        # Rate limits and media URLs shared by every worker of every instance: Redis (ElastiCache)
+        # when the stack has one, else a table of the database.
+        "DJANGO_CACHE_URL": environ.get("PHOTOSHARE_CACHE_URL") or "dbcache://photoshare_cache",
+        **(
+            {"PHOTOSHARE_MEDIA_URL_CACHE_URL": environ["PHOTOSHARE_CACHE_URL"]}
+            if environ.get("PHOTOSHARE_CACHE_URL")
+            else {}
+        ),
         "DATABASE_URL": database_url,
+        **({"DATABASE_SSL_CA": ssl_ca} if ssl_ca else {}),
         "AWS_REGION": environ["PHOTOSHARE_REGION"],
         "AWS_STORAGE_BUCKET_NAME": environ["PHOTOSHARE_BUCKET"],
         "DYNAMODB_TABLE_NAME": environ["PHOTOSHARE_TABLE"],
@@ -133,7 +148,6 @@ def main(environ=os.environ, secrets=None, connect=None):
     def secret(name):
         return secrets.get_secret_value(SecretId=environ[name])["SecretString"]
 
-    master = json.loads(secret("PHOTOSHARE_DB_MASTER_SECRET"))
     app = json.loads(secret("PHOTOSHARE_DB_APP_SECRET"))
     database = Database(
         host=environ["PHOTOSHARE_DB_HOST"],
@@ -142,12 +156,14 @@ def main(environ=os.environ, secrets=None, connect=None):
         user=app["username"],
         password=app["password"],
         ssl_mode=environ.get("PHOTOSHARE_DB_SSL_MODE", ""),
+        ssl_ca=environ.get("PHOTOSHARE_DB_SSL_CA", ""),
     )
-    database.create(connect, master)
-    values = env_values(environ, database.url, secret("PHOTOSHARE_SECRET_KEY_SECRET"))
+    if environ.get("PHOTOSHARE_DB_ACCOUNT", "create") == "create":
+        database.create(connect, json.loads(secret("PHOTOSHARE_DB_MASTER_SECRET")))
+    values = env_values(environ, database.url, secret("PHOTOSHARE_SECRET_KEY_SECRET"), database.ssl_ca)
     path = environ["PHOTOSHARE_ENV_FILE"]
     write_env_file(path, env_file_text(values), environ["PHOTOSHARE_USER"])
-    print(f"wrote {path} ({len(values)} settings); {database.user} may use database {database.name}")
+    print(f"wrote {path} ({len(values)} settings) for {database.user} on database {database.name}")
 
 
 if __name__ == "__main__":

@@ -25,12 +25,27 @@ def _tag(name):
             value = loader.construct_sequence(node, deep=True)
         else:
             value = loader.construct_mapping(node, deep=True)
-        return {"Ref" if name == "Ref" else f"Fn::{name}": value}
+        return {"Ref" if name == "Ref" else name if name == "Condition" else f"Fn::{name}": value}
 
     return construct
 
 
-for _name in ("Ref", "GetAtt", "Sub", "Join", "Select", "Split", "If", "Equals", "Not", "Base64", "GetAZs"):
+_TAGS = (
+    "Ref",
+    "GetAtt",
+    "Sub",
+    "Join",
+    "Select",
+    "Split",
+    "If",
+    "Equals",
+    "Not",
+    "And",
+    "Condition",
+    "Base64",
+    "GetAZs",
+)
+for _name in _TAGS:
     _Loader.add_constructor(f"!{_name}", _tag(_name))
 
 

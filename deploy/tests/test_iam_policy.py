@@ -191,14 +191,20 @@ def test_deploy_policy_reads_only_the_secrets_the_user_data_names():
     settings, script = cfn.user_data_parts()
     instance = "".join(path.read_text() for path in (cfn.TEMPLATE.parent / "instance").glob("*.py"))
     named = set(re.findall(r"^PHOTOSHARE_\w+_SECRET='\$\{([^}]+)\}'$", settings[0], re.MULTILINE))
-    assert {name(resource) for resource in secrets["Resource"]} == named
+    condition, scaled, single = secrets["Resource"]["Fn::If"]
+    assert condition == "Scaled"
+    assert {name(resource) for resource in single} == named
     assert len(named) == 3
+    # Scaled: the web servers never read the RDS master secret (DatabaseSetupRole does).
+    assert {name(resource) for resource in scaled} == named - {"Database.MasterUserSecret.SecretArn"}
     # The only AWS calls of the script and the Python of deploy/instance it runs: those secrets,
     # and the app artifact when it comes from S3.
     assert re.findall(r"boto3\.client\(\s*\"(\w+)\"", script + instance) == ["secretsmanager"]
     assert set(re.findall(r"secrets\.(\w+)\(", script + instance)) == {"get_secret_value"}
     assert re.findall(r"\baws (\w+ \w+)", script + instance) == ["s3 cp"]
-    (artifacts,) = [s for s in statements if s is not secrets]
+    (logs,) = [s for s in statements if isinstance(s, dict) and s.get("Sid") == "Logs"]
+    assert logs["Resource"] == {"Fn::GetAtt": ["LogGroup", "Arn"]}
+    (artifacts,) = [s for s in statements if s is not secrets and s is not logs]
     condition, statement, otherwise = artifacts["Fn::If"]
     assert condition == "AppFromS3" and otherwise == {"Ref": "AWS::NoValue"}
     assert statement["Action"] == "s3:GetObject"

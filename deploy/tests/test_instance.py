@@ -157,8 +157,11 @@ def test_nginx_accepts_the_filled_in_configuration(tmp_path):
 def test_the_unit_runs_gunicorn_as_the_app_user_on_the_socket():
     names = ("APP_USER", "CURRENT", "ENV_FILE", "SOCKET")
     unit = render.render(
-        template("photoshare.service"), {**{name: PATHS[name] for name in names}, "WORKERS": "5"}
+        template("photoshare.service"),
+        {**{name: PATHS[name] for name in names}, "WORKERS": "5", "APP_LOG": "/var/log/photoshare/app.log"},
     )
+    assert "\nStandardOutput=append:/var/log/photoshare/app.log\n" in unit  # what the agent ships
+    assert f"--config {PATHS['CURRENT']}/deploy/instance/gunicorn_conf.py " in unit
     assert "\nUser=photoshare\nGroup=photoshare\n" in unit
     assert f"\nEnvironmentFile={PATHS['ENV_FILE']}\n" in unit
     assert f"--bind unix:{PATHS['SOCKET']} " in unit and " --workers 5 " in unit
@@ -337,3 +340,57 @@ def test_main_reads_the_secrets_creates_the_app_account_and_writes_the_env_file(
     output = capsys.readouterr().out
     assert output.startswith(f"wrote {tmp_path / 'env'} (")
     assert not {"m4ster", "Ap9pw", "django-key-123"} & set(re.findall(r"[\w-]+", output))
+
+
+def test_with_redis_the_rate_limits_and_media_urls_share_it_and_the_database_ca_is_named():
+    scaled = {**SETTINGS, "PHOTOSHARE_CACHE_URL": "rediss://cache.example:6379/0"}
+    values = configure_env.env_values(
+        scaled, "mysql://u:p@db:3306/d", "key", "/etc/photoshare/database-ca.pem"
+    )
+    assert (
+        values["DJANGO_CACHE_URL"]
+        == values["PHOTOSHARE_MEDIA_URL_CACHE_URL"]
+        == scaled["PHOTOSHARE_CACHE_URL"]
+    )
+    assert values["DATABASE_SSL_CA"] == "/etc/photoshare/database-ca.pem"
+    plain = configure_env.env_values(SETTINGS, "mysql://u:p@db:3306/d", "key")
+    assert plain["DJANGO_CACHE_URL"] == "dbcache://photoshare_cache"
+    assert not {"PHOTOSHARE_MEDIA_URL_CACHE_URL", "DATABASE_SSL_CA"} & set(plain)
+
+
+def test_the_master_connection_verifies_the_certificate_against_the_ca_bundle():
+    mysql = RecordingMySQL()
+    database = configure_env.Database("db.example", "3306", "d", "u", "p", "VERIFY_IDENTITY", "/ca.pem")
+    database.create(mysql, {"username": "admin", "password": "m"})
+    assert (mysql.arguments["ssl_mode"], mysql.arguments["ssl"]) == ("VERIFY_IDENTITY", {"ca": "/ca.pem"})
+
+
+class NoMasterSecret:
+    """Secrets Manager as the scaled stack's web role sees it: the master secret is denied."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def get_secret_value(self, SecretId):
+        if SecretId == "master":
+            raise AssertionError("the web instance asked for the RDS master secret")
+        return {"SecretString": self.values[SecretId]}
+
+
+def test_a_scaled_web_instance_never_reads_the_master_secret(tmp_path):
+    environ = {
+        **SETTINGS,
+        "PHOTOSHARE_DB_ACCOUNT": "exists",
+        "PHOTOSHARE_DB_MASTER_SECRET": "master",
+        "PHOTOSHARE_DB_APP_SECRET": "app",
+        "PHOTOSHARE_SECRET_KEY_SECRET": "key",
+        "PHOTOSHARE_ENV_FILE": str(tmp_path / "env"),
+        "PHOTOSHARE_USER": ME.pw_name,
+    }
+    secrets = NoMasterSecret({"app": json.dumps({"username": "photoshare", "password": "Ap9pw"}), "key": "k"})
+    mysql = RecordingMySQL()
+
+    configure_env.main(environ, secrets=secrets, connect=mysql)
+
+    assert mysql.arguments is None  # no connection as the master account
+    assert "DATABASE_URL='mysql://photoshare:Ap9pw@" in (tmp_path / "env").read_text()

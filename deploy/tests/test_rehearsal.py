@@ -5,7 +5,8 @@ systemd and cfn-signal, and moto for AWS, including the instance metadata servic
 the role's credentials. The virtualenv, gunicorn, nginx and MariaDB are real. Then a photo is
 uploaded through nginx, and a second run must leave everything as the first left it.
 
-Needs root, nginx, python3.11 with venv and headers, MariaDB on 127.0.0.1:3306 and PyPI (or the
+Needs root, nginx, python3.11 with venv and headers, MariaDB on 127.0.0.1:3306 (an account that may
+create users: PHOTOSHARE_REHEARSAL_DB_USER/_PASSWORD, which .ci/run sets; root by default) and PyPI (or the
 machine's pip mirror); skips with the reason when one is missing. About a minute (a minute and a
 half while pip's cache is cold). PHOTOSHARE_REHEARSAL_KEEP=1 keeps the stage in /tmp to look at.
 """
@@ -117,14 +118,20 @@ def assert_nginx_serves_static_files_itself(rehearsal, site):
     response = site.get(path)
     assert response.status == 200
     assert "max-age=315360000" in response.headers["cache-control"]
-    gunicorn_log = rehearsal.path("var/log/journal/photoshare.service.log").read_text()
+    gunicorn_log = rehearsal.path("var/log/photoshare/app.log").read_text()  # what CloudWatch gets
     assert "GET /healthz" in gunicorn_log and path not in gunicorn_log, "static file served by gunicorn"
 
 
 def sign_up(site):
     password = "rehearsal-Passw0rd-" + os.urandom(4).hex()
     response = site.post_form(
-        "/accounts/signup/", {"username": "rehearsal", "password1": password, "password2": password}
+        "/accounts/signup/",
+        {
+            "username": "rehearsal",
+            "email": "rehearsal@example.com",
+            "password1": password,
+            "password2": password,
+        },
     )
     assert (response.status, response.headers.get("location")) == (302, "/upload/"), response.text[:2000]
 

@@ -12,13 +12,13 @@ DEPLOY = Path(__file__).resolve().parents[1]
 SCRIPT = DEPLOY / "userdata.sh"
 INSTANCE = DEPLOY / "instance"
 SHELL_SCRIPTS = [SCRIPT, INSTANCE / "photoshare-manage"]
-TEMPLATES = ["photoshare-manage", "photoshare.service", "nginx.conf"]
+TEMPLATES = ["photoshare-manage", "photoshare.service", "nginx.conf", "cloudwatch-agent.json"]
 
 
 def install_file_calls():
     """{template: the NAMEs userdata.sh gives it} for each `install_file TEMPLATE DEST MODE NAME=...`."""
     text = SCRIPT.read_text().replace("\\\n", " ")
-    calls = re.findall(r"^install_file (\S+) \S+ \S+ (.*)$", text, re.MULTILINE)
+    calls = re.findall(r"^ *install_file (\S+) \S+ \S+ (.*)$", text, re.MULTILINE)
     return {template: set(re.findall(r"\b([A-Z][A-Z0-9_]*)=", arguments)) for template, arguments in calls}
 
 

@@ -6,17 +6,20 @@ Screenshots of each main page go to test-artifacts/browser/ (not committed).
 
 import base64
 import io
+import json
 import os
 import re
 import shutil
 import urllib.parse
 from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from django.db import connection
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect, sync_playwright
 
+from gallery.tests.publishing import publish
 from scripts.gunicorn_site import GunicornSite
 
 CHROMIUM = os.environ.get("PHOTOSHARE_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -323,3 +326,72 @@ def test_a_person_signs_up_uploads_browses_edits_deletes_and_logs_out(page, site
     page.goto("/upload/")
     assert page.url.startswith(f"{site.url}/accounts/login/")
     assert_page_is_sound(page)
+
+
+AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 860}
+
+
+def accessibility_problems(page):
+    """What axe-core finds serious or critical on the page, and horizontal overflow (a page wider
+    than the window makes a phone scroll sideways)."""
+    page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    found = [
+        f"{violation['id']} ({violation['impact']}): {node['target']}"
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        found.append(f"horizontal overflow of {overflow} px")
+    return found
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_model, viewport):
+    owner = django_user_model.objects.create_user(username="ines", password=PASSWORD)
+    photo = publish(owner, title="Harbour at dusk", tags="sea, boats", description="Boats coming home.")
+    public = [
+        "/",
+        "/tags/",
+        "/tags/sea/",
+        "/users/ines/",
+        "/search/?q=harbour",
+        f"/photos/{photo.id}/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password_reset/",
+        "/no-such-page/",
+    ]
+    signed_in = [
+        "/upload/",
+        f"/photos/{photo.id}/edit/",
+        f"/photos/{photo.id}/delete/",
+        "/accounts/",
+        "/accounts/api-token/",
+        "/accounts/password_change/",
+    ]
+    context = browser.new_context(base_url=site.url, viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems = {}
+    for path in public:
+        page.goto(path)
+        problems[path] = accessibility_problems(page)
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "ines")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    for path in signed_in:
+        page.goto(path)
+        problems[path] = accessibility_problems(page)
+    context.close()
+
+    found = {path: found for path, found in problems.items() if found}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"axe-{viewport['width']}.json").write_text(json.dumps(found, indent=1))
+    assert found == {}

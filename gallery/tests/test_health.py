@@ -51,3 +51,20 @@ def test_check_aws_command_reports_each_backend(aws, capsys):
 
     output = capsys.readouterr().out
     assert "database: ok" in output and "s3: ok" in output and "dynamodb: ok" in output
+
+
+def test_live_check_answers_without_asking_any_backend(own_moto_server, client):
+    """The load balancer's check: a stopped AWS (or a slow database) must not fail it."""
+    own_moto_server.stop()
+
+    response = client.get("/healthz/live")
+
+    assert (response.status_code, response.content) == (200, b"ok\n")
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_live_check_is_not_redirected_to_https(settings, client):
+    settings.SECURE_SSL_REDIRECT = True  # the load balancer checks the instance over plain HTTP
+
+    assert client.get("/healthz/live").status_code == 200
+    assert client.get("/healthz/lively").status_code == 301

@@ -74,6 +74,7 @@ def test_an_oversized_upload_is_refused_after_reading_about_the_limit(aws, logge
 
     assert response.status_code == 413
     assert "The file is too large; the limit is 256.0\xa0KB. Nothing was stored." in response.content.decode()
+    assert 'value="Huge"' in response.content.decode()  # the title typed before the file is kept
     # Stopped within two chunks past the limit: the other ~49.7 MB were never read.
     assert body.position <= LIMIT + 2 * CHUNK
     assert_nothing_stored(aws)

@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -12,3 +12,15 @@ def healthz(request):
     results = check_backends()
     healthy = all(state == "ok" for state in results.values())
     return JsonResponse(results, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def live(request):
+    """The load balancer's check: 200 while this process serves requests, and nothing else.
+
+    It calls no backend, on purpose: when the database or AWS is slow, every instance would fail
+    a deep check at once and the load balancer would take them all out, turning a slow page into
+    no site at all. /healthz is the deep check, for operators and alarms.
+    """
+    return HttpResponse("ok\n", content_type="text/plain")

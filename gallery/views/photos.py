@@ -30,7 +30,11 @@ def upload(request):
     context = {"max_upload_bytes": LIMITS.upload_bytes}
     if message := too_large_message(request):
         return render(
-            request, "gallery/upload.html", {**context, "form": UploadForm(), "error": message}, status=413
+            # The fields sent before the file were read: keep what the person typed.
+            request,
+            "gallery/upload.html",
+            {**context, "form": _unbound_copy(request.POST), "error": message},
+            status=413,
         )
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -83,3 +87,9 @@ def delete_photo(request, photo_id):
         pass  # deleted meanwhile (e.g. a double submit): the outcome the user wanted
     messages.success(request, f"“{photo.title}” is deleted.")
     return redirect("gallery:user", username=photo.owner_username)
+
+
+def _unbound_copy(data):
+    """An upload form showing `data` without validating it (no "required" errors on a form the
+    person did not get to finish)."""
+    return UploadForm(initial={name: value for name, value in data.items() if name != "csrfmiddlewaretoken"})

@@ -11,7 +11,8 @@ The differences from EC2 are all here, in the environment of that run:
   AWS_ENDPOINT_URL, AWS_EC2_METADATA_SERVICE_ENDPOINT
                        moto plays S3, DynamoDB, Secrets Manager and the instance metadata
                        service, which hands out the role's credentials as on EC2
-and one edit of the settings: PHOTOSHARE_DB_SSL_MODE is empty, as the MariaDB here has no TLS.
+and one edit of the settings: PHOTOSHARE_DB_SSL_MODE and _CA_URL are empty, as the MariaDB here has
+no TLS.
 """
 
 import contextlib
@@ -50,7 +51,14 @@ APP_USER = "photoshare"
 NGINX_USER = "www-data"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 LOCK = Path(tempfile.gettempdir()) / "photoshare-rehearsal.lock"
-DB = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
+# The RDS master stand-in: a MariaDB account that may create users and grant (what the script does
+# with the master secret). .ci/run makes one with a password of its run; by default root over TCP.
+DB = {
+    "host": "127.0.0.1",
+    "port": 3306,
+    "user": os.environ.get("PHOTOSHARE_REHEARSAL_DB_USER", "root"),
+    "password": os.environ.get("PHOTOSHARE_REHEARSAL_DB_PASSWORD", ""),
+}
 # Written by the script; compared before and after the second run.
 STATE_PATHS = [
     "etc/photoshare",
@@ -107,7 +115,9 @@ def missing_requirements():
 
         MySQLdb.connect(connect_timeout=3, **DB).close()
     except Exception as error:
-        missing.append(f"MariaDB on 127.0.0.1:3306, root without password ({error})")
+        missing.append(
+            f"MariaDB on 127.0.0.1:3306 as {DB['user']} (PHOTOSHARE_REHEARSAL_DB_USER/_PASSWORD; {error})"
+        )
     return missing
 
 
@@ -173,11 +183,21 @@ class Rehearsal:
             "DjangoSecretKey": secret("DjangoSecretKey", self.secret_key),
             "Hosts": PUBLIC_IP,
             "MaxUploadBytes": MAX_UPLOAD_BYTES,
+            # Topology=single's values; no Redis, no log group here.
+            "DatabaseAccount": "create",
+            "CacheUrl": "",
+            "LogGroup": "",
+            "BehindLoadBalancer": "false",
+            "TrustedProxies": "1",
+            "SignalledResource": "WebServer",
         }
         settings, script = cfn.user_data_parts()
         rendered = cfn.render_sub(settings, values)
-        assert "\nPHOTOSHARE_DB_SSL_MODE='REQUIRED'\n" in rendered
-        rendered = rendered.replace("\nPHOTOSHARE_DB_SSL_MODE='REQUIRED'\n", "\nPHOTOSHARE_DB_SSL_MODE=''\n")
+        # The MariaDB here has no TLS: no mode, no CA bundle to fetch.
+        rendered, count = re.subn(
+            r"^(PHOTOSHARE_DB_SSL_(?:MODE|CA_URL))='[^']*'$", r"\1=''", rendered, flags=re.MULTILINE
+        )
+        assert count == 2, rendered
         self.part.parent.mkdir(parents=True)
         self.part.write_text(rendered + script)
         self.part.chmod(0o700)
@@ -200,7 +220,8 @@ class Rehearsal:
         subprocess.run([*git, "init", "-q", "-b", "rehearsal"], check=True)
         subprocess.run([*git, "add", "-A"], check=True)
         subprocess.run([*git, "commit", "-q", "-m", "working tree"], check=True)
-        return f"file://{source}", "rehearsal"
+        commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+        return f"file://{source}", commit.stdout.strip()  # a pinned commit, as the template demands
 
     def environment(self):
         env = {

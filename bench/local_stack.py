@@ -1,0 +1,272 @@
+"""The local stack (scripts/moto_local.py) as the photo count grows: server RSS, per-request time
+of an upload's transaction (10 items), a list-page Query and a 40 KB PUT, and restart time.
+
+    .venv/bin/python bench/local_stack.py              # 100 / 1 000 / 10 000 photos (minutes)
+    .venv/bin/python bench/local_stack.py --quick      # 100 / 300 photos, CI smoke test (< 60 s)
+    .venv/bin/python bench/local_stack.py --baseline   # also plain `python -m moto.server` (before)
+
+boto3 drives the server directly (the site is not involved). Each photo is what an upload writes:
+one TransactWriteItems of 10 items on photoshare's table layout (photo item, list cards, tag and
+owner counters) and one 40 KB object. The Query is the first page (25 items) of the biggest list
+on the "lists" index. RSS is the server's VmRSS at that size (VmHWM: its peak). Restart: stop, then
+start on the recording until the server answers. The baseline is moto as we ran it before (its
+recorder on, replayed over HTTP); it is stopped at --baseline-max photos, as it grows by GBs.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import machine, median_ms, table
+
+from scripts.local_aws import MotoServer, free_port
+
+TABLE, BUCKET = "bench-photos", "bench-photos"
+BODY = os.urandom(40 * 1024)
+
+
+class PlainMoto(MotoServer):
+    """moto 5.2.5 as scripts/local_aws.py ran it before: moto.server with moto's recorder."""
+
+    def start(self, timeout=float("inf")):
+        env = dict(os.environ, MOTO_ENABLE_RECORDING="1", MOTO_RECORDER_FILEPATH=str(self.recording))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._wait_until_ready(timeout, path="/moto-api/data.json")
+        if self.recording.exists() and self.recording.stat().st_size:
+            self._post("/moto-api/recorder/replay-recording")
+        return self
+
+
+def clients(url):
+    import boto3
+    from botocore.config import Config
+
+    options = {
+        "endpoint_url": url,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "local",
+        "aws_secret_access_key": "local",
+        "config": Config(retries={"mode": "standard", "max_attempts": 1}),
+    }
+    return boto3.client("s3", **options), boto3.client("dynamodb", **options)
+
+
+def create(s3, dynamodb):
+    s3.create_bucket(Bucket=BUCKET)
+    strings = [{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "list_pk", "list_sk")]
+    dynamodb.create_table(
+        TableName=TABLE,
+        AttributeDefinitions=strings,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "lists",
+                "KeySchema": [
+                    {"AttributeName": "list_pk", "KeyType": "HASH"},
+                    {"AttributeName": "list_sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def upload_actions(number):
+    """An upload's transaction: photo item, 6 cards, 2 tag counters, 1 owner counter (~1.5 KB)."""
+    photo_id = f"{number:08d}"
+    created = f"2026-12-01T00:00:00.{number:06d}"
+    text = {"S": "A photo description, long enough to be like a real one. " * 8}
+    photo = {
+        "pk": {"S": f"PHOTO#{photo_id}"},
+        "sk": {"S": "PHOTO"},
+        "title": {"S": f"photo {number}"},
+        "description": text,
+        "owner": {"N": str(number % 20)},
+        "revision": {"N": "1"},
+    }
+    actions = [
+        {"Put": {"TableName": TABLE, "Item": photo, "ConditionExpression": "attribute_not_exists(pk)"}}
+    ]
+    lists = [
+        "ALL",
+        "FEED",
+        f"USER#{number % 20}",
+        f"OWNER#{number % 20}",
+        f"TAG#t{number % 7}",
+        f"TITLE#{number % 50:02d}",
+    ]
+    for name in lists:
+        card = {
+            "pk": {"S": f"PHOTO#{photo_id}"},
+            "sk": {"S": f"LIST#{name}"},
+            "list_pk": {"S": name},
+            "list_sk": {"S": f"{created}#{photo_id}"},
+            "title": {"S": f"photo {number}"},
+        }
+        actions.append({"Put": {"TableName": TABLE, "Item": card}})
+    counters = [
+        ("TAGS", f"TAG#t{number % 7}"),
+        ("TAGS", f"TAG#u{number % 5}"),
+        ("OWNERS", f"OWNER#{number % 20}"),
+    ]
+    for pk, sk in counters:
+        actions.append(
+            {
+                "Update": {
+                    "TableName": TABLE,
+                    "Key": {"pk": {"S": pk}, "sk": {"S": sk}},
+                    "UpdateExpression": "ADD photo_count :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}},
+                }
+            }
+        )
+    return actions
+
+
+def add_photo(s3, dynamodb, number):
+    """(transaction seconds, PUT seconds)."""
+    started = time.perf_counter()
+    dynamodb.transact_write_items(TransactItems=upload_actions(number))
+    middle = time.perf_counter()
+    s3.put_object(
+        Bucket=BUCKET, Key=f"photos/{number:08d}/thumbnail.jpg", Body=BODY, ContentType="image/jpeg"
+    )
+    return middle - started, time.perf_counter() - middle
+
+
+def query_seconds(dynamodb):
+    started = time.perf_counter()
+    page = dynamodb.query(
+        TableName=TABLE,
+        IndexName="lists",
+        KeyConditionExpression="list_pk = :list",
+        ExpressionAttributeValues={":list": {"S": "ALL"}},
+        ScanIndexForward=False,
+        Limit=25,
+    )
+    assert page["Items"], "the list is empty"
+    return time.perf_counter() - started
+
+
+def status_mb(pid, field):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run(kind, server_class, sizes, samples, workdir, deadline=None):
+    recording = Path(workdir) / f"{kind}.jsonl"
+    server = server_class(port=free_port(), recording=recording).start()
+    rows, count = [], 0
+    try:
+        s3, dynamodb = clients(server.url)
+        create(s3, dynamodb)
+        for size in sizes:
+            fill_started, filled_from = time.perf_counter(), count
+            while count < size - samples:
+                add_photo(s3, dynamodb, count)
+                count += 1
+                if deadline and time.monotonic() > deadline:
+                    rows.append([kind, f"stopped at {count}", "", "", "", "", "", ""])
+                    return rows, None
+            fill = time.perf_counter() - fill_started
+            transactions, puts, queries = [], [], []
+            for _ in range(samples):
+                transaction, put = add_photo(s3, dynamodb, count)
+                count += 1
+                transactions.append(transaction)
+                puts.append(put)
+                queries.append(query_seconds(dynamodb))
+            pid = server.process.pid
+            rows.append(
+                [
+                    kind,
+                    f"{count:,}".replace(",", " "),
+                    f"{status_mb(pid, 'VmRSS'):.0f}",
+                    f"{status_mb(pid, 'VmHWM'):.0f}",
+                    f"{median_ms(transactions):.1f}",
+                    f"{median_ms(queries):.1f}",
+                    f"{median_ms(puts):.1f}",
+                    f"{fill / max(1, count - samples - filled_from) * 1000:.1f}",
+                ]
+            )
+            print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+    finally:
+        server.stop()
+    size_mb = recording.stat().st_size / 2**20
+    started = time.perf_counter()
+    server = server_class(port=free_port(), recording=recording).start()
+    restart = time.perf_counter() - started
+    try:
+        s3, dynamodb = clients(server.url)
+        query_seconds(dynamodb)
+        rss = status_mb(server.process.pid, "VmRSS")
+    finally:
+        server.stop()
+    return rows, (kind, count, size_mb, restart, rss)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100 and 300 photos, for CI (< 60 s)")
+    parser.add_argument("--baseline", action="store_true", help="also plain moto.server (before the fix)")
+    parser.add_argument("--baseline-max", type=int, default=300, help="photos for the baseline (default 300)")
+    parser.add_argument("--sizes", type=lambda text: [int(n) for n in text.split(",")], help="e.g. 100,1000")
+    args = parser.parse_args()
+    sizes = args.sizes or ([100, 300] if args.quick else [100, 1000, 10000])
+    samples = 5 if args.quick else 15
+    print(f"Machine: {machine()}", flush=True)
+    rows, restarts = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-local-stack-") as workdir:
+        kinds = [("moto_local (after)", MotoServer, sizes)]
+        if args.baseline:
+            limit = [size for size in sizes if size <= args.baseline_max] or [args.baseline_max]
+            kinds.insert(0, ("moto.server (before)", PlainMoto, limit))
+        for kind, server_class, kind_sizes in kinds:
+            deadline = time.monotonic() + 1800
+            kind_rows, restart = run(kind, server_class, kind_sizes, samples, workdir, deadline)
+            rows += kind_rows
+            if restart:
+                restarts.append(restart)
+    headers = [
+        "server",
+        "photos",
+        "RSS MB",
+        "peak RSS MB",
+        "transaction (10 items) ms",
+        "Query (25) ms",
+        "PUT 40 KB ms",
+        "fill ms/photo",
+    ]
+    print()
+    print(table(headers, rows))
+    print()
+    print(
+        table(
+            ["server", "photos", "recording MB", "restart s", "RSS after restart MB"],
+            [
+                [kind, count, f"{size:.1f}", f"{seconds:.2f}", f"{rss:.0f}"]
+                for kind, count, size, seconds, rss in restarts
+            ],
+        )
+    )
+    print(f"\nmedians of {samples} requests at each size, one boto3 client, 127.0.0.1")
+
+
+if __name__ == "__main__":
+    import signal
+
+    # A killed run (timeout, CI) still stops its servers and removes its files.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
+    main()

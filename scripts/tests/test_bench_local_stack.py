@@ -1,0 +1,17 @@
+"""bench/local_stack.py --quick runs to the end (CI smoke test: no timing is asserted)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_local_stack_benchmark_runs_quickly():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "local_stack.py"), "--quick"],
+        capture_output=True, text=True, timeout=180, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| moto_local (after) | 300 |" in done.stdout
+    assert "restart s" in done.stdout
