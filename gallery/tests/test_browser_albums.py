@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from gallery.tests.publishing import publish
 from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     PASSWORD,
+    accessibility_problems,
     assert_page_is_sound,
     browser,
     page,
@@ -51,6 +52,7 @@ def test_a_person_makes_an_album_reorders_it_and_shares_it(page, browser, site, 
     page.fill("input[name=title]", "Summer by the sea")
     page.fill("textarea[name=description]", "Three mornings on the coast.")
     page.get_by_label("Anyone with the share link").check()
+    assert accessibility_problems(page) == []
     screenshot(page, "album-new")
     page.get_by_role("button", name="Create album").click()
     page.wait_for_url("**/albums/*/")
@@ -78,6 +80,7 @@ def test_a_person_makes_an_album_reorders_it_and_shares_it(page, browser, site, 
     page.get_by_role("button", name="Make “Harbour at dawn” the cover").click()
     expect(page.locator(".messages")).to_contain_text("The album has a new cover.")
     assert_page_is_sound(page)
+    assert accessibility_problems(page) == []
     screenshot(page, "album-owner")
     share_url = page.locator("#share-url").input_value()
 
@@ -95,6 +98,7 @@ def test_a_person_makes_an_album_reorders_it_and_shares_it(page, browser, site, 
     assert card_titles(visitor) == ["Lighthouse", "Harbour at dawn", "Our secret cove"]
     for name, follow in (("album-shared", "Our secret cove"), ("album-shared-photo", None)):
         assert_page_is_sound(visitor)
+        assert accessibility_problems(visitor) == []
         screenshot(visitor, name)
         if follow:  # the private photo's page, served within the share link
             visitor.locator(".grid .card").filter(has_text=follow).get_by_role("img").click()
