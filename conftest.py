@@ -1,6 +1,7 @@
 """Fixtures shared by all tests: a clean local S3 + DynamoDB, users, and images made in memory."""
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -33,8 +34,27 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # The rate limits count in the cache: every test starts with none of its hits used.
-    cache.clear()
+    # The rate limits count in the cache: every test starts with none of its hits used, and
+    # leaves none behind in a shared Redis.
+    clear_default_cache()
+    yield
+    clear_default_cache()
+
+
+def clear_default_cache():
+    """Empty the default cache. A Redis one may be shared with other test runs (its clear() is a
+    FLUSHDB): only the keys of this run's prefix are deleted."""
+    config = settings.CACHES["default"]
+    if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        cache.clear()
+        return
+    client = redis.Redis.from_url(config["LOCATION"])
+    try:
+        keys = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 @pytest.fixture

@@ -13,13 +13,17 @@ builds, signs and parses it), which is what our own code costs under load.
 """
 
 import argparse
+import http.client
 import json
 import math
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
+import time
+import urllib.parse
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -50,6 +54,9 @@ def seed(stack, start, stop):
                 thumbnail_key=f"photos/{number:032x}/thumb.jpg",
                 thumbnail_width=400,
                 thumbnail_height=300,
+                display_key=f"photos/{number:032x}/display.jpg",
+                display_width=1600,
+                display_height=1200,
                 original_key=f"photos/{number:032x}/original.jpg",
                 original_content_type="image/jpeg",
                 original_bytes=4_000_000,
@@ -59,6 +66,30 @@ def seed(stack, start, stop):
             batch.put_item(Item=photo_item(photo))
             for card in card_items(photo):
                 batch.put_item(Item=card)
+
+
+def load(url, seconds, connections):
+    """wrk when it is installed, else a bounded loop of sequential requests from Python."""
+    if shutil.which("wrk"):
+        return wrk(url, seconds, connections)
+    parsed = urllib.parse.urlsplit(url)
+    latencies, deadline = [], time.monotonic() + seconds
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    start = time.monotonic()
+    while time.monotonic() < deadline and len(latencies) < 10_000:
+        sent = time.perf_counter()
+        connection.request("GET", parsed.path)
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 200, response.status
+        latencies.append((time.perf_counter() - sent) * 1000)
+    connection.close()
+    latencies.sort()
+    return {
+        "p50": statistics.median(latencies),
+        "p95": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
+        "rps": len(latencies) / (time.monotonic() - start),
+    }
 
 
 def wrk(url, seconds, connections):
@@ -96,52 +127,58 @@ def server_side(client, path, samples=20):
     total = statistics.median(t["total"] for t in timings)
     ours = statistics.median(t["total"] - t.get("dynamodb-wait", 0) - t.get("s3-wait", 0) for t in timings)
     cards = body.count(b'class="card"')
-    return total, ours, calls, cards
+    signed = len(set(re.findall(rb"X-Amz-Signature=(\w+)", body)))
+    return total, ours, calls, cards, signed
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8, help="wrk duration per measurement")
     parser.add_argument("--connections", type=int, default=2, help="wrk's concurrent connections (bound)")
     parser.add_argument("--profile", type=int, default=0, metavar="SECONDS", help="py-spy at 100 photos")
     parser.add_argument("--no-url-cache", action="store_true", help="sign every URL on every view")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="100 photos, 2 s per row (< 60 s)")
+    args = parser.parse_args(argv)
+    levels, replays = LEVELS, (False, True)
+    if args.quick:
+        levels, replays, args.seconds = LEVELS[:1], (True,), 2
     if args.no_url_cache:
         os.environ["PHOTOSHARE_MEDIA_URL_CACHE_URL"] = "dummycache://"
-    if not shutil.which("wrk"):
-        sys.exit("wrk is missing: apt-get install wrk")
     print(f"Machine: {machine()}; Python {sys.version.split()[0]}")
-    print(
-        f"wrk: 1 thread, {args.connections} connections, {args.seconds} s per row; gunicorn: 2 sync workers"
-    )
+    print(f"Command: bench/gallery_page.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
+    driver = f"wrk: 1 thread, {args.connections} connections" if shutil.which("wrk") else "1 Python client"
+    print(f"{driver}, {args.seconds} s per row; gunicorn: 2 sync workers")
     print("Presigned URL cache:", "off (--no-url-cache)" if args.no_url_cache else "as configured")
 
     rows, seeded, pages, top = [], 0, {}, None
     with Stack() as stack:
         site = stack.serve(workers=2)
-        hello = wrk(f"{site.url}/hello/", args.seconds, args.connections)
-        hello_total, hello_ours, _, _ = server_side(Client(site), "/hello/")
+        hello = load(f"{site.url}/hello/", args.seconds, args.connections)
+        hello_total, hello_ours, *_ = server_side(Client(site), "/hello/")
         rows.append(["hello-world view", "-", "-", f"{hello_total:.1f}", f"{hello_ours:.1f}", hello])
-        for level in LEVELS:
+        for level in levels:
             seed(stack, seeded, level)
             seeded = level
-            for replay in (False, True):
+            for replay in replays:
                 os.environ["BENCH_REPLAY_DYNAMODB_QUERY"] = "1" if replay else "0"
                 site = stack.serve(workers=2)
-                total, ours, calls, cards = server_side(Client(site), "/")
+                total, ours, calls, cards, signed = server_side(Client(site), "/")
                 assert cards == 24, f"{cards} cards on the page"
-                result = wrk(f"{site.url}/", args.seconds, args.connections)
+                # A thumbnail and a display size per card (srcset), unless URLs are public.
+                assert signed in (0, 48), f"{signed} presigned URLs on the page"
+                result = load(f"{site.url}/", args.seconds, args.connections)
                 pages[level, replay] = result
                 calls_text = ", ".join(f"{name} {count}" for name, count in calls.items()) or "none"
                 name = f"gallery, {level:,} photos, " + ("Query replayed" if replay else "through moto")
-                rows.append([name, cards, calls_text, f"{total:.1f}", f"{ours:.1f}", result])
+                cards_text = f"{cards} ({signed} presigned URLs)"
+                rows.append([name, cards_text, calls_text, f"{total:.1f}", f"{ours:.1f}", result])
                 if args.profile and replay and level == LEVELS[0]:
                     output = stack.directory / "gallery-profile.txt"
                     with Profile(site.process.pid, output, args.profile) as profiler:
                         wrk(f"{site.url}/", args.profile - 1, args.connections)
                     top, samples = profiler.top(25)
 
-    base = {replay: pages[LEVELS[0], replay] for replay in (False, True)}
+    base = {replay: pages[LEVELS[0], replay] for replay in replays}
     print()
     print(
         table(
@@ -157,7 +194,9 @@ def main():
         )
     )  # fmt: skip
     for replay, label in ((False, "through moto"), (True, "Query replayed")):
-        last = pages[LEVELS[-1], replay]
+        if replay not in replays:
+            continue
+        last = pages[levels[-1], replay]
         print(
             f"\nGoals, {label}: p50 at 10 000 ÷ p50 at 100 (≤ 1.2): {last['p50'] / base[replay]['p50']:.2f}; "
             f"requests/s ÷ hello-world (≥ 0.5): {last['rps'] / hello['rps']:.2f} at 10 000, "

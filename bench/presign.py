@@ -1,7 +1,7 @@
 """How much of a list page presigning costs: 24 cards rendered with presigned URLs (the default,
 private bucket) against the same page with plain URLs (PHOTOSHARE_PUBLIC_MEDIA / a CDN).
 
-Run from the repository root:  .venv/bin/python bench/presign.py
+Run from the repository root:  .venv/bin/python bench/presign.py [--quick]
 No AWS is needed: presigning is computed locally by botocore. Prints medians and the ratio.
 """
 
@@ -79,7 +79,11 @@ def with_storage(querystring_auth):
     return override_settings(STORAGES=stores)
 
 
-def main():
+def main(argv=None):
+    global RUNS
+    if "--quick" in (sys.argv[1:] if argv is None else argv):
+        RUNS = 5
+    print(f"Command: bench/presign.py {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
     url_cache = caches[django_settings.PHOTOSHARE_MEDIA_URL_CACHE]
     rows = {}
     for label, signed in (("plain URLs (public bucket / CDN)", False), ("presigned URLs (private)", True)):

@@ -3,7 +3,7 @@ resized pixels both ways and prints bytes, encode time and PSNR against the resi
 with JPEG as the baseline (ratios). Also times the whole upload-side image work per photo
 (gallery.images.process_image: both sizes and the EXIF facts), wall clock and CPU.
 
-Run from the repository root:  .venv/bin/python bench/renditions.py
+Run from the repository root:  .venv/bin/python bench/renditions.py [--quick]
 The test photo is synthetic but photo-like (smooth gradients, edges, fine noise), 4000x3000.
 """
 
@@ -48,10 +48,19 @@ def encode(image, fmt, **options):
     return data, statistics.median(times)
 
 
-def main():
+def main(argv=None):
+    global RUNS
+    argv = sys.argv[1:] if argv is None else argv
+    if "--quick" in argv:
+        RUNS = 1
+    print(f"Command: bench/renditions.py {' '.join(argv)}".rstrip())
+    if "--quick" not in argv:
+        compare_formats()
+    two_sizes_against_pyvips()
+
+
+def compare_formats():
     source = photo_like()
-    jpeg_source = io.BytesIO()
-    source.save(jpeg_source, format="JPEG", quality=92)
     variants = [
         ("JPEG q82 progressive (chosen)", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
         ("WebP q80 method 4", "WEBP", {"quality": 80, "method": 4}),
@@ -70,16 +79,57 @@ def main():
                 f"  {label:30} {len(data) / 1024:7.1f} KB ({len(data) / baseline[0]:.2f}x)"
                 f"  encode {ms:6.1f} ms ({ms / baseline[1]:.2f}x)  PSNR {quality:5.2f} dB"
             )
-    upload = io.BytesIO(jpeg_source.getvalue())
-    samples = [
-        _timed(lambda: process_image(upload, thumbnail_size=400, display_size=1600, max_pixels=50_000_000))
-        for _ in range(RUNS)
-    ]
-    wall, cpu = (statistics.median(sample[index] for sample in samples) for index in (0, 1))
-    print(
-        f"12 MP JPEG upload, process_image (validation, display size, thumbnail, EXIF): "
-        f"{wall:.0f} ms wall, {cpu:.0f} ms CPU"
+
+
+def _ours(data):
+    processed = process_image(io.BytesIO(data), thumbnail_size=400, display_size=1600, max_pixels=50_000_000)
+    return processed.display.data, processed.thumbnail.data
+
+
+def _pyvips(data):
+    """pyvips's own way to the same two sizes from one decode: thumbnail_buffer to 1600 px kept in
+    memory, the 400 px thumbnail from it; the same JPEG settings, no metadata."""
+    import pyvips
+
+    display = pyvips.Image.thumbnail_buffer(data, 1600, height=1600, size="down").copy_memory()
+    thumbnail = display.thumbnail_image(400, height=400)
+    return (
+        display.jpegsave_buffer(Q=82, optimize_coding=True, interlace=True, keep="none"),
+        thumbnail.jpegsave_buffer(Q=85, optimize_coding=True, keep="none"),
     )
+
+
+def two_sizes_against_pyvips():
+    """Both renditions + EXIF facts (process_image) against pyvips making the same two sizes:
+    interleaved rounds (A B A B), CPU time of the process (pyvips's threads included), medians."""
+    try:
+        import pyvips
+    except ImportError:
+        print("\npyvips is missing (pip install -r bench/requirements.txt): no comparison with it")
+        return
+    print(f"\nBoth sizes from one upload, {RUNS} interleaved rounds, pyvips {pyvips.__version__}:")
+    for name, size in (("12 MP JPEG", (4000, 3000)), ("24 MP JPEG", (6000, 4000))):
+        buffer = io.BytesIO()
+        photo_like(size).save(buffer, format="JPEG", quality=92)
+        data = buffer.getvalue()
+        reference = Image.open(io.BytesIO(data)).convert("RGB")
+        methods = {"gallery.images.process_image": _ours, "pyvips": _pyvips}
+        samples = {method: [] for method in methods}
+        for function in methods.values():
+            function(data)  # warm up
+        for _ in range(RUNS):
+            for method, function in methods.items():
+                samples[method].append(_timed(lambda function=function, data=data: function(data)))
+        cpu = {method: statistics.median(sample[1] for sample in samples[method]) for method in methods}
+        for method, function in methods.items():
+            outputs = [Image.open(io.BytesIO(out)).convert("RGB") for out in function(data)]
+            quality = [psnr(out, reference.resize(out.size, Image.Resampling.LANCZOS)) for out in outputs]
+            wall = statistics.median(sample[0] for sample in samples[method])
+            print(
+                f"  {name}, {method:30} {cpu[method]:5.0f} ms CPU ({cpu[method] / cpu['pyvips']:.2f}x),"
+                f" {wall:5.0f} ms wall; PSNR vs full-res LANCZOS: display {quality[0]:.1f} dB,"
+                f" thumbnail {quality[1]:.1f} dB"
+            )
 
 
 def _timed(function):

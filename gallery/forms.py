@@ -99,6 +99,7 @@ class PhotoFileField(forms.FileField):
                 thumbnail_size=LIMITS.thumbnail_size,
                 display_size=LIMITS.display_size,
                 max_pixels=LIMITS.image_pixels,
+                max_full_decode_pixels=LIMITS.full_decode_pixels,
             )
         except InvalidImage as error:
             raise forms.ValidationError(str(error), code=error.code) from None

@@ -42,6 +42,8 @@ ACCEPT_ATTRIBUTE = ",".join(content_type for _, content_type in SUPPORTED_FORMAT
 # Pillow's JPEG plugin reports a JPEG with a Multi-Picture segment (many phones' depth and HDR
 # photos) as "MPO"; it is a JPEG file whose first frame is the photo.
 _FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
+# Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, through draft()).
+_REDUCED_SCALE_FORMATS = {"JPEG"}
 JPEG_CONTENT_TYPE = "image/jpeg"
 THUMBNAIL_QUALITY = 85
 DISPLAY_QUALITY = 82
@@ -112,9 +114,13 @@ def supported_formats_text():
     return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
 
 
-def process_image(fileobj, *, thumbnail_size, display_size, max_pixels):
+def process_image(fileobj, *, thumbnail_size, display_size, max_pixels, max_full_decode_pixels=None):
     """Check that `fileobj` is a supported, intact image of at most `max_pixels` pixels; return its
     facts, its display size (`display_size` px long side) and thumbnail (`thumbnail_size` px).
+
+    Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at about
+    4 bytes a pixel, so `max_full_decode_pixels` (when given) is their lower limit: it is what
+    bounds a worker's peak memory (docs/benchmarks.md, bench/upload.py).
 
     Both sizes are upright JPEGs without any metadata: browsers cannot show every accepted
     original (TIFF, HEIC), and GPS must not leak. The file is decoded once, at the scale the
@@ -126,6 +132,14 @@ def process_image(fileobj, *, thumbnail_size, display_size, max_pixels):
         image_format = _accepted_format(image)
         if image.width * image.height > max_pixels:
             raise InvalidImage(_too_many_pixels_message(max_pixels), "too_many_pixels")
+        if (
+            max_full_decode_pixels is not None
+            and image_format not in _REDUCED_SCALE_FORMATS
+            and image.width * image.height > max_full_decode_pixels
+        ):
+            raise InvalidImage(
+                _too_many_pixels_message(max_full_decode_pixels, image_format, max_pixels), "too_many_pixels"
+            )
         exif = _exif(image)
         orientation = _orientation(exif)
         width, height = image.size
@@ -217,6 +231,8 @@ def _decode_upright(image, size, orientation):
         # target's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375) for a
         # 400 px box, not at 1/4 (1000x750), ~20 % faster with the same result (bench/thumbnails.py).
         image.draft("RGB", box)
+    else:
+        image = _reduced_whole(image, box)
     if image.mode in ("1", "P"):
         # Pillow resizes these with nearest-neighbour only; smooth results need real colours.
         image = image.convert("RGBA" if image.has_transparency_data else "RGB")
@@ -227,6 +243,20 @@ def _decode_upright(image, size, orientation):
     if orientation in _ORIENTATION_TRANSPOSE:
         rgb = rgb.transpose(_ORIENTATION_TRANSPOSE[orientation])
     return rgb
+
+
+def _reduced_whole(image, box):
+    """A whole-decoded image shrunk by the largest integer factor that stays above `box`, and the
+    full-size pixels released at once: the resize that follows then works on a quarter (or less)
+    of them, which lowers a worker's peak by ~1.5 bytes a pixel (bench/upload.py's memory rows).
+    Box averaging, so no detail is lost that the final filter would keep."""
+    factor = min(image.width // box[0], image.height // box[1])
+    if factor < 2 or image.mode not in ("L", "LA", "RGB", "RGBA", "RGBa", "La"):
+        return image
+    image.load()
+    reduced = image.reduce(factor)
+    image.im = None  # the file object's full-size pixels; `image` keeps only its header facts
+    return reduced
 
 
 def _fit(width, height, size):
@@ -241,7 +271,14 @@ def _fit(width, height, size):
 def _resized(image, box):
     if image.size == box:
         return image
-    # reducing_gap as Image.thumbnail: a cheap integer reduce first, LANCZOS for the last factor of 2.
+    if image.width < 2 * box[0] and image.height < 2 * box[1]:
+        # What is left after libjpeg's scaled decode (2000 -> 1600 px for a 12 MP JPEG, 3000 -> 1600
+        # for 24 MP): BICUBIC gives the same PSNR against a full-resolution LANCZOS reference as
+        # LANCZOS itself (44.3 vs 44.1 dB, 49.2 vs 49.3 dB) for ~27 % less CPU; its narrower kernel
+        # is what costs less (bench/renditions.py prints both).
+        return image.resize(box, Image.Resampling.BICUBIC)
+    # Larger factors (the thumbnail from the display pixels, whole-decoded PNGs): LANCZOS, 5 dB
+    # better than BICUBIC there, and as Image.thumbnail, a cheap integer reduce first.
     return image.resize(box, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
@@ -303,5 +340,11 @@ def _text(value):
     return "".join(char for char in value if char.isprintable()).strip()[:_MAX_TEXT]
 
 
-def _too_many_pixels_message(max_pixels):
-    return f"The image has too many pixels; the limit is {max_pixels / 1_000_000:g} megapixels."
+def _too_many_pixels_message(max_pixels, image_format=None, jpeg_max_pixels=None):
+    limit = f"{max_pixels / 1_000_000:g} megapixels"
+    if image_format is None:
+        return f"The image has too many pixels; the limit is {limit}."
+    return (
+        f"The image has too many pixels; the limit is {limit} for {image_format} images "
+        f"({jpeg_max_pixels / 1_000_000:g} for JPEG)."
+    )

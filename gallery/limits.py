@@ -25,6 +25,8 @@ class Limits:
     # The largest request body: one file plus the form fields (derived from upload_bytes in settings).
     request_bytes = _Setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
     image_pixels = _Setting("PHOTOSHARE_MAX_IMAGE_PIXELS")
+    # Formats decoded whole (all but JPEG): what bounds a worker's memory.
+    full_decode_pixels = _Setting("PHOTOSHARE_MAX_FULL_DECODE_PIXELS")
     thumbnail_size = _Setting("PHOTOSHARE_THUMBNAIL_SIZE")
     display_size = _Setting("PHOTOSHARE_DISPLAY_SIZE")
     title_length = _Setting("PHOTOSHARE_MAX_TITLE_LENGTH")

@@ -6,6 +6,10 @@ nobody can see, but which cost storage), or, if anything went wrong by hand, an 
 objects are gone (a broken photo on every page). `find_orphans` compares a listing of the
 bucket with a scan of the table; `remove_orphans` deletes both kinds. Run by `manage.py reconcile`.
 
+The same scan checks the lists (gallery.metadata.consistency): every photo's cards match its item
+(title, tags, visibility), and every counter equals the count of its cards; `remove_orphans`
+rewrites the cards and sets the counters right as well.
+
 Objects younger than `min_age` are left alone: they may belong to an upload still in progress,
 whose item is about to be written.
 """
@@ -16,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from gallery import media
-from gallery.metadata import PhotoNotFound, photo_table, purge_photo, scan_photos
+from gallery.metadata import PhotoNotFound, consistency, photo_table, purge_photo, scan_table
 
 logger = logging.getLogger(__name__)
 
@@ -26,24 +30,36 @@ class Report:
     orphan_objects: list = field(default_factory=list)  # keys no photo item names
     broken_photos: list = field(default_factory=list)  # ids whose item names a missing object
     stray_cards: list = field(default_factory=list)  # ids with list cards but no photo item
+    stale_lists: list = field(default_factory=list)  # ids whose cards do not match their item
+    wrong_counts: list = field(default_factory=list)  # (counter, stored, true count)
+    scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
     objects: int = 0
 
     @property
     def clean(self):
-        return not (self.orphan_objects or self.broken_photos or self.stray_cards)
+        orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
+        return not any((*orphans, self.stale_lists, self.wrong_counts))
 
 
 def find_orphans(*, min_age=timedelta(hours=1), now=None):
     now = now or datetime.now(UTC)
     # Scan the table first: an upload finishing meanwhile then shows as a recent object, never
     # as an item whose objects are missing.
-    photos, stray_cards = scan_photos()
+    scan = scan_table()
+    photos, stray_cards = scan.photos, set(scan.cards) - set(scan.photos)
     objects = media.list_objects()
     named = {key: photo_id for photo_id, photo in photos.items() for key in photo.object_keys}
 
-    report = Report(photos=len(photos), objects=len(objects), stray_cards=sorted(stray_cards))
+    report = Report(
+        photos=len(photos),
+        objects=len(objects),
+        stray_cards=sorted(stray_cards),
+        stale_lists=consistency.stale_lists(scan),
+        wrong_counts=consistency.wrong_counts(scan),
+        scan=scan,
+    )
     for key, modified in sorted(objects.items()):
         if key in named:
             continue
@@ -58,8 +74,9 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
 
 
 def remove_orphans(report):
-    """Delete what `report` found. Broken photos lose their items first, then their objects
-    (the order of a delete), so a crash half-way leaves only orphan objects for the next run."""
+    """Delete what `report` found, rewrite the stale lists and set the counts right. Broken
+    photos lose their items first, then their objects (the order of a delete), so a crash
+    half-way leaves only orphan objects for the next run."""
     leftovers = list(report.orphan_objects)
     if report.broken_photos or report.stray_cards:
         existing = media.list_objects()
@@ -72,6 +89,13 @@ def remove_orphans(report):
         for photo_id in [*report.broken_photos, *report.stray_cards]:
             leftovers += [key for key in existing if media.photo_id_of(key) == photo_id]
             logger.warning("reconcile: removed the items of photo %s", photo_id)
+    for photo_id in report.stale_lists:
+        if photo_id not in report.broken_photos:
+            consistency.rewrite_cards(report.scan.photos[photo_id], report.scan.cards.get(photo_id, {}))
+    if report.wrong_counts or report.broken_photos:
+        # Counted again after the deletes above, which moved the counts themselves.
+        for counter, stored, true in consistency.wrong_counts(scan_table()):
+            consistency.set_count(counter, stored, true)
     leftovers = set(leftovers)
     media.delete_objects(leftovers)
     if leftovers:

@@ -148,6 +148,7 @@ PHOTOSHARE_PUBLIC_MEDIA = env.bool("PHOTOSHARE_PUBLIC_MEDIA", default=bool(AWS_S
 # 48 URLs a page never evict anything else; a shared one (e.g. redis://...) gives every worker
 # the same URLs, hence more browser cache hits.
 PHOTOSHARE_MEDIA_URL_CACHE = "media-urls"
+PHOTOSHARE_CARD_CACHE = "cards"
 
 STORAGES = {
     "default": {
@@ -181,6 +182,10 @@ DYNAMODB_ENDPOINT_URL = env.str("DYNAMODB_ENDPOINT_URL", default=None)
 PHOTOSHARE_MAX_UPLOAD_BYTES = env.int("PHOTOSHARE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Pixel bound checked from the header before any decode (decompression bombs).
 PHOTOSHARE_MAX_IMAGE_PIXELS = env.int("PHOTOSHARE_MAX_IMAGE_PIXELS", default=50_000_000)
+# The lower bound for formats decoded whole (PNG, GIF, WebP, TIFF, HEIC; JPEGs decode at reduced
+# scale): a worker's peak memory grows by ~5 bytes per pixel of these (docs/benchmarks.md). 25 MP
+# keeps a 24 MP phone HEIC (~230 MB peak); 9 MP holds every worker under 150 MB.
+PHOTOSHARE_MAX_FULL_DECODE_PIXELS = env.int("PHOTOSHARE_MAX_FULL_DECODE_PIXELS", default=25_000_000)
 PHOTOSHARE_THUMBNAIL_SIZE = env.int("PHOTOSHARE_THUMBNAIL_SIZE", default=400)
 # Long side of the JPEG the photo page shows (the original is a link away).
 PHOTOSHARE_DISPLAY_SIZE = env.int("PHOTOSHARE_DISPLAY_SIZE", default=1600)
@@ -210,14 +215,23 @@ PHOTOSHARE_PASSWORD_RESET_RATE = env.str("PHOTOSHARE_PASSWORD_RESET_RATE", defau
 # How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in front of the app;
 # 0 means clients connect directly and REMOTE_ADDR is their address.
 PHOTOSHARE_TRUSTED_PROXY_COUNT = env.int("PHOTOSHARE_TRUSTED_PROXY_COUNT", default=0)
-# Rate-limit counters live here. The default is per process; with several workers use a shared
-# cache, e.g. DJANGO_CACHE_URL=dbcache://photoshare_cache (after `manage.py createcachetable`).
+# Rate-limit counters live here. The default is per process, for a single-process local run only;
+# with several workers or machines use Redis (ElastiCache in production),
+# DJANGO_CACHE_URL=redis://host:6379/0: its INCR is atomic, so concurrent hits all count.
 CACHES = {
     "default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://"),
     PHOTOSHARE_MEDIA_URL_CACHE: env.cache_url(
         "PHOTOSHARE_MEDIA_URL_CACHE_URL", default="locmemcache://media-urls?max_entries=20000"
     ),
+    # Rendered photo cards, keyed on their whole content (gallery/templatetags/gallery_tags.py):
+    # ~1.5 KB each, so the default bounds a worker's share at ~3 MB.
+    PHOTOSHARE_CARD_CACHE: env.cache_url(
+        "PHOTOSHARE_CARD_CACHE_URL", default="locmemcache://cards?max_entries=2000"
+    ),
 }
+
+# django-environ drops a key_prefix given in a redis:// URL (it lower-cases it), hence its own variable.
+CACHES["default"]["KEY_PREFIX"] = env.str("DJANGO_CACHE_KEY_PREFIX", default="")
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"

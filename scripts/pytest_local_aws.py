@@ -21,6 +21,13 @@ os.environ.update(
     AWS_STORAGE_BUCKET_NAME="photoshare-test",
     DYNAMODB_TABLE_NAME="photoshare-test",
 )
+# Rate-limit counters in Redis, as in production (ElastiCache): its increments are atomic across
+# threads and processes. Several test runs may share one Redis; each gets its own key prefix, and
+# conftest.py deletes only the keys of its own run (never FLUSHDB/FLUSHALL).
+os.environ.setdefault(
+    "DJANGO_CACHE_URL", f"redis://127.0.0.1:6379/{os.environ.get('PHOTOSHARE_TEST_REDIS_DB', '15')}"
+)
+os.environ["DJANGO_CACHE_KEY_PREFIX"] = f"photoshare-test-{os.getpid()}-{os.urandom(4).hex()}"
 # Mail from the test site (gunicorn children included) goes to files the browser tests read;
 # in-process tests get Django's memory backend from pytest-django.
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"

@@ -7,14 +7,18 @@ One table (schema.py has its layout), split by job:
     cursor.py        signed page cursors
     connection.py    settings, the per-thread boto3 client, boto errors -> MetadataUnavailable
     transactions.py  one TransactWriteItems request, and why it was cancelled
+    retry.py         retrying transactions cancelled for a conflict, with jittered backoff
+    counters.py      the tag and owner counts, updated after a photo's transaction
     repository.py    photo_table(): what pages, the API and the admin read and write
     albums.py        album_table(): albums, their entries and the photos' memberships
     positions.py     the sortable positions of photos in an album
     maintenance.py   whole-table jobs: reconcile's scans, init_aws, the health check
+    consistency.py   whether cards and counters agree with the photo items, and their repair
 
 The records (Photo, PhotoCard, Page, TagCount) and the list names are gallery.catalog's.
 """
 
+from gallery.metadata import consistency
 from gallery.metadata.albums import AlbumRepository, Membership, album_table
 from gallery.metadata.connection import get_connection
 from gallery.metadata.errors import (
@@ -29,7 +33,7 @@ from gallery.metadata.errors import (
     PhotoChanged,
     PhotoNotFound,
 )
-from gallery.metadata.maintenance import ensure_table, ping, purge_photo, scan_photos
+from gallery.metadata.maintenance import ensure_table, ping, purge_photo, scan_photos, scan_table
 from gallery.metadata.repository import PhotoRepository, photo_table
 from gallery.metadata.schema import LISTS_INDEX, table_schema
 
@@ -49,11 +53,13 @@ __all__ = [
     "PhotoNotFound",
     "PhotoRepository",
     "album_table",
+    "consistency",
     "ensure_table",
     "get_connection",
     "photo_table",
     "ping",
     "purge_photo",
     "scan_photos",
+    "scan_table",
     "table_schema",
 ]

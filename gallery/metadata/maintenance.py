@@ -1,6 +1,8 @@
 """Jobs on the whole table, never run by a page: the repair scans of `manage.py reconcile`,
 creating the table for `manage.py init_aws`, and the health check."""
 
+from dataclasses import dataclass, field
+
 from boto3.dynamodb.conditions import Key
 
 from gallery.metadata import schema
@@ -8,22 +10,38 @@ from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.errors import MetadataUnavailable
 
 
-def scan_photos():
-    """Every photo in the table, by id, and the ids whose partition holds cards but no
-    photo item. A full Scan, page by page."""
+@dataclass
+class TableScan:
+    """The whole table, by kind of item."""
+
+    photos: dict = field(default_factory=dict)  # photo id: Photo
+    cards: dict = field(default_factory=dict)  # photo id: {sk: card item}
+    counters: dict = field(default_factory=dict)  # sk (TAG#<tag> or OWNER#<id>): count item
+
+
+def scan_table():
+    """Every item of the table, sorted by kind: a full Scan, page by page."""
     connection = get_connection()
-    photos, card_ids = {}, set()
+    scan = TableScan()
     with translate_errors():
         for page in connection.client.get_paginator("scan").paginate(TableName=connection.table_name):
             for item in page["Items"]:
                 photo_id = schema.photo_id_of(item["pk"])
                 if photo_id is None:
-                    continue  # not a photo's partition (e.g. counters)
-                if item["sk"] == schema.PHOTO_SK:
-                    photos[photo_id] = schema.photo_from_item(item)
+                    if item["pk"] in (schema.TAGS_PK, schema.OWNERS_PK):
+                        scan.counters[item["sk"]] = item
+                elif item["sk"] == schema.PHOTO_SK:
+                    scan.photos[photo_id] = schema.photo_from_item(item)
                 else:
-                    card_ids.add(photo_id)
-    return photos, card_ids - set(photos)
+                    scan.cards.setdefault(photo_id, {})[item["sk"]] = item
+    return scan
+
+
+def scan_photos():
+    """Every photo in the table, by id, and the ids whose partition holds cards but no
+    photo item."""
+    scan = scan_table()
+    return scan.photos, set(scan.cards) - set(scan.photos)
 
 
 def purge_photo(photo_id):

@@ -2,7 +2,7 @@
 
 Every list page (gallery.catalog names the lists) is one Query on the sparse "lists" index,
 newest first, whatever the size of the table; every write of a photo is one transaction over
-its item, its cards and the counters, so no list ever shows a stale entry.
+its item and its cards, so no list ever shows a stale entry; the counters follow it (counters.py).
 """
 
 import functools
@@ -14,8 +14,10 @@ from boto3.dynamodb.conditions import Key
 from gallery.catalog import TITLE_KEY_LENGTH, Page, TagCount, counted_tags, normalize_title, title_list
 from gallery.metadata import schema
 from gallery.metadata.connection import get_connection, translate_errors
+from gallery.metadata.counters import add_counts, tag_deltas
 from gallery.metadata.cursor import decode_cursor, encode_cursor
 from gallery.metadata.errors import PhotoAlreadyExists, PhotoNotFound
+from gallery.metadata.retry import Backoff
 from gallery.metadata.transactions import Transaction, clear_cover, not_written_yet, same_revision
 
 _BATCH_GET_KEYS = 100  # BatchGetItem takes at most 100 keys
@@ -23,69 +25,75 @@ _BATCH_GET_KEYS = 100  # BatchGetItem takes at most 100 keys
 
 class PhotoRepository:
     """Photos, list pages and counts. Holds no connection of its own: each call uses the
-    process-wide one (gallery.metadata.connection), rebuilt when the settings change."""
+    process-wide one (gallery.metadata.connection), rebuilt when the settings change.
+    `backoff` paces the retries of conflicting transactions (tests replace its sleep)."""
+
+    def __init__(self, backoff=None):
+        self.backoff = backoff or Backoff()
 
     # --- writes ------------------------------------------------------------------------------
+    # Each write is one transaction over the photo's own partition (its item and its cards), so
+    # no list ever shows a stale entry; the counters follow it (gallery.metadata.counters says
+    # why they are not in it). Only writes to the same photo can conflict, and those are retried.
     def put_photo(self, photo):
-        """Write the photo, all its list cards and its tag counts in one transaction: all or nothing."""
+        """Write the photo and all its list cards in one transaction: all or nothing; then count it."""
         write = self._transaction()
         write.put(schema.photo_item(photo), **not_written_yet())
         for card in schema.card_items(photo):
             write.put(card)
-        write.move_tag_counts(set(), counted_tags(photo))
-        write.add_count(schema.owner_count_key(photo.owner_id), 1)
         self._commit(write, conflict=PhotoAlreadyExists(photo.id))
+        add_counts(tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: 1})
 
     def update_photo(self, photo_id, **changes):
         """Change title, description, tags or visibility; returns the updated Photo.
 
-        One transaction rewrites the photo and every card (cards carry the title and tags),
-        deletes the cards of lists the photo leaves and moves the tag counts, so no list ever
-        shows a stale entry. It is conditional on the revision read, so concurrent edits
-        cannot silently undo each other (PhotoChanged).
+        One transaction rewrites the photo and every card (cards carry the title and tags) and
+        deletes the cards of lists the photo leaves, so no list ever shows a stale entry. It is
+        conditional on the revision read, so concurrent edits cannot silently undo each other
+        (PhotoChanged).
         """
         old, items = self.photo_with_items(photo_id)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
-        kept_keys = {card["sk"] for card in new_cards}
         write = self._transaction()
         write.put(schema.photo_item(new), **same_revision(old))
         for card in new_cards:
             write.put(card)
+        for key in _card_keys(old, items) - {card["sk"] for card in new_cards}:
+            write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
         for item in items:
-            if schema.is_card(item) and item["sk"] not in kept_keys:
-                write.delete(item)
-            elif schema.is_membership(item):  # the photo's card in each album it is in
+            if schema.is_membership(item):  # the photo's card in each album it is in
                 write.put(schema.entry_item(item["album_id"], item["position"], new))
-        write.move_tag_counts(counted_tags(old), counted_tags(new))
         self._commit(write)
+        add_counts(tags=tag_deltas(counted_tags(old), counted_tags(new)))
         return new
 
     def delete_photo(self, photo_id):
-        """Delete the photo's item, every card of it, its entry in each album (and the cover of
-        the albums it is the cover of) and its share of the tag counts in one transaction;
-        returns the deleted photo (whose object keys the caller removes next)."""
+        """Delete the photo's item, every card of it and its entry in each album (and the cover of
+        the albums it is the cover of) in one transaction, then its share of the counts; returns
+        the deleted photo (whose object keys the caller removes next)."""
         photo, items = self.photo_with_items(photo_id)
         write = self._transaction()
         write.delete(schema.photo_item(photo), **same_revision(photo))
+        for key in _card_keys(photo, items):
+            write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
         for item in items:
-            if item["sk"] != schema.PHOTO_SK:
-                write.delete(item)
             if schema.is_membership(item):  # out of its albums too, in the same transaction
+                write.delete(item)
                 write.delete(schema.entry_key_of_membership(photo.id, item))
                 if item.get("is_cover"):
                     clear_cover(write, item["album_id"])
-        write.move_tag_counts(counted_tags(photo), set())
-        write.add_count(schema.owner_count_key(photo.owner_id), -1)
         self._commit(write)
+        add_counts(tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -1})
         return photo
 
     def _transaction(self):
-        return Transaction()
+        return Transaction(get_connection().table_name)
 
     def _commit(self, write, conflict=None):
-        """Send the transaction; PhotoChanged (or `conflict`) if a condition failed."""
-        write.commit(conflict)
+        """Send the transaction (Transaction.commit: PhotoChanged, or `conflict`, if a condition
+        failed; conflicts with a concurrent write retried with this repository's backoff)."""
+        write.commit(conflict, self.backoff)
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -190,6 +198,15 @@ class PhotoRepository:
 def photo_table():
     """The process-wide PhotoRepository."""
     return PhotoRepository()
+
+
+def _card_keys(photo, items):
+    """Sort keys of the photo's cards as written with `photo` (its committed revision, which the
+    write is conditional on), and of any other card read. Not the read alone: a Query is only
+    read-committed, so it may miss a card that a transaction committing meanwhile added."""
+    return {card["sk"] for card in schema.card_items(photo)} | {
+        item["sk"] for item in items if schema.is_card(item)
+    }
 
 
 def _now():

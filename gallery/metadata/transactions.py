@@ -1,14 +1,21 @@
-"""Building one TransactWriteItems request and reading why DynamoDB cancelled it.
+"""Building one TransactWriteItems request, sending it, and reading why DynamoDB cancelled it.
 
 Condition objects (boto3.dynamodb.conditions) are not expanded inside transactions, so
-conditions here are plain expressions.
+conditions here are plain expressions. A transaction holds one photo's items (and, for albums,
+the entries and memberships of one change): the shared counters are updated after it
+(counters.py), so uploads of one user or one tag never conflict.
 """
+
+import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from gallery.metadata.connection import get_connection, unavailable
 from gallery.metadata.errors import PhotoChanged
-from gallery.metadata.schema import album_card_key, album_key, key_of, photo_key, tag_count_key
+from gallery.metadata.retry import Backoff, conflicted
+from gallery.metadata.schema import album_card_key, album_key, key_of, photo_key
+
+logger = logging.getLogger(__name__)
 
 CONDITION_FAILED = "ConditionalCheckFailed"
 
@@ -44,35 +51,31 @@ class Transaction:
             **same_revision(photo, values={":next": photo.revision + 1}),
         )
 
-    def commit(self, conflict=None):
+    def commit(self, conflict=None, backoff=None):
         """Send the request. A failed condition raises the error given with its action, else
-        `conflict`, else PhotoChanged; other refusals MetadataUnavailable."""
+        `conflict`, else PhotoChanged. Cancelled for a conflict with a concurrent write, it is
+        sent again after a jittered pause (retry.py), a bounded number of times; then, like any
+        other refusal, MetadataUnavailable ("try again")."""
         if not self.actions:
             return
-        try:
-            get_connection().client.transact_write_items(TransactItems=self.actions)
-        except ClientError as error:
-            reasons = error.response.get("CancellationReasons") or []
-            failed = self.failed_action(reasons)
-            if failed is not None:
-                raise (self._conditional[failed] or conflict or PhotoChanged()) from error
-            raise unavailable(error) from error
-        except BotoCoreError as error:
-            raise unavailable(error) from error
-
-    def add_count(self, key, delta, **attributes):
-        """ADD delta to a counter item's photo_count (created at 0 if missing), SET attributes."""
-        update, values = "ADD photo_count :delta", {":delta": delta}
-        if attributes:
-            update = "SET " + ", ".join(f"{name} = :{name}" for name in attributes) + " " + update
-            values.update({f":{name}": value for name, value in attributes.items()})
-        self._add("Update", Key=key, UpdateExpression=update, values=values)
-
-    def move_tag_counts(self, old_tags, new_tags):
-        """Count the tags gained, uncount the tags lost (each tag item names its tag)."""
-        for tags, delta in ((new_tags - old_tags, 1), (old_tags - new_tags, -1)):
-            for tag in sorted(tags):
-                self.add_count(tag_count_key(tag), delta, tag=tag)
+        backoff = backoff or Backoff()
+        delays = backoff.delays()
+        while True:
+            try:
+                get_connection().client.transact_write_items(TransactItems=self.actions)
+                return
+            except ClientError as error:
+                reasons = error.response.get("CancellationReasons") or []
+                failed = self.failed_action(reasons)
+                if failed is not None:
+                    raise (self._conditional[failed] or conflict or PhotoChanged()) from error
+                delay = next(delays, None) if conflicted(reasons) else None
+                if delay is None:
+                    raise unavailable(error) from error
+                logger.info("transaction conflict; retrying in %.3f s", delay)
+                backoff.sleep(delay)
+            except BotoCoreError as error:
+                raise unavailable(error) from error
 
     def condition_failed(self, cancellation_reasons):
         """Whether DynamoDB cancelled the transaction because an action's condition failed."""
@@ -85,10 +88,8 @@ class Transaction:
         read, so a throttled or conflicting unconditional action is not mistaken for a stale read.
         """
         for index in sorted(self._conditional):
-            if (
-                index < len(cancellation_reasons)
-                and cancellation_reasons[index].get("Code") == CONDITION_FAILED
-            ):
+            reason = cancellation_reasons[index] if index < len(cancellation_reasons) else {}
+            if reason.get("Code") == CONDITION_FAILED:
                 return index
         return None
 

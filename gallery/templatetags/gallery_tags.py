@@ -1,8 +1,125 @@
+import hashlib
+import re
+from urllib.parse import quote
+
 from django import template
+from django.conf import settings
+from django.core.cache import caches
+from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from gallery import media
 
 register = template.Library()
+
+# A list page links every card to its photo, its owner and each of its tags: ~100 links a page,
+# and `{% url %}` (a full reverse each) was about 30 % of the page's time (docs/benchmarks.md).
+# These filters reverse each URL name once, with a placeholder, and fill the value in.
+_PLACEHOLDER = "0" * 32  # matches every argument pattern below
+# What the URL patterns accept (gallery/urls.py); any other value goes through reverse(), which
+# then answers exactly as `{% url %}` would (NoReverseMatch).
+_ARGUMENTS = {
+    "gallery:photo": re.compile(r"[0-9a-f]{32}"),
+    "gallery:user": re.compile(r"[^/]+"),
+    "gallery:tag": re.compile(r"[^/]+"),
+}
+_SAFE = "!$&'()*+,;=" + "/~:@"  # what Django's reverse() leaves unquoted (RFC 3986 sub-delims + /~:@)
+_templates = {}
+
+
+def _url(name, value):
+    value = str(value)
+    if not _ARGUMENTS[name].fullmatch(value):
+        return reverse(name, args=[value])
+    # URLs depend on the URLconf, the script prefix (SCRIPT_NAME) and, with i18n_patterns, the language.
+    key = (name, get_urlconf(), get_script_prefix(), get_language())
+    prefix_and_suffix = _templates.get(key)
+    if prefix_and_suffix is None:
+        prefix_and_suffix = _templates[key] = tuple(reverse(name, args=[_PLACEHOLDER]).split(_PLACEHOLDER))
+    prefix, suffix = prefix_and_suffix
+    return f"{prefix}{iri_to_uri(quote(value, safe=_SAFE))}{suffix}"
+
+
+@register.filter
+def photo_url(photo_id, share_base=None):
+    """`{% url 'gallery:photo' photo_id %}`, without a reverse per link. Within an album's share
+    link (`share_base`, its path) the photo's page is served under that link instead."""
+    if share_base:
+        return f"{share_base}photos/{photo_id}/"
+    return _url("gallery:photo", photo_id)
+
+
+@register.filter
+def user_url(username):
+    return _url("gallery:user", username)
+
+
+@register.filter
+def tag_url(tag):
+    return _url("gallery:tag", tag)
+
+
+CARD_TEMPLATE = "gallery/_photo_card.html"
+# Where a cached card's media URLs go: they are filled in on every view from gallery.media.url,
+# so a cached card never carries a presigned URL past the lifetime media.url guarantees.
+_THUMBNAIL_SLOT, _DISPLAY_SLOT = "\x00thumbnail\x00", "\x00display\x00"
+
+
+@register.simple_tag
+def photo_cards(cards):
+    """Every card of a list page, each rendered from CARD_TEMPLATE once and then reused.
+
+    A card is rendered from the card alone (its template sees nothing but `card`), so its markup
+    is a function of the card's fields, the language, the URL prefix and the template's source:
+    the cache key holds all of them. An edit, a visibility change or a new display size changes
+    the fields and so the key; a deleted photo is no longer in the page's Query. Nothing is
+    invalidated because nothing stale can be found. (~1 ms a card saved; docs/benchmarks.md.)
+    """
+    template = get_template(CARD_TEMPLATE)
+    # Everything besides the card that the markup depends on, read once for the page.
+    context = repr((get_language(), get_script_prefix(), get_urlconf(), _template_version(template)))
+    keys = {_card_key(card, context): card for card in cards}
+    cache = caches[settings.PHOTOSHARE_CARD_CACHE]
+    found = cache.get_many(keys)
+    rendered, missing = [], {}
+    for key, card in keys.items():
+        thumbnail = conditional_escape(media.url(card.thumbnail_key))
+        display = conditional_escape(media.url(card.display_key)) if card.display_key else ""
+        markup = found.get(key)
+        if markup is None:
+            markup = template.render({"card": card})
+            missing[key] = markup.replace(thumbnail, _THUMBNAIL_SLOT)
+            if display:
+                missing[key] = missing[key].replace(display, _DISPLAY_SLOT)
+        else:
+            markup = markup.replace(_THUMBNAIL_SLOT, thumbnail).replace(_DISPLAY_SLOT, display)
+        rendered.append(markup)
+    if missing:
+        cache.set_many(missing, timeout=None)  # keyed on content: never stale, evicted by size
+    return mark_safe("".join(rendered))  # noqa: S308 - the card template's own, escaped output
+
+
+def _card_key(card, context):
+    # A dataclass's repr names every field and its value: the card's whole content.
+    return "card:" + hashlib.sha256(f"{card!r}{context}".encode()).hexdigest()
+
+
+_template_versions = {}
+
+
+def _template_version(template):
+    """A hash of the card template's source and of what it includes: a deploy that changes the
+    markup changes every key, even in a cache shared across deploys (Redis)."""
+    source = getattr(template.template, "source", "")
+    version = _template_versions.get(source)
+    if version is None:
+        tags = get_template("gallery/_tags.html").template.source
+        version = _template_versions[source] = hashlib.sha256((source + tags).encode()).hexdigest()[:16]
+    return version
 
 
 @register.filter

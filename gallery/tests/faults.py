@@ -4,9 +4,13 @@
 one fail as a refused connection, a timeout or a service error would. `BlackHole` is a TCP
 server that accepts connections and never answers (a timeout for real); `closed_port()` is a
 port nobody listens on (a refused connection for real, as when the moto server is stopped).
+`Conflicts` cancels transactions as DynamoDB does when writes collide; `SerialisedDynamoDB`
+makes moto's requests atomic for tests that run many clients at once.
 """
 
 import contextlib
+import json
+import random
 import socket
 import threading
 
@@ -135,3 +139,88 @@ def black_hole():
         for connection in accepted:
             connection.close()
         server.close()
+
+
+class Conflicts:
+    """A share (`rate`, 0 to 1) of the TransactWriteItems sends come back cancelled with reason
+    TransactionConflict, as real DynamoDB answers when another write touches one of the items at
+    the same moment (moto never does); nothing of a cancelled transaction is written.
+
+    Clients are per thread: `install(stream)` hooks the calling thread's DynamoDB client, which
+    then draws from its own generator, seeded with `seed` and `stream`. A thread's requests are
+    sequential, so which of its sends conflict does not depend on how the threads interleave:
+    a run is reproducible. `uninstall()` unhooks the calling thread's client.
+    """
+
+    def __init__(self, rate, seed=0):
+        self.rate, self.seed = rate, seed
+        self.sent = self.injected = 0
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def install(self, stream=0):
+        self._local.random = random.Random(f"{self.seed}/{stream}")  # noqa: S311 (not a secret)
+        get_connection().client.meta.events.register(
+            "before-send.dynamodb.TransactWriteItems", self._before_send, unique_id="conflicts"
+        )
+        return self
+
+    def uninstall(self):
+        get_connection().client.meta.events.unregister(
+            "before-send.dynamodb.TransactWriteItems", unique_id="conflicts"
+        )
+
+    def __enter__(self):
+        return self.install()
+
+    def __exit__(self, *exc):
+        self.uninstall()
+        return False
+
+    def _before_send(self, request, **kwargs):
+        conflict = self._local.random.random() < self.rate
+        with self._lock:
+            self.sent += 1
+            self.injected += conflict
+        if not conflict:
+            return None
+        actions = len(json.loads(request.body)["TransactItems"])
+        reasons = [{"Code": "None"}] * actions
+        reasons[self._local.random.randrange(actions)] = {
+            "Code": "TransactionConflict",
+            "Message": "Transaction is ongoing for the item",
+        }
+        body = {
+            "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+            "Message": "Transaction cancelled, please refer cancellation reasons for specific reasons "
+            f"[{', '.join(reason['Code'] for reason in reasons)}]",
+            "CancellationReasons": reasons,
+        }
+        headers = {"Content-Type": "application/x-amz-json-1.0"}
+        return AWSResponse(request.url, 400, headers, _Body(json.dumps(body).encode()))
+
+
+class SerialisedDynamoDB:
+    """One DynamoDB request at a time from the threads it is installed in, as real DynamoDB
+    applies each request (a transaction included) atomically. moto does not: a transaction
+    applies its actions one by one, visible half-done to concurrent reads, and a cancelled one
+    restores a snapshot of the whole table, undoing what others wrote meanwhile. Requests still
+    interleave between a read and the write that follows it, which is the race under test.
+    Held from before-call to after-call (or after-call-error), botocore's own retries included.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def install(self, stream=0):
+        events = get_connection().client.meta.events
+        events.register("before-call.dynamodb", self._acquire, unique_id="serialised-acquire")
+        events.register("after-call.dynamodb", self._release, unique_id="serialised-release")
+        events.register("after-call-error.dynamodb", self._release, unique_id="serialised-error")
+        return self
+
+    def _acquire(self, **kwargs):
+        self._lock.acquire()
+
+    def _release(self, **kwargs):
+        self._lock.release()

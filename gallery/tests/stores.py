@@ -18,3 +18,24 @@ def assert_no_orphans(aws):
     named = {value for item in photos for name, value in item.items() if name.endswith("_key") and value}
     assert set(aws.object_keys()) == named
     assert {item["pk"] for item in items} == {item["pk"] for item in photos}  # no card without its photo
+
+
+def assert_lists_match_photos(aws):
+    """Every card carries its photo item's title, tags and visibility, and every counter equals
+    the number of cards it counts (TAG#<tag> cards for a tag, OWNER#<id> cards for an owner)."""
+    items = photo_items(aws)
+    photos = {item["pk"]: item for item in items if item["sk"] == "PHOTO"}
+    cards = [item for item in items if item["sk"] != "PHOTO"]
+    for card in cards:
+        photo = photos[card["pk"]]
+        shown = {name: card[name] for name in ("title", "tags", "visibility")}
+        assert shown == {name: photo[name] for name in shown}, card["sk"]
+    counters = [item for item in aws.table_items() if item["pk"] in ("TAGS", "OWNERS")]
+    counted = {(item["pk"], item["sk"]): int(item["photo_count"]) for item in counters}
+    listed = {}
+    for card in cards:
+        kind = card["list_pk"].partition("#")[0]
+        if kind in ("TAG", "OWNER"):
+            key = ("TAGS" if kind == "TAG" else "OWNERS", card["list_pk"])
+            listed[key] = listed.get(key, 0) + 1
+    assert {key: count for key, count in counted.items() if count} == listed

@@ -24,16 +24,25 @@ from gallery.models import ApiToken
 from gallery.tests import faults
 from gallery.tests.factories import upload
 from gallery.tests.publishing import publish
-from gallery.tests.stores import assert_no_orphans, assert_nothing_stored, photo_items
+from gallery.tests.stores import (
+    assert_lists_match_photos,
+    assert_no_orphans,
+    assert_nothing_stored,
+    photo_items,
+)
 
 pytestmark = pytest.mark.django_db
 
 # Original, thumbnail and display size, then the item (gallery.photos.publish).
 UPLOAD_STEPS = ["s3.PutObject", "s3.PutObject", "s3.PutObject", "dynamodb.TransactWriteItems"]
+# Then the counters, after the item (gallery.metadata.counters): one tag and the owner, or the tag
+# gained and the tag lost. Their failure fails nothing: the photo is stored, reconcile recounts.
+COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
 # Read the photo, read its items, change them in one transaction (gallery.metadata.update_photo).
 EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
-# Items first (one transaction), then the three objects (gallery.photos.delete).
-DELETE_STEPS = [*EDIT_STEPS, "s3.DeleteObject", "s3.DeleteObject", "s3.DeleteObject"]
+# Items first (one transaction), the counters, then the three objects (gallery.photos.delete).
+OBJECT_DELETES = ["s3.DeleteObject", "s3.DeleteObject", "s3.DeleteObject"]
+DELETE_STEPS = [*EDIT_STEPS, *COUNTS, *OBJECT_DELETES]
 TRY_AGAIN = "Please try again"
 FAST_FAILING = Config(
     region_name="us-east-1",
@@ -52,7 +61,21 @@ def test_an_upload_makes_exactly_these_backend_calls(aws, logged_in_client):
         response = post_upload(logged_in_client)
 
     assert response.status_code == 302
-    assert recorded.calls == UPLOAD_STEPS
+    assert recorded.calls == UPLOAD_STEPS + COUNTS
+
+
+@pytest.mark.parametrize("step", range(len(UPLOAD_STEPS) + 1, len(UPLOAD_STEPS) + len(COUNTS) + 1))
+def test_a_failed_counter_update_keeps_the_upload_and_reconcile_recounts(aws, logged_in_client, step, caplog):
+    with faults.AwsCalls(fail_at={step}, error=faults.refused):
+        response = post_upload(logged_in_client)
+
+    assert response.status_code == 302  # the photo is stored; only a count is off
+    assert any("reconcile --fix recounts it" in record.getMessage() for record in caplog.records)
+    found = io.StringIO()
+    call_command("reconcile", "--fix", "--min-age", "0", stdout=found)
+    assert "should be 1" in found.getvalue()
+    assert metadata.photo_table().tag_count("sea") == 1
+    assert_lists_match_photos(aws)
 
 
 @pytest.mark.parametrize("error", list(faults.ERRORS))
@@ -221,7 +244,7 @@ def test_edit_and_delete_make_exactly_these_backend_calls(aws, logged_in_client,
     with faults.AwsCalls() as deleted:
         logged_in_client.post(f"/photos/{photo.id}/delete/")
 
-    assert edited.calls == EDIT_STEPS
+    assert edited.calls == EDIT_STEPS + COUNTS
     assert deleted.calls == DELETE_STEPS
 
 
@@ -280,7 +303,7 @@ def test_a_delete_failing_before_the_items_go_asks_to_retry_and_keeps_the_photo_
     assert_nothing_stored(aws)
 
 
-@pytest.mark.parametrize("step", range(len(EDIT_STEPS) + 1, len(DELETE_STEPS) + 1))
+@pytest.mark.parametrize("step", range(len(DELETE_STEPS) - len(OBJECT_DELETES) + 1, len(DELETE_STEPS) + 1))
 def test_a_delete_whose_object_removal_fails_leaves_an_orphan_that_reconcile_removes(
     aws, logged_in_client, photo, caplog, step
 ):

@@ -9,7 +9,6 @@ import io
 import json
 import os
 import re
-import shutil
 import urllib.parse
 from pathlib import Path
 
@@ -19,32 +18,14 @@ from django.db import connection
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect, sync_playwright
 
+from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.publishing import publish
 from scripts.gunicorn_site import GunicornSite
 
-CHROMIUM = os.environ.get("PHOTOSHARE_TEST_CHROMIUM", "/usr/bin/chromium")
-# Playwright cannot download its own browsers here; these flags keep Debian's chromium quiet and
-# off the network (only 127.0.0.1 is reachable).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PASSWORD = "a long walk by the harbour"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None,
-        reason=f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)",
-    ),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 def database_url(settings_dict):
@@ -76,7 +57,7 @@ def browser():
     # (the test's own, and the database flush after each test). They still run one at a time here.
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -103,10 +84,16 @@ def watch_for_problems(page):
         if response.status >= 400:
             problems.append(f"{response.status}: {response.url}")
 
+    def on_failed(request):
+        # ERR_ABORTED: the browser dropped the request itself, e.g. the favicon it asks for on its
+        # own when the test navigates on first. Nothing the page needed went missing.
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"failed: {request.url} ({request.failure})")
+
     page.on("console", on_console)
     page.on("response", on_response)
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.on("requestfailed", on_failed)
     return problems
 
 
@@ -124,15 +111,9 @@ def assert_page_is_sound(page):
     page.wait_for_load_state("load")
     # Gallery images are loading="lazy": bring them all into view so that they load.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    # Awaited in page.evaluate: wait_for_function evaluates its predicate with eval, which the
-    # site's CSP (no 'unsafe-eval') refuses.
-    page.evaluate(
-        """() => Promise.all([...document.images].map((image) => image.complete ? null
-            : new Promise((done) => {
-                image.addEventListener("load", done);
-                image.addEventListener("error", done);
-            })))"""
-    )
+    # A function, not a bare expression: Playwright evaluates a string with eval, which the
+    # site's CSP (no unsafe-eval) refuses.
+    page.wait_for_function("() => [...document.images].every((image) => image.complete)")
     page.evaluate("window.scrollTo(0, 0)")
     widths = page.eval_on_selector_all("img", "images => images.map((img) => [img.src, img.naturalWidth])")
     broken = [source for source, width in widths if width == 0]
@@ -216,7 +197,7 @@ def upload_all(page, details):
     page.locator("#multi-upload").get_by_role("button", name=label).click()
     for index, (title, _) in enumerate(details):
         expect(items.nth(index).locator(".result.ok")).to_have_text(f"Uploaded: {title}")
-    page.wait_for_function("window.progressSeen.every((values) => values.at(-1) === 1)")
+    page.wait_for_function("() => window.progressSeen.every((values) => values.at(-1) === 1)")
     seen = page.evaluate("window.progressSeen")
     for values in seen:
         assert values == sorted(values) and values[-1] == 1  # the bar only moves forward, and completes

@@ -64,17 +64,29 @@ def test_small_images_are_not_enlarged():
     assert (display.width, display.height) == (300, 200)
 
 
+def two_corner_image_bytes(exif):
+    """1200 x 800, dark top-left quadrant and a white top-right block: no flip or rotation leaves
+    it unchanged (the dark quadrant alone is unchanged by a transpose, orientation 5)."""
+    image = Image.open(io.BytesIO(image_bytes(size=(1200, 800))))
+    image.paste((255, 255, 255), (900, 0, 1200, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("orientation", range(1, 9))
 def test_both_sizes_are_upright_for_every_exif_orientation(orientation):
-    data = image_bytes(size=(1200, 800), exif=exif_with(orientation=orientation))
+    data = two_corner_image_bytes(exif_with(orientation=orientation))
     upright = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    # Orientations 5 to 8 turn the picture a quarter: it stands upright as 800 x 1200.
+    quarter_turn = orientation >= 5
 
     processed = process(data, display_size=600)
 
-    assert (processed.width, processed.height) == upright.size
-    for encoded in (processed.thumbnail, processed.display):
+    assert (processed.width, processed.height) == ((800, 1200) if quarter_turn else (1200, 800))
+    for encoded, expected in ((processed.thumbnail, (400, 267)), (processed.display, (600, 400))):
         image = opened(encoded)
-        assert image.size == upright.resize(image.size).size
+        assert image.size == (expected[::-1] if quarter_turn else expected)
         # Same picture as the full-size, upright original scaled down (JPEG noise aside).
         assert mean_difference(image, upright.resize(image.size)) < 4
 
@@ -282,6 +294,46 @@ def test_pixel_limit_is_checked_before_decoding():
         process(image_bytes(format="PNG", size=(1000, 1000)), max_pixels=999_999)
     assert refused.value.code == "too_many_pixels"
     assert str(refused.value) == "The image has too many pixels; the limit is 0.999999 megapixels."
+
+
+def test_formats_decoded_whole_have_their_own_lower_pixel_limit():
+    """Only JPEGs decode at reduced scale; a PNG of as many pixels would cost ~5 bytes each."""
+    with pytest.raises(InvalidImage) as refused:
+        process_image(
+            io.BytesIO(image_bytes(format="PNG", size=(1000, 1000))),
+            thumbnail_size=400, display_size=1600, max_pixels=50_000_000, max_full_decode_pixels=999_999,
+        )  # fmt: skip
+    assert refused.value.code == "too_many_pixels"
+    assert str(refused.value) == (
+        "The image has too many pixels; the limit is 0.999999 megapixels for PNG images (50 for JPEG)."
+    )
+    processed = process_image(
+        io.BytesIO(image_bytes(format="JPEG", size=(1000, 1000))),
+        thumbnail_size=400, display_size=1600, max_pixels=50_000_000, max_full_decode_pixels=999_999,
+    )  # fmt: skip
+    assert (processed.width, processed.height) == (1000, 1000)
+
+
+def photo_like(size):
+    """Detail at every scale, so that a poor resampling filter would show."""
+    noise = Image.effect_noise((size[0] // 8, size[1] // 8), 60).convert("RGB")
+    return Image.blend(
+        Image.effect_mandelbrot(size, (-2.2, -1.2, 1.0, 1.2), 60).convert("RGB"),
+        noise.resize(size, Image.Resampling.BICUBIC),
+        0.3,
+    )
+
+
+@pytest.mark.parametrize(("image_format", "size"), [("JPEG", (2400, 1800)), ("PNG", (3300, 2200))])
+def test_display_size_matches_a_full_resolution_lanczos_resize(image_format, size):
+    """The reduced-scale JPEG decode with BICUBIC for the last factor, and the whole-decoded PNG
+    box-reduced first, both look like LANCZOS from every pixel."""
+    source = photo_like(size)
+    buffer = io.BytesIO()
+    source.save(buffer, format=image_format, **({"quality": 95} if image_format == "JPEG" else {}))
+    display = opened(process(buffer.getvalue()).display).convert("RGB")
+    reference = source.resize(display.size, Image.Resampling.LANCZOS)
+    assert mean_difference(display, reference) < 2.5
 
 
 # One open, by the allowed plugins only.

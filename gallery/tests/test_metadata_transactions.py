@@ -1,5 +1,6 @@
 """gallery.metadata.transactions: the actions of a write, and which cancellation reason counts."""
 
+from gallery.metadata.counters import add_expression, tag_deltas
 from gallery.metadata.transactions import Transaction, not_written_yet, same_revision
 from gallery.tests.factories import make_photo
 
@@ -7,10 +8,10 @@ CONDITION_FAILED = {"Code": "ConditionalCheckFailed"}
 NONE = {"Code": "None"}
 
 
-def test_actions_are_in_order_and_tag_counts_move_both_ways():
+def test_actions_are_in_order_with_their_conditions():
     write = Transaction("photos")
     write.put({"pk": "PHOTO#1", "sk": "PHOTO"}, **not_written_yet())
-    write.move_tag_counts({"sea", "city"}, {"sea", "dusk"})
+    write.delete({"pk": "PHOTO#1", "sk": "LIST#FEED"})
 
     assert write.actions == [
         {
@@ -20,23 +21,16 @@ def test_actions_are_in_order_and_tag_counts_move_both_ways():
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
         },
-        {
-            "Update": {
-                "Key": {"pk": "TAGS", "sk": "TAG#dusk"},
-                "UpdateExpression": "SET tag = :tag ADD photo_count :delta",
-                "TableName": "photos",
-                "ExpressionAttributeValues": {":delta": 1, ":tag": "dusk"},
-            }
-        },
-        {
-            "Update": {
-                "Key": {"pk": "TAGS", "sk": "TAG#city"},
-                "UpdateExpression": "SET tag = :tag ADD photo_count :delta",
-                "TableName": "photos",
-                "ExpressionAttributeValues": {":delta": -1, ":tag": "city"},
-            }
-        },
+        {"Delete": {"Key": {"pk": "PHOTO#1", "sk": "LIST#FEED"}, "TableName": "photos"}},
     ]
+
+
+def test_counter_updates_add_and_name_their_tag():
+    assert add_expression(-1, tag="dusk") == {
+        "UpdateExpression": "SET tag = :tag ADD photo_count :delta",
+        "ExpressionAttributeValues": {":delta": -1, ":tag": "dusk"},
+    }
+    assert tag_deltas({"sea", "city"}, {"sea", "dusk"}) == {"dusk": 1, "city": -1}
 
 
 def test_only_the_reason_of_the_action_with_the_condition_counts():

@@ -1,7 +1,10 @@
-"""`manage.py reconcile`: orphans left by a crash between steps are found, and removed with --fix."""
+"""`manage.py reconcile`: orphans left by a crash between steps, lists that disagree with their
+photos and counters that are off are found, and repaired with --fix."""
 
 import io
 import re
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,9 +13,16 @@ from django.core.management import call_command
 from django.test import Client
 
 from gallery import metadata
-from gallery.tests import faults
+from gallery.metadata import consistency, schema
+from gallery.reconcile import find_orphans
+from gallery.tests import faults, publishing
 from gallery.tests.factories import upload
-from gallery.tests.stores import assert_no_orphans, assert_nothing_stored, photo_items
+from gallery.tests.stores import (
+    assert_lists_match_photos,
+    assert_no_orphans,
+    assert_nothing_stored,
+    photo_items,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +85,7 @@ def test_a_photo_whose_object_is_missing_is_removed_whole(aws, logged_in_client)
     fixed = reconcile("--fix")
 
     assert f"photo with missing objects: {broken_id}" in found
-    assert f"Removed {len(broken) - 1} objects and the items of 1 photos." in fixed
+    assert f"Removed {len(broken) - 1} objects and the items of 1 photos;" in fixed
     assert aws.object_keys() == kept
     assert {item["pk"] for item in photo_items(aws)} == {f"PHOTO#{kept_id}"}
     assert "broken" not in Client().get("/").content.decode()
@@ -104,3 +114,71 @@ def test_recent_unnamed_objects_are_left_alone(aws):
     assert "1 unnamed objects younger than 3600 s left alone" in out.getvalue()
     assert "No orphans." in out.getvalue()
     assert aws.object_keys() == ["photos/" + "b" * 32 + "/original.jpg"]
+
+
+def test_cards_that_disagree_with_their_photo_are_found_and_rewritten(aws, user):
+    """A card with an old title, a card of a list the photo left (it is private now), a missing
+    card: each is reported, and --fix makes the lists what the photo item says."""
+    renamed = publishing.publish(user, title="Harbour", tags="sea")
+    hidden = publishing.publish(user, title="Secret", tags="sea", visibility="private")
+    table = metadata.get_connection().table
+    table.update_item(
+        Key={"pk": f"PHOTO#{renamed.id}", "sk": "LIST#FEED"},
+        UpdateExpression="SET title = :old",
+        ExpressionAttributeValues={":old": "Old title"},
+    )
+    table.delete_item(Key={"pk": f"PHOTO#{renamed.id}", "sk": "LIST#TAG#sea"})
+    public_card = {**schema.card_items(replace(hidden, visibility="public"))[2]}
+    table.put_item(Item=public_card)  # the private photo shown in a public list
+
+    found = reconcile()
+    fixed = reconcile("--fix")
+
+    assert f"list cards not matching their photo: {hidden.id}" in found
+    assert f"list cards not matching their photo: {renamed.id}" in found
+    assert "rewrote the cards of 2 photos" in fixed
+    assert "No orphans." in reconcile()
+    feed = Client().get("/").content.decode()
+    assert "Harbour" in feed and "Old title" not in feed and "Secret" not in feed
+    assert [card.id for card in metadata.photo_table().list_page("TAG#sea").items] == [renamed.id]
+    assert_lists_match_photos(aws)
+
+
+def test_counters_that_are_off_are_found_and_set_to_the_count_of_their_cards(aws, user):
+    publishing.publish(user, title="One", tags="sea, boats")
+    publishing.publish(user, title="Two", tags="sea")
+    table = metadata.get_connection().table
+    table.put_item(Item={"pk": "TAGS", "sk": "TAG#sea", "tag": "sea", "photo_count": 7})  # drifted
+    table.delete_item(Key={"pk": "TAGS", "sk": "TAG#boats"})  # an ADD that never came
+    table.put_item(Item={"pk": "TAGS", "sk": "TAG#gone", "tag": "gone", "photo_count": 1})
+    table.put_item(Item={"pk": "OWNERS", "sk": f"OWNER#{user.pk}", "photo_count": 1})
+
+    found = reconcile()
+    fixed = reconcile("--fix")
+
+    assert "counter TAG#sea is 7, should be 2" in found
+    assert "counter TAG#boats is 0, should be 1" in found
+    assert "counter TAG#gone is 1, should be 0" in found
+    assert f"counter OWNER#{user.pk} is 1, should be 2" in found
+    assert "set 4 counters" in fixed
+    assert "No orphans." in reconcile()
+    assert [(count.tag, count.count) for count in metadata.photo_table().tag_counts()] == [
+        ("sea", 2),
+        ("boats", 1),
+    ]
+    assert metadata.photo_table().photo_counts([user.pk]) == {user.pk: 2}
+    assert_lists_match_photos(aws)
+
+
+def test_a_counter_that_moves_while_reconcile_runs_is_left_for_the_next_run(aws, user):
+    publishing.publish(user, title="One", tags="sea")
+    table = metadata.get_connection().table
+    table.put_item(Item={"pk": "TAGS", "sk": "TAG#sea", "tag": "sea", "photo_count": 5})
+    [(counter, stored, true)] = find_orphans(min_age=timedelta(0)).wrong_counts
+    publishing.publish(user, title="Two", tags="sea")  # counts sea from 5 to 6 meanwhile
+
+    assert consistency.set_count(counter, stored, true) is False
+    assert metadata.photo_table().tag_count("sea") == 6  # not overwritten with a stale count
+    assert "counter TAG#sea is 6, should be 2" in reconcile()
+    reconcile("--fix")
+    assert metadata.photo_table().tag_count("sea") == 2

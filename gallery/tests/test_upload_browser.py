@@ -5,11 +5,10 @@ from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
 from gallery import catalog, metadata
+from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.factories import image_bytes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
+pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +23,7 @@ def page(live_server, user):
     session = Client()
     session.force_login(user)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = launch(playwright)
         context = browser.new_context()
         context.add_cookies(
             [{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url}]
@@ -75,7 +74,7 @@ def test_without_javascript_the_plain_form_uploads_one_file(aws, live_server, us
     photo = tmp_path / "harbour.jpg"
     photo.write_bytes(image_bytes())
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = launch(playwright)
         context = browser.new_context(java_script_enabled=False)
         context.add_cookies(
             [{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url}]

@@ -7,8 +7,9 @@ from gallery.reconcile import find_orphans, remove_orphans
 
 class Command(BaseCommand):
     help = (
-        "Find S3 objects under photos/ that no DynamoDB item names, and items whose objects are "
-        "missing; with --fix, remove them."
+        "Find S3 objects under photos/ that no DynamoDB item names, items whose objects are "
+        "missing, list cards that do not match their photo and counters that are off; with --fix, "
+        "remove the orphans and repair the lists and counters."
     )
 
     def add_arguments(self, parser):
@@ -30,16 +31,21 @@ class Command(BaseCommand):
             self.stdout.write(f"photo with missing objects: {photo_id}")
         for photo_id in report.stray_cards:
             self.stdout.write(f"list cards without a photo: {photo_id}")
+        for photo_id in report.stale_lists:
+            self.stdout.write(f"list cards not matching their photo: {photo_id}")
+        for counter, stored, true in report.wrong_counts:
+            self.stdout.write(f"counter {counter} is {stored}, should be {true}")
         if report.recent_objects:
             self.stdout.write(f"{report.recent_objects} unnamed objects younger than {min_age} s left alone")
         if report.clean:
-            self.stdout.write(self.style.SUCCESS("No orphans."))
+            self.stdout.write(self.style.SUCCESS("No orphans. Lists and counters match the photos."))
         elif fix:
             removed = remove_orphans(report)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Removed {removed} objects and the items of "
-                    f"{len(report.broken_photos) + len(report.stray_cards)} photos."
+                    f"{len(report.broken_photos) + len(report.stray_cards)} photos; rewrote the cards "
+                    f"of {len(report.stale_lists)} photos and set {len(report.wrong_counts)} counters."
                 )
             )
         else:

@@ -1,0 +1,204 @@
+"""List pages side by side: photoshare's home page against django-photologue's photo list, the same
+number of cards (24), the same gunicorn (2 sync workers) and load generator, interleaved rounds.
+
+    .venv/bin/python bench/list_peers.py [--rounds 5] [--seconds 4] [--quick]
+    (pip install -r bench/requirements.txt for photologue; wrk from apt, else a Python client)
+
+photologue runs its own default way in a scratch Django project made in a temporary directory:
+SQLite, local file storage, its `PhotoListView` at /photos/ (`paginate_by=24` instead of its 20, for
+the same number of cards), thumbnails made once before measuring. photoshare runs with the page's
+DynamoDB Query recorded once and replayed (bench/instrument.py: botocore still builds, signs and
+parses it), so both sides are measured without the wait on a database server. Rounds alternate
+A B A B; medians are printed, with the load average and the versions.
+"""
+
+import argparse
+import importlib.metadata
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+from _common import machine, table
+from _stack import Client, Stack
+from gallery_page import load, seed, server_side
+
+from scripts.gunicorn_site import GunicornSite
+
+CARDS = 24
+PHOTOS = 100
+
+SETTINGS = """
+from pathlib import Path
+BASE = Path(__file__).resolve().parent.parent
+SECRET_KEY = "bench-only-scratch-project"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+INSTALLED_APPS = [
+    "django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
+    "django.contrib.sessions", "django.contrib.messages", "django.contrib.sites",
+    "sortedm2m", "photologue",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+ROOT_URLCONF = "photologue_bench.urls"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [BASE / "templates"],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE / "db.sqlite3"}}
+SITE_ID = 1
+MEDIA_ROOT = BASE / "media"
+MEDIA_URL = "/media/"
+STATIC_URL = "/static/"
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+"""
+
+URLS = """
+from django.urls import include, path
+from photologue.views import PhotoListView
+
+urlpatterns = [
+    path("photos/", PhotoListView.as_view(paginate_by=24), name="bench-photo-list"),
+    path("photologue/", include("photologue.urls", namespace="photologue")),
+]
+"""
+
+WSGI = """
+import os
+from django.core.wsgi import get_wsgi_application
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photologue_bench.settings")
+application = get_wsgi_application()
+"""
+
+BASE_TEMPLATE = """<!doctype html><html><head><title>{% block title %}{% endblock %}</title></head>
+<body>{% block content %}{% endblock %}</body></html>
+"""
+
+SEED = """
+import io, sys
+import django
+django.setup()
+from django.core.files.base import ContentFile
+from photologue.models import Photo
+from PIL import Image
+count = int(sys.argv[1])
+for number in range(count):
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (number % 255, 90, 40)).save(buffer, format="JPEG", quality=90)
+    photo = Photo(title=f"Photo {number}", slug=f"photo-{number}", is_public=True)
+    photo.image.save(f"photo-{number}.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+"""
+
+
+def photologue_version():
+    try:
+        return importlib.metadata.version("django-photologue")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def scratch_photologue(directory):
+    """The scratch project, migrated and seeded; returns the environment gunicorn needs."""
+    package = directory / "photologue_bench"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text(textwrap.dedent(SETTINGS))
+    (package / "urls.py").write_text(textwrap.dedent(URLS))
+    (package / "wsgi.py").write_text(textwrap.dedent(WSGI))
+    (directory / "templates").mkdir()
+    (directory / "templates" / "base.html").write_text(BASE_TEMPLATE)
+    (directory / "seed.py").write_text(SEED)
+    env = {
+        name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    env.update(DJANGO_SETTINGS_MODULE="photologue_bench.settings", PYTHONPATH=str(directory))
+    run = {"env": env, "cwd": directory, "check": True, "capture_output": True}
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--verbosity", "0"], **run)
+    subprocess.run([sys.executable, str(directory / "seed.py"), str(PHOTOS)], **run)
+    return env
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="A B rounds (medians are printed)")
+    parser.add_argument("--seconds", type=int, default=4, help="load per side and round")
+    parser.add_argument("--connections", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="2 rounds of 2 s (< 60 s)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.seconds = 2, 2
+    version = photologue_version()
+    if version is None:
+        sys.exit("django-photologue is missing: pip install -r bench/requirements.txt")
+    print(f"Machine: {machine()}; Python {sys.version.split()[0]}")
+    print(f"Command: bench/list_peers.py {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
+    versions = {name: importlib.metadata.version(name) for name in ("Django", "gunicorn", "boto3", "moto")}
+    print("Versions:", ", ".join(f"{name} {number}" for name, number in versions.items()), end="")
+    print(f", django-photologue {version}")
+
+    os.environ["BENCH_REPLAY_DYNAMODB_QUERY"] = "1"
+    with Stack() as stack, tempfile.TemporaryDirectory(prefix="photologue-bench-") as scratch:
+        seed(stack, 0, PHOTOS)
+        ours = stack.serve(workers=2)
+        _, our_code_ms, calls, cards, _ = server_side(Client(ours), "/")
+        env = scratch_photologue(Path(scratch))
+        peer = GunicornSite(env, workers=2, wsgi="photologue_bench.wsgi", log=Path(scratch) / "gunicorn.log",
+                            extra_args=["--pythonpath", scratch])  # fmt: skip
+        peer.start(ready_path="/photos/")  # the first view also makes the 24 thumbnails
+        try:
+            _, body = Client(peer).request("GET", "/photos/")
+            peer_cards = body.count(b'class="img-thumbnail"')
+            assert (cards, peer_cards) == (CARDS, CARDS), f"cards: ours {cards}, photologue {peer_cards}"
+            sides = {
+                "photoshare home page": f"{ours.url}/",
+                "photologue PhotoListView": f"{peer.url}/photos/",
+            }
+            results = {name: [] for name in sides}
+            for _ in range(args.rounds):
+                for name, url in sides.items():
+                    results[name].append(load(url, args.seconds, args.connections))
+        finally:
+            peer.stop()
+    print(f"Load average after: {', '.join(f'{value:.1f}' for value in os.getloadavg())}")
+    medians = {
+        name: {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50")}
+        for name, runs in results.items()
+    }
+    peer_rps = medians["photologue PhotoListView"]["rps"]
+    print(f"\n## {CARDS} cards a page, {args.rounds} interleaved rounds of {args.seconds} s, medians\n")
+    print(
+        table(
+            ["page", "requests/s", "latency p50 ms", "÷ photologue requests/s", "per round (requests/s)"],
+            [
+                [name, f"{figure['rps']:.0f}", f"{figure['p50']:.1f}", f"{figure['rps'] / peer_rps:.2f}",
+                 " ".join(f"{run['rps']:.0f}" for run in results[name])]
+                for name, figure in medians.items()
+            ],
+        )
+    )  # fmt: skip
+    calls_text = ", ".join(f"{name} {count}" for name, count in calls.items())
+    print(f"\nphotoshare: our code {our_code_ms:.1f} ms a page (server time less moto), calls {calls_text}")
+    ratio = medians["photoshare home page"]["rps"] / peer_rps
+    print(f"Goal ≥ 1.5× photologue's requests/s: {ratio:.2f}× ({'met' if ratio >= 1.5 else 'missed'})")
+
+
+if __name__ == "__main__":
+    main()

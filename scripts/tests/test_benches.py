@@ -1,0 +1,62 @@
+"""Every bench in bench/ still runs: each one's --quick mode, as a child process, end to end.
+
+No timing is asserted (speed is what the benches print, on a quiet machine); these fail when a
+bench breaks, as bench/upload.py and bench/gallery_page.py once did unnoticed. The quick modes
+need nothing beyond requirements-dev.txt: without wrk the page bench drives the site from Python,
+without pyvips the image benches leave it out. The peers (photologue, sorl-thumbnail, ...) are
+bench/requirements.txt only; their bench skips when they are missing.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCHES = {
+    "gallery_page.py": "| gallery, 100 photos, Query replayed | 24 (48 presigned URLs) | dynamodb 1 |",
+    "upload.py": "## Peak RSS (VmHWM) of the one gunicorn worker, MB",
+    "thumbnails.py": "| 12 MP JPEG | JPEG",
+    "renditions.py": "Both sizes from one upload",
+    "presign.py": "presigned URLs (private), from the cache",
+}
+# Benches of peers, whose packages only bench/requirements.txt installs.
+PEER_BENCHES = {
+    "list_peers.py": ("photologue", "| photologue PhotoListView |"),
+}
+
+
+def run_quick(script):
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        # The bench builds its own stack (moto, SQLite, gunicorn): none of the test run's settings.
+        if not name.startswith(("DJANGO_", "AWS_", "DYNAMODB_", "DATABASE_URL", "PHOTOSHARE_"))
+    }
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "--quick"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=400, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("script", sorted(BENCHES))
+def test_bench_runs_quick(script):
+    result = run_quick(script)
+    output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, f"{script} --quick failed:\n{output}"
+    assert BENCHES[script] in result.stdout, result.stdout[-3000:]
+    assert "Command: bench/" in result.stdout
+
+
+@pytest.mark.parametrize("script", sorted(PEER_BENCHES))
+def test_peer_bench_runs_quick(script):
+    module, expected = PEER_BENCHES[script]
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not installed: pip install -r bench/requirements.txt")
+    result = run_quick(script)
+    output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, f"{script} --quick failed:\n{output}"
+    assert expected in result.stdout, result.stdout[-3000:]
