@@ -45,12 +45,17 @@ def _url(name, value):
 
 
 @register.filter
-def photo_url(photo_id, share_base=None):
-    """`{% url 'gallery:photo' photo_id %}`, without a reverse per link. Within an album's share
-    link (`share_base`, its path) the photo's page is served under that link instead."""
-    if share_base:
-        return f"{share_base}photos/{photo_id}/"
+def photo_url(photo_id):
+    """`{% url 'gallery:photo' photo_id %}`, without a reverse per link."""
     return _url("gallery:photo", photo_id)
+
+
+@register.simple_tag(takes_context=True)
+def card_link(context, photo_id):
+    """A card's link: the photo's page, or within an album's share link (`share_base` in the
+    context, its path) the page that link serves, since the photo's own may be private."""
+    share_base = context.get("share_base")
+    return f"{share_base}photos/{photo_id}/" if share_base else photo_url(photo_id)
 
 
 @register.filter
