@@ -235,15 +235,11 @@ class AlbumRepository:
         """Make `photo` (in the album) its cover: the album and its card copy its thumbnail, its
         membership is marked so that deleting or removing the photo clears the cover; the old
         cover's mark goes. Conditional on the album's revision."""
-        new = replace(
-            album,
-            cover_photo_id=photo.id,
-            cover_thumbnail_key=photo.thumbnail_key,
-            cover_thumbnail_width=photo.thumbnail_width,
-            cover_thumbnail_height=photo.thumbnail_height,
-            revision=album.revision + 1,
-            updated=_now(),
-        )
+        cover = {
+            f"cover_{name}": getattr(photo, name)
+            for name in ("thumbnail_key", "thumbnail_width", "thumbnail_height")
+        }
+        new = replace(album, cover_photo_id=photo.id, **cover, revision=album.revision + 1, updated=_now())
         write = Transaction()
         write.put(schema.album_item(new), **same_revision(album, on_fail=AlbumChanged(album.id)))
         write.put(schema.album_card_item(new))
