@@ -34,6 +34,7 @@ class Stack:
             STATIC_ROOT=str(self.directory / "static"),
             AWS_S3_ENDPOINT_URL=self.moto.url,
             DYNAMODB_ENDPOINT_URL=self.moto.url,
+            SQS_ENDPOINT_URL=self.moto.url,
             AWS_ACCESS_KEY_ID="bench",
             AWS_SECRET_ACCESS_KEY=secrets.token_hex(16),  # moto accepts anything
             AWS_STORAGE_BUCKET_NAME="photoshare-bench",

@@ -192,6 +192,8 @@ install -d -m 0755 "$ROOT/var/log/photoshare"
 install_file photoshare.service "$ROOT/etc/systemd/system/photoshare.service" 0644 APP_USER="$APP_USER" \
   CURRENT="$CURRENT" ENV_FILE="$ENV_FILE" SOCKET="$SOCKET" WORKERS="$workers" \
   APP_LOG="$ROOT/var/log/photoshare/app.log"
+install_file photoshare-worker.service "$ROOT/etc/systemd/system/photoshare-worker.service" 0644 \
+  APP_USER="$APP_USER" CURRENT="$CURRENT" ENV_FILE="$ENV_FILE" APP_LOG="$ROOT/var/log/photoshare/app.log"
 # nginx admits the requests Django admits (DATA_UPLOAD_MAX_MEMORY_SIZE, from PHOTOSHARE_MAX_UPLOAD_BYTES).
 body_size=$(manage shell -v 0 -c 'from django.conf import settings; print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)')
 [[ $body_size =~ ^[0-9]+$ ]]
@@ -210,11 +212,11 @@ if [ -n "${PHOTOSHARE_LOG_GROUP:-}" ]; then
   "$ROOT/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl" -a fetch-config -m ec2 -s -c "file:$agent"
 fi
 
-STEP="starting gunicorn and nginx"
+STEP="starting gunicorn, the worker and nginx"
 nginx -t -q -c "$NGINX_CONF"
 systemctl daemon-reload
-systemctl enable photoshare.service nginx.service
-systemctl restart photoshare.service
+systemctl enable photoshare.service photoshare-worker.service nginx.service
+systemctl restart photoshare.service photoshare-worker.service
 systemctl reload-or-restart nginx.service
 
 STEP="checking /healthz through nginx"

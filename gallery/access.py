@@ -6,7 +6,7 @@ gallery.errors turns into a response (a hidden photo is a 404, like a missing on
 
 import secrets
 
-from gallery.catalog import PUBLIC, UNLISTED
+from gallery.catalog import PUBLIC, READY, UNLISTED
 
 
 class PhotoHidden(Exception):
@@ -18,8 +18,10 @@ class ChangeNotAllowed(Exception):
 
 
 def can_view(user, photo):
-    """Public photos are for everyone; a private one only for its owner (staff use the admin)."""
-    return photo.visibility == PUBLIC or (user.is_authenticated and user.pk == photo.owner_id)
+    """Public photos are for everyone; a private one only for its owner (staff use the admin),
+    and so is one that is not ready yet (processing, or failed with its reason)."""
+    is_owner = user.is_authenticated and user.pk == photo.owner_id
+    return is_owner or (photo.visibility == PUBLIC and photo.status == READY)
 
 
 def can_change(user, photo):

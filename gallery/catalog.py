@@ -26,6 +26,11 @@ from dataclasses import dataclass, field
 PUBLIC = "public"
 PRIVATE = "private"
 UNLISTED = "unlisted"  # albums only: whoever has the share link
+# A photo uploaded straight to S3 is "processing" until the worker has checked it and made its
+# sizes (gallery.photos.process_upload), then "ready" or "failed". Only a ready photo is in a list.
+READY = "ready"
+PROCESSING = "processing"
+FAILED = "failed"
 VISIBILITY_CHOICES = [(PUBLIC, "Everyone"), (PRIVATE, "Only me")]
 ALBUM_VISIBILITY_CHOICES = [
     (PUBLIC, "Everyone"),
@@ -82,6 +87,9 @@ class Photo(PhotoCard):
     camera: str = ""
     revision: int = 0  # bumped by every edit; edits and deletes are conditional on it
     updated: str = ""
+    status: str = READY
+    failure_reason: str = ""  # why a "failed" photo failed, in words for its owner
+    upload_key: str = ""  # uploads/...: the bytes as sent, while the photo is processing
 
     @property
     def object_keys(self):
@@ -209,7 +217,9 @@ def normalize_title(text):
 
 
 def list_entries(photo):
-    """(list name, sort key) of every list the photo belongs to."""
+    """(list name, sort key) of every list the photo belongs to: none until it is ready."""
+    if photo.status != READY:
+        return []
     by_date = f"{photo.created}#{photo.id}"
     entries = [(ALL, by_date), (owner_list(photo.owner_id), by_date)]
     if photo.visibility != PUBLIC:
@@ -223,5 +233,10 @@ def list_entries(photo):
 
 
 def counted_tags(photo):
-    """Tags the photo adds to the public tag counts: none while it is private."""
-    return set(photo.tags) if photo.visibility == PUBLIC else set()
+    """Tags the photo adds to the public tag counts: none while it is private or not ready."""
+    return set(photo.tags) if photo.visibility == PUBLIC and photo.status == READY else set()
+
+
+def counted_photos(photo):
+    """What the photo adds to its owner's photo count (the admin's): 1 once it is ready."""
+    return 1 if photo.status == READY else 0

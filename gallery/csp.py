@@ -3,25 +3,29 @@
 Scripts, styles and fonts come from this site only (no inline code anywhere in the templates);
 images also from the media storage, whose origin is read once from a URL the storage makes,
 so a presigned S3 endpoint, moto or a CDN domain is allowed without configuring it twice.
+The upload page's script may connect to the bucket's POST endpoint (direct uploads), whose
+origin comes from a presigned POST the same way.
 """
 
 from django.conf import settings
 
 from gallery.media import origin as media_origin
+from gallery.media import upload_origin
 
 HEADER = "Content-Security-Policy"
 REPORT_ONLY_HEADER = "Content-Security-Policy-Report-Only"
 
 
-def build_policy(media):
+def build_policy(media, upload=None):
     image_sources = " ".join(filter(None, ["'self'", "data:", media]))
+    connect_sources = " ".join(filter(None, ["'self'", upload]))
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
             f"img-src {image_sources}",
-            "connect-src 'self'",
+            f"connect-src {connect_sources}",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
@@ -40,7 +44,7 @@ class ContentSecurityPolicyMiddleware:
     def policy(self):
         # Built on first use rather than at start-up: the storage may not be configured yet then.
         if self._policy is None:
-            self._policy = build_policy(media_origin())
+            self._policy = build_policy(media_origin(), upload_origin())
         return self._policy
 
     def __call__(self, request):

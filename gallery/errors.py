@@ -16,8 +16,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
 
+from gallery import photos
 from gallery.access import AlbumChangeNotAllowed, AlbumHidden, ChangeNotAllowed, PhotoHidden
 from gallery.albums import AlbumRefused
+from gallery.jobs import JobsUnavailable
+from gallery.limits import LIMITS
 from gallery.media import MediaUnavailable
 from gallery.metadata import (
     AlbumChanged,
@@ -29,14 +32,13 @@ from gallery.metadata import (
     PhotoChanged,
     PhotoNotFound,
 )
-from gallery.photos import PublishFailed
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE_MESSAGE = "Photo storage is not reachable right now. Please try again in a minute."
 RETRY_AFTER_SECONDS = 30
 # A backend (database, S3, DynamoDB) that is down rather than a bug: worth a retry.
-BACKEND_ERRORS = (DatabaseError, MetadataUnavailable, MediaUnavailable)
+BACKEND_ERRORS = (DatabaseError, MetadataUnavailable, MediaUnavailable, JobsUnavailable)
 
 
 class ApiError(Exception):
@@ -82,7 +84,21 @@ def answer_for(error):
         return Answer(400, "That page link is not valid.", "Not a cursor this list issued.", field="cursor")
     if isinstance(error, PhotoChanged):
         return Answer(409, "The photo was changed meanwhile; read it again and retry.")
-    if isinstance(error, PublishFailed):
+    if isinstance(error, photos.PhotoNotReady):
+        return Answer(409, "The photo is still being processed; it can be changed once it is ready.")
+    if isinstance(error, photos.UploadNotFound):
+        return Answer(404, "No such upload.")
+    if isinstance(error, photos.UploadAlreadyCompleted):
+        return Answer(409, "This upload was already completed; its photo is at /api/photos/<upload_id>/.")
+    if isinstance(error, photos.UploadMissing):
+        return Answer(
+            400,
+            "No file has been uploaded for this upload yet: POST the file to the upload URL first "
+            "(it is valid for a few minutes; start a new upload after that).",
+        )
+    if isinstance(error, photos.UploadTooLarge):
+        return Answer(413, LIMITS.file_too_large_message(error.args[0]))
+    if isinstance(error, photos.PublishFailed):
         return Answer(
             503,
             "Your photo could not be stored. Please try again.",

@@ -189,3 +189,10 @@ class AlbumForm(forms.Form):
 
     def clean_visibility(self):
         return self.cleaned_data["visibility"] or PRIVATE
+
+
+def form_errors(form):
+    """{field: [message, ...]}: a form's errors as the API answers them."""
+    return {
+        name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()
+    }

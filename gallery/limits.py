@@ -24,6 +24,7 @@ class Limits:
     upload_bytes = _Setting("PHOTOSHARE_MAX_UPLOAD_BYTES")  # the largest file accepted
     # The largest request body: one file plus the form fields (derived from upload_bytes in settings).
     request_bytes = _Setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
+    upload_url_seconds = _Setting("PHOTOSHARE_UPLOAD_URL_EXPIRE")  # a presigned upload POST's lifetime
     image_pixels = _Setting("PHOTOSHARE_MAX_IMAGE_PIXELS")
     # Formats decoded whole (all but JPEG): what bounds a worker's memory.
     full_decode_pixels = _Setting("PHOTOSHARE_MAX_FULL_DECODE_PIXELS")

@@ -5,6 +5,9 @@ Keys are built here from the photo id, never from anything the uploader sent:
     photos/<id>/original.<ext>   the uploaded bytes, served as an attachment
     photos/<id>/display.jpg      the size the photo page shows
     photos/<id>/thumb.jpg        the size list pages show
+    uploads/<user id>/<id>       a file a browser POSTed straight to S3 (presigned_upload), until
+                                 the worker copies it to photos/<id>/ and removes it; the
+                                 bucket's lifecycle rule deletes those never completed
 
 Every object's Content-Type comes from its key (the detected format), so what the browser
 claimed is never stored. Originals may carry more than an image (a JPEG+HTML polyglot is
@@ -15,6 +18,7 @@ inline. Pages never ask S3 whether an object exists: the DynamoDB item names eve
 import logging
 import posixpath
 import re
+import tempfile
 from urllib.parse import urlsplit
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -29,6 +33,9 @@ from gallery.images import JPEG_CONTENT_TYPE, SUPPORTED_FORMATS
 logger = logging.getLogger(__name__)
 
 PHOTOS_PREFIX = "photos/"
+UPLOADS_PREFIX = "uploads/"
+_READ_CHUNK = 1024 * 1024
+_SPOOL_IN_MEMORY = 4 * 1024 * 1024  # larger uploads spill to a temporary file while processed
 _PHOTO_KEY = re.compile(r"^photos/([0-9a-f]{32})/")
 CONTENT_TYPES = {extension: content_type for extension, content_type in SUPPORTED_FORMATS.values()}
 CONTENT_TYPES.setdefault("jpg", JPEG_CONTENT_TYPE)
@@ -47,6 +54,10 @@ class MediaUnavailable(Exception):
     """S3 could not be reached or refused the request; the caller may retry later."""
 
 
+class ObjectTooLarge(Exception):
+    """An uploaded object holds more than the caller's limit (it was not read further)."""
+
+
 # --- keys -------------------------------------------------------------------------------------
 def original_key(photo_id, extension):
     return f"{PHOTOS_PREFIX}{photo_id}/original.{extension}"
@@ -58,6 +69,12 @@ def display_key(photo_id):
 
 def thumbnail_key(photo_id):
     return f"{PHOTOS_PREFIX}{photo_id}/thumb.jpg"
+
+
+def upload_key(owner_id, upload_id):
+    """Where the owner's browser POSTs the file of one upload: the owner is in the key, so a
+    presigned POST made for one user can never fill another user's upload."""
+    return f"{UPLOADS_PREFIX}{owner_id}/{upload_id}"
 
 
 def photo_id_of(key):
@@ -146,6 +163,71 @@ def delete_objects(keys):
             )
 
 
+# --- direct uploads ---------------------------------------------------------------------------
+def presigned_upload(key, *, max_bytes, expires_in):
+    """{"url", "fields"} of an S3 presigned POST that stores one file of 1..max_bytes bytes at
+    exactly `key`, valid for `expires_in` seconds. S3 checks the signed policy: another key, a
+    larger file or a late POST is refused by S3 itself (EntityTooLarge, AccessDenied)."""
+    try:
+        return s3_client().generate_presigned_post(
+            Bucket=bucket_name(),
+            Key=key,
+            Conditions=[["content-length-range", 1, max_bytes]],
+            ExpiresIn=expires_in,
+        )
+    except (ClientError, BotoCoreError) as error:
+        raise _unavailable("signing an upload to", key, error) from error
+
+
+def object_size(key):
+    """The size in bytes of the object at `key`, or None if there is none (HeadObject)."""
+    try:
+        return s3_client().head_object(Bucket=bucket_name(), Key=key)["ContentLength"]
+    except (ClientError, BotoCoreError) as error:
+        return _none_if_missing(key, error)
+
+
+def read_object(key, *, max_bytes):
+    """The object's bytes in a temporary file (at its start), or None if there is no object.
+    Raises ObjectTooLarge, without reading on, once more than `max_bytes` arrived."""
+    try:
+        body = s3_client().get_object(Bucket=bucket_name(), Key=key)["Body"]
+        spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115 (returned open)
+        with body:
+            while chunk := body.read(_READ_CHUNK):
+                spool.write(chunk)
+                if spool.tell() > max_bytes:
+                    spool.close()
+                    raise ObjectTooLarge(key)
+    except (ClientError, BotoCoreError) as error:
+        return _none_if_missing(key, error)
+    spool.seek(0)
+    return spool
+
+
+def _none_if_missing(key, error):
+    """None when S3 says there is no such object; any other boto error is MediaUnavailable."""
+    if isinstance(error, ClientError) and error.response["Error"]["Code"] in ("404", "NoSuchKey"):
+        return None
+    raise _unavailable("reading", key, error) from error
+
+
+def copy(source, destination):
+    """Copy an object inside the bucket (no bytes through us), with the headers PhotoStorage
+    gives `destination`: what the uploader's browser sent as Content-Type is not kept."""
+    headers = default_storage.get_object_parameters(destination)
+    try:
+        s3_client().copy_object(
+            Bucket=bucket_name(),
+            Key=destination,
+            CopySource={"Bucket": bucket_name(), "Key": source},
+            MetadataDirective="REPLACE",
+            **headers,
+        )
+    except (ClientError, BotoCoreError) as error:
+        raise _unavailable("copying", f"{source} to {destination}", error) from error
+
+
 # --- URLs -------------------------------------------------------------------------------------
 def url(key):
     """URL of a stored object: presigned for a private bucket, plain for a public one or a CDN.
@@ -171,12 +253,22 @@ def origin():
 
 
 # --- the bucket (manage.py init_aws, /healthz) ---------------------------------------------
-def ensure_bucket():
-    """Create the media bucket with Block Public Access if it does not exist.
-    Returns (bucket name, created)."""
+def upload_origin():
+    """scheme://host[:port] that browsers POST direct uploads to (for the CSP's connect-src)."""
+    parts = urlsplit(presigned_upload(f"{UPLOADS_PREFIX}csp-probe", max_bytes=1, expires_in=60)["url"])
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def ensure_bucket(*, upload_rules=False):
+    """Create the media bucket with Block Public Access, the lifecycle rule and the CORS rule of
+    direct uploads if it does not exist; with `upload_rules`, (re)write those rules on an
+    existing bucket too (the local stack's, made before they existed). In AWS, CloudFormation
+    owns the bucket and its rules. Returns (bucket name, created)."""
     client, bucket = s3_client(), bucket_name()
     try:
         client.head_bucket(Bucket=bucket)
+        if upload_rules:
+            configure_uploads()
         return bucket, False
     except ClientError as error:
         if error.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
@@ -188,7 +280,36 @@ def ensure_bucket():
     client.create_bucket(Bucket=bucket, **options)
     client.get_waiter("bucket_exists").wait(Bucket=bucket)
     client.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=_BLOCK_PUBLIC_ACCESS)
+    configure_uploads()
     return bucket, True
+
+
+def configure_uploads():
+    """The bucket rules direct uploads need, as deploy/cloudformation.yaml states them:
+    abandoned uploads (never completed) expire after PHOTOSHARE_UPLOAD_RETENTION_DAYS, and the
+    site's pages (PHOTOSHARE_UPLOAD_ORIGINS) may POST files to the bucket from the browser."""
+    client, bucket = s3_client(), bucket_name()
+    rules = [
+        {
+            "ID": "abort-incomplete-multipart-uploads",
+            "Status": "Enabled",
+            "Filter": {"Prefix": ""},
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+        },
+        {
+            "ID": "expire-abandoned-uploads",
+            "Status": "Enabled",
+            "Filter": {"Prefix": UPLOADS_PREFIX},
+            "Expiration": {"Days": settings.PHOTOSHARE_UPLOAD_RETENTION_DAYS},
+        },
+    ]
+    client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
+    cors = {
+        "AllowedMethods": ["POST"],
+        "AllowedOrigins": list(settings.PHOTOSHARE_UPLOAD_ORIGINS),
+        "MaxAgeSeconds": 3600,
+    }
+    client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [cors]})
 
 
 def ping():

@@ -5,21 +5,65 @@ Publish: objects first, item last. A photo is visible only once its item exists,
 exists only if all its objects were stored; if any step fails, the objects already written are
 removed, so a failed upload leaves nothing behind. Delete runs the other way round.
 Forms and the API validate; views call these with the cleaned data.
+
+Direct uploads (docs/api.md, "Uploads straight to S3"): `start_upload` signs a POST of one file
+to uploads/<user>/<id>; `complete_upload` records the photo as "processing" (its item only, in
+no list) and queues a job; the worker's `process_upload` checks the file with gallery.images,
+stores the sizes, copies the original to photos/<id>/, and marks the photo "ready" (joining
+its lists) or "failed" with the reason, removing what it stored. The upload id is the photo id.
 """
 
+import contextlib
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from gallery import access, media
-from gallery.catalog import PUBLIC, Photo
-from gallery.metadata import photo_table
+from gallery import access, jobs, media
+from gallery.catalog import FAILED, PROCESSING, PUBLIC, READY, Photo
+from gallery.images import InvalidImage, process_image
+from gallery.limits import LIMITS
+from gallery.metadata import PhotoAlreadyExists, PhotoChanged, PhotoNotFound, photo_table
 
 logger = logging.getLogger(__name__)
 
 
 class PublishFailed(Exception):
     """Storing the photo failed; nothing of it was kept. The caller may ask the user to retry."""
+
+
+class PhotoNotReady(Exception):
+    """The photo is still processing (or failed): it cannot be edited."""
+
+
+class UploadNotFound(Exception):
+    """No upload of this user has that id (another user's completed upload looks the same)."""
+
+
+class UploadAlreadyCompleted(Exception):
+    """The upload was completed before: its photo exists."""
+
+
+class UploadMissing(Exception):
+    """Nothing was uploaded (yet) under the upload's key, or it expired."""
+
+
+class UploadTooLarge(Exception):
+    """The uploaded object is over the upload limit (S3 refuses it; a local S3 may not)."""
+
+
+PROCESS_UPLOAD = "process_upload"  # the job's name in the queue
+GONE_REASON = "The uploaded file is gone (it may have expired); please upload it again."
+UNPROCESSABLE_REASON = "The photo could not be processed; please upload it again."
+
+
+@dataclass(frozen=True)
+class Upload:
+    """Where and how the client POSTs the file: S3's presigned POST for one key."""
+
+    upload_id: str
+    url: str
+    fields: dict
 
 
 def new_photo_id():
@@ -33,37 +77,20 @@ def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, 
     `image` is what gallery.forms.PhotoFileField validated: the uploaded `file` and its
     gallery.images.ProcessedImage `processed` (sizes, renditions, EXIF facts).
     """
-    processed = image.processed
     photo_id = new_photo_id()
-    photo = Photo(
-        id=photo_id,
-        title=title,
-        description=description,
-        tags=list(tags),
-        owner_id=owner.pk,
-        owner_username=owner.get_username(),
-        created=(clock or _now)().isoformat(timespec="microseconds"),
-        original_key=media.original_key(photo_id, processed.extension),
-        original_content_type=processed.content_type,
-        original_bytes=image.file.size,
-        width=processed.width,
-        height=processed.height,
-        thumbnail_key=media.thumbnail_key(photo_id),
-        thumbnail_width=processed.thumbnail.width,
-        thumbnail_height=processed.thumbnail.height,
-        display_key=media.display_key(photo_id),
-        display_width=processed.display.width,
-        display_height=processed.display.height,
-        visibility=visibility,
-        taken=processed.exif.taken,
-        camera=processed.exif.camera,
+    photo = _new_photo(
+        owner,
+        photo_id,
+        details=(title, description, tags, visibility),
+        clock=clock,
+        **rendition_fields(photo_id, image.processed, image.file.size),
     )
     written = []
     try:
         for key, content in (
             (photo.original_key, image.file),
-            (photo.thumbnail_key, processed.thumbnail.data),
-            (photo.display_key, processed.display.data),
+            (photo.thumbnail_key, image.processed.thumbnail.data),
+            (photo.display_key, image.processed.display.data),
         ):
             media.save(key, content)
             written.append(key)
@@ -74,6 +101,42 @@ def publish(owner, *, image, title, description="", tags=(), visibility=PUBLIC, 
         raise PublishFailed(photo_id) from error
     logger.info("published photo %s by user %s", photo_id, owner.pk)
     return photo
+
+
+def _new_photo(owner, photo_id, *, details, clock, **fields):
+    """The record of a new photo of `owner`: what they said of it (`details`: title,
+    description, tags, visibility), created now, and `fields`."""
+    title, description, tags, visibility = details
+    return Photo(
+        id=photo_id,
+        title=title,
+        description=description,
+        tags=list(tags),
+        visibility=visibility,
+        owner_id=owner.pk,
+        owner_username=owner.get_username(),
+        created=(clock or _now)().isoformat(timespec="microseconds"),
+        **fields,
+    )
+
+
+def rendition_fields(photo_id, processed, original_bytes):
+    """The Photo fields that come from the checked image: its keys, sizes and EXIF facts."""
+    return {
+        "original_key": media.original_key(photo_id, processed.extension),
+        "original_content_type": processed.content_type,
+        "original_bytes": original_bytes,
+        "width": processed.width,
+        "height": processed.height,
+        "thumbnail_key": media.thumbnail_key(photo_id),
+        "thumbnail_width": processed.thumbnail.width,
+        "thumbnail_height": processed.thumbnail.height,
+        "display_key": media.display_key(photo_id),
+        "display_width": processed.display.width,
+        "display_height": processed.display.height,
+        "taken": processed.exif.taken,
+        "camera": processed.exif.camera,
+    }
 
 
 def visible(user, photo_id):
@@ -89,7 +152,10 @@ def changeable(user, photo_id):
 
 def edit(photo, **changes):
     """Change title, description, tags or visibility; returns the updated Photo. Conditional on
-    the revision read: raises metadata.PhotoChanged or PhotoNotFound when someone got there first."""
+    the revision read: raises metadata.PhotoChanged or PhotoNotFound when someone got there first,
+    PhotoNotReady while the worker has the photo (its result would overwrite the edit)."""
+    if photo.status != READY:
+        raise PhotoNotReady(photo.id)
     updated = photo_table().update_photo(photo.id, **changes)
     logger.info("edited photo %s (%s)", photo.id, ", ".join(sorted(changes)))
     return updated
@@ -109,6 +175,145 @@ def delete(photo_id):
     media.delete_quietly(photo.object_keys)
     logger.info("deleted photo %s", photo_id)
     return photo
+
+
+# --- direct uploads --------------------------------------------------------------------------
+def start_upload(owner):
+    """A presigned POST for one file of at most LIMITS.upload_bytes, valid for a few minutes."""
+    upload_id = new_photo_id()
+    post = media.presigned_upload(
+        media.upload_key(owner.pk, upload_id),
+        max_bytes=LIMITS.upload_bytes,
+        expires_in=LIMITS.upload_url_seconds,
+    )
+    return Upload(upload_id=upload_id, url=post["url"], fields=post["fields"])
+
+
+def complete_upload(owner, upload_id, *, title, description="", tags=(), visibility=PUBLIC, clock=None):
+    """Record the uploaded file as the owner's "processing" photo and queue its job; returns it.
+
+    Raises UploadAlreadyCompleted (a second complete), UploadNotFound (someone else's upload),
+    UploadMissing (no file under the key), UploadTooLarge (the object is removed), or
+    PublishFailed (nothing was kept: the queue or DynamoDB refused).
+    """
+    try:
+        existing = photo_table().get_photo(upload_id)
+    except PhotoNotFound:
+        existing = None
+    if existing is not None:
+        raise (
+            UploadAlreadyCompleted(upload_id) if existing.owner_id == owner.pk else UploadNotFound(upload_id)
+        )
+    key = media.upload_key(owner.pk, upload_id)
+    size = media.object_size(key)
+    if size is None:
+        raise UploadMissing(upload_id)
+    if size > LIMITS.upload_bytes:
+        media.delete_quietly([key])
+        raise UploadTooLarge(size)
+    photo = _new_photo(
+        owner,
+        upload_id,
+        details=(title, description, tags, visibility),
+        clock=clock,
+        thumbnail_key="",  # no sizes until the worker made them
+        thumbnail_width=0,
+        thumbnail_height=0,
+        original_bytes=size,
+        status=PROCESSING,
+        upload_key=key,
+    )
+    try:
+        photo_table().put_photo(photo)  # conditional: of two concurrent completes, one wins
+    except PhotoAlreadyExists:
+        raise UploadAlreadyCompleted(upload_id) from None
+    # Item first, then the job: a job always finds its photo. If the queue refuses, the item goes
+    # again and the file stays for a retry of the complete (or the lifecycle rule).
+    try:
+        jobs.queue().send({"job": PROCESS_UPLOAD, "photo_id": upload_id})
+    except jobs.JobsUnavailable as error:
+        photo_table().delete_photo(upload_id)
+        raise PublishFailed(upload_id) from error
+    logger.info("upload %s by user %s completed; processing", upload_id, owner.pk)
+    return photo
+
+
+def process_upload(photo_id, *, last_attempt=False):
+    """The worker's job: check the uploaded file and publish the photo, or mark it failed.
+    Returns the photo's status afterwards (None if it was deleted meanwhile).
+
+    Idempotent, as SQS may deliver a job twice: a photo no longer processing is left as it is
+    (its upload object removed if still there). Keys follow from the photo id, so a job that
+    died half-way rewrites the same objects. Backend errors propagate, so that the message
+    is delivered again, except on its `last_attempt`, which marks the photo failed instead of
+    leaving it processing for ever.
+    """
+    try:
+        photo = photo_table().get_photo(photo_id)
+    except PhotoNotFound:
+        return None  # deleted while queued: the delete removed the upload object too
+    if photo.status != PROCESSING:
+        media.delete_quietly([media.upload_key(photo.owner_id, photo.id)])
+        return photo.status
+    written = []
+    try:
+        try:
+            upload = media.read_object(photo.upload_key, max_bytes=LIMITS.upload_bytes)
+        except media.ObjectTooLarge:
+            return _fail(photo, LIMITS.file_too_large_message())
+        if upload is None:
+            return _fail(photo, GONE_REASON)
+        with upload:
+            size = upload.seek(0, 2)
+            upload.seek(0)
+            processed = process_image(
+                upload,
+                thumbnail_size=LIMITS.thumbnail_size,
+                display_size=LIMITS.display_size,
+                max_pixels=LIMITS.image_pixels,
+            )
+        ready = rendition_fields(photo.id, processed, size)
+        media.copy(photo.upload_key, ready["original_key"])
+        written.append(ready["original_key"])
+        for key, content in (
+            (ready["thumbnail_key"], processed.thumbnail.data),
+            (ready["display_key"], processed.display.data),
+        ):
+            media.save(key, content)
+            written.append(key)
+        # The item last: the photo joins its lists only once every object it names exists.
+        photo_table().update_photo(
+            photo.id, expected_revision=photo.revision, status=READY, upload_key="", **ready
+        )
+    except InvalidImage as error:
+        return _fail(photo, str(error))
+    except PhotoNotFound:
+        media.delete_quietly(written)  # deleted while processing: what we stored is nobody's
+        return None
+    except PhotoChanged:
+        return photo_table().get_photo(photo.id).status  # another delivery finished it first
+    except Exception:
+        logger.exception("processing photo %s failed; removing %s", photo.id, written)
+        media.delete_quietly(written)
+        if last_attempt:
+            return _fail(photo, UNPROCESSABLE_REASON)
+        raise
+    media.delete_quietly([photo.upload_key])
+    logger.info("photo %s is ready", photo.id)
+    return READY
+
+
+def _fail(photo, reason):
+    """Mark the photo failed with its reason, then remove the uploaded file: the item first, so
+    a retry never reads "the file is gone" as the reason. A failed photo is in no list."""
+    # PhotoNotFound, PhotoChanged: deleted meanwhile, or another delivery got there first.
+    with contextlib.suppress(PhotoNotFound, PhotoChanged):
+        photo_table().update_photo(
+            photo.id, expected_revision=photo.revision, status=FAILED, failure_reason=reason, upload_key=""
+        )
+    media.delete_quietly([photo.upload_key])
+    logger.info("photo %s failed: %s", photo.id, reason)
+    return FAILED
 
 
 def _now():

@@ -67,8 +67,11 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
             report.recent_objects += 1
         else:
             report.orphan_objects.append(key)
+    # Only keys under photos/ are listed: a processing photo's upload (uploads/) is the worker's.
     report.broken_photos = sorted(
-        photo_id for photo_id, photo in photos.items() if not set(photo.object_keys) <= objects.keys()
+        photo_id
+        for photo_id, photo in photos.items()
+        if not {key for key in photo.object_keys if media.photo_id_of(key)} <= objects.keys()
     )
     return report
 

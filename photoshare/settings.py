@@ -178,6 +178,23 @@ STORAGES = {
 DYNAMODB_TABLE_NAME = env.str("DYNAMODB_TABLE_NAME", default="photoshare-photos")
 DYNAMODB_ENDPOINT_URL = env.str("DYNAMODB_ENDPOINT_URL", default=None)
 
+# --- Uploads straight to S3, renditions by the worker (gallery.jobs, docs/architecture.md) ----
+SQS_ENDPOINT_URL = env.str("SQS_ENDPOINT_URL", default=None)
+PHOTOSHARE_JOBS_QUEUE = env.str("PHOTOSHARE_JOBS_QUEUE", default="photoshare-jobs")
+# Above the longest job (a 20 MB, 50 MP original: download, decode, three PUTs, ~5 s) with room
+# for a slow S3: a message is handed out again only once its worker is surely gone.
+PHOTOSHARE_JOB_VISIBILITY_TIMEOUT = env.int("PHOTOSHARE_JOB_VISIBILITY_TIMEOUT", default=300)
+# Deliveries of one message before it moves to the dead-letter queue (the last marks the photo failed).
+PHOTOSHARE_JOB_MAX_RECEIVES = env.int("PHOTOSHARE_JOB_MAX_RECEIVES", default=5)
+# Lifetime in seconds of a presigned upload POST (POST /api/uploads/).
+PHOTOSHARE_UPLOAD_URL_EXPIRE = env.int("PHOTOSHARE_UPLOAD_URL_EXPIRE", default=600)
+# Site origins whose pages POST files to the bucket (its CORS rule; init_aws sets it locally).
+PHOTOSHARE_UPLOAD_ORIGINS = env.list(
+    "PHOTOSHARE_UPLOAD_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"]
+)
+# Uploads never completed are deleted by the bucket's lifecycle rule on uploads/ after this many days.
+PHOTOSHARE_UPLOAD_RETENTION_DAYS = env.int("PHOTOSHARE_UPLOAD_RETENTION_DAYS", default=1)
+
 # --- Photos ----------------------------------------------------------------------------------
 PHOTOSHARE_MAX_UPLOAD_BYTES = env.int("PHOTOSHARE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Pixel bound checked from the header before any decode (decompression bombs).

@@ -21,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-# DynamoDB operations (X-Amz-Target suffixes) that only read.
+# DynamoDB and SQS operations (X-Amz-Target suffixes) that only read, or need no replay.
 DYNAMODB_READS = {
     "BatchGetItem",
     "DescribeContinuousBackups",
@@ -32,6 +32,11 @@ DYNAMODB_READS = {
     "ListTagsOfResource",
     "Query",
     "Scan",
+    # SQS (the job queue): replaying a worker's long polls would wait 20 s each. Messages not yet
+    # deleted come back after a restart, and jobs are idempotent.
+    "GetQueueAttributes",
+    "GetQueueUrl",
+    "ReceiveMessage",
 }
 
 

@@ -16,10 +16,12 @@ _server = MotoServer(port=free_port())
 os.environ.update(
     AWS_S3_ENDPOINT_URL=_server.url,
     DYNAMODB_ENDPOINT_URL=_server.url,
+    SQS_ENDPOINT_URL=_server.url,
     AWS_ACCESS_KEY_ID="testing",
     AWS_SECRET_ACCESS_KEY="testing",
     AWS_STORAGE_BUCKET_NAME="photoshare-test",
     DYNAMODB_TABLE_NAME="photoshare-test",
+    PHOTOSHARE_JOBS_QUEUE="photoshare-test-jobs",
 )
 # Rate-limit counters in Redis, as in production (ElastiCache): its increments are atomic across
 # threads and processes. Several test runs may share one Redis; each gets its own key prefix, and

@@ -2,9 +2,10 @@
 
 Starts moto (scripts/moto_local.py, replaying the committed writes in .local/moto-recording.jsonl;
 a damaged line is set aside in .local/moto-recording.jsonl.damaged, see .local/moto.log),
-migrates the SQLite accounts database in .local/, creates the bucket and the table, and serves
-the site with Django's development server. Ctrl-C stops everything it started. Any variable
-already set in the environment wins.
+migrates the SQLite accounts database in .local/, creates the bucket, the table and the job
+queue, and serves the site with Django's development server next to `manage.py worker` (direct
+uploads' sizes). Ctrl-C stops everything it started. Any variable already set in the environment
+wins.
 """
 
 import os
@@ -48,6 +49,9 @@ def main():
         "DJANGO_SECRET_KEY": throwaway_secret_key(),
         "AWS_S3_ENDPOINT_URL": moto_url,
         "DYNAMODB_ENDPOINT_URL": moto_url,
+        "SQS_ENDPOINT_URL": moto_url,
+        # The upload page POSTs files straight to moto's S3 (the bucket's CORS rule).
+        "PHOTOSHARE_UPLOAD_ORIGINS": f"http://127.0.0.1:{port},http://localhost:{port}",
         # moto accepts any credentials; these keep real ones away from it.
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
@@ -70,11 +74,12 @@ def main():
     except RuntimeError as error:
         print(f"{error}; see {LOCAL / 'moto.log'}", file=sys.stderr)
         raise SystemExit(1) from None
-    server = None
+    server = worker = None
     try:
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True)
-        subprocess.run([*manage, "init_aws"], check=True)
+        subprocess.run([*manage, "init_aws", "--upload-rules"], check=True)
+        worker = subprocess.Popen([*manage, "worker"], process_group=0)
         url = f"http://127.0.0.1:{port}/"
         mail = LOCAL / "mail"
         print(f"\n  photoshare is running at {url}\n  (Ctrl-C stops the site and local AWS; mail: {mail}/)\n")
@@ -87,12 +92,13 @@ def main():
         print(f"Setup step failed: {' '.join(error.cmd[1:])}", file=sys.stderr)
         raise SystemExit(1) from None
     finally:
-        if server and server.poll() is None:
-            os.killpg(server.pid, signal.SIGINT)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        for child, stop_signal in ((server, signal.SIGINT), (worker, signal.SIGTERM)):
+            if child and child.poll() is None:
+                os.killpg(child.pid, stop_signal)
+                try:
+                    child.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(child.pid, signal.SIGKILL)
         moto.stop()
         print("Stopped. Accounts are kept in .local/db.sqlite3, photos in .local/moto-recording.jsonl.")
 

@@ -1,12 +1,14 @@
-"""The web server's role grants exactly the S3 and DynamoDB actions the running code needs.
+"""The web server's role grants exactly the S3, DynamoDB and SQS actions the running code needs.
 
 The code's calls are recorded, not listed by hand: each botocore client made during the test
 reports every operation it builds (real calls and presigned URLs alike) while the app does all it
 does in production: uploads (and a failed one, which removes what it stored), the pages that read
 a photo or a list, health checks, init_aws and check_aws on an existing bucket and table,
-deleting a photo, and `manage.py reconcile --fix`. The operations become IAM actions on the
-bucket, its objects, the table or its index, and that set must equal what the policy
-"photoshare-app" grants.
+deleting a photo, `manage.py reconcile --fix`, and a direct upload (presigned POST, complete,
+the worker; the browser's POST is signed with the role's credentials, so it needs s3:PutObject,
+which the app's own PutObject calls need anyway). The operations become IAM actions on the
+bucket, its objects, the table, its index or the job queue, and that set must equal what the
+policies "photoshare-app" (in the role) and "photoshare-jobs" (JobQueueAccess) grant.
 """
 
 import io
@@ -20,7 +22,8 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from deploy.tests import cfn
-from gallery import albums, catalog, metadata, photos
+from gallery import albums, catalog, jobs, metadata, photos
+from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import upload
 
 # IAM has no action for TransactWriteItems: each item needs the action of its kind, on its table.
@@ -39,7 +42,12 @@ S3_ACTIONS = {
     "PutObject": ("s3:PutObject", "object"),
     "DeleteObject": ("s3:DeleteObject", "object"),
     "DeleteObjects": ("s3:DeleteObject", "object"),
+    "CopyObject": ("s3:PutObject", "object"),  # and s3:GetObject on the source: COPY_READS
+    # botocore's generate_presigned_post builds its URL from the CreateBucket operation; nothing
+    # is sent. What the client then does with the signed fields is a PutObject of one key.
+    "CreateBucket": ("s3:PutObject", "object"),
 }
+COPY_READS = ("s3:GetObject", "object")
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,11 @@ def needed(call):
     if call.service == "s3":
         assert call.params.get("Bucket") == django_settings.AWS_STORAGE_BUCKET_NAME, call
         assert call.operation in S3_ACTIONS, f"map the S3 operation {call.operation} to its IAM action here"
-        return {S3_ACTIONS[call.operation]}
+        return {S3_ACTIONS[call.operation], *([COPY_READS] if call.operation == "CopyObject" else [])}
+    if call.service == "sqs":
+        queue = call.params.get("QueueName") or call.params["QueueUrl"].rsplit("/", 1)[-1]
+        assert queue == django_settings.PHOTOSHARE_JOBS_QUEUE, call
+        return {(f"sqs:{call.operation}", "queue")}
     raise AssertionError(f"the code calls {call.service}.{call.operation}; the role grants nothing there")
 
 
@@ -80,6 +92,7 @@ def resource_of(expression):
         str({"Fn::GetAtt": ["MediaBucket", "Arn"]}): "bucket",
         str({"Fn::Sub": "${MediaBucket.Arn}/*"}): "object",
         str({"Fn::GetAtt": ["PhotoTable", "Arn"]}): "table",
+        str({"Fn::GetAtt": ["JobQueue", "Arn"]}): "queue",
     }.get(str(expression))
     if arn:
         return arn
@@ -97,9 +110,15 @@ def role_policy(name):
     return policy["PolicyDocument"]["Statement"]
 
 
+def jobs_policy():
+    policy = cfn.properties("JobQueueAccess")
+    assert policy["Roles"] == [{"Ref": "WebServerRole"}] and policy["PolicyName"] == "photoshare-jobs"
+    return policy["PolicyDocument"]["Statement"]
+
+
 def granted():
     pairs = set()
-    for statement in role_policy("photoshare-app"):
+    for statement in [*role_policy("photoshare-app"), *jobs_policy()]:
         assert statement["Effect"] == "Allow" and "Condition" not in statement
         for action in as_list(statement["Action"]):
             for resource in as_list(statement["Resource"]):
@@ -122,8 +141,10 @@ def recorded_calls(aws, settings, monkeypatch):
     )
     settings.STORAGES = {**settings.STORAGES}  # a new default_storage, hence a new S3 client
     metadata.get_connection.cache_clear()
+    jobs.queue.cache_clear()
     yield calls
     metadata.get_connection.cache_clear()
+    jobs.queue.cache_clear()
 
 
 def exercise_the_app(client, user):
@@ -161,6 +182,12 @@ def exercise_the_app(client, user):
     photos.delete(photo_id)  # items, then every object
     # The admin job: lists the bucket and scans the table (nothing left to remove here).
     call_command("reconcile", "--fix", "--min-age", "0", stdout=io.StringIO())
+    # A direct upload (the API, S3 straight from the client, the worker), and one that fails.
+    for data in (None, b"not an image"):
+        upload_id, completed = upload_file(client, data=data)
+        assert completed.status_code == 202
+    assert run_worker() == 2
+    assert client.get(f"/api/photos/{upload_id}/").json()["status"] == "failed"
 
 
 def test_app_policy_grants_exactly_what_the_code_calls(recorded_calls, logged_in_client, user):
@@ -168,6 +195,7 @@ def test_app_policy_grants_exactly_what_the_code_calls(recorded_calls, logged_in
 
     operations = {(call.service, call.operation) for call in recorded_calls}
     assert ("dynamodb", "TransactWriteItems") in operations and ("s3", "DeleteObject") in operations
+    assert ("sqs", "ReceiveMessage") in operations and ("s3", "CopyObject") in operations
     need = set().union(*(needed(call) for call in recorded_calls))
     grant = granted()
     assert grant == need, f"granted, not used: {grant - need}; used, not granted: {need - grant}"
@@ -215,6 +243,6 @@ def test_role_has_no_wildcards_and_only_session_manager_besides():
     assert role["ManagedPolicyArns"] == [
         {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}
     ]
-    for policy in role["Policies"]:
+    for policy in [*role["Policies"], cfn.properties("JobQueueAccess")]:
         text = str(policy["PolicyDocument"])
         assert "'*'" not in text and ":*'" not in text, policy["PolicyName"]

@@ -168,6 +168,23 @@ def test_the_unit_runs_gunicorn_as_the_app_user_on_the_socket():
     assert "\nExecReload=/bin/kill -s HUP $MAINPID\n" in unit  # systemd's variable, left alone
 
 
+def test_the_worker_unit_runs_the_worker_command_of_the_release_as_the_app_user():
+    values = {name: PATHS[name] for name in ("APP_USER", "CURRENT", "ENV_FILE")}
+    unit = render.render(
+        template("photoshare-worker.service"), {**values, "APP_LOG": "/var/log/photoshare/app.log"}
+    )
+    assert "\nStandardOutput=append:/var/log/photoshare/app.log\n" in unit  # shipped with the web log
+    assert "\nUser=photoshare\nGroup=photoshare\n" in unit
+    assert f"\nEnvironmentFile={PATHS['ENV_FILE']}\n" in unit
+    assert f"\nExecStart={PATHS['CURRENT']}/venv/bin/python manage.py worker\n" in unit
+    assert "\nRestart=on-failure\n" in unit and "\nWantedBy=multi-user.target\n" in unit
+
+
+def test_the_queue_of_the_stack_reaches_the_app():
+    values = configure_env.env_values({**SETTINGS, "PHOTOSHARE_QUEUE": "stack-jobs"}, "mysql://u:p@d/x", "k")
+    assert values["PHOTOSHARE_JOBS_QUEUE"] == "stack-jobs"
+
+
 def test_the_manage_wrapper_runs_the_release_as_the_app_user(tmp_path):
     names = ("APP_USER", "APP_HOME", "CURRENT", "ENV_FILE")
     values = {**{name: PATHS[name] for name in names}, "MANAGE": "/usr/local/bin/photoshare-manage"}

@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from deploy import sync_template
 from deploy.tests import cfn
+from gallery import jobs, media
 from gallery.metadata import table_schema
 
 SCRIPT = Path(sync_template.SCRIPT)
@@ -44,6 +46,7 @@ LONGEST = {
     "AppVersion": 100,
     "MediaBucket": 63,
     "PhotoTable": 180,
+    "JobQueue.QueueName": 80,  # SQS's longest queue name
     "Database.Endpoint.Address": 140,
     "Database.Endpoint.Port": 5,
     "DatabaseName": 32,
@@ -109,6 +112,32 @@ def test_bucket_is_private_encrypted_and_drops_abandoned_uploads():
     rules = bucket["LifecycleConfiguration"]["Rules"]
     assert any(rule.get("AbortIncompleteMultipartUpload") for rule in rules if isinstance(rule, dict))
     assert cfn.resource("MediaBucket")["DeletionPolicy"] == "Retain"
+
+
+def test_bucket_expires_direct_uploads_never_completed_and_admits_the_sites_posts():
+    bucket = cfn.properties("MediaBucket")
+    (expiry,) = [
+        rule
+        for rule in bucket["LifecycleConfiguration"]["Rules"]
+        if isinstance(rule, dict) and rule.get("Id") == "expire-abandoned-uploads"
+    ]
+    assert expiry["Prefix"] == media.UPLOADS_PREFIX and expiry["Status"] == "Enabled"
+    assert expiry["ExpirationInDays"] == django_settings.PHOTOSHARE_UPLOAD_RETENTION_DAYS
+    (cors,) = bucket["CorsConfiguration"]["CorsRules"]
+    assert cors["AllowedMethods"] == ["POST"] and "AllowedHeaders" not in cors
+
+
+def test_job_queue_matches_what_init_aws_creates_with_its_dead_letter_queue():
+    queue = cfn.properties("JobQueue")
+    assert queue["VisibilityTimeout"] == django_settings.PHOTOSHARE_JOB_VISIBILITY_TIMEOUT
+    assert queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["JobDeadLetterQueue", "Arn"]},
+        "maxReceiveCount": django_settings.PHOTOSHARE_JOB_MAX_RECEIVES,
+    }
+    assert queue["QueueName"] == {"Fn::Sub": "${AWS::StackName}-jobs"}
+    dead = cfn.properties("JobDeadLetterQueue")
+    assert dead["QueueName"] == {"Fn::Sub": "${AWS::StackName}" + "-jobs" + jobs.DEAD_LETTER_SUFFIX}
+    assert dead["MessageRetentionPeriod"] == 14 * 24 * 3600
 
 
 def test_database_is_private_and_its_password_is_generated_by_rds():

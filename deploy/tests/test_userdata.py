@@ -12,7 +12,13 @@ DEPLOY = Path(__file__).resolve().parents[1]
 SCRIPT = DEPLOY / "userdata.sh"
 INSTANCE = DEPLOY / "instance"
 SHELL_SCRIPTS = [SCRIPT, INSTANCE / "photoshare-manage"]
-TEMPLATES = ["photoshare-manage", "photoshare.service", "nginx.conf", "cloudwatch-agent.json"]
+TEMPLATES = [
+    "photoshare-manage",
+    "photoshare.service",
+    "photoshare-worker.service",
+    "nginx.conf",
+    "cloudwatch-agent.json",
+]
 
 
 def install_file_calls():

@@ -16,7 +16,7 @@ from gallery.api.auth import api_view, require_login
 from gallery.api.bodies import json_object, next_url, require_strings
 from gallery.api.serializers import card_json, photo_json
 from gallery.errors import ApiError
-from gallery.forms import PhotoDetailsForm, UploadForm
+from gallery.forms import PhotoDetailsForm, UploadForm, form_errors
 from gallery.limits import LIMITS
 from gallery.metadata import photo_table
 from gallery.uploads import too_large_message
@@ -87,7 +87,7 @@ def _create(request):
     if not form.is_valid():
         if form.has_error("image", code="too_large"):
             raise too_large
-        raise ApiError(400, errors=_messages(form))
+        raise ApiError(400, errors=form_errors(form))
     photo = photos.publish(request.api_user, **form.cleaned_data)
     response = JsonResponse(photo_json(request, photo), status=201)
     response["Location"] = reverse("api:photo", args=[photo.id])
@@ -101,11 +101,5 @@ def _update(request, photo):
     require_strings(changes)
     form = PhotoDetailsForm.for_photo(photo, changes, partial=True)
     if not form.is_valid():
-        raise ApiError(400, errors=_messages(form))
+        raise ApiError(400, errors=form_errors(form))
     return photos.edit(photo, **{name: form.cleaned_data[name] for name in changes})
-
-
-def _messages(form):
-    return {
-        name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()
-    }

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from gallery import media
+from gallery.catalog import READY
 
 
 def card_json(request, card):
@@ -23,8 +24,24 @@ def card_json(request, card):
 
 
 def photo_json(request, photo):
+    """The whole photo; while it is processing (or once it failed) only what its owner said of
+    it, its status and the reason it failed: there is nothing to show yet."""
+    if photo.status != READY:
+        return {
+            "id": photo.id,
+            "title": photo.title,
+            "description": photo.description,
+            "owner": photo.owner_username,
+            "tags": photo.tags,
+            "visibility": photo.visibility,
+            "created": photo.created,
+            "url": request.build_absolute_uri(reverse("api:photo", args=[photo.id])),
+            "status": photo.status,
+            "reason": photo.failure_reason or None,
+        }
     body = card_json(request, photo)
     body.update(
+        status=photo.status,
         description=photo.description,
         page=request.build_absolute_uri(reverse("gallery:photo", args=[photo.id])),
         taken=photo.taken or None,

@@ -4,7 +4,7 @@ reconcile`, gallery.reconcile).
 The photo item is the truth. Each photo's cards must be exactly schema.card_items(photo): one per
 list it belongs to, carrying its current title, tags and visibility. Each tag counter must equal
 the number of public photos with the tag (its TAG#<tag> cards), each owner counter the number of
-the owner's photos (their OWNER#<id> cards). Counters can drift (counters.py: they are updated
+the owner's ready photos (their OWNER#<id> cards). Counters can drift (counters.py: they are updated
 after the photo's transaction), cards should not, but a bug or a hand edit may leave them wrong.
 
 Writes in flight while the table is scanned can be judged wrong (a counter whose ADD has not
@@ -16,7 +16,7 @@ import logging
 
 from botocore.exceptions import ClientError
 
-from gallery.catalog import counted_tags
+from gallery.catalog import counted_photos, counted_tags
 from gallery.metadata import schema
 from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.transactions import Transaction, same_revision
@@ -36,7 +36,9 @@ def stale_lists(scan):
 def wrong_counts(scan):
     """[(counter sk, stored count, true count)] of every counter that is off, sorted."""
     tags = collections.Counter(tag for photo in scan.photos.values() for tag in counted_tags(photo))
-    owners = collections.Counter(photo.owner_id for photo in scan.photos.values())
+    owners = collections.Counter()
+    for photo in scan.photos.values():
+        owners[photo.owner_id] += counted_photos(photo)  # a processing or failed photo counts 0
     truth = {schema.tag_count_key(tag)["sk"]: count for tag, count in tags.items()}
     truth |= {schema.owner_count_key(owner)["sk"]: count for owner, count in owners.items()}
     stored = {sk: schema.count_of(item) for sk, item in scan.counters.items()}

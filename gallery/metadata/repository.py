@@ -11,12 +11,20 @@ from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
 
-from gallery.catalog import TITLE_KEY_LENGTH, Page, TagCount, counted_tags, normalize_title, title_list
+from gallery.catalog import (
+    TITLE_KEY_LENGTH,
+    Page,
+    TagCount,
+    counted_photos,
+    counted_tags,
+    normalize_title,
+    title_list,
+)
 from gallery.metadata import schema
 from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.counters import add_counts, tag_deltas
 from gallery.metadata.cursor import decode_cursor, encode_cursor
-from gallery.metadata.errors import PhotoAlreadyExists, PhotoNotFound
+from gallery.metadata.errors import PhotoAlreadyExists, PhotoChanged, PhotoNotFound
 from gallery.metadata.retry import Backoff
 from gallery.metadata.transactions import Transaction, clear_cover, not_written_yet, same_revision
 
@@ -42,17 +50,22 @@ class PhotoRepository:
         for card in schema.card_items(photo):
             write.put(card)
         self._commit(write, conflict=PhotoAlreadyExists(photo.id))
-        add_counts(tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: 1})
+        add_counts(
+            tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: counted_photos(photo)}
+        )
 
-    def update_photo(self, photo_id, **changes):
+    def update_photo(self, photo_id, expected_revision=None, **changes):
         """Change title, description, tags or visibility; returns the updated Photo.
 
         One transaction rewrites the photo and every card (cards carry the title and tags) and
         deletes the cards of lists the photo leaves, so no list ever shows a stale entry. It is
         conditional on the revision read, so concurrent edits cannot silently undo each other
-        (PhotoChanged).
+        (PhotoChanged); `expected_revision` also refuses a photo changed since the caller read
+        it. A change of status (the worker's "ready") joins the lists and the counts the same way.
         """
         old, items = self.photo_with_items(photo_id)
+        if expected_revision is not None and old.revision != expected_revision:
+            raise PhotoChanged(photo_id)
         new = replace(old, **changes, revision=old.revision + 1, updated=_now())
         new_cards = schema.card_items(new)
         write = self._transaction()
@@ -65,7 +78,10 @@ class PhotoRepository:
             if schema.is_membership(item):  # the photo's card in each album it is in
                 write.put(schema.entry_item(item["album_id"], item["position"], new))
         self._commit(write)
-        add_counts(tags=tag_deltas(counted_tags(old), counted_tags(new)))
+        add_counts(
+            tags=tag_deltas(counted_tags(old), counted_tags(new)),
+            owners={new.owner_id: counted_photos(new) - counted_photos(old)},
+        )
         return new
 
     def delete_photo(self, photo_id):
@@ -84,7 +100,9 @@ class PhotoRepository:
                 if item.get("is_cover"):
                     clear_cover(write, item["album_id"])
         self._commit(write)
-        add_counts(tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -1})
+        add_counts(
+            tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -counted_photos(photo)}
+        )
         return photo
 
     def _transaction(self):

@@ -20,3 +20,10 @@ def dynamodb_calls(aws):
 @pytest.fixture
 def bob(django_user_model):
     return django_user_model.objects.create_user(username="bob", password="another long phrase")
+
+
+@pytest.fixture
+def alice(client, user):
+    """The test client, signed in as `user` (alice): the uploader of the direct-upload tests."""
+    client.force_login(user)
+    return client

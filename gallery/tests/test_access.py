@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from gallery import access
-from gallery.catalog import PRIVATE, PUBLIC
+from gallery.catalog import FAILED, PRIVATE, PROCESSING, PUBLIC, READY
 from gallery.tests.factories import make_album
 
 
@@ -24,6 +24,7 @@ class Item:
     visibility: str
     owner_id: int = 1
     id: str = "p1"
+    status: str = READY
 
 
 OWNER, OTHER, STAFF, ANONYMOUS = Viewer(1), Viewer(2), Viewer(3, is_staff=True), Viewer(None)
@@ -85,3 +86,11 @@ def test_a_share_token_opens_only_an_unlisted_album_and_only_the_current_one():
     assert not access.can_view_album(Viewer(None), _album("unlisted", token), "u" * 43)
     assert not access.can_view_album(Viewer(None), _album("unlisted", ""), "")
     assert not access.can_view_album(Viewer(None), _album("private", token), token)  # no longer unlisted
+
+
+@pytest.mark.parametrize("status", [PROCESSING, FAILED])
+def test_a_photo_not_ready_is_its_owners_only_even_if_public(status):
+    photo = Item(PUBLIC, status=status)
+    assert access.can_view(OWNER, photo)
+    assert not access.can_view(OTHER, photo) and not access.can_view(ANONYMOUS, photo)
+    assert not access.can_view(STAFF, photo)  # staff use the admin

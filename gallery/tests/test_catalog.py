@@ -37,6 +37,13 @@ def test_a_private_photo_is_only_in_the_admin_list_and_its_owners_own_list():
     assert catalog.counted_tags(photo()) == {"sea", "boats"}
 
 
+@pytest.mark.parametrize("status", [catalog.PROCESSING, catalog.FAILED])
+def test_a_photo_not_ready_is_in_no_list_and_counts_nowhere(status):
+    assert lists_of(photo(status=status)) == set()
+    assert catalog.counted_tags(photo(status=status)) == set()
+    assert catalog.counted_photos(photo(status=status)) == 0 and catalog.counted_photos(photo()) == 1
+
+
 def test_lists_are_newest_first_by_date_then_id_and_titles_sort_by_title():
     entries = dict(catalog.list_entries(photo()))
     by_date = f"2026-12-01T10:00:00.000000+00:00#{'ab' * 16}"

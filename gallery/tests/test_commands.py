@@ -13,12 +13,20 @@ def test_init_aws_creates_a_private_bucket_and_the_table_and_is_idempotent(moto_
     assert capsys.readouterr().out.splitlines() == [
         "S3 bucket photoshare-test: created",
         "DynamoDB table photoshare-test: created, active",
+        "SQS queue photoshare-test-jobs (dead letters: photoshare-test-jobs-dead): created",
         "S3 bucket photoshare-test: exists",
         "DynamoDB table photoshare-test: exists, active",
+        "SQS queue photoshare-test-jobs (dead letters: photoshare-test-jobs-dead): exists",
     ]
     s3 = default_storage.connection.meta.client
     block = s3.get_public_access_block(Bucket="photoshare-test")["PublicAccessBlockConfiguration"]
     assert all(block.values())
+    # Direct uploads: abandoned ones expire, and the site's pages may POST files to the bucket.
+    rules = s3.get_bucket_lifecycle_configuration(Bucket="photoshare-test")["Rules"]
+    (expiry,) = [rule for rule in rules if rule["ID"] == "expire-abandoned-uploads"]
+    assert expiry["Filter"] == {"Prefix": "uploads/"} and expiry["Expiration"] == {"Days": 1}
+    (cors,) = s3.get_bucket_cors(Bucket="photoshare-test")["CORSRules"]
+    assert cors["AllowedMethods"] == ["POST"] and "http://127.0.0.1:8000" in cors["AllowedOrigins"]
     connection = get_connection()
     description = connection.client.describe_table(TableName=connection.table_name)["Table"]
     assert description["TableStatus"] == "ACTIVE"

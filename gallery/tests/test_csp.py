@@ -35,6 +35,7 @@ def test_the_policy_allows_only_this_site_and_the_media_storage(aws, client):
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
     assert directives["img-src"] == f"'self' data: {media}"
+    assert directives["connect-src"] == f"'self' {media}"  # the upload page POSTs files to S3
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     assert directives["base-uri"] == "'none'"

@@ -10,9 +10,10 @@ GALLERY = Path(__file__).resolve().parents[1]
 # Each module may import only gallery modules of a lower layer (or its own package).
 LAYERS = [
     {"images", "catalog", "limits"},
-    {"access", "media", "metadata", "models"},
-    {"photos", "accounts", "reconcile", "health", "uploads", "ratelimit", "csp", "jobs", "albums"},
-    {"forms", "errors", "templatetags"},
+    # jobs owns SQS as media owns S3: the use cases (photos) send jobs, the worker receives them.
+    {"access", "media", "metadata", "models", "jobs"},
+    {"photos", "accounts", "reconcile", "health", "uploads", "ratelimit", "csp", "albums"},
+    {"forms", "errors", "templatetags", "worker"},
     {"views", "api", "admin", "urls", "management", "apps"},
 ]
 AWS_OWNERS = {"media", "metadata", "jobs"}

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from gallery import catalog, metadata, photos
+from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import camera_exif, image_bytes
 from gallery.tests.publishing import publish
 
@@ -36,3 +38,46 @@ def test_published_photo_records_the_processed_sizes_and_facts(aws, user):
     assert (photo.taken, photo.camera) == ("2024:07:01 18:30:05", "Canon EOS R6")
     assert photo.original_content_type == "image/jpeg" and photo.original_key.endswith("/original.jpg")
     assert sorted(aws.object_keys()) == sorted([photo.original_key, photo.display_key, photo.thumbnail_key])
+
+
+# --- direct uploads: photos.complete_upload / process_upload ----------------------------------
+@pytest.mark.django_db
+def test_a_redelivered_job_does_no_harm(aws, client, user):
+    client.force_login(user)
+    upload_id, _ = upload_file(client, tags="sea")
+    assert run_worker() == 1
+    keys, photo = aws.object_keys(), metadata.photo_table().get_photo(upload_id)
+
+    assert photos.process_upload(upload_id) == "ready"  # the same message, delivered again
+
+    assert aws.object_keys() == keys
+    assert metadata.photo_table().get_photo(upload_id) == photo
+    assert metadata.photo_table().tag_count("sea") == 1
+    assert metadata.photo_table().photo_counts([user.pk]) == {user.pk: 1}
+
+
+@pytest.mark.django_db
+def test_a_processing_photo_counts_nowhere_until_it_is_ready(aws, client, user):
+    client.force_login(user)
+    upload_id, _ = upload_file(client, tags="sea", visibility="public")
+    table = metadata.photo_table()
+
+    assert table.get_photo(upload_id).status == "processing"
+    assert table.tag_count("sea") == 0 and table.photo_counts([user.pk]) == {user.pk: 0}
+    assert table.list_page(catalog.owner_list(user.pk)).items == []
+
+    run_worker()
+    assert table.tag_count("sea") == 1 and table.photo_counts([user.pk]) == {user.pk: 1}
+    assert [card.id for card in table.list_page(catalog.owner_list(user.pk)).items] == [upload_id]
+
+
+@pytest.mark.django_db
+def test_a_failed_photo_says_why_on_its_page_to_its_owner_only(aws, client, user, bob):
+    client.force_login(user)
+    upload_id, _ = upload_file(client, data=b"GIF89a but not really")
+    run_worker()
+
+    page = client.get(f"/photos/{upload_id}/")
+    assert page.status_code == 200 and "could not be published" in page.content.decode()
+    client.force_login(bob)
+    assert client.get(f"/photos/{upload_id}/").status_code == 404

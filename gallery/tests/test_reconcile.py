@@ -16,6 +16,7 @@ from gallery import metadata
 from gallery.metadata import consistency, schema
 from gallery.reconcile import find_orphans
 from gallery.tests import faults, publishing
+from gallery.tests.direct_uploads import upload_file
 from gallery.tests.factories import upload
 from gallery.tests.stores import (
     assert_lists_match_photos,
@@ -182,3 +183,12 @@ def test_a_counter_that_moves_while_reconcile_runs_is_left_for_the_next_run(aws,
     assert "counter TAG#sea is 6, should be 2" in reconcile()
     reconcile("--fix")
     assert metadata.photo_table().tag_count("sea") == 2
+
+
+def test_a_processing_photo_is_not_broken_and_its_upload_is_not_an_orphan(aws, logged_in_client):
+    upload_id, response = upload_file(logged_in_client)
+    assert response.status_code == 202
+
+    assert "No orphans." in reconcile("--fix")
+    assert metadata.photo_table().get_photo(upload_id).status == "processing"
+    assert_no_orphans(aws)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from gallery import photos, ratelimit
 from gallery.access import can_change
+from gallery.catalog import READY
 from gallery.forms import PhotoDetailsForm, UploadForm
 from gallery.limits import LIMITS
 from gallery.metadata import PhotoChanged, PhotoNotFound
@@ -21,6 +22,8 @@ CHANGED_MESSAGE = "The photo was changed meanwhile; here it is as it is now. Ple
 def photo_detail(request, photo_id):
     photo = photos.visible(request.user, photo_id)
     context = {"photo": photo, "can_change": can_change(request.user, photo)}
+    if photo.status != READY:  # only its owner gets here: processing, or failed and why
+        return render(request, "gallery/photo_status.html", context)
     return render(request, "gallery/photo_detail.html", context)
 
 

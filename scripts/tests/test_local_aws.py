@@ -79,3 +79,33 @@ def test_compaction_drops_the_reads_of_a_recording_made_by_motos_own_recorder(re
     recording.write_text("\n".join(lines) + "\n")
     assert compact_recording(recording) == (2, 3)
     assert [json.loads(line)["method"] for line in recording.read_text().splitlines()] == ["PUT", "POST"]
+
+
+def test_a_queued_job_survives_a_restart_and_long_polls_are_not_replayed(recording):
+    options = {"region_name": "us-east-1", "aws_access_key_id": "local", "aws_secret_access_key": "local"}
+    first = MotoServer(recording=recording).start()
+    try:
+        sqs = boto3.client("sqs", endpoint_url=first.url, **options)
+        url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody='{"job": "x"}')
+        sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, VisibilityTimeout=600)  # a worker that died
+        sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)  # an idle worker's long poll
+    finally:
+        first.stop()
+
+    compact_recording(recording)
+    targets = [
+        {name.lower(): value for name, value in json.loads(line)["headers"].items()}.get("x-amz-target", "")
+        for line in recording.open()
+    ]
+    assert "AmazonSQS.SendMessage" in targets
+    assert not [target for target in targets if target.endswith(("ReceiveMessage", "GetQueueUrl"))]
+
+    second = MotoServer(recording=recording).start()
+    try:
+        sqs = boto3.client("sqs", endpoint_url=second.url, **options)
+        url = sqs.get_queue_url(QueueName="jobs")["QueueUrl"]
+        (message,) = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)["Messages"]
+        assert message["Body"] == '{"job": "x"}'  # not hidden by the dead worker's receive
+    finally:
+        second.stop()

@@ -1,13 +1,15 @@
 // Several photos at once: drag-and-drop or choose, a title/description/tags per file (title
-// defaults to the file name), then each file goes to the JSON API with its own progress bar
-// and result. Without JavaScript the page keeps its plain one-file form.
+// defaults to the file name), then each file goes straight to S3 (docs/api.md, "Uploads straight
+// to S3"): POST /api/uploads/ signs one S3 POST, the file goes to S3 with its own progress bar,
+// POST .../complete/ hands it to the worker, and the page asks the photo's status until it is
+// ready or failed. Without JavaScript the page keeps its plain one-file form (the inline path).
 (function () {
   "use strict";
   const root = document.getElementById("multi-upload");
   const plainForm = document.querySelector("form[enctype='multipart/form-data']");
   if (!root || !plainForm || !window.FormData || !window.XMLHttpRequest) return;
 
-  const apiUrl = root.dataset.apiUrl;
+  const uploadsUrl = root.dataset.uploadsUrl;
   const csrfToken = plainForm.querySelector("input[name=csrfmiddlewaretoken]").value;
   const maxBytes = Number(root.dataset.maxBytes);
   const dropZone = root.querySelector(".drop-zone");
@@ -18,6 +20,8 @@
   const items = [];
   let counter = 0;
   const PREVIEW_BYTES = 15 * 1024 * 1024;
+  const POLL_MS = 1000;
+  const POLL_TRIES = 120;
 
   plainForm.hidden = true;
   const heading = document.querySelector("main h1");
@@ -92,50 +96,97 @@
       }).join(" · ");
     }
     if (body && body.error) return body.error;
-    if (xhr.status === 413) return "The file is too large.";
+    // S3 answers in XML, e.g. <Code>EntityTooLarge</Code> for a file over the signed limit.
+    const code = /<Code>([^<]+)<\/Code>/.exec(xhr.responseText || "");
+    if ((code && code[1] === "EntityTooLarge") || xhr.status === 413) return "The file is too large.";
+    if (code) return "The storage refused the file (" + code[1] + "). Please try again.";
     return "Upload failed (" + (xhr.status || "network error") + "). Please try again.";
   }
 
-  function send(item) {
-    return new Promise(function (resolve) {
-      const data = new FormData();
-      data.append("image", item.file);
-      for (const field of item.node.querySelectorAll("input[name], textarea[name], select[name]")) {
-        if (field.type === "radio" && !field.checked) continue;
-        data.append(field.dataset.field || field.name, field.value);
-      }
-      const bar = item.node.querySelector("progress");
-      bar.setAttribute("aria-label", "Upload progress of " + item.file.name);
+  // One request to our API; resolves with the XMLHttpRequest whatever its status, rejects on a
+  // network error. `toS3` sends no header of ours: the CSRF token is for this site only.
+  function request(method, url, body, onProgress, toS3) {
+    return new Promise(function (resolve, reject) {
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", apiUrl);
-      xhr.setRequestHeader("X-CSRFToken", csrfToken);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.upload.addEventListener("progress", function (event) {
-        if (event.lengthComputable) bar.value = event.loaded / event.total;
-      });
-      xhr.addEventListener("load", function () {
-        if (xhr.status === 201) {
-          const photo = JSON.parse(xhr.responseText);
-          bar.value = 1;
-          showResult(item, "ok", "Uploaded: " + photo.title, photo.page);
-          item.done = true;
-        } else {
-          showResult(item, "error", errorText(xhr));
-        }
-        resolve();
-      });
-      xhr.addEventListener("error", function () {
-        showResult(item, "error", errorText(xhr));
-        resolve();
-      });
-      showResult(item, "busy", "Uploading…");
-      item.sending = true;
-      xhr.send(data);
-    }).then(function () {
+      xhr.open(method, url);
+      if (!toS3) {
+        xhr.setRequestHeader("X-CSRFToken", csrfToken);
+        xhr.setRequestHeader("Accept", "application/json");
+      }
+      if (typeof body === "string") xhr.setRequestHeader("Content-Type", "application/json");
+      if (onProgress) {
+        xhr.upload.addEventListener("progress", function (event) {
+          if (event.lengthComputable) onProgress(event.loaded / event.total);
+        });
+      }
+      xhr.addEventListener("load", function () { resolve(xhr); });
+      xhr.addEventListener("error", function () { reject(xhr); });
+      xhr.send(body === undefined ? null : body);
+    });
+  }
+
+  function details(item) {
+    const fields = {};
+    for (const field of item.node.querySelectorAll("input[name], textarea[name], select[name]")) {
+      if (field.type === "radio" && !field.checked) continue;
+      fields[field.dataset.field || field.name] = field.value;
+    }
+    return fields;
+  }
+
+  function wait(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  async function send(item) {
+    const bar = item.node.querySelector("progress");
+    bar.setAttribute("aria-label", "Upload progress of " + item.file.name);
+    item.sending = true;
+    showResult(item, "busy", "Uploading…");
+    try {
+      // 1. A presigned POST for this one file.
+      const start = await request("POST", uploadsUrl, JSON.stringify({
+        filename: item.file.name, content_type: item.file.type, size: item.file.size,
+      }));
+      if (start.status !== 201) return showResult(item, "error", errorText(start));
+      const upload = JSON.parse(start.responseText);
+      // 2. The file straight to S3: the signed fields first, the file last (S3 requires it).
+      const form = new FormData();
+      for (const name of Object.keys(upload.fields)) form.append(name, upload.fields[name]);
+      form.append("file", item.file);
+      const stored = await request("POST", upload.url, form, function (done) { bar.value = done; }, true);
+      if (stored.status < 200 || stored.status >= 300) return showResult(item, "error", errorText(stored));
+      bar.value = 1;
+      // 3. Hand it to the worker with what the owner said of it.
+      const completed = await request(
+        "POST", uploadsUrl + upload.upload_id + "/complete/", JSON.stringify(details(item))
+      );
+      if (completed.status !== 202) return showResult(item, "error", errorText(completed));
+      let photo = JSON.parse(completed.responseText);
+      showResult(item, "busy", "Processing…");
+      // 4. Ready in seconds: ask until the worker has published it or said why it could not.
+      for (let tries = 0; photo.status === "processing" && tries < POLL_TRIES; tries += 1) {
+        await wait(POLL_MS);
+        const polled = await request("GET", photo.url);
+        if (polled.status === 200) photo = JSON.parse(polled.responseText);
+      }
+      if (photo.status === "ready") {
+        showResult(item, "ok", "Uploaded: " + photo.title, photo.page);
+        item.done = true;
+      } else if (photo.status === "failed") {
+        showResult(item, "error", photo.reason || "The photo could not be processed.");
+        item.done = true;  // the file itself was refused: sending it again would fail again
+      } else {
+        showResult(item, "busy", "Still processing; it will appear in your photos shortly.");
+        item.done = true;
+      }
+    } catch (failed) {
+      showResult(item, "error", errorText(failed));
+    } finally {
       item.sending = false;
       item.node.classList.toggle("is-done", item.done);
       for (const field of item.node.querySelectorAll("input, textarea")) field.disabled = item.done;
-    });
+    }
   }
 
   // One file at a time: each gets the whole bandwidth, so its bar moves and finishes in turn.

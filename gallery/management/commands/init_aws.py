@@ -1,15 +1,32 @@
 from django.core.management.base import BaseCommand
 
+from gallery import jobs
 from gallery.media import ensure_bucket
 from gallery.metadata import ensure_table, get_connection
 
 
 class Command(BaseCommand):
-    help = "Create the S3 bucket and the DynamoDB table (with its index) if missing; safe to repeat."
+    help = (
+        "Create the S3 bucket, the DynamoDB table (with its index) and the job queues if missing; "
+        "safe to repeat."
+    )
 
-    def handle(self, *args, **options):
-        bucket, bucket_created = ensure_bucket()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--upload-rules",
+            action="store_true",
+            help="Also (re)write the bucket's lifecycle and CORS rules of direct uploads (local stack).",
+        )
+
+    def handle(self, *args, upload_rules=False, **options):
+        bucket, bucket_created = ensure_bucket(upload_rules=upload_rules)
         self.stdout.write(f"S3 bucket {bucket}: {'created' if bucket_created else 'exists'}")
         table_created = ensure_table()
         state = "created" if table_created else "exists"
         self.stdout.write(f"DynamoDB table {get_connection().table_name}: {state}, active")
+        queue = jobs.queue()
+        queue_created = queue.ensure()
+        dead = queue.name + jobs.DEAD_LETTER_SUFFIX
+        self.stdout.write(
+            f"SQS queue {queue.name} (dead letters: {dead}): {'created' if queue_created else 'exists'}"
+        )

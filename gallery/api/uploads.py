@@ -1,0 +1,72 @@
+"""/api/uploads/: a photo's file goes straight from the client to S3 (docs/api.md).
+
+POST /api/uploads/ signs one S3 POST; POST /api/uploads/<upload_id>/complete/ records the photo
+as "processing" and queues its job; GET /api/photos/<upload_id>/ shows when it is ready.
+"""
+
+import json
+
+from django.http import JsonResponse
+from django.urls import reverse
+
+from gallery import photos, ratelimit
+from gallery.api.auth import api_view, require_login
+from gallery.api.serializers import photo_json
+from gallery.errors import ApiError
+from gallery.forms import PhotoDetailsForm, form_errors
+from gallery.limits import LIMITS
+
+DETAIL_FIELDS = ("title", "description", "tags", "visibility")
+
+
+@api_view
+def upload_collection(request):
+    if request.method != "POST":
+        raise ApiError(405, "Use POST.")
+    require_login(request)
+    # What the client says of the file is advisory (S3 enforces the size, the worker the
+    # format), but a size over the limit is refused before any signing.
+    body = _json_object(request)
+    size = body.get("size")
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
+        raise ApiError(400, errors={"size": ["The size of the file in bytes, a whole number."]})
+    if size is not None and size > LIMITS.upload_bytes:
+        raise ApiError(413, LIMITS.file_too_large_message(size))
+    if ratelimit.exceeded(request, "upload", "PHOTOSHARE_UPLOAD_RATE", ratelimit.upload_keys):
+        raise ApiError(429, ratelimit.TOO_MANY_MESSAGE, headers={"Retry-After": "60"})
+    upload = photos.start_upload(request.api_user)
+    response = JsonResponse(
+        {"upload_id": upload.upload_id, "url": upload.url, "fields": upload.fields}, status=201
+    )
+    response["Location"] = reverse("api:upload-complete", args=[upload.upload_id])
+    return response
+
+
+@api_view
+def upload_complete(request, upload_id):
+    if request.method != "POST":
+        raise ApiError(405, "Use POST.")
+    require_login(request)
+    details = _json_object(request)
+    if isinstance(details.get("tags"), list):
+        details["tags"] = ", ".join(str(tag) for tag in details["tags"])
+    unknown = sorted(set(details) - set(DETAIL_FIELDS))
+    if unknown:
+        raise ApiError(400, errors={name: ["Unknown field."] for name in unknown})
+    form = PhotoDetailsForm(details)
+    if not form.is_valid():
+        raise ApiError(400, errors=form_errors(form))
+    photo = photos.complete_upload(request.api_user, upload_id, **form.cleaned_data)
+    response = JsonResponse(photo_json(request, photo), status=202)
+    response["Location"] = reverse("api:photo", args=[photo.id])
+    return response
+
+
+def _json_object(request):
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict):
+        raise ApiError(400, errors={"body": ["Send a JSON object."]})
+    return body
