@@ -6,12 +6,10 @@ its item and its cards, so no list ever shows a stale entry; the counters follow
 """
 
 import functools
-import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
 from gallery.catalog import (
     TITLE_KEY_LENGTH,
@@ -23,14 +21,12 @@ from gallery.catalog import (
     title_list,
 )
 from gallery.metadata import schema
-from gallery.metadata.connection import get_connection, translate_errors, unavailable
+from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.counters import add_counts, tag_deltas
 from gallery.metadata.cursor import decode_cursor, encode_cursor
 from gallery.metadata.errors import PhotoAlreadyExists, PhotoChanged, PhotoNotFound
-from gallery.metadata.retry import Backoff, conflicted
-from gallery.metadata.transactions import Transaction, not_written_yet, same_revision
-
-logger = logging.getLogger(__name__)
+from gallery.metadata.retry import Backoff
+from gallery.metadata.transactions import Transaction, clear_cover, not_written_yet, same_revision
 
 _BATCH_GET_KEYS = 100  # BatchGetItem takes at most 100 keys
 
@@ -78,6 +74,9 @@ class PhotoRepository:
             write.put(card)
         for key in _card_keys(old, items) - {card["sk"] for card in new_cards}:
             write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
+        for item in items:
+            if schema.is_membership(item):  # the photo's card in each album it is in
+                write.put(schema.entry_item(item["album_id"], item["position"], new))
         self._commit(write)
         add_counts(
             tags=tag_deltas(counted_tags(old), counted_tags(new)),
@@ -86,15 +85,22 @@ class PhotoRepository:
         return new
 
     def delete_photo(self, photo_id, *, expected_revision=None):
-        """Delete the photo's item and every card of it in one transaction, then its share of the
-        counts; returns the deleted photo (whose object keys the caller removes next).
-        PhotoChanged if `expected_revision` is given and is not the photo's."""
+        """Delete the photo's item, every card of it and its entry in each album (and the cover of
+        the albums it is the cover of) in one transaction, then its share of the counts; returns
+        the deleted photo (whose object keys the caller removes next). PhotoChanged if
+        `expected_revision` is given and is not the photo's."""
         photo, items = self.photo_with_items(photo_id)
         _check_revision(photo, expected_revision)
         write = self._transaction()
         write.delete(schema.photo_item(photo), **same_revision(photo))
         for key in _card_keys(photo, items):
             write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
+        for item in items:
+            if schema.is_membership(item):  # out of its albums too, in the same transaction
+                write.delete(item)
+                write.delete(schema.entry_key_of_membership(photo.id, item))
+                if item.get("is_cover"):
+                    clear_cover(write, item["album_id"])
         self._commit(write)
         add_counts(
             tags=tag_deltas(counted_tags(photo), set()), owners={photo.owner_id: -counted_photos(photo)}
@@ -105,25 +111,9 @@ class PhotoRepository:
         return Transaction(get_connection().table_name)
 
     def _commit(self, write, conflict=None):
-        """Send the transaction; PhotoChanged (or `conflict`) if a condition failed. Cancelled for
-        a conflict with a concurrent write, it is sent again after a jittered pause (retry.py),
-        a bounded number of times; then MetadataUnavailable ("try again")."""
-        delays = self.backoff.delays()
-        while True:
-            try:
-                get_connection().client.transact_write_items(TransactItems=write.actions)
-                return
-            except ClientError as error:
-                reasons = error.response.get("CancellationReasons") or []
-                if write.condition_failed(reasons):
-                    raise (conflict or PhotoChanged()) from error
-                delay = next(delays, None) if conflicted(reasons) else None
-                if delay is None:
-                    raise unavailable(error) from error
-                logger.info("transaction conflict; retrying in %.3f s", delay)
-                self.backoff.sleep(delay)
-            except BotoCoreError as error:
-                raise unavailable(error) from error
+        """Send the transaction (Transaction.commit: PhotoChanged, or `conflict`, if a condition
+        failed; conflicts with a concurrent write retried with this repository's backoff)."""
+        write.commit(conflict, self.backoff)
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -146,11 +136,21 @@ class PhotoRepository:
             raise PhotoNotFound(photo_id)
         return schema.photo_from_item(photo_items[0]), items
 
-    def list_page(self, list_name, *, cursor=None, limit=24, prefix=None, oldest_first=False):
+    def list_page(
+        self,
+        list_name,
+        *,
+        cursor=None,
+        limit=24,
+        prefix=None,
+        oldest_first=False,
+        record=schema.card_from_item,
+    ):
         """One page of a list, newest first: a single Query on the lists index.
 
         `prefix` keeps only cards whose sort key starts with it (title search); the cursor is
-        then bound to the prefix as well as to the list.
+        then bound to the prefix as well as to the list. `record` reads an item (a PhotoCard by
+        default; the album lists pass schema.album_from_item).
         """
         condition = Key("list_pk").eq(list_name)
         if prefix:
@@ -170,7 +170,7 @@ class PhotoRepository:
         if len(items) > limit:
             items = items[:limit]
             next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
-        return Page(items=[schema.card_from_item(item) for item in items], next_cursor=next_cursor)
+        return Page(items=[record(item) for item in items], next_cursor=next_cursor)
 
     def search_titles(self, text, *, cursor=None, limit=24):
         """Public photos whose title starts with `text` (normalised), in title order: one Query.
@@ -230,7 +230,7 @@ def _card_keys(photo, items):
     write is conditional on), and of any other card read. Not the read alone: a Query is only
     read-committed, so it may miss a card that a transaction committing meanwhile added."""
     return {card["sk"] for card in schema.card_items(photo)} | {
-        item["sk"] for item in items if item["sk"] != schema.PHOTO_SK
+        item["sk"] for item in items if schema.is_card(item)
     }
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from gallery import metadata
+from gallery import albums, metadata, photos
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +99,38 @@ def test_user_list_shows_photo_counts_linking_to_their_photos(aws, admin_client,
 
     assert '<a href="/admin/gallery/photorecord/?owner=alice">2 photos</a>' in page
     assert '<a href="/admin/gallery/photorecord/?owner=bob">0 photos</a>' in page
+
+
+# --- albums -------------------------------------------------------------------------------------
+ALBUMS = "/admin/gallery/albumrecord/"
+
+
+def test_albums_are_listed_for_staff_private_ones_included_and_deleted_keeping_photos(
+    aws, admin_client, user, bob, dynamodb_calls
+):
+    photo = publish(user, title="Harbour")
+    album = albums.create(user, title="Secret summer", visibility="private")
+    albums.add_photo(user, album, photo.id)
+    albums.set_cover(albums.visible(user, album.id), photo.id)
+    albums.create(bob, title="Bob's walks", visibility="public")
+
+    dynamodb_calls.clear()
+    page = admin_client.get(ALBUMS).content.decode()
+    assert dynamodb_calls == ["Query"]
+    assert page.index("Bob&#x27;s walks") < page.index("Secret summer")
+    assert f"/photos/{photo.id}/thumb.jpg?" in page  # the cover
+    assert 'href="/admin/gallery/albumrecord/"' in admin_client.get("/admin/").content.decode()
+
+    assert "Its photos stay." in admin_client.get(f"{ALBUMS}{album.id}/delete/").content.decode()
+    response = admin_client.post(f"{ALBUMS}{album.id}/delete/")
+    assert response["Location"] == ALBUMS
+    listing = admin_client.get(ALBUMS).content.decode()
+    assert "Deleted the album “Secret summer”" in listing and "<td>Secret summer</td>" not in listing
+    assert photos.visible(user, photo.id).title == "Harbour"
+
+
+def test_the_album_admin_is_for_staff_only(aws, client, user):
+    client.force_login(user)
+
+    assert client.get(ALBUMS).status_code == 302  # to the admin's login
+    assert client.post(f"{ALBUMS}{'a' * 32}/delete/").status_code == 302
