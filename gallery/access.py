@@ -1,10 +1,12 @@
-"""Who may see and change a photo: the one place these rules live (site, API and admin use them).
+"""Who may see and change a photo or an album: the one place these rules live (site, API and admin use them).
 
 Pure rules, no HTTP and no storage: the `require_*` checks raise a domain error that
 gallery.errors turns into a response (a hidden photo is a 404, like a missing one).
 """
 
-from gallery.catalog import visible_to
+import secrets
+
+from gallery.catalog import PUBLIC, UNLISTED, visible_to
 
 
 class PhotoHidden(Exception):
@@ -49,5 +51,61 @@ def require_change(user, photo):
     public ones are refused (ChangeNotAllowed)."""
     require_view(user, photo)
     if not can_change(user, photo):
+        raise ChangeNotAllowed(photo.id)
+    return photo
+
+
+# --- albums -------------------------------------------------------------------------------------
+class AlbumHidden(Exception):
+    """The viewer may not see this album: answered exactly as if it did not exist."""
+
+
+class AlbumChangeNotAllowed(Exception):
+    """The viewer sees the album but may not change it (it is someone else's)."""
+
+
+def is_album_owner(user, album):
+    return user.is_authenticated and user.pk == album.owner_id
+
+
+def has_share_token(album, token):
+    """Whether `token` opens the album: only an unlisted album's current token does, so a new
+    link or a change of visibility closes the old one at once."""
+    return bool(
+        token
+        and album.visibility == UNLISTED
+        and album.share_token
+        and secrets.compare_digest(token, album.share_token)
+    )
+
+
+def can_view_album(user, album, token=None):
+    """The owner sees their albums; with the share link anyone sees an unlisted one; without it
+    only public albums are for everyone (an unlisted album's own URL is the owner's)."""
+    if token is not None:
+        return has_share_token(album, token) or is_album_owner(user, album)
+    return album.visibility == PUBLIC or is_album_owner(user, album)
+
+
+def require_album_view(user, album, token=None):
+    if not can_view_album(user, album, token):
+        raise AlbumHidden(album.id)
+    return album
+
+
+def require_album_change(user, album):
+    """Only the owner changes an album (staff delete through the admin); others' hidden
+    albums stay hidden (AlbumHidden), others' visible ones are refused."""
+    require_album_view(user, album)
+    if not is_album_owner(user, album):
+        raise AlbumChangeNotAllowed(album.id)
+    return album
+
+
+def require_own_photo(user, photo):
+    """Albums hold their owner's own photos only; someone else's photo is refused as a
+    change of it would be (hidden if it is private)."""
+    require_view(user, photo)
+    if not (user.is_authenticated and user.pk == photo.owner_id):
         raise ChangeNotAllowed(photo.id)
     return photo

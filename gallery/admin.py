@@ -1,9 +1,10 @@
-"""Photos in the Django admin, although they are DynamoDB items and not ORM rows.
+"""Photos and albums in the Django admin, although they are DynamoDB items and not ORM rows.
 
 PhotoRecord is an unmanaged model with no table: registering it gives the admin index its
 "Photos" entry and Django's view/change/delete permissions. PhotoAdmin replaces the model
 admin's URLs with views that read through gallery.metadata and edit and delete through
-gallery.photos, the owner's own use cases. Users get a photo count column.
+gallery.photos, the owner's own use cases. AlbumAdmin lists every album (one Query a page) and
+deletes through gallery.albums (the photos stay). Users get a photo count column.
 """
 
 from django.contrib import admin, messages
@@ -16,10 +17,19 @@ from django.urls import path, re_path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from gallery import catalog, photos
+from gallery import albums, catalog, photos
 from gallery.forms import PhotoEditForm
-from gallery.metadata import InvalidCursor, MetadataUnavailable, PhotoChanged, PhotoNotFound, photo_table
-from gallery.models import AccountEmail, PhotoRecord
+from gallery.metadata import (
+    AlbumChanged,
+    AlbumNotFound,
+    InvalidCursor,
+    MetadataUnavailable,
+    PhotoChanged,
+    PhotoNotFound,
+    album_table,
+    photo_table,
+)
+from gallery.models import AccountEmail, AlbumRecord, PhotoRecord
 
 PAGE_SIZE = 50
 ADMIN_WIDGET_CLASSES = {"title": "vTextField", "tags": "vTextField", "description": "vLargeTextField"}
@@ -130,6 +140,67 @@ class PhotoAdmin(admin.ModelAdmin):
             return redirect("admin:gallery_photorecord_changelist")
         context = self._context(request, title="Delete photos?", photos=chosen)
         return render(request, "admin/gallery/photo_delete.html", context)
+
+
+@admin.register(AlbumRecord)
+class AlbumAdmin(admin.ModelAdmin):
+    """Every album, newest first, private ones included (staff moderate); delete only: the
+    owner edits an album on the site."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("", view(self.changelist_view), name="gallery_albumrecord_changelist"),
+            re_path(
+                r"^(?P<album_id>[0-9a-f]{32})/delete/$",
+                view(self.delete_view),
+                name="gallery_albumrecord_delete",
+            ),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            page = album_table().albums_page(
+                catalog.ALL_ALBUMS, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
+            )
+        except InvalidCursor:
+            return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Albums",
+            "page": page,
+            "can_delete": self.has_delete_permission(request),
+        }
+        return render(request, "admin/gallery/album_list.html", context)
+
+    def delete_view(self, request, album_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        album = album_table().get_album(album_id)  # a missing one: gallery.errors answers 404
+        if request.method == "POST":
+            try:
+                albums.delete(album)
+            except (AlbumChanged, AlbumNotFound):
+                messages.warning(request, f"“{album.title}” changed meanwhile; look again.")
+            else:
+                messages.success(request, f"Deleted the album “{album.title}”; its photos are kept.")
+            return redirect("admin:gallery_albumrecord_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Delete album?",
+            "album": album,
+        }
+        return render(request, "admin/gallery/album_delete.html", context)
 
 
 User = get_user_model()

@@ -15,6 +15,10 @@ Lists:
     TITLE#<2 chars>   public photos whose normalised title starts with those two characters;
                       the card's sort key starts with the whole normalised title, so a title
                       prefix search is one Query with begins_with.
+    ALBUMS            every album (the admin's list); ALBUMS#<user id>: a user's albums
+
+Albums (Album, AlbumPage) hold a user's own photos in the order they chose. Which photos of an
+album a viewer sees is `album_cards`; who sees the album at all is gallery.access.
 """
 
 import re
@@ -23,12 +27,22 @@ from dataclasses import dataclass, field
 
 PUBLIC = "public"
 PRIVATE = "private"
+UNLISTED = "unlisted"  # albums only: whoever has the share link
 # A photo uploaded straight to S3 is "processing" until the worker has checked it and made its
 # sizes (gallery.photos.process_upload), then "ready" or "failed". Only a ready photo is in a list.
 READY = "ready"
 PROCESSING = "processing"
 FAILED = "failed"
 VISIBILITY_CHOICES = [(PUBLIC, "Everyone"), (PRIVATE, "Only me")]
+ALBUM_VISIBILITY_CHOICES = [
+    (PUBLIC, "Everyone"),
+    (UNLISTED, "Anyone with the share link"),
+    (PRIVATE, "Only me"),
+]
+# Every photo write (edit, delete) is one transaction over the photo's items and one or two per
+# album it is in; DynamoDB takes at most 100 actions, and a photo with 20 tags already needs
+# up to 87 for an edit. 10 albums per photo keeps the worst case (edit: 97) inside.
+MAX_ALBUMS_PER_PHOTO = 10
 
 FEED = "FEED"
 ALL = "ALL"
@@ -122,6 +136,36 @@ class FavoriteState:
 
 
 @dataclass(frozen=True)
+class Album:
+    """An album: its own details and the thumbnail of its cover (copied, so that a list of
+    albums is one Query). Photos are entries of the album, in gallery.metadata."""
+
+    id: str
+    owner_id: int
+    owner_username: str
+    title: str
+    created: str
+    description: str = ""
+    visibility: str = PRIVATE
+    share_token: str = ""  # set while the album is unlisted; a new one kills the old link
+    cover_photo_id: str = ""
+    cover_thumbnail_key: str = ""
+    cover_thumbnail_width: int = 0
+    cover_thumbnail_height: int = 0
+    revision: int = 1  # bumped by every change; changes and deletes are conditional on it
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class AlbumPage:
+    """One page of an album: the album and the cards of its photos, in the album's order."""
+
+    album: Album
+    items: list = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
 class TagCount:
     tag: str
     count: int
@@ -155,6 +199,20 @@ def person_list(viewer_id, person_id):
     """The list of a person's photos that a viewer sees: the owner sees their private photos
     too (OWNER#), everyone else only the public ones (USER#)."""
     return owner_list(person_id) if viewer_id == person_id else user_list(person_id)
+
+
+ALL_ALBUMS = "ALBUMS"
+
+
+def owner_albums_list(user_id):
+    return f"ALBUMS#{user_id}"
+
+
+def album_cards(cards, *, insider):
+    """The photos of an album a viewer sees: all of them for the owner and for whoever came
+    through the share link (`insider`); the public ones only for anyone else, so a private
+    photo is shared through an album's link only."""
+    return list(cards) if insider else [card for card in cards if card.visibility == PUBLIC]
 
 
 def canonical_tag(raw):

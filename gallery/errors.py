@@ -23,11 +23,21 @@ from django.template import loader
 from django.views import defaults
 
 from gallery import photos
-from gallery.access import ChangeNotAllowed, PhotoHidden
+from gallery.access import AlbumChangeNotAllowed, AlbumHidden, ChangeNotAllowed, PhotoHidden
+from gallery.albums import AlbumRefused
 from gallery.jobs import JobsUnavailable
 from gallery.limits import LIMITS
 from gallery.media import MediaUnavailable
-from gallery.metadata import InvalidCursor, MetadataUnavailable, PhotoChanged, PhotoNotFound
+from gallery.metadata import (
+    AlbumChanged,
+    AlbumNotFound,
+    AlreadyInAlbum,
+    InvalidCursor,
+    MetadataUnavailable,
+    NotInAlbum,
+    PhotoChanged,
+    PhotoNotFound,
+)
 from gallery.ratelimit import TooManyRequests
 
 logger = logging.getLogger(__name__)
@@ -65,6 +75,18 @@ def answer_for(error):
         return Answer(404, "No such photo.")
     if isinstance(error, ChangeNotAllowed):
         return Answer(403, "Only the owner can change this photo.")
+    if isinstance(error, (AlbumNotFound, AlbumHidden)):  # a hidden album is a missing one
+        return Answer(404, "No such album.")
+    if isinstance(error, AlbumChangeNotAllowed):
+        return Answer(403, "Only the owner can change this album.")
+    if isinstance(error, NotInAlbum):
+        return Answer(404, "That photo is not in this album.")
+    if isinstance(error, AlreadyInAlbum):
+        return Answer(409, "The photo is in this album already.")
+    if isinstance(error, AlbumChanged):
+        return Answer(409, "The album was changed meanwhile; read it again and retry.")
+    if isinstance(error, AlbumRefused):
+        return Answer(400, error.message)
     if isinstance(error, InvalidCursor):
         return Answer(400, "That page link is not valid.", "Not a cursor this list issued.", field="cursor")
     if isinstance(error, PhotoChanged):

@@ -11,7 +11,14 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.core.files.uploadedfile import UploadedFile
 
 from gallery.accounts import address_taken, canonical_address, verified_users
-from gallery.catalog import PUBLIC, VISIBILITY_CHOICES, invalid_tags, parse_tags
+from gallery.catalog import (
+    ALBUM_VISIBILITY_CHOICES,
+    PRIVATE,
+    PUBLIC,
+    VISIBILITY_CHOICES,
+    invalid_tags,
+    parse_tags,
+)
 from gallery.images import (
     ACCEPT_ATTRIBUTE,
     InvalidImage,
@@ -192,6 +199,27 @@ class UploadForm(PhotoDetailsForm):
     field_order = ["image", "title", "description", "tags", "visibility", "share_original"]
 
     image = PhotoFileField(help_text=f"{supported_formats_text()}, up to {LIMITS.upload_size_text}.")
+
+
+class AlbumForm(forms.Form):
+    """An album's details, for creating and editing it (site and API). Django's CharField
+    strips the text; visibility defaults to "only me" (a new album is nobody else's yet)."""
+
+    title = forms.CharField(max_length=LIMITS.title_length)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=LIMITS.description_length, required=False
+    )
+    visibility = forms.ChoiceField(
+        choices=ALBUM_VISIBILITY_CHOICES, required=False, initial=PRIVATE, widget=forms.RadioSelect
+    )
+
+    @classmethod
+    def for_album(cls, album, data=None):
+        initial = {"title": album.title, "description": album.description, "visibility": album.visibility}
+        return cls(data, initial=initial)
+
+    def clean_visibility(self):
+        return self.cleaned_data["visibility"] or PRIVATE
 
 
 def form_errors(form):

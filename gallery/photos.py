@@ -217,7 +217,9 @@ def start_upload(owner):
     return Upload(upload_id=upload_id, url=post["url"], fields=post["fields"])
 
 
-def complete_upload(owner, upload_id, *, title, description="", tags=(), visibility=PUBLIC, clock=None):
+def complete_upload(
+    owner, upload_id, *, title, description="", tags=(), visibility=PUBLIC, share_original=False, clock=None
+):
     """Record the uploaded file as the owner's "processing" photo and queue its job; returns it.
 
     Raises UploadAlreadyCompleted (a second complete), UploadNotFound (someone else's upload),
@@ -250,6 +252,7 @@ def complete_upload(owner, upload_id, *, title, description="", tags=(), visibil
         original_bytes=size,
         status=PROCESSING,
         upload_key=key,
+        share_original=share_original,
     )
     with ratelimit.upload_quota(owner):  # a direct upload takes its place in the quota at complete
         try:

@@ -1,10 +1,12 @@
 from django.urls import path, re_path
 
-from gallery.views import browse, photos
+from gallery.views import albums, browse, photos
 
 app_name = "gallery"
 
 PHOTO_ID = r"(?P<photo_id>[0-9a-f]{32})"
+ALBUM = r"albums/(?P<album_id>[0-9a-f]{32})"
+SHARED = rf"{ALBUM}/s/(?P<token>[A-Za-z0-9_-]{{20,100}})"
 
 urlpatterns = [
     path("", browse.home, name="home"),
@@ -18,4 +20,17 @@ urlpatterns = [
     path("tags/<str:tag>/", browse.tag_page, name="tag"),
     path("users/<str:username>/", browse.user_page, name="user"),
     path("search/", browse.search, name="search"),
+    re_path(rf"^photos/{PHOTO_ID}/albums/$", albums.photo_albums, name="photo_albums"),
+    path("albums/", albums.my_albums, name="albums"),
+    path("albums/new/", albums.create_album, name="album_create"),
+    re_path(rf"^{ALBUM}/$", albums.album_detail, name="album"),
+    re_path(rf"^{ALBUM}/edit/$", albums.edit_album, name="album_edit"),
+    re_path(rf"^{ALBUM}/delete/$", albums.delete_album, name="album_delete"),
+    re_path(rf"^{ALBUM}/add/$", albums.add_photos, name="album_add"),
+    re_path(rf"^{ALBUM}/cover/$", albums.set_cover, name="album_cover"),
+    re_path(rf"^{ALBUM}/share/$", albums.new_share_link, name="album_share"),
+    re_path(rf"^{ALBUM}/photos/{PHOTO_ID}/remove/$", albums.remove_photo, name="album_remove"),
+    re_path(rf"^{ALBUM}/photos/{PHOTO_ID}/move/$", albums.move_photo, name="album_move"),
+    re_path(rf"^{SHARED}/$", albums.shared_album, name="album_shared"),
+    re_path(rf"^{SHARED}/photos/{PHOTO_ID}/$", albums.shared_photo, name="album_shared_photo"),
 ]

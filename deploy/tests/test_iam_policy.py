@@ -22,7 +22,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from deploy.tests import cfn
-from gallery import catalog, jobs, metadata, photos
+from gallery import albums, catalog, jobs, metadata, photos
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import upload
 
@@ -169,6 +169,17 @@ def exercise_the_app(client, user):
     table.update_photo(photo_id, title="Harbour at night", tags=["boats"])
     assert table.tag_counts() and table.search_titles("harbour").items
     assert table.photo_counts([user.pk]) == {user.pk: 1}
+    # Albums (issue 14): create, add (checks the album exists), pages, cover, share link, remove,
+    # delete; the photo's delete then takes it out of the albums it is still in.
+    album = albums.create(user, title="Summer", visibility="unlisted")
+    albums.add_photo(user, album, photo_id)
+    assert client.get(f"/albums/{album.id}/").status_code == 200
+    assert client.get(f"/albums/{album.id}/s/{album.share_token}/photos/{photo_id}/").status_code == 200
+    assert client.get("/albums/").status_code == 200
+    album = albums.new_share_link(albums.set_cover(album, photo_id))
+    albums.remove_photo(album, photo_id)
+    albums.delete(albums.visible(user, album.id))
+    albums.add_photo(user, albums.create(user, title="Kept"), photo_id)
     photos.delete(photo_id)  # items, then every object
     # The admin job: lists the bucket and scans the table (nothing left to remove here).
     call_command("reconcile", "--fix", "--min-age", "0", stdout=io.StringIO())

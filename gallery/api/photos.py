@@ -6,8 +6,6 @@ framework would add a second validation and permission layer whose main strength
 serializers, generic views) do not apply to two resources with no ORM model behind them.
 """
 
-import json
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
@@ -16,6 +14,7 @@ from django.urls import reverse
 
 from gallery import access, catalog, photos, ratelimit
 from gallery.api.auth import api_view, require_login
+from gallery.api.bodies import json_object, next_url
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.errors import ApiError
 from gallery.forms import PhotoDetailsForm, UploadForm, form_errors
@@ -110,12 +109,8 @@ def _list(request):
     page = photo_table().list_page(
         list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
     )
-    next_url = None
-    if page.next_cursor:
-        query = request.GET.copy()
-        query["cursor"] = page.next_cursor
-        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-    return JsonResponse({"results": [card_json(request, card) for card in page.items], "next": next_url})
+    results = [card_json(request, card) for card in page.items]
+    return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
 
 
 def _create(request):
@@ -143,15 +138,7 @@ def _create(request):
 
 
 def _update(request, photo, revision):
-    try:
-        changes = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deeply nested arrays
-        raise ApiError(400, errors={"body": ["Send a JSON object."]}) from None
-    if not isinstance(changes, dict):
-        raise ApiError(400, errors={"body": ["Send a JSON object."]})
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ApiError(400, errors={name: ["This field cannot be changed."] for name in unknown})
+    changes = json_object(request, EDITABLE_FIELDS, "This field cannot be changed.")
     if isinstance(changes.get("tags"), list):
         changes["tags"] = ", ".join(str(tag) for tag in changes["tags"])
     wrong_type = {

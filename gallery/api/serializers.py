@@ -102,3 +102,30 @@ def _file(photo, key, size, content_type, **extra):
 
 def favorite_json(favorites):
     return {"favorited": favorites.favorited, "favorite_count": favorites.count}
+
+
+def album_json(request, album, share_url=None):
+    """An album's own fields; `share_url` only for its owner (None otherwise and unless unlisted)."""
+    return {
+        "id": album.id,
+        "title": album.title,
+        "description": album.description,
+        "visibility": album.visibility,
+        "owner": album.owner_username,
+        "created": album.created,
+        "url": request.build_absolute_uri(reverse("api:album", args=[album.id])),
+        "page": request.build_absolute_uri(reverse("gallery:album", args=[album.id])),
+        "cover": (
+            {
+                "photo_id": album.cover_photo_id,
+                "thumbnail": {
+                    "url": media.url(album.cover_thumbnail_key),
+                    "width": album.cover_thumbnail_width,
+                    "height": album.cover_thumbnail_height,
+                },
+            }
+            if album.cover_thumbnail_key
+            else None
+        ),
+        "share_url": share_url,
+    }

@@ -10,6 +10,8 @@ One table (schema.py has its layout), split by job:
     retry.py         retrying transactions cancelled for a conflict, with jittered backoff
     counters.py      the tag and owner counts, updated after a photo's transaction
     repository.py    photo_table(): what pages, the API and the admin read and write
+    albums.py        album_table(): albums, their entries and the photos' memberships
+    positions.py     the sortable positions of photos in an album
     maintenance.py   whole-table jobs: reconcile's scans, init_aws, the health check
     consistency.py   whether cards and counters agree with the photo items, and their repair
 
@@ -17,11 +19,16 @@ The records (Photo, PhotoCard, Page, TagCount) and the list names are gallery.ca
 """
 
 from gallery.metadata import consistency
+from gallery.metadata.albums import AlbumRepository, Membership, album_table
 from gallery.metadata.connection import get_connection
 from gallery.metadata.errors import (
+    AlbumChanged,
+    AlbumNotFound,
+    AlreadyInAlbum,
     InvalidCursor,
     MetadataError,
     MetadataUnavailable,
+    NotInAlbum,
     PhotoAlreadyExists,
     PhotoChanged,
     PhotoNotFound,
@@ -32,13 +39,20 @@ from gallery.metadata.schema import LISTS_INDEX, table_schema
 
 __all__ = [
     "LISTS_INDEX",
+    "AlbumChanged",
+    "AlbumNotFound",
+    "AlbumRepository",
+    "AlreadyInAlbum",
     "InvalidCursor",
+    "Membership",
     "MetadataError",
     "MetadataUnavailable",
+    "NotInAlbum",
     "PhotoAlreadyExists",
     "PhotoChanged",
     "PhotoNotFound",
     "PhotoRepository",
+    "album_table",
     "consistency",
     "ensure_table",
     "get_connection",

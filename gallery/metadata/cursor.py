@@ -13,13 +13,14 @@ def encode_cursor(key):
     return signing.dumps(key, salt=_SALT, compress=True)
 
 
-def decode_cursor(cursor, list_name, prefix=None):
-    """The key to start after; InvalidCursor unless we signed it for this list (and prefix)."""
+def decode_cursor(cursor, list_name, prefix=None, *, attributes=LIST_KEY_ATTRIBUTES, partition="list_pk"):
+    """The key to start after; InvalidCursor unless we signed it for this list (and prefix).
+    An album's pages pass their own key: attributes ("pk", "sk"), partition "pk"."""
     try:
         key = signing.loads(cursor, salt=_SALT)
     except signing.BadSignature as error:
         raise InvalidCursor(cursor) from error
-    if not isinstance(key, dict) or set(key) != set(LIST_KEY_ATTRIBUTES) or key["list_pk"] != list_name:
+    if not isinstance(key, dict) or set(key) != set(attributes) or key[partition] != list_name:
         raise InvalidCursor(cursor)
     if prefix and not key["list_sk"].startswith(prefix):
         raise InvalidCursor(cursor)

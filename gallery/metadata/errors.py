@@ -24,3 +24,19 @@ class PhotoChanged(MetadataError):
 
 class InvalidCursor(MetadataError):
     """A page cursor that we did not issue, or that belongs to another list."""
+
+
+class AlbumNotFound(MetadataError):
+    pass
+
+
+class AlbumChanged(MetadataError):
+    """The album was changed or deleted by someone else since it was read; read it again."""
+
+
+class AlreadyInAlbum(MetadataError):
+    """The photo is in this album already."""
+
+
+class NotInAlbum(MetadataError):
+    """The photo is not (or no longer) in this album."""

@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import BotoCoreError, ClientError
 
 from gallery.catalog import (
     TITLE_KEY_LENGTH,
@@ -24,12 +23,12 @@ from gallery.catalog import (
     title_list,
 )
 from gallery.metadata import favorites, schema
-from gallery.metadata.connection import get_connection, translate_errors, unavailable
+from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.counters import add_counts, add_favorite_count, tag_deltas
 from gallery.metadata.cursor import decode_cursor, encode_cursor
 from gallery.metadata.errors import MetadataUnavailable, PhotoAlreadyExists, PhotoChanged, PhotoNotFound
-from gallery.metadata.retry import Backoff, conflicted
-from gallery.metadata.transactions import Transaction, not_written_yet, same_revision
+from gallery.metadata.retry import Backoff
+from gallery.metadata.transactions import Transaction, clear_cover, not_written_yet, same_revision
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +78,9 @@ class PhotoRepository:
             write.put(card)
         for key in _card_keys(old, items) - {card["sk"] for card in new_cards}:
             write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
+        for item in items:
+            if schema.is_membership(item):  # the photo's card in each album it is in
+                write.put(schema.entry_item(item["album_id"], item["position"], new))
         self._commit(write)
         add_counts(
             tags=tag_deltas(counted_tags(old), counted_tags(new)),
@@ -88,16 +90,23 @@ class PhotoRepository:
         return new
 
     def delete_photo(self, photo_id, *, expected_revision=None):
-        """Delete the photo's item, every card of it and its favourite count in one transaction,
-        then its share of the counts and its favourites; returns the deleted photo (whose object
-        keys the caller removes next). PhotoChanged if `expected_revision` is given and is not
-        the photo's."""
+        """Delete the photo's item, every card of it and its entry in each album (and the cover of
+        the albums it is the cover of) in one transaction, then its share of the counts; returns
+        the deleted photo (whose object keys the caller removes next). PhotoChanged if
+        `expected_revision` is given and is not the photo's. Its favourite count goes in the
+        transaction, its favourites (any number) after it."""
         photo, items = self.photo_with_items(photo_id)
         _check_revision(photo, expected_revision)
         write = self._transaction()
         write.delete(schema.photo_item(photo), **same_revision(photo))
         for key in _card_keys(photo, items):
             write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
+        for item in items:
+            if schema.is_membership(item):  # out of its albums too, in the same transaction
+                write.delete(item)
+                write.delete(schema.entry_key_of_membership(photo.id, item))
+                if item.get("is_cover"):
+                    clear_cover(write, item["album_id"])
         write.delete(schema.favorite_count_key(photo_id))
         self._commit(write)
         add_counts(
@@ -115,25 +124,9 @@ class PhotoRepository:
         return Transaction(get_connection().table_name)
 
     def _commit(self, write, conflict=None):
-        """Send the transaction; PhotoChanged (or `conflict`) if a condition failed. Cancelled for
-        a conflict with a concurrent write, it is sent again after a jittered pause (retry.py),
-        a bounded number of times; then MetadataUnavailable ("try again")."""
-        delays = self.backoff.delays()
-        while True:
-            try:
-                get_connection().client.transact_write_items(TransactItems=write.actions)
-                return
-            except ClientError as error:
-                reasons = error.response.get("CancellationReasons") or []
-                if write.condition_failed(reasons):
-                    raise (conflict or PhotoChanged()) from error
-                delay = next(delays, None) if conflicted(reasons) else None
-                if delay is None:
-                    raise unavailable(error) from error
-                logger.info("transaction conflict; retrying in %.3f s", delay)
-                self.backoff.sleep(delay)
-            except BotoCoreError as error:
-                raise unavailable(error) from error
+        """Send the transaction (Transaction.commit: PhotoChanged, or `conflict`, if a condition
+        failed; conflicts with a concurrent write retried with this repository's backoff)."""
+        write.commit(conflict, self.backoff)
 
     # --- reads -------------------------------------------------------------------------------
     def get_photo(self, photo_id):
@@ -144,12 +137,13 @@ class PhotoRepository:
         return schema.photo_from_item(response["Item"])
 
     def photo_with_items(self, photo_id):
-        """The photo and its cards, consistently read: what an edit or a delete starts from. Not
-        the favourites (sort keys before LIST#), however many: they follow the photo's write."""
+        """The photo and the items of its partition an edit or a delete rewrites (photo item,
+        cards, album memberships), consistently read. Not its favourites, however many (they
+        sort before, up to FANS): they follow the photo's write (gallery.metadata.favorites)."""
         items = list(
             get_connection().query_all(
                 KeyConditionExpression=Key("pk").eq(schema.photo_pk(photo_id))
-                & Key("sk").gte(schema.LIST_PREFIX),
+                & Key("sk").gt(schema.FAVORITE_COUNT_SK),
                 ConsistentRead=True,
             )
         )
@@ -158,11 +152,21 @@ class PhotoRepository:
             raise PhotoNotFound(photo_id)
         return schema.photo_from_item(photo_items[0]), items
 
-    def list_page(self, list_name, *, cursor=None, limit=24, prefix=None, oldest_first=False):
+    def list_page(
+        self,
+        list_name,
+        *,
+        cursor=None,
+        limit=24,
+        prefix=None,
+        oldest_first=False,
+        record=schema.card_from_item,
+    ):
         """One page of a list, newest first: a single Query on the lists index.
 
         `prefix` keeps only cards whose sort key starts with it (title search); the cursor is
-        then bound to the prefix as well as to the list.
+        then bound to the prefix as well as to the list. `record` reads an item (a PhotoCard by
+        default; the album lists pass schema.album_from_item).
         """
         condition = Key("list_pk").eq(list_name)
         if prefix:
@@ -182,7 +186,7 @@ class PhotoRepository:
         if len(items) > limit:
             items = items[:limit]
             next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
-        return Page(items=[schema.card_from_item(item) for item in items], next_cursor=next_cursor)
+        return Page(items=[record(item) for item in items], next_cursor=next_cursor)
 
     def neighbours(self, list_name, sort_key, *, prefix=None, oldest_first=False):
         """(previous, next) card of the card at `sort_key` in a list as its page shows it (newest
@@ -215,14 +219,13 @@ class PhotoRepository:
         favourites were already removed) and on there being no such favourite (idempotent: the
         count moves only with a new one, after the transaction, as every counter does)."""
         write = self._transaction()
-        photo_check = write.check(schema.photo_key(photo.id), **favorites.may_favorite(user_id))
-        write.put(favorites.new_favorite(photo, user_id, now=now), condition="attribute_not_exists(pk)")
+        hidden = PhotoNotFound(photo.id)
+        write.check(schema.photo_key(photo.id), **favorites.may_favorite(user_id), on_fail=hidden)
+        write.put(favorites.new_favorite(photo, user_id, now=now), **not_written_yet())
         try:
             self._commit(write)
-        except PhotoChanged as error:
-            if photo_check in write.failed_conditions(error.__cause__.response["CancellationReasons"]):
-                raise PhotoNotFound(photo.id) from error
-            return False  # a favourite already
+        except PhotoChanged:
+            return False  # the favourite's own condition: a favourite already
         add_favorite_count(photo.id, 1)
         return True
 
@@ -298,7 +301,7 @@ def _card_keys(photo, items):
     write is conditional on), and of any other card read. Not the read alone: a Query is only
     read-committed, so it may miss a card that a transaction committing meanwhile added."""
     return {card["sk"] for card in schema.card_items(photo)} | {
-        item["sk"] for item in items if item["sk"].startswith(schema.LIST_PREFIX)
+        item["sk"] for item in items if schema.is_card(item)
     }
 
 

@@ -8,20 +8,39 @@ the records of gallery.catalog and DynamoDB items.
                                          <favourited at>#<id>, with a copy of the card (the
                                          user's /favorites/ page is one Query on the index)
     pk = PHOTO#<id>  sk = FANS           favorite_count of the photo (ADD, never read-modify-write)
+    pk = PHOTO#<id>  sk = INALBUM#<album> the photo is in that album: its position there, and
+                                         is_cover when it is the album's cover
     pk = TAGS        sk = TAG#<tag>      public photo count of a tag, for the tag cloud
     pk = OWNERS      sk = OWNER#<user>   photo count of a user, private ones included (admin)
 
+    pk = ALBUM#<id>  sk = ALBUM          the album (gallery.catalog.Album), in its owner's list
+                                         list_pk = ALBUMS#<user>, list_sk = <created>#<id>
+    pk = ALBUM#<id>  sk = ENTRY#<position>#<photo id>
+                                         a photo of the album: its card, in album order
+                                         (gallery.metadata.positions)
+    pk = ALBUM#<id>  sk = LIST#ALBUMS    the album's card in the admin's list of all albums
+
 All items of a photo share its partition, so one Query finds them all for deletion and one
-transaction writes them all together. Sort keys order the partition as FAN#... < FANS < LIST#...
-< PHOTO: what an edit needs (cards, photo) is one Query from LIST# on, and the favourites, as
-many as people give, are another (begins_with FAN#), never inside the photo's transaction with
-its 100-action limit.
+transaction writes them all together. The album item sorts before its entries ("ALBUM" <
+"ENTRY#"), so the first page of an album is one Query of its partition.
+Sort keys order a photo's partition FAN#... < FANS < INALBUM#... < LIST#... < PHOTO: what an
+edit or a delete rewrites (memberships, cards, photo) is one Query from after FANS on, and the
+favourites, as many as people give, are another (begins_with FAN#), never inside the photo's
+transaction with its 100-action limit.
 """
 
 from dataclasses import asdict
 from decimal import Decimal
 
-from gallery.catalog import Photo, PhotoCard, favorites_list, list_entries
+from gallery.catalog import (
+    ALL_ALBUMS,
+    Album,
+    Photo,
+    PhotoCard,
+    favorites_list,
+    list_entries,
+    owner_albums_list,
+)
 
 LISTS_INDEX = "lists"
 PHOTO_SK = "PHOTO"
@@ -29,11 +48,18 @@ TAGS_PK = "TAGS"
 OWNERS_PK = "OWNERS"
 # The key of a card in the lists index: what a page cursor holds.
 LIST_KEY_ATTRIBUTES = ("pk", "sk", "list_pk", "list_sk")
+CARD_PREFIX = "LIST#"
+ALBUM_SK = "ALBUM"
+ENTRY_PREFIX = "ENTRY#"
+MEMBERSHIP_PREFIX = "INALBUM#"
+ALBUM_CARD_SK = f"{CARD_PREFIX}{ALL_ALBUMS}"
+# "$" follows "#": an album's item and its entries, and nothing after them.
+ENTRIES_END = "ENTRY$"
 FAN_PREFIX = "FAN#"
 FAVORITE_COUNT_SK = "FANS"
-LIST_PREFIX = "LIST#"
 _PHOTO_PREFIX = "PHOTO#"
 _OWNER_PREFIX = "OWNER#"
+_ALBUM_PREFIX = "ALBUM#"
 
 
 def table_schema():
@@ -102,6 +128,39 @@ def key_of(item):
     return {"pk": item["pk"], "sk": item["sk"]}
 
 
+def album_pk(album_id):
+    return f"{_ALBUM_PREFIX}{album_id}"
+
+
+def album_key(album_id):
+    return {"pk": album_pk(album_id), "sk": ALBUM_SK}
+
+
+def album_card_key(album_id):
+    return {"pk": album_pk(album_id), "sk": ALBUM_CARD_SK}
+
+
+def entry_key(album_id, position, photo_id):
+    # The photo id after the position: two photos appended at once never share a key.
+    return {"pk": album_pk(album_id), "sk": f"{ENTRY_PREFIX}{position}#{photo_id}"}
+
+
+def membership_key(photo_id, album_id):
+    return {"pk": photo_pk(photo_id), "sk": f"{MEMBERSHIP_PREFIX}{album_id}"}
+
+
+def is_card(item):
+    return item["sk"].startswith(CARD_PREFIX)
+
+
+def is_membership(item):
+    return item["sk"].startswith(MEMBERSHIP_PREFIX)
+
+
+def is_entry(item):
+    return item["sk"].startswith(ENTRY_PREFIX)
+
+
 # --- codec --------------------------------------------------------------------------------------
 def photo_item(photo):
     return {**photo_key(photo.id), **asdict(photo)}
@@ -113,7 +172,7 @@ def card_items(photo):
     return [
         {
             "pk": photo_pk(photo.id),
-            "sk": f"{LIST_PREFIX}{list_name}",
+            "sk": f"{CARD_PREFIX}{list_name}",
             "list_pk": list_name,
             "list_sk": sort_key,
             **card,
@@ -137,6 +196,47 @@ def fan_item(photo, user_id, favorited_at):
 
 def fan_id_of(item):
     return int(item["sk"].removeprefix(FAN_PREFIX))
+
+
+def album_item(album):
+    return {
+        **album_key(album.id),
+        "list_pk": owner_albums_list(album.owner_id),
+        "list_sk": f"{album.created}#{album.id}",
+        **asdict(album),
+    }
+
+
+def album_card_item(album):
+    """The admin's card: the album's fields but its share token."""
+    fields = {**asdict(album), "share_token": ""}
+    return {
+        **album_card_key(album.id),
+        "list_pk": ALL_ALBUMS,
+        "list_sk": f"{album.created}#{album.id}",
+        **fields,
+    }
+
+
+def album_from_item(item):
+    return _record(Album, item)
+
+
+def entry_item(album_id, position, photo):
+    return {**entry_key(album_id, position, photo.id), "position": position, **asdict(photo.card)}
+
+
+def membership_item(photo_id, album_id, position, is_cover=False):
+    return {
+        **membership_key(photo_id, album_id),
+        "album_id": album_id,
+        "position": position,
+        "is_cover": is_cover,
+    }
+
+
+def entry_key_of_membership(photo_id, item):
+    return entry_key(item["album_id"], item["position"], photo_id)
 
 
 def photo_from_item(item):

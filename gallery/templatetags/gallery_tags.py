@@ -51,6 +51,18 @@ def photo_url(photo_id):
     return _url("gallery:photo", photo_id)
 
 
+@register.simple_tag(takes_context=True)
+def card_link(context, photo_id):
+    """A card's link: the photo's page (opened from the list `from_query` names), or within an
+    album's share link (`share_base` in the context, its path) the page that link serves, since
+    the photo's own may be private."""
+    share_base = context.get("share_base")
+    if share_base:
+        return f"{share_base}photos/{photo_id}/"
+    # ?from=<the list's token> (gallery.sources): the photo page's previous and next follow it.
+    return photo_url(photo_id) + context.get("from_query", "")
+
+
 @register.filter
 def user_url(username):
     return _url("gallery:user", username)

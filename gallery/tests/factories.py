@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image, TiffImagePlugin
 
-from gallery.catalog import Photo
+from gallery.catalog import Album, Photo
 
 EXIF_ORIENTATION = 0x0112
 EXIF_GPS_IFD = 0x8825
@@ -125,6 +125,19 @@ def location_of(data):
 
 def assert_no_location(data):
     assert location_of(data) == []
+
+
+def make_album(number, owner_id=1, visibility="private", **fields):
+    """An Album whose id and creation time follow from `number` (higher is newer)."""
+    return Album(
+        id=f"{number:032x}",
+        owner_id=owner_id,
+        owner_username=f"user{owner_id}",
+        title=fields.pop("title", f"Album {number}"),
+        created=f"2026-02-01T00:00:{number:02d}.000000+00:00",
+        visibility=visibility,
+        **fields,
+    )
 
 
 def client_for(user, **options):

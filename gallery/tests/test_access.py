@@ -6,6 +6,7 @@ import pytest
 
 from gallery import access
 from gallery.catalog import FAILED, PRIVATE, PROCESSING, PUBLIC, READY
+from gallery.tests.factories import make_album
 
 
 @dataclass
@@ -61,6 +62,30 @@ def test_someone_elses_public_photo_can_be_seen_but_not_changed():
     with pytest.raises(access.ChangeNotAllowed):
         access.require_change(OTHER, photo)
     assert access.require_change(OWNER, photo) is photo
+
+
+# --- albums -------------------------------------------------------------------------------------
+def _album(visibility, token=""):
+    return make_album(1, owner_id=1, visibility=visibility, share_token=token)
+
+
+@pytest.mark.parametrize(
+    ("visibility", "owner", "other", "anonymous"),
+    [("public", True, True, True), ("unlisted", True, False, False), ("private", True, False, False)],
+)
+def test_who_sees_an_album_at_its_own_url(visibility, owner, other, anonymous):
+    album = _album(visibility, token="t" * 43 if visibility == "unlisted" else "")
+    assert access.can_view_album(Viewer(1), album) is owner
+    assert access.can_view_album(Viewer(2), album) is other
+    assert access.can_view_album(Viewer(None), album) is anonymous
+
+
+def test_a_share_token_opens_only_an_unlisted_album_and_only_the_current_one():
+    token = "t" * 43
+    assert access.can_view_album(Viewer(None), _album("unlisted", token), token)
+    assert not access.can_view_album(Viewer(None), _album("unlisted", token), "u" * 43)
+    assert not access.can_view_album(Viewer(None), _album("unlisted", ""), "")
+    assert not access.can_view_album(Viewer(None), _album("private", token), token)  # no longer unlisted
 
 
 @pytest.mark.parametrize("status", [PROCESSING, FAILED])

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from gallery import metadata
+from gallery import albums, metadata, photos
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,38 @@ def test_change_page_shows_the_favourite_count(aws, admin_client, user, bob):
     page = admin_client.get(f"{LIST}{photo.id}/change/").content.decode()
 
     assert '<span class="favorite-count">2 favourites</span>' in page
+
+
+# --- albums -------------------------------------------------------------------------------------
+ALBUMS = "/admin/gallery/albumrecord/"
+
+
+def test_albums_are_listed_for_staff_private_ones_included_and_deleted_keeping_photos(
+    aws, admin_client, user, bob, dynamodb_calls
+):
+    photo = publish(user, title="Harbour")
+    album = albums.create(user, title="Secret summer", visibility="private")
+    albums.add_photo(user, album, photo.id)
+    albums.set_cover(albums.visible(user, album.id), photo.id)
+    albums.create(bob, title="Bob's walks", visibility="public")
+
+    dynamodb_calls.clear()
+    page = admin_client.get(ALBUMS).content.decode()
+    assert dynamodb_calls == ["Query"]
+    assert page.index("Bob&#x27;s walks") < page.index("Secret summer")
+    assert f"/photos/{photo.id}/thumb.jpg?" in page  # the cover
+    assert 'href="/admin/gallery/albumrecord/"' in admin_client.get("/admin/").content.decode()
+
+    assert "Its photos stay." in admin_client.get(f"{ALBUMS}{album.id}/delete/").content.decode()
+    response = admin_client.post(f"{ALBUMS}{album.id}/delete/")
+    assert response["Location"] == ALBUMS
+    listing = admin_client.get(ALBUMS).content.decode()
+    assert "Deleted the album “Secret summer”" in listing and "<td>Secret summer</td>" not in listing
+    assert photos.visible(user, photo.id).title == "Harbour"
+
+
+def test_the_album_admin_is_for_staff_only(aws, client, user):
+    client.force_login(user)
+
+    assert client.get(ALBUMS).status_code == 302  # to the admin's login
+    assert client.post(f"{ALBUMS}{'a' * 32}/delete/").status_code == 302

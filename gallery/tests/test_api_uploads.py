@@ -42,6 +42,7 @@ def test_a_photo_goes_from_processing_to_ready_in_every_list(aws, alice, user):
     assert aws.object_keys() == [
         f"photos/{upload_id}/display.jpg",
         f"photos/{upload_id}/original.jpg",
+        f"photos/{upload_id}/shared.jpg",  # the copy without metadata that others download
         f"photos/{upload_id}/thumb.jpg",
     ]  # uploads/ is empty again
     assert aws.head(f"photos/{upload_id}/original.jpg")["ContentType"] == "image/jpeg"

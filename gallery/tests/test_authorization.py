@@ -1,10 +1,13 @@
-"""Authorization across every route that reveals or changes a photo, found from the URLconf.
+"""Authorization across every route that reveals or changes a photo or an album, found from the
+URLconf.
 
-Every route with a photo id in its URL (site, JSON API, admin) is tried by an anonymous
-visitor and by another signed-in user, with every method, on a public photo, a private photo
-and a guessed id. None of them may see a private photo or learn that it exists, and none may
-change anything: afterwards every item and object is as it was. The owner, by contrast, can
-read every route (so the matrix is not passing because the routes are broken).
+Every route with a photo id or an album id in its URL (site, JSON API, admin) is tried by an
+anonymous visitor and by another signed-in user, with every method, on a public photo, a private
+photo and a guessed id (album routes: in the owner's private album holding both photos, or a
+guessed album; share-link routes with a wrong token). None of them may see a private photo or
+learn that it exists, and none may change anything: afterwards every item and object is as it
+was. The owner, by contrast, can read every route (so the matrix is not passing because the
+routes are broken).
 """
 
 import json
@@ -14,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from gallery import albums
 from gallery.models import ApiToken
 from gallery.tests.publishing import publish
 
@@ -23,8 +27,15 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 WRITE_BODY = {"title": "Defaced", "description": "pwned", "tags": "pwned", "visibility": "public"}
 
 
+ID_GROUPS = {"photo_id", "album_id"}
+# Routes that answer no GET (405): their refusals are in the matrix, their success in
+# test_views_albums.py and test_api_albums.py.
+WRITE_ONLY = {"gallery:album_remove", "gallery:album_move", "api:album_photo"}
+WRONG_TOKEN = "w" * 43
+
+
 def photo_routes(patterns=None, namespace=""):
-    """(route name, view name) of every URL pattern that takes a photo_id."""
+    """Name of every URL pattern that takes a photo_id or an album_id."""
     found = []
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(entry, URLResolver):
@@ -34,19 +45,28 @@ def photo_routes(patterns=None, namespace=""):
                 else entry.namespace or namespace
             )
             found += photo_routes(entry.url_patterns, inner)
-        elif isinstance(entry, URLPattern) and "photo_id" in entry.pattern.regex.groupindex and entry.name:
-            found.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+        elif isinstance(entry, URLPattern) and ID_GROUPS & set(entry.pattern.regex.groupindex) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            found.append(name)
+            GROUPS[name] = set(entry.pattern.regex.groupindex)
     return sorted(set(found))
 
 
+GROUPS = {}
 ROUTES = photo_routes()
 # Any signed-in user may favourite a public photo they see: on these, strangers are tried on
 # private and guessed photos only; they are actions, with nothing to GET.
 FAVORITE_ROUTES = {"gallery:favorite", "api:favorite"}
 
 
+def path_for(route, photo_id, album_id, token=WRONG_TOKEN):
+    values = {"photo_id": photo_id, "album_id": album_id, "token": token}
+    return reverse(route, kwargs={name: values[name] for name in GROUPS[route]})
+
+
 def test_the_routes_found_include_site_api_and_admin():
     assert {"gallery:photo", "gallery:edit", "gallery:delete", "api:photo"} <= set(ROUTES)
+    assert {"gallery:album", "gallery:album_shared_photo", "api:album", "api:album_photo"} <= set(ROUTES)
     assert any(route.startswith("admin:") for route in ROUTES)
 
 
@@ -54,7 +74,10 @@ def test_the_routes_found_include_site_api_and_admin():
 def photos(aws, user):
     public = publish(user, title="Open beach of the owner", tags="shared")
     private = publish(user, title="Hidden garden of the owner", tags="secret", visibility="private")
-    return {"public": public, "private": private}
+    album = albums.create(user, title="Private album of the owner", visibility="private")
+    for photo in (public, private):
+        albums.add_photo(user, album, photo.id)
+    return {"public": public, "private": private, "album": album}
 
 
 def snapshot(aws):
@@ -102,7 +125,8 @@ def test_strangers_can_neither_see_private_photos_nor_change_any(aws, photos, dj
     for who, (client, headers) in strangers(django_user_model).items():
         for target in targets:
             photo_id = guessed if target == "guessed" else photos[target].id
-            path = reverse(route, kwargs={"photo_id": photo_id})
+            album_id = guessed if target == "guessed" else photos["album"].id
+            path = path_for(route, photo_id, album_id)
             for method in METHODS:
                 response = send(client, method, path, headers)
                 context = (who, target, method, path, response.status_code)
@@ -117,15 +141,23 @@ def test_strangers_can_neither_see_private_photos_nor_change_any(aws, photos, dj
     assert snapshot(aws) == before  # nothing was changed or deleted by anyone
 
 
-@pytest.mark.parametrize(
-    "route", [route for route in ROUTES if not route.startswith("admin:") and route not in FAVORITE_ROUTES]
-)
+OWNER_ROUTES = [
+    route
+    for route in ROUTES
+    if not route.startswith("admin:")
+    and "photo_id" in GROUPS[route]
+    and route not in WRITE_ONLY | FAVORITE_ROUTES
+]
+
+
+@pytest.mark.parametrize("route", OWNER_ROUTES)
 def test_the_owner_can_open_every_route_of_their_private_photo(aws, photos, user, route):
     client = Client()
     client.force_login(user)
     token = {"Authorization": f"Token {ApiToken.issue(user)}"}
 
-    response = client.get(reverse(route, kwargs={"photo_id": photos["private"].id}), headers=token)
+    path = path_for(route, photos["private"].id, photos["album"].id)
+    response = client.get(path, headers=token)
 
     assert response.status_code == 200
     assert "Hidden garden of the owner" in response.content.decode()
@@ -137,7 +169,7 @@ def test_staff_open_the_admin_routes_and_strangers_are_sent_to_log_in(aws, photo
     admin_client.force_login(staff)
 
     for route in [route for route in ROUTES if route.startswith("admin:")]:
-        path = reverse(route, kwargs={"photo_id": photos["private"].id})
+        path = path_for(route, photos["private"].id, photos["album"].id)
         assert admin_client.get(path).status_code == 200, route
         assert Client().get(path)["Location"].startswith("/admin/login/"), route
 
