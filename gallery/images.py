@@ -13,13 +13,13 @@ each); animated files give their first frame; corrupt EXIF is ignored.
 
 import io
 import logging
-import math
 import warnings
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
 from gallery import shared_copy
+from gallery.exif import ExifFacts, exif_facts
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +54,6 @@ DISPLAY_QUALITY = 82
 FULL_SIZE_QUALITY = 90
 
 _EXIF_ORIENTATION = 0x0112
-_EXIF_IFD = 0x8769
-_DATE_TIME_ORIGINAL = 0x9003
-_DATE_TIME = 0x0132
-_MAKE, _MODEL = 0x010F, 0x0110
-# In the Exif sub-IFD: how the photo was taken.
-_EXPOSURE_TIME, _F_NUMBER, _ISO, _FOCAL_LENGTH = 0x829A, 0x829D, 0x8827, 0x920A
-_LENS_MAKE, _LENS_MODEL = 0xA433, 0xA434
-_MAX_TEXT = 64
 # EXIF orientation -> the transposition that shows the image upright (as ImageOps.exif_transpose).
 _ORIENTATION_TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -107,20 +99,6 @@ class SharedFile:
     extension: str
     content_type: str
     lossless: bool
-
-
-@dataclass(frozen=True)
-class ExifFacts:
-    """Only what the photo page shows, as it shows it ("1/250 s", "f/2.8", "35 mm"); empty (0 for
-    the ISO) when the camera did not write it. GPS and every other tag stay in the original."""
-
-    taken: str = ""
-    camera: str = ""
-    lens: str = ""
-    exposure: str = ""
-    aperture: str = ""
-    focal_length: str = ""
-    iso: int = 0
 
 
 @dataclass(frozen=True)
@@ -195,7 +173,7 @@ def process_image(fileobj, *, thumbnail_size, display_size, max_pixels, max_full
         height=height,
         thumbnail=_encode(thumbnail, quality=THUMBNAIL_QUALITY),
         display=_encode(display, quality=DISPLAY_QUALITY, progressive=True),
-        exif=_exif_facts(exif),
+        exif=exif_facts(exif),
         shared=shared,
     )
 
@@ -367,67 +345,6 @@ def _orientation(exif):
         return orientation if orientation in _ORIENTATION_TRANSPOSE else 1
     except Exception:
         return 1
-
-
-def _exif_facts(exif):
-    try:
-        details = exif.get_ifd(_EXIF_IFD)
-    except Exception:
-        details = {}
-    taken = _text(details.get(_DATE_TIME_ORIGINAL)) or _text(exif.get(_DATE_TIME))
-    return ExifFacts(
-        taken=taken,
-        camera=_maker_and_model(_text(exif.get(_MAKE)), _text(exif.get(_MODEL))),
-        lens=_maker_and_model(_text(details.get(_LENS_MAKE)), _text(details.get(_LENS_MODEL))),
-        exposure=_exposure(_number(details.get(_EXPOSURE_TIME))),
-        aperture=_formatted(_number(details.get(_F_NUMBER)), "f/{}"),
-        focal_length=_formatted(_number(details.get(_FOCAL_LENGTH)), "{} mm"),
-        iso=_iso(details.get(_ISO)),
-    )
-
-
-def _maker_and_model(make, model):
-    # Many cameras repeat the make in the model: "Canon" + "Canon EOS R6".
-    text = model if make and model.lower().startswith(make.lower()) else f"{make} {model}".strip()
-    return text[:_MAX_TEXT]
-
-
-def _number(value):
-    """A positive finite number from an EXIF rational or integer, or None (missing, 0/0, corrupt)."""
-    if isinstance(value, tuple) and value:  # some writers repeat a value
-        value = value[0]
-    try:
-        number = float(value)
-    except (TypeError, ValueError, ZeroDivisionError):
-        return None
-    return number if math.isfinite(number) and 0 < number < 1_000_000 else None
-
-
-def _exposure(seconds):
-    """1/250 s below a second (as cameras show it), 2.5 s above."""
-    if seconds is None:
-        return ""
-    if seconds < 1:
-        return f"1/{round(1 / seconds)} s"
-    return f"{seconds:g} s"
-
-
-def _formatted(number, pattern):
-    """`number` to one decimal, without a trailing ".0" (f/8, f/2.8, 4.2 mm), in `pattern`."""
-    return pattern.format(f"{round(number, 1):g}") if number is not None else ""
-
-
-def _iso(value):
-    number = _number(value)
-    return int(number) if number is not None and number == int(number) else 0
-
-
-def _text(value):
-    if isinstance(value, bytes):
-        value = value.decode("ascii", "ignore")
-    if not isinstance(value, str):
-        return ""
-    return "".join(char for char in value if char.isprintable()).strip()[:_MAX_TEXT]
 
 
 def _too_many_pixels_message(max_pixels, image_format=None, jpeg_max_pixels=None):
