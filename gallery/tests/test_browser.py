@@ -9,6 +9,8 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from django.db import connection
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect, sync_playwright
 
+from gallery import media
 from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.publishing import publish
 from scripts.gunicorn_site import GunicornSite
@@ -42,13 +45,31 @@ def database_url(settings_dict):
 
 
 @pytest.fixture
-def site(transactional_db, aws, tmp_path):
+def site(transactional_db, aws, tmp_path, settings):
     # transactional_db: gunicorn's own connections must see committed rows, and the tables are
     # emptied afterwards instead of rolled back.
     env = dict(os.environ, DATABASE_URL=database_url(connection.settings_dict), DATABASE_CONN_MAX_AGE="0")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    with GunicornSite(env, workers=2, log=tmp_path / "gunicorn.log") as server:
-        yield server
+    server = GunicornSite(env, workers=2, log=tmp_path / "gunicorn.log")
+    # The bucket's CORS rule must name this site's origin (its port is free-chosen) for the upload
+    # page's direct POSTs to S3, as `make run` writes it for its own port.
+    settings.PHOTOSHARE_UPLOAD_ORIGINS = [server.url]
+    media.configure_uploads()
+    # The upload page sends files straight to S3; the worker makes them ready, as on a server.
+    with (tmp_path / "worker.log").open("ab") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "worker"], env=env, cwd=settings.BASE_DIR, stdout=log, stderr=log
+        )
+    try:
+        with server:
+            yield server
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)  # SIGTERM ends after the current job (at most a 20 s poll)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 @pytest.fixture(scope="module")

@@ -413,3 +413,35 @@ def test_requests_run_one_at_a_time():
     for thread in threads:
         thread.join()
     assert overlaps == []
+
+
+def test_an_sqs_long_poll_does_not_hold_up_other_requests(tmp_path):
+    """The worker long-polls the queue for up to 20 s; S3 and DynamoDB must answer meanwhile."""
+    import boto3
+
+    server = MotoServer(recording=tmp_path / "recording.jsonl").start()
+    try:
+        sqs = boto3.client(
+            "sqs",
+            endpoint_url=server.url,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+            config=Config(read_timeout=30, retries={"total_max_attempts": 1}),
+        )
+        queue = sqs.create_queue(QueueName="jobs")["QueueUrl"]
+        poll = threading.Thread(target=sqs.receive_message, kwargs={"QueueUrl": queue, "WaitTimeSeconds": 8})
+        poll.start()
+        try:
+            while not poll.is_alive():
+                pass
+            s3, dynamodb = boto(server.url)
+            s3.create_bucket(Bucket="during-the-poll")
+            dynamodb.list_tables()
+            # Both answered while the poll (an empty queue) was still waiting.
+            assert poll.is_alive()
+            assert "during-the-poll" in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]
+        finally:
+            poll.join(timeout=30)
+    finally:
+        server.stop()

@@ -171,6 +171,7 @@ class Rehearsal:
             "AppVersion": version,
             "MediaBucket": f"{STACK}-media",
             "PhotoTable": f"{STACK}-photos",
+            "JobQueue.QueueName": f"{STACK}-jobs",  # the boot's init_aws creates it in moto
             "Database.Endpoint.Address": DB["host"],
             "Database.Endpoint.Port": DB["port"],
             "DatabaseName": self.db_name,
