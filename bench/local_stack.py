@@ -23,7 +23,7 @@ from pathlib import Path
 
 from _common import machine, median_ms, table
 
-from scripts.local_aws import MotoServer, free_port
+from scripts.local_aws import MotoServer, create_photo_store, free_port
 
 TABLE, BUCKET = "bench-photos", "bench-photos"
 BODY = os.urandom(40 * 1024)
@@ -61,24 +61,7 @@ def clients(url):
 
 
 def create(s3, dynamodb):
-    s3.create_bucket(Bucket=BUCKET)
-    strings = [{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "list_pk", "list_sk")]
-    dynamodb.create_table(
-        TableName=TABLE,
-        AttributeDefinitions=strings,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "lists",
-                "KeySchema": [
-                    {"AttributeName": "list_pk", "KeyType": "HASH"},
-                    {"AttributeName": "list_sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_photo_store(s3, dynamodb, bucket=BUCKET, table=TABLE)
 
 
 def upload_actions(number):

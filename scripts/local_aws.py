@@ -96,3 +96,26 @@ class MotoServer:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"moto server did not answer on {self.url} within {timeout}s")
+
+
+def create_photo_store(s3, dynamodb, *, bucket, table):
+    """A bucket and a table with the app's key layout (pk/sk and the sparse "lists" index), for
+    the local stack's tests and bench, which drive moto without importing gallery."""
+    s3.create_bucket(Bucket=bucket)
+    strings = [{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "list_pk", "list_sk")]
+    dynamodb.create_table(
+        TableName=table,
+        AttributeDefinitions=strings,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "lists",
+                "KeySchema": [
+                    {"AttributeName": "list_pk", "KeyType": "HASH"},
+                    {"AttributeName": "list_sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )

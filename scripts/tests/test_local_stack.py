@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from scripts.local_aws import MotoServer
+from scripts.local_aws import MotoServer, create_photo_store
 from scripts.moto_recording import make_entry
 from scripts.tests.test_local_aws import clients
 
@@ -38,25 +38,7 @@ def boto(url):
 
 
 def create(url):
-    s3, dynamodb = clients(url)
-    s3.create_bucket(Bucket=BUCKET)
-    strings = [{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "list_pk", "list_sk")]
-    dynamodb.create_table(
-        TableName=TABLE,
-        AttributeDefinitions=strings,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "lists",
-                "KeySchema": [
-                    {"AttributeName": "list_pk", "KeyType": "HASH"},
-                    {"AttributeName": "list_sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_photo_store(*clients(url), bucket=BUCKET, table=TABLE)
 
 
 def state(url):
