@@ -116,6 +116,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="photoshare <no-reply@localhost>")
 AWS_SES_REGION_NAME = env.str("AWS_SES_REGION_NAME", default=env.str("AWS_REGION", default="us-east-1"))
 AWS_SES_REGION_ENDPOINT = f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
+# django-ses's throttle asks SES for the send quota (ses:GetSendQuota, which IAM cannot scope to an
+# identity) before each mail; the site sends a few rate-limited mails, so it only sends (SendRawEmail).
+AWS_SES_AUTO_THROTTLE = None
 PHOTOSHARE_EMAIL_VERIFY_DAYS = env.int("PHOTOSHARE_EMAIL_VERIFY_DAYS", default=3)
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
 LOGIN_URL = "login"

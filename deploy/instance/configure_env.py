@@ -107,6 +107,9 @@ def env_values(environ, database_url, secret_key, ssl_ca=""):
         # The one source of the upload limit: Django reads it, and nginx's limit comes from Django.
         "PHOTOSHARE_MAX_UPLOAD_BYTES": environ["PHOTOSHARE_MAX_UPLOAD_BYTES"],
     }
+    # The sender of the site's mail: the address the role may send as through SES (MailFromAddress).
+    if environ.get("PHOTOSHARE_MAIL_FROM"):
+        values["DEFAULT_FROM_EMAIL"] = environ["PHOTOSHARE_MAIL_FROM"]
     # The job queue of direct uploads (the stack's JobQueue); without it, the app's default name.
     if environ.get("PHOTOSHARE_QUEUE"):
         values["PHOTOSHARE_JOBS_QUEUE"] = environ["PHOTOSHARE_QUEUE"]

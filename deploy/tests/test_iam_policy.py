@@ -6,9 +6,10 @@ does in production: uploads (and a failed one, which removes what it stored), th
 a photo or a list, health checks, init_aws and check_aws on an existing bucket and table,
 deleting a photo, `manage.py reconcile --fix`, and a direct upload (presigned POST, complete,
 the worker; the browser's POST is signed with the role's credentials, so it needs s3:PutObject,
-which the app's own PutObject calls need anyway). The operations become IAM actions on the
-bucket, its objects, the table, its index or the job queue, and that set must equal what the
-policies "photoshare-app" (in the role) and "photoshare-jobs" (JobQueueAccess) grant.
+which the app's own PutObject calls need anyway), and mailing an address confirmation through
+django-ses. The operations become IAM actions on the bucket, its objects, the table, its index, the
+job queue or the SES identity, and that set must equal what the policies "photoshare-app" and
+"photoshare-mail" (in the role) and "photoshare-jobs" (JobQueueAccess) grant.
 """
 
 import io
@@ -16,13 +17,15 @@ import re
 from dataclasses import dataclass
 from unittest import mock
 
+import boto3
 import botocore.handlers
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from deploy.tests import cfn
-from gallery import albums, catalog, jobs, metadata, photos
+from gallery import accounts, albums, catalog, jobs, metadata, photos
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import upload
 
@@ -49,6 +52,8 @@ S3_ACTIONS = {
     "CreateBucket": ("s3:PutObject", "object"),
 }
 COPY_READS = ("s3:GetObject", "object")
+# The stack's MailFromAddress in these tests; its domain is the SES identity.
+MAIL_FROM = "no-reply@photos.example.com"
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,9 @@ def needed(call):
         assert call.params.get("Bucket") == django_settings.AWS_STORAGE_BUCKET_NAME, call
         assert call.operation in S3_ACTIONS, f"map the S3 operation {call.operation} to its IAM action here"
         return {S3_ACTIONS[call.operation], *([COPY_READS] if call.operation == "CopyObject" else [])}
+    if call.service == "ses":
+        assert call.operation == "SendRawEmail" and call.params["Source"] == MAIL_FROM, call
+        return {("ses:SendRawEmail", "identity")}
     if call.service == "sqs":
         queue = call.params.get("QueueName") or call.params["QueueUrl"].rsplit("/", 1)[-1]
         assert queue == django_settings.PHOTOSHARE_JOBS_QUEUE, call
@@ -97,17 +105,45 @@ def resource_of(expression):
     }.get(str(expression))
     if arn:
         return arn
+    if str(expression) == MAIL_IDENTITIES:
+        return "identity"
     index = re.fullmatch(r"\$\{PhotoTable\.Arn\}/index/(\w+)", expression.get("Fn::Sub", ""))
     assert index, f"unexpected Resource {expression}"
     return f"index/{index.group(1)}"
+
+
+# The Resource of the mail policy: the identity of MailFromAddress's domain, or of the address.
+MAIL_IDENTITIES = str(
+    [
+        {
+            "Fn::Sub": [
+                "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${Domain}",
+                {"Domain": {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailFromAddress"}]}]}},
+            ]
+        },
+        {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailFromAddress}"},
+    ]
+)
 
 
 def as_list(value):
     return value if isinstance(value, list) else [value]
 
 
+def role_policies():
+    """The role's policies; a conditional one (Fn::If [condition, policy, AWS::NoValue]) as it is
+    when its condition holds."""
+    policies = []
+    for policy in cfn.properties("WebServerRole")["Policies"]:
+        if "Fn::If" in policy:
+            condition, policy, otherwise = policy["Fn::If"]
+            assert otherwise == {"Ref": "AWS::NoValue"}, condition
+        policies.append(policy)
+    return policies
+
+
 def role_policy(name):
-    (policy,) = [p for p in cfn.properties("WebServerRole")["Policies"] if p["PolicyName"] == name]
+    (policy,) = [p for p in role_policies() if p["PolicyName"] == name]
     return policy["PolicyDocument"]["Statement"]
 
 
@@ -124,6 +160,11 @@ def granted():
         for action in as_list(statement["Action"]):
             for resource in as_list(statement["Resource"]):
                 pairs.add((action, resource_of(resource)))
+    (mail,) = role_policy("photoshare-mail")
+    assert mail["Effect"] == "Allow"
+    # Only as the stack's sender, whatever other addresses the domain's identity would allow.
+    assert mail["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFromAddress"}}}
+    pairs.update((action, resource_of(mail["Resource"])) for action in as_list(mail["Action"]))
     return pairs
 
 
@@ -146,6 +187,17 @@ def recorded_calls(aws, settings, monkeypatch):
     yield calls
     metadata.get_connection.cache_clear()
     jobs.queue.cache_clear()
+
+
+@pytest.fixture
+def ses_sender(aws, moto_server, settings):
+    """django-ses as in production, against moto, sending as MAIL_FROM, whose domain the stack's
+    operator verified in SES (before the recording: the code does not verify identities)."""
+    ses = boto3.client("ses", endpoint_url=moto_server.url, region_name=settings.AWS_SES_REGION_NAME)
+    ses.verify_domain_identity(Domain=MAIL_FROM.split("@")[1])
+    settings.EMAIL_BACKEND = "django_ses.SESBackend"
+    settings.AWS_SES_REGION_ENDPOINT_URL = moto_server.url
+    settings.DEFAULT_FROM_EMAIL = MAIL_FROM  # what configure_env.py writes from MailFromAddress
 
 
 def exercise_the_app(client, user):
@@ -189,14 +241,18 @@ def exercise_the_app(client, user):
         assert completed.status_code == 202
     assert run_worker() == 2
     assert client.get(f"/api/photos/{upload_id}/").json()["status"] == "failed"
+    # Mail (issue 12): the link that confirms an address, through SES.
+    accounts.set_address(user, "alice@example.com")
+    assert accounts.send_verification(RequestFactory().get("/accounts/"), user)
 
 
-def test_app_policy_grants_exactly_what_the_code_calls(recorded_calls, logged_in_client, user):
+def test_app_policy_grants_exactly_what_the_code_calls(ses_sender, recorded_calls, logged_in_client, user):
     exercise_the_app(logged_in_client, user)
 
     operations = {(call.service, call.operation) for call in recorded_calls}
     assert ("dynamodb", "TransactWriteItems") in operations and ("s3", "DeleteObject") in operations
     assert ("sqs", "ReceiveMessage") in operations and ("s3", "CopyObject") in operations
+    assert ("ses", "SendRawEmail") in operations
     need = set().union(*(needed(call) for call in recorded_calls))
     grant = granted()
     assert grant == need, f"granted, not used: {grant - need}; used, not granted: {need - grant}"
@@ -244,6 +300,6 @@ def test_role_has_no_wildcards_and_only_session_manager_besides():
     assert role["ManagedPolicyArns"] == [
         {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}
     ]
-    for policy in [*role["Policies"], cfn.properties("JobQueueAccess")]:
+    for policy in [*role_policies(), cfn.properties("JobQueueAccess")]:
         text = str(policy["PolicyDocument"])
         assert "'*'" not in text and ":*'" not in text, policy["PolicyName"]

@@ -185,6 +185,16 @@ def test_the_queue_of_the_stack_reaches_the_app():
     assert values["PHOTOSHARE_JOBS_QUEUE"] == "stack-jobs"
 
 
+def test_the_sender_of_the_stack_reaches_the_app_and_none_means_djangos_default():
+    values = configure_env.env_values(
+        {**SETTINGS, "PHOTOSHARE_MAIL_FROM": "no-reply@photos.example.com"}, "mysql://u:p@d/x", "k"
+    )
+    assert values["DEFAULT_FROM_EMAIL"] == "no-reply@photos.example.com"
+    assert "DEFAULT_FROM_EMAIL" not in configure_env.env_values(
+        {**SETTINGS, "PHOTOSHARE_MAIL_FROM": ""}, "mysql://u:p@d/x", "k"
+    )
+
+
 def test_the_manage_wrapper_runs_the_release_as_the_app_user(tmp_path):
     names = ("APP_USER", "APP_HOME", "CURRENT", "ENV_FILE")
     values = {**{name: PATHS[name] for name in names}, "MANAGE": "/usr/local/bin/photoshare-manage"}

@@ -55,6 +55,7 @@ LONGEST = {
     "DjangoSecretKey": 128,
     "Hosts": 15 + 1 + 253,
     "MaxUploadBytes": 9,
+    "MailFromAddress": 254,  # the longest address SMTP carries
     "DatabaseAccount": 6,
     "CacheUrl": 9 + 128 + 6 + 2,
     "LogGroup": 512,
@@ -228,7 +229,7 @@ def test_https_by_default_acm_with_a_certificate_else_cloudfront_in_front_of_a_p
 
 def test_scaled_web_role_cannot_read_the_master_secret_only_the_setup_step_can():
     policies = cfn.properties("WebServerRole")["Policies"]
-    (deploy,) = [policy for policy in policies if policy["PolicyName"] == "photoshare-deploy"]
+    (deploy,) = [policy for policy in policies if policy.get("PolicyName") == "photoshare-deploy"]
     (secrets,) = [s for s in deploy["PolicyDocument"]["Statement"] if s.get("Sid") == "Secrets"]
     condition, scaled, _single = secrets["Resource"]["Fn::If"]
     master = {"Fn::GetAtt": ["Database", "MasterUserSecret.SecretArn"]}

@@ -184,6 +184,7 @@ class Rehearsal:
             "DjangoSecretKey": secret("DjangoSecretKey", self.secret_key),
             "Hosts": PUBLIC_IP,
             "MaxUploadBytes": MAX_UPLOAD_BYTES,
+            "MailFromAddress": "",  # no SES here: the mail of a sign-up fails and is logged
             # Topology=single's values; no Redis, no log group here.
             "DatabaseAccount": "create",
             "CacheUrl": "",
