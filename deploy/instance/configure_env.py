@@ -23,7 +23,9 @@ from urllib.parse import quote
 IDENTIFIER = re.compile(r"\w{1,32}")
 # With these characters, single quotes mean the same to systemd's EnvironmentFile= and to bash.
 ENV_VALUE = re.compile(r"[^\s'\"\\$`]+")
-REHEARSAL_ONLY = ("AWS_ENDPOINT_URL", "AWS_EC2_METADATA_SERVICE_ENDPOINT")
+# Set only by the rehearsal: moto's endpoints, and the key prefix of its Redis, which it shares with
+# the test suite (deploy/tests/rehearsal/harness.py).
+REHEARSAL_ONLY = ("AWS_ENDPOINT_URL", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "DJANGO_CACHE_KEY_PREFIX")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,15 @@
-"""deploy/userdata.sh run for real on this machine, twice: a rehearsal of the first boot on EC2.
+"""deploy/userdata.sh run for real on this machine: a rehearsal of the first boot on EC2.
 
 Stand-ins only for what cannot exist here (rehearsal/harness.py lists every difference): dnf,
 systemd and cfn-signal, and moto for AWS, including the instance metadata service that hands out
-the role's credentials. The virtualenv, gunicorn, nginx and MariaDB are real. Then a photo is
-uploaded through nginx, and a second run must leave everything as the first left it.
+the role's credentials. The virtualenv, gunicorn, nginx and MariaDB are real.
+
+- Topology=single: one instance; a photo is uploaded through nginx, and a second run must leave
+  everything as the first left it.
+- Topology=scaled: two instances boot at once against one database, one Redis and one moto,
+  behind a load balancer (an nginx of the harness): migrations run once, sessions and rate limits
+  hold across both, and killing one's gunicorn mid-stream fails no request that was not in flight
+  on it. Also needs Redis on 127.0.0.1:6379 (its database 5, only this run's keys touched).
 
 Needs root, nginx, python3.11 with venv and headers, MariaDB on 127.0.0.1:3306 (an account that may
 create users: PHOTOSHARE_REHEARSAL_DB_USER/_PASSWORD, which .ci/run sets; root by default) and PyPI (or the
@@ -16,7 +22,11 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
+import threading
+import time
+from collections import Counter
 
 import pytest
 
@@ -25,9 +35,12 @@ from deploy.tests.rehearsal.harness import (
     MAX_UPLOAD_BYTES,
     PUBLIC_IP,
     REGION,
+    SCALED,
     STACK,
+    Pair,
     Rehearsal,
     host_lock,
+    missing_for_pair,
     missing_requirements,
 )
 from deploy.tests.rehearsal.site import Site
@@ -36,6 +49,9 @@ from gallery.tests.factories import image_bytes
 pytestmark = pytest.mark.rehearsal
 
 HEALTHY = {"database": "ok", "s3": "ok", "dynamodb": "ok"}
+LOGIN_LIMIT = 10  # PHOTOSHARE_LOGIN_RATE's default (10/5m), which the env file leaves as it is
+STREAM = 200  # sequential GETs while one instance is killed
+KILL_AFTER = 60  # answers before the kill
 
 
 @pytest.fixture
@@ -45,6 +61,20 @@ def rehearsal():
         pytest.skip("the rehearsal needs what this machine lacks: " + "; ".join(missing))
     with host_lock():
         stage = Rehearsal()
+        try:
+            stage.set_up()
+            yield stage
+        finally:
+            stage.clean_up()
+
+
+@pytest.fixture
+def pair():
+    missing = missing_requirements() or missing_for_pair()
+    if missing:
+        pytest.skip("the two-instance rehearsal needs what this machine lacks: " + "; ".join(missing))
+    with host_lock():
+        stage = Pair()
         try:
             stage.set_up()
             yield stage
@@ -78,7 +108,139 @@ def test_userdata_serves_photoshare_and_a_second_run_changes_nothing(rehearsal):
     print(f"rehearsal: first run {first.seconds:.0f}s, second run {second.seconds:.0f}s")
 
 
-def assert_deployed(rehearsal):
+def test_two_instances_boot_at_once_and_serve_as_one_site_even_when_one_is_killed(pair):
+    started = time.monotonic()
+    runs = pair.boot()
+    boot_seconds = time.monotonic() - started
+    for instance, run in zip(pair.instances, runs, strict=True):
+        assert run.returncode == 0, instance.diagnostics()
+        assert_deployed(instance, resource=SCALED["SignalledResource"])
+        assert_no_secret_in_any_log(instance)
+        settings = instance.path("etc/photoshare/env").read_text()
+        assert f"DJANGO_CACHE_URL='{SCALED['CacheUrl']}'" in settings
+        assert "PHOTOSHARE_LOGIN_RATE" not in settings
+    migrations = assert_migrated_once(pair, runs)
+    pair.balancer.start()
+    site = Site(pair.port, SCALED["Hosts"], scheme="https")
+    for instance in pair.instances:  # each one's own nginx, as the load balancer's health check
+        assert_healthy(Site(instance.port, SCALED["Hosts"]))
+    served = Counter(pair.name(site.get("/healthz/live").headers["x-rehearsal-upstream"]) for _ in range(2))
+    assert served == {"a": 1, "b": 1}
+
+    sessions = assert_sessions_hold_on_both(pair, site)
+    limited = assert_login_limit_is_shared(pair)
+    kill = assert_killing_one_fails_only_requests_in_flight_on_it(pair, site)
+    print(
+        f"rehearsal (two instances): both booted in {boot_seconds:.0f}s (a {runs[0].seconds:.0f}s, "
+        f"b {runs[1].seconds:.0f}s); {migrations} migrations applied once, both seen waiting for the "
+        f"lock; sessions: {sessions}; bad logins: {limited}; kill: {kill}"
+    )
+
+
+def assert_migrated_once(pair, runs):
+    """Both waited for the lock at once; one applied every migration, the other none."""
+    assert pair.migrations_waited, "the two instances were not seen waiting for the migration lock at once"
+    applied = [re.findall(r"^\s*Applying (\S+)\.\.\.\s+OK$", run.output, re.MULTILINE) for run in runs]
+    assert sorted(map(len, applied))[0] == 0, applied
+    assert sum(map(bool, applied)) == 1, "\n----\n".join(run.output[-3000:] for run in runs)
+    (migrated,) = [run for run, names in zip(runs, applied, strict=True) if names]
+    (other,) = [run for run in runs if run is not migrated]
+    assert "No migrations to apply." in other.output
+    rows, distinct = pair.migrations()
+    assert rows == distinct == len(max(applied, key=len)), (rows, distinct)  # no migration twice
+    return rows
+
+
+def assert_sessions_hold_on_both(pair, site):
+    """Sign up through the load balancer (the form from one instance, the POST to the other), then
+    the session and the photo hold on both."""
+    sign_up(site)
+    served = Counter()
+    for _ in range(4):
+        page = site.get("/accounts/")
+        assert page.status == 200 and ">rehearsal</a>" in page.text, (page.status, page.text[:500])
+        served[pair.name(page.headers["x-rehearsal-upstream"])] += 1
+    assert served == {"a": 2, "b": 2}
+    photo = upload(site, "Harbour at dusk")
+    for _ in range(2):
+        page = site.get(photo)
+        assert page.status == 200 and "Harbour at dusk" in page.text
+        served[pair.name(page.headers["x-rehearsal-upstream"])] += 1
+    assert served == {"a": 3, "b": 3}
+    return f"signed in on both ({dict(served)} pages per instance), the photo shown by both"
+
+
+def assert_login_limit_is_shared(pair):
+    """Bad logins alternate between the instances; the limit counts them all once (Redis)."""
+    stranger = Site(pair.port, SCALED["Hosts"], scheme="https")
+    token = stranger.csrf_token("/accounts/login/")
+    outcomes = []
+    for _ in range(LOGIN_LIMIT + 6):
+        response = stranger.post_form(
+            "/accounts/login/", {"username": "rehearsal", "password": "not-the-password"}, token=token
+        )
+        assert response.status in (200, 429), response.text[:1000]
+        outcomes.append((response.status, pair.name(response.headers["x-rehearsal-upstream"])))
+    allowed = [where for status, where in outcomes if status == 200]
+    assert [status for status, _ in outcomes] == [200] * LOGIN_LIMIT + [429] * 6, outcomes
+    assert Counter(allowed) == {"a": LOGIN_LIMIT // 2, "b": LOGIN_LIMIT // 2}
+    assert {where for status, where in outcomes if status == 429} == {"a", "b"}
+    assert any(key.startswith(pair.prefix.encode() + b":") for key in pair.redis_keys())  # counted in Redis
+    return f"{len(outcomes)} sent alternating, {len(allowed)} let through (the limit), then 429 from both"
+
+
+def assert_killing_one_fails_only_requests_in_flight_on_it(pair, site):
+    """SIGKILL instance a's gunicorn (master and workers) amid sequential GETs through the load
+    balancer. A request was in flight at the kill if it was sent before and answered after it;
+    only those may fail. The load balancer sends the rest to b: at once where a's nginx answers
+    502 (retried, X-Rehearsal-Upstream names both), then straight to b while a is marked down."""
+    gunicorn = pair.a.main_pid("photoshare.service")
+    results = []  # (sent, answered, status or the error, upstreams)
+    killed = []
+
+    def kill():
+        while len(results) < KILL_AFTER:
+            time.sleep(0.001)
+        time.sleep(0.005)  # most likely amid the next request
+        killed.append(time.time())
+        os.killpg(gunicorn, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill)
+    killer.start()
+    for number in range(STREAM):
+        sent = time.time()
+        try:
+            response = site.get("/accounts/" if number % 2 else "/")
+            outcome = response.status
+            if outcome == 200 and ">rehearsal</a>" not in response.text:
+                outcome = "200 but signed out"
+            addresses = response.headers["x-rehearsal-upstream"].split(", ")
+            upstreams = [pair.name(address) for address in addresses]
+        except Exception as error:  # a refused or broken connection to the load balancer
+            outcome, upstreams = repr(error), []
+        results.append((sent, time.time(), outcome, upstreams))
+    killer.join()
+    (killed_at,) = killed
+    assert pair.a.systemctl("is-active", "photoshare.service").returncode != 0  # a's gunicorn is gone
+
+    in_flight = [result for result in results if result[0] <= killed_at <= result[1]]
+    failed = [result for result in results if result[2] != 200]
+    assert all(result in in_flight for result in failed), failed
+    assert len(in_flight) <= 1  # sequential
+    before = [result for result in results if result[1] < killed_at]
+    after = [result for result in results if result[0] > killed_at]
+    assert {upstreams[0] for *_, upstreams in before} == {"a", "b"}
+    assert all(upstreams[-1] == "b" for *_, upstreams in after), after
+    retried = [result for result in results if len(result[3]) == 2]
+    assert all(result[3] == ["a", "b"] for result in retried)
+    where = f" (sent to {in_flight[0][3][0]})" if in_flight and in_flight[0][3] else ""
+    return (
+        f"{len(results)} GETs, {len(failed)} failed, {len(in_flight)} in flight at the kill{where}, "
+        f"{len(retried)} retried on b after a's 502, {len(after)} answered after the kill"
+    )
+
+
+def assert_deployed(rehearsal, resource="WebServer"):
     log = rehearsal.path("var/log/photoshare-userdata.log").read_text().strip().splitlines()
     assert "photoshare-deploy: SUCCESS: release" in log[-1], rehearsal.diagnostics()
 
@@ -103,7 +265,7 @@ def assert_deployed(rehearsal):
     packages = rehearsal.path("var/log/dnf-rehearsal.log").read_text().splitlines()
     assert packages and all(line.startswith("install -y") for line in packages)
     signals = rehearsal.path("var/log/cfn-signal-rehearsal.log").read_text().splitlines()
-    assert signals == [f"success=true stack={STACK} resource=WebServer region={REGION}"]
+    assert signals == [f"success=true stack={STACK} resource={resource} region={REGION}"]
 
 
 def assert_healthy(site):

@@ -13,6 +13,21 @@ The differences from EC2 are all here, in the environment of that run:
                        service, which hands out the role's credentials as on EC2
 and one edit of the settings: PHOTOSHARE_DB_SSL_MODE and _CA_URL are empty, as the MariaDB here has
 no TLS.
+
+Two instances (Pair, the scaled topology) are two such stages on this one host, with the same
+settings, moto, MariaDB database and Redis; what differs from two EC2 instances:
+  the app user     one /etc/passwd for both: the pair makes the user before both boots (at once,
+                   each would useradd it and one would fail); the single stage's run makes it
+  Redis            ElastiCache stands in as 127.0.0.1:6379/5 (plain redis://, no TLS), every key
+                   of the default cache under a prefix of this run (DJANGO_CACHE_KEY_PREFIX),
+                   deleted with the media URLs of this run's bucket at the end (never FLUSHDB)
+  the ALB          an nginx of the harness (LoadBalancer), round robin over both instances'
+                   nginx, retrying an idempotent request on the other when one fails to connect,
+                   times out or answers 502 (an ALB does not retry: it stops routing to a target
+                   once its health check fails, 3 x 10 s); it names the instance that answered
+                   in X-Rehearsal-Upstream, which exists only here
+  DatabaseSetup    not run: both web instances may create the app's account (the single
+                   topology's "create"), so the pair also proves that step is safe at once
 """
 
 import contextlib
@@ -34,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
+import redis
 
 from deploy.tests import cfn
 from scripts.local_aws import MotoServer, free_port
@@ -58,6 +74,17 @@ DB = {
     "port": 3306,
     "user": os.environ.get("PHOTOSHARE_REHEARSAL_DB_USER", "root"),
     "password": os.environ.get("PHOTOSHARE_REHEARSAL_DB_PASSWORD", ""),
+}
+# The pair's Redis: a database of its own on the test suite's server (which uses 15).
+REDIS_URL = "redis://127.0.0.1:6379/5"
+MIGRATE_LOCK = "photoshare-migrate"  # gallery.release.LOCK_NAME
+# The settings of the template that differ between the topologies (single: the defaults of set_up).
+SCALED = {
+    "Hosts": "photos.rehearsal.test",  # DomainName, with a certificate on the (stand-in) ALB
+    "CacheUrl": REDIS_URL,
+    "BehindLoadBalancer": "true",
+    "TrustedProxies": "2",  # nginx and the ALB
+    "SignalledResource": "WebServerGroup",
 }
 # Written by the script; compared before and after the second run.
 STATE_PATHS = [
@@ -121,6 +148,17 @@ def missing_requirements():
     return missing
 
 
+def missing_for_pair():
+    """What the two-instance rehearsal needs besides: Redis on 127.0.0.1:6379."""
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+        client.ping()
+        client.close()
+    except Exception as error:
+        return [f"Redis on 127.0.0.1:6379 ({error})"]
+    return []
+
+
 @dataclass
 class Run:
     returncode: int
@@ -134,23 +172,38 @@ def alphanumeric(length):
 
 
 class Rehearsal:
-    def __init__(self):
+    """One instance's stage. `twin_of`: another instance of the same stack (the same user data,
+    moto, database and secrets), set up after it; it leaves the shared parts to it to clean up."""
+
+    def __init__(self, twin_of=None, cache_prefix=None):
         self.dir = Path(tempfile.mkdtemp(prefix="photoshare-rehearsal-", dir="/tmp"))
         self.dir.chmod(0o755)  # the app user and nginx's workers read below it
         self.root = self.dir / "root"
         self.root.mkdir(mode=0o755)
         self.port = free_port()
-        self.db_name = f"photoshare_rh_{secrets.token_hex(4)}"
-        self.db_password = alphanumeric(32)
-        self.secret_key = alphanumeric(50)
-        self.moto = MotoServer(log=self.dir / "moto.log")
-        self.user_existed = _exists(pwd.getpwnam, APP_USER)
-        self.nginx_user_in_group = self.user_existed and NGINX_USER in grp.getgrnam(APP_USER).gr_mem
+        self.twin_of = twin_of
+        self.cache_prefix = cache_prefix
+        if twin_of is None:
+            self.db_name = f"photoshare_rh_{secrets.token_hex(4)}"
+            self.db_password = alphanumeric(32)
+            self.secret_key = alphanumeric(50)
+            self.moto = MotoServer(log=self.dir / "moto.log")
+            self.user_existed = _exists(pwd.getpwnam, APP_USER)
+            self.nginx_user_in_group = self.user_existed and NGINX_USER in grp.getgrnam(APP_USER).gr_mem
+        else:
+            self.db_name, self.db_password = twin_of.db_name, twin_of.db_password
+            self.secret_key, self.moto = twin_of.secret_key, twin_of.moto
         self.part = self.root / "var/lib/cloud/instance/scripts/part-001"
         self.runs = []
+        self.pending = None
 
     # --- the stage ----------------------------------------------------------------------------
-    def set_up(self):
+    def set_up(self, **settings):
+        """Write the user data; `settings` override values of the template (e.g. SCALED)."""
+        self.part.parent.mkdir(parents=True)
+        if self.twin_of is not None:
+            shutil.copy2(self.twin_of.part, self.part)
+            return
         self.moto.start()
         manager = boto3.client(
             "secretsmanager",
@@ -192,6 +245,7 @@ class Rehearsal:
             "BehindLoadBalancer": "false",
             "TrustedProxies": "1",
             "SignalledResource": "WebServer",
+            **settings,
         }
         settings, script = cfn.user_data_parts()
         rendered = cfn.render_sub(settings, values)
@@ -200,7 +254,6 @@ class Rehearsal:
             r"^(PHOTOSHARE_DB_SSL_(?:MODE|CA_URL))='[^']*'$", r"\1=''", rendered, flags=re.MULTILINE
         )
         assert count == 2, rendered
-        self.part.parent.mkdir(parents=True)
         self.part.write_text(rendered + script)
         self.part.chmod(0o700)
 
@@ -244,14 +297,19 @@ class Rehearsal:
         # pip's own configuration of this machine (mirrors, proxies) applies as it would at boot.
         passed = ("PIP_", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
         env.update({name: value for name, value in os.environ.items() if name.startswith(passed)})
+        if self.cache_prefix:
+            env["DJANGO_CACHE_KEY_PREFIX"] = self.cache_prefix
         return env
 
     # --- acting -------------------------------------------------------------------------------
     def run(self, timeout=240):
         """Run the user data as cloud-init does; returns a Run. Kills the run at the timeout."""
-        number = len(self.runs) + 1
-        output = self.dir / f"run-{number}.out"
-        started = time.monotonic()
+        self.start()
+        return self.wait(timeout)
+
+    def start(self):
+        """Start the user data's run (as cloud-init does) without waiting for it."""
+        output = self.dir / f"run-{len(self.runs) + 1}.out"
         with output.open("wb") as out:
             process = subprocess.Popen(
                 [str(self.part)],
@@ -261,14 +319,23 @@ class Rehearsal:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
-            try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        self.pending = (process, output, time.monotonic())
+
+    def wait(self, timeout=240):
+        """The started run, once it ends; a Run. Kills it at the timeout (seconds from its start)."""
+        process, output, started = self.pending
+        try:
+            process.wait(timeout=max(1, started + timeout - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        self.pending = None
         run = Run(process.returncode, time.monotonic() - started, output.read_text(errors="replace"))
         self.runs.append(run)
         return run
+
+    def running(self):
+        return self.pending is not None and self.pending[0].poll() is None
 
     def systemctl(self, *args):
         return subprocess.run(
@@ -325,11 +392,18 @@ class Rehearsal:
 
     # --- cleaning up --------------------------------------------------------------------------
     def clean_up(self):
+        if self.pending is not None:  # a run still going (a failed test)
+            with contextlib.suppress(OSError):
+                os.killpg(self.pending[0].pid, signal.SIGKILL)
+            self.pending[0].wait()
         with contextlib.suppress(Exception):
-            self.systemctl("stop", "nginx.service", "photoshare.service")
+            self.systemctl("stop", "nginx.service", "photoshare.service", "photoshare-worker.service")
         for pid_file in [*self.root.glob("run/systemctl-rehearsal/*.pid"), self.root / "run/nginx.pid"]:
             with contextlib.suppress(ValueError, OSError):
                 os.killpg(int(pid_file.read_text()), signal.SIGKILL)
+        if self.twin_of is not None:  # the first instance cleans up moto, the database, the user
+            self._remove_dir()
+            return
         self.moto.stop()
         with contextlib.suppress(Exception):
             import MySQLdb
@@ -344,6 +418,9 @@ class Rehearsal:
         if not self.user_existed:
             subprocess.run(["userdel", APP_USER], capture_output=True)
             subprocess.run(["groupdel", APP_USER], capture_output=True)
+        self._remove_dir()
+
+    def _remove_dir(self):
         if os.environ.get("PHOTOSHARE_REHEARSAL_KEEP"):
             print(f"rehearsal kept in {self.dir}")
         else:
@@ -356,3 +433,205 @@ def _exists(lookup, name):
     except KeyError:
         return False
     return True
+
+
+class LoadBalancer:
+    """The ALB's stand-in: an nginx of its own in front of the instances' nginx (see the top)."""
+
+    def __init__(self, directory, backends):
+        self.dir = directory
+        self.port = free_port()
+        self.backends = backends  # ports of the instances' nginx
+        self.conf = directory / "load-balancer.conf"
+        self.pid_file = directory / "load-balancer.pid"
+        self.access_log = directory / "load-balancer-access.log"
+
+    def config(self):
+        servers = "\n".join(
+            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in self.backends
+        )
+        temp = self.dir / "load-balancer-temp"  # request bodies and answers buffered to disk
+        return f"""# The rehearsal's load balancer (deploy/tests/rehearsal/harness.py); never on an instance.
+user {NGINX_USER};
+worker_processes 1;  # one round robin for every request
+error_log {self.dir}/load-balancer-error.log notice;
+pid {self.pid_file};
+events {{
+    worker_connections 256;
+}}
+http {{
+    log_format balancer '$msec "$request" $status upstreams="$upstream_addr" statuses="$upstream_status"';
+    access_log {self.access_log} balancer;
+    client_max_body_size {MAX_UPLOAD_BYTES * 2};
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    upstream instances {{
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{self.port};
+        location / {{
+            proxy_pass http://instances;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto https;  # TLS ends here, as at the ALB
+            proxy_connect_timeout 2s;
+            proxy_read_timeout 60s;
+            # Idempotent requests only (nginx never retries a POST unless told): on the other
+            # instance when this one cannot be reached, times out or its nginx answers 502.
+            proxy_next_upstream error timeout http_502;
+            proxy_next_upstream_tries 2;
+            proxy_next_upstream_timeout 10s;
+            add_header X-Rehearsal-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+"""
+
+    def start(self):
+        self.conf.write_text(self.config())
+        temp = self.dir / "load-balancer-temp"
+        temp.mkdir(exist_ok=True)
+        account = pwd.getpwnam(NGINX_USER)
+        os.chown(temp, account.pw_uid, account.pw_gid)
+        nginx = ["nginx", "-c", str(self.conf), "-e", str(self.dir / "load-balancer-error.log")]
+        subprocess.run([*nginx, "-q", "-t"], check=True, capture_output=True)
+        subprocess.run(nginx, check=True, capture_output=True)
+
+    def log(self):
+        """[(epoch seconds, request line, status, [upstreams], [statuses])] of every request."""
+        entries = []
+        if not self.access_log.exists():
+            return entries
+        pattern = re.compile(r'^(\S+) "([^"]*)" (\d+) upstreams="([^"]*)" statuses="([^"]*)"$')
+        for line in self.access_log.read_text().splitlines():
+            match = pattern.match(line)
+            if match:
+                when, request, status, upstreams, statuses = match.groups()
+                entries.append(
+                    (float(when), request, int(status), upstreams.split(", "), statuses.split(", "))
+                )
+        return entries
+
+    def stop(self):
+        # The master leads the process group of its worker (nginx makes its own session).
+        with contextlib.suppress(ValueError, OSError):
+            os.killpg(int(self.pid_file.read_text()), signal.SIGKILL)
+
+
+class Pair:
+    """Two instances of the scaled topology on this host, booting at once, and the load balancer."""
+
+    def __init__(self):
+        self.prefix = f"photoshare-rehearsal-{secrets.token_hex(4)}"
+        self.a = Rehearsal(cache_prefix=self.prefix)
+        self.b = Rehearsal(twin_of=self.a, cache_prefix=self.prefix)
+        self.instances = [self.a, self.b]
+        self.balancer = LoadBalancer(self.a.dir, [self.a.port, self.b.port])
+        self.migrations_waited = None
+
+    @property
+    def port(self):
+        return self.balancer.port
+
+    def name(self, port):
+        """ "a" or "b": the instance whose nginx listens on `port` ("127.0.0.1:port" works too)."""
+        port = int(str(port).rsplit(":", 1)[-1])
+        return {self.a.port: "a", self.b.port: "b"}[port]
+
+    def set_up(self):
+        self.a.set_up(**SCALED)
+        self.b.set_up()
+        # One host, one /etc/passwd (see the top): the app user exists before both boots.
+        if not self.a.user_existed:
+            subprocess.run(
+                [
+                    "useradd",
+                    "--system",
+                    "--user-group",
+                    "--home-dir",
+                    str(self.a.root / "opt/photoshare"),
+                    "--no-create-home",
+                    "--shell",
+                    "/sbin/nologin",
+                    APP_USER,
+                ],
+                check=True,
+                capture_output=True,
+            )
+        subprocess.run(["usermod", "-a", "-G", APP_USER, NGINX_USER], check=True, capture_output=True)
+
+    def boot(self, timeout=300):
+        """First boot of both at once; returns their Runs.
+
+        So that both are seen waiting for the migration lock at the same moment (not one done
+        before the other arrives), the harness holds the lock from the moment the first one has
+        its env file (it then collects the static files before it migrates) until both wait for
+        it in MariaDB, and then lets go: the two race for it. self.migrations_waited says whether
+        both were seen waiting.
+        """
+        import MySQLdb
+
+        holder = MySQLdb.connect(connect_timeout=3, **DB)
+        cursor = holder.cursor()
+        held = False
+        try:
+            for instance in self.instances:
+                instance.start()
+            deadline = time.monotonic() + timeout
+            env_files = [instance.path("etc/photoshare/env") for instance in self.instances]
+            while time.monotonic() < deadline and all(i.running() for i in self.instances):
+                if any(path.exists() for path in env_files):
+                    cursor.execute("SELECT GET_LOCK(%s, 0)", (MIGRATE_LOCK,))
+                    held = cursor.fetchone()[0] == 1
+                    break
+                time.sleep(0.02)
+            self.migrations_waited = False
+            while held and time.monotonic() < deadline and all(i.running() for i in self.instances):
+                cursor.execute(
+                    "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = %s AND INFO LIKE %s",
+                    (self.a.db_name, "SELECT GET_LOCK%"),
+                )
+                if cursor.fetchone()[0] == 2:
+                    self.migrations_waited = True
+                    break
+                time.sleep(0.05)
+        finally:
+            if held:
+                cursor.execute("SELECT RELEASE_LOCK(%s)", (MIGRATE_LOCK,))
+            holder.close()
+        return [instance.wait(timeout) for instance in self.instances]
+
+    def migrations(self):
+        """(rows of django_migrations, distinct (app, name) among them) in the shared database."""
+        import MySQLdb
+
+        connection = MySQLdb.connect(connect_timeout=3, database=self.a.db_name, **DB)
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT COUNT(*), COUNT(DISTINCT app, name) FROM django_migrations")
+            return cursor.fetchone()
+        finally:
+            connection.close()
+
+    def redis_keys(self):
+        """This run's keys in the pair's Redis: the default cache's, and the media URLs of its bucket."""
+        client = redis.Redis.from_url(REDIS_URL)
+        try:
+            return [
+                *client.scan_iter(match=f"{self.prefix}:*", count=1000),
+                *client.scan_iter(match=f":*:media-url:{STACK}-media:*", count=1000),
+            ]
+        finally:
+            client.close()
+
+    def clean_up(self):
+        self.balancer.stop()
+        self.b.clean_up()
+        with contextlib.suppress(Exception):
+            keys = self.redis_keys()
+            if keys:
+                client = redis.Redis.from_url(REDIS_URL)
+                client.delete(*keys)
+                client.close()
+        self.a.clean_up()

@@ -18,11 +18,13 @@ class Response:
 
 
 class Site:
-    """Talks to nginx on 127.0.0.1:port as if the browser had asked for `host`."""
+    """Talks to nginx on 127.0.0.1:port as if the browser had asked for `host` over `scheme` (https:
+    TLS ended in front of that nginx, at the load balancer)."""
 
-    def __init__(self, port, host):
+    def __init__(self, port, host, scheme="http"):
         self.port = port
         self.host = host
+        self.scheme = scheme
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):
@@ -45,9 +47,10 @@ class Site:
     def get(self, path):
         return self.request("GET", path)
 
-    def post_form(self, path, fields, files=None):
-        """POST multipart/form-data with the page's CSRF token, like the browser would."""
-        fields = {"csrfmiddlewaretoken": self.csrf_token(path), **fields}
+    def post_form(self, path, fields, files=None, token=None):
+        """POST multipart/form-data with the page's CSRF token (or `token`, one fetched before), like
+        the browser would, Origin included (Django checks it, and over https needs it or a Referer)."""
+        fields = {"csrfmiddlewaretoken": token or self.csrf_token(path), **fields}
         boundary = uuid.uuid4().hex
         parts = []
         for name, value in fields.items():
@@ -61,7 +64,11 @@ class Site:
             )
             parts.append(head.encode() + data + b"\r\n")
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        return self.request("POST", path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Origin": f"{self.scheme}://{self.host}",
+        }
+        return self.request("POST", path, body, headers)
 
     def csrf_token(self, path):
         page = self.get(path)
