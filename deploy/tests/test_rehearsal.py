@@ -193,15 +193,17 @@ def assert_killing_one_fails_only_requests_in_flight_on_it(pair, site):
     """SIGKILL instance a's gunicorn (master and workers) amid sequential GETs through the load
     balancer. A request was in flight at the kill if it was sent before and answered after it;
     only those may fail. The load balancer sends the rest to b: at once where a's nginx answers
-    502 (retried, X-Rehearsal-Upstream names both), then straight to b while a is marked down."""
+    502 (retried, X-Rehearsal-Upstream names both; the request in flight on a too, as a GET),
+    then straight to b while a is marked down."""
     gunicorn = pair.a.main_pid("photoshare.service")
     results = []  # (sent, answered, status or the error, upstreams)
     killed = []
 
     def kill():
-        while len(results) < KILL_AFTER:
-            time.sleep(0.001)
-        time.sleep(0.005)  # most likely amid the next request
+        # Just after an answer from b the next request goes to a (round robin): kill amid it.
+        while len(results) < KILL_AFTER or results[-1][3][-1:] != ["b"]:
+            time.sleep(0.0005)
+        time.sleep(0.005)
         killed.append(time.time())
         os.killpg(gunicorn, signal.SIGKILL)
 
