@@ -198,10 +198,13 @@ def assert_killing_one_fails_only_requests_in_flight_on_it(pair, site):
     gunicorn = pair.a.main_pid("photoshare.service")
     results = []  # (sent, answered, status or the error, upstreams)
     killed = []
+    streamed = threading.Event()
 
     def kill():
         # Just after an answer from b the next request goes to a (round robin): kill amid it.
         while len(results) < KILL_AFTER or results[-1][3][-1:] != ["b"]:
+            if streamed.is_set():
+                return  # never answered by b: the assertions below say so
             time.sleep(0.0005)
         time.sleep(0.005)
         killed.append(time.time())
@@ -221,7 +224,9 @@ def assert_killing_one_fails_only_requests_in_flight_on_it(pair, site):
         except Exception as error:  # a refused or broken connection to the load balancer
             outcome, upstreams = repr(error), []
         results.append((sent, time.time(), outcome, upstreams))
+    streamed.set()
     killer.join()
+    assert killed, f"no answer from b after the first {KILL_AFTER}: {results[KILL_AFTER:][:5]}"
     (killed_at,) = killed
     assert pair.a.systemctl("is-active", "photoshare.service").returncode != 0  # a's gunicorn is gone
 
