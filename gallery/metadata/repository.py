@@ -181,7 +181,7 @@ class PhotoRepository:
         if cursor:
             query["ExclusiveStartKey"] = decode_cursor(cursor, list_name, prefix)
         with translate_errors():
-            items = get_connection().table.query(**query)["Items"]
+            items = get_connection().query_items(**query)
         next_cursor = None
         if len(items) > limit:
             items = items[:limit]
