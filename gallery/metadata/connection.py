@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from gallery.metadata import wire
+from gallery.metadata import listcache, wire
 from gallery.metadata.errors import MetadataUnavailable
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,10 @@ class Connection:
                 "dynamodb", endpoint_url=self._endpoint_url, config=self._client_config
             )
             table = self._local.table = resource.Table(self.table_name)
-            table.meta.client.meta.events.register("before-parse.dynamodb.Query", self._read_items_raw)
+            events = table.meta.client.meta.events
+            events.register("before-parse.dynamodb.Query", self._read_items_raw)
+            for operation in listcache.WRITES:
+                events.register(f"after-call.dynamodb.{operation}", listcache.after_write)
         return table
 
     @property
