@@ -3,7 +3,7 @@
 import pytest
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
@@ -42,19 +42,20 @@ def _empty_cache():
 
 
 def clear_default_cache():
-    """Empty the default cache. A Redis one may be shared with other test runs (its clear() is a
-    FLUSHDB): only the keys of this run's prefix are deleted."""
-    config = settings.CACHES["default"]
-    if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
-        cache.clear()
-        return
-    client = redis.Redis.from_url(config["LOCATION"])
-    try:
-        keys = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
+    """Empty the default cache and the list pages' cache. A Redis one may be shared with other
+    test runs (its clear() is a FLUSHDB): only the keys of this run's prefix are deleted."""
+    for alias in ("default", settings.PHOTOSHARE_LIST_CACHE):
+        config = settings.CACHES[alias]
+        if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+            caches[alias].clear()
+            continue
+        client = redis.Redis.from_url(config["LOCATION"])
+        try:
+            keys = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        finally:
+            client.close()
 
 
 @pytest.fixture

@@ -154,6 +154,10 @@ PHOTOSHARE_PUBLIC_MEDIA = env.bool("PHOTOSHARE_PUBLIC_MEDIA", default=bool(AWS_S
 # the same URLs, hence more browser cache hits.
 PHOTOSHARE_MEDIA_URL_CACHE = "media-urls"
 PHOTOSHARE_CARD_CACHE = "cards"
+PHOTOSHARE_LIST_CACHE = "list-pages"
+# gallery/metadata/listcache.py: a page read this soon after the newest write is not kept (the
+# lists index is eventually consistent). The tests' moto index is immediately consistent: 0 there.
+PHOTOSHARE_LIST_INDEX_LAG_SECONDS = env.float("PHOTOSHARE_LIST_INDEX_LAG_SECONDS", default=2.0)
 
 STORAGES = {
     "default": {
@@ -256,10 +260,14 @@ CACHES = {
     PHOTOSHARE_CARD_CACHE: env.cache_url(
         "PHOTOSHARE_CARD_CACHE_URL", default="locmemcache://cards?max_entries=2000"
     ),
+    # List pages until the next write (gallery/metadata/listcache.py). Only a cache that every
+    # process and instance shares will do (Redis: ElastiCache); off by default.
+    PHOTOSHARE_LIST_CACHE: env.cache_url("PHOTOSHARE_LIST_CACHE_URL", default="dummycache://"),
 }
 
 # django-environ drops a key_prefix given in a redis:// URL (it lower-cases it), hence its own variable.
 CACHES["default"]["KEY_PREFIX"] = env.str("DJANGO_CACHE_KEY_PREFIX", default="")
+CACHES[PHOTOSHARE_LIST_CACHE]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + "lists"
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"

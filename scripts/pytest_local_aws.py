@@ -30,6 +30,10 @@ os.environ.setdefault(
     "DJANGO_CACHE_URL", f"redis://127.0.0.1:6379/{os.environ.get('PHOTOSHARE_TEST_REDIS_DB', '15')}"
 )
 os.environ["DJANGO_CACHE_KEY_PREFIX"] = f"photoshare-test-{os.getpid()}-{os.urandom(4).hex()}"
+# List pages cached as in production (gallery/metadata/listcache.py), so that every test that
+# reads a list after a write also proves the write left no stale page. moto's index has no lag.
+os.environ.setdefault("PHOTOSHARE_LIST_CACHE_URL", os.environ["DJANGO_CACHE_URL"])
+os.environ.setdefault("PHOTOSHARE_LIST_INDEX_LAG_SECONDS", "0")
 # Mail from the test site (gunicorn children included) goes to files the browser tests read;
 # in-process tests get Django's memory backend from pytest-django.
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"

@@ -94,10 +94,14 @@ def env_values(environ, database_url, secret_key, ssl_ca=""):
         "PHOTOSHARE_TRUSTED_PROXY_COUNT": environ.get("PHOTOSHARE_TRUSTED_PROXIES")
         or ("2" if https else "1"),
         # Rate limits and media URLs shared by every worker of every instance: Redis (ElastiCache)
-        # when the stack has one, else a table of the database.
+        # when the stack has one, else a table of the database. List pages are cached only in
+        # Redis (gallery/metadata/listcache.py: a database cache would cost what it saves).
         "DJANGO_CACHE_URL": environ.get("PHOTOSHARE_CACHE_URL") or "dbcache://photoshare_cache",
         **(
-            {"PHOTOSHARE_MEDIA_URL_CACHE_URL": environ["PHOTOSHARE_CACHE_URL"]}
+            {
+                "PHOTOSHARE_MEDIA_URL_CACHE_URL": environ["PHOTOSHARE_CACHE_URL"],
+                "PHOTOSHARE_LIST_CACHE_URL": environ["PHOTOSHARE_CACHE_URL"],
+            }
             if environ.get("PHOTOSHARE_CACHE_URL")
             else {}
         ),

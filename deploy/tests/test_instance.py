@@ -369,7 +369,7 @@ def test_main_reads_the_secrets_creates_the_app_account_and_writes_the_env_file(
     assert not {"m4ster", "Ap9pw", "django-key-123"} & set(re.findall(r"[\w-]+", output))
 
 
-def test_with_redis_the_rate_limits_and_media_urls_share_it_and_the_database_ca_is_named():
+def test_with_redis_the_rate_limits_media_urls_and_list_pages_share_it_and_the_database_ca_is_named():
     scaled = {**SETTINGS, "PHOTOSHARE_CACHE_URL": "rediss://cache.example:6379/0"}
     values = configure_env.env_values(
         scaled, "mysql://u:p@db:3306/d", "key", "/etc/photoshare/database-ca.pem"
@@ -377,12 +377,13 @@ def test_with_redis_the_rate_limits_and_media_urls_share_it_and_the_database_ca_
     assert (
         values["DJANGO_CACHE_URL"]
         == values["PHOTOSHARE_MEDIA_URL_CACHE_URL"]
+        == values["PHOTOSHARE_LIST_CACHE_URL"]
         == scaled["PHOTOSHARE_CACHE_URL"]
     )
     assert values["DATABASE_SSL_CA"] == "/etc/photoshare/database-ca.pem"
     plain = configure_env.env_values(SETTINGS, "mysql://u:p@db:3306/d", "key")
     assert plain["DJANGO_CACHE_URL"] == "dbcache://photoshare_cache"
-    assert not {"PHOTOSHARE_MEDIA_URL_CACHE_URL", "DATABASE_SSL_CA"} & set(plain)
+    assert not {"PHOTOSHARE_MEDIA_URL_CACHE_URL", "PHOTOSHARE_LIST_CACHE_URL", "DATABASE_SSL_CA"} & set(plain)
 
 
 def test_the_master_connection_verifies_the_certificate_against_the_ca_bundle():

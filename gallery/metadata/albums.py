@@ -130,7 +130,7 @@ class AlbumRepository:
             )
             query["Limit"] += 1  # the album item
         with translate_errors():
-            items = get_connection().table.query(**query)["Items"]
+            items = get_connection().query_items(**query)
         if not cursor:
             if not items or items[0]["sk"] != schema.ALBUM_SK:
                 raise AlbumNotFound(album_id)

@@ -4,6 +4,7 @@ boto errors turned into MetadataUnavailable in one place, which logs them."""
 
 import contextlib
 import functools
+import json
 import logging
 import threading
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from gallery.metadata import listcache, wire
 from gallery.metadata.errors import MetadataUnavailable
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,10 @@ class Connection:
                 "dynamodb", endpoint_url=self._endpoint_url, config=self._client_config
             )
             table = self._local.table = resource.Table(self.table_name)
+            events = table.meta.client.meta.events
+            events.register("before-parse.dynamodb.Query", self._read_items_raw)
+            for operation in listcache.WRITES:
+                events.register(f"after-call.dynamodb.{operation}", listcache.after_write)
         return table
 
     @property
@@ -54,12 +60,37 @@ class Connection:
         # The resource's own client serialises plain Python values, conditions included.
         return self.table.meta.client
 
+    def query_items(self, **query):
+        """The Items of one Query page (boto3 Table.query's arguments), read from the response's
+        JSON by gallery.metadata.wire rather than by botocore's parser and boto3's deserialiser:
+        the same values, at a tenth of the cost (list pages). Errors are raised as usual."""
+        self._local.raw_items = True
+        try:
+            response = self.table.query(**query)
+        finally:
+            self._local.raw_items = False
+        return response[_RAW_ITEMS] if _RAW_ITEMS in response else response["Items"]
+
+    def _read_items_raw(self, response_dict, customized_response_dict, **kwargs):
+        # botocore's before-parse event, on this thread's client: only for query_items, and only
+        # for an answer (errors keep botocore's parsing, retries and exceptions).
+        if not getattr(self._local, "raw_items", False) or response_dict["status_code"] != 200:
+            return
+        body = json.loads(response_dict["body"])
+        customized_response_dict[_RAW_ITEMS] = [wire.item(item) for item in body.get("Items", ())]
+        # Left for botocore to parse: nothing (the raw HTTP response stays as it was received).
+        response_dict["body"] = b"{}"
+
     def query_all(self, **query):
         """Every item of a Query, page by page."""
         paginator = self.client.get_paginator("query")
         with translate_errors():
             for page in paginator.paginate(TableName=self.table_name, **query):
                 yield from page["Items"]
+
+
+# Not a name in DynamoDB's output shape, so boto3's deserialiser leaves it alone.
+_RAW_ITEMS = "PhotoshareItems"
 
 
 @functools.cache

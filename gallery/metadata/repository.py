@@ -22,7 +22,7 @@ from gallery.catalog import (
     normalize_title,
     title_list,
 )
-from gallery.metadata import favorites, schema
+from gallery.metadata import favorites, listcache, schema
 from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.counters import add_counts, add_favorite_count, tag_deltas
 from gallery.metadata.cursor import decode_cursor, encode_cursor
@@ -168,6 +168,12 @@ class PhotoRepository:
         then bound to the prefix as well as to the list. `record` reads an item (a PhotoCard by
         default; the album lists pass schema.album_from_item).
         """
+        key = (list_name, cursor, limit, prefix, oldest_first, record.__qualname__)
+        return listcache.page(
+            key, lambda: self._query_list(list_name, cursor, limit, prefix, oldest_first, record)
+        )
+
+    def _query_list(self, list_name, cursor, limit, prefix, oldest_first, record):
         condition = Key("list_pk").eq(list_name)
         if prefix:
             condition &= Key("list_sk").begins_with(prefix)
@@ -181,7 +187,7 @@ class PhotoRepository:
         if cursor:
             query["ExclusiveStartKey"] = decode_cursor(cursor, list_name, prefix)
         with translate_errors():
-            items = get_connection().table.query(**query)["Items"]
+            items = get_connection().query_items(**query)
         next_cursor = None
         if len(items) > limit:
             items = items[:limit]

@@ -97,10 +97,12 @@ def photo_cards(cards, source=None):
     from_query = sources.from_query(source)
     cache = caches[settings.PHOTOSHARE_CARD_CACHE]
     found = cache.get_many(keys)
+    media_keys = [key for card in cards for key in (card.thumbnail_key, card.display_key) if key]
+    urls = {key: conditional_escape(url) for key, url in media.urls(media_keys).items()}
     rendered, missing = [], {}
     for key, card in keys.items():
-        thumbnail = conditional_escape(media.url(card.thumbnail_key))
-        display = conditional_escape(media.url(card.display_key)) if card.display_key else ""
+        thumbnail = urls[card.thumbnail_key]
+        display = urls[card.display_key] if card.display_key else ""
         markup = found.get(key)
         if markup is None:
             markup = template.render({"card": card, "from_query": from_query})

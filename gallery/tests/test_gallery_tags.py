@@ -73,9 +73,12 @@ def render_uncached(*cards):
 def signed_urls(monkeypatch):
     """media.url handing out a new URL whenever `expire()` is called, as after a cache period."""
     generation = {"n": 1}
-    monkeypatch.setattr(
-        media, "url", lambda key: f"https://s3.test/{key}?X-Amz-Signature=sig{generation['n']}&x=1"
-    )
+
+    def url(key):
+        return f"https://s3.test/{key}?X-Amz-Signature=sig{generation['n']}&x=1"
+
+    monkeypatch.setattr(media, "url", url)
+    monkeypatch.setattr(media, "urls", lambda keys: {key: url(key) for key in keys})
     return lambda: generation.update(n=generation["n"] + 1)
 
 

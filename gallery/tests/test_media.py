@@ -60,6 +60,34 @@ def test_media_urls_have_a_cache_of_their_own(aws, user):
     assert len(media_url_cache()._cache) == 2  # thumbnail and display size of the one card
 
 
+def test_a_list_page_asks_the_url_cache_once_for_all_its_cards(aws, user, monkeypatch):
+    # With Redis as the URL cache (production), 48 URLs a page must not be 48 round trips.
+    for _ in range(3):
+        publish(user)
+    assert Client().get("/").status_code == 200  # URLs signed, cards rendered and cached
+    cache, asked, inside = media_url_cache(), [], []
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(cache, name, _recording(asked, inside, name, getattr(cache, name)))
+
+    assert Client().get("/").status_code == 200
+
+    assert asked == ["get_many"]
+
+
+def _recording(asked, inside, name, method):
+    def outermost_call_recorded(*args, **kwargs):
+        # LocMemCache.get_many calls get itself: one round trip all the same.
+        if not inside:
+            asked.append(name)
+        inside.append(name)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            inside.pop()
+
+    return outermost_call_recorded
+
+
 def test_keys_are_built_from_the_photo_id_only():
     photo_id = "ab" * 16
     assert media.original_key(photo_id, "png") == f"photos/{photo_id}/original.png"

@@ -47,3 +47,36 @@ def test_each_thread_has_its_own_client():
 
     assert clients[0] is not get_connection().client
     assert get_connection().client is get_connection().client
+
+
+def test_a_list_page_read_through_query_items_equals_what_boto3_reads(aws):
+    # query_items skips botocore's parser: the cards must come out as the Table resource gives them.
+    from boto3.dynamodb.conditions import Key
+
+    from gallery.catalog import FEED
+    from gallery.metadata import schema
+    from gallery.tests.factories import make_photo
+
+    for number in range(1, 4):
+        photo_table().put_photo(make_photo(number, tags=["sea", "서울"]))
+    query = {"IndexName": schema.LISTS_INDEX, "KeyConditionExpression": Key("list_pk").eq(FEED)}
+
+    raw = get_connection().query_items(**query)
+
+    assert raw == get_connection().table.query(**query)["Items"]
+    assert [item["title"] for item in raw] == ["Photo 1", "Photo 2", "Photo 3"]
+
+
+def test_a_throttled_list_page_is_retried_and_other_reads_parse_as_usual(aws):
+    from gallery.catalog import FEED
+    from gallery.tests import faults
+    from gallery.tests.factories import make_photo
+
+    photo = make_photo(1)
+    photo_table().put_photo(photo)
+    with faults.Throttled("Query", times=1) as throttled:
+        page = photo_table().list_page(FEED)
+
+    assert throttled.sent == 2 and [card.id for card in page.items] == [photo.id]
+    # The same thread's next Query outside query_items still gets botocore's own parsing.
+    assert photo_table().neighbours(FEED, "~") == (None, photo_table().list_page(FEED).items[0])
