@@ -155,28 +155,23 @@ class PhotoRepository:
         *,
         cursor=None,
         limit=24,
-        prefix=None,
         oldest_first=False,
         record=schema.card_from_item,
     ):
         """One page of a list, newest first: a single Query on the lists index.
 
-        `prefix` keeps only cards whose sort key starts with it; the cursor is then bound to the
-        prefix as well as to the list. `record` reads an item (a PhotoCard by default; the album
-        lists pass schema.album_from_item).
+        The cursor is bound to the list. `record` reads an item (a PhotoCard by default; the album
+        lists pass schema.album_from_item). (Searches: gallery.metadata.search.)
         """
-        condition = Key("list_pk").eq(list_name)
-        if prefix:
-            condition &= Key("list_sk").begins_with(prefix)
         query = {
             "IndexName": schema.LISTS_INDEX,
-            "KeyConditionExpression": condition,
+            "KeyConditionExpression": Key("list_pk").eq(list_name),
             "ScanIndexForward": oldest_first,
             # One extra item tells whether there is a next page without an empty last page.
             "Limit": limit + 1,
         }
         if cursor:
-            query["ExclusiveStartKey"] = decode_cursor(cursor, list_name, prefix)
+            query["ExclusiveStartKey"] = decode_cursor(cursor, list_name)
         with translate_errors():
             items = get_connection().table.query(**query)["Items"]
         next_cursor = None

@@ -167,6 +167,7 @@ def test_two_files_at_a_time_tags_for_all_a_failure_in_words_and_a_summary(
     assert counts["maxFiles"] == 2 and counts["maxS3"] <= 2  # two at a time, never more
     assert counts["maxWaiting"] >= 2  # the others waited their turn
     cards = metadata.photo_table().list_page(catalog.owner_list(user.pk)).items
+    assert [card.title for card in cards] == ["dunes", "forest", "harbour"]  # newest first: list order
     assert sorted(card.tags for card in cards) == [
         ["trees", "trip", "summer"],
         ["trip", "summer"],

@@ -218,7 +218,9 @@
     const stored = await request("POST", upload.url, form, function (done) { bar.value = done; }, true);
     if (stored.status < 200 || stored.status >= 300) return fail(item, errorText(stored));
     bar.value = 1;
-    // 3. Hand it to the worker with what the owner said of it.
+    // 3. Hand it to the worker with what the owner said of it, after the file before it in the
+    // list (completed or refused): a photo's time is its complete's, so the gallery keeps their order.
+    await item.previousTurn;
     const completed = await request(
       "POST", uploadsUrl + upload.upload_id + "/complete/", JSON.stringify(details(item))
     );
@@ -250,8 +252,9 @@
     }
   }
 
-  // The queue: PARALLEL lanes take the next waiting file until none is left; each file's
-  // processing is followed outside its lane. The summary comes once every file has an end.
+  // The queue: PARALLEL lanes take the next waiting file until none is left (each file completes
+  // after the one before it); each file's processing is followed outside its lane. The summary
+  // comes once every file has an end.
   async function sendAll() {
     const queue = pending();
     if (!queue.length) return;
@@ -263,6 +266,11 @@
     }
     refresh();
     const following = [];
+    let previousTurn = Promise.resolve();
+    for (const item of queue) {
+      item.previousTurn = previousTurn;
+      previousTurn = new Promise(function (resolve) { item.endTurn = resolve; });
+    }
     async function lane() {
       while (queue.length) {
         const item = queue.shift();
@@ -271,6 +279,8 @@
           photo = await transfer(item);
         } catch (failed) {
           fail(item, errorText(failed));
+        } finally {
+          item.endTurn();
         }
         if (photo) {
           following.push(follow(item, photo).catch(function (failed) { fail(item, errorText(failed)); }));
