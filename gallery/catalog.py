@@ -12,9 +12,11 @@ Lists:
     TAG#<tag>         public photos with the tag
     FAVS#<user id>    the photos a user favourited that they may see, newest favourite first
                       (cards copied onto the favourite items, see gallery.metadata.favorites)
-    TITLE#<2 chars>   public photos whose normalised title starts with those two characters;
-                      the card's sort key starts with the whole normalised title, so a title
-                      prefix search is one Query with begins_with.
+    WORD#<2 chars>    public photos with a search token (gallery.words: the rest of the title
+                      from each word, or each Hangul/CJK character) starting with those two
+                      characters: one card per token, whose sort key starts with the token, so
+                      a search is one Query with begins_with. (TITLE#<2 chars>, one card per
+                      title, is what photos stored before had: replaced by `manage.py reindex`.)
     ALBUMS            every album (the admin's list); ALBUMS#<user id>: a user's albums
 
 Albums (Album, AlbumPage) hold a user's own photos in the order they chose. Which photos of an
@@ -24,6 +26,8 @@ album a viewer sees is `album_cards`; who sees the album at all is gallery.acces
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from gallery.words import MIN_QUERY, first_match, title_tokens
 
 PUBLIC = "public"
 PRIVATE = "private"
@@ -40,17 +44,16 @@ ALBUM_VISIBILITY_CHOICES = [
     (PRIVATE, "Only me"),
 ]
 # Every photo write (edit, delete) is one transaction over the photo's items and one or two per
-# album it is in; DynamoDB takes at most 100 actions, and a photo with 20 tags already needs
-# up to 87 for an edit. 10 albums per photo keeps the worst case (edit: 97) inside.
+# album it is in; DynamoDB takes at most 100 actions. The worst edit (20 tags and 20 search
+# tokens all replaced, of a photo stored with a TITLE# card) is 86 before albums: the photo, 44
+# new cards, 41 deletes. 10 albums per photo (+1 each) keep it at 96; the worst delete is 87
+# (test_metadata_words.py builds both).
 MAX_ALBUMS_PER_PHOTO = 10
 
 FEED = "FEED"
 ALL = "ALL"
-# Title searches need this many characters: they pick the index partition.
-TITLE_KEY_LENGTH = 2
-# Sort keys stay far below DynamoDB's 1 KB limit; longer titles match on their first part.
-MAX_INDEXED_TITLE = 100
-_NOT_WORD = re.compile(r"[\W_]+")
+# Searches need this many characters: they pick the index partition.
+SEARCH_MIN_LENGTH = MIN_QUERY
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
 # Letters and digits of any script, "_" and "-": a tag is safe in a URL path, a DynamoDB key
 # and a page without any escaping (no "/", "..", "<", "#", "?", "%").
@@ -284,15 +287,28 @@ def _mixes_confusable_scripts(tag):
     return len(scripts & set(_CONFUSABLE_SCRIPTS)) > 1
 
 
-def title_list(normalized_title):
-    return f"TITLE#{normalized_title[:TITLE_KEY_LENGTH]}"
+_WORD_PREFIX = "WORD#"
 
 
-def normalize_title(text):
-    """Lower case, accents and punctuation removed, single spaces: "Été à l'Île!" -> "ete a l ile"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NOT_WORD.sub(" ", plain.casefold()).strip()[:MAX_INDEXED_TITLE]
+def word_list(token):
+    """The list of the search tokens (gallery.words) that start like `token`."""
+    return f"{_WORD_PREFIX}{token[:MIN_QUERY]}"
+
+
+def card_name(list_name, sort_key):
+    """What tells a photo's cards apart: the list's name, but a word list holds one card per
+    token of the photo (sort key <token>#<created>#<id>; tokens hold no "#")."""
+    if list_name.startswith(_WORD_PREFIX):
+        return f"{_WORD_PREFIX}{sort_key.split('#', 1)[0]}"
+    return list_name
+
+
+def search_entry(photo, query):
+    """(list name, sort key) of the one card a search for `query` (normalised) shows the photo
+    at, or None: not a public ready photo, or no match (gallery.words.first_match)."""
+    token = first_match(photo.title, query)
+    entry = (word_list(token), f"{token}#{photo.created}#{photo.id}") if token else None
+    return entry if entry in list_entries(photo) else None
 
 
 def list_entries(photo):
@@ -305,9 +321,7 @@ def list_entries(photo):
         return entries
     entries += [(FEED, by_date), (user_list(photo.owner_id), by_date)]
     entries += [(tag_list(tag), by_date) for tag in photo.tags]
-    title = normalize_title(photo.title)
-    if title:
-        entries.append((title_list(title), f"{title}#{by_date}"))
+    entries += [(word_list(token), f"{token}#{by_date}") for token in title_tokens(photo.title)]
     return entries
 
 

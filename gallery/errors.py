@@ -123,8 +123,13 @@ def is_api(request):
 
 
 def api_response(status, message=None, errors=None, headers=None):
-    """Every JSON error has this shape: {"error": "message"} or {"errors": {"field": [...]}}."""
-    response = JsonResponse({"errors": errors} if errors else {"error": message}, status=status)
+    """Every JSON error has this shape: {"error": "message"}, and {"errors": {"field": [...]}}
+    as well when fields are at fault. "error" is always for a person: with field errors and no
+    message of its own, their messages, without the fields' names."""
+    body = {"error": message or " ".join(text for messages in (errors or {}).values() for text in messages)}
+    if errors:
+        body["errors"] = errors
+    response = JsonResponse(body, status=status)
     if status == 401:
         response["WWW-Authenticate"] = 'Token realm="photoshare"'
     for name, value in (headers or {}).items():

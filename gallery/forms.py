@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 
 from gallery.accounts import address_taken, canonical_address, verified_users
@@ -227,3 +228,17 @@ def form_errors(form):
     return {
         name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()
     }
+
+
+# Their messages speak of what is wrong on their own ("The file is not an image…").
+_UNLABELLED = {NON_FIELD_ERRORS, "image"}
+
+
+def form_message(form):
+    """A form's errors in one sentence for a person: each message after its field's label
+    ("Title: This field is required."), never a field's name in the API ("image: …")."""
+    return " ".join(
+        message if name in _UNLABELLED or name not in form.fields else f"{form[name].label}: {message}"
+        for name, messages in form_errors(form).items()
+        for message in messages
+    )

@@ -87,6 +87,19 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
     return report
 
 
+def reindex():
+    """Rewrite the cards of every photo whose cards are not those its item calls for, and only
+    that (no S3 listing, no deletes of objects): the backfill after the lists change, e.g. the
+    search's word cards (WORD#) for photos stored with a TITLE# card. Returns (photos whose
+    cards were stale, photos rewritten): a photo edited meanwhile has made its own cards right."""
+    scan = scan_table()
+    stale = consistency.stale_lists(scan)
+    rewritten = sum(
+        consistency.rewrite_cards(scan.photos[photo_id], scan.cards.get(photo_id, {})) for photo_id in stale
+    )
+    return len(stale), rewritten
+
+
 def remove_orphans(report):
     """Delete what `report` found, rewrite the stale lists and set the counts right. Broken
     photos lose their items first, then their objects (the order of a delete), so a crash

@@ -12,6 +12,7 @@ This module is in the use-case layer (gallery/tests/test_layers.py), so a resolv
 the same layer registers from above it, e.g. in its views module, which the URLconf imports.
 """
 
+import functools
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from gallery import catalog
+from gallery import catalog, words
 from gallery.limits import LIMITS
 from gallery.metadata import photo_table
 
@@ -41,14 +42,21 @@ class Source:
     label: str  # "Newest photos", "#sea": the way back
     url: str  # the list's own page
     list_name: str
-    prefix: str | None = None  # title searches: the list is the cards starting with it
     oldest_first: bool = False
     # The photo's sort key in the list, or None when the photo is not (or no longer) in it.
     sort_key: Callable = field(default=None, compare=False)
+    # (previous, next) card of a sort key; by default one card each way in the list.
+    neighbours: Callable = field(default=None, compare=False)
 
     def __post_init__(self):
         if self.sort_key is None:
             object.__setattr__(self, "sort_key", _catalog_sort_key(self.list_name))
+        if self.neighbours is None:
+            object.__setattr__(self, "neighbours", functools.partial(_list_neighbours, self))
+
+
+def _list_neighbours(source, sort_key):
+    return photo_table().neighbours(source.list_name, sort_key, oldest_first=source.oldest_first)
 
 
 def source_kind(kind):
@@ -87,9 +95,7 @@ def place(token, viewer, photo):
     sort_key = source.sort_key(photo) if source else None
     if sort_key is None:
         return None
-    previous, next_ = photo_table().neighbours(
-        source.list_name, sort_key, prefix=source.prefix, oldest_first=source.oldest_first
-    )
+    previous, next_ = source.neighbours(sort_key)
     return Place(source, previous, next_)
 
 
@@ -131,13 +137,21 @@ def _user(value, viewer):
 @source_kind("search")
 def _search(value, viewer):
     query = value[: LIMITS.title_length]
-    prefix = catalog.normalize_title(query)
-    if len(prefix) < catalog.TITLE_KEY_LENGTH:
+    try:
+        normalized = words.search_query(query)
+    except ValueError:  # too short to search
         return None
     url = f"{reverse('gallery:search')}?{urlencode({'q': query})}"
-    list_name = catalog.title_list(prefix)
-    label = f"Titles starting with “{query}”"
-    return Source(f"search:{query}", label, url, list_name, prefix, oldest_first=True)
+    label = f"Titles with “{query}”"
+    return Source(
+        f"search:{query}",
+        label,
+        url,
+        catalog.word_list(words.query_key(normalized)),
+        oldest_first=True,
+        sort_key=lambda photo: (catalog.search_entry(photo, normalized) or (None, None))[1],
+        neighbours=lambda sort_key: photo_table().search_neighbours(query, sort_key),
+    )
 
 
 @source_kind("favorites")

@@ -17,7 +17,7 @@ from gallery.api.auth import api_view, require_login
 from gallery.api.bodies import json_object, next_url
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.errors import ApiError
-from gallery.forms import PhotoDetailsForm, UploadForm, form_errors
+from gallery.forms import PhotoDetailsForm, UploadForm, form_errors, form_message
 from gallery.limits import LIMITS
 from gallery.metadata import PhotoChanged, photo_table
 from gallery.uploads import accepts_upload, too_large_message
@@ -130,7 +130,7 @@ def _create(request):
     if not form.is_valid():
         if form.has_error("image", code="too_large"):
             raise too_large
-        raise ApiError(400, errors=form_errors(form))
+        raise ApiError(400, form_message(form), errors=form_errors(form))
     photo = photos.publish(request.api_user, **form.changes())
     response = _photo_response(request, photo, status=201)
     response["Location"] = reverse("api:photo", args=[photo.id])
@@ -150,5 +150,5 @@ def _update(request, photo, revision):
         raise ApiError(400, errors=dict(sorted(wrong_type.items())))
     form = PhotoDetailsForm.for_photo(photo, changes, partial=True)
     if not form.is_valid():
-        raise ApiError(400, errors=form_errors(form))
+        raise ApiError(400, form_message(form), errors=form_errors(form))
     return photos.edit(photo, revision=revision, **{name: form.cleaned_data[name] for name in changes})

@@ -13,7 +13,7 @@ from gallery import photos, ratelimit
 from gallery.api.auth import api_view, require_login
 from gallery.api.serializers import photo_json
 from gallery.errors import ApiError
-from gallery.forms import PhotoDetailsForm, form_errors
+from gallery.forms import PhotoDetailsForm, form_errors, form_message
 from gallery.limits import LIMITS
 
 DETAIL_FIELDS = ("title", "description", "tags", "visibility")
@@ -55,7 +55,7 @@ def upload_complete(request, upload_id):
         raise ApiError(400, errors={name: ["Unknown field."] for name in unknown})
     form = PhotoDetailsForm(details)
     if not form.is_valid():
-        raise ApiError(400, errors=form_errors(form))
+        raise ApiError(400, form_message(form), errors=form_errors(form))
     photo = photos.complete_upload(request.api_user, upload_id, **form.cleaned_data)
     response = JsonResponse(photo_json(request, photo), status=202)
     response["Location"] = reverse("api:photo", args=[photo.id])

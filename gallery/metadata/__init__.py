@@ -10,6 +10,7 @@ One table (schema.py has its layout), split by job:
     retry.py         retrying transactions cancelled for a conflict, with jittered backoff
     counters.py      the tag and owner counts, updated after a photo's transaction
     repository.py    photo_table(): what pages, the API and the admin read and write
+    search.py        title search on the word lists: one Query a page, each photo once
     albums.py        album_table(): albums, their entries and the photos' memberships
     positions.py     the sortable positions of photos in an album
     maintenance.py   whole-table jobs: reconcile's scans, init_aws, the health check

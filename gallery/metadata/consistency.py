@@ -2,7 +2,9 @@
 reconcile`, gallery.reconcile).
 
 The photo item is the truth. Each photo's cards must be exactly schema.card_items(photo): one per
-list it belongs to, carrying its current title, tags and visibility. Each tag counter must equal
+list it belongs to (one per search token in the word lists), carrying its current title, tags
+and visibility. Cards of lists that no longer exist (TITLE#, before word search) are stale too:
+`manage.py reindex` (gallery.reconcile.reindex) rewrites only these. Each tag counter must equal
 the number of public photos with the tag (its TAG#<tag> cards), each owner counter the number of
 the owner's ready photos (their OWNER#<id> cards). Counters can drift (counters.py: they are updated
 after the photo's transaction), cards should not, but a bug or a hand edit may leave them wrong.

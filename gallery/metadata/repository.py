@@ -13,16 +13,13 @@ from datetime import UTC, datetime
 from boto3.dynamodb.conditions import Key
 
 from gallery.catalog import (
-    TITLE_KEY_LENGTH,
     Page,
     TagCount,
     counted_photos,
     counted_tags,
     favorites_list,
-    normalize_title,
-    title_list,
 )
-from gallery.metadata import favorites, listcache, schema
+from gallery.metadata import favorites, listcache, schema, search
 from gallery.metadata.connection import get_connection, translate_errors
 from gallery.metadata.counters import add_counts, add_favorite_count, tag_deltas
 from gallery.metadata.cursor import decode_cursor, encode_cursor
@@ -158,34 +155,27 @@ class PhotoRepository:
         *,
         cursor=None,
         limit=24,
-        prefix=None,
         oldest_first=False,
         record=schema.card_from_item,
     ):
         """One page of a list, newest first: a single Query on the lists index.
 
-        `prefix` keeps only cards whose sort key starts with it (title search); the cursor is
-        then bound to the prefix as well as to the list. `record` reads an item (a PhotoCard by
-        default; the album lists pass schema.album_from_item).
+        The cursor is bound to the list. `record` reads an item (a PhotoCard by default; the album
+        lists pass schema.album_from_item). (Searches: gallery.metadata.search.)
         """
-        key = (list_name, cursor, limit, prefix, oldest_first, record.__qualname__)
-        return listcache.page(
-            key, lambda: self._query_list(list_name, cursor, limit, prefix, oldest_first, record)
-        )
+        key = (list_name, cursor, limit, oldest_first, record.__qualname__)
+        return listcache.page(key, lambda: self._query_list(list_name, cursor, limit, oldest_first, record))
 
-    def _query_list(self, list_name, cursor, limit, prefix, oldest_first, record):
-        condition = Key("list_pk").eq(list_name)
-        if prefix:
-            condition &= Key("list_sk").begins_with(prefix)
+    def _query_list(self, list_name, cursor, limit, oldest_first, record):
         query = {
             "IndexName": schema.LISTS_INDEX,
-            "KeyConditionExpression": condition,
+            "KeyConditionExpression": Key("list_pk").eq(list_name),
             "ScanIndexForward": oldest_first,
             # One extra item tells whether there is a next page without an empty last page.
             "Limit": limit + 1,
         }
         if cursor:
-            query["ExclusiveStartKey"] = decode_cursor(cursor, list_name, prefix)
+            query["ExclusiveStartKey"] = decode_cursor(cursor, list_name)
         with translate_errors():
             items = get_connection().query_items(**query)
         next_cursor = None
@@ -194,15 +184,15 @@ class PhotoRepository:
             next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
         return Page(items=[record(item) for item in items], next_cursor=next_cursor)
 
-    def neighbours(self, list_name, sort_key, *, prefix=None, oldest_first=False):
+    def neighbours(self, list_name, sort_key, *, oldest_first=False):
         """(previous, next) card of the card at `sort_key` in a list as its page shows it (newest
         first unless `oldest_first`), None at either end: one Query of one item each way, from
-        the sort key, never a scan. `prefix` bounds the list as list_page's does (title search)."""
-        greater = self._adjacent(list_name, sort_key, greater=True, prefix=prefix)
-        smaller = self._adjacent(list_name, sort_key, greater=False, prefix=prefix)
+        the sort key, never a scan. (A search's list: search_neighbours.)"""
+        greater = self._adjacent(list_name, sort_key, greater=True)
+        smaller = self._adjacent(list_name, sort_key, greater=False)
         return (smaller, greater) if oldest_first else (greater, smaller)
 
-    def _adjacent(self, list_name, sort_key, *, greater, prefix):
+    def _adjacent(self, list_name, sort_key, *, greater):
         side = Key("list_sk").gt(sort_key) if greater else Key("list_sk").lt(sort_key)
         with translate_errors():
             items = get_connection().table.query(
@@ -211,10 +201,7 @@ class PhotoRepository:
                 ScanIndexForward=greater,
                 Limit=1,
             )["Items"]
-        # A prefix's cards are contiguous in sort order: the first one outside it ends the list.
-        if not items or (prefix and not items[0]["list_sk"].startswith(prefix)):
-            return None
-        return schema.card_from_item(items[0])
+        return schema.card_from_item(items[0]) if items else None
 
     # --- favourites (gallery.metadata.favorites) ---------------------------------------------
     def add_favorite(self, photo, user_id, *, now=None):
@@ -250,14 +237,14 @@ class PhotoRepository:
         return favorites.hide_unseen(page, user_id)
 
     def search_titles(self, text, *, cursor=None, limit=24):
-        """Public photos whose title starts with `text` (normalised), in title order: one Query.
-        Raises ValueError for fewer than TITLE_KEY_LENGTH characters."""
-        prefix = normalize_title(text)
-        if len(prefix) < TITLE_KEY_LENGTH:
-            raise ValueError(f"at least {TITLE_KEY_LENGTH} characters are needed")
-        return self.list_page(
-            title_list(prefix), cursor=cursor, limit=limit, prefix=prefix, oldest_first=True
-        )
+        """Public photos whose title has `text` at the start of a word (anywhere in a Hangul or
+        CJK run), each once, in the order of the matching words: one Query (metadata.search).
+        Raises ValueError for fewer than gallery.words.MIN_QUERY characters."""
+        return search.search_page(text, cursor=cursor, limit=limit)
+
+    def search_neighbours(self, text, sort_key):
+        """(previous, next) of a card in the results of a search: one Query each way."""
+        return search.search_neighbours(text, sort_key)
 
     def tag_counts(self):
         """Every tag with at least one public photo, most used first (Queries one partition)."""

@@ -4,6 +4,8 @@ the records of gallery.catalog and DynamoDB items.
     pk = PHOTO#<id>  sk = PHOTO          the photo: every attribute, read by GetItem
     pk = PHOTO#<id>  sk = LIST#<list>    one "card" per list the photo appears in,
                                          list_pk = <list>, list_sk = <sort key>
+    pk = PHOTO#<id>  sk = LIST#WORD#<token>  one card per search token (gallery.words),
+                                         list_pk = WORD#<2 chars>, list_sk = <token>#<created>#<id>
     pk = PHOTO#<id>  sk = FAN#<user>     a favourite: list_pk = FAVS#<user>, list_sk =
                                          <favourited at>#<id>, with a copy of the card (the
                                          user's /favorites/ page is one Query on the index)
@@ -37,6 +39,7 @@ from gallery.catalog import (
     Album,
     Photo,
     PhotoCard,
+    card_name,
     favorites_list,
     list_entries,
     owner_albums_list,
@@ -167,12 +170,13 @@ def photo_item(photo):
 
 
 def card_items(photo):
-    """One card per list of the photo (gallery.catalog.list_entries), carrying the PhotoCard fields."""
+    """One card per list of the photo (gallery.catalog.list_entries; per token in a word list),
+    carrying the PhotoCard fields."""
     card = asdict(photo.card)
     return [
         {
             "pk": photo_pk(photo.id),
-            "sk": f"{CARD_PREFIX}{list_name}",
+            "sk": f"{CARD_PREFIX}{card_name(list_name, sort_key)}",
             "list_pk": list_name,
             "list_sk": sort_key,
             **card,

@@ -74,6 +74,11 @@ def test_bad_upload_is_a_400_with_an_error_per_field(aws, user):
     assert errors["image"] == ["The file is not an image, or it is damaged."]
     assert errors["title"] == ["This field is required."]
     assert "at most 50 characters" in errors["tags"][0]
+    # One sentence for a person: the file's message as it is, the others after their label,
+    # never a field's name in the API ("image: ...").
+    message = response.json()["error"]
+    assert message.startswith("The file is not an image, or it is damaged. Title: This field is required.")
+    assert "image:" not in message and "Tags: " in message
     assert aws.object_keys() == []
 
 
@@ -119,7 +124,8 @@ def test_bad_patch_is_a_400_per_field_and_changes_nothing(aws, user, body, error
 
     response = patch(token_client(user), photo.id, body)
 
-    assert response.status_code == 400 and response.json() == {"errors": errors}
+    assert response.status_code == 400 and response.json()["errors"] == errors
+    assert response.json()["error"] and not response.json()["error"].startswith(tuple(errors))
     assert metadata.photo_table().get_photo(photo.id) == photo
 
 

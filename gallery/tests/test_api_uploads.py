@@ -71,7 +71,8 @@ def test_starting_needs_a_signed_in_user_and_a_size_within_the_limit(aws, client
     too_large = start(alice, filename="big.jpg", size=5001)
     assert too_large.status_code == 413 and "the limit is 4.9\xa0KB" in too_large.json()["error"]
     assert start(alice, size="many").json() == {
-        "errors": {"size": ["The size of the file in bytes, a whole number."]}
+        "error": "The size of the file in bytes, a whole number.",
+        "errors": {"size": ["The size of the file in bytes, a whole number."]},
     }
     assert alice.post("/api/uploads/", "[]", content_type="application/json").status_code == 400
     assert alice.get("/api/uploads/").status_code == 405
@@ -123,6 +124,8 @@ def test_bad_details_are_a_400_per_field_and_keep_the_file_for_a_retry(aws, alic
     assert response.status_code == 400 and set(response.json()["errors"]) == {"colour"}
     response = complete(alice, upload["upload_id"], title="", tags="no/slash")
     assert set(response.json()["errors"]) == {"title", "tags"}
+    # For a person: each message after its field's label, never the API's field name.
+    assert response.json()["error"].startswith("Title: This field is required. Tags: ")
     assert photo_items(aws) == []
     assert complete(alice, upload["upload_id"], title="Fixed").status_code == 202
 

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from gallery import catalog
+from gallery import catalog, words
 from gallery.catalog import ALL, FEED, PRIVATE, PUBLIC, Photo
 
 
@@ -27,8 +27,11 @@ def lists_of(item):
     return {name for name, _ in catalog.list_entries(item)}
 
 
-def test_a_public_photo_is_in_the_feed_its_owners_lists_its_tags_and_its_title_list():
-    assert lists_of(photo()) == {ALL, FEED, "OWNER#7", "USER#7", "TAG#sea", "TAG#boats", "TITLE#et"}
+def test_a_public_photo_is_in_the_feed_its_owners_lists_its_tags_and_its_word_lists():
+    assert lists_of(photo()) == {
+        *{ALL, FEED, "OWNER#7", "USER#7", "TAG#sea", "TAG#boats"},
+        *{"WORD#et", "WORD#a ", "WORD#l ", "WORD#il"},  # "ete a l ile", "a l ile", "l ile", "ile"
+    }
 
 
 def test_a_private_photo_is_only_in_the_admin_list_and_its_owners_own_list():
@@ -44,20 +47,31 @@ def test_a_photo_not_ready_is_in_no_list_and_counts_nowhere(status):
     assert catalog.counted_photos(photo(status=status)) == 0 and catalog.counted_photos(photo()) == 1
 
 
-def test_lists_are_newest_first_by_date_then_id_and_titles_sort_by_title():
-    entries = dict(catalog.list_entries(photo()))
+def test_lists_are_newest_first_by_date_then_id_and_words_sort_by_token():
+    entries = catalog.list_entries(photo())
     by_date = f"2026-12-01T10:00:00.000000+00:00#{'ab' * 16}"
-    assert entries[FEED] == by_date
-    assert entries["TITLE#et"] == f"ete a l ile#{by_date}"
+    assert dict(entries)[FEED] == by_date
+    assert ("WORD#et", f"ete a l ile#{by_date}") in entries
+    assert ("WORD#il", f"ile#{by_date}") in entries
 
 
-def test_a_title_without_letters_or_digits_is_in_no_title_list():
-    assert not any(name.startswith("TITLE#") for name in lists_of(photo(title="!!! ...")))
+def test_a_title_without_letters_or_digits_is_in_no_word_list():
+    assert not any(name.startswith("WORD#") for name in lists_of(photo(title="!!! ...")))
 
 
-def test_titles_are_normalised_for_search():
-    assert catalog.normalize_title("  Été à l'Île!  ") == "ete a l ile"
-    assert catalog.normalize_title("x" * 300) == "x" * catalog.MAX_INDEXED_TITLE
+def test_a_word_card_is_named_by_its_token_other_cards_by_their_list():
+    assert catalog.card_name("WORD#su", "sunset#2026-12-01#ab") == "WORD#sunset"
+    assert catalog.card_name("TAG#sea", "2026-12-01#ab") == "TAG#sea"
+
+
+def test_a_search_shows_a_public_photo_at_its_first_matching_token_only():
+    sunny = photo(title="Sunny sunset")
+    by_date = f"{sunny.created}#{sunny.id}"
+    assert catalog.search_entry(sunny, "sun") == ("WORD#su", f"sunny sunset#{by_date}")
+    assert catalog.search_entry(sunny, "suns") == ("WORD#su", f"sunset#{by_date}")
+    assert catalog.search_entry(sunny, "moon") is None
+    assert catalog.search_entry(replace(sunny, visibility=PRIVATE), "sun") is None
+    assert catalog.search_entry(replace(sunny, status=catalog.PROCESSING), "sun") is None
 
 
 def test_the_owner_sees_their_own_list_and_everyone_else_the_public_one():
@@ -108,4 +122,4 @@ def test_a_photo_names_its_objects():
     [("Été à l'Île!", "ete a l ile"), ("  Two   spaces_and-dash ", "two spaces and dash"), ("!!!", "")],
 )
 def test_normalize_title(title, normalized):
-    assert catalog.normalize_title(title) == normalized
+    assert words.normalize_title(title) == normalized

@@ -31,7 +31,9 @@ def test_under_api_every_domain_error_is_json_with_one_shape(error, status, mess
 
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
-    body = {"errors": {"cursor": [message]}} if isinstance(error, InvalidCursor) else {"error": message}
+    body = {"error": message}
+    if isinstance(error, InvalidCursor):
+        body["errors"] = {"cursor": [message]}
     assert json.loads(response.content) == body
     assert ("Retry-After" in response) is (status == 503)
 
@@ -64,7 +66,11 @@ def test_api_errors_keep_their_status_fields_and_headers():
     fields = errors.response_for(
         RequestFactory().post("/api/"), errors.ApiError(400, errors={"title": ["No."]})
     )
-    assert json.loads(fields.content) == {"errors": {"title": ["No."]}}
+    assert json.loads(fields.content) == {"error": "No.", "errors": {"title": ["No."]}}
+    labelled = errors.response_for(
+        RequestFactory().post("/api/"), errors.ApiError(400, "Title: No.", errors={"title": ["No."]})
+    )
+    assert json.loads(labelled.content) == {"error": "Title: No.", "errors": {"title": ["No."]}}
 
     unauthenticated = errors.response_for(RequestFactory().get("/api/"), errors.ApiError(401, "Who?"))
     assert unauthenticated["WWW-Authenticate"] == 'Token realm="photoshare"'

@@ -9,7 +9,7 @@ import pytest
 GALLERY = Path(__file__).resolve().parents[1]
 # Each module may import only gallery modules of a lower layer (or its own package).
 LAYERS = [
-    {"exif"},  # EXIF facts from a header: Pillow records only, used by images
+    {"exif", "words"},  # EXIF facts from a header (Pillow records only); the words of a title (search)
     {"images", "catalog", "limits"},
     # jobs owns SQS as media owns S3: the use cases (photos) send jobs, the worker receives them.
     # ratelimit: counters on Django's cache, no gallery import; photos holds its upload quota.

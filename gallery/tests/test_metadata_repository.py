@@ -1,4 +1,4 @@
-"""gallery.metadata.repository: photos, list pages, edits, counts and title search, against moto
+"""gallery.metadata.repository: photos, list pages, edits, counts and neighbours, against moto
 over HTTP."""
 
 from datetime import UTC, datetime
@@ -15,11 +15,9 @@ from gallery.catalog import (
     list_entries,
     owner_list,
     tag_list,
-    title_list,
     user_list,
 )
 from gallery.metadata import (
-    InvalidCursor,
     PhotoAlreadyExists,
     PhotoChanged,
     PhotoNotFound,
@@ -215,31 +213,7 @@ def test_photo_counts_per_owner_include_private_photos_in_one_request(table, dyn
     assert dynamodb_calls == ["BatchGetItem"]
 
 
-# --- title search -------------------------------------------------------------------------------
-def test_title_search_matches_normalised_prefixes_in_title_order(table):
-    for number, title in enumerate(["Sunset over Été", "sunday market", "Sun", "Moonrise", "su"], 1):
-        table.put_photo(make_photo(number, title=title))
-
-    assert titles(table.search_titles("SUN")) == ["Sun", "sunday market", "Sunset over Été"]
-    assert titles(table.search_titles("sunset over ete")) == ["Sunset over Été"]
-    assert titles(table.search_titles("moon")) == ["Moonrise"]
-    assert table.search_titles("sky").items == []
-    with pytest.raises(ValueError):
-        table.search_titles("s")
-
-
-def test_title_search_pages_with_a_cursor_bound_to_the_query(table):
-    for number in range(1, 6):
-        table.put_photo(make_photo(number, title=f"Sun {number}"))
-
-    first = table.search_titles("sun", limit=2)
-    second = table.search_titles("sun", cursor=first.next_cursor, limit=2)
-    third = table.search_titles("sun", cursor=second.next_cursor, limit=2)
-
-    assert titles(first) + titles(second) + titles(third) == [f"Sun {n}" for n in range(1, 6)]
-    assert third.next_cursor is None
-    with pytest.raises(InvalidCursor):
-        table.search_titles("sun 5", cursor=first.next_cursor)
+# Search (the word lists): test_metadata_search.py.
 
 
 # --- neighbours: previous and next of a card ---------------------------------------------------
@@ -265,17 +239,6 @@ def test_neighbours_are_one_query_of_one_item_each_way_whatever_the_list_size(ta
     table.neighbours(FEED, dict(list_entries(make_photo(15)))[FEED])
 
     assert dynamodb_calls == ["Query", "Query"]
-
-
-def test_neighbours_in_a_title_search_stay_within_the_prefix_in_title_order(table):
-    for number, title in enumerate(["Harbour", "Harbor lights", "Hare", "Harvest"], start=1):
-        table.put_photo(make_photo(number, title=title))
-    harbour = make_photo(1, title="Harbour")
-    sort_key = dict(list_entries(harbour))[title_list("ha")]
-
-    previous, next_ = table.neighbours(title_list("ha"), sort_key, prefix="harb", oldest_first=True)
-
-    assert (previous.title, next_) == ("Harbor lights", None)  # "hare" is after, but not "harb..."
 
 
 # --- favourites ---------------------------------------------------------------------------------
@@ -394,7 +357,7 @@ def test_an_edit_reads_neither_the_favourites_nor_writes_them_in_its_transaction
     finally:
         events.unregister("provide-client-params.dynamodb.TransactWriteItems", capture)
 
-    # The photo, its 6 cards (ALL, OWNER, FEED, USER, TAG#sea, TITLE#re) and the delete of the
-    # old title's card: the favourite is refreshed after, whatever the number of fans.
+    # The photo, its 6 cards (ALL, OWNER, FEED, USER, TAG#sea, WORD#renamed) and the delete of
+    # the old title's word card ("photo 1"): the favourite is refreshed after, whatever the number of fans.
     assert captured == [8]
     assert table.favorite_state(photo.id).count == 1

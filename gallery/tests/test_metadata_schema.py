@@ -3,7 +3,8 @@
 from dataclasses import asdict
 from decimal import Decimal
 
-from gallery.catalog import ALL, FEED, PRIVATE, owner_list, tag_list, title_list, user_list
+from gallery import catalog
+from gallery.catalog import ALL, FEED, PRIVATE, owner_list, tag_list, user_list, word_list
 from gallery.metadata import LISTS_INDEX, table_schema
 from gallery.metadata.schema import card_from_item, card_items, photo_from_item, photo_item
 from gallery.tests.factories import make_photo
@@ -53,12 +54,22 @@ def test_a_public_photo_has_a_card_in_each_of_its_lists_sharing_its_partition():
         user_list(7),
         tag_list("sea"),
         tag_list("city"),
-        title_list("sunset"),
+        word_list("sunset"),
     }
     assert {card["pk"] for card in cards} == {f"PHOTO#{photo.id}"}
-    assert all(card["sk"] == f"LIST#{card['list_pk']}" for card in cards)
+    assert all(card["sk"] == f"LIST#{catalog.card_name(card['list_pk'], card['list_sk'])}" for card in cards)
     assert card_from_item(as_read(cards[0])) == photo.card
     assert set(cards[0]) == {"pk", "sk", "list_pk", "list_sk", *asdict(photo.card)}  # no description
+
+
+def test_a_photo_has_one_card_per_search_token_told_apart_by_the_token():
+    photo = make_photo(1, title="Sunny sunset")
+
+    words = {card["sk"]: card for card in card_items(photo) if card["list_pk"].startswith("WORD#")}
+
+    assert sorted(words) == ["LIST#WORD#sunny sunset", "LIST#WORD#sunset"]
+    assert {card["list_pk"] for card in words.values()} == {word_list("su")}
+    assert words["LIST#WORD#sunset"]["list_sk"] == f"sunset#{photo.created}#{photo.id}"
 
 
 def test_a_private_photo_has_cards_only_in_the_admin_and_owner_lists():

@@ -147,6 +147,30 @@ def test_cards_that_disagree_with_their_photo_are_found_and_rewritten(aws, user)
     assert_lists_match_photos(aws)
 
 
+def test_reindex_gives_photos_stored_before_word_search_their_word_cards(aws, user):
+    """A photo stored with the old title card (TITLE#<2 chars>) and no word cards: search does
+    not find it until `manage.py reindex` rewrites its cards; a second run has nothing to do."""
+    photo = publishing.publish(user, title="서울의 노을 Seoul sunset", tags="sea")
+    table = metadata.get_connection().table
+    for card in schema.card_items(photo):
+        if card["list_pk"].startswith("WORD#"):
+            table.delete_item(Key=schema.key_of(card))
+    old = {"pk": f"PHOTO#{photo.id}", "sk": "LIST#TITLE#서울", "list_pk": "TITLE#서울"}
+    table.put_item(Item={**old, "list_sk": f"서울의 노을 seoul sunset#{photo.created}#{photo.id}"})
+    assert metadata.photo_table().search_titles("seoul").items == []
+
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+
+    assert "1 photos had stale cards; rewrote 1." in out.getvalue()
+    assert [card.id for card in metadata.photo_table().search_titles("seoul").items] == [photo.id]
+    assert [card.id for card in metadata.photo_table().search_titles("노을").items] == [photo.id]
+    assert "LIST#TITLE#서울" not in {item["sk"] for item in photo_items(aws)}
+    assert_lists_match_photos(aws)
+    call_command("reindex", stdout=(again := io.StringIO()))
+    assert "0 photos had stale cards" in again.getvalue()
+
+
 def test_counters_that_are_off_are_found_and_set_to_the_count_of_their_cards(aws, user):
     publishing.publish(user, title="One", tags="sea, boats")
     publishing.publish(user, title="Two", tags="sea")

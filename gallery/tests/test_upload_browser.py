@@ -91,6 +91,90 @@ def test_several_files_go_straight_to_s3_and_are_ready_in_seconds(
     expect(page.locator("h1")).to_have_text("Forest in spring")
 
 
+# Counts, in the page, the files between their start (POST /api/uploads/) and the answer to their
+# complete, the POSTs to S3 in flight, and the files shown waiting when a start is sent.
+COUNT_IN_FLIGHT = """
+window.inFlight = {files: 0, maxFiles: 0, s3: 0, maxS3: 0, maxWaiting: 0};
+const open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+XMLHttpRequest.prototype.open = function (method, url) {
+  const target = new URL(url, location.href);
+  const path = target.pathname;
+  this.kind = method !== "POST" ? "" : target.origin !== location.origin ? "s3"
+    : path === "/api/uploads/" ? "start" : path.endsWith("/complete/") ? "complete" : "";
+  // Counted down before the page's own listeners hear of the answer (and start the next file).
+  const kind = this.kind, counts = window.inFlight;
+  this.addEventListener("readystatechange", function () {
+    if (this.readyState === 4 && kind === "s3") counts.s3 -= 1;
+    if (this.readyState === 4 && kind === "complete") counts.files -= 1;
+  });
+  return open.apply(this, arguments);
+};
+XMLHttpRequest.prototype.send = function () {
+  const counts = window.inFlight;
+  if (this.kind === "start") {
+    counts.files += 1;
+    counts.maxFiles = Math.max(counts.maxFiles, counts.files);
+    const waiting = document.querySelectorAll(".upload-item[data-state=waiting]").length;
+    counts.maxWaiting = Math.max(counts.maxWaiting, waiting);
+  } else if (this.kind === "s3") {
+    counts.s3 += 1;
+    counts.maxS3 = Math.max(counts.maxS3, counts.s3);
+  }
+  return send.apply(this, arguments);
+};
+"""
+
+
+def test_two_files_at_a_time_tags_for_all_a_failure_in_words_and_a_summary(
+    aws, running_worker, live_server, page, user
+):
+    page.add_init_script(COUNT_IN_FLIGHT)
+    page.goto(f"{live_server.url}/upload/")
+    page.locator("#multi-upload input[type=file]").set_input_files(
+        [
+            {"name": "harbour.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()},
+            {"name": "forest.png", "mimeType": "image/png", "buffer": image_bytes(format="PNG")},
+            {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"not an image at all"},
+            {"name": "dunes.jpg", "mimeType": "image/jpeg", "buffer": image_bytes(size=(900, 600))},
+        ]
+    )
+    items = page.locator(".upload-item")
+    items.nth(1).locator("input[name=tags]").fill("trees, Trip")
+    page.locator(".all-tags input").fill("trip, summer")
+    page.get_by_role("button", name="Apply to all").click()
+    expect(items.nth(0).locator("input[name=tags]")).to_have_value("trip, summer")
+    expect(items.nth(1).locator("input[name=tags]")).to_have_value("trees, Trip, summer")  # none twice
+    page.get_by_role("button", name="Upload 4 photos").click()
+
+    summary = page.locator(".upload-summary")
+    expect(summary.locator(".summary-counts")).to_have_text("3 uploaded, 1 failed", timeout=WORKER_MS)
+    expect(summary.get_by_role("link", name="See your photos")).to_have_attribute(
+        "href", f"/users/{user.username}/"
+    )
+    failed = items.nth(2)
+    expect(summary.locator(".summary-failed a")).to_have_attribute("href", "#" + failed.get_attribute("id"))
+    expect(summary.locator(".summary-failed li")).to_contain_text("notes.jpg The file is not an image")
+    # The failure in words, in its own state: a red bar, not the green one of a photo that is ready.
+    expect(failed.locator(".result.error")).to_contain_text("The file is not an image")
+    assert "image:" not in failed.locator(".result").inner_text()
+    expect(failed.locator("progress")).to_have_attribute("data-state", "failed")
+    expect(items.nth(0).locator("progress")).to_have_attribute("data-state", "done")
+    colour = "bar => getComputedStyle(bar).color"
+    assert failed.locator("progress").evaluate(colour) == "rgb(179, 38, 30)"
+    assert items.nth(0).locator("progress").evaluate(colour) == "rgb(31, 122, 77)"
+
+    counts = page.evaluate("window.inFlight")
+    assert counts["maxFiles"] == 2 and counts["maxS3"] <= 2  # two at a time, never more
+    assert counts["maxWaiting"] >= 2  # the others waited their turn
+    cards = metadata.photo_table().list_page(catalog.owner_list(user.pk)).items
+    assert [card.title for card in cards] == ["dunes", "forest", "harbour"]  # newest first: list order
+    assert sorted(card.tags for card in cards) == [
+        ["trees", "trip", "summer"],
+        ["trip", "summer"],
+        ["trip", "summer"],
+    ]
+
+
 def test_without_javascript_the_plain_form_uploads_one_file(aws, live_server, user, tmp_path):
     session = Client()
     session.force_login(user)

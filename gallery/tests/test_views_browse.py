@@ -101,6 +101,24 @@ def test_search_finds_title_prefixes_and_tags(aws, client, user):
     assert client.get("/search/").status_code == 200
 
 
+def test_search_finds_words_anywhere_in_a_title_korean_included(aws, client, user):
+    publish(user, title="서울의 노을 Seoul sunset")
+    publish(user, title="서울의노을")
+    publish(user, title="Private sunset", visibility="private")
+
+    for query, found in (
+        ("seoul", ["서울의 노을 Seoul sunset"]),
+        ("노을", ["서울의 노을 Seoul sunset", "서울의노을"]),
+        ("울의", ["서울의 노을 Seoul sunset", "서울의노을"]),
+        ("sun", ["서울의 노을 Seoul sunset"]),
+    ):
+        page = Client().get("/search/", {"q": query}).content.decode()
+        titles = ("서울의 노을 Seoul sunset", "서울의노을", "Private sunset")
+        shown = [title for title in titles if title in page]
+        assert shown == found, query
+        assert "Titles with “" in page
+
+
 def test_every_list_page_costs_the_same_few_requests_whatever_the_photo_count(
     aws, client, user, settings, dynamodb_calls
 ):

@@ -347,6 +347,24 @@ def test_prev_and_next_follow_the_list_named_in_the_url(three, client, user):
     assert links(search_page, "next") == [f"/photos/{newest.id}/?from=search:sea"]
 
 
+def test_prev_and_next_of_a_word_search_follow_its_results_each_photo_once(aws, client, user):
+    # Results for "sun": "sunny sunset" (its "sunset" token is a repeat), "sunrise", "sunset".
+    sunny = publish(user, title="Sunny sunset")
+    sunset = publish(user, title="Old town sunset")
+    sunrise = publish(user, title="Harbour sunrise")
+
+    def around(photo):
+        page = client.get(f"/photos/{photo.id}/?from=search:sun").content.decode()
+        return links(page, "prev"), links(page, "next")
+
+    def url(photo):
+        return f"/photos/{photo.id}/?from=search:sun"
+
+    assert around(sunny) == ([], [url(sunrise)])
+    assert around(sunrise) == ([url(sunny)], [url(sunset)])
+    assert around(sunset) == ([url(sunrise)], [])
+
+
 def test_prev_and_next_are_two_bounded_queries(three, client, dynamodb_calls):
     dynamodb_calls.clear()
 

@@ -74,7 +74,8 @@ def user_page(request, username):
 
 @require_GET
 def search(request):
-    """By tag and by title prefix: the tag's count (one GetItem) and a page of titles (one Query)."""
+    """By tag and by words of titles: the tag's count (one GetItem) and a page of titles (one
+    Query, gallery.metadata.search)."""
     query = request.GET.get("q", "").strip()[: LIMITS.title_length]
     table = photo_table()
     tags = catalog.parse_tags(query)
@@ -86,7 +87,7 @@ def search(request):
         )
     except ValueError:
         context["too_short"] = bool(query)
-        context["min_length"] = catalog.TITLE_KEY_LENGTH
+        context["min_length"] = catalog.SEARCH_MIN_LENGTH
     context["is_first_page"] = "cursor" not in request.GET
     context["source"] = f"search:{query}"
     return render(request, "gallery/search.html", context)
