@@ -71,15 +71,17 @@ class _Recorded:
         yield self.body
 
 
-# With BENCH_REPLAY_DYNAMODB_QUERY=1, the first answer to each distinct DynamoDB Query is recorded
-# and then replayed without asking moto: botocore still builds, signs and parses every request, so
-# the page costs what our code costs, without moto's scan of the whole table.
+# With BENCH_REPLAY_DYNAMODB_QUERY=1, the first answer to each distinct DynamoDB read (Query,
+# GetItem, BatchGetItem) is recorded and then replayed without asking moto: botocore still builds,
+# signs and parses every request, so the page costs what our code costs, without moto's scan of
+# the whole table.
+_READS = ("Query", "GetItem", "BatchGetItem")
 _REPLAY = os.environ.get("BENCH_REPLAY_DYNAMODB_QUERY") == "1"
 _recordings = {}
 
 
 def _replay_query(request, event_name, **kwargs):
-    if not (_REPLAY and event_name == "before-send.dynamodb.Query"):
+    if not (_REPLAY and event_name.rpartition(".")[2] in _READS):
         return None
     key = (request.url, bytes(request.body or b""))
     recorded = _recordings.get(key)
@@ -111,8 +113,9 @@ def _create_instrumented_client(self, *args, **kwargs):
     client.meta.events.register("before-send", _before_send)
     client.meta.events.register("before-send", _count_call)
     client.meta.events.register("response-received", _response_received)
-    client.meta.events.register("before-send.dynamodb.Query", _replay_query)
-    client.meta.events.register("response-received.dynamodb.Query", _keep_query_answer)
+    for read in _READS:
+        client.meta.events.register(f"before-send.dynamodb.{read}", _replay_query)
+        client.meta.events.register(f"response-received.dynamodb.{read}", _keep_query_answer)
     return client
 
 

@@ -35,6 +35,9 @@ PHOTOS = 100
 # prefix of this run's own and expire by themselves (nothing is flushed).
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 CACHED = "photoshare home page, list pages in Redis"
+PHOTO_PAGE, PEER_PHOTO_PAGE = "photoshare photo page", "photologue PhotoDetailView"
+PEER_PHOTO = "/photologue/photo/photo-0/"
+API_LIST = "photoshare API list (GET /api/photos/)"
 
 SETTINGS = """
 from pathlib import Path
@@ -179,10 +182,20 @@ def main(argv=None):
             _, body = Client(peer).request("GET", "/photos/")
             peer_cards = body.count(b'class="img-thumbnail"')
             assert (cards, peer_cards) == (CARDS, CARDS), f"cards: ours {cards}, photologue {peer_cards}"
+            # A photo page as a visitor opens it from the gallery (previous/next in the feed).
+            photo_path = f"/photos/{newest_photo_id()}/?from=feed"
+            our_photo_ms = server_side(Client(ours), photo_path)[1]
+            our_api_ms = server_side(Client(ours), "/api/photos/")[1]
+            Client(peer).request("GET", PEER_PHOTO)  # makes its display size once
             sides = {"photoshare home page": f"{ours.url}/"}
             if cached:
                 sides[CACHED] = f"{cached.url}/"
-            sides["photologue PhotoListView"] = f"{peer.url}/photos/"
+            sides |= {
+                "photologue PhotoListView": f"{peer.url}/photos/",
+                PHOTO_PAGE: f"{ours.url}{photo_path}",
+                PEER_PHOTO_PAGE: f"{peer.url}{PEER_PHOTO}",
+                API_LIST: f"{ours.url}/api/photos/",
+            }
             results = {name: [] for name in sides}
             for _ in range(args.rounds):
                 for name, url in sides.items():
@@ -197,17 +210,25 @@ def main(argv=None):
         for name, runs in results.items()
     }
     peer_rps = medians["photologue PhotoListView"]["rps"]
+    peer_photo_rps = medians[PEER_PHOTO_PAGE]["rps"]
+
+    def versus(name):
+        if name in (PHOTO_PAGE, PEER_PHOTO_PAGE):
+            return f"{medians[name]['rps'] / peer_photo_rps:.2f} (photo page)"
+        return "-" if name == API_LIST else f"{medians[name]['rps'] / peer_rps:.2f}"
+
     print(f"\n## {CARDS} cards a page, {args.rounds} interleaved rounds of {args.seconds} s, medians\n")
     print(
         table(
             ["page", "requests/s", "latency p50 ms", "÷ photologue requests/s", "per round (requests/s)"],
             [
-                [name, f"{figure['rps']:.0f}", f"{figure['p50']:.1f}", f"{figure['rps'] / peer_rps:.2f}",
+                [name, f"{figure['rps']:.0f}", f"{figure['p50']:.1f}", versus(name),
                  " ".join(f"{run['rps']:.0f}" for run in results[name])]
                 for name, figure in medians.items()
             ],
         )
     )  # fmt: skip
+    print(f"\nphotoshare photo page: our code {our_photo_ms:.1f} ms; API list: {our_api_ms:.1f} ms")
     calls_text = ", ".join(f"{name} {count}" for name, count in calls.items())
     print(f"\nphotoshare: our code {our_code_ms:.1f} ms a page (server time less moto), calls {calls_text}")
     for name in ("photoshare home page", CACHED):
@@ -217,6 +238,13 @@ def main(argv=None):
             print(f"Goal ≥ 1.5× photologue's requests/s, {name}: {ratio:.2f}× ({verdict})")
     if not cached:
         print(f"(no Redis at {REDIS_URL}: the list page cache was not measured)")
+
+
+def newest_photo_id():
+    from gallery.catalog import FEED
+    from gallery.metadata import photo_table
+
+    return photo_table().list_page(FEED, limit=1).items[0].id
 
 
 def redis_reachable(url):

@@ -168,6 +168,12 @@ def visible(user, photo_id):
     return access.require_view(user, photo_table().get_photo(photo_id))
 
 
+def visible_with_favorites(user, photo_id):
+    """(photo, catalog.FavoriteState) as `visible` and `favorite_state` give them, in one read."""
+    photo, state = photo_table().photo_and_favorite_state(photo_id, _viewer_id(user))
+    return access.require_view(user, photo), state
+
+
 def changeable(user, photo_id):
     """The photo if `user` may change it; raises as `visible`, or access.ChangeNotAllowed."""
     return access.require_change(user, photo_table().get_photo(photo_id))
@@ -364,7 +370,11 @@ def unfavorite(user, photo):
 
 def favorite_state(user, photo):
     """catalog.FavoriteState: the photo's count and whether `user` (maybe anonymous) is a fan."""
-    return photo_table().favorite_state(photo.id, user.pk if user.is_authenticated else None)
+    return photo_table().favorite_state(photo.id, _viewer_id(user))
+
+
+def _viewer_id(user):
+    return user.pk if user.is_authenticated else None
 
 
 def _now():

@@ -228,6 +228,13 @@ class PhotoRepository:
     def favorite_state(self, photo_id, user_id=None):
         return favorites.favorite_state(photo_id, user_id)
 
+    def photo_and_favorite_state(self, photo_id, user_id=None):
+        """(Photo, FavoriteState) in one request (the photo page); PhotoNotFound as get_photo."""
+        item, state = favorites.photo_and_favorite_state(photo_id, user_id)
+        if item is None:
+            raise PhotoNotFound(photo_id)
+        return schema.photo_from_item(item), state
+
     def favorite_sort_key(self, photo_id, user_id):
         return favorites.favorite_sort_key(photo_id, user_id)
 

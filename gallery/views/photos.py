@@ -25,7 +25,7 @@ CHANGED_MESSAGE = (
 def photo_detail(request, photo_id):
     """The photo, its facts, its favourites, and the previous and next photo of the list it was
     opened from (?from=..., gallery.sources)."""
-    photo = photos.visible(request.user, photo_id)
+    photo, favorites = photos.visible_with_favorites(request.user, photo_id)
     context = {
         "photo": photo,
         "can_change": can_change(request.user, photo),
@@ -35,7 +35,7 @@ def photo_detail(request, photo_id):
     if photo.status != READY:  # only its owner gets here: processing, or failed and why
         return render(request, "gallery/photo_status.html", context)
     context |= {
-        "favorites": photos.favorite_state(request.user, photo),
+        "favorites": favorites,
         "place": sources.place(request.GET.get("from"), request.user, photo),
     }
     return render(request, "gallery/photo_detail.html", context)
