@@ -3,8 +3,9 @@
 No timing is asserted (speed is what the benches print, on a quiet machine); these fail when a
 bench breaks, as bench/upload.py and bench/gallery_page.py once did unnoticed. The quick modes
 need nothing beyond requirements-dev.txt: without wrk the page bench drives the site from Python,
-without pyvips the image benches leave it out. The peers (photologue, sorl-thumbnail, ...) are
-bench/requirements.txt only; their bench skips when they are missing.
+without pyvips the image benches leave it out (bench/thumbnails.py likewise sorl-thumbnail,
+easy-thumbnails and Willow). The other peers (photologue) are bench/requirements.txt only; their
+bench skips when they are missing.
 """
 
 import importlib.util
