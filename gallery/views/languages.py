@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from gallery import languages
 
-_catalog = i18n.JavaScriptCatalog.as_view(domain="djangojs")
+# Our strings only (locale/, LOCALE_PATHS), not every installed app's (the admin's are many).
+_catalog = i18n.JavaScriptCatalog.as_view(domain="djangojs", packages=["gallery"])
 _STARTED = http_date(time.time())  # catalogs change only with a deploy (a restart)
 
 
