@@ -28,7 +28,7 @@ def api_view(view):
 def authenticate(request):
     header = request.headers.get("Authorization", "")
     if header:
-        scheme, _, key = header.partition(" ")
+        scheme, _space, key = header.partition(" ")
         user = ApiToken.user_for(key.strip()) if scheme == "Token" and key.strip() else None
         if user is None:
             raise ApiError(401, _("Invalid token."))
