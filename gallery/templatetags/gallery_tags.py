@@ -95,7 +95,11 @@ def photo_cards(cards, source=None):
     """
     template = get_template(CARD_TEMPLATE)
     # Everything besides the card that the markup depends on, read once for the page.
-    context = repr((get_language(), get_script_prefix(), get_urlconf(), _template_version(template), source))
+    # The card's own words as translated now: a changed catalog changes every key, as a deploy
+    # that changes the template does (the cache may outlive a deploy: Redis).
+    words = (_("by %(name)s"), _("only me"))
+    version = _template_version(template)
+    context = repr((get_language(), words, get_script_prefix(), get_urlconf(), version, source))
     keys = {_card_key(card, context): card for card in cards}
     from_query = sources.from_query(source)
     cache = caches[settings.PHOTOSHARE_CARD_CACHE]
