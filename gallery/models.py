@@ -60,8 +60,12 @@ class AccountEmail(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_email"
     )
     # Stored case-folded, so "Alice@Example.com" and "alice@example.com" are one address.
-    address = models.EmailField(max_length=254, unique=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
+    address = models.EmailField(_("address"), max_length=254, unique=True)
+    verified_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email address")
+        verbose_name_plural = _("email addresses")
 
     def __str__(self):
         return self.address

@@ -13,6 +13,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterModelOptions(
+            name="accountemail",
+            options={"verbose_name": "email address", "verbose_name_plural": "email addresses"},
+        ),
+        migrations.AlterModelOptions(
             name="albumrecord",
             options={
                 "default_permissions": ("view", "delete"),
@@ -29,6 +33,16 @@ class Migration(migrations.Migration):
                 "verbose_name": "photo",
                 "verbose_name_plural": "photos",
             },
+        ),
+        migrations.AlterField(
+            model_name="accountemail",
+            name="address",
+            field=models.EmailField(max_length=254, unique=True, verbose_name="address"),
+        ),
+        migrations.AlterField(
+            model_name="accountemail",
+            name="verified_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
         ),
         migrations.CreateModel(
             name="AccountLanguage",
