@@ -6,14 +6,19 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 SETUP_STAMP := $(VENV)/.setup-done
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup messages clean
 
-run: $(SETUP_STAMP)
+run: $(SETUP_STAMP) messages
 	$(PYTHON) scripts/run_local.py
 
-test: $(SETUP_STAMP)
+test: $(SETUP_STAMP) messages
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The .mo files of locale/ (never committed), from the .po catalogs. No settings needed: Django
+# finds ./locale itself; hidden directories (.venv, .git, .local) are not searched.
+messages: $(SETUP_STAMP)
+	DJANGO_SETTINGS_MODULE= $(PYTHON) -m django compilemessages --ignore='.*' --ignore=staticfiles -v0
 
 lint: $(SETUP_STAMP)
 	$(PYTHON) -m ruff check .
@@ -26,3 +31,4 @@ $(SETUP_STAMP): requirements.txt requirements-dev.txt scripts/bootstrap.sh
 
 clean:
 	rm -rf $(VENV) staticfiles
+	find locale -name '*.mo' -delete

@@ -27,7 +27,7 @@ NGINX_USER=${PHOTOSHARE_NGINX_USER:-nginx}
 CFN_SIGNAL=${PHOTOSHARE_CFN_SIGNAL:-/opt/aws/bin/cfn-signal}
 IMDS=${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254/}
 PACKAGES=(python3.11 python3.11-devel python3.11-pip gcc pkgconf-pkg-config mariadb-connector-c-devel
-  nginx git tar awscli-2 aws-cfn-bootstrap amazon-cloudwatch-agent)
+  nginx git tar gettext awscli-2 aws-cfn-bootstrap amazon-cloudwatch-agent)
 export HOME=${HOME:-/root} PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
 install -d -m 0755 "$ROOT/var/log" "$ROOT/var/lib/photoshare" "$ROOT/run"
@@ -169,6 +169,9 @@ if [ ! -e "$RELEASE/.complete" ]; then
   STEP="collecting the static files of $RELEASE_ID"
   # shellcheck source=/dev/null
   (set -a && . "$ENV_FILE" && set +a && cd "$RELEASE" && "$PY" manage.py collectstatic --noinput -v 0)
+  # The translations (.mo files are built, never committed); from locale/, so nothing else is searched.
+  # shellcheck source=/dev/null
+  (set -a && . "$ENV_FILE" && set +a && cd "$RELEASE/locale" && "$PY" ../manage.py compilemessages -v 0)
   "$PY" -m compileall -q -x /venv/ "$RELEASE" >/dev/null  # the app user cannot write .pyc
   touch "$RELEASE/.complete"
 fi

@@ -15,9 +15,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from gallery.models import AccountEmail
+from gallery.models import AccountEmail, AccountLanguage
 
 logger = logging.getLogger(__name__)
 
@@ -77,17 +77,23 @@ def send_verification(request, user):
     link = request.build_absolute_uri(reverse("verify_email", args=[token]))
     context = {"user": user, "link": link, "days": settings.PHOTOSHARE_EMAIL_VERIFY_DAYS}
     try:
-        send_mail(
-            subject=render_to_string("registration/verify_email_subject.txt", context).strip(),
-            message=render_to_string("registration/verify_email.txt", context),
-            from_email=None,  # DEFAULT_FROM_EMAIL
-            recipient_list=[account_email.address],
-        )
+        with translation.override(language_of(user)):
+            send_mail(
+                subject=render_to_string("registration/verify_email_subject.txt", context).strip(),
+                message=render_to_string("registration/verify_email.txt", context),
+                from_email=None,  # DEFAULT_FROM_EMAIL
+                recipient_list=[account_email.address],
+            )
     except Exception:  # SMTP, SES or a file backend: whichever is configured, it is not the user's fault
         logger.exception("could not send the verification link to user %s", user.pk)
         return False
     logger.info("sent a verification link to user %s", user.pk)
     return True
+
+
+def language_of(user):
+    """The language to write to `user` in: the one saved on the account, else the page's."""
+    return AccountLanguage.of(user, translation.get_language())
 
 
 def verify(token):

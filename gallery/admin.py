@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import path, re_path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from gallery import albums, catalog, photos
 from gallery.forms import PhotoEditForm
@@ -63,18 +65,18 @@ class PhotoAdmin(admin.ModelAdmin):
         if owner:
             person = get_user_model().objects.filter(username=owner).first()
             if person is None:
-                raise Http404("No such user.")
+                raise Http404(_("No such user."))
             list_name = catalog.owner_list(person.pk)
         elif tag:
             list_name = catalog.tag_list((catalog.parse_tags(tag) or [""])[0])
-            note = "Tag lists hold public photos only; private photos are listed by owner."
+            note = _("Tag lists hold public photos only; private photos are listed by owner.")
         try:
             page = photo_table().list_page(list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
         except InvalidCursor:
             return redirect(request.path)
         context = self._context(
             request,
-            title="Photos",
+            title=_("Photos"),
             page=page,
             owner=owner,
             tag=tag,
@@ -97,13 +99,14 @@ class PhotoAdmin(admin.ModelAdmin):
                 try:
                     photos.edit(photo, revision=form.cleaned_data["revision"], **form.changes())
                 except PhotoChanged:
-                    messages.error(request, "The photo was changed meanwhile; please try again.")
+                    messages.error(request, _("The photo was changed meanwhile; please try again."))
                     return redirect(request.path)
-                messages.success(request, f"“{form.cleaned_data['title']}” was changed.")
+                title = form.cleaned_data["title"]
+                messages.success(request, _("“%(title)s” was changed.") % {"title": title})
                 return redirect("admin:gallery_photorecord_changelist")
         context = self._context(
             request,
-            title=f"Change photo “{photo.title}”",
+            title=_("Change photo “%(title)s”") % {"title": photo.title},
             photo=photo,
             favorite_count=photo_table().favorite_state(photo.id).count,
             form=form,
@@ -126,7 +129,7 @@ class PhotoAdmin(admin.ModelAdmin):
             except PhotoNotFound:
                 continue  # deleted meanwhile
         if not chosen:
-            messages.warning(request, "No photos were selected.")
+            messages.warning(request, _("No photos were selected."))
             return redirect("admin:gallery_photorecord_changelist")
         if request.POST.get("confirm") == "yes":
             deleted = 0
@@ -135,10 +138,16 @@ class PhotoAdmin(admin.ModelAdmin):
                     photos.delete(photo.id)
                     deleted += 1
                 except (PhotoNotFound, PhotoChanged):
-                    messages.warning(request, f"“{photo.title}” changed meanwhile and was kept.")
-            messages.success(request, f"Deleted {deleted} photo{'s' if deleted != 1 else ''}.")
+                    messages.warning(
+                        request, _("“%(title)s” changed meanwhile and was kept.") % {"title": photo.title}
+                    )
+            messages.success(
+                request,
+                ngettext("Deleted %(count)d photo.", "Deleted %(count)d photos.", deleted)
+                % {"count": deleted},
+            )
             return redirect("admin:gallery_photorecord_changelist")
-        context = self._context(request, title="Delete photos?", photos=chosen)
+        context = self._context(request, title=_("Delete photos?"), photos=chosen)
         return render(request, "admin/gallery/photo_delete.html", context)
 
 
@@ -176,7 +185,7 @@ class AlbumAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Albums",
+            "title": _("Albums"),
             "page": page,
             "can_delete": self.has_delete_permission(request),
         }
@@ -190,14 +199,18 @@ class AlbumAdmin(admin.ModelAdmin):
             try:
                 albums.delete(album)
             except (AlbumChanged, AlbumNotFound):
-                messages.warning(request, f"“{album.title}” changed meanwhile; look again.")
+                messages.warning(
+                    request, _("“%(title)s” changed meanwhile; look again.") % {"title": album.title}
+                )
             else:
-                messages.success(request, f"Deleted the album “{album.title}”; its photos are kept.")
+                messages.success(
+                    request, _("Deleted the album “%(title)s”; its photos are kept.") % {"title": album.title}
+                )
             return redirect("admin:gallery_albumrecord_changelist")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Delete album?",
+            "title": _("Delete album?"),
             "album": album,
         }
         return render(request, "admin/gallery/album_delete.html", context)
@@ -229,7 +242,7 @@ class UserWithPhotosAdmin(UserAdmin):
             user.photo_count = counts.get(user.pk)
         return changelist
 
-    @admin.display(description="photos")
+    @admin.display(description=gettext_lazy("photos"))
     def photos(self, user):
         count = getattr(user, "photo_count", None)
         if count is None:
@@ -237,4 +250,5 @@ class UserWithPhotosAdmin(UserAdmin):
         url = (
             reverse("admin:gallery_photorecord_changelist") + "?" + urlencode({"owner": user.get_username()})
         )
-        return format_html('<a href="{}">{} photo{}</a>', url, count, "" if count == 1 else "s")
+        label = ngettext("%(count)d photo", "%(count)d photos", count) % {"count": count}
+        return format_html('<a href="{}">{}</a>', url, label)

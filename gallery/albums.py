@@ -10,6 +10,8 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext as _
+
 from gallery import access, catalog
 from gallery.catalog import UNLISTED, Album
 from gallery.metadata import NotInAlbum, PhotoNotFound, album_table
@@ -106,7 +108,7 @@ def edit(album, **changes):
 def new_share_link(album):
     """A new share token: the old link answers 404 from now on."""
     if album.visibility != UNLISTED:
-        raise AlbumRefused("Only an unlisted album has a share link; make it unlisted first.")
+        raise AlbumRefused(_("Only an unlisted album has a share link; make it unlisted first."))
     updated = album_table().save_album(album, share_token=new_share_token())
     logger.info("new share link for album %s", album.id)
     return updated
@@ -120,7 +122,9 @@ def add_photo(user, album, photo_id):
     photo, memberships = table.photo_memberships(photo_id)
     access.require_own_photo(user, photo)
     if album.id not in memberships and len(memberships) >= catalog.MAX_ALBUMS_PER_PHOTO:
-        raise AlbumRefused(f"A photo can be in at most {catalog.MAX_ALBUMS_PER_PHOTO} albums.")
+        raise AlbumRefused(
+            _("A photo can be in at most %(count)d albums.") % {"count": catalog.MAX_ALBUMS_PER_PHOTO}
+        )
     table.add_photo(album, photo)
     logger.info("added photo %s to album %s", photo.id, album.id)
     return photo

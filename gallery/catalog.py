@@ -1,7 +1,8 @@
 """What a photo is and which lists it appears in: the browsing rules, apart from storage.
 
-No Django, no boto3. gallery.metadata turns these list names into DynamoDB cards; keeping the
-rules here makes "a private photo is in no public list" one readable function. The canonical
+No Django (but the lazy translation of the choices' labels), no boto3. gallery.metadata turns
+these list names into DynamoDB cards; keeping the rules here makes "a private photo is in no
+public list" one readable function. The canonical
 form of a tag and which of a person's lists a viewer sees are decided here too.
 
 Lists:
@@ -27,6 +28,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from gallery.words import MIN_QUERY, first_match, title_tokens
 
 PUBLIC = "public"
@@ -37,11 +40,11 @@ UNLISTED = "unlisted"  # albums only: whoever has the share link
 READY = "ready"
 PROCESSING = "processing"
 FAILED = "failed"
-VISIBILITY_CHOICES = [(PUBLIC, "Everyone"), (PRIVATE, "Only me")]
+VISIBILITY_CHOICES = [(PUBLIC, _("Everyone")), (PRIVATE, _("Only me"))]
 ALBUM_VISIBILITY_CHOICES = [
-    (PUBLIC, "Everyone"),
-    (UNLISTED, "Anyone with the share link"),
-    (PRIVATE, "Only me"),
+    (PUBLIC, _("Everyone")),
+    (UNLISTED, _("Anyone with the share link")),
+    (PRIVATE, _("Only me")),
 ]
 # Every photo write (edit, delete) is one transaction over the photo's items and one or two per
 # album it is in; DynamoDB takes at most 100 actions. The worst edit (20 tags and 20 search

@@ -20,6 +20,8 @@ from django.core.exceptions import (
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 from gallery import photos
@@ -42,7 +44,7 @@ from gallery.ratelimit import TooManyRequests
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE_MESSAGE = "Photo storage is not reachable right now. Please try again in a minute."
+UNAVAILABLE_MESSAGE = gettext_lazy("Photo storage is not reachable right now. Please try again in a minute.")
 RETRY_AFTER_SECONDS = 30
 # A backend (database, S3, DynamoDB) that is down rather than a bug: worth a retry.
 BACKEND_ERRORS = (DatabaseError, MetadataUnavailable, MediaUnavailable, JobsUnavailable)
@@ -72,49 +74,53 @@ class Answer:
 def answer_for(error):
     """The status and message for a domain error, or None for anything else (a bug: 500)."""
     if isinstance(error, (PhotoNotFound, PhotoHidden)):  # a hidden photo is a missing one
-        return Answer(404, "No such photo.")
+        return Answer(404, _("No such photo."))
     if isinstance(error, ChangeNotAllowed):
-        return Answer(403, "Only the owner can change this photo.")
+        return Answer(403, _("Only the owner can change this photo."))
     if isinstance(error, (AlbumNotFound, AlbumHidden)):  # a hidden album is a missing one
-        return Answer(404, "No such album.")
+        return Answer(404, _("No such album."))
     if isinstance(error, AlbumChangeNotAllowed):
-        return Answer(403, "Only the owner can change this album.")
+        return Answer(403, _("Only the owner can change this album."))
     if isinstance(error, NotInAlbum):
-        return Answer(404, "That photo is not in this album.")
+        return Answer(404, _("That photo is not in this album."))
     if isinstance(error, AlreadyInAlbum):
-        return Answer(409, "The photo is in this album already.")
+        return Answer(409, _("The photo is in this album already."))
     if isinstance(error, AlbumChanged):
-        return Answer(409, "The album was changed meanwhile; read it again and retry.")
+        return Answer(409, _("The album was changed meanwhile; read it again and retry."))
     if isinstance(error, AlbumRefused):
         return Answer(400, error.message)
     if isinstance(error, InvalidCursor):
-        return Answer(400, "That page link is not valid.", "Not a cursor this list issued.", field="cursor")
+        return Answer(
+            400, _("That page link is not valid."), _("Not a cursor this list issued."), field="cursor"
+        )
     if isinstance(error, PhotoChanged):
-        return Answer(409, "The photo was changed since you read it; read it again and retry.")
+        return Answer(409, _("The photo was changed since you read it; read it again and retry."))
     if isinstance(error, TooManyRequests):
         return Answer(429, error.message)
     if isinstance(error, photos.PhotoNotReady):
-        return Answer(409, "The photo is still being processed; it can be changed once it is ready.")
+        return Answer(409, _("The photo is still being processed; it can be changed once it is ready."))
     if isinstance(error, photos.UploadNotFound):
-        return Answer(404, "No such upload.")
+        return Answer(404, _("No such upload."))
     if isinstance(error, photos.UploadAlreadyCompleted):
-        return Answer(409, "This upload was already completed; its photo is at /api/photos/<upload_id>/.")
+        return Answer(409, _("This upload was already completed; its photo is at /api/photos/<upload_id>/."))
     if isinstance(error, photos.UploadMissing):
         return Answer(
             400,
-            "No file has been uploaded for this upload yet: POST the file to the upload URL first "
-            "(it is valid for a few minutes; start a new upload after that).",
+            _(
+                "No file has been uploaded for this upload yet: POST the file to the upload URL first "
+                "(it is valid for a few minutes; start a new upload after that)."
+            ),
         )
     if isinstance(error, photos.UploadTooLarge):
         return Answer(413, LIMITS.file_too_large_message(error.args[0]))
     if isinstance(error, photos.PublishFailed):
         return Answer(
             503,
-            "Your photo could not be stored. Please try again.",
-            "The photo could not be stored; try again.",
+            _("Your photo could not be stored. Please try again."),
+            _("The photo could not be stored; try again."),
         )
     if isinstance(error, BACKEND_ERRORS):
-        return Answer(503, UNAVAILABLE_MESSAGE, "Photo storage is not reachable right now; try again.")
+        return Answer(503, UNAVAILABLE_MESSAGE, _("Photo storage is not reachable right now; try again."))
     return None
 
 
@@ -195,15 +201,15 @@ def bad_request(request, exception):
     """handler400: Django's own refusals of a request (SuspiciousOperation, BadRequest) come here.
     A body over the limit is a 413; too many files or fields, a malformed header a 400."""
     if isinstance(exception, RequestDataTooBig):
-        status, message = 413, str(exception) or "The request is too large."
+        status, message = 413, str(exception) or _("The request is too large.")
     elif isinstance(exception, TooManyFilesSent):
-        status, message = 400, "Send one photo per upload (one file part)."
+        status, message = 400, _("Send one photo per upload (one file part).")
     elif isinstance(exception, TooManyFieldsSent):
-        status, message = 400, "The form has too many fields."
+        status, message = 400, _("The form has too many fields.")
     elif isinstance(exception, BadRequest) and str(exception):
         status, message = 400, str(exception)
     else:
-        status, message = 400, "Bad request."
+        status, message = 400, _("Bad request.")
     if is_api(request):
         return api_response(status, message)
     if status == 400:
@@ -214,13 +220,13 @@ def bad_request(request, exception):
 
 def permission_denied(request, exception):
     if is_api(request):
-        return api_response(403, str(exception) or "Permission denied.")
+        return api_response(403, str(exception) or _("Permission denied."))
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception):
     if is_api(request):
-        return api_response(404, "Not found.")
+        return api_response(404, _("Not found."))
     return defaults.page_not_found(request, exception)
 
 
@@ -231,5 +237,5 @@ def server_error(request):
     if response is not None:
         return response
     if is_api(request):
-        return api_response(500, "Internal error.")
+        return api_response(500, _("Internal error."))
     return defaults.server_error(request)

@@ -10,8 +10,12 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from gallery.accounts import address_taken, canonical_address, verified_users
+from gallery.accounts import address_taken, canonical_address, language_of, verified_users
 from gallery.catalog import (
     ALBUM_VISIBILITY_CHOICES,
     PRIVATE,
@@ -35,26 +39,29 @@ class EmailField(forms.EmailField):
     constraint settles a race between two sign-ups)."""
 
     def __init__(self, *, user=None, **kwargs):
-        kwargs.setdefault("help_text", "We send a link to confirm it; password resets go only there.")
+        kwargs.setdefault("help_text", _("We send a link to confirm it; password resets go only there."))
         super().__init__(**kwargs)
         self.user = user
 
     def clean(self, value):
         address = super().clean(value)
         if address and address_taken(address, except_user=self.user):
-            raise forms.ValidationError("Another account already uses this email address.", code="taken")
+            raise forms.ValidationError(ADDRESS_TAKEN, code="taken")
         return canonical_address(address) if address else address
 
 
+ADDRESS_TAKEN = _("Another account already uses this email address.")
+
+
 class SignupForm(UserCreationForm):
-    email = EmailField()
+    email = EmailField(label=_("Email"))
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
 
 
 class EmailChangeForm(forms.Form):
-    email = EmailField(label="New email address")
+    email = EmailField(label=_("New email address"))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,6 +75,11 @@ class VerifiedPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         return verified_users(email)
 
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # In the recipient's language, which need not be the one of the page asking for the reset.
+        with translation.override(language_of(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
 
 @dataclass(frozen=True)
 class ValidatedPhoto:
@@ -75,6 +87,26 @@ class ValidatedPhoto:
 
     file: UploadedFile
     processed: ProcessedImage
+
+
+_IMAGE_MESSAGES = {
+    "not_an_image": _("The file is not an image, or it is damaged."),
+    "damaged": _("The image is damaged or incomplete and cannot be read."),
+    "unsupported_format": _("%(format)s images are not supported; please upload %(formats)s."),
+    "too_many_pixels": _("The image has too many pixels; the limit is %(megapixels)s megapixels."),
+}
+_TOO_MANY_PIXELS_OF_FORMAT = _(
+    "The image has too many pixels; the limit is %(megapixels)s megapixels for %(format)s images "
+    "(%(jpeg_megapixels)s for JPEG)."
+)
+
+
+def image_error_message(error):
+    """gallery.images' refusal (English, no Django there) in the reader's language."""
+    if error.code == "too_many_pixels" and "format" in error.params:
+        return _TOO_MANY_PIXELS_OF_FORMAT % error.params
+    message = _IMAGE_MESSAGES.get(error.code)
+    return message % error.params if message is not None else str(error)
 
 
 class PhotoFileField(forms.FileField):
@@ -103,36 +135,41 @@ class PhotoFileField(forms.FileField):
                 max_full_decode_pixels=LIMITS.full_decode_pixels,
             )
         except InvalidImage as error:
-            raise forms.ValidationError(str(error), code=error.code) from None
+            raise forms.ValidationError(image_error_message(error), code=error.code) from None
         return ValidatedPhoto(file=upload, processed=processed)
 
 
 class PhotoDetailsForm(forms.Form):
     """What the owner says about a photo: used for uploads and for edits."""
 
-    title = forms.CharField(max_length=LIMITS.title_length)
+    title = forms.CharField(label=_("Title"), max_length=LIMITS.title_length)
     description = forms.CharField(
+        label=_("Description"),
         required=False,
         max_length=LIMITS.description_length,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     tags = forms.CharField(
+        label=_("Tags"),
         required=False,
-        help_text="Separated by commas or spaces, e.g. “beach, sunset”.",
+        help_text=_("Separated by commas or spaces, e.g. “beach, sunset”."),
         max_length=LIMITS.tags_text_length,
     )
     visibility = forms.ChoiceField(
+        label=_("Visibility"),
         choices=VISIBILITY_CHOICES,
         required=False,
         initial=PUBLIC,
         widget=forms.RadioSelect,
-        help_text="“Only me” keeps the photo out of every list, search and tag count.",
+        help_text=_("“Only me” keeps the photo out of every list, search and tag count."),
     )
     share_original = forms.BooleanField(
         required=False,
-        label="Share the original file",
-        help_text="Others then download the file as you uploaded it, with its location (GPS) and "
-        "camera data. Unticked, they get a full-size copy without them.",
+        label=_("Share the original file"),
+        help_text=_(
+            "Others then download the file as you uploaded it, with its location (GPS) and "
+            "camera data. Unticked, they get a full-size copy without them."
+        ),
     )
 
     @classmethod
@@ -161,14 +198,24 @@ class PhotoDetailsForm(forms.Form):
 
     def clean_tags(self):
         tags = parse_tags(self.cleaned_data["tags"])
-        if len(tags) > LIMITS.tag_count:
-            raise forms.ValidationError(f"At most {LIMITS.tag_count} tags, please.")
+        if len(tags) > (count := LIMITS.tag_count):
+            raise forms.ValidationError(
+                ngettext("At most %(count)d tag, please.", "At most %(count)d tags, please.", count)
+                % {"count": count}
+            )
         if invalid := invalid_tags(tags):
             raise forms.ValidationError(
-                f"Tags can hold only letters, digits, “-” and “_”; not “{invalid[0]}”."
+                _("Tags can hold only letters, digits, “-” and “_”; not “%(tag)s”.") % {"tag": invalid[0]}
             )
         if any(len(tag) > LIMITS.tag_length for tag in tags):
-            raise forms.ValidationError(f"Tags can be at most {LIMITS.tag_length} characters long.")
+            raise forms.ValidationError(
+                ngettext(
+                    "Tags can be at most %(count)d character long.",
+                    "Tags can be at most %(count)d characters long.",
+                    LIMITS.tag_length,
+                )
+                % {"count": LIMITS.tag_length}
+            )
         return tags
 
     def clean_visibility(self):
@@ -196,22 +243,36 @@ def _with_defaults(data, defaults):
     return merged
 
 
+def _upload_help():
+    return _("%(formats)s, up to %(size)s.") % {
+        "formats": supported_formats_text(),
+        "size": LIMITS.upload_size_text,
+    }
+
+
 class UploadForm(PhotoDetailsForm):
     field_order = ["image", "title", "description", "tags", "visibility", "share_original"]
 
-    image = PhotoFileField(help_text=f"{supported_formats_text()}, up to {LIMITS.upload_size_text}.")
+    image = PhotoFileField(label=_("Image"), help_text=lazy(_upload_help, str)())
 
 
 class AlbumForm(forms.Form):
     """An album's details, for creating and editing it (site and API). Django's CharField
     strips the text; visibility defaults to "only me" (a new album is nobody else's yet)."""
 
-    title = forms.CharField(max_length=LIMITS.title_length)
+    title = forms.CharField(label=_("Title"), max_length=LIMITS.title_length)
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=LIMITS.description_length, required=False
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LIMITS.description_length,
+        required=False,
     )
     visibility = forms.ChoiceField(
-        choices=ALBUM_VISIBILITY_CHOICES, required=False, initial=PRIVATE, widget=forms.RadioSelect
+        label=_("Visibility"),
+        choices=ALBUM_VISIBILITY_CHOICES,
+        required=False,
+        initial=PRIVATE,
+        widget=forms.RadioSelect,
     )
 
     @classmethod

@@ -73,11 +73,13 @@ _DAMAGED = "The image is damaged or incomplete and cannot be read."
 
 class InvalidImage(ValueError):
     """The file is not an image we can accept. `str(error)` is safe to show to the user; `code` is
-    one of "not_an_image", "unsupported_format", "too_many_pixels", "damaged"."""
+    one of "not_an_image", "unsupported_format", "too_many_pixels", "damaged", and `params` the
+    values in the message, so a caller can say it in another language (gallery.forms)."""
 
-    def __init__(self, message, code):
+    def __init__(self, message, code, params=None):
         super().__init__(message)
         self.code = code
+        self.params = params or {}
 
 
 @dataclass(frozen=True)
@@ -135,15 +137,13 @@ def process_image(fileobj, *, thumbnail_size, display_size, max_pixels, max_full
         warnings.simplefilter("ignore")
         image_format = _accepted_format(image)
         if image.width * image.height > max_pixels:
-            raise InvalidImage(_too_many_pixels_message(max_pixels), "too_many_pixels")
+            raise _too_many_pixels(max_pixels)
         if (
             max_full_decode_pixels is not None
             and image_format not in _REDUCED_SCALE_FORMATS
             and image.width * image.height > max_full_decode_pixels
         ):
-            raise InvalidImage(
-                _too_many_pixels_message(max_full_decode_pixels, image_format, max_pixels), "too_many_pixels"
-            )
+            raise _too_many_pixels(max_full_decode_pixels, image_format, max_pixels)
         exif = _exif(image)
         orientation = _orientation(exif)
         width, height = image.size
@@ -153,7 +153,7 @@ def process_image(fileobj, *, thumbnail_size, display_size, max_pixels, max_full
             decoded = _decode_upright(image, max(display_size, thumbnail_size), orientation)
             shared = _shared_file(fileobj, image, image_format, orientation)
         except Image.DecompressionBombError:
-            raise InvalidImage(_too_many_pixels_message(max_pixels), "too_many_pixels") from None
+            raise _too_many_pixels(max_pixels) from None
         except Exception as error:
             # Pillow's decoders raise many types on malformed data (OSError, SyntaxError,
             # struct.error, IndexError, ...): any failure to decode an upload is the file's.
@@ -209,12 +209,12 @@ def _open(fileobj, max_pixels):
             warnings.simplefilter("ignore")
             return Image.open(fileobj, formats=list(SUPPORTED_FORMATS))
     except Image.DecompressionBombError:
-        raise InvalidImage(_too_many_pixels_message(max_pixels), "too_many_pixels") from None
+        raise _too_many_pixels(max_pixels) from None
     except UnidentifiedImageError:
         detected = _sniffed_format(fileobj)
         if detected is None:
             raise InvalidImage(_NOT_AN_IMAGE, "not_an_image") from None
-        raise InvalidImage(_unsupported_message(detected), "unsupported_format") from None
+        raise _unsupported(detected) from None
     except Exception:  # a header bad enough to break the plugin itself
         raise InvalidImage(_NOT_AN_IMAGE, "not_an_image") from None
 
@@ -224,7 +224,7 @@ def _accepted_format(image):
     the allow-list, so no later step ever sees a format we did not choose to accept."""
     name = _FORMAT_OF_PLUGIN_RESULT.get(image.format, image.format)
     if name not in SUPPORTED_FORMATS:
-        raise InvalidImage(_unsupported_message(image.format), "unsupported_format")
+        raise _unsupported(image.format)
     return name
 
 
@@ -246,8 +246,10 @@ def _sniffed_format(fileobj):
     return None
 
 
-def _unsupported_message(detected):
-    return f"{detected} images are not supported; please upload {supported_formats_text()}."
+def _unsupported(detected):
+    formats = supported_formats_text()
+    message = f"{detected} images are not supported; please upload {formats}."
+    return InvalidImage(message, "unsupported_format", {"format": detected, "formats": formats})
 
 
 def _decode_upright(image, size, orientation):
@@ -347,11 +349,14 @@ def _orientation(exif):
         return 1
 
 
-def _too_many_pixels_message(max_pixels, image_format=None, jpeg_max_pixels=None):
-    limit = f"{max_pixels / 1_000_000:g} megapixels"
+def _too_many_pixels(max_pixels, image_format=None, jpeg_max_pixels=None):
+    params = {"megapixels": f"{max_pixels / 1_000_000:g}"}
     if image_format is None:
-        return f"The image has too many pixels; the limit is {limit}."
-    return (
-        f"The image has too many pixels; the limit is {limit} for {image_format} images "
-        f"({jpeg_max_pixels / 1_000_000:g} for JPEG)."
-    )
+        message = f"The image has too many pixels; the limit is {params['megapixels']} megapixels."
+    else:
+        params.update(format=image_format, jpeg_megapixels=f"{jpeg_max_pixels / 1_000_000:g}")
+        message = (
+            f"The image has too many pixels; the limit is {params['megapixels']} megapixels for "
+            f"{image_format} images ({params['jpeg_megapixels']} for JPEG)."
+        )
+    return InvalidImage(message, "too_many_pixels", params)

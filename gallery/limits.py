@@ -8,6 +8,7 @@ derived by the deploy from the same PHOTOSHARE_MAX_UPLOAD_BYTES (deploy/instance
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 
 class _Setting:
@@ -52,14 +53,21 @@ class Limits:
         return filesizeformat(self.upload_bytes)
 
     def body_too_large_message(self, limit):
-        return f"The request is larger than the limit of {filesizeformat(limit)}. Nothing was stored."
+        return _("The request is larger than the limit of %(size)s. Nothing was stored.") % {
+            "size": filesizeformat(limit)
+        }
 
     def file_too_large_message(self, size=None):
         """What the uploader reads when a file passes the limit: with its size when known (the
         form), without when it was stopped while streaming (gallery.uploads)."""
         if size is None:
-            return f"The file is too large; the limit is {self.upload_size_text}. Nothing was stored."
-        return f"The file is {filesizeformat(size)}; the limit is {self.upload_size_text}."
+            return _("The file is too large; the limit is %(limit)s. Nothing was stored.") % {
+                "limit": self.upload_size_text
+            }
+        return _("The file is %(size)s; the limit is %(limit)s.") % {
+            "size": filesizeformat(size),
+            "limit": self.upload_size_text,
+        }
 
 
 LIMITS = Limits()

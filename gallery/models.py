@@ -1,11 +1,12 @@
 """photoshare keeps photos in DynamoDB (gallery.metadata); the database holds accounts only:
-Django's users, their API tokens and their (verified) email addresses."""
+Django's users, their API tokens, their (verified) email addresses and their language."""
 
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def _digest(key):
@@ -43,7 +44,8 @@ class PhotoRecord(models.Model):
 
     class Meta:
         managed = False
-        verbose_name = "photo"
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
         default_permissions = ("view", "change", "delete")
 
     def __str__(self):
@@ -58,8 +60,12 @@ class AccountEmail(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_email"
     )
     # Stored case-folded, so "Alice@Example.com" and "alice@example.com" are one address.
-    address = models.EmailField(max_length=254, unique=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
+    address = models.EmailField(_("address"), max_length=254, unique=True)
+    verified_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email address")
+        verbose_name_plural = _("email addresses")
 
     def __str__(self):
         return self.address
@@ -75,8 +81,30 @@ class AlbumRecord(models.Model):
 
     class Meta:
         managed = False
-        verbose_name = "album"
+        verbose_name = _("album")
+        verbose_name_plural = _("albums")
         default_permissions = ("view", "delete")
 
     def __str__(self):
         return "album"
+
+
+class AccountLanguage(models.Model):
+    """The language a user chose (or signed up in): pages and the mail we send them use it,
+    on every browser they sign in on (gallery.languages)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language")
+    code = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    def __str__(self):
+        return f"{self.user}: {self.code}"
+
+    @classmethod
+    def of(cls, user, default=None):
+        """The user's saved language code, or `default`."""
+        code = cls.objects.filter(user_id=user.pk).values_list("code", flat=True).first()
+        return code or default
+
+    @classmethod
+    def remember(cls, user, code):
+        cls.objects.update_or_create(user=user, defaults={"code": code})

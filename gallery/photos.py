@@ -19,6 +19,8 @@ import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext_noop
+
 from gallery import access, jobs, media, ratelimit
 from gallery.catalog import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.images import InvalidImage, process_image
@@ -53,8 +55,9 @@ class UploadTooLarge(Exception):
 
 
 PROCESS_UPLOAD = "process_upload"  # the job's name in the queue
-GONE_REASON = "The uploaded file is gone (it may have expired); please upload it again."
-UNPROCESSABLE_REASON = "The photo could not be processed; please upload it again."
+# Stored in English on the photo; marked for the catalog, so its page shows them translated.
+GONE_REASON = gettext_noop("The uploaded file is gone (it may have expired); please upload it again.")
+UNPROCESSABLE_REASON = gettext_noop("The photo could not be processed; please upload it again.")
 
 
 @dataclass(frozen=True)

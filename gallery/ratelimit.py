@@ -28,13 +28,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-TOO_MANY_MESSAGE = "Too many attempts. Please wait a few minutes and try again."
-QUOTA_MESSAGE = "You have uploaded as many photos as an account may in a day. Please try again later."
+TOO_MANY_MESSAGE = _("Too many attempts. Please wait a few minutes and try again.")
+QUOTA_MESSAGE = _("You have uploaded as many photos as an account may in a day. Please try again later.")
 
 clock = time.time  # seconds since the epoch; tests replace it
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from gallery import catalog, words
 from gallery.limits import LIMITS
@@ -73,7 +74,7 @@ def resolve(token, viewer):
     """The Source a `from` token names for `viewer`, or None (unknown, malformed, not theirs)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    kind, _, value = token.partition(":")
+    kind, _colon, value = token.partition(":")
     resolver = _RESOLVERS.get(kind)
     return resolver(value, viewer) if resolver else None
 
@@ -113,7 +114,7 @@ def from_query(token):
 
 @source_kind("feed")
 def _feed(value, viewer):
-    return Source("feed", "Newest photos", reverse("gallery:home"), catalog.FEED)
+    return Source("feed", _("Newest photos"), reverse("gallery:home"), catalog.FEED)
 
 
 @source_kind("tag")
@@ -131,7 +132,7 @@ def _user(value, viewer):
         return None
     list_name = catalog.person_list(viewer.pk, person.pk)  # the owner's own list holds private ones
     url = reverse("gallery:user", args=[person.get_username()])
-    return Source(f"user:{value}", f"Photos by {value}", url, list_name)
+    return Source(f"user:{value}", _("Photos by %(name)s") % {"name": value}, url, list_name)
 
 
 @source_kind("search")
@@ -142,7 +143,7 @@ def _search(value, viewer):
     except ValueError:  # too short to search
         return None
     url = f"{reverse('gallery:search')}?{urlencode({'q': query})}"
-    label = f"Titles with “{query}”"
+    label = _("Titles with “%(query)s”") % {"query": query}
     return Source(
         f"search:{query}",
         label,
@@ -161,7 +162,7 @@ def _favorites(value, viewer):
     user_id = viewer.pk
     return Source(
         "favorites",
-        "Your favourites",
+        _("Your favourites"),
         reverse("gallery:favorites"),
         catalog.favorites_list(user_id),
         sort_key=lambda photo: photo_table().favorite_sort_key(photo.id, user_id),

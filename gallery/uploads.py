@@ -23,6 +23,7 @@ import re
 
 from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils.translation import gettext as _
 
 from gallery.limits import LIMITS
 
@@ -48,7 +49,7 @@ class RequestBodyLimitMiddleware:
     def __call__(self, request):
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if not _CONTENT_LENGTH.fullmatch(declared):
-            raise BadRequest("The Content-Length header is not a number of bytes.")
+            raise BadRequest(_("The Content-Length header is not a number of bytes."))
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):

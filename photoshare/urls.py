@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from gallery.views import accounts, health
+from gallery.views import accounts, health, languages
 
 urlpatterns = [
     # Before admin.site.urls: the admin's login form gets the same rate limit as the site's.
@@ -17,6 +17,10 @@ urlpatterns = [
     # Before django.contrib.auth.urls: verified addresses only, rate limited.
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Before django.conf.urls.i18n: the same view, which also saves a signed-in user's choice.
+    path("i18n/setlang/", languages.set_language, name="set_language"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/<str:language>/", languages.javascript_catalog, name="javascript-catalog"),
     path("api/", include("gallery.api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/live", health.live, name="healthz-live"),

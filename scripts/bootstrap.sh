@@ -13,8 +13,12 @@ command -v gcc >/dev/null || missing+=(gcc)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 pkg-config --exists mysqlclient 2>/dev/null || pkg-config --exists libmariadb 2>/dev/null \
   || missing+=(default-libmysqlclient-dev)
+# msgfmt compiles the translation catalogs (make run, make test); xgettext checks they are complete.
+command -v msgfmt >/dev/null && command -v xgettext >/dev/null || missing+=(gettext)
 # Browser tests drive Debian's chromium through Playwright (it cannot download its own).
 command -v chromium >/dev/null || missing+=(chromium)
+# A font with Hangul, so the Korean pages' screenshots show text, not boxes.
+fc-list :lang=ko 2>/dev/null | grep -q . || missing+=(fonts-nanum)
 # The deploy tests: shellcheck on deploy/userdata.sh, and the rehearsal that runs it for real with
 # nginx in front of gunicorn, building its virtualenv with Debian's own python3.11 (the app user
 # cannot read a python installed under /root).

@@ -4,6 +4,7 @@ link, delete (docs/api.md). Validated by the site's AlbumForm; answered by galle
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gallery import access, albums
 from gallery.api.auth import api_view, require_login
@@ -19,7 +20,7 @@ ALBUM_FIELDS = ("title", "description", "visibility")
 @api_view
 def album_collection(request):
     if request.method != "POST":
-        raise ApiError(405, "Use POST.")
+        raise ApiError(405, _("Use POST."))
     require_login(request)
     form = AlbumForm(require_strings(json_object(request, ALBUM_FIELDS)))
     if not form.is_valid():
@@ -41,7 +42,7 @@ def album_resource(request, album_id):
         body["next"] = next_url(request, page.next_cursor)
         return JsonResponse(body)
     if request.method != "DELETE":
-        raise ApiError(405, "Use GET or DELETE.")
+        raise ApiError(405, _("Use GET or DELETE."))
     albums.delete(_changeable(request, album_id))
     return HttpResponse(status=204)
 
@@ -49,11 +50,11 @@ def album_resource(request, album_id):
 @api_view
 def album_photos(request, album_id):
     if request.method != "POST":
-        raise ApiError(405, "Use POST.")
+        raise ApiError(405, _("Use POST."))
     album = _changeable(request, album_id)
     photo_id = json_object(request, ("photo_id",)).get("photo_id")
     if not isinstance(photo_id, str) or not photo_id:
-        raise ApiError(400, errors={"photo_id": ["Send the id of one of your photos."]})
+        raise ApiError(400, errors={"photo_id": [_("Send the id of one of your photos.")]})
     photo = albums.add_photo(request.api_user, album, photo_id)
     return JsonResponse(card_json(request, photo.card), status=201)
 
@@ -61,7 +62,7 @@ def album_photos(request, album_id):
 @api_view
 def album_photo(request, album_id, photo_id):
     if request.method != "DELETE":
-        raise ApiError(405, "Use DELETE.")
+        raise ApiError(405, _("Use DELETE."))
     albums.remove_photo(_changeable(request, album_id), photo_id)
     return HttpResponse(status=204)
 
@@ -69,7 +70,7 @@ def album_photo(request, album_id, photo_id):
 @api_view
 def album_share(request, album_id):
     if request.method != "POST":
-        raise ApiError(405, "Use POST.")
+        raise ApiError(405, _("Use POST."))
     album = albums.new_share_link(_changeable(request, album_id))
     return JsonResponse({"share_url": share_url(request, album)})
 

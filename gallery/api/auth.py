@@ -4,6 +4,7 @@ with Django's CSRF check for session writes (a cookie alone must not be able to 
 import functools
 
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gallery.errors import ApiError
@@ -27,18 +28,18 @@ def api_view(view):
 def authenticate(request):
     header = request.headers.get("Authorization", "")
     if header:
-        scheme, _, key = header.partition(" ")
+        scheme, _space, key = header.partition(" ")
         user = ApiToken.user_for(key.strip()) if scheme == "Token" and key.strip() else None
         if user is None:
-            raise ApiError(401, "Invalid token.")
+            raise ApiError(401, _("Invalid token."))
         return user
     if request.user.is_authenticated and request.method not in SAFE_METHODS:
         rejected = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
         if rejected is not None:
-            raise ApiError(403, "CSRF check failed; send the X-CSRFToken header or use a token.")
+            raise ApiError(403, _("CSRF check failed; send the X-CSRFToken header or use a token."))
     return request.user
 
 
 def require_login(request):
     if not request.api_user.is_authenticated:
-        raise ApiError(401, "Authentication required.")
+        raise ApiError(401, _("Authentication required."))

@@ -2,29 +2,31 @@
 
 import json
 
+from django.utils.translation import gettext as _
+
 from gallery.errors import ApiError
 
 
-def json_object(request, allowed, unknown_message="Unknown field."):
+def json_object(request, allowed, unknown_message=None):
     """The body as a dict whose keys are among the `allowed` fields; 400 naming what is wrong.
     Values are checked by `require_strings` once the caller has converted what it accepts
     otherwise (the photo's tags as a list)."""
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deeply nested arrays
-        raise ApiError(400, errors={"body": ["Send a JSON object."]}) from None
+        raise ApiError(400, errors={"body": [_("Send a JSON object.")]}) from None
     if not isinstance(data, dict):
-        raise ApiError(400, errors={"body": ["Send a JSON object."]})
+        raise ApiError(400, errors={"body": [_("Send a JSON object.")]})
     unknown = sorted(set(data) - set(allowed))
     if unknown:
-        raise ApiError(400, errors={name: [unknown_message] for name in unknown})
+        raise ApiError(400, errors={name: [unknown_message or _("Unknown field.")] for name in unknown})
     return data
 
 
 def require_strings(data):
     wrong_type = sorted(name for name, value in data.items() if not isinstance(value, str))
     if wrong_type:
-        raise ApiError(400, errors={name: ["Must be a string."] for name in wrong_type})
+        raise ApiError(400, errors={name: [_("Must be a string.")] for name in wrong_type})
     return data
 
 

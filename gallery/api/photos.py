@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gallery import access, catalog, photos, ratelimit
 from gallery.api.auth import api_view, require_login
@@ -33,7 +34,7 @@ def photo_collection(request):
         return _list(request)
     if request.method == "POST":
         return _create(request)
-    raise ApiError(405, "Use GET or POST.")
+    raise ApiError(405, _("Use GET or POST."))
 
 
 @api_view
@@ -43,7 +44,7 @@ def photo_resource(request, photo_id):
     if request.method == "GET":
         return _photo_response(request, photo)
     if request.method not in ("PATCH", "DELETE"):
-        raise ApiError(405, "Use GET, PATCH or DELETE.")
+        raise ApiError(405, _("Use GET, PATCH or DELETE."))
     require_login(request)
     access.require_change(request.api_user, photo)
     revision = _if_match_revision(request, photo)
@@ -84,7 +85,7 @@ def favorite_resource(request, photo_id):
     both answer the photo's favourite state."""
     photo = photos.visible(request.api_user, photo_id)
     if request.method not in ("POST", "DELETE"):
-        raise ApiError(405, "Use POST or DELETE.")
+        raise ApiError(405, _("Use POST or DELETE."))
     require_login(request)
     if request.method == "POST":
         photos.favorite(request.api_user, photo)
@@ -96,13 +97,13 @@ def favorite_resource(request, photo_id):
 def _list(request):
     tag, owner = request.GET.get("tag"), request.GET.get("owner")
     if tag and owner:
-        raise ApiError(400, errors={"owner": ["Filter by tag or by owner, not both."]})
+        raise ApiError(400, errors={"owner": [_("Filter by tag or by owner, not both.")]})
     if tag:
         list_name = catalog.tag_list_for(tag)
     elif owner:
         person = get_user_model().objects.filter(username=owner).first()
         if person is None:
-            raise ApiError(400, errors={"owner": ["No such user."]})
+            raise ApiError(400, errors={"owner": [_("No such user.")]})
         list_name = catalog.person_list(request.api_user.pk, person.pk)
     else:
         list_name = catalog.FEED
@@ -115,7 +116,9 @@ def _list(request):
 
 def _create(request):
     require_login(request)
-    too_large = ApiError(413, f"The upload is larger than the limit of {LIMITS.upload_bytes} bytes.")
+    too_large = ApiError(
+        413, _("The upload is larger than the limit of %(bytes)d bytes.") % {"bytes": LIMITS.upload_bytes}
+    )
     # Refuse an oversized body before reading it (the site's page reads it to keep the form).
     if int(request.META.get("CONTENT_LENGTH") or 0) > LIMITS.upload_request_bytes:
         raise too_large
@@ -138,11 +141,11 @@ def _create(request):
 
 
 def _update(request, photo, revision):
-    changes = json_object(request, EDITABLE_FIELDS, "This field cannot be changed.")
+    changes = json_object(request, EDITABLE_FIELDS, _("This field cannot be changed."))
     if isinstance(changes.get("tags"), list):
         changes["tags"] = ", ".join(str(tag) for tag in changes["tags"])
     wrong_type = {
-        name: ["Must be true or false."] if name in BOOLEAN_FIELDS else ["Must be a string."]
+        name: [_("Must be true or false.")] if name in BOOLEAN_FIELDS else [_("Must be a string.")]
         for name, value in changes.items()
         if not isinstance(value, bool if name in BOOLEAN_FIELDS else str)
     }

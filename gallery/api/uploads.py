@@ -8,6 +8,7 @@ import json
 
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gallery import photos, ratelimit
 from gallery.api.auth import api_view, require_login
@@ -22,14 +23,14 @@ DETAIL_FIELDS = ("title", "description", "tags", "visibility")
 @api_view
 def upload_collection(request):
     if request.method != "POST":
-        raise ApiError(405, "Use POST.")
+        raise ApiError(405, _("Use POST."))
     require_login(request)
     # What the client says of the file is advisory (S3 enforces the size, the worker the
     # format), but a size over the limit is refused before any signing.
     body = _json_object(request)
     size = body.get("size")
     if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
-        raise ApiError(400, errors={"size": ["The size of the file in bytes, a whole number."]})
+        raise ApiError(400, errors={"size": [_("The size of the file in bytes, a whole number.")]})
     if size is not None and size > LIMITS.upload_bytes:
         raise ApiError(413, LIMITS.file_too_large_message(size))
     # The same burst guard as an inline upload; the quota counts the photo at complete.
@@ -45,14 +46,14 @@ def upload_collection(request):
 @api_view
 def upload_complete(request, upload_id):
     if request.method != "POST":
-        raise ApiError(405, "Use POST.")
+        raise ApiError(405, _("Use POST."))
     require_login(request)
     details = _json_object(request)
     if isinstance(details.get("tags"), list):
         details["tags"] = ", ".join(str(tag) for tag in details["tags"])
     unknown = sorted(set(details) - set(DETAIL_FIELDS))
     if unknown:
-        raise ApiError(400, errors={name: ["Unknown field."] for name in unknown})
+        raise ApiError(400, errors={name: [_("Unknown field.")] for name in unknown})
     form = PhotoDetailsForm(details)
     if not form.is_valid():
         raise ApiError(400, form_message(form), errors=form_errors(form))
@@ -68,5 +69,5 @@ def _json_object(request):
     except (ValueError, UnicodeDecodeError):
         body = None
     if not isinstance(body, dict):
-        raise ApiError(400, errors={"body": ["Send a JSON object."]})
+        raise ApiError(400, errors={"body": [_("Send a JSON object.")]})
     return body

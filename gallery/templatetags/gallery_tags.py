@@ -1,5 +1,6 @@
 import hashlib
 import re
+from datetime import datetime
 from urllib.parse import quote
 
 from django import template
@@ -7,13 +8,15 @@ from django.conf import settings
 from django.core.cache import caches
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import formats
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from gallery import media, sources
+from gallery import catalog, media, sources
 
 register = template.Library()
 
@@ -92,7 +95,11 @@ def photo_cards(cards, source=None):
     """
     template = get_template(CARD_TEMPLATE)
     # Everything besides the card that the markup depends on, read once for the page.
-    context = repr((get_language(), get_script_prefix(), get_urlconf(), _template_version(template), source))
+    # The card's own words as translated now: a changed catalog changes every key, as a deploy
+    # that changes the template does (the cache may outlive a deploy: Redis).
+    words = (_("by %(name)s"), _("only me"))
+    version = _template_version(template)
+    context = repr((get_language(), words, get_script_prefix(), get_urlconf(), version, source))
     keys = {_card_key(card, context): card for card in cards}
     from_query = sources.from_query(source)
     cache = caches[settings.PHOTOSHARE_CARD_CACHE]
@@ -144,11 +151,29 @@ def media_url(key):
 
 @register.filter
 def exif_date(value):
-    """EXIF writes "2024:07:01 18:30:00"; show "2024-07-01 18:30". Anything else as it is."""
-    date, _, time = (value or "").partition(" ")
-    if len(date) == 10 and date.count(":") == 2:
-        return f"{date.replace(':', '-')} {time[:5]}".strip()
-    return value
+    """EXIF writes "2024:07:01 18:30:00" (the camera's local time): shown in the language's
+    DATETIME_FORMAT ("July 1, 2024, 6:30 p.m.", "2024년 7월 1일 6:30 오후"). Anything else as it is."""
+    try:
+        taken = datetime.strptime((value or "").strip(), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return value
+    return formats.date_format(taken, "DATETIME_FORMAT")
+
+
+@register.filter
+def as_datetime(value):
+    """A stored ISO 8601 timestamp ("2026-12-01T21:22:00.000000+00:00") as a datetime, for the
+    `date` filter and the language's formats; "" when it is not one."""
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def visibility_label(value):
+    """"public", "unlisted", "private" in the reader's words ("Everyone", ...)."""
+    return dict(catalog.ALBUM_VISIBILITY_CHOICES).get(value, value)
 
 
 @register.simple_tag
@@ -168,4 +193,6 @@ def absolute_url(context, url):
 def preview_text(photo):
     """The text of a link preview: the description's start, or who took the photo."""
     text = " ".join((photo.description or "").split())
-    return Truncator(text).chars(200) if text else f"A photo by {photo.owner_username} on photoshare"
+    if text:
+        return Truncator(text).chars(200)
+    return _("A photo by %(name)s on photoshare") % {"name": photo.owner_username}

@@ -14,7 +14,7 @@ LAYERS = [
     # jobs owns SQS as media owns S3: the use cases (photos) send jobs, the worker receives them.
     # ratelimit: counters on Django's cache, no gallery import; photos holds its upload quota.
     {"access", "media", "metadata", "models", "jobs", "ratelimit"},
-    {"photos", "accounts", "reconcile", "health", "uploads", "csp", "albums", "sources"},
+    {"photos", "accounts", "languages", "reconcile", "health", "uploads", "csp", "albums", "sources"},
     {"forms", "errors", "templatetags", "worker"},
     {"views", "api", "admin", "urls", "management", "apps"},
 ]

@@ -20,7 +20,7 @@ def test_photo_page_shows_display_size_date_taken_and_camera_never_gps(aws, clie
     assert f"/photos/{photo.id}/thumb.jpg?" in page and " 400w, " in page  # srcset
     # A visitor's full size is the copy without metadata; the original is its owner's.
     assert f"/photos/{photo.id}/shared.jpg?" in page and "/original.jpg" not in page
-    assert '<dd class="taken">2024-07-01 18:30</dd>' in page
+    assert '<dd class="taken">July 1, 2024, 6:30 p.m.</dd>' in page  # the language's format
     assert '<dd class="camera">Canon EOS R6</dd>' in page
     facts = page.split('<dl class="facts">')[1].split("</dl>")[0]
     assert re.findall(r"<dt>(\w+)</dt>", facts) == ["Taken", "Camera", "Uploaded"]  # no place

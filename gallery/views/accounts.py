@@ -7,10 +7,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gallery import accounts, ratelimit
-from gallery.forms import EmailChangeForm, SignupForm, VerifiedPasswordResetForm
+from gallery import accounts, languages, ratelimit
+from gallery.forms import ADDRESS_TAKEN, EmailChangeForm, SignupForm, VerifiedPasswordResetForm
 from gallery.models import AccountEmail, ApiToken
 
 _limit_logins = ratelimit.limit_posts("login", "PHOTOSHARE_LOGIN_RATE", ratelimit.login_keys)
@@ -23,7 +25,6 @@ password_reset = ratelimit.limit_posts(
         form_class=VerifiedPasswordResetForm, success_url=reverse_lazy("password_reset_done")
     )
 )
-_TAKEN = "Another account already uses this email address."
 
 
 @ratelimit.limit_posts("signup", "PHOTOSHARE_SIGNUP_RATE", ratelimit.ip_keys)
@@ -35,10 +36,14 @@ def signup(request):
         try:
             user = accounts.sign_up(form.save, form.cleaned_data["email"])
         except accounts.AddressTaken:  # another sign-up took it since the form was checked
-            form.add_error("email", _TAKEN)
+            form.add_error("email", ADDRESS_TAKEN)
         else:
             log_in(request, user)
-            messages.success(request, f"Welcome, {user.username}! Upload your first photo.")
+            # The language the account was made in is its language until the user picks another.
+            languages.remember(request, get_language())
+            messages.success(
+                request, _("Welcome, %(name)s! Upload your first photo.") % {"name": user.username}
+            )
             _send_verification(request, user)
             return redirect("gallery:upload")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
@@ -49,7 +54,7 @@ def verify_email(request, token):
         account_email = accounts.verify(token)
     except accounts.BadVerificationLink:
         return render(request, "registration/verify_email_failed.html", status=400)
-    messages.success(request, f"{account_email.address} is confirmed.")
+    messages.success(request, _("%(address)s is confirmed.") % {"address": account_email.address})
     return redirect("account" if request.user.is_authenticated else "login")
 
 
@@ -62,9 +67,9 @@ def account(request):
         try:
             accounts.set_address(request.user, form.cleaned_data["email"])
         except accounts.AddressTaken:
-            form.add_error("email", _TAKEN)
+            form.add_error("email", ADDRESS_TAKEN)
         else:
-            messages.success(request, "Your address is changed.")
+            messages.success(request, _("Your address is changed."))
             _send_verification(request, request.user)
             return redirect("account")
     context = {"account_email": account_email, "form": form}
@@ -82,10 +87,10 @@ def resend_verification(request):
 
 def _send_verification(request, user):
     if accounts.send_verification(request, user):
-        messages.info(request, f"We sent a link to {user.email} to confirm it.")
+        messages.info(request, _("We sent a link to %(address)s to confirm it.") % {"address": user.email})
     else:
         messages.warning(
-            request, "We could not send the confirmation mail; try again from your account page."
+            request, _("We could not send the confirmation mail; try again from your account page.")
         )
 
 

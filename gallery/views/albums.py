@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery import albums, catalog, photos
@@ -63,7 +64,8 @@ def create_album(request):
     form = AlbumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         album = albums.create(request.user, **form.cleaned_data)
-        messages.success(request, f"The album “{album.title}” is made. Add photos to it.")
+        made = _("The album “%(title)s” is made. Add photos to it.") % {"title": album.title}
+        messages.success(request, made)
         return redirect("gallery:album", album_id=album.id)
     return render(request, "gallery/albums/form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -119,7 +121,7 @@ def edit_album(request, album_id):
         except AlbumChanged as error:
             messages.error(request, answer_for(error).message)
             return redirect("gallery:album_edit", album_id=album.id)
-        messages.success(request, "Your changes are saved.")
+        messages.success(request, _("Your changes are saved."))
         return redirect("gallery:album", album_id=album.id)
     status = 400 if form.errors else 200
     return render(request, "gallery/albums/form.html", {"form": form, "album": album}, status=status)
@@ -131,7 +133,9 @@ def delete_album(request, album_id):
     if request.method != "POST":
         return render(request, "gallery/albums/delete.html", {"album": album})
     albums.delete(album)
-    messages.success(request, f"The album “{album.title}” is deleted; its photos are kept.")
+    messages.success(
+        request, _("The album “%(title)s” is deleted; its photos are kept.") % {"title": album.title}
+    )
     return redirect("gallery:albums")
 
 
@@ -142,7 +146,7 @@ def add_photos(request, album_id):
     album = albums.changeable(request.user, album_id)
     if request.method == "POST":
         photo = albums.add_photo(request.user, album, request.POST.get("photo_id", ""))
-        messages.success(request, f"“{photo.title}” is added to the album.")
+        messages.success(request, _("“%(title)s” is added to the album.") % {"title": photo.title})
         return redirect(request.get_full_path())
     page = photo_table().list_page(
         catalog.owner_list(request.user.pk),
@@ -164,7 +168,10 @@ def photo_albums(request, photo_id):
         except _REFUSALS as error:
             messages.error(request, answer_for(error).message)
             return redirect(request.get_full_path())
-        messages.success(request, f"“{photo.title}” is added to “{album.title}”.")
+        messages.success(
+            request,
+            _("“%(title)s” is added to “%(album)s”.") % {"title": photo.title, "album": album.title},
+        )
         return redirect("gallery:album", album_id=album.id)
     page = albums.albums_of(
         request.user, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
@@ -178,7 +185,7 @@ def photo_albums(request, photo_id):
 def remove_photo(request, album_id, photo_id):
     album = albums.changeable(request.user, album_id)
     albums.remove_photo(album, photo_id)
-    messages.success(request, "The photo is out of the album (it is still on your page).")
+    messages.success(request, _("The photo is out of the album (it is still on your page)."))
     return redirect("gallery:album", album_id=album.id)
 
 
@@ -197,7 +204,7 @@ def move_photo(request, album_id, photo_id):
 def set_cover(request, album_id):
     album = albums.changeable(request.user, album_id)
     albums.set_cover(album, request.POST.get("photo_id", ""))
-    messages.success(request, "The album has a new cover.")
+    messages.success(request, _("The album has a new cover."))
     return redirect("gallery:album", album_id=album.id)
 
 
@@ -206,5 +213,5 @@ def set_cover(request, album_id):
 @_refusals_as_messages()
 def new_share_link(request, album_id):
     album = albums.new_share_link(albums.changeable(request.user, album_id))
-    messages.success(request, "A new share link is made; the old one no longer works.")
+    messages.success(request, _("A new share link is made; the old one no longer works."))
     return redirect("gallery:album", album_id=album.id)

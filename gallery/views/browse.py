@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gallery import catalog
@@ -34,7 +35,7 @@ def home(request):
 @require_GET
 def tag_page(request, tag):
     if not catalog.has_tag_page(tag):  # only one spelling has a page (and old-rule spellings)
-        raise Http404("No such tag.")
+        raise Http404(_("No such tag."))
     context = _list_context(request, catalog.tag_list_for(tag), f"tag:{tag}", tag=tag)
     return render(request, "gallery/tag.html", context)
 

@@ -5,6 +5,8 @@ revealed): gallery.access decides, gallery.errors answers."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery import photos, ratelimit, sources
@@ -15,7 +17,7 @@ from gallery.limits import LIMITS
 from gallery.metadata import PhotoChanged, PhotoNotFound
 from gallery.uploads import accepts_upload, too_large_message
 
-CHANGED_MESSAGE = (
+CHANGED_MESSAGE = gettext_lazy(
     "This photo was changed since you opened it (in another tab or window). Nothing of your "
     "edit was saved: here it is as it is now; please make your change again."
 )
@@ -74,10 +76,10 @@ def upload(request):
             try:
                 photo = photos.publish(request.user, **form.changes())
             except photos.PublishFailed:
-                messages.error(request, "Your photo could not be stored. Please try again.")
+                messages.error(request, _("Your photo could not be stored. Please try again."))
                 status = 503
             else:
-                messages.success(request, f"“{photo.title}” is uploaded.")
+                messages.success(request, _("“%(title)s” is uploaded.") % {"title": photo.title})
                 return redirect("gallery:photo", photo_id=photo.id)
         else:
             status = 400
@@ -98,9 +100,9 @@ def edit_photo(request, photo_id):
         messages.error(request, CHANGED_MESSAGE)
         return redirect("gallery:edit", photo_id=photo.id)
     except PhotoNotFound:
-        messages.error(request, "The photo was deleted meanwhile.")
+        messages.error(request, _("The photo was deleted meanwhile."))
         return redirect("gallery:home")
-    messages.success(request, "Your changes are saved.")
+    messages.success(request, _("Your changes are saved."))
     return redirect("gallery:photo", photo_id=photo.id)
 
 
@@ -116,7 +118,7 @@ def delete_photo(request, photo_id):
         return redirect("gallery:photo", photo_id=photo.id)
     except PhotoNotFound:
         pass  # deleted meanwhile (e.g. a double submit): the outcome the user wanted
-    messages.success(request, f"“{photo.title}” is deleted.")
+    messages.success(request, _("“%(title)s” is deleted.") % {"title": photo.title})
     return redirect("gallery:user", username=photo.owner_username)
 
 

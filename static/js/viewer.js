@@ -48,8 +48,13 @@
     }
   });
 
+  // gettext() comes from the JavaScript catalog base.html loads first (/jsi18n/<language>/).
+  var gettext = window.gettext || function (text) { return text; };
   var opener = viewer.querySelector(".viewer-full");
   if (opener && viewer.requestFullscreen) {
+    document.addEventListener("fullscreenchange", function () {
+      opener.title = document.fullscreenElement ? gettext("Exit full screen") : gettext("Full screen");
+    });
     opener.addEventListener("click", function (event) {
       event.preventDefault();
       if (document.fullscreenElement) {
