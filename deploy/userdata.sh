@@ -28,9 +28,8 @@ CFN_SIGNAL=${PHOTOSHARE_CFN_SIGNAL:-/opt/aws/bin/cfn-signal}
 IMDS=${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254/}
 PACKAGES=(python3.11 python3.11-devel python3.11-pip gcc pkgconf-pkg-config mariadb-connector-c-devel
   nginx git tar awscli-2 aws-cfn-bootstrap amazon-cloudwatch-agent)
-# Without the stack's Redis (Topology=single), one on this instance for the rate limits and caches
-# of every worker (configure_env.py): atomic INCR. AL2023's redis6.conf binds 127.0.0.1 -::1 with
-# protected-mode on, and the security group admits only 80 and 443.
+# No stack Redis (Topology=single): one here, shared by the workers (configure_env.py). AL2023's
+# redis6.conf binds 127.0.0.1 -::1 with protected-mode on.
 LOCAL_REDIS=$([ -z "${PHOTOSHARE_CACHE_URL:-}" ] && echo true || echo false)
 if [ "$LOCAL_REDIS" = true ]; then PACKAGES+=(redis6); fi
 export HOME=${HOME:-/root} PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
