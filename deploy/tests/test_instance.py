@@ -166,6 +166,8 @@ def test_the_unit_runs_gunicorn_as_the_app_user_on_the_socket():
     assert f"\nEnvironmentFile={PATHS['ENV_FILE']}\n" in unit
     assert f"--bind unix:{PATHS['SOCKET']} " in unit and " --workers 5 " in unit
     assert "\nExecReload=/bin/kill -s HUP $MAINPID\n" in unit  # systemd's variable, left alone
+    # At boot, after the single instance's own Redis (its rate limits); no Wants=: scaled has none.
+    assert "\nAfter=network-online.target redis6.service\n" in unit and "Wants=redis6" not in unit
 
 
 def test_the_worker_unit_runs_the_worker_command_of_the_release_as_the_app_user():
