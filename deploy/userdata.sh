@@ -28,6 +28,10 @@ CFN_SIGNAL=${PHOTOSHARE_CFN_SIGNAL:-/opt/aws/bin/cfn-signal}
 IMDS=${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254/}
 PACKAGES=(python3.11 python3.11-devel python3.11-pip gcc pkgconf-pkg-config mariadb-connector-c-devel
   nginx git tar gettext awscli-2 aws-cfn-bootstrap amazon-cloudwatch-agent)
+# No stack Redis (Topology=single): one here, shared by the workers (configure_env.py). AL2023's
+# redis6.conf binds 127.0.0.1 -::1 with protected-mode on.
+LOCAL_REDIS=$([ -z "${PHOTOSHARE_CACHE_URL:-}" ] && echo true || echo false)
+if [ "$LOCAL_REDIS" = true ]; then PACKAGES+=(redis6); fi
 export HOME=${HOME:-/root} PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
 install -d -m 0755 "$ROOT/var/log" "$ROOT/var/lib/photoshare" "$ROOT/run"
@@ -107,6 +111,10 @@ log "deploying $VERSION from $PHOTOSHARE_APP_SOURCE as $ROLE"
 
 STEP="installing packages"
 retry dnf install -y -q "${PACKAGES[@]}"
+if [ "$LOCAL_REDIS" = true ]; then
+  STEP="starting Redis on 127.0.0.1"
+  systemctl enable --now redis6.service
+fi
 
 STEP="creating the app user"
 id -u "$APP_USER" >/dev/null 2>&1 \

@@ -26,6 +26,27 @@ ENV_VALUE = re.compile(r"[^\s'\"\\$`]+")
 # Set only by the rehearsal: moto's endpoints, and the key prefix of its Redis, which it shares with
 # the test suite (deploy/tests/rehearsal/harness.py).
 REHEARSAL_ONLY = ("AWS_ENDPOINT_URL", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "DJANGO_CACHE_KEY_PREFIX")
+# The instance's own Redis, when the stack has no shared cache (Topology=single): userdata.sh then
+# installs AL2023's redis6, which listens on 127.0.0.1 only. The rehearsal's machine shares its Redis
+# with others, so the rehearsal names a database of its own (PHOTOSHARE_LOCAL_CACHE_URL).
+LOCAL_CACHE_URL = "redis://127.0.0.1:6379/0"
+
+
+def cache_url(environ):
+    """The Redis of the rate limits, media URLs and list pages: the stack's, else the instance's own.
+
+    A scaled web server ("exists": one of a group behind a load balancer) must share the stack's
+    ElastiCache: a Redis of its own would count every limit once per instance. The template's
+    Rules refuse Topology=scaled without CacheNodeType; this refuses it again here.
+    """
+    if environ.get("PHOTOSHARE_CACHE_URL"):
+        return environ["PHOTOSHARE_CACHE_URL"]
+    if environ.get("PHOTOSHARE_DB_ACCOUNT") == "exists":
+        raise SystemExit(
+            "PHOTOSHARE_CACHE_URL is empty on a scaled web server: its rate limits need the stack's "
+            "shared Redis (CacheNodeType), not one per instance"
+        )
+    return environ.get("PHOTOSHARE_LOCAL_CACHE_URL") or LOCAL_CACHE_URL
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,7 @@ class Database:
 def env_values(environ, database_url, secret_key, ssl_ca=""):
     """The settings of the env file, from the user data's settings and the two secret values."""
     https = environ.get("PHOTOSHARE_BEHIND_LOAD_BALANCER") == "true"  # TLS ends there
+    shared_cache = cache_url(environ)
     values = {
         "DJANGO_SECRET_KEY": secret_key,
         "DJANGO_DEBUG": "false",
@@ -93,18 +115,12 @@ def env_values(environ, database_url, secret_key, ssl_ca=""):
         # X-Forwarded-For entries in front of the app: nginx, the ALB, CloudFront (the template says).
         "PHOTOSHARE_TRUSTED_PROXY_COUNT": environ.get("PHOTOSHARE_TRUSTED_PROXIES")
         or ("2" if https else "1"),
-        # Rate limits and media URLs shared by every worker of every instance: Redis (ElastiCache)
-        # when the stack has one, else a table of the database. List pages are cached only in
-        # Redis (gallery/metadata/listcache.py: a database cache would cost what it saves).
-        "DJANGO_CACHE_URL": environ.get("PHOTOSHARE_CACHE_URL") or "dbcache://photoshare_cache",
-        **(
-            {
-                "PHOTOSHARE_MEDIA_URL_CACHE_URL": environ["PHOTOSHARE_CACHE_URL"],
-                "PHOTOSHARE_LIST_CACHE_URL": environ["PHOTOSHARE_CACHE_URL"],
-            }
-            if environ.get("PHOTOSHARE_CACHE_URL")
-            else {}
-        ),
+        # Rate limits, media URLs and list pages shared by every worker of every instance, in Redis,
+        # whose INCR is atomic (a database cache's increments are not: concurrent bad logins slip
+        # past the limit): the stack's ElastiCache, or the single instance's own (cache_url).
+        "DJANGO_CACHE_URL": shared_cache,
+        "PHOTOSHARE_MEDIA_URL_CACHE_URL": shared_cache,
+        "PHOTOSHARE_LIST_CACHE_URL": shared_cache,
         "DATABASE_URL": database_url,
         **({"DATABASE_SSL_CA": ssl_ca} if ssl_ca else {}),
         "AWS_REGION": environ["PHOTOSHARE_REGION"],

@@ -166,6 +166,8 @@ def test_the_unit_runs_gunicorn_as_the_app_user_on_the_socket():
     assert f"\nEnvironmentFile={PATHS['ENV_FILE']}\n" in unit
     assert f"--bind unix:{PATHS['SOCKET']} " in unit and " --workers 5 " in unit
     assert "\nExecReload=/bin/kill -s HUP $MAINPID\n" in unit  # systemd's variable, left alone
+    # At boot, after the single instance's own Redis (its rate limits); no Wants=: scaled has none.
+    assert "\nAfter=network-online.target redis6.service\n" in unit and "Wants=redis6" not in unit
 
 
 def test_the_worker_unit_runs_the_worker_command_of_the_release_as_the_app_user():
@@ -382,8 +384,36 @@ def test_with_redis_the_rate_limits_media_urls_and_list_pages_share_it_and_the_d
     )
     assert values["DATABASE_SSL_CA"] == "/etc/photoshare/database-ca.pem"
     plain = configure_env.env_values(SETTINGS, "mysql://u:p@db:3306/d", "key")
-    assert plain["DJANGO_CACHE_URL"] == "dbcache://photoshare_cache"
-    assert not {"PHOTOSHARE_MEDIA_URL_CACHE_URL", "PHOTOSHARE_LIST_CACHE_URL", "DATABASE_SSL_CA"} & set(plain)
+    assert "DATABASE_SSL_CA" not in plain
+
+
+CACHES = ("DJANGO_CACHE_URL", "PHOTOSHARE_MEDIA_URL_CACHE_URL", "PHOTOSHARE_LIST_CACHE_URL")
+
+
+def test_a_single_instance_keeps_its_rate_limits_and_caches_in_its_own_redis():
+    """Topology=single: no stack Redis, so the instance's own (redis6 on 127.0.0.1), never the
+    database cache, whose increments are not atomic (issue 16)."""
+    values = configure_env.env_values(
+        {**SETTINGS, "PHOTOSHARE_CACHE_URL": ""}, "mysql://u:p@db:3306/d", "key"
+    )
+    assert {name: values[name] for name in CACHES} == dict.fromkeys(CACHES, "redis://127.0.0.1:6379/0")
+    assert not any("dbcache" in value for value in values.values())
+    # The rehearsal, whose machine's Redis is shared, names a database of its own.
+    rehearsal = {**SETTINGS, "PHOTOSHARE_LOCAL_CACHE_URL": "redis://127.0.0.1:6379/5"}
+    values = configure_env.env_values(rehearsal, "mysql://u:p@db:3306/d", "key")
+    assert {values[name] for name in CACHES} == {"redis://127.0.0.1:6379/5"}
+    assert "PHOTOSHARE_LOCAL_CACHE_URL" not in values
+
+
+def test_a_scaled_web_server_refuses_to_count_its_rate_limits_alone():
+    """Without the stack's ElastiCache a scaled server would count each limit once per instance:
+    refused (the template's Rules already refuse Topology=scaled without CacheNodeType)."""
+    scaled = {**SETTINGS, "PHOTOSHARE_DB_ACCOUNT": "exists", "PHOTOSHARE_BEHIND_LOAD_BALANCER": "true"}
+    with pytest.raises(SystemExit, match="shared Redis"):
+        configure_env.env_values(scaled, "mysql://u:p@db:3306/d", "key")
+    with_cache = {**scaled, "PHOTOSHARE_CACHE_URL": "rediss://cache.example:6379/0"}
+    values = configure_env.env_values(with_cache, "mysql://u:p@db:3306/d", "key")
+    assert {values[name] for name in CACHES} == {"rediss://cache.example:6379/0"}
 
 
 def test_the_master_connection_verifies_the_certificate_against_the_ca_bundle():
@@ -409,6 +439,7 @@ def test_a_scaled_web_instance_never_reads_the_master_secret(tmp_path):
     environ = {
         **SETTINGS,
         "PHOTOSHARE_DB_ACCOUNT": "exists",
+        "PHOTOSHARE_CACHE_URL": "rediss://cache.example:6379/0",
         "PHOTOSHARE_DB_MASTER_SECRET": "master",
         "PHOTOSHARE_DB_APP_SECRET": "app",
         "PHOTOSHARE_SECRET_KEY_SECRET": "key",

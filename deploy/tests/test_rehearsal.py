@@ -4,12 +4,15 @@ Stand-ins only for what cannot exist here (rehearsal/harness.py lists every diff
 systemd and cfn-signal, and moto for AWS, including the instance metadata service that hands out
 the role's credentials. The virtualenv, gunicorn, nginx and MariaDB are real.
 
-- Topology=single: one instance; a photo is uploaded through nginx, and a second run must leave
-  everything as the first left it.
+- Topology=single: one instance with its own Redis (AL2023's redis6; here the machine's, database
+  5); a photo is uploaded through nginx, a second run must leave everything as the first left it,
+  and 40 concurrent bad logins let exactly the limit through (issue 16).
 - Topology=scaled: two instances boot at once against one database, one Redis and one moto,
   behind a load balancer (an nginx of the harness): migrations run once, sessions and rate limits
   hold across both, and killing one's gunicorn mid-stream fails no request that was not in flight
-  on it. Also needs Redis on 127.0.0.1:6379 (its database 5, only this run's keys touched).
+  on it.
+
+Both need Redis on 127.0.0.1:6379 (its database 5, only this run's keys touched).
 
 Needs root, nginx, python3.11 with venv and headers, MariaDB on 127.0.0.1:3306 (an account that may
 create users: PHOTOSHARE_REHEARSAL_DB_USER/_PASSWORD, which .ci/run sets; root by default) and PyPI (or the
@@ -34,13 +37,13 @@ from deploy.tests.rehearsal.harness import (
     APP_USER,
     MAX_UPLOAD_BYTES,
     PUBLIC_IP,
+    REDIS_URL,
     REGION,
     SCALED,
     STACK,
     Pair,
     Rehearsal,
     host_lock,
-    missing_for_pair,
     missing_requirements,
 )
 from deploy.tests.rehearsal.site import Site
@@ -52,6 +55,8 @@ HEALTHY = {"database": "ok", "s3": "ok", "dynamodb": "ok"}
 LOGIN_LIMIT = 10  # PHOTOSHARE_LOGIN_RATE's default (10/5m), which the env file leaves as it is
 STREAM = 200  # sequential GETs while one instance is killed
 KILL_AFTER = 60  # answers before the kill
+CONCURRENT_LOGINS = 40  # issue 16: with the database cache, 14-17 of them got through a limit of 10
+CACHES = ("DJANGO_CACHE_URL", "PHOTOSHARE_MEDIA_URL_CACHE_URL", "PHOTOSHARE_LIST_CACHE_URL")
 
 
 @pytest.fixture
@@ -70,7 +75,7 @@ def rehearsal():
 
 @pytest.fixture
 def pair():
-    missing = missing_requirements() or missing_for_pair()
+    missing = missing_requirements()
     if missing:
         pytest.skip("the two-instance rehearsal needs what this machine lacks: " + "; ".join(missing))
     with host_lock():
@@ -86,6 +91,7 @@ def test_userdata_serves_photoshare_and_a_second_run_changes_nothing(rehearsal):
     first = rehearsal.run()
     assert first.returncode == 0, rehearsal.diagnostics()
     assert_deployed(rehearsal)
+    assert_caches_in_redis(rehearsal, REDIS_URL, local=True)
     site = Site(rehearsal.port, PUBLIC_IP)
     assert_healthy(site)
     assert_nginx_serves_static_files_itself(rehearsal, site)
@@ -105,7 +111,8 @@ def test_userdata_serves_photoshare_and_a_second_run_changes_nothing(rehearsal):
     assert "Boats" in site.get(upload(site, "Boats")).text
     assert_no_secret_in_any_log(rehearsal)
     assert_manage_wrapper_works(rehearsal)
-    print(f"rehearsal: first run {first.seconds:.0f}s, second run {second.seconds:.0f}s")
+    logins = assert_concurrent_bad_logins_stop_at_the_limit(rehearsal)
+    print(f"rehearsal: first run {first.seconds:.0f}s, second run {second.seconds:.0f}s; {logins}")
 
 
 def test_two_instances_boot_at_once_and_serve_as_one_site_even_when_one_is_killed(pair):
@@ -116,9 +123,8 @@ def test_two_instances_boot_at_once_and_serve_as_one_site_even_when_one_is_kille
         assert run.returncode == 0, instance.diagnostics()
         assert_deployed(instance, resource=SCALED["SignalledResource"])
         assert_no_secret_in_any_log(instance)
-        settings = instance.path("etc/photoshare/env").read_text()
-        assert f"DJANGO_CACHE_URL='{SCALED['CacheUrl']}'" in settings
-        assert "PHOTOSHARE_LOGIN_RATE" not in settings
+        assert_caches_in_redis(instance, SCALED["CacheUrl"], local=False)
+        assert "PHOTOSHARE_LOGIN_RATE" not in instance.path("etc/photoshare/env").read_text()
     migrations = assert_migrated_once(pair, runs)
     pair.balancer.start()
     site = Site(pair.port, SCALED["Hosts"], scheme="https")
@@ -135,6 +141,46 @@ def test_two_instances_boot_at_once_and_serve_as_one_site_even_when_one_is_kille
         f"b {runs[1].seconds:.0f}s); {migrations} migrations applied once, both seen waiting for the "
         f"lock; sessions: {sessions}; bad logins: {limited}; kill: {kill}"
     )
+
+
+def assert_caches_in_redis(instance, url, local):
+    """The rate limits, media URLs and list pages in one Redis: the instance's own (redis6 installed
+    and enabled; `url` stands for 127.0.0.1:6379/0) or the stack's (no redis6 on the instance)."""
+    env_file = instance.path("etc/photoshare/env").read_text()
+    settings = dict(line.split("=", 1) for line in env_file.splitlines())
+    assert {name: settings[name] for name in CACHES} == dict.fromkeys(CACHES, f"'{url}'")
+    installed = instance.path("var/log/dnf-rehearsal.log").read_text().split()
+    assert ("redis6" in installed) is local
+    assert (instance.systemctl("is-enabled", "redis6.service").returncode == 0) is local
+    assert (instance.systemctl("is-active", "redis6.service").returncode == 0) is local
+
+
+def assert_concurrent_bad_logins_stop_at_the_limit(rehearsal):
+    """Issue 16: 40 bad logins at once, from one address (for 40 usernames, so that only the
+    address's counter limits them): Redis's INCR counts each, so exactly the limit gets through."""
+    clients = [Site(rehearsal.port, PUBLIC_IP) for _ in range(CONCURRENT_LOGINS)]
+    tokens = [client.csrf_token("/accounts/login/") for client in clients]
+    start = threading.Barrier(CONCURRENT_LOGINS)
+    statuses = [None] * CONCURRENT_LOGINS
+
+    def attempt(number):
+        start.wait()
+        fields = {"username": f"nobody{number}", "password": "not-the-password"}
+        try:
+            response = clients[number].post_form("/accounts/login/", fields, token=tokens[number])
+            statuses[number] = response.status
+        except Exception as error:
+            statuses[number] = repr(error)
+
+    threads = [threading.Thread(target=attempt, args=(number,)) for number in range(CONCURRENT_LOGINS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Counter(statuses) == {200: LOGIN_LIMIT, 429: CONCURRENT_LOGINS - LOGIN_LIMIT}, statuses
+    prefix = rehearsal.cache_prefix.encode() + b":"
+    assert any(key.startswith(prefix) for key in rehearsal.redis_keys())  # counted in Redis
+    return f"{CONCURRENT_LOGINS} concurrent bad logins, {LOGIN_LIMIT} let through (the limit)"
 
 
 def assert_migrated_once(pair, runs):

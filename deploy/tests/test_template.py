@@ -288,3 +288,20 @@ def test_checkov_finds_nothing_not_skipped_with_a_reason():
     assert failed == []
     for skipped in report["results"]["skipped_checks"]:
         assert len(skipped["check_result"].get("suppress_comment") or "") > 20, skipped["check_id"]
+
+
+def test_scaled_needs_the_shared_redis_and_single_runs_its_own():
+    """Issue 16: rate limits count in Redis (atomic INCR), one that every server shares. Scaled:
+    the stack's ElastiCache, required by a rule. Single: no stack Redis (CacheUrl empty), so the
+    user data runs redis6 on the instance."""
+    (rule,) = cfn.template()["Rules"].values()
+    assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "Topology"}, "scaled"]}
+    (assertion,) = rule["Assertions"]
+    assert assertion["Assert"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "CacheNodeType"}, ""]}]}
+    assert cfn.template()["Conditions"]["HasCache"] == {
+        "Fn::And": [{"Condition": "Scaled"}, {"Fn::Not": [{"Fn::Equals": [{"Ref": "CacheNodeType"}, ""]}]}]
+    }
+    settings, _ = cfn.user_data_parts()
+    condition, elasticache, single = settings[1]["CacheUrl"]["Fn::If"]
+    assert (condition, single) == ("HasCache", "")
+    assert elasticache["Fn::Sub"].startswith("rediss://")

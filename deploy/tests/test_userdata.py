@@ -87,9 +87,56 @@ def test_templates_carry_no_secret_and_no_setting_holding_one():
         assert not any(re.search(r"SECRET|PASSWORD|KEY", name) for name in names), template
 
 
+def packages_and_additions():
+    """The words of `PACKAGES=(...)` and of every `PACKAGES+=(...)` of the script."""
+    return " ".join(re.findall(r"PACKAGES\+?=\((.*?)\)", SCRIPT.read_text(), re.DOTALL)).split()
+
+
 def test_every_package_the_script_installs_is_known_to_the_rehearsal_dnf():
-    packages = re.search(r"PACKAGES=\((.*?)\)", SCRIPT.read_text(), re.DOTALL).group(1).split()
+    packages = packages_and_additions()
+    assert "redis6" in packages
     known = set(
         re.findall(r'^    "([\w.+-]+)": \(', (DEPLOY / "tests/rehearsal/bin/dnf").read_text(), re.MULTILINE)
     )
     assert set(packages) <= known
+
+
+def local_redis_lines():
+    """The lines of the script that decide on the instance's own Redis."""
+    lines = SCRIPT.read_text().splitlines()
+    (start,) = [number for number, line in enumerate(lines) if line.startswith("LOCAL_REDIS=")]
+    assert "PACKAGES+=(redis6)" in lines[start + 1]
+    return "\n".join(lines[start : start + 2])
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "installed"),
+    [("", True), ("rediss://master.x.cache.amazonaws.com:6379/0", False)],
+    ids=["single: no stack Redis", "scaled: ElastiCache"],
+)
+def test_redis6_is_installed_only_without_the_stacks_redis(cache_url, installed):
+    """Topology=single (PHOTOSHARE_CACHE_URL empty) gets a Redis of its own; scaled servers, which
+    must share one (ElastiCache), never run one."""
+    program = (
+        f'set -euo pipefail; PACKAGES=(nginx)\n{local_redis_lines()}\necho "$LOCAL_REDIS ${{PACKAGES[*]}}"'
+    )
+    result = subprocess.run(
+        ["bash", "-c", program],
+        env={"PATH": "/usr/bin:/bin", "PHOTOSHARE_CACHE_URL": cache_url},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert result.stdout.split() == (["true", "nginx", "redis6"] if installed else ["false", "nginx"])
+
+
+def test_redis6_is_enabled_and_started_only_where_it_is_installed():
+    text = SCRIPT.read_text()
+    assert re.findall(r"^.*redis6\.service.*$", text, re.MULTILINE) == [
+        "  systemctl enable --now redis6.service"
+    ]
+    block = re.search(r'\nif \[ "\$LOCAL_REDIS" = true \]; then\n(.*?)\nfi\n', text, re.DOTALL).group(1)
+    assert "systemctl enable --now redis6.service" in block
+    # Before gunicorn and the worker start, which count in it.
+    assert text.index("redis6.service") < text.index("systemctl restart photoshare.service")

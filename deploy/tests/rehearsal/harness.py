@@ -12,15 +12,19 @@ The differences from EC2 are all here, in the environment of that run:
                        moto plays S3, DynamoDB, Secrets Manager and the instance metadata
                        service, which hands out the role's credentials as on EC2
 and one edit of the settings: PHOTOSHARE_DB_SSL_MODE and _CA_URL are empty, as the MariaDB here has
-no TLS.
+no TLS. The single instance's own Redis (AL2023's redis6, which the script installs and enables when
+the stack has no shared cache) is the Redis this machine already runs on 127.0.0.1:6379, which the
+test suite and others share: rehearsal/units/redis6.service checks that it answers and starts no
+second one, PHOTOSHARE_LOCAL_CACHE_URL points the app at its database 5 instead of 0, and every
+key of the default cache is under a prefix of this run (DJANGO_CACHE_KEY_PREFIX), deleted with
+the media URLs of this run's bucket at the end (never FLUSHDB).
 
 Two instances (Pair, the scaled topology) are two such stages on this one host, with the same
 settings, moto, MariaDB database and Redis; what differs from two EC2 instances:
   the app user     one /etc/passwd for both: the pair makes the user before both boots (at once,
                    each would useradd it and one would fail); the single stage's run makes it
-  Redis            ElastiCache stands in as 127.0.0.1:6379/5 (plain redis://, no TLS), every key
-                   of the default cache under a prefix of this run (DJANGO_CACHE_KEY_PREFIX),
-                   deleted with the media URLs of this run's bucket at the end (never FLUSHDB)
+  Redis            ElastiCache stands in as 127.0.0.1:6379/5 (plain redis://, no TLS), its keys
+                   prefixed and deleted as the single instance's (above)
   the ALB          an nginx of the harness (LoadBalancer), round robin over both instances'
                    nginx, retrying an idempotent request on the other when one fails to connect,
                    times out or answers 502 (an ALB does not retry: it stops routing to a target
@@ -75,7 +79,8 @@ DB = {
     "user": os.environ.get("PHOTOSHARE_REHEARSAL_DB_USER", "root"),
     "password": os.environ.get("PHOTOSHARE_REHEARSAL_DB_PASSWORD", ""),
 }
-# The pair's Redis: a database of its own on the test suite's server (which uses 15).
+# The rehearsals' Redis: a database of its own on the test suite's server (which uses 15). The
+# single instance's "own" Redis (PHOTOSHARE_LOCAL_CACHE_URL), and the pair's ElastiCache.
 REDIS_URL = "redis://127.0.0.1:6379/5"
 MIGRATE_LOCK = "photoshare-migrate"  # gallery.release.LOCK_NAME
 # The settings of the template that differ between the topologies (single: the defaults of set_up).
@@ -122,7 +127,7 @@ def missing_requirements():
     if os.geteuid() != 0:
         missing.append("root (the script creates the app user and runs services as it)")
     # The packages userdata.sh installs: the rehearsal's dnf says which Debian counterpart is missing.
-    packages = re.search(r"PACKAGES=\((.*?)\)", SCRIPT.read_text(), re.DOTALL).group(1).split()
+    packages = " ".join(re.findall(r"PACKAGES\+?=\((.*?)\)", SCRIPT.read_text(), re.DOTALL)).split()
     with tempfile.TemporaryDirectory() as root:
         (Path(root) / "var/log").mkdir(parents=True)
         check = subprocess.run(
@@ -145,18 +150,14 @@ def missing_requirements():
         missing.append(
             f"MariaDB on 127.0.0.1:3306 as {DB['user']} (PHOTOSHARE_REHEARSAL_DB_USER/_PASSWORD; {error})"
         )
-    return missing
-
-
-def missing_for_pair():
-    """What the two-instance rehearsal needs besides: Redis on 127.0.0.1:6379."""
+    # The single instance's own Redis, the pair's ElastiCache (see the top).
     try:
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
         client.ping()
         client.close()
     except Exception as error:
-        return [f"Redis on 127.0.0.1:6379 ({error})"]
-    return []
+        missing.append(f"Redis on 127.0.0.1:6379 ({error})")
+    return missing
 
 
 @dataclass
@@ -173,17 +174,18 @@ def alphanumeric(length):
 
 class Rehearsal:
     """One instance's stage. `twin_of`: another instance of the same stack (the same user data,
-    moto, database and secrets), set up after it; it leaves the shared parts to it to clean up."""
+    moto, database, secrets and Redis key prefix), set up after it; it leaves the shared parts to it
+    to clean up."""
 
-    def __init__(self, twin_of=None, cache_prefix=None):
+    def __init__(self, twin_of=None):
         self.dir = Path(tempfile.mkdtemp(prefix="photoshare-rehearsal-", dir="/tmp"))
         self.dir.chmod(0o755)  # the app user and nginx's workers read below it
         self.root = self.dir / "root"
         self.root.mkdir(mode=0o755)
         self.port = free_port()
         self.twin_of = twin_of
-        self.cache_prefix = cache_prefix
         if twin_of is None:
+            self.cache_prefix = f"photoshare-rehearsal-{secrets.token_hex(4)}"
             self.db_name = f"photoshare_rh_{secrets.token_hex(4)}"
             self.db_password = alphanumeric(32)
             self.secret_key = alphanumeric(50)
@@ -193,6 +195,7 @@ class Rehearsal:
         else:
             self.db_name, self.db_password = twin_of.db_name, twin_of.db_password
             self.secret_key, self.moto = twin_of.secret_key, twin_of.moto
+            self.cache_prefix = twin_of.cache_prefix
         self.part = self.root / "var/lib/cloud/instance/scripts/part-001"
         self.runs = []
         self.pending = None
@@ -297,8 +300,9 @@ class Rehearsal:
         # pip's own configuration of this machine (mirrors, proxies) applies as it would at boot.
         passed = ("PIP_", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
         env.update({name: value for name, value in os.environ.items() if name.startswith(passed)})
-        if self.cache_prefix:
-            env["DJANGO_CACHE_KEY_PREFIX"] = self.cache_prefix
+        # This machine's Redis, shared with others (see the top): a database and a prefix of our own.
+        env["PHOTOSHARE_LOCAL_CACHE_URL"] = REDIS_URL
+        env["DJANGO_CACHE_KEY_PREFIX"] = self.cache_prefix
         return env
 
     # --- acting -------------------------------------------------------------------------------
@@ -383,6 +387,18 @@ class Rehearsal:
                 found[str(path.relative_to(self.root))] = path.read_text(errors="replace")
         return found
 
+    def redis_keys(self):
+        """This run's keys in Redis: the default cache's (list pages: prefix + "lists"), and the
+        media URLs of its bucket."""
+        client = redis.Redis.from_url(REDIS_URL)
+        try:
+            return [
+                *client.scan_iter(match=f"{self.cache_prefix}*", count=1000),
+                *client.scan_iter(match=f":*:media-url:{STACK}-media:*", count=1000),
+            ]
+        finally:
+            client.close()
+
     def diagnostics(self, tail=60):
         parts = []
         for name, text in self.logs().items():
@@ -397,7 +413,9 @@ class Rehearsal:
                 os.killpg(self.pending[0].pid, signal.SIGKILL)
             self.pending[0].wait()
         with contextlib.suppress(Exception):
-            self.systemctl("stop", "nginx.service", "photoshare.service", "photoshare-worker.service")
+            self.systemctl(
+                "stop", "nginx.service", "photoshare.service", "photoshare-worker.service", "redis6.service"
+            )
         for pid_file in [*self.root.glob("run/systemctl-rehearsal/*.pid"), self.root / "run/nginx.pid"]:
             with contextlib.suppress(ValueError, OSError):
                 os.killpg(int(pid_file.read_text()), signal.SIGKILL)
@@ -405,6 +423,12 @@ class Rehearsal:
             self._remove_dir()
             return
         self.moto.stop()
+        with contextlib.suppress(Exception):  # only this run's keys, never FLUSHDB
+            keys = self.redis_keys()
+            if keys:
+                client = redis.Redis.from_url(REDIS_URL)
+                client.delete(*keys)
+                client.close()
         with contextlib.suppress(Exception):
             import MySQLdb
 
@@ -523,9 +547,9 @@ class Pair:
     """Two instances of the scaled topology on this host, booting at once, and the load balancer."""
 
     def __init__(self):
-        self.prefix = f"photoshare-rehearsal-{secrets.token_hex(4)}"
-        self.a = Rehearsal(cache_prefix=self.prefix)
-        self.b = Rehearsal(twin_of=self.a, cache_prefix=self.prefix)
+        self.a = Rehearsal()
+        self.b = Rehearsal(twin_of=self.a)
+        self.prefix = self.a.cache_prefix
         self.instances = [self.a, self.b]
         self.balancer = LoadBalancer(self.a.dir, [self.a.port, self.b.port])
         self.migrations_waited = None
@@ -615,23 +639,9 @@ class Pair:
             connection.close()
 
     def redis_keys(self):
-        """This run's keys in the pair's Redis: the default cache's, and the media URLs of its bucket."""
-        client = redis.Redis.from_url(REDIS_URL)
-        try:
-            return [
-                *client.scan_iter(match=f"{self.prefix}:*", count=1000),
-                *client.scan_iter(match=f":*:media-url:{STACK}-media:*", count=1000),
-            ]
-        finally:
-            client.close()
+        return self.a.redis_keys()
 
     def clean_up(self):
         self.balancer.stop()
         self.b.clean_up()
-        with contextlib.suppress(Exception):
-            keys = self.redis_keys()
-            if keys:
-                client = redis.Redis.from_url(REDIS_URL)
-                client.delete(*keys)
-                client.close()
-        self.a.clean_up()
+        self.a.clean_up()  # deletes the run's Redis keys once both instances are stopped
