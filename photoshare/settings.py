@@ -199,6 +199,9 @@ DYNAMODB_ENDPOINT_URL = env.str("DYNAMODB_ENDPOINT_URL", default=None)
 # --- Uploads straight to S3, renditions by the worker (gallery.jobs, docs/architecture.md) ----
 SQS_ENDPOINT_URL = env.str("SQS_ENDPOINT_URL", default=None)
 PHOTOSHARE_JOBS_QUEUE = env.str("PHOTOSHARE_JOBS_QUEUE", default="photoshare-jobs")
+# How long `manage.py worker` waits on the queue in one receive (SQS long poll, 1 to 20 s): a
+# stopping worker finishes its wait first. The tests use 1 s, so their workers stop at once.
+PHOTOSHARE_JOBS_WAIT_SECONDS = env.int("PHOTOSHARE_JOBS_WAIT_SECONDS", default=20)
 # Above the longest job (a 20 MB, 50 MP original: download, decode, three PUTs, ~5 s) with room
 # for a slow S3: a message is handed out again only once its worker is surely gone.
 PHOTOSHARE_JOB_VISIBILITY_TIMEOUT = env.int("PHOTOSHARE_JOB_VISIBILITY_TIMEOUT", default=300)

@@ -34,6 +34,8 @@ os.environ["DJANGO_CACHE_KEY_PREFIX"] = f"photoshare-test-{os.getpid()}-{os.uran
 # reads a list after a write also proves the write left no stale page. moto's index has no lag.
 os.environ.setdefault("PHOTOSHARE_LIST_CACHE_URL", os.environ["DJANGO_CACHE_URL"])
 os.environ.setdefault("PHOTOSHARE_LIST_INDEX_LAG_SECONDS", "0")
+# The browser tests' worker (`manage.py worker`) stops within a second instead of a 20 s poll.
+os.environ.setdefault("PHOTOSHARE_JOBS_WAIT_SECONDS", "1")
 # Mail from the test site (gunicorn children included) goes to files the browser tests read;
 # in-process tests get Django's memory backend from pytest-django.
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"

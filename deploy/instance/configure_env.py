@@ -23,9 +23,14 @@ from urllib.parse import quote
 IDENTIFIER = re.compile(r"\w{1,32}")
 # With these characters, single quotes mean the same to systemd's EnvironmentFile= and to bash.
 ENV_VALUE = re.compile(r"[^\s'\"\\$`]+")
-# Set only by the rehearsal: moto's endpoints, and the key prefix of its Redis, which it shares with
-# the test suite (deploy/tests/rehearsal/harness.py).
-REHEARSAL_ONLY = ("AWS_ENDPOINT_URL", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "DJANGO_CACHE_KEY_PREFIX")
+# Set only by the rehearsal: moto's endpoints, the key prefix of its Redis, which it shares with
+# the test suite, and a 1 s queue wait so its workers stop at once (deploy/tests/rehearsal/harness.py).
+REHEARSAL_ONLY = (
+    "AWS_ENDPOINT_URL",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "DJANGO_CACHE_KEY_PREFIX",
+    "PHOTOSHARE_JOBS_WAIT_SECONDS",
+)
 # The instance's own Redis, when the stack has no shared cache (Topology=single): userdata.sh then
 # installs AL2023's redis6, which listens on 127.0.0.1 only. The rehearsal's machine shares its Redis
 # with others, so the rehearsal names a database of its own (PHOTOSHARE_LOCAL_CACHE_URL).

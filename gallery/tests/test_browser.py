@@ -66,7 +66,7 @@ def site(transactional_db, aws, tmp_path, settings):
     finally:
         worker.terminate()
         try:
-            worker.wait(timeout=30)  # SIGTERM ends after the current job (at most a 20 s poll)
+            worker.wait(timeout=30)  # SIGTERM ends after the current job and poll (1 s in tests)
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()

@@ -303,6 +303,8 @@ class Rehearsal:
         # This machine's Redis, shared with others (see the top): a database and a prefix of our own.
         env["PHOTOSHARE_LOCAL_CACHE_URL"] = REDIS_URL
         env["DJANGO_CACHE_KEY_PREFIX"] = self.cache_prefix
+        # Stopping the worker at clean-up would wait out a 20 s poll (per instance) otherwise.
+        env["PHOTOSHARE_JOBS_WAIT_SECONDS"] = "1"
         return env
 
     # --- acting -------------------------------------------------------------------------------

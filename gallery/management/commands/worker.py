@@ -1,5 +1,6 @@
 import signal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from gallery.worker import work
@@ -19,5 +20,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write("worker: waiting for jobs", ending="\n")
             self.stdout.flush()
-            done = work(should_stop=lambda: bool(stopping))
+            wait = settings.PHOTOSHARE_JOBS_WAIT_SECONDS
+            done = work(should_stop=lambda: bool(stopping), wait_seconds=wait)
         self.stdout.write(f"worker: {done} jobs done")
