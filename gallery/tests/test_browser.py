@@ -127,6 +127,15 @@ def screenshot(page, name):
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 
 
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def docs_screenshot(tab, name, *, full_page=False):
+    """A screenshot the README and docs show: docs/screenshots/<name>.png (every browser test's)."""
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=DOCS_SCREENSHOTS / f"{name}.png", full_page=full_page)
+
+
 def assert_page_is_sound(page):
     """No console error, no failed request, and every <img> decoded (naturalWidth > 0)."""
     page.wait_for_load_state("load")
@@ -399,9 +408,6 @@ def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_mo
     assert found == {}
 
 
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
 def test_the_viewer_moves_with_the_arrow_keys_opens_full_screen_and_favourites(page, site, django_user_model):
     owner = django_user_model.objects.create_user(username="ines", password=PASSWORD)
     landscape = publish(owner, title="Hills at noon", tags="hills", data=scenic_jpeg(1))
@@ -423,8 +429,7 @@ def test_the_viewer_moves_with_the_arrow_keys_opens_full_screen_and_favourites(p
     box = page.locator(".viewer img").bounding_box()
     assert box["height"] <= 860 and box["width"] < box["height"]
     screenshot(page, "viewer")
-    DOCS_SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=DOCS_SCREENSHOTS / "viewer.png")
+    docs_screenshot(page, "viewer")
 
     page.keyboard.press("ArrowRight")
     page.wait_for_url(f"**/photos/{landscape.id}/?from=tag:hills")
@@ -438,7 +443,7 @@ def test_the_viewer_moves_with_the_arrow_keys_opens_full_screen_and_favourites(p
     # A click on the photo shows it full screen; another click comes back.
     page.locator(".viewer-full").click()
     page.wait_for_function("document.fullscreenElement && document.fullscreenElement.matches('.viewer')")
-    page.screenshot(path=DOCS_SCREENSHOTS / "viewer-fullscreen.png")
+    docs_screenshot(page, "viewer-fullscreen")
     page.locator(".viewer-full").click()
     page.wait_for_function("document.fullscreenElement === null")
     assert page.url.endswith(f"/photos/{newest.id}/?from=tag:hills")  # no navigation to the image
@@ -451,7 +456,7 @@ def test_the_viewer_moves_with_the_arrow_keys_opens_full_screen_and_favourites(p
     page.goto("/favorites/")
     assert page.locator(".card .title").all_inner_texts() == ["Evening hills"]
     assert_page_is_sound(page)
-    page.screenshot(path=DOCS_SCREENSHOTS / "favorites.png")
+    docs_screenshot(page, "favorites")
     page.goto(f"/photos/{newest.id}/")
     page.get_by_role("button", name="★ Favourite").click()
     page.wait_for_url(f"**/photos/{newest.id}/")

@@ -2,8 +2,6 @@
 album, add photos from the album and from a photo's page, reorder, pick a cover, share it with
 someone who has no account, and kill the link. Screenshots go to docs/screenshots/."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -13,6 +11,7 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     accessibility_problems,
     assert_page_is_sound,
     browser,
+    docs_screenshot,
     page,
     scenic_jpeg,
     site,
@@ -21,12 +20,8 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
 def screenshot(tab, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    docs_screenshot(tab, name, full_page=True)
 
 
 def card_titles(tab):

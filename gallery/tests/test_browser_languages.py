@@ -4,8 +4,6 @@ JavaScript, the JavaScript catalog loads under the site's CSP (script-src 'self'
 the Korean pages pass axe-core without overflowing a phone's width. Screenshots of the main pages
 in both languages at 1280 and 390 px go to docs/screenshots/ (README, "Languages")."""
 
-from pathlib import Path
-
 import pytest
 
 from gallery import albums
@@ -17,15 +15,13 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     accessibility_problems,
     assert_page_is_sound,
     browser,
+    docs_screenshot,
     scenic_jpeg,
     site,
     watch_for_problems,
 )
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
 
 def new_tab(browser, site, viewport, locale):  # noqa: F811
     context = browser.new_context(base_url=site.url, viewport=viewport, locale=locale)
@@ -102,7 +98,6 @@ def test_screenshots_of_the_main_pages_in_both_languages_at_both_widths(browser,
         "upload": "/upload/",
         "login": "/accounts/login/",
     }
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = {}
     for language, locale, button in (("en", "en-US", "Log in"), ("ko", "ko-KR", "로그인")):
         for viewport in (DESKTOP, PHONE):
@@ -125,4 +120,4 @@ def test_screenshots_of_the_main_pages_in_both_languages_at_both_widths(browser,
 def shoot(tab, name, language):
     assert_page_is_sound(tab)
     assert tab.get_attribute("html", "lang") == language
-    tab.screenshot(path=SCREENSHOTS / f"{name}.png")
+    docs_screenshot(tab, name)
