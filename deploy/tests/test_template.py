@@ -13,8 +13,9 @@ from django.conf import settings as django_settings
 
 from deploy import sync_template
 from deploy.tests import cfn
-from gallery import jobs, media
-from gallery.metadata import table_schema
+from gallery.storage import s3 as media
+from gallery.storage import sqs as jobs
+from gallery.storage.dynamodb import table_schema
 
 SCRIPT = Path(sync_template.SCRIPT)
 
