@@ -241,7 +241,7 @@ def main(argv=None):
 
 
 def newest_photo_id():
-    from gallery.domain.catalog import FEED
+    from gallery.domain.lists import FEED
     from gallery.storage.dynamodb import photo_table
 
     return photo_table().list_page(FEED, limit=1).items[0].id

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import AccountEmail
-from gallery.domain import catalog
+from gallery.domain import lists
+from gallery.domain.tags import parse_tags
 from gallery.models import AlbumRecord, PhotoRecord
 from gallery.services import albums, photos
 from gallery.storage.dynamodb import (
@@ -63,14 +64,14 @@ class PhotoAdmin(admin.ModelAdmin):
         if request.method == "POST":  # the bulk action
             return self._confirm_delete(request, request.POST.getlist("selected"))
         owner, tag = request.GET.get("owner", "").strip(), request.GET.get("tag", "").strip()
-        list_name, note = catalog.ALL, ""
+        list_name, note = lists.ALL, ""
         if owner:
             person = get_user_model().objects.filter(username=owner).first()
             if person is None:
                 raise Http404(_("No such user."))
-            list_name = catalog.owner_list(person.pk)
+            list_name = lists.owner_list(person.pk)
         elif tag:
-            list_name = catalog.tag_list((catalog.parse_tags(tag) or [""])[0])
+            list_name = lists.tag_list((parse_tags(tag) or [""])[0])
             note = _("Tag lists hold public photos only; private photos are listed by owner.")
         try:
             page = photo_table().list_page(list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
@@ -180,7 +181,7 @@ class AlbumAdmin(admin.ModelAdmin):
             raise PermissionDenied
         try:
             page = album_table().albums_page(
-                catalog.ALL_ALBUMS, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
+                lists.ALL_ALBUMS, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
             )
         except InvalidCursor:
             return redirect(request.path)

@@ -26,7 +26,7 @@ from django.test import RequestFactory
 
 from accounts import emails as accounts
 from deploy.tests import cfn
-from gallery.domain import catalog
+from gallery.domain import lists
 from gallery.services import albums, photos
 from gallery.storage import dynamodb as metadata
 from gallery.storage import sqs as jobs
@@ -212,8 +212,8 @@ def exercise_the_app(client, user):
     assert client.get(response["Location"]).status_code == 200
     assert client.get("/").status_code == 200
     table = metadata.photo_table()
-    assert table.list_page(catalog.user_list(user.pk)).items
-    assert table.list_page(catalog.tag_list("sea")).items
+    assert table.list_page(lists.user_list(user.pk)).items
+    assert table.list_page(lists.tag_list("sea")).items
     assert client.get("/healthz").status_code == 200
     call_command("init_aws", stdout=io.StringIO())
     call_command("check_aws", stdout=io.StringIO())

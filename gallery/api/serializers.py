@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from gallery.domain import access
-from gallery.domain.catalog import READY, FavoriteState
+from gallery.domain.records import READY, FavoriteState
 from gallery.storage import s3 as media
 
 NO_FAVORITES = FavoriteState()
@@ -29,7 +29,7 @@ def card_json(request, card):
 def photo_json(request, photo, favorites=NO_FAVORITES):
     """The whole photo as `request.api_user` may see it: "original" (the uploaded file) only for
     its owner or when shared, "full_size" the file this viewer gets (gallery.domain.access decides),
-    with `favorites` (its catalog.FavoriteState for the caller: none for a photo just made).
+    with `favorites` (its records.FavoriteState for the caller: none for a photo just made).
     While it is processing (or once it failed) only what its owner said of it, its status and
     the reason it failed: there is nothing to show yet (nor to favourite)."""
     if photo.status != READY:

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
 
-from gallery.domain import access, catalog
-from gallery.domain.catalog import UNLISTED, Album
+from gallery.domain import access, lists, records
+from gallery.domain.records import UNLISTED, Album
 from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def new_share_token():
     return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
 
 
-def create(owner, *, title, description="", visibility=catalog.PRIVATE, clock=None):
+def create(owner, *, title, description="", visibility=records.PRIVATE, clock=None):
     album = Album(
         id=new_album_id(),
         owner_id=owner.pk,
@@ -56,7 +56,7 @@ def create(owner, *, title, description="", visibility=catalog.PRIVATE, clock=No
 
 def albums_of(user, *, cursor=None, limit=24):
     """A page of the user's own albums, newest first (one Query)."""
-    return album_table().albums_page(catalog.owner_albums_list(user.pk), cursor=cursor, limit=limit)
+    return album_table().albums_page(lists.owner_albums_list(user.pk), cursor=cursor, limit=limit)
 
 
 def page(user, album_id, *, token=None, cursor=None, limit=24):
@@ -65,9 +65,9 @@ def page(user, album_id, *, token=None, cursor=None, limit=24):
     album_page = album_table().album_page(album_id, cursor=cursor, limit=limit)
     album = access.require_album_view(user, album_page.album, token)
     insider = access.is_album_owner(user, album) or access.has_share_token(album, token)
-    return catalog.AlbumPage(
+    return records.AlbumPage(
         album=album,
-        items=catalog.album_cards(album_page.items, insider=insider),
+        items=lists.album_cards(album_page.items, insider=insider),
         next_cursor=album_page.next_cursor,
     )
 
@@ -121,9 +121,9 @@ def add_photo(user, album, photo_id):
     table = album_table()
     photo, memberships = table.photo_memberships(photo_id)
     access.require_own_photo(user, photo)
-    if album.id not in memberships and len(memberships) >= catalog.MAX_ALBUMS_PER_PHOTO:
+    if album.id not in memberships and len(memberships) >= lists.MAX_ALBUMS_PER_PHOTO:
         raise AlbumRefused(
-            _("A photo can be in at most %(count)d albums.") % {"count": catalog.MAX_ALBUMS_PER_PHOTO}
+            _("A photo can be in at most %(count)d albums.") % {"count": lists.MAX_ALBUMS_PER_PHOTO}
         )
     table.add_photo(album, photo)
     logger.info("added photo %s to album %s", photo.id, album.id)

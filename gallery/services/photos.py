@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from django.utils.translation import gettext_noop
 
 from gallery.domain import access
-from gallery.domain.catalog import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.domain.limits import LIMITS
+from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.imaging.process import InvalidImage, process_image
 from gallery.services import ratelimit
 from gallery.storage import s3 as media
@@ -175,7 +175,7 @@ def visible(user, photo_id):
 
 
 def visible_with_favorites(user, photo_id):
-    """(photo, catalog.FavoriteState) as `visible` and `favorite_state` give them, in one read."""
+    """(photo, records.FavoriteState) as `visible` and `favorite_state` give them, in one read."""
     photo, state = photo_table().photo_and_favorite_state(photo_id, _viewer_id(user))
     return access.require_view(user, photo), state
 
@@ -375,7 +375,7 @@ def unfavorite(user, photo):
 
 
 def favorite_state(user, photo):
-    """catalog.FavoriteState: the photo's count and whether `user` (maybe anonymous) is a fan."""
+    """records.FavoriteState: the photo's count and whether `user` (maybe anonymous) is a fan."""
     return photo_table().favorite_state(photo.id, _viewer_id(user))
 
 

@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gallery.domain import catalog
+from gallery.domain import records
 from gallery.services import navigation as sources
 from gallery.storage import s3 as media
 
@@ -174,8 +174,8 @@ def as_datetime(value):
 
 @register.filter
 def visibility_label(value):
-    """"public", "unlisted", "private" in the reader's words ("Everyone", ...)."""
-    return dict(catalog.ALBUM_VISIBILITY_CHOICES).get(value, value)
+    """ "public", "unlisted", "private" in the reader's words ("Everyone", ...)."""
+    return dict(records.ALBUM_VISIBILITY_CHOICES).get(value, value)
 
 
 @register.simple_tag

@@ -3,7 +3,7 @@
 One table (schema.py has its layout), split by job:
 
     errors.py        what callers catch
-    schema.py        keys, the lists index, and the codec between catalog records and items
+    schema.py        keys, the lists index, and the codec between domain records and items
     cursor.py        signed page cursors
     connection.py    settings, the per-thread boto3 client, boto errors -> MetadataUnavailable
     transactions.py  one TransactWriteItems request, and why it was cancelled
@@ -16,7 +16,8 @@ One table (schema.py has its layout), split by job:
     maintenance.py   whole-table jobs: reconcile's scans, init_aws, the health check
     consistency.py   whether cards and counters agree with the photo items, and their repair
 
-The records (Photo, PhotoCard, Page, TagCount) and the list names are gallery.domain.catalog's.
+The records (Photo, PhotoCard, Page, TagCount) are in gallery.domain.records, the list names in
+gallery.domain.lists.
 """
 
 from gallery.storage.dynamodb import consistency

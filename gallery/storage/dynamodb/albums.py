@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
 
-from gallery.domain.catalog import AlbumPage
+from gallery.domain.records import AlbumPage
 from gallery.storage.dynamodb import positions, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
@@ -150,7 +150,7 @@ class AlbumRepository:
         )
 
     def albums_page(self, list_name, *, cursor=None, limit=24):
-        """A page of albums (catalog.owner_albums_list or ALL_ALBUMS), newest first: one Query."""
+        """A page of albums (lists.owner_albums_list or ALL_ALBUMS), newest first: one Query."""
         return photo_table().list_page(list_name, cursor=cursor, limit=limit, record=schema.album_from_item)
 
     def album_and_photo(self, album_id, photo_id):

@@ -18,7 +18,8 @@ import logging
 
 from botocore.exceptions import ClientError
 
-from gallery.domain.catalog import counted_photos, counted_tags, visible_to
+from gallery.domain.access import visible_to
+from gallery.domain.lists import counted_photos, counted_tags
 from gallery.storage.dynamodb import schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.transactions import Transaction, same_revision

@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import BotoCoreError, ClientError
 
-from gallery.domain.catalog import PUBLIC, FavoriteState, visible_to
+from gallery.domain.access import visible_to
+from gallery.domain.records import PUBLIC, FavoriteState
 from gallery.storage.dynamodb import schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors, unavailable
 from gallery.storage.dynamodb.counters import add_favorite_count

@@ -1,6 +1,6 @@
 """Reading and writing photos: what the site, the API and the admin ask of the table.
 
-Every list page (gallery.domain.catalog names the lists) is one Query on the sparse "lists" index,
+Every list page (gallery.domain.lists names the lists) is one Query on the sparse "lists" index,
 newest first, whatever the size of the table; every write of a photo is one transaction over
 its item and its cards, so no list ever shows a stale entry; the counters follow it (counters.py).
 """
@@ -12,13 +12,8 @@ from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
 
-from gallery.domain.catalog import (
-    Page,
-    TagCount,
-    counted_photos,
-    counted_tags,
-    favorites_list,
-)
+from gallery.domain.lists import counted_photos, counted_tags, favorites_list
+from gallery.domain.records import Page, TagCount
 from gallery.storage.dynamodb import favorites, listcache, schema, search
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.counters import add_counts, add_favorite_count, tag_deltas

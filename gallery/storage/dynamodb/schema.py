@@ -34,16 +34,8 @@ transaction with its 100-action limit.
 from dataclasses import asdict
 from decimal import Decimal
 
-from gallery.domain.catalog import (
-    ALL_ALBUMS,
-    Album,
-    Photo,
-    PhotoCard,
-    card_name,
-    favorites_list,
-    list_entries,
-    owner_albums_list,
-)
+from gallery.domain.lists import ALL_ALBUMS, card_name, favorites_list, list_entries, owner_albums_list
+from gallery.domain.records import Album, Photo, PhotoCard
 
 LISTS_INDEX = "lists"
 PHOTO_SK = "PHOTO"

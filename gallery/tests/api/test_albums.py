@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import ApiToken
-from gallery.domain.catalog import PRIVATE
+from gallery.domain.records import PRIVATE
 from gallery.services import albums
 from gallery.storage.dynamodb import photo_table
 from gallery.tests.factories import make_photo

@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from gallery.domain.access import AlbumChangeNotAllowed, AlbumHidden, ChangeNotAllowed, PhotoHidden
-from gallery.domain.catalog import MAX_ALBUMS_PER_PHOTO, PRIVATE, PUBLIC, UNLISTED
+from gallery.domain.lists import MAX_ALBUMS_PER_PHOTO
+from gallery.domain.records import PRIVATE, PUBLIC, UNLISTED
 from gallery.services import albums, photos
 from gallery.storage.dynamodb import AlbumNotFound, AlreadyInAlbum, NotInAlbum, photo_table
 from gallery.tests.factories import make_photo

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from gallery.domain import catalog
+from gallery.domain import lists
 from gallery.services import photos
 from gallery.storage import dynamodb as metadata
 from gallery.tests.direct_uploads import run_worker, upload_file
@@ -70,11 +70,11 @@ def test_a_processing_photo_counts_nowhere_until_it_is_ready(aws, client, user):
 
     assert table.get_photo(upload_id).status == "processing"
     assert table.tag_count("sea") == 0 and table.photo_counts([user.pk]) == {user.pk: 0}
-    assert table.list_page(catalog.owner_list(user.pk)).items == []
+    assert table.list_page(lists.owner_list(user.pk)).items == []
 
     run_worker()
     assert table.tag_count("sea") == 1 and table.photo_counts([user.pk]) == {user.pk: 1}
-    assert [card.id for card in table.list_page(catalog.owner_list(user.pk)).items] == [upload_id]
+    assert [card.id for card in table.list_page(lists.owner_list(user.pk)).items] == [upload_id]
 
 
 @pytest.mark.django_db

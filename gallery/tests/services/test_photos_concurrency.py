@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import ApiToken
-from gallery.domain.catalog import Photo
+from gallery.domain.records import Photo
 from gallery.services import photos
 from gallery.storage.dynamodb import MetadataUnavailable, PhotoChanged, photo_table
 from gallery.tests.concurrency import at_once

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import Client
 
-from gallery.domain.catalog import FavoriteState
+from gallery.domain.records import FavoriteState
 from gallery.services.reconcile import find_orphans
 from gallery.storage import dynamodb as metadata
 from gallery.storage.dynamodb import consistency, schema

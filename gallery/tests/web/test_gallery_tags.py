@@ -6,7 +6,7 @@ from django.template import Context, Template
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from gallery.domain.catalog import PhotoCard
+from gallery.domain.records import PhotoCard
 from gallery.storage import s3 as media
 from gallery.templatetags.gallery_tags import photo_url, tag_url, user_url
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.domain import catalog
+from gallery.domain import lists, records
 from gallery.services import albums, photos
 from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged, photo_table
 from gallery.web.errors import answer_for
@@ -29,7 +29,7 @@ _REFUSALS = (albums.AlbumRefused, AlbumChanged, AlreadyInAlbum, NotInAlbum, Phot
 
 def share_url(request, album):
     """The absolute share link of an unlisted album, or None."""
-    if album.visibility != catalog.UNLISTED or not album.share_token:
+    if album.visibility != records.UNLISTED or not album.share_token:
         return None
     return request.build_absolute_uri(reverse("gallery:album_shared", args=[album.id, album.share_token]))
 
@@ -150,7 +150,7 @@ def add_photos(request, album_id):
         messages.success(request, _("“%(title)s” is added to the album.") % {"title": photo.title})
         return redirect(request.get_full_path())
     page = photo_table().list_page(
-        catalog.owner_list(request.user.pk),
+        lists.owner_list(request.user.pk),
         cursor=request.GET.get("cursor"),
         limit=settings.PHOTOSHARE_PAGE_SIZE,
     )

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gallery.domain import catalog
+from gallery.domain import lists
 from gallery.domain.limits import LIMITS
+from gallery.domain.tags import has_tag_page, parse_tags
 from gallery.storage.dynamodb import photo_table
 
 # The tag cloud shows this many tags, most used first.
@@ -29,14 +30,14 @@ def _list_context(request, list_name, source, **context):
 
 @require_GET
 def home(request):
-    return render(request, "gallery/home.html", _list_context(request, catalog.FEED, "feed"))
+    return render(request, "gallery/home.html", _list_context(request, lists.FEED, "feed"))
 
 
 @require_GET
 def tag_page(request, tag):
-    if not catalog.has_tag_page(tag):  # only one spelling has a page (and old-rule spellings)
+    if not has_tag_page(tag):  # only one spelling has a page (and old-rule spellings)
         raise Http404(_("No such tag."))
-    context = _list_context(request, catalog.tag_list_for(tag), f"tag:{tag}", tag=tag)
+    context = _list_context(request, lists.tag_list_for(tag), f"tag:{tag}", tag=tag)
     return render(request, "gallery/tag.html", context)
 
 
@@ -66,7 +67,7 @@ def tag_cloud(request):
 @require_GET
 def user_page(request, username):
     person = get_object_or_404(get_user_model(), username=username)
-    list_name = catalog.person_list(request.user.pk, person.pk)
+    list_name = lists.person_list(request.user.pk, person.pk)
     context = _list_context(
         request, list_name, f"user:{username}", person=person, is_owner=request.user.pk == person.pk
     )
@@ -79,7 +80,7 @@ def search(request):
     Query, gallery.storage.dynamodb.search)."""
     query = request.GET.get("q", "").strip()[: LIMITS.title_length]
     table = photo_table()
-    tags = catalog.parse_tags(query)
+    tags = parse_tags(query)
     tag = tags[0] if len(tags) == 1 else None
     context = {"query": query, "tag": tag, "tag_count": table.tag_count(tag) if tag else 0}
     try:
@@ -88,7 +89,7 @@ def search(request):
         )
     except ValueError:
         context["too_short"] = bool(query)
-        context["min_length"] = catalog.SEARCH_MIN_LENGTH
+        context["min_length"] = lists.SEARCH_MIN_LENGTH
     context["is_first_page"] = "cursor" not in request.GET
     context["source"] = f"search:{query}"
     return render(request, "gallery/search.html", context)

@@ -3,7 +3,8 @@ partition, and what photo edits and deletes do to albums; against moto over HTTP
 
 import pytest
 
-from gallery.domain.catalog import ALL_ALBUMS, PRIVATE, owner_albums_list
+from gallery.domain.lists import ALL_ALBUMS, owner_albums_list
+from gallery.domain.records import PRIVATE
 from gallery.storage.dynamodb import (
     AlbumChanged,
     AlbumNotFound,

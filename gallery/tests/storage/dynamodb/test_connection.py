@@ -53,7 +53,7 @@ def test_a_list_page_read_through_query_items_equals_what_boto3_reads(aws):
     # query_items skips botocore's parser: the cards must come out as the Table resource gives them.
     from boto3.dynamodb.conditions import Key
 
-    from gallery.domain.catalog import FEED
+    from gallery.domain.lists import FEED
     from gallery.storage.dynamodb import schema
     from gallery.tests.factories import make_photo
 
@@ -68,7 +68,7 @@ def test_a_list_page_read_through_query_items_equals_what_boto3_reads(aws):
 
 
 def test_a_throttled_list_page_is_retried_and_other_reads_parse_as_usual(aws):
-    from gallery.domain.catalog import FEED
+    from gallery.domain.lists import FEED
     from gallery.tests import faults
     from gallery.tests.factories import make_photo
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gallery.domain.catalog import FEED, tag_list
+from gallery.domain.lists import FEED, tag_list
 from gallery.storage.dynamodb import InvalidCursor, photo_table
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
 from gallery.tests.factories import make_photo

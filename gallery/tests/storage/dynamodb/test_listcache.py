@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from gallery.domain.catalog import FEED, tag_list
+from gallery.domain.lists import FEED, tag_list
 from gallery.storage.dynamodb import PhotoAlreadyExists, listcache, photo_table
 from gallery.tests.clocks import FakeClock
 from gallery.tests.factories import make_photo

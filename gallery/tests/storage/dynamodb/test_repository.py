@@ -5,18 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gallery.domain.catalog import (
-    ALL,
-    FEED,
-    PRIVATE,
-    PUBLIC,
-    FavoriteState,
-    TagCount,
-    list_entries,
-    owner_list,
-    tag_list,
-    user_list,
-)
+from gallery.domain.lists import ALL, FEED, list_entries, owner_list, tag_list, user_list
+from gallery.domain.records import PRIVATE, PUBLIC, FavoriteState, TagCount
 from gallery.storage.dynamodb import (
     PhotoAlreadyExists,
     PhotoChanged,

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from gallery.domain.catalog import PRIVATE, PUBLIC, UNLISTED
+from gallery.domain.records import PRIVATE, PUBLIC, UNLISTED
 from gallery.services import albums
 from gallery.storage.dynamodb import photo_table
 from gallery.tests.factories import make_photo
