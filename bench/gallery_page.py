@@ -38,7 +38,7 @@ WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 def seed(stack, start, stop):
     """Photos start..stop-1 as put_photo would write them (photo item + FEED, USER, TAG cards), 25 items
     per BatchWriteItem: 10 000 single transactions would take minutes on moto."""
-    from gallery.domain import records
+    from gallery.domain import clock, records
     from gallery.storage import dynamodb as metadata
     from gallery.storage.dynamodb.schema import card_items, photo_item
 
@@ -51,7 +51,7 @@ def seed(stack, start, stop):
                 owner_id=stack.user.pk,
                 owner_username=stack.user.username,
                 tags=[f"tag{number % 50}"],
-                created=(epoch + timedelta(seconds=number)).isoformat(timespec="microseconds"),
+                created=clock.timestamp(lambda number=number: epoch + timedelta(seconds=number)),
                 thumbnail_key=f"photos/{number:032x}/thumb.jpg",
                 thumbnail_width=400,
                 thumbnail_height=300,

@@ -8,11 +8,11 @@ Views and the API call these with validated data and let gallery.web.errors answ
 import logging
 import secrets
 import uuid
-from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
 
 from gallery.domain import access, lists, records
+from gallery.domain.clock import timestamp
 from gallery.domain.records import UNLISTED, Album
 from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table
 
@@ -47,7 +47,7 @@ def create(owner, *, title, description="", visibility=records.PRIVATE, clock=No
         description=description,
         visibility=visibility,
         share_token=new_share_token() if visibility == UNLISTED else "",
-        created=(clock or _now)().isoformat(timespec="microseconds"),
+        created=timestamp(clock),
     )
     album_table().create_album(album)
     logger.info("created album %s by user %s", album.id, owner.pk)
@@ -170,7 +170,3 @@ def _placed(album, photo_id):
     if album.id not in memberships:
         raise NotInAlbum(photo_id)
     return photo, memberships[album.id]
-
-
-def _now():
-    return datetime.now(UTC)

@@ -17,11 +17,11 @@ import contextlib
 import logging
 import uuid
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
 
 from django.utils.translation import gettext_noop
 
 from gallery.domain import access
+from gallery.domain.clock import timestamp
 from gallery.domain.limits import LIMITS
 from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.imaging.process import InvalidImage, process_image
@@ -123,7 +123,7 @@ def _new_photo(owner, photo_id, *, details, clock, **fields):
         visibility=visibility,
         owner_id=owner.pk,
         owner_username=owner.get_username(),
-        created=(clock or _now)().isoformat(timespec="microseconds"),
+        created=timestamp(clock),
         **fields,
     )
 
@@ -381,7 +381,3 @@ def favorite_state(user, photo):
 
 def _viewer_id(user):
     return user.pk if user.is_authenticated else None
-
-
-def _now():
-    return datetime.now(UTC)

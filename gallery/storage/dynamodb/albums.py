@@ -11,10 +11,10 @@ photo's partition before it then fails (PhotoChanged) instead of missing it.
 
 import functools
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
 
+from gallery.domain.clock import timestamp
 from gallery.domain.records import AlbumPage
 from gallery.storage.dynamodb import positions, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
@@ -65,7 +65,7 @@ class AlbumRepository:
     def save_album(self, old, **changes):
         """Change title, description, visibility or share token; returns the new Album. One
         transaction over the album and its admin card, conditional on the revision read."""
-        new = replace(old, **changes, revision=old.revision + 1, updated=_now())
+        new = replace(old, **changes, revision=old.revision + 1, updated=timestamp())
         write = Transaction()
         write.put(schema.album_item(new), **same_revision(old, on_fail=AlbumChanged(old.id)))
         write.put(schema.album_card_item(new))
@@ -245,7 +245,8 @@ class AlbumRepository:
             f"cover_{name}": getattr(photo, name)
             for name in ("thumbnail_key", "thumbnail_width", "thumbnail_height")
         }
-        new = replace(album, cover_photo_id=photo.id, **cover, revision=album.revision + 1, updated=_now())
+        changes = {**cover, "revision": album.revision + 1, "updated": timestamp()}
+        new = replace(album, cover_photo_id=photo.id, **changes)
         write = Transaction()
         write.put(schema.album_item(new), **same_revision(album, on_fail=AlbumChanged(album.id)))
         write.put(schema.album_card_item(new))
@@ -286,7 +287,3 @@ def _membership(item):
 def album_table():
     """The process-wide AlbumRepository."""
     return AlbumRepository()
-
-
-def _now():
-    return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -8,10 +8,10 @@ its item and its cards, so no list ever shows a stale entry; the counters follow
 import functools
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
 
+from gallery.domain.clock import timestamp
 from gallery.domain.lists import counted_photos, counted_tags, favorites_list
 from gallery.domain.records import Page, TagCount
 from gallery.storage.dynamodb import favorites, listcache, schema, search
@@ -67,7 +67,7 @@ class PhotoRepository:
         """
         old, items = self.photo_with_items(photo_id)
         _check_revision(old, expected_revision)
-        new = replace(old, **changes, revision=old.revision + 1, updated=_now())
+        new = replace(old, **changes, revision=old.revision + 1, updated=timestamp())
         new_cards = schema.card_items(new)
         write = self._transaction()
         write.put(schema.photo_item(new), **same_revision(old))
@@ -303,7 +303,3 @@ def _card_keys(photo, items):
     return {card["sk"] for card in schema.card_items(photo)} | {
         item["sk"] for item in items if schema.is_card(item)
     }
-
-
-def _now():
-    return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -135,6 +135,13 @@ def test_a_private_photo_is_only_in_its_owners_list_and_not_counted(table):
     assert table.tag_count("sea") == 1
 
 
+def test_an_edit_is_stamped_by_the_one_clock(table, monkeypatch):
+    photo = make_photo(1)
+    table.put_photo(photo)
+    monkeypatch.setattr("gallery.domain.clock.now", lambda: datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert table.update_photo(photo.id, title="Later").updated == "2031-01-02T03:04:05.000000+00:00"
+
+
 def test_making_a_photo_private_and_public_again_updates_every_list(table):
     photo = make_photo(1, tags=["sea"])
     table.put_photo(photo)
