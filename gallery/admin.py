@@ -13,7 +13,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -47,11 +47,10 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
-        photo_id = r"(?P<photo_id>[0-9a-f]{32})"
         return [
             path("", view(self.changelist_view), name="gallery_photorecord_changelist"),
-            re_path(rf"^{photo_id}/change/$", view(self.change_view), name="gallery_photorecord_change"),
-            re_path(rf"^{photo_id}/delete/$", view(self.delete_view), name="gallery_photorecord_delete"),
+            path("<id:photo_id>/change/", view(self.change_view), name="gallery_photorecord_change"),
+            path("<id:photo_id>/delete/", view(self.delete_view), name="gallery_photorecord_delete"),
         ]
 
     def _context(self, request, **extra):
@@ -169,11 +168,7 @@ class AlbumAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("", view(self.changelist_view), name="gallery_albumrecord_changelist"),
-            re_path(
-                r"^(?P<album_id>[0-9a-f]{32})/delete/$",
-                view(self.delete_view),
-                name="gallery_albumrecord_delete",
-            ),
+            path("<id:album_id>/delete/", view(self.delete_view), name="gallery_albumrecord_delete"),
         ]
 
     def changelist_view(self, request, extra_context=None):

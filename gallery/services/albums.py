@@ -7,12 +7,12 @@ Views and the API call these with validated data and let gallery.web.errors answ
 
 import logging
 import secrets
-import uuid
 
 from django.utils.translation import gettext as _
 
 from gallery.domain import access, lists, records
 from gallery.domain.clock import timestamp
+from gallery.domain.ids import new_album_id
 from gallery.domain.records import UNLISTED, Album
 from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table
 
@@ -28,10 +28,6 @@ class AlbumRefused(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
-
-
-def new_album_id():
-    return uuid.uuid4().hex
 
 
 def new_share_token():

@@ -15,13 +15,13 @@ its lists) or "failed" with the reason, removing what it stored. The upload id i
 
 import contextlib
 import logging
-import uuid
 from dataclasses import asdict, dataclass, replace
 
 from django.utils.translation import gettext_noop
 
 from gallery.domain import access
 from gallery.domain.clock import timestamp
+from gallery.domain.ids import new_photo_id
 from gallery.domain.limits import LIMITS
 from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.imaging.process import InvalidImage, process_image
@@ -70,10 +70,6 @@ class Upload:
     upload_id: str
     url: str
     fields: dict
-
-
-def new_photo_id():
-    return uuid.uuid4().hex
 
 
 def publish(

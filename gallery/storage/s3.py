@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
 
+from gallery.domain import ids
 from gallery.imaging.process import JPEG_CONTENT_TYPE, SUPPORTED_FORMATS
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ PHOTOS_PREFIX = "photos/"
 UPLOADS_PREFIX = "uploads/"
 _READ_CHUNK = 1024 * 1024
 _SPOOL_IN_MEMORY = 4 * 1024 * 1024  # larger uploads spill to a temporary file while processed
-_PHOTO_KEY = re.compile(r"^photos/([0-9a-f]{32})/")
+_PHOTO_KEY = re.compile(rf"^photos/({ids.PATTERN})/")
 CONTENT_TYPES = {extension: content_type for extension, content_type in SUPPORTED_FORMATS.values()}
 CONTENT_TYPES.setdefault("jpg", JPEG_CONTENT_TYPE)
 # Stored when a key has no known image extension, so nothing can be rendered from it.

@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gallery.domain import records
+from gallery.domain import ids, records
 from gallery.services import navigation as sources
 from gallery.storage import s3 as media
 
@@ -29,7 +29,7 @@ _PLACEHOLDER = "0" * 32  # matches every argument pattern below
 # What the URL patterns accept (gallery/web/urls.py); any other value goes through reverse(), which
 # then answers exactly as `{% url %}` would (NoReverseMatch).
 _ARGUMENTS = {
-    "gallery:photo": re.compile(r"[0-9a-f]{32}"),
+    "gallery:photo": re.compile(ids.PATTERN),
     "gallery:user": re.compile(r"[^/]+"),
     "gallery:tag": re.compile(r"[^/]+"),
 }
