@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from gallery.domain.exif_facts import ExifFacts
+
 PUBLIC = "public"
 PRIVATE = "private"
 UNLISTED = "unlisted"  # albums only: whoever has the share link
@@ -44,7 +46,10 @@ class PhotoCard:
 
 
 @dataclass(frozen=True)
-class Photo(PhotoCard):
+class Photo(ExifFacts, PhotoCard):
+    """A photo: its card, how it was taken (the fields of ExifFacts, declared there: empty on
+    photos stored before they existed), and the rest below."""
+
     description: str = ""
     original_key: str = ""
     original_content_type: str = ""
@@ -52,14 +57,6 @@ class Photo(PhotoCard):
     width: int = 0
     height: int = 0
     thumbnail_content_type: str = "image/jpeg"
-    taken: str = ""  # EXIF DateTimeOriginal as written by the camera, e.g. "2024:07:01 18:30:00"
-    camera: str = ""
-    # How it was taken (gallery.imaging.process.ExifFacts); empty on photos stored before these existed.
-    lens: str = ""
-    exposure: str = ""
-    aperture: str = ""
-    focal_length: str = ""
-    iso: int = 0
     revision: int = 0  # bumped by every edit; edits and deletes are conditional on it
     updated: str = ""
     status: str = READY
