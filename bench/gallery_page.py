@@ -39,11 +39,11 @@ def seed(stack, start, stop):
     """Photos start..stop-1 as put_photo would write them (photo item + FEED, USER, TAG cards), 25 items
     per BatchWriteItem: 10 000 single transactions would take minutes on moto."""
     from gallery.domain import clock, records
-    from gallery.storage import dynamodb as metadata
+    from gallery.storage import dynamodb
     from gallery.storage.dynamodb.schema import card_items, photo_item
 
     epoch = datetime(2026, 1, 1, tzinfo=UTC)
-    with metadata.get_connection().table.batch_writer() as batch:
+    with dynamodb.get_connection().table.batch_writer() as batch:
         for number in range(start, stop):
             photo = records.Photo(
                 id=uuid.uuid4().hex,

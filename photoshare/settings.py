@@ -172,7 +172,7 @@ PHOTOSHARE_LIST_INDEX_LAG_SECONDS = env.float("PHOTOSHARE_LIST_INDEX_LAG_SECONDS
 STORAGES = {
     "default": {
         # S3Storage that sets each object's Content-Type and Content-Disposition from its key.
-        "BACKEND": "gallery.storage.s3.PhotoStorage",
+        "BACKEND": "gallery.storage.s3.backend.PhotoStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,

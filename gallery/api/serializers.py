@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from gallery.domain import access
 from gallery.domain.records import READY, FavoriteState
-from gallery.storage import s3 as media
+from gallery.storage.s3 import media_urls
 
 NO_FAVORITES = FavoriteState()
 
@@ -19,7 +19,7 @@ def card_json(request, card):
         "created": card.created,
         "url": request.build_absolute_uri(reverse("api:photo", args=[card.id])),
         "thumbnail": {
-            "url": media.url(card.thumbnail_key),
+            "url": media_urls.url(card.thumbnail_key),
             "width": card.thumbnail_width,
             "height": card.thumbnail_height,
         },
@@ -79,7 +79,7 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
         ),
         display=(
             {
-                "url": media.url(photo.display_key),
+                "url": media_urls.url(photo.display_key),
                 "width": photo.display_width,
                 "height": photo.display_height,
             }
@@ -92,7 +92,7 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
 
 def _file(photo, key, size, content_type, **extra):
     return {
-        "url": media.url(key),
+        "url": media_urls.url(key),
         "width": photo.width,
         "height": photo.height,
         "bytes": size,
@@ -120,7 +120,7 @@ def album_json(request, album, share_url=None):
             {
                 "photo_id": album.cover_photo_id,
                 "thumbnail": {
-                    "url": media.url(album.cover_thumbnail_key),
+                    "url": media_urls.url(album.cover_thumbnail_key),
                     "width": album.cover_thumbnail_width,
                     "height": album.cover_thumbnail_height,
                 },

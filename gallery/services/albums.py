@@ -112,7 +112,7 @@ def new_share_link(album):
 
 def add_photo(user, album, photo_id):
     """Append one of `user`'s photos to `album` (which `user` may change). Raises
-    metadata.PhotoNotFound, access.PhotoHidden or ChangeNotAllowed (not theirs),
+    dynamodb.PhotoNotFound, access.PhotoHidden or ChangeNotAllowed (not theirs),
     AlreadyInAlbum, AlbumRefused (in too many albums), PhotoChanged."""
     table = album_table()
     photo, memberships = table.photo_memberships(photo_id)

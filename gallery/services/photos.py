@@ -26,9 +26,12 @@ from gallery.domain.limits import LIMITS
 from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.imaging.process import InvalidImage, process_image
 from gallery.services import ratelimit
-from gallery.storage import s3 as media
-from gallery.storage import sqs as jobs
+from gallery.storage import sqs
 from gallery.storage.dynamodb import PhotoAlreadyExists, PhotoChanged, PhotoNotFound, photo_table
+from gallery.storage.s3 import objects
+from gallery.storage.s3.backend import ObjectTooLarge
+from gallery.storage.s3.keys import display_key, original_key, shared_key, thumbnail_key, upload_key
+from gallery.storage.s3.uploads import presigned_upload
 
 logger = logging.getLogger(__name__)
 
@@ -96,12 +99,12 @@ def publish(
     with ratelimit.upload_quota(owner):
         try:
             for key, content in _objects(photo, image.processed, original=image.file):
-                media.save(key, content)
+                objects.save(key, content)
                 written.append(key)
             photo_table().put_photo(photo)
         except Exception as error:  # any failure at any step: remove what was written
             logger.exception("publishing photo %s failed; removing %s", photo_id, written)
-            media.delete_quietly(written)
+            objects.delete_quietly(written)
             raise PublishFailed(photo_id) from error
     logger.info("published photo %s by user %s", photo_id, owner.pk)
     return photo
@@ -127,15 +130,15 @@ def _new_photo(owner, photo_id, *, details, clock, **fields):
 def rendition_fields(photo_id, processed, original_bytes):
     """The Photo fields that come from the checked image: its keys, sizes and EXIF facts."""
     return {
-        "original_key": media.original_key(photo_id, processed.extension),
+        "original_key": original_key(photo_id, processed.extension),
         "original_content_type": processed.content_type,
         "original_bytes": original_bytes,
         "width": processed.width,
         "height": processed.height,
-        "thumbnail_key": media.thumbnail_key(photo_id),
+        "thumbnail_key": thumbnail_key(photo_id),
         "thumbnail_width": processed.thumbnail.width,
         "thumbnail_height": processed.thumbnail.height,
-        "display_key": media.display_key(photo_id),
+        "display_key": display_key(photo_id),
         "display_width": processed.display.width,
         "display_height": processed.display.height,
         **asdict(processed.exif),  # date, camera, lens, exposure, ...: never where
@@ -148,7 +151,7 @@ def _shared_fields(photo_id, shared):
     if shared is None:
         return {}
     return {
-        "shared_key": media.shared_key(photo_id, shared.extension),
+        "shared_key": shared_key(photo_id, shared.extension),
         "shared_content_type": shared.content_type,
         "shared_bytes": len(shared.data),
     }
@@ -157,15 +160,15 @@ def _shared_fields(photo_id, shared):
 def _objects(photo, processed, *, original=None):
     """(key, content) of every object a photo made from `processed` stores; the original only
     when given (the worker copies it in S3 instead)."""
-    objects = [(photo.original_key, original)] if original is not None else []
-    objects += [(photo.thumbnail_key, processed.thumbnail.data), (photo.display_key, processed.display.data)]
+    files = [(photo.original_key, original)] if original is not None else []
+    files += [(photo.thumbnail_key, processed.thumbnail.data), (photo.display_key, processed.display.data)]
     if processed.shared is not None:
-        objects.append((photo.shared_key, processed.shared.data))
-    return objects
+        files.append((photo.shared_key, processed.shared.data))
+    return files
 
 
 def visible(user, photo_id):
-    """The photo if `user` may see it. Raises metadata.PhotoNotFound, or access.PhotoHidden for
+    """The photo if `user` may see it. Raises dynamodb.PhotoNotFound, or access.PhotoHidden for
     someone else's private photo (both answered as "no such photo")."""
     return access.require_view(user, photo_table().get_photo(photo_id))
 
@@ -185,7 +188,7 @@ def edit(photo, *, revision=None, **changes):
     """Change title, description, tags, visibility or sharing; returns the updated Photo.
 
     Conditional on `revision`, the one the user saw (the edit form's, the API's If-Match), by
-    default `photo`'s own: raises metadata.PhotoChanged or PhotoNotFound when someone got there
+    default `photo`'s own: raises dynamodb.PhotoChanged or PhotoNotFound when someone got there
     first, so a stale tab never silently undoes a newer edit; PhotoNotReady while the worker has
     the photo (its result would overwrite the edit)."""
     if photo.status != READY:
@@ -204,11 +207,11 @@ def delete(photo_id, *, revision=None):
     orphan nobody links to (logged; `manage.py reconcile` removes it) and the call still
     succeeds. Retrying is safe: a failed item delete changed nothing, and deleting an already
     missing S3 object is not an error.
-    Raises metadata.PhotoNotFound, PhotoChanged (the photo is no longer at `revision`, when
+    Raises dynamodb.PhotoNotFound, PhotoChanged (the photo is no longer at `revision`, when
     given) or MetadataUnavailable.
     """
     photo = photo_table().delete_photo(photo_id, expected_revision=revision)
-    media.delete_quietly(photo.object_keys)
+    objects.delete_quietly(photo.object_keys)
     logger.info("deleted photo %s", photo_id)
     return photo
 
@@ -217,8 +220,8 @@ def delete(photo_id, *, revision=None):
 def start_upload(owner):
     """A presigned POST for one file of at most LIMITS.upload_bytes, valid for a few minutes."""
     upload_id = new_photo_id()
-    post = media.presigned_upload(
-        media.upload_key(owner.pk, upload_id),
+    post = presigned_upload(
+        upload_key(owner.pk, upload_id),
         max_bytes=LIMITS.upload_bytes,
         expires_in=LIMITS.upload_url_seconds,
     )
@@ -242,12 +245,12 @@ def complete_upload(
         raise (
             UploadAlreadyCompleted(upload_id) if existing.owner_id == owner.pk else UploadNotFound(upload_id)
         )
-    key = media.upload_key(owner.pk, upload_id)
-    size = media.object_size(key)
+    key = upload_key(owner.pk, upload_id)
+    size = objects.object_size(key)
     if size is None:
         raise UploadMissing(upload_id)
     if size > LIMITS.upload_bytes:
-        media.delete_quietly([key])
+        objects.delete_quietly([key])
         raise UploadTooLarge(size)
     photo = _new_photo(
         owner,
@@ -270,8 +273,8 @@ def complete_upload(
         # Item first, then the job: a job always finds its photo. If the queue refuses, the item
         # goes again and the file stays for a retry of the complete (or the lifecycle rule).
         try:
-            jobs.queue().send({"job": PROCESS_UPLOAD, "photo_id": upload_id})
-        except jobs.JobsUnavailable as error:
+            sqs.queue().send({"job": PROCESS_UPLOAD, "photo_id": upload_id})
+        except sqs.JobsUnavailable as error:
             photo_table().delete_photo(upload_id)
             raise PublishFailed(upload_id) from error
     logger.info("upload %s by user %s completed; processing", upload_id, owner.pk)
@@ -293,13 +296,13 @@ def process_upload(photo_id, *, last_attempt=False):
     except PhotoNotFound:
         return None  # deleted while queued: the delete removed the upload object too
     if photo.status != PROCESSING:
-        media.delete_quietly([media.upload_key(photo.owner_id, photo.id)])
+        objects.delete_quietly([upload_key(photo.owner_id, photo.id)])
         return photo.status
     written = []
     try:
         try:
-            upload = media.read_object(photo.upload_key, max_bytes=LIMITS.upload_bytes)
-        except media.ObjectTooLarge:
+            upload = objects.read_object(photo.upload_key, max_bytes=LIMITS.upload_bytes)
+        except ObjectTooLarge:
             return _fail(photo, LIMITS.file_too_large_message())
         if upload is None:
             return _fail(photo, GONE_REASON)
@@ -313,10 +316,10 @@ def process_upload(photo_id, *, last_attempt=False):
                 max_pixels=LIMITS.image_pixels,
             )
         ready = rendition_fields(photo.id, processed, size)
-        media.copy(photo.upload_key, ready["original_key"])
+        objects.copy(photo.upload_key, ready["original_key"])
         written.append(ready["original_key"])
         for key, content in _objects(replace(photo, **ready), processed):
-            media.save(key, content)
+            objects.save(key, content)
             written.append(key)
         # The item last: the photo joins its lists only once every object it names exists.
         photo_table().update_photo(
@@ -325,17 +328,17 @@ def process_upload(photo_id, *, last_attempt=False):
     except InvalidImage as error:
         return _fail(photo, str(error))
     except PhotoNotFound:
-        media.delete_quietly(written)  # deleted while processing: what we stored is nobody's
+        objects.delete_quietly(written)  # deleted while processing: what we stored is nobody's
         return None
     except PhotoChanged:
         return photo_table().get_photo(photo.id).status  # another delivery finished it first
     except Exception:
         logger.exception("processing photo %s failed; removing %s", photo.id, written)
-        media.delete_quietly(written)
+        objects.delete_quietly(written)
         if last_attempt:
             return _fail(photo, UNPROCESSABLE_REASON)
         raise
-    media.delete_quietly([photo.upload_key])
+    objects.delete_quietly([photo.upload_key])
     logger.info("photo %s is ready", photo.id)
     return READY
 
@@ -348,14 +351,14 @@ def _fail(photo, reason):
         photo_table().update_photo(
             photo.id, expected_revision=photo.revision, status=FAILED, failure_reason=reason, upload_key=""
         )
-    media.delete_quietly([photo.upload_key])
+    objects.delete_quietly([photo.upload_key])
     logger.info("photo %s failed: %s", photo.id, reason)
     return FAILED
 
 
 def favorite(user, photo):
     """Make a photo the user may see one of their favourites (idempotent); True if it was new.
-    Raises metadata.PhotoNotFound if it was deleted or turned private meanwhile, or is not
+    Raises dynamodb.PhotoNotFound if it was deleted or turned private meanwhile, or is not
     ready yet (its owner sees it processing: there is nothing to favourite)."""
     if photo.status != READY:
         raise PhotoNotFound(photo.id)

@@ -25,8 +25,9 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from gallery.storage import s3 as media
 from gallery.storage.dynamodb import PhotoNotFound, consistency, photo_table, purge_photo, scan_table
+from gallery.storage.s3.keys import photo_id_of_key
+from gallery.storage.s3.objects import delete_objects, list_objects
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
     # as an item whose objects are missing.
     scan = scan_table()
     photos, stray_cards = scan.photos, scan.stray_ids
-    objects = media.list_objects()
+    objects = list_objects()
     named = {key: photo_id for photo_id, photo in photos.items() for key in photo.object_keys}
 
     report = Report(
@@ -82,7 +83,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
     report.broken_photos = sorted(
         photo_id
         for photo_id, photo in photos.items()
-        if not {key for key in photo.object_keys if media.photo_id_of(key)} <= objects.keys()
+        if not {key for key in photo.object_keys if photo_id_of_key(key)} <= objects.keys()
     )
     return report
 
@@ -113,7 +114,7 @@ def remove_orphans(report):
         for photo_id, stored, true in consistency.wrong_favorite_counts(scan_table()):
             consistency.set_favorite_count(photo_id, stored, true)
     if report.broken_photos or report.stray_cards:
-        existing = media.list_objects()
+        existing = list_objects()
         for photo_id in report.broken_photos:
             # The owner's own delete: it keeps whatever else the table derives from photos.
             with contextlib.suppress(PhotoNotFound):  # deleted meanwhile
@@ -121,7 +122,7 @@ def remove_orphans(report):
         for photo_id in report.stray_cards:
             purge_photo(photo_id)
         for photo_id in [*report.broken_photos, *report.stray_cards]:
-            leftovers += [key for key in existing if media.photo_id_of(key) == photo_id]
+            leftovers += [key for key in existing if photo_id_of_key(key) == photo_id]
             logger.warning("reconcile: removed the items of photo %s", photo_id)
     for photo_id in report.stale_lists:
         if photo_id not in report.broken_photos:
@@ -131,7 +132,7 @@ def remove_orphans(report):
         for counter, stored, true in consistency.wrong_counts(scan_table()):
             consistency.set_count(counter, stored, true)
     leftovers = set(leftovers)
-    media.delete_objects(leftovers)
+    delete_objects(leftovers)
     if leftovers:
         logger.warning("reconcile: removed %d orphan objects", len(leftovers))
     return len(leftovers)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from gallery.domain import ids, records
 from gallery.services import navigation as sources
-from gallery.storage import s3 as media
+from gallery.storage.s3 import media_urls
 
 register = template.Library()
 
@@ -80,7 +80,7 @@ def tag_url(tag):
 
 CARD_TEMPLATE = "gallery/_photo_card.html"
 # Where a cached card's media URLs go: they are filled in on every view from gallery.storage.s3.url,
-# so a cached card never carries a presigned URL past the lifetime media.url guarantees.
+# so a cached card never carries a presigned URL past the lifetime media_urls.url guarantees.
 _THUMBNAIL_SLOT, _DISPLAY_SLOT = "\x00thumbnail\x00", "\x00display\x00"
 
 
@@ -107,7 +107,7 @@ def photo_cards(cards, source=None):
     cache = caches[settings.PHOTOSHARE_CARD_CACHE]
     found = cache.get_many(keys)
     media_keys = [key for card in cards for key in (card.thumbnail_key, card.display_key) if key]
-    urls = {key: conditional_escape(url) for key, url in media.urls(media_keys).items()}
+    urls = {key: conditional_escape(url) for key, url in media_urls.urls(media_keys).items()}
     rendered, missing = [], {}
     for key, card in keys.items():
         thumbnail = urls[card.thumbnail_key]
@@ -148,7 +148,7 @@ def _template_version(template):
 @register.filter
 def media_url(key):
     """URL of a stored object (gallery.storage.s3.url: presigned or plain, cached); "" for no key."""
-    return media.url(key) if key else ""
+    return media_urls.url(key) if key else ""
 
 
 @register.filter

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect, sync_playwright
 
 from devstack.gunicorn_site import GunicornSite
-from gallery.storage import s3 as media
+from gallery.storage.s3 import bucket
 from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.publishing import publish
 
@@ -54,7 +54,7 @@ def site(transactional_db, aws, tmp_path, settings):
     # The bucket's CORS rule must name this site's origin (its port is free-chosen) for the upload
     # page's direct POSTs to S3, as `make run` writes it for its own port.
     settings.PHOTOSHARE_UPLOAD_ORIGINS = [server.url]
-    media.configure_uploads()
+    bucket.configure_uploads()
     # The upload page sends files straight to S3; the worker makes them ready, as on a server.
     with (tmp_path / "worker.log").open("ab") as log:
         worker = subprocess.Popen(

@@ -245,7 +245,7 @@ class PhotoRepository:
 
     def search_titles(self, text, *, cursor=None, limit=24):
         """Public photos whose title has `text` at the start of a word (anywhere in a Hangul or
-        CJK run), each once, in the order of the matching words: one Query (metadata.search).
+        CJK run), each once, in the order of the matching words: one Query (search.py).
         Raises ValueError for fewer than gallery.domain.words.MIN_QUERY characters."""
         return search.search_page(text, cursor=cursor, limit=limit)
 

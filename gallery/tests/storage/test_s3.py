@@ -11,7 +11,9 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import Client
 
-from gallery.storage import s3 as media
+from gallery.storage.s3 import bucket, objects
+from gallery.storage.s3.backend import MediaUnavailable, bucket_name
+from gallery.storage.s3.keys import display_key, original_key, photo_id_of_key, thumbnail_key
 from gallery.templatetags.gallery_tags import media_url
 from gallery.tests.publishing import publish
 
@@ -55,7 +57,7 @@ def test_media_urls_have_a_cache_of_their_own(aws, user):
     Client().get("/")
 
     # The default cache may be Redis (the tests' rate limits): ask by key, not by its internals.
-    keys = [f"media-url:{media.bucket_name()}:{key}" for key in (photo.thumbnail_key, photo.display_key)]
+    keys = [f"media-url:{bucket_name()}:{key}" for key in (photo.thumbnail_key, photo.display_key)]
     assert caches["default"].get_many(keys) == {}  # nothing else (rate limits, sessions) is crowded out
     assert len(media_url_cache()._cache) == 2  # thumbnail and display size of the one card
 
@@ -90,12 +92,12 @@ def _recording(asked, inside, name, method):
 
 def test_keys_are_built_from_the_photo_id_only():
     photo_id = "ab" * 16
-    assert media.original_key(photo_id, "png") == f"photos/{photo_id}/original.png"
-    assert media.display_key(photo_id) == f"photos/{photo_id}/display.jpg"
-    assert media.thumbnail_key(photo_id) == f"photos/{photo_id}/thumb.jpg"
-    assert media.photo_id_of(media.thumbnail_key(photo_id)) == photo_id
-    assert media.photo_id_of("photos/../etc/original.jpg") is None
-    assert media.photo_id_of("uploads/x") is None
+    assert original_key(photo_id, "png") == f"photos/{photo_id}/original.png"
+    assert display_key(photo_id) == f"photos/{photo_id}/display.jpg"
+    assert thumbnail_key(photo_id) == f"photos/{photo_id}/thumb.jpg"
+    assert photo_id_of_key(thumbnail_key(photo_id)) == photo_id
+    assert photo_id_of_key("photos/../etc/original.jpg") is None
+    assert photo_id_of_key("uploads/x") is None
 
 
 @pytest.mark.parametrize(
@@ -113,22 +115,22 @@ def test_keys_are_built_from_the_photo_id_only():
     ],
 )
 def test_object_headers_come_from_the_key(aws, key, content_type, disposition):
-    media.save(key, b"bytes")
+    objects.save(key, b"bytes")
 
     head = aws.head(key)
     assert (head["ContentType"], head["ContentDisposition"]) == (content_type, disposition)
 
 
 def test_save_list_and_delete_round_trip_through_s3(aws):
-    keys = [media.thumbnail_key(f"{n:032x}") for n in range(3)]
+    keys = [thumbnail_key(f"{n:032x}") for n in range(3)]
     for key in keys:
-        media.save(key, io.BytesIO(b"data"))
+        objects.save(key, io.BytesIO(b"data"))
 
-    assert sorted(media.list_objects()) == keys
-    media.delete_quietly(keys[:1])
-    media.delete_objects(keys[1:])
-    assert media.list_objects() == {}
-    media.delete_quietly(keys[:1])  # already gone: no error, a retry is safe
+    assert sorted(objects.list_objects()) == keys
+    objects.delete_quietly(keys[:1])
+    objects.delete_objects(keys[1:])
+    assert objects.list_objects() == {}
+    objects.delete_quietly(keys[:1])  # already gone: no error, a retry is safe
 
 
 def test_an_unreachable_bucket_is_media_unavailable(aws, settings):
@@ -139,7 +141,7 @@ def test_an_unreachable_bucket_is_media_unavailable(aws, settings):
             "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "bucket_name": "no-such-bucket"},
         },
     }
-    with pytest.raises(media.MediaUnavailable):
-        media.ping()
-    with pytest.raises(media.MediaUnavailable):
-        media.save("photos/x/thumb.jpg", b"x")
+    with pytest.raises(MediaUnavailable):
+        bucket.ping()
+    with pytest.raises(MediaUnavailable):
+        objects.save("photos/x/thumb.jpg", b"x")
