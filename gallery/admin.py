@@ -31,8 +31,8 @@ from gallery.storage.dynamodb import (
     MetadataUnavailable,
     PhotoChanged,
     PhotoNotFound,
-    album_table,
-    photo_table,
+    album_repository,
+    photo_repository,
 )
 from gallery.web.forms import PhotoEditForm
 
@@ -73,7 +73,7 @@ class PhotoAdmin(admin.ModelAdmin):
             list_name = lists.tag_list((parse_tags(tag) or [""])[0])
             note = _("Tag lists hold public photos only; private photos are listed by owner.")
         try:
-            page = photo_table().list_page(list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+            page = photo_repository().list_page(list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
         except InvalidCursor:
             return redirect(request.path)
         context = self._context(
@@ -90,7 +90,7 @@ class PhotoAdmin(admin.ModelAdmin):
     def change_view(self, request, photo_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        photo = photo_table().get_photo(photo_id)  # a missing one: gallery.web.errors answers 404
+        photo = photo_repository().get_photo(photo_id)  # a missing one: gallery.web.errors answers 404
         form = PhotoEditForm.for_photo(photo, request.POST or None)
         for name, css_class in ADMIN_WIDGET_CLASSES.items():  # the admin stylesheet's field widths
             form.fields[name].widget.attrs["class"] = css_class
@@ -110,7 +110,7 @@ class PhotoAdmin(admin.ModelAdmin):
             request,
             title=_("Change photo “%(title)s”") % {"title": photo.title},
             photo=photo,
-            favorite_count=photo_table().favorite_state(photo.id).count,
+            favorite_count=photo_repository().favorite_state(photo.id).count,
             form=form,
             can_change=self.has_change_permission(request),
             can_delete=self.has_delete_permission(request),
@@ -127,7 +127,7 @@ class PhotoAdmin(admin.ModelAdmin):
         chosen = []
         for photo_id in photo_ids:
             try:
-                chosen.append(photo_table().get_photo(photo_id))
+                chosen.append(photo_repository().get_photo(photo_id))
             except PhotoNotFound:
                 continue  # deleted meanwhile
         if not chosen:
@@ -175,7 +175,7 @@ class AlbumAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            page = album_table().albums_page(
+            page = album_repository().albums_page(
                 lists.ALL_ALBUMS, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
             )
         except InvalidCursor:
@@ -192,7 +192,7 @@ class AlbumAdmin(admin.ModelAdmin):
     def delete_view(self, request, album_id, extra_context=None):
         if not self.has_delete_permission(request):
             raise PermissionDenied
-        album = album_table().get_album(album_id)  # a missing one: gallery.web.errors answers 404
+        album = album_repository().get_album(album_id)  # a missing one: gallery.web.errors answers 404
         if request.method == "POST":
             try:
                 albums.delete(album)
@@ -233,7 +233,7 @@ class UserWithPhotosAdmin(UserAdmin):
         changelist = super().get_changelist_instance(request)
         # One BatchGetItem for the whole page instead of a request per row.
         try:
-            counts = photo_table().photo_counts([user.pk for user in changelist.result_list])
+            counts = photo_repository().photo_counts([user.pk for user in changelist.result_list])
         except MetadataUnavailable:
             counts = {}  # the user list still works while DynamoDB is away; counts show "?"
         for user in changelist.result_list:

@@ -210,7 +210,7 @@ def exercise_the_app(client, user):
     photo_id = response["Location"].strip("/").split("/")[-1]
     assert client.get(response["Location"]).status_code == 200
     assert client.get("/").status_code == 200
-    table = dynamodb.photo_table()
+    table = dynamodb.photo_repository()
     assert table.list_page(lists.user_list(user.pk)).items
     assert table.list_page(lists.tag_list("sea")).items
     assert client.get("/healthz").status_code == 200

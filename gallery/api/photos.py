@@ -19,7 +19,7 @@ from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, phot
 from gallery.domain import access, lists
 from gallery.domain.limits import LIMITS
 from gallery.services import photos, ratelimit
-from gallery.storage.dynamodb import PhotoChanged, photo_table
+from gallery.storage.dynamodb import PhotoChanged, photo_repository
 from gallery.web.body_limits import accepts_upload, too_large_message
 from gallery.web.errors import ApiError
 from gallery.web.forms import PhotoDetailsForm, UploadForm, form_errors, form_message
@@ -108,7 +108,7 @@ def _list(request):
         list_name = lists.person_list(request.api_user.pk, person.pk)
     else:
         list_name = lists.FEED
-    page = photo_table().list_page(
+    page = photo_repository().list_page(
         list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
     )
     results = [card_json(request, card) for card in page.items]

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from gallery.domain import lists, words
 from gallery.domain.limits import LIMITS
 from gallery.domain.tags import has_tag_page
-from gallery.storage.dynamodb import photo_table
+from gallery.storage.dynamodb import photo_repository
 
 # Longer tokens are no list of ours (a title search is cut at the title length anyway).
 MAX_TOKEN_LENGTH = 200
@@ -58,7 +58,7 @@ class Source:
 
 
 def _list_neighbours(source, sort_key):
-    return photo_table().neighbours(source.list_name, sort_key, oldest_first=source.oldest_first)
+    return photo_repository().neighbours(source.list_name, sort_key, oldest_first=source.oldest_first)
 
 
 def source_kind(kind):
@@ -152,7 +152,7 @@ def _search(value, viewer):
         lists.word_list(words.query_key(normalized)),
         oldest_first=True,
         sort_key=lambda photo: (lists.search_entry(photo, normalized) or (None, None))[1],
-        neighbours=lambda sort_key: photo_table().search_neighbours(query, sort_key),
+        neighbours=lambda sort_key: photo_repository().search_neighbours(query, sort_key),
     )
 
 
@@ -166,5 +166,5 @@ def _favorites(value, viewer):
         _("Your favourites"),
         reverse("gallery:favorites"),
         lists.favorites_list(user_id),
-        sort_key=lambda photo: photo_table().favorite_sort_key(photo.id, user_id),
+        sort_key=lambda photo: photo_repository().favorite_sort_key(photo.id, user_id),
     )

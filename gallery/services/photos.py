@@ -27,7 +27,7 @@ from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.imaging.process import InvalidImage, process_image
 from gallery.services import ratelimit
 from gallery.storage import sqs
-from gallery.storage.dynamodb import PhotoAlreadyExists, PhotoChanged, PhotoNotFound, photo_table
+from gallery.storage.dynamodb import PhotoAlreadyExists, PhotoChanged, PhotoNotFound, photo_repository
 from gallery.storage.s3 import objects
 from gallery.storage.s3.backend import ObjectTooLarge
 from gallery.storage.s3.keys import display_key, original_key, shared_key, thumbnail_key, upload_key
@@ -101,7 +101,7 @@ def publish(
             for key, content in _objects(photo, image.processed, original=image.file):
                 objects.save(key, content)
                 written.append(key)
-            photo_table().put_photo(photo)
+            photo_repository().put_photo(photo)
         except Exception as error:  # any failure at any step: remove what was written
             logger.exception("publishing photo %s failed; removing %s", photo_id, written)
             objects.delete_quietly(written)
@@ -170,18 +170,18 @@ def _objects(photo, processed, *, original=None):
 def visible(user, photo_id):
     """The photo if `user` may see it. Raises dynamodb.PhotoNotFound, or access.PhotoHidden for
     someone else's private photo (both answered as "no such photo")."""
-    return access.require_view(user, photo_table().get_photo(photo_id))
+    return access.require_view(user, photo_repository().get_photo(photo_id))
 
 
 def visible_with_favorites(user, photo_id):
     """(photo, records.FavoriteState) as `visible` and `favorite_state` give them, in one read."""
-    photo, state = photo_table().photo_and_favorite_state(photo_id, _viewer_id(user))
+    photo, state = photo_repository().photo_and_favorite_state(photo_id, _viewer_id(user))
     return access.require_view(user, photo), state
 
 
 def changeable(user, photo_id):
     """The photo if `user` may change it; raises as `visible`, or access.ChangeNotAllowed."""
-    return access.require_change(user, photo_table().get_photo(photo_id))
+    return access.require_change(user, photo_repository().get_photo(photo_id))
 
 
 def edit(photo, *, revision=None, **changes):
@@ -194,7 +194,7 @@ def edit(photo, *, revision=None, **changes):
     if photo.status != READY:
         raise PhotoNotReady(photo.id)
     expected = photo.revision if revision is None else revision
-    updated = photo_table().update_photo(photo.id, expected_revision=expected, **changes)
+    updated = photo_repository().update_photo(photo.id, expected_revision=expected, **changes)
     logger.info("edited photo %s (%s)", photo.id, ", ".join(sorted(changes)))
     return updated
 
@@ -210,7 +210,7 @@ def delete(photo_id, *, revision=None):
     Raises dynamodb.PhotoNotFound, PhotoChanged (the photo is no longer at `revision`, when
     given) or MetadataUnavailable.
     """
-    photo = photo_table().delete_photo(photo_id, expected_revision=revision)
+    photo = photo_repository().delete_photo(photo_id, expected_revision=revision)
     objects.delete_quietly(photo.object_keys)
     logger.info("deleted photo %s", photo_id)
     return photo
@@ -238,7 +238,7 @@ def complete_upload(
     PublishFailed (nothing was kept: the queue or DynamoDB refused).
     """
     try:
-        existing = photo_table().get_photo(upload_id)
+        existing = photo_repository().get_photo(upload_id)
     except PhotoNotFound:
         existing = None
     if existing is not None:
@@ -267,7 +267,7 @@ def complete_upload(
     )
     with ratelimit.upload_quota(owner):  # a direct upload takes its place in the quota at complete
         try:
-            photo_table().put_photo(photo)  # conditional: of two concurrent completes, one wins
+            photo_repository().put_photo(photo)  # conditional: of two concurrent completes, one wins
         except PhotoAlreadyExists:
             raise UploadAlreadyCompleted(upload_id) from None
         # Item first, then the job: a job always finds its photo. If the queue refuses, the item
@@ -275,7 +275,7 @@ def complete_upload(
         try:
             sqs.queue().send({"job": PROCESS_UPLOAD, "photo_id": upload_id})
         except sqs.JobsUnavailable as error:
-            photo_table().delete_photo(upload_id)
+            photo_repository().delete_photo(upload_id)
             raise PublishFailed(upload_id) from error
     logger.info("upload %s by user %s completed; processing", upload_id, owner.pk)
     return photo
@@ -292,7 +292,7 @@ def process_upload(photo_id, *, last_attempt=False):
     leaving it processing for ever.
     """
     try:
-        photo = photo_table().get_photo(photo_id)
+        photo = photo_repository().get_photo(photo_id)
     except PhotoNotFound:
         return None  # deleted while queued: the delete removed the upload object too
     if photo.status != PROCESSING:
@@ -322,7 +322,7 @@ def process_upload(photo_id, *, last_attempt=False):
             objects.save(key, content)
             written.append(key)
         # The item last: the photo joins its lists only once every object it names exists.
-        photo_table().update_photo(
+        photo_repository().update_photo(
             photo.id, expected_revision=photo.revision, status=READY, upload_key="", **ready
         )
     except InvalidImage as error:
@@ -331,7 +331,7 @@ def process_upload(photo_id, *, last_attempt=False):
         objects.delete_quietly(written)  # deleted while processing: what we stored is nobody's
         return None
     except PhotoChanged:
-        return photo_table().get_photo(photo.id).status  # another delivery finished it first
+        return photo_repository().get_photo(photo.id).status  # another delivery finished it first
     except Exception:
         logger.exception("processing photo %s failed; removing %s", photo.id, written)
         objects.delete_quietly(written)
@@ -348,7 +348,7 @@ def _fail(photo, reason):
     a retry never reads "the file is gone" as the reason. A failed photo is in no list."""
     # PhotoNotFound, PhotoChanged: deleted meanwhile, or another delivery got there first.
     with contextlib.suppress(PhotoNotFound, PhotoChanged):
-        photo_table().update_photo(
+        photo_repository().update_photo(
             photo.id, expected_revision=photo.revision, status=FAILED, failure_reason=reason, upload_key=""
         )
     objects.delete_quietly([photo.upload_key])
@@ -362,7 +362,7 @@ def favorite(user, photo):
     ready yet (its owner sees it processing: there is nothing to favourite)."""
     if photo.status != READY:
         raise PhotoNotFound(photo.id)
-    added = photo_table().add_favorite(photo, user.pk)
+    added = photo_repository().add_favorite(photo, user.pk)
     if added:
         logger.info("user %s favourited photo %s", user.pk, photo.id)
     return added
@@ -370,12 +370,12 @@ def favorite(user, photo):
 
 def unfavorite(user, photo):
     """Remove the favourite (idempotent); True if there was one."""
-    return photo_table().remove_favorite(photo.id, user.pk)
+    return photo_repository().remove_favorite(photo.id, user.pk)
 
 
 def favorite_state(user, photo):
     """records.FavoriteState: the photo's count and whether `user` (maybe anonymous) is a fan."""
-    return photo_table().favorite_state(photo.id, _viewer_id(user))
+    return photo_repository().favorite_state(photo.id, _viewer_id(user))
 
 
 def _viewer_id(user):

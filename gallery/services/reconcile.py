@@ -25,7 +25,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from gallery.storage.dynamodb import PhotoNotFound, consistency, photo_table, purge_photo, scan_table
+from gallery.storage.dynamodb import PhotoNotFound, consistency, photo_repository, purge_photo, scan_table
 from gallery.storage.s3.keys import photo_id_of_key
 from gallery.storage.s3.objects import delete_objects, list_objects
 
@@ -107,7 +107,7 @@ def remove_orphans(report):
     half-way leaves only orphan objects for the next run."""
     leftovers = list(report.orphan_objects)
     for photo_id, fan_id in report.hidden_favorites:
-        photo_table().remove_favorite(photo_id, fan_id)
+        photo_repository().remove_favorite(photo_id, fan_id)
         logger.warning("reconcile: removed user %s's favourite of private photo %s", fan_id, photo_id)
     if report.wrong_favorite_counts or report.hidden_favorites:
         # Counted again after the removals above, which moved the counts themselves.
@@ -118,7 +118,7 @@ def remove_orphans(report):
         for photo_id in report.broken_photos:
             # The owner's own delete: it keeps whatever else the table derives from photos.
             with contextlib.suppress(PhotoNotFound):  # deleted meanwhile
-                photo_table().delete_photo(photo_id)
+                photo_repository().delete_photo(photo_id)
         for photo_id in report.stray_cards:
             purge_photo(photo_id)
         for photo_id in [*report.broken_photos, *report.stray_cards]:

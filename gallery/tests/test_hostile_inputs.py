@@ -53,7 +53,7 @@ def stored_photo(aws, response):
         photo_id = response.json()["id"]
     else:
         photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
-    photo = dynamodb.photo_table().get_photo(photo_id)
+    photo = dynamodb.photo_repository().get_photo(photo_id)
     assert aws.object_keys() == sorted(photo.object_keys)
     assert_no_orphans(aws)
     return photo

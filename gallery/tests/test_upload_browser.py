@@ -84,7 +84,7 @@ def test_several_files_go_straight_to_s3_and_are_ready_in_seconds(
     )
     assert items.nth(0).locator("progress").evaluate("bar => bar.value") == 1
 
-    cards = dynamodb.photo_table().list_page(lists.owner_list(user.pk)).items
+    cards = dynamodb.photo_repository().list_page(lists.owner_list(user.pk)).items
     assert sorted((card.title, card.visibility) for card in cards) == [
         ("Forest in spring", "private"),
         ("harbour at dusk", "public"),
@@ -169,7 +169,7 @@ def test_two_files_at_a_time_tags_for_all_a_failure_in_words_and_a_summary(
     counts = page.evaluate("window.inFlight")
     assert counts["maxFiles"] == 2 and counts["maxS3"] <= 2  # two at a time, never more
     assert counts["maxWaiting"] >= 2  # the others waited their turn
-    cards = dynamodb.photo_table().list_page(lists.owner_list(user.pk)).items
+    cards = dynamodb.photo_repository().list_page(lists.owner_list(user.pk)).items
     assert [card.title for card in cards] == ["dunes", "forest", "harbour"]  # newest first: list order
     assert sorted(card.tags for card in cards) == [
         ["trees", "trip", "summer"],

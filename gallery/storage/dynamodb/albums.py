@@ -20,7 +20,7 @@ from gallery.storage.dynamodb import positions, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
 from gallery.storage.dynamodb.errors import AlbumChanged, AlbumNotFound, AlreadyInAlbum, NotInAlbum
-from gallery.storage.dynamodb.repository import photo_table
+from gallery.storage.dynamodb.repository import photo_repository
 from gallery.storage.dynamodb.transactions import (
     Transaction,
     clear_cover,
@@ -151,7 +151,9 @@ class AlbumRepository:
 
     def albums_page(self, list_name, *, cursor=None, limit=24):
         """A page of albums (lists.owner_albums_list or ALL_ALBUMS), newest first: one Query."""
-        return photo_table().list_page(list_name, cursor=cursor, limit=limit, record=schema.album_from_item)
+        return photo_repository().list_page(
+            list_name, cursor=cursor, limit=limit, record=schema.album_from_item
+        )
 
     def album_and_photo(self, album_id, photo_id):
         """(album, photo, membership or None) in one consistent BatchGetItem: a photo page
@@ -182,7 +184,7 @@ class AlbumRepository:
     # --- a photo's places --------------------------------------------------------------------
     def photo_memberships(self, photo_id):
         """The photo and {album id: Membership} of the albums it is in: one consistent Query."""
-        photo, items = photo_table().photo_with_items(photo_id)
+        photo, items = photo_repository().photo_with_items(photo_id)
         return photo, {item["album_id"]: _membership(item) for item in items if schema.is_membership(item)}
 
     def add_photo(self, album, photo):
@@ -284,6 +286,6 @@ def _membership(item):
 
 
 @functools.cache
-def album_table():
+def album_repository():
     """The process-wide AlbumRepository."""
     return AlbumRepository()

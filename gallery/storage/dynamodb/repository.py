@@ -286,7 +286,7 @@ class PhotoRepository:
 
 
 @functools.cache
-def photo_table():
+def photo_repository():
     """The process-wide PhotoRepository."""
     return PhotoRepository()
 

@@ -9,7 +9,7 @@ from django.test import Client
 from accounts.models import ApiToken
 from gallery.domain.records import PRIVATE
 from gallery.services import albums
-from gallery.storage.dynamodb import photo_table
+from gallery.storage.dynamodb import photo_repository
 from gallery.tests.factories import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def own_photos(aws, user):
         make_photo(2, owner_id=user.pk, title="Secret cove", visibility=PRIVATE),
     ]
     for photo in made:
-        photo_table().put_photo(photo)
+        photo_repository().put_photo(photo)
     return made
 
 
@@ -103,7 +103,7 @@ def test_adding_twice_someone_elses_or_nothing_is_refused(user, bob, own_photos)
     client = token_client(user)
     album_id = post(client, "/api/albums/", {"title": "Summer"}).json()["id"]
     bobs = make_photo(5, owner_id=bob.pk)
-    photo_table().put_photo(bobs)
+    photo_repository().put_photo(bobs)
     post(client, f"/api/albums/{album_id}/photos/", {"photo_id": own_photos[0].id})
 
     again = post(client, f"/api/albums/{album_id}/photos/", {"photo_id": own_photos[0].id})

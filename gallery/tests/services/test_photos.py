@@ -52,21 +52,21 @@ def test_a_redelivered_job_does_no_harm(aws, client, user):
     client.force_login(user)
     upload_id, _ = upload_file(client, tags="sea")
     assert run_worker() == 1
-    keys, photo = aws.object_keys(), dynamodb.photo_table().get_photo(upload_id)
+    keys, photo = aws.object_keys(), dynamodb.photo_repository().get_photo(upload_id)
 
     assert photos.process_upload(upload_id) == "ready"  # the same message, delivered again
 
     assert aws.object_keys() == keys
-    assert dynamodb.photo_table().get_photo(upload_id) == photo
-    assert dynamodb.photo_table().tag_count("sea") == 1
-    assert dynamodb.photo_table().photo_counts([user.pk]) == {user.pk: 1}
+    assert dynamodb.photo_repository().get_photo(upload_id) == photo
+    assert dynamodb.photo_repository().tag_count("sea") == 1
+    assert dynamodb.photo_repository().photo_counts([user.pk]) == {user.pk: 1}
 
 
 @pytest.mark.django_db
 def test_a_processing_photo_counts_nowhere_until_it_is_ready(aws, client, user):
     client.force_login(user)
     upload_id, _ = upload_file(client, tags="sea", visibility="public")
-    table = dynamodb.photo_table()
+    table = dynamodb.photo_repository()
 
     assert table.get_photo(upload_id).status == "processing"
     assert table.tag_count("sea") == 0 and table.photo_counts([user.pk]) == {user.pk: 0}

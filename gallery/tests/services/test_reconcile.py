@@ -40,7 +40,7 @@ def publish(client, title):
     """Upload through the site; returns the photo's id and the keys of its objects."""
     response = client.post("/upload/", {"title": title, "image": upload()})
     photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
-    return photo_id, sorted(dynamodb.photo_table().get_photo(photo_id).object_keys)
+    return photo_id, sorted(dynamodb.photo_repository().get_photo(photo_id).object_keys)
 
 
 def crashed_upload(client):
@@ -93,7 +93,7 @@ def test_a_photo_whose_object_is_missing_is_removed_whole(aws, logged_in_client)
     assert {item["pk"] for item in photo_items(aws)} == {f"PHOTO#{kept_id}"}
     assert "broken" not in Client().get("/").content.decode()
     with pytest.raises(dynamodb.PhotoNotFound):
-        dynamodb.photo_table().get_photo(broken_id)
+        dynamodb.photo_repository().get_photo(broken_id)
     assert_no_orphans(aws)
 
 
@@ -143,7 +143,7 @@ def test_cards_that_disagree_with_their_photo_are_found_and_rewritten(aws, user)
     assert "No orphans." in reconcile()
     feed = Client().get("/").content.decode()
     assert "Harbour" in feed and "Old title" not in feed and "Secret" not in feed
-    assert [card.id for card in dynamodb.photo_table().list_page("TAG#sea").items] == [renamed.id]
+    assert [card.id for card in dynamodb.photo_repository().list_page("TAG#sea").items] == [renamed.id]
     assert_lists_match_photos(aws)
 
 
@@ -157,14 +157,14 @@ def test_reindex_gives_photos_stored_before_word_search_their_word_cards(aws, us
             table.delete_item(Key=schema.key_of(card))
     old = {"pk": f"PHOTO#{photo.id}", "sk": "LIST#TITLE#서울", "list_pk": "TITLE#서울"}
     table.put_item(Item={**old, "list_sk": f"서울의 노을 seoul sunset#{photo.created}#{photo.id}"})
-    assert dynamodb.photo_table().search_titles("seoul").items == []
+    assert dynamodb.photo_repository().search_titles("seoul").items == []
 
     out = io.StringIO()
     call_command("reindex", stdout=out)
 
     assert "1 photos had stale cards; rewrote 1." in out.getvalue()
-    assert [card.id for card in dynamodb.photo_table().search_titles("seoul").items] == [photo.id]
-    assert [card.id for card in dynamodb.photo_table().search_titles("노을").items] == [photo.id]
+    assert [card.id for card in dynamodb.photo_repository().search_titles("seoul").items] == [photo.id]
+    assert [card.id for card in dynamodb.photo_repository().search_titles("노을").items] == [photo.id]
     assert "LIST#TITLE#서울" not in {item["sk"] for item in photo_items(aws)}
     assert_lists_match_photos(aws)
     call_command("reindex", stdout=(again := io.StringIO()))
@@ -189,11 +189,11 @@ def test_counters_that_are_off_are_found_and_set_to_the_count_of_their_cards(aws
     assert f"counter OWNER#{user.pk} is 1, should be 2" in found
     assert "set 4 counters" in fixed
     assert "No orphans." in reconcile()
-    assert [(count.tag, count.count) for count in dynamodb.photo_table().tag_counts()] == [
+    assert [(count.tag, count.count) for count in dynamodb.photo_repository().tag_counts()] == [
         ("sea", 2),
         ("boats", 1),
     ]
-    assert dynamodb.photo_table().photo_counts([user.pk]) == {user.pk: 2}
+    assert dynamodb.photo_repository().photo_counts([user.pk]) == {user.pk: 2}
     assert_lists_match_photos(aws)
 
 
@@ -205,10 +205,10 @@ def test_a_counter_that_moves_while_reconcile_runs_is_left_for_the_next_run(aws,
     publishing.publish(user, title="Two", tags="sea")  # counts sea from 5 to 6 meanwhile
 
     assert consistency.set_count(counter, stored, true) is False
-    assert dynamodb.photo_table().tag_count("sea") == 6  # not overwritten with a stale count
+    assert dynamodb.photo_repository().tag_count("sea") == 6  # not overwritten with a stale count
     assert "counter TAG#sea is 6, should be 2" in reconcile()
     reconcile("--fix")
-    assert dynamodb.photo_table().tag_count("sea") == 2
+    assert dynamodb.photo_repository().tag_count("sea") == 2
 
 
 def test_a_processing_photo_is_not_broken_and_its_upload_is_not_an_orphan(aws, logged_in_client):
@@ -216,13 +216,13 @@ def test_a_processing_photo_is_not_broken_and_its_upload_is_not_an_orphan(aws, l
     assert response.status_code == 202
 
     assert "No orphans." in reconcile("--fix")
-    assert dynamodb.photo_table().get_photo(upload_id).status == "processing"
+    assert dynamodb.photo_repository().get_photo(upload_id).status == "processing"
     assert_no_orphans(aws)
 
 
 def test_favourites_a_crash_left_on_a_private_photo_are_removed(aws, user, bob):
     photo = publishing.publish(user, title="Turned private")
-    table = dynamodb.photo_table()
+    table = dynamodb.photo_repository()
     table.add_favorite(photo, bob.pk)
     table.add_favorite(photo, user.pk)
     # The process dies after the edit's transaction, before the favourites are followed up.
@@ -244,7 +244,7 @@ def test_favourites_a_crash_left_on_a_private_photo_are_removed(aws, user, bob):
 
 def test_a_favourite_count_that_is_off_is_recounted(aws, user, bob):
     photo = publishing.publish(user, title="Counted")
-    table = dynamodb.photo_table()
+    table = dynamodb.photo_repository()
     table.add_favorite(photo, bob.pk)
     dynamodb.get_connection().table.update_item(
         Key=schema.favorite_count_key(photo.id),

@@ -31,7 +31,7 @@ def test_the_older_tab_cannot_undo_the_newer_save(aws, user, logged_in_client):
 
     assert first.status_code == 302
     assert "changed since you opened it" in stale.content.decode()
-    kept = dynamodb.photo_table().get_photo(photo.id)
+    kept = dynamodb.photo_repository().get_photo(photo.id)
     assert (kept.title, kept.visibility, kept.tags) == ("Harbour", "private", ["sea", "secret"])
 
 
@@ -47,7 +47,7 @@ def test_an_edit_without_visibility_keeps_a_private_photo_private(aws, user, log
         ).status_code
         == 302
     )
-    assert dynamodb.photo_table().get_photo(photo.id).visibility == "private"
+    assert dynamodb.photo_repository().get_photo(photo.id).visibility == "private"
 
 
 def test_the_api_sends_an_etag_and_refuses_a_stale_if_match_with_409(aws, user):
@@ -67,7 +67,7 @@ def test_the_api_sends_an_etag_and_refuses_a_stale_if_match_with_409(aws, user):
     assert newer.status_code == 200 and newer["ETag"] == '"1"' and etag == '"0"'
     assert stale.status_code == 409 and "changed since you read it" in stale.json()["error"]
     assert stale_delete.status_code == 409
-    assert dynamodb.photo_table().get_photo(photo.id).title == "Harbour"
+    assert dynamodb.photo_repository().get_photo(photo.id).title == "Harbour"
     assert api_client.delete(url, headers={"If-Match": '"1"'}).status_code == 204
 
 

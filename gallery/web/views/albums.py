@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gallery.domain import lists, records
 from gallery.services import albums, photos
-from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged, photo_table
+from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged, photo_repository
 from gallery.web.errors import answer_for
 from gallery.web.forms import AlbumForm
 
@@ -149,7 +149,7 @@ def add_photos(request, album_id):
         photo = albums.add_photo(request.user, album, request.POST.get("photo_id", ""))
         messages.success(request, _("“%(title)s” is added to the album.") % {"title": photo.title})
         return redirect(request.get_full_path())
-    page = photo_table().list_page(
+    page = photo_repository().list_page(
         lists.owner_list(request.user.pk),
         cursor=request.GET.get("cursor"),
         limit=settings.PHOTOSHARE_PAGE_SIZE,

@@ -12,14 +12,8 @@ from gallery.storage.dynamodb import (
     PhotoChanged,
     PhotoNotFound,
     get_connection,
-    photo_table,
 )
 from gallery.tests.factories import make_photo
-
-
-@pytest.fixture
-def table(aws):
-    return photo_table()
 
 
 def titles(page):

@@ -5,13 +5,8 @@ import pytest
 
 from gallery.domain import lists, records, words
 from gallery.domain.records import PRIVATE, PROCESSING
-from gallery.storage.dynamodb import InvalidCursor, album_table, get_connection, photo_table, schema
+from gallery.storage.dynamodb import InvalidCursor, album_repository, get_connection, schema
 from gallery.tests.factories import make_album, make_photo
-
-
-@pytest.fixture
-def table(aws):
-    return photo_table()
 
 
 def titles(page):
@@ -138,7 +133,7 @@ def test_the_worst_photo_writes_stay_within_a_transaction(table):
     table.put_photo(photo)
     legacy = {"pk": schema.photo_pk(photo.id), "sk": "LIST#TITLE#a0", "list_pk": "TITLE#a0"}
     get_connection().table.put_item(Item={**legacy, "list_sk": f"a00#{photo.created}#{photo.id}"})
-    albums = album_table()
+    albums = album_repository()
     for number in range(1, lists.MAX_ALBUMS_PER_PHOTO + 1):
         album = make_album(number)
         albums.create_album(album)

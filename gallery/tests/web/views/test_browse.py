@@ -126,7 +126,7 @@ def test_every_list_page_costs_the_same_few_requests_whatever_the_photo_count(
     settings.PHOTOSHARE_PAGE_SIZE = 3
     calls_per_page = {}
     for count in (3, 12):
-        while len(dynamodb.photo_table().list_page(lists.FEED, limit=100).items) < count:
+        while len(dynamodb.photo_repository().list_page(lists.FEED, limit=100).items) < count:
             publish(user, title="Sunrise", tags="sea")
         for path in ("/", "/tags/sea/", "/users/alice/", "/search/?q=sunrise"):
             dynamodb_calls.clear()
