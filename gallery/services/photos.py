@@ -25,12 +25,13 @@ from gallery.domain.ids import new_photo_id
 from gallery.domain.limits import LIMITS
 from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.imaging.process import InvalidImage, process_image
+from gallery.imaging.renditions import RENDITIONS
 from gallery.services import ratelimit
 from gallery.storage import sqs
 from gallery.storage.dynamodb import PhotoAlreadyExists, PhotoChanged, PhotoNotFound, photo_repository
 from gallery.storage.s3 import objects
 from gallery.storage.s3.backend import ObjectTooLarge
-from gallery.storage.s3.keys import display_key, original_key, shared_key, thumbnail_key, upload_key
+from gallery.storage.s3.keys import original_key, rendition_key, shared_key, upload_key
 from gallery.storage.s3.uploads import presigned_upload
 
 logger = logging.getLogger(__name__)
@@ -135,15 +136,20 @@ def rendition_fields(photo_id, processed, original_bytes):
         "original_bytes": original_bytes,
         "width": processed.width,
         "height": processed.height,
-        "thumbnail_key": thumbnail_key(photo_id),
-        "thumbnail_width": processed.thumbnail.width,
-        "thumbnail_height": processed.thumbnail.height,
-        "display_key": display_key(photo_id),
-        "display_width": processed.display.width,
-        "display_height": processed.display.height,
+        **_size_fields(photo_id, processed),
         **asdict(processed.exif),  # date, camera, lens, exposure, ...: never where
         **_shared_fields(photo_id, processed.shared),
     }
+
+
+def _size_fields(photo_id, processed):
+    """<field>_key, _width and _height of each size (gallery.imaging.renditions)."""
+    fields = {}
+    for row in RENDITIONS:
+        made = getattr(processed, row.field)
+        fields[f"{row.field}_key"] = rendition_key(photo_id, row)
+        fields[f"{row.field}_width"], fields[f"{row.field}_height"] = made.width, made.height
+    return fields
 
 
 def _shared_fields(photo_id, shared):
@@ -161,7 +167,7 @@ def _objects(photo, processed, *, original=None):
     """(key, content) of every object a photo made from `processed` stores; the original only
     when given (the worker copies it in S3 instead)."""
     files = [(photo.original_key, original)] if original is not None else []
-    files += [(photo.thumbnail_key, processed.thumbnail.data), (photo.display_key, processed.display.data)]
+    files += [(getattr(photo, f"{row.field}_key"), getattr(processed, row.field).data) for row in RENDITIONS]
     if processed.shared is not None:
         files.append((photo.shared_key, processed.shared.data))
     return files

@@ -5,6 +5,7 @@ import re
 
 from gallery.domain import ids
 from gallery.imaging.process import JPEG_CONTENT_TYPE, SUPPORTED_FORMATS
+from gallery.imaging.renditions import DISPLAY, THUMBNAIL
 
 PHOTOS_PREFIX = "photos/"
 UPLOADS_PREFIX = "uploads/"
@@ -23,12 +24,17 @@ def shared_key(photo_id, extension):
     return f"{PHOTOS_PREFIX}{photo_id}/shared.{extension}"
 
 
+def rendition_key(photo_id, rendition):
+    """Where a size of the photo (a row of gallery.imaging.renditions) is stored."""
+    return f"{PHOTOS_PREFIX}{photo_id}/{rendition.name}.{rendition.extension}"
+
+
 def display_key(photo_id):
-    return f"{PHOTOS_PREFIX}{photo_id}/display.jpg"
+    return rendition_key(photo_id, DISPLAY)
 
 
 def thumbnail_key(photo_id):
-    return f"{PHOTOS_PREFIX}{photo_id}/thumb.jpg"
+    return rendition_key(photo_id, THUMBNAIL)
 
 
 def upload_key(owner_id, upload_id):
