@@ -316,11 +316,9 @@ def test_memory_stays_flat_over_hundreds_of_transactions(tmp_path):
         for number in range(60):
             transaction(number)
         settled = vm_rss_mb(server.process.pid)
-        started = time.monotonic()
         for number in range(60, 260):
             transaction(number)
         assert vm_rss_mb(server.process.pid) - settled < 60  # 2 000 items of 1.5 KB: a few MB
-        assert time.monotonic() - started < 60
     finally:
         server.stop()
 
@@ -372,7 +370,7 @@ print("ok")
 
 def test_requests_run_one_at_a_time():
     """The lock: a slow request holds back the others (moto's own threads run them side by side)."""
-    from devstack.moto_app import LocalApp
+    from devstack.local_app import LocalApp
 
     running, overlaps = [], []
 
