@@ -121,11 +121,14 @@ def test_a_finished_job_is_not_delivered_again_after_restarts(recording):
     try:
         sqs = boto3.client("sqs", endpoint_url=first.url, **options)
         url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
-        for job in ("done", "pending"):
+        for job in ("done", "done in a batch", "pending"):
             sqs.send_message(QueueUrl=url, MessageBody=job)
-        (done,) = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
-        assert done["Body"] == "done"
-        sqs.delete_message(QueueUrl=url, ReceiptHandle=done["ReceiptHandle"])
+        received = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, MaxNumberOfMessages=10)["Messages"]
+        handles = {message["Body"]: message["ReceiptHandle"] for message in received}
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=handles["done"])
+        sqs.delete_message_batch(
+            QueueUrl=url, Entries=[{"Id": "1", "ReceiptHandle": handles["done in a batch"]}]
+        )
     finally:
         first.stop()
     for restart in range(3):
