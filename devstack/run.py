@@ -87,7 +87,9 @@ def serve(lock):
         print(f"The site stopped (exit code {code}); stopping the rest.", file=sys.stderr)
         return code or 1
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
+        # A second Ctrl-C (or kill) must not cut the stop short: it is bounded by its timeouts.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         children.stop()
         moto.stop()
         print(f"Stopped. Accounts are kept in {LOCAL / 'db.sqlite3'}, photos in {RECORDING}.", flush=True)
