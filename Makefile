@@ -9,7 +9,7 @@ SETUP_STAMP := $(VENV)/.setup-done
 .PHONY: run test lint setup messages clean
 
 run: $(SETUP_STAMP) messages
-	$(PYTHON) scripts/run_local.py
+	$(PYTHON) devstack/run.py
 
 test: $(SETUP_STAMP) messages
 	$(PYTHON) -m ruff check .

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import _common  # noqa: F401 - puts the project on sys.path
 
-from scripts.gunicorn_site import GunicornSite
-from scripts.local_aws import MotoServer
+from devstack.gunicorn_site import GunicornSite
+from devstack.local_aws import MotoServer
 
 USERNAME, PASSWORD = "bench", secrets.token_urlsafe(16)
 

@@ -38,8 +38,9 @@ WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 def seed(stack, start, stop):
     """Photos start..stop-1 as put_photo would write them (photo item + FEED, USER, TAG cards), 25 items
     per BatchWriteItem: 10 000 single transactions would take minutes on moto."""
-    from gallery import catalog, metadata
-    from gallery.metadata.schema import card_items, photo_item
+    from gallery.domain import catalog
+    from gallery.storage import dynamodb as metadata
+    from gallery.storage.dynamodb.schema import card_items, photo_item
 
     epoch = datetime(2026, 1, 1, tzinfo=UTC)
     with metadata.get_connection().table.batch_writer() as batch:

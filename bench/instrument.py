@@ -124,13 +124,15 @@ def install():
     if getattr(install, "done", False):
         return
     install.done = True
-    from gallery import forms, media, metadata
+    from gallery.storage import dynamodb as metadata
+    from gallery.storage import s3 as media
+    from gallery.web import forms
 
     botocore.session.Session.create_client = _create_instrumented_client
     forms.UploadForm.full_clean = timed("form")(forms.UploadForm.full_clean)
     # All image work is one call (one decode feeds the display size and the thumbnail).
     forms.process_image = timed("images")(forms.process_image)
-    # gallery.photos calls media.save once per object (original, display size, thumbnail).
+    # gallery.services.photos calls media.save once per object (original, display size, thumbnail).
     media.save = timed("s3")(media.save)
     metadata.PhotoRepository.put_photo = timed("dynamodb")(metadata.PhotoRepository.put_photo)
     metadata.PhotoRepository.list_page = timed("query")(metadata.PhotoRepository.list_page)

@@ -27,11 +27,11 @@ from _common import machine, table
 from _stack import Client, Stack
 from gallery_page import load, seed, server_side
 
-from scripts.gunicorn_site import GunicornSite
+from devstack.gunicorn_site import GunicornSite
 
 CARDS = 24
 PHOTOS = 100
-# The list page cache (gallery/metadata/listcache.py) needs a shared cache; its keys carry a
+# The list page cache (gallery/storage/dynamodb/listcache.py) needs a shared cache; its keys carry a
 # prefix of this run's own and expire by themselves (nothing is flushed).
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 CACHED = "photoshare home page, list pages in Redis"
@@ -241,8 +241,8 @@ def main(argv=None):
 
 
 def newest_photo_id():
-    from gallery.catalog import FEED
-    from gallery.metadata import photo_table
+    from gallery.domain.catalog import FEED
+    from gallery.storage.dynamodb import photo_table
 
     return photo_table().list_page(FEED, limit=1).items[0].id
 

@@ -1,4 +1,4 @@
-"""The local stack (scripts/moto_local.py) as the photo count grows: server RSS, per-request time
+"""The local stack (devstack/moto_app.py) as the photo count grows: server RSS, per-request time
 of an upload's transaction (10 items), a list-page Query and a 40 KB PUT, and restart time.
 
     .venv/bin/python bench/local_stack.py              # 100 / 1 000 / 10 000 photos (minutes)
@@ -23,14 +23,14 @@ from pathlib import Path
 
 from _common import machine, median_ms, table
 
-from scripts.local_aws import MotoServer, create_photo_store, free_port
+from devstack.local_aws import MotoServer, create_photo_store, free_port
 
 TABLE, BUCKET = "bench-photos", "bench-photos"
 BODY = os.urandom(40 * 1024)
 
 
 class PlainMoto(MotoServer):
-    """moto 5.2.5 as scripts/local_aws.py ran it before: moto.server with moto's recorder."""
+    """moto 5.2.5 as devstack/local_aws.py ran it before: moto.server with moto's recorder."""
 
     def start(self, timeout=float("inf")):
         env = dict(os.environ, MOTO_ENABLE_RECORDING="1", MOTO_RECORDER_FILEPATH=str(self.recording))
@@ -212,7 +212,7 @@ def main():
     print(f"Machine: {machine()}", flush=True)
     rows, restarts = [], []
     with tempfile.TemporaryDirectory(prefix="bench-local-stack-") as workdir:
-        kinds = [("moto_local (after)", MotoServer, sizes)]
+        kinds = [("devstack moto (after)", MotoServer, sizes)]
         if args.baseline:
             limit = [size for size in sizes if size <= args.baseline_max] or [args.baseline_max]
             kinds.insert(0, ("moto.server (before)", PlainMoto, limit))

@@ -1,7 +1,7 @@
 """Display size (1600 px) and thumbnail (400 px): JPEG alone or WebP too? Encodes the same
 resized pixels both ways and prints bytes, encode time and PSNR against the resized source,
 with JPEG as the baseline (ratios). Also times the whole upload-side image work per photo
-(gallery.images.process_image: both sizes and the EXIF facts), wall clock and CPU.
+(gallery.imaging.process.process_image: both sizes and the EXIF facts), wall clock and CPU.
 
 Run from the repository root:  .venv/bin/python bench/renditions.py [--quick]
 The test photo is synthetic but photo-like (smooth gradients, edges, fine noise), 4000x3000.
@@ -18,7 +18,7 @@ from PIL import Image, ImageChops, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gallery.images import process_image
+from gallery.imaging.process import process_image
 
 RUNS = 7
 
@@ -113,7 +113,7 @@ def two_sizes_against_pyvips():
         photo_like(size).save(buffer, format="JPEG", quality=92)
         data = buffer.getvalue()
         reference = Image.open(io.BytesIO(data)).convert("RGB")
-        methods = {"gallery.images.process_image": _ours, **({"pyvips": _pyvips} if pyvips else {})}
+        methods = {"gallery.imaging.process.process_image": _ours, **({"pyvips": _pyvips} if pyvips else {})}
         samples = {method: [] for method in methods}
         for function in methods.values():
             function(data)  # warm up

@@ -1,4 +1,4 @@
-"""Thumbnailing: gallery.images.process_image vs naive Pillow, pyvips, sorl-thumbnail, easy-thumbnails, Willow
+"""Thumbnailing: process_image (imaging) vs naive Pillow, pyvips, sorl-thumbnail, easy-thumbnails, Willow
 
     .venv/bin/python bench/thumbnails.py            (the peers: pip install -r bench/requirements.txt)
 
@@ -46,7 +46,7 @@ from pathlib import Path
 from _common import machine, median_ms, photo_like, table, vm_hwm_mb
 from PIL import Image, ImageChops, ImageStat
 
-from gallery.images import THUMBNAIL_QUALITY, process_image
+from gallery.imaging.process import THUMBNAIL_QUALITY, process_image
 
 SIZE = 400
 MAX_PIXELS = 50_000_000
@@ -55,7 +55,7 @@ IMAGES = {
     "24 MP JPEG": ((6000, 4000), "JPEG"),
     "12 MP PNG": ((4000, 3000), "PNG"),
 }
-OURS, NAIVE = "gallery.images", "naive Pillow"
+OURS, NAIVE = "gallery.imaging.process", "naive Pillow"
 
 
 def project(data):
@@ -334,7 +334,7 @@ def main(argv=None):
     print(
         table(
             [
-                "image", "file", "method", "ms/image (median)", "× gallery.images", "peak RSS MB",
+                "image", "file", "method", "ms/image (median)", "× gallery.imaging.process", "peak RSS MB",
                 "images/s, 2 processes", "2 vs 1 process", "output", "PSNR dB vs full-res",
             ],
             rows,
@@ -345,8 +345,8 @@ def main(argv=None):
     print(f"Load average (1, 5, 15 min) before: {load_before}; after: {load_average()}")
     print()
     peers = [name for name in METHODS if name not in (OURS, NAIVE, "pyvips")]
-    headers = ["image", "gallery.images ÷ pyvips (goal ≤ 1.3 on JPEG)", "naive ÷ gallery.images (goal ≥ 5)"]
-    print(table(headers + [f"{name} ÷ gallery.images" for name in peers], [
+    headers = ["image", "ours ÷ pyvips (goal ≤ 1.3 on JPEG)", "naive ÷ ours (goal ≥ 5)"]
+    print(table(headers + [f"{name} ÷ gallery.imaging.process" for name in peers], [
         [
             name,
             f"{ms[OURS] / ms['pyvips']:.2f}" if "pyvips" in ms else "–",

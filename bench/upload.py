@@ -4,7 +4,7 @@ phases; then the peak RSS of a gunicorn worker receiving a 24 MP JPEG and a 50 M
     .venv/bin/python bench/upload.py [--quick] [--profile SECONDS]
 
 Phases come from bench.instrument's Server-Timing header: receive (read and parse the body), validate
-(the form, without the image work), the image work (gallery.images.process_image: one decode, display
+(the form, without the image work), the image work (gallery.imaging.process.process_image: one decode, display
 size, thumbnail, EXIF), S3 puts and DynamoDB write (each without the wait on moto), the rest (view,
 session, redirect), and the wait on moto, counted apart.
 """

@@ -2,9 +2,9 @@
 
 PhotoRecord is an unmanaged model with no table: registering it gives the admin index its
 "Photos" entry and Django's view/change/delete permissions. PhotoAdmin replaces the model
-admin's URLs with views that read through gallery.metadata and edit and delete through
-gallery.photos, the owner's own use cases. AlbumAdmin lists every album (one Query a page) and
-deletes through gallery.albums (the photos stay). Users get a photo count column.
+admin's URLs with views that read through gallery.storage.dynamodb and edit and delete through
+gallery.services.photos, the owner's own use cases. AlbumAdmin lists every album (one Query a page) and
+deletes through gallery.services.albums (the photos stay). Users get a photo count column.
 """
 
 from django.contrib import admin, messages
@@ -19,9 +19,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from gallery import albums, catalog, photos
-from gallery.forms import PhotoEditForm
-from gallery.metadata import (
+from accounts.models import AccountEmail
+from gallery.domain import catalog
+from gallery.models import AlbumRecord, PhotoRecord
+from gallery.services import albums, photos
+from gallery.storage.dynamodb import (
     AlbumChanged,
     AlbumNotFound,
     InvalidCursor,
@@ -31,7 +33,7 @@ from gallery.metadata import (
     album_table,
     photo_table,
 )
-from gallery.models import AccountEmail, AlbumRecord, PhotoRecord
+from gallery.web.forms import PhotoEditForm
 
 PAGE_SIZE = 50
 ADMIN_WIDGET_CLASSES = {"title": "vTextField", "tags": "vTextField", "description": "vLargeTextField"}
@@ -88,7 +90,7 @@ class PhotoAdmin(admin.ModelAdmin):
     def change_view(self, request, photo_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        photo = photo_table().get_photo(photo_id)  # a missing one: gallery.errors answers 404
+        photo = photo_table().get_photo(photo_id)  # a missing one: gallery.web.errors answers 404
         form = PhotoEditForm.for_photo(photo, request.POST or None)
         for name, css_class in ADMIN_WIDGET_CLASSES.items():  # the admin stylesheet's field widths
             form.fields[name].widget.attrs["class"] = css_class
@@ -194,7 +196,7 @@ class AlbumAdmin(admin.ModelAdmin):
     def delete_view(self, request, album_id, extra_context=None):
         if not self.has_delete_permission(request):
             raise PermissionDenied
-        album = album_table().get_album(album_id)  # a missing one: gallery.errors answers 404
+        album = album_table().get_album(album_id)  # a missing one: gallery.web.errors answers 404
         if request.method == "POST":
             try:
                 albums.delete(album)

@@ -31,28 +31,29 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "storages",
     "gallery",
+    "accounts",
 ]
 
 MIDDLEWARE = [
-    # First: every log line a request causes carries its id (gallery/requestid.py).
-    "gallery.requestid.RequestIdMiddleware",
+    # First: every log line a request causes carries its id (gallery/web/requestid.py).
+    "gallery.web.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "gallery.csp.ContentSecurityPolicyMiddleware",
+    "gallery.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language from the cookie or Accept-Language (after sessions, before common).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose check reads the body: malformed or oversized bodies are refused unread.
-    "gallery.uploads.RequestBodyLimitMiddleware",
+    "gallery.web.body_limits.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Once the user is known: a signed-in user's saved language replaces LocaleMiddleware's pick.
-    "gallery.languages.AccountLanguageMiddleware",
+    "accounts.languages.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees a view's exceptions first: domain errors become 4xx/503 pages or JSON.
-    "gallery.errors.ErrorResponseMiddleware",
+    "gallery.web.errors.ErrorResponseMiddleware",
 ]
 
 ROOT_URLCONF = "photoshare.urls"
@@ -164,14 +165,14 @@ PHOTOSHARE_PUBLIC_MEDIA = env.bool("PHOTOSHARE_PUBLIC_MEDIA", default=bool(AWS_S
 PHOTOSHARE_MEDIA_URL_CACHE = "media-urls"
 PHOTOSHARE_CARD_CACHE = "cards"
 PHOTOSHARE_LIST_CACHE = "list-pages"
-# gallery/metadata/listcache.py: a page read this soon after the newest write is not kept (the
+# gallery/storage/dynamodb/listcache.py: a page read this soon after the newest write is not kept (the
 # lists index is eventually consistent). The tests' moto index is immediately consistent: 0 there.
 PHOTOSHARE_LIST_INDEX_LAG_SECONDS = env.float("PHOTOSHARE_LIST_INDEX_LAG_SECONDS", default=2.0)
 
 STORAGES = {
     "default": {
         # S3Storage that sets each object's Content-Type and Content-Disposition from its key.
-        "BACKEND": "gallery.media.PhotoStorage",
+        "BACKEND": "gallery.storage.s3.PhotoStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
@@ -196,7 +197,7 @@ STORAGES = {
 DYNAMODB_TABLE_NAME = env.str("DYNAMODB_TABLE_NAME", default="photoshare-photos")
 DYNAMODB_ENDPOINT_URL = env.str("DYNAMODB_ENDPOINT_URL", default=None)
 
-# --- Uploads straight to S3, renditions by the worker (gallery.jobs, docs/architecture.md) ----
+# --- Uploads straight to S3, renditions by the worker (gallery.storage.sqs, docs/architecture.md) ----
 SQS_ENDPOINT_URL = env.str("SQS_ENDPOINT_URL", default=None)
 PHOTOSHARE_JOBS_QUEUE = env.str("PHOTOSHARE_JOBS_QUEUE", default="photoshare-jobs")
 # How long `manage.py worker` waits on the queue in one receive (SQS long poll, 1 to 20 s): a
@@ -237,11 +238,11 @@ PHOTOSHARE_MAX_TAG_LENGTH = env.int("PHOTOSHARE_MAX_TAG_LENGTH", default=50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The first handler stops reading a file as soon as it passes PHOTOSHARE_MAX_UPLOAD_BYTES.
 FILE_UPLOAD_HANDLERS = [
-    "gallery.uploads.SizeLimitedUploadHandler",
+    "gallery.web.body_limits.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# The body of any request but an upload (forms, JSON: gallery.uploads.RequestBodyLimitMiddleware);
+# The body of any request but an upload (forms, JSON: gallery.web.body_limits.RequestBodyLimitMiddleware);
 # an upload may carry one photo on top. The largest request (nginx's limit is derived from it).
 PHOTOSHARE_MAX_FORM_BYTES = env.int("PHOTOSHARE_MAX_FORM_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTOSHARE_MAX_UPLOAD_BYTES + PHOTOSHARE_MAX_FORM_BYTES
@@ -272,7 +273,7 @@ CACHES = {
     PHOTOSHARE_CARD_CACHE: env.cache_url(
         "PHOTOSHARE_CARD_CACHE_URL", default="locmemcache://cards?max_entries=2000"
     ),
-    # List pages until the next write (gallery/metadata/listcache.py). Only a cache that every
+    # List pages until the next write (gallery/storage/dynamodb/listcache.py). Only a cache that every
     # process and instance shares will do (Redis: ElastiCache); off by default.
     PHOTOSHARE_LIST_CACHE: env.cache_url("PHOTOSHARE_LIST_CACHE_URL", default="dummycache://"),
 }
@@ -302,13 +303,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Pages load scripts, styles and fonts from this site only, images also from the media storage
-# (its origin is added by gallery.csp); no inline script or style anywhere.
+# (its origin is added by gallery.web.csp); no inline script or style anywhere.
 PHOTOSHARE_CSP_REPORT_ONLY = env.bool("PHOTOSHARE_CSP_REPORT_ONLY", default=False)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "gallery.requestid.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "gallery.web.requestid.RequestIdFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}

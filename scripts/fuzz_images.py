@@ -1,4 +1,4 @@
-"""Mutation fuzzing of gallery.images.process_image: no malformed file may escape as anything but
+"""Mutation fuzzing of gallery.imaging.process.process_image: no malformed file may escape as anything but
 InvalidImage (a 500 for the user), and every InvalidImage carries one of the known codes.
 
     .venv/bin/python scripts/fuzz_images.py [--iterations 1500] [--seed 1]
@@ -6,7 +6,7 @@ InvalidImage (a 500 for the user), and every InvalidImage carries one of the kno
 Seeds are small valid JPEG (baseline and progressive, with EXIF), PNG, animated GIF and WebP
 files; each iteration flips, deletes or inserts a few bytes. Prints the outcomes per format and
 every exception that escaped (none is the expected result). Reproducible for a given seed; the
-test suite runs a short version (gallery/tests/test_image_fuzz.py).
+test suite runs a short version (gallery/tests/imaging/test_image_fuzz.py).
 """
 
 import argparse
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image
 
-from gallery.images import InvalidImage, process_image
+from gallery.imaging.process import InvalidImage, process_image
 
 CODES = {"not_an_image", "unsupported_format", "too_many_pixels", "damaged"}
 

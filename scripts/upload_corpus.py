@@ -4,7 +4,7 @@
 
 Runs in-process with Django's test client against the configured S3/DynamoDB (use the local
 moto stack: `make run` in another shell). A 500 is a bug: its file names are printed. The tests
-run a CI-sized corpus (gallery/tests/test_real_photos.py).
+run a CI-sized corpus (gallery/tests/imaging/test_real_photos.py).
 """
 
 import argparse

@@ -24,8 +24,12 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from accounts import emails as accounts
 from deploy.tests import cfn
-from gallery import accounts, albums, catalog, jobs, metadata, photos
+from gallery.domain import catalog
+from gallery.services import albums, photos
+from gallery.storage import dynamodb as metadata
+from gallery.storage import sqs as jobs
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import upload
 

@@ -13,8 +13,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from deploy.tests import cfn
-from gallery import jobs, media
-from gallery.metadata import table_schema
+from gallery.storage import s3 as media
+from gallery.storage import sqs as jobs
+from gallery.storage.dynamodb import table_schema
 
 DEPLOY = cfn.TEMPLATE.parent
 DEPLOY_SCRIPT = DEPLOY / "instance/deploy.sh"

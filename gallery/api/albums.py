@@ -1,18 +1,19 @@
 """/api/albums/: create, read (with its photos in order), add and remove photos, a new share
-link, delete (docs/api.md). Validated by the site's AlbumForm; answered by gallery.errors."""
+link, delete (docs/api.md). Validated by the site's AlbumForm; answered by gallery.web.errors."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gallery import access, albums
 from gallery.api.auth import api_view, require_login
 from gallery.api.bodies import json_object, next_url, require_strings
 from gallery.api.serializers import album_json, card_json
-from gallery.errors import ApiError
-from gallery.forms import AlbumForm
-from gallery.views.albums import share_url
+from gallery.domain import access
+from gallery.services import albums
+from gallery.web.errors import ApiError
+from gallery.web.forms import AlbumForm
+from gallery.web.views.albums import share_url
 
 ALBUM_FIELDS = ("title", "description", "visibility")
 

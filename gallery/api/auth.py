@@ -7,8 +7,8 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from gallery.errors import ApiError
-from gallery.models import ApiToken
+from accounts.models import ApiToken
+from gallery.web.errors import ApiError
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

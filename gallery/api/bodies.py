@@ -4,7 +4,7 @@ import json
 
 from django.utils.translation import gettext as _
 
-from gallery.errors import ApiError
+from gallery.web.errors import ApiError
 
 
 def json_object(request, allowed, unknown_message=None):

@@ -13,15 +13,16 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gallery import access, catalog, photos, ratelimit
 from gallery.api.auth import api_view, require_login
 from gallery.api.bodies import json_object, next_url
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
-from gallery.errors import ApiError
-from gallery.forms import PhotoDetailsForm, UploadForm, form_errors, form_message
-from gallery.limits import LIMITS
-from gallery.metadata import PhotoChanged, photo_table
-from gallery.uploads import accepts_upload, too_large_message
+from gallery.domain import access, catalog
+from gallery.domain.limits import LIMITS
+from gallery.services import photos, ratelimit
+from gallery.storage.dynamodb import PhotoChanged, photo_table
+from gallery.web.body_limits import accepts_upload, too_large_message
+from gallery.web.errors import ApiError
+from gallery.web.forms import PhotoDetailsForm, UploadForm, form_errors, form_message
 
 EDITABLE_FIELDS = ("title", "description", "tags", "visibility", "share_original")
 BOOLEAN_FIELDS = ("share_original",)
@@ -127,7 +128,7 @@ def _create(request):
         form = UploadForm(request.POST, request.FILES)
     except RequestDataTooBig:
         raise too_large from None
-    # gallery.uploads stopped reading a file that passed the limit (it is absent from FILES).
+    # gallery.web.body_limits stopped reading a file that passed the limit (it is absent from FILES).
     if message := too_large_message(request):
         raise ApiError(413, message)
     if not form.is_valid():

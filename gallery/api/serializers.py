@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 
-from gallery import access, media
-from gallery.catalog import READY, FavoriteState
+from gallery.domain import access
+from gallery.domain.catalog import READY, FavoriteState
+from gallery.storage import s3 as media
 
 NO_FAVORITES = FavoriteState()
 
@@ -27,7 +28,7 @@ def card_json(request, card):
 
 def photo_json(request, photo, favorites=NO_FAVORITES):
     """The whole photo as `request.api_user` may see it: "original" (the uploaded file) only for
-    its owner or when shared, "full_size" the file this viewer gets (gallery.access decides),
+    its owner or when shared, "full_size" the file this viewer gets (gallery.domain.access decides),
     with `favorites` (its catalog.FavoriteState for the caller: none for a photo just made).
     While it is processing (or once it failed) only what its owner said of it, its status and
     the reason it failed: there is nothing to show yet (nor to favourite)."""

@@ -10,12 +10,12 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gallery import photos, ratelimit
 from gallery.api.auth import api_view, require_login
 from gallery.api.serializers import photo_json
-from gallery.errors import ApiError
-from gallery.forms import PhotoDetailsForm, form_errors, form_message
-from gallery.limits import LIMITS
+from gallery.domain.limits import LIMITS
+from gallery.services import photos, ratelimit
+from gallery.web.errors import ApiError
+from gallery.web.forms import PhotoDetailsForm, form_errors, form_message
 
 DETAIL_FIELDS = ("title", "description", "tags", "visibility")
 

@@ -16,7 +16,9 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gallery import catalog, media, sources
+from gallery.domain import catalog
+from gallery.services import navigation as sources
+from gallery.storage import s3 as media
 
 register = template.Library()
 
@@ -24,7 +26,7 @@ register = template.Library()
 # and `{% url %}` (a full reverse each) was about 30 % of the page's time (docs/benchmarks.md).
 # These filters reverse each URL name once, with a placeholder, and fill the value in.
 _PLACEHOLDER = "0" * 32  # matches every argument pattern below
-# What the URL patterns accept (gallery/urls.py); any other value goes through reverse(), which
+# What the URL patterns accept (gallery/web/urls.py); any other value goes through reverse(), which
 # then answers exactly as `{% url %}` would (NoReverseMatch).
 _ARGUMENTS = {
     "gallery:photo": re.compile(r"[0-9a-f]{32}"),
@@ -62,7 +64,7 @@ def card_link(context, photo_id):
     share_base = context.get("share_base")
     if share_base:
         return f"{share_base}photos/{photo_id}/"
-    # ?from=<the list's token> (gallery.sources): the photo page's previous and next follow it.
+    # ?from=<the list's token> (gallery.services.navigation): the photo page's previous and next follow it.
     return photo_url(photo_id) + context.get("from_query", "")
 
 
@@ -77,7 +79,7 @@ def tag_url(tag):
 
 
 CARD_TEMPLATE = "gallery/_photo_card.html"
-# Where a cached card's media URLs go: they are filled in on every view from gallery.media.url,
+# Where a cached card's media URLs go: they are filled in on every view from gallery.storage.s3.url,
 # so a cached card never carries a presigned URL past the lifetime media.url guarantees.
 _THUMBNAIL_SLOT, _DISPLAY_SLOT = "\x00thumbnail\x00", "\x00display\x00"
 
@@ -87,7 +89,7 @@ def photo_cards(cards, source=None):
     """Every card of a list page, each rendered from CARD_TEMPLATE once and then reused.
 
     A card is rendered from the card and the list's `source` token alone (its template sees
-    nothing but `card` and `from_query`, the ?from= its links carry, gallery.sources), so its
+    nothing but `card` and `from_query`, the ?from= its links carry, gallery.services.navigation), so its
     markup is a function of those, the language, the URL prefix and the template's source:
     the cache key holds all of them. An edit, a visibility change or a new display size changes
     the fields and so the key; a deleted photo is no longer in the page's Query. Nothing is
@@ -145,7 +147,7 @@ def _template_version(template):
 
 @register.filter
 def media_url(key):
-    """URL of a stored object (gallery.media.url: presigned or plain, cached); "" for no key."""
+    """URL of a stored object (gallery.storage.s3.url: presigned or plain, cached); "" for no key."""
     return media.url(key) if key else ""
 
 
@@ -178,7 +180,7 @@ def visibility_label(value):
 
 @register.simple_tag
 def photo_in_list(photo_id, source=None):
-    """A photo page's URL opened from a list: `source` is the list's token (gallery.sources)."""
+    """A photo page's URL opened from a list: `source` is the list's token (gallery.services.navigation)."""
     return sources.photo_url(photo_id, source)
 
 

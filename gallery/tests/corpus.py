@@ -66,7 +66,7 @@ def real_world_files():
         ("empty png chunk stream", "e.png", b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 0)),
     ]
     try:
-        import pillow_heif  # noqa: F401  (registered by gallery.images)
+        import pillow_heif  # noqa: F401  (registered by gallery.imaging.process)
 
         files.append(("heic with orientation", "o.heic", _save(PHOTO, "HEIF", exif=exif.tobytes())))
     except ImportError:

@@ -5,7 +5,7 @@ import json
 
 import requests
 
-from gallery import worker
+from gallery.services import worker
 from gallery.tests.factories import image_bytes
 
 

@@ -18,7 +18,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from django.core.files.storage import default_storage
 
-from gallery.metadata import get_connection
+from gallery.storage.dynamodb import get_connection
 
 
 def refused(operation):

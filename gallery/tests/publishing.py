@@ -1,8 +1,8 @@
 """Publish real photos for tests the way the upload view does: UploadForm, then photos.publish."""
 
-from gallery import photos
-from gallery.forms import UploadForm
+from gallery.services import photos
 from gallery.tests.factories import image_bytes, upload
+from gallery.web.forms import UploadForm
 
 
 def publish(owner, title="A photo", tags="", visibility="public", description="", data=None):

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from gallery import albums, metadata, photos
+from gallery.services import albums, photos
+from gallery.storage import dynamodb as metadata
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db

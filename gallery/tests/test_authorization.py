@@ -17,8 +17,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from gallery import albums
-from gallery.models import ApiToken
+from accounts.models import ApiToken
+from gallery.services import albums
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db

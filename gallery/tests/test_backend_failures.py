@@ -19,8 +19,8 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 
-from gallery import metadata
-from gallery.models import ApiToken
+from accounts.models import ApiToken
+from gallery.storage import dynamodb as metadata
 from gallery.tests import faults
 from gallery.tests.factories import upload
 from gallery.tests.publishing import publish
@@ -33,17 +33,17 @@ from gallery.tests.stores import (
 
 pytestmark = pytest.mark.django_db
 
-# Original, thumbnail, display size and the shared copy, then the item (gallery.photos.publish).
+# Original, thumbnail, display size and the shared copy, then the item (gallery.services.photos.publish).
 UPLOAD_STEPS = ["s3.PutObject"] * 4 + ["dynamodb.TransactWriteItems"]
-# Then the counters, after the item (gallery.metadata.counters): one tag and the owner, or the tag
+# Then the counters, after the item (gallery.storage.dynamodb.counters): one tag and the owner, or the tag
 # gained and the tag lost. Their failure fails nothing: the photo is stored, reconcile recounts.
 COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
-# Read the photo, read its items, change them in one transaction (gallery.metadata.update_photo).
+# Read the photo, read its items, change them in one transaction (gallery.storage.dynamodb.update_photo).
 EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
 # After an edit's or a delete's transaction and counters: its favourites (metadata.favorites).
 FAVORITES_STEP = "dynamodb.Query"
 # Items first (one transaction), the counters, the favourites, then the four objects
-# (gallery.photos.delete).
+# (gallery.services.photos.delete).
 OBJECT_DELETES = ["s3.DeleteObject"] * 4
 DELETE_STEPS = [*EDIT_STEPS, *COUNTS, FAVORITES_STEP, *OBJECT_DELETES]
 TRY_AGAIN = "Please try again"

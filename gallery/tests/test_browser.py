@@ -20,10 +20,10 @@ from django.db import connection
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect, sync_playwright
 
-from gallery import media
+from devstack.gunicorn_site import GunicornSite
+from gallery.storage import s3 as media
 from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.publishing import publish
-from scripts.gunicorn_site import GunicornSite
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PASSWORD = "a long walk by the harbour"

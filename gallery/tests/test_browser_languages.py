@@ -6,7 +6,7 @@ in both languages at 1280 and 390 px go to docs/screenshots/ (README, "Languages
 
 import pytest
 
-from gallery import albums
+from gallery.services import albums
 from gallery.tests.publishing import publish
 from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     DESKTOP,

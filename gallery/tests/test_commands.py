@@ -3,7 +3,7 @@ import io
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from gallery.metadata import get_connection
+from gallery.storage.dynamodb import get_connection
 
 
 def test_init_aws_creates_a_private_bucket_and_the_table_and_is_idempotent(moto_server, capsys):
@@ -36,7 +36,7 @@ def test_init_aws_creates_a_private_bucket_and_the_table_and_is_idempotent(moto_
 
 
 def test_init_aws_completes_a_first_run_that_stopped_before_block_public_access(moto_server):
-    from gallery import media
+    from gallery.storage import s3 as media
 
     moto_server.reset()
     client = media.s3_client()

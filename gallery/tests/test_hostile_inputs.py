@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils.html import escape
 from PIL import Image
 
-from gallery import metadata
-from gallery.models import ApiToken
+from accounts.models import ApiToken
+from gallery.storage import dynamodb as metadata
 from gallery.tests import hostile
 from gallery.tests.factories import assert_no_location, upload
 from gallery.tests.stores import assert_no_orphans, assert_nothing_stored

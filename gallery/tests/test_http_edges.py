@@ -1,10 +1,10 @@
 """Hostile HTTP: every body is bounded, one file part per request, and under /api/ every error is
-JSON of one shape (gallery.uploads.RequestBodyLimitMiddleware, gallery.errors handlers)."""
+JSON of one shape (gallery.web.body_limits.RequestBodyLimitMiddleware, gallery.web.errors handlers)."""
 
 import pytest
 from django.test import Client
 
-from gallery.models import ApiToken
+from accounts.models import ApiToken
 from gallery.tests.factories import image_bytes, upload
 from gallery.tests.publishing import publish
 from gallery.tests.stores import assert_nothing_stored

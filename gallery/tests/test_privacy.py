@@ -79,7 +79,7 @@ def _fetch(url):
 
 
 def test_twenty_gps_photos_reach_nobody_else_with_their_location(aws, user, bob, settings):
-    from gallery.models import ApiToken
+    from accounts.models import ApiToken
     from gallery.tests.factories import camera_exif, image_bytes, location_of, upload
 
     settings.PHOTOSHARE_PAGE_SIZE = 30
@@ -116,7 +116,7 @@ def test_twenty_gps_photos_reach_nobody_else_with_their_location(aws, user, bob,
 
 
 def _stored(aws):
-    from gallery import metadata
+    from gallery.storage import dynamodb as metadata
 
     return metadata.photo_table().list_page("ALL", limit=100).items
 

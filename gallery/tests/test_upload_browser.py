@@ -6,7 +6,10 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
-from gallery import catalog, media, metadata, worker
+from gallery.domain import catalog
+from gallery.services import worker
+from gallery.storage import dynamodb as metadata
+from gallery.storage import s3 as media
 from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.factories import image_bytes
 

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from scripts.local_aws import free_port
+from devstack.local_aws import free_port
 
 
 def database_url_of_the_test_database(tmp_path):

@@ -13,5 +13,5 @@ def test_the_local_stack_benchmark_runs_quickly():
         capture_output=True, text=True, timeout=180, check=False, cwd=ROOT,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "| moto_local (after) | 300 |" in done.stdout
+    assert "| devstack moto (after) | 300 |" in done.stdout
     assert "restart s" in done.stdout

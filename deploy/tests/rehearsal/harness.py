@@ -58,7 +58,7 @@ import boto3
 import redis
 
 from deploy.tests import cfn
-from scripts.local_aws import MotoServer, free_port
+from devstack.local_aws import MotoServer, free_port
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -84,7 +84,7 @@ DB = {
 # The rehearsals' Redis: a database of its own on the test suite's server (which uses 15). The
 # single instance's "own" Redis (PHOTOSHARE_LOCAL_CACHE_URL), and the pair's ElastiCache.
 REDIS_URL = "redis://127.0.0.1:6379/5"
-MIGRATE_LOCK = "photoshare-migrate"  # gallery.release.LOCK_NAME
+MIGRATE_LOCK = "photoshare-migrate"  # gallery.services.migration_lock.LOCK_NAME
 # The settings of the template that differ between the topologies (single: the defaults of set_up).
 SCALED = {
     "Hosts": "photos.rehearsal.test",  # DomainName, with a certificate on the (stand-in) ALB

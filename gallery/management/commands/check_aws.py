@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from gallery.health import check_backends
+from gallery.storage.health import check_backends
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from gallery import jobs
-from gallery.media import ensure_bucket
-from gallery.metadata import ensure_table, get_connection
+from gallery.storage import sqs as jobs
+from gallery.storage.dynamodb import ensure_table, get_connection
+from gallery.storage.s3 import ensure_bucket
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from gallery.release import LockTimeout, migrate_once
+from gallery.services.migration_lock import LockTimeout, migrate_once
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from gallery.reconcile import find_orphans, remove_orphans
+from gallery.services.reconcile import find_orphans, remove_orphans
 
 
 class Command(BaseCommand):

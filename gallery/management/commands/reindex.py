@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from gallery.reconcile import reindex
+from gallery.services.reconcile import reindex
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import signal
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from gallery.worker import work
+from gallery.services.worker import work
 
 
 class Command(BaseCommand):

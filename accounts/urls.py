@@ -1,0 +1,18 @@
+"""The account pages, under /accounts/ (photoshare/urls.py); the rate-limited views come before
+django.contrib.auth.urls so that theirs are the routes that answer."""
+
+from django.urls import include, path
+
+from accounts import views
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.login, name="login"),
+    path("api-token/", views.api_token, name="api_token"),
+    path("", views.account, name="account"),
+    path("email/resend/", views.resend_verification, name="resend_verification"),
+    path("verify/<str:token>/", views.verify_email, name="verify_email"),
+    # Verified addresses only, rate limited.
+    path("password_reset/", views.password_reset, name="password_reset"),
+    path("", include("django.contrib.auth.urls")),
+]

@@ -1,0 +1,111 @@
+"""Who may see and change a photo or an album: the one place these rules live (site, API and admin use them).
+
+Pure rules, no HTTP and no storage: the `require_*` checks raise a domain error that
+gallery.web.errors turns into a response (a hidden photo is a 404, like a missing one).
+"""
+
+import secrets
+
+from gallery.domain.catalog import PUBLIC, UNLISTED, visible_to
+
+
+class PhotoHidden(Exception):
+    """The viewer may not see this photo: answered exactly as if it did not exist."""
+
+
+class ChangeNotAllowed(Exception):
+    """The viewer sees the photo but may not change it (it is someone else's)."""
+
+
+def can_view(user, photo):
+    """Public photos are for everyone; a private one only for its owner (staff use the admin),
+    and so is one that is not ready yet (processing, or failed with its reason)."""
+    return visible_to(photo, user.pk if user.is_authenticated else None)
+
+
+def can_change(user, photo):
+    return user.is_authenticated and (user.pk == photo.owner_id or user.is_staff)
+
+
+def can_get_original(user, photo):
+    """The uploaded file, with its EXIF (GPS included), is its owner's; others get it only when
+    the owner chose to share it. Staff see it in the admin, not on the site."""
+    return photo.share_original or (user.is_authenticated and user.pk == photo.owner_id)
+
+
+def full_size_key(user, photo):
+    """The key of the full-size file `user` gets from the pages and the API: the original (see
+    can_get_original), else the copy without metadata; "" when there is none (photos stored
+    before copies existed), and then only the display size is offered."""
+    return photo.original_key if can_get_original(user, photo) else photo.shared_key
+
+
+def require_view(user, photo):
+    if not can_view(user, photo):
+        raise PhotoHidden(photo.id)
+    return photo
+
+
+def require_change(user, photo):
+    """The photo if `user` may change it; hidden ones stay hidden (PhotoHidden), others'
+    public ones are refused (ChangeNotAllowed)."""
+    require_view(user, photo)
+    if not can_change(user, photo):
+        raise ChangeNotAllowed(photo.id)
+    return photo
+
+
+# --- albums -------------------------------------------------------------------------------------
+class AlbumHidden(Exception):
+    """The viewer may not see this album: answered exactly as if it did not exist."""
+
+
+class AlbumChangeNotAllowed(Exception):
+    """The viewer sees the album but may not change it (it is someone else's)."""
+
+
+def is_album_owner(user, album):
+    return user.is_authenticated and user.pk == album.owner_id
+
+
+def has_share_token(album, token):
+    """Whether `token` opens the album: only an unlisted album's current token does, so a new
+    link or a change of visibility closes the old one at once."""
+    return bool(
+        token
+        and album.visibility == UNLISTED
+        and album.share_token
+        and secrets.compare_digest(token, album.share_token)
+    )
+
+
+def can_view_album(user, album, token=None):
+    """The owner sees their albums; with the share link anyone sees an unlisted one; without it
+    only public albums are for everyone (an unlisted album's own URL is the owner's)."""
+    if token is not None:
+        return has_share_token(album, token) or is_album_owner(user, album)
+    return album.visibility == PUBLIC or is_album_owner(user, album)
+
+
+def require_album_view(user, album, token=None):
+    if not can_view_album(user, album, token):
+        raise AlbumHidden(album.id)
+    return album
+
+
+def require_album_change(user, album):
+    """Only the owner changes an album (staff delete through the admin); others' hidden
+    albums stay hidden (AlbumHidden), others' visible ones are refused."""
+    require_album_view(user, album)
+    if not is_album_owner(user, album):
+        raise AlbumChangeNotAllowed(album.id)
+    return album
+
+
+def require_own_photo(user, photo):
+    """Albums hold their owner's own photos only; someone else's photo is refused as a
+    change of it would be (hidden if it is private)."""
+    require_view(user, photo)
+    if not (user.is_authenticated and user.pk == photo.owner_id):
+        raise ChangeNotAllowed(photo.id)
+    return photo

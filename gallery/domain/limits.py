@@ -1,0 +1,73 @@
+"""Every limit an upload or an edit is held to, and its message: defined here, once.
+
+The values are settings (PHOTOSHARE_MAX_*, see the README), read on each use so a test's
+override applies. The form, the API, the streaming upload handler and the upload page's
+script (which gets the numbers as data attributes) all read them here; nginx's body limit is
+derived by the deploy from the same PHOTOSHARE_MAX_UPLOAD_BYTES (deploy/instance/nginx.conf).
+"""
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+
+class _Setting:
+    """A limit read from settings whenever it is used."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __get__(self, instance, owner):
+        return getattr(settings, self.name)
+
+
+class Limits:
+    upload_bytes = _Setting("PHOTOSHARE_MAX_UPLOAD_BYTES")  # the largest file accepted
+    # The largest request body: one file plus the form fields (derived from upload_bytes in settings).
+    request_bytes = _Setting("DATA_UPLOAD_MAX_MEMORY_SIZE")
+    upload_url_seconds = _Setting("PHOTOSHARE_UPLOAD_URL_EXPIRE")  # a presigned upload POST's lifetime
+    # The largest body of any request but an upload (forms, JSON).
+    form_bytes = _Setting("PHOTOSHARE_MAX_FORM_BYTES")
+    image_pixels = _Setting("PHOTOSHARE_MAX_IMAGE_PIXELS")
+    # Formats decoded whole (all but JPEG): what bounds a worker's memory.
+    full_decode_pixels = _Setting("PHOTOSHARE_MAX_FULL_DECODE_PIXELS")
+    thumbnail_size = _Setting("PHOTOSHARE_THUMBNAIL_SIZE")
+    display_size = _Setting("PHOTOSHARE_DISPLAY_SIZE")
+    title_length = _Setting("PHOTOSHARE_MAX_TITLE_LENGTH")
+    description_length = _Setting("PHOTOSHARE_MAX_DESCRIPTION_LENGTH")
+    tag_count = _Setting("PHOTOSHARE_MAX_TAGS")
+    tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
+
+    @property
+    def upload_request_bytes(self):
+        """The largest body of an upload: one file plus its form fields."""
+        return self.upload_bytes + self.form_bytes
+
+    @property
+    def tags_text_length(self):
+        """The tags field as typed: every tag at its longest, each with a separator and a "#"."""
+        return self.tag_count * (self.tag_length + 2)
+
+    @property
+    def upload_size_text(self):
+        return filesizeformat(self.upload_bytes)
+
+    def body_too_large_message(self, limit):
+        return _("The request is larger than the limit of %(size)s. Nothing was stored.") % {
+            "size": filesizeformat(limit)
+        }
+
+    def file_too_large_message(self, size=None):
+        """What the uploader reads when a file passes the limit: with its size when known (the
+        form), without when it was stopped while streaming (gallery.web.body_limits)."""
+        if size is None:
+            return _("The file is too large; the limit is %(limit)s. Nothing was stored.") % {
+                "limit": self.upload_size_text
+            }
+        return _("The file is %(size)s; the limit is %(limit)s.") % {
+            "size": filesizeformat(size),
+            "limit": self.upload_size_text,
+        }
+
+
+LIMITS = Limits()

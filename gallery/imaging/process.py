@@ -1,0 +1,362 @@
+"""All image work for photoshare: check an uploaded file, read its header facts, make the display
+size and the thumbnail. Pillow only; knows nothing of Django, HTTP or S3.
+
+One entry point, `process_image`: a file object in, a `ProcessedImage` out. Every problem with
+the file is an `InvalidImage` whose message can be shown to the person who uploaded it and
+whose `code` says which problem it is.
+
+Hostile files (see docs/security.md): the upload is opened once, by the plugins of the formats
+we accept only; the pixel count is checked from the header before anything is decoded; it is
+decoded once, JPEGs at a reduced scale, other formats at most `max_pixels` pixels (about 4 bytes
+each); animated files give their first frame; corrupt EXIF is ignored.
+"""
+
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+
+from gallery.imaging import shared_copy
+from gallery.imaging.exif import ExifFacts, exif_facts
+
+logger = logging.getLogger(__name__)
+
+# Pillow format name -> (file extension, content type) of formats we accept as originals.
+SUPPORTED_FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "GIF": ("gif", "image/gif"),
+    "WEBP": ("webp", "image/webp"),
+    "TIFF": ("tif", "image/tiff"),
+}
+try:
+    from pillow_heif import register_heif_opener
+except ImportError:  # HEIC is optional: without the plugin such uploads get "not supported"
+    pass
+else:
+    register_heif_opener()
+    SUPPORTED_FORMATS["HEIF"] = ("heic", "image/heic")
+# What the upload form's file input offers; browsers know HEIC by its extensions more than its type.
+ACCEPT_ATTRIBUTE = ",".join(content_type for _, content_type in SUPPORTED_FORMATS.values()) + (
+    ",.heic,.heif" if "HEIF" in SUPPORTED_FORMATS else ""
+)
+# Pillow's JPEG plugin reports a JPEG with a Multi-Picture segment (many phones' depth and HDR
+# photos) as "MPO"; it is a JPEG file whose first frame is the photo.
+_FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
+# Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, through draft()).
+_REDUCED_SCALE_FORMATS = {"JPEG"}
+JPEG_CONTENT_TYPE = "image/jpeg"
+THUMBNAIL_QUALITY = 85
+DISPLAY_QUALITY = 82
+# Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
+FULL_SIZE_QUALITY = 90
+
+_EXIF_ORIENTATION = 0x0112
+# EXIF orientation -> the transposition that shows the image upright (as ImageOps.exif_transpose).
+_ORIENTATION_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# Orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
+_ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
+
+_NOT_AN_IMAGE = "The file is not an image, or it is damaged."
+_DAMAGED = "The image is damaged or incomplete and cannot be read."
+
+
+class InvalidImage(ValueError):
+    """The file is not an image we can accept. `str(error)` is safe to show to the user; `code` is
+    one of "not_an_image", "unsupported_format", "too_many_pixels", "damaged", and `params` the
+    values in the message, so a caller can say it in another language (gallery.web.forms)."""
+
+    def __init__(self, message, code, params=None):
+        super().__init__(message)
+        self.code = code
+        self.params = params or {}
+
+
+@dataclass(frozen=True)
+class EncodedJpeg:
+    """A re-encoded size of a photo (the thumbnail, the display size): what goes to S3."""
+
+    data: bytes
+    width: int
+    height: int
+    content_type: str = JPEG_CONTENT_TYPE
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """The full-size file others download: the original without its metadata (gallery.imaging.shared_copy).
+    `lossless`: the uploaded image data as is; else a full-size JPEG re-encoded from it."""
+
+    data: bytes
+    extension: str
+    content_type: str
+    lossless: bool
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    format: str  # a key of SUPPORTED_FORMATS
+    extension: str
+    content_type: str
+    width: int  # as displayed, EXIF orientation applied
+    height: int
+    thumbnail: EncodedJpeg
+    display: EncodedJpeg
+    exif: ExifFacts
+    shared: SharedFile | None = None  # None: the file could not be stripped (others get no full size)
+
+
+def supported_formats_text():
+    return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
+
+
+def process_image(fileobj, *, thumbnail_size, display_size, max_pixels, max_full_decode_pixels=None):
+    """Check that `fileobj` is a supported, intact image of at most `max_pixels` pixels; return its
+    facts, its display size (`display_size` px long side) and thumbnail (`thumbnail_size` px).
+
+    Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at about
+    4 bytes a pixel, so `max_full_decode_pixels` (when given) is their lower limit: it is what
+    bounds a worker's peak memory (docs/benchmarks.md, bench/upload.py).
+
+    Both sizes are upright JPEGs without any metadata: browsers cannot show every accepted
+    original (TIFF, HEIC), and GPS must not leak. The file is decoded once, at the scale the
+    larger size needs; the smaller one is made from that decode.
+    """
+    with _open(fileobj, max_pixels) as image, warnings.catch_warnings():
+        # Pillow warns about oddities it then handles ("Corrupt EXIF data", palette transparency).
+        warnings.simplefilter("ignore")
+        image_format = _accepted_format(image)
+        if image.width * image.height > max_pixels:
+            raise _too_many_pixels(max_pixels)
+        if (
+            max_full_decode_pixels is not None
+            and image_format not in _REDUCED_SCALE_FORMATS
+            and image.width * image.height > max_full_decode_pixels
+        ):
+            raise _too_many_pixels(max_full_decode_pixels, image_format, max_pixels)
+        exif = _exif(image)
+        orientation = _orientation(exif)
+        width, height = image.size
+        if orientation in _ORIENTATIONS_SWAPPING_AXES:
+            width, height = height, width
+        try:
+            decoded = _decode_upright(image, max(display_size, thumbnail_size), orientation)
+            shared = _shared_file(fileobj, image, image_format, orientation)
+        except Image.DecompressionBombError:
+            raise _too_many_pixels(max_pixels) from None
+        except Exception as error:
+            # Pillow's decoders raise many types on malformed data (OSError, SyntaxError,
+            # struct.error, IndexError, ...): any failure to decode an upload is the file's.
+            logger.info("cannot decode %s upload: %r", image_format, error)
+            raise InvalidImage(_DAMAGED, "damaged") from None
+
+    display = _resized(decoded, _fit(width, height, display_size))
+    # From the display-size pixels, not the file again: a second decode costs as much as the first.
+    larger = display if display_size >= thumbnail_size else decoded
+    thumbnail = _resized(larger, _fit(width, height, thumbnail_size))
+    extension, content_type = SUPPORTED_FORMATS[image_format]
+    return ProcessedImage(
+        format=image_format,
+        extension=extension,
+        content_type=content_type,
+        width=width,
+        height=height,
+        thumbnail=_encode(thumbnail, quality=THUMBNAIL_QUALITY),
+        display=_encode(display, quality=DISPLAY_QUALITY, progressive=True),
+        exif=exif_facts(exif),
+        shared=shared,
+    )
+
+
+def _shared_file(fileobj, image, image_format, orientation):
+    """The copy without metadata: the file rewritten without its metadata blocks when its format
+    allows it, else (TIFF, HEIC) a full-size upright JPEG of the pixels already decoded."""
+    if shared_copy.can_strip(image_format):
+        fileobj.seek(0)
+        try:
+            data = shared_copy.strip(fileobj.read(), image_format, orientation)
+        except shared_copy.CannotStrip as error:
+            logger.info("no full-size copy of a %s upload: %s", image_format, error)
+            return None
+        extension, content_type = SUPPORTED_FORMATS[image_format]
+        return SharedFile(data, extension, content_type, lossless=True)
+    rgb = _to_rgb(image)
+    if orientation in _ORIENTATION_TRANSPOSE:
+        rgb = rgb.transpose(_ORIENTATION_TRANSPOSE[orientation])
+    buffer = io.BytesIO()
+    # The colour profile is kept (wide-gamut phone photos); no EXIF is passed, so none is written.
+    rgb.save(buffer, format="JPEG", quality=FULL_SIZE_QUALITY, icc_profile=image.info.get("icc_profile"))
+    return SharedFile(buffer.getvalue(), "jpg", JPEG_CONTENT_TYPE, lossless=False)
+
+
+def _open(fileobj, max_pixels):
+    """Image.open with only our formats' plugins: files of other formats are never parsed."""
+    fileobj.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Our own pixel limit (checked by the caller) is lower than Pillow's bomb-warning
+            # threshold, and warnings such as "Corrupt EXIF data" are about things we then ignore.
+            warnings.simplefilter("ignore")
+            return Image.open(fileobj, formats=list(SUPPORTED_FORMATS))
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(max_pixels) from None
+    except UnidentifiedImageError:
+        detected = _sniffed_format(fileobj)
+        if detected is None:
+            raise InvalidImage(_NOT_AN_IMAGE, "not_an_image") from None
+        raise _unsupported(detected) from None
+    except Exception:  # a header bad enough to break the plugin itself
+        raise InvalidImage(_NOT_AN_IMAGE, "not_an_image") from None
+
+
+def _accepted_format(image):
+    """Our name for the format the plugin found; refuses anything a plugin might report outside
+    the allow-list, so no later step ever sees a format we did not choose to accept."""
+    name = _FORMAT_OF_PLUGIN_RESULT.get(image.format, image.format)
+    if name not in SUPPORTED_FORMATS:
+        raise _unsupported(image.format)
+    return name
+
+
+def _sniffed_format(fileobj):
+    """The format a refused file's magic bytes announce, for a clearer message, or None. Only
+    the plugins' signature checks run on the first bytes: other plugins never parse the file."""
+    fileobj.seek(0)
+    prefix = fileobj.read(16)
+    Image.init()  # registers every plugin's signature check (only the common ones are loaded)
+    # Our own plugins have already refused it: a broken file of ours is "not an image", not "not supported".
+    for name in (name for name in Image.ID if name not in SUPPORTED_FORMATS):
+        accept = Image.OPEN[name][1]
+        try:
+            found = accept is not None and accept(prefix)
+        except Exception:  # some checks index short prefixes
+            found = False
+        if found and not isinstance(found, str):  # a string is the plugin's "recognised, but no"
+            return name
+    return None
+
+
+def _unsupported(detected):
+    formats = supported_formats_text()
+    message = f"{detected} images are not supported; please upload {formats}."
+    return InvalidImage(message, "unsupported_format", {"format": detected, "formats": formats})
+
+
+def _decode_upright(image, size, orientation):
+    """`image` decoded once, fitted in a `size` px box, flattened to RGB and upright."""
+    box = _fit(image.width, image.height, size)
+    if image.format in ("JPEG", "MPO"):
+        # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the requested size. Ask for the
+        # target's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375) for a
+        # 400 px box, not at 1/4 (1000x750), ~20 % faster with the same result (bench/thumbnails.py).
+        image.draft("RGB", box)
+    else:
+        image = _reduced_whole(image, box)
+    if image.mode in ("1", "P"):
+        # Pillow resizes these with nearest-neighbour only; smooth results need real colours.
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    rgb = _to_rgb(_resized(image, box))
+    # Orient after shrinking: transposing first would force a full-size decode and copy. Done
+    # here rather than by ImageOps.exif_transpose, which re-serialises the whole EXIF block and
+    # fails on corrupt EXIF (found by fuzzing); the outputs keep no EXIF anyway.
+    if orientation in _ORIENTATION_TRANSPOSE:
+        rgb = rgb.transpose(_ORIENTATION_TRANSPOSE[orientation])
+    return rgb
+
+
+def _reduced_whole(image, box):
+    """A whole-decoded image shrunk by the largest integer factor that stays above `box`, and the
+    full-size pixels released at once: the resize that follows then works on a quarter (or less)
+    of them, which lowers a worker's peak by ~1.5 bytes a pixel (bench/upload.py's memory rows).
+    Box averaging, so no detail is lost that the final filter would keep."""
+    factor = min(image.width // box[0], image.height // box[1])
+    if factor < 2 or image.mode not in ("L", "LA", "RGB", "RGBA", "RGBa", "La"):
+        return image
+    image.load()
+    reduced = image.reduce(factor)
+    image.im = None  # the file object's full-size pixels; `image` keeps only its header facts
+    return reduced
+
+
+def _fit(width, height, size):
+    """The size of a `width` x `height` image fitted in a `size` px square; never enlarged."""
+    if width <= size and height <= size:
+        return width, height
+    if width >= height:
+        return size, max(1, round(height * size / width))
+    return max(1, round(width * size / height)), size
+
+
+def _resized(image, box):
+    if image.size == box:
+        return image
+    if image.width < 2 * box[0] and image.height < 2 * box[1]:
+        # What is left after libjpeg's scaled decode (2000 -> 1600 px for a 12 MP JPEG, 3000 -> 1600
+        # for 24 MP): BICUBIC gives the same PSNR against a full-resolution LANCZOS reference as
+        # LANCZOS itself (44.3 vs 44.1 dB, 49.2 vs 49.3 dB) for ~27 % less CPU; its narrower kernel
+        # is what costs less (bench/renditions.py prints both).
+        return image.resize(box, Image.Resampling.BICUBIC)
+    # Larger factors (the thumbnail from the display pixels, whole-decoded PNGs): LANCZOS, 5 dB
+    # better than BICUBIC there, and as Image.thumbnail, a cheap integer reduce first.
+    return image.resize(box, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+def _to_rgb(image):
+    """Flatten any mode Pillow can give us onto an opaque RGB image (white under transparency)."""
+    if image.has_transparency_data:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
+        # 16-bit and 32-bit greyscale: scale to 8 bits rather than clipping to white.
+        return image.point(lambda value: value / 256).convert("L").convert("RGB")
+    return image.convert("RGB")
+
+
+def _encode(rgb, *, quality, progressive=False):
+    buffer = io.BytesIO()
+    # No exif= argument: GPS and other metadata stay in the original only.
+    rgb.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=progressive)
+    return EncodedJpeg(data=buffer.getvalue(), width=rgb.width, height=rgb.height)
+
+
+def _exif(image):
+    """The EXIF block from the header (nothing decoded, except for PNGs keeping it after the pixels);
+    empty when missing or corrupt."""
+    try:
+        return image.getexif()
+    except Exception:
+        return Image.Exif()
+
+
+def _orientation(exif):
+    """1 (upright) when the tag is missing, corrupt or out of range."""
+    try:
+        orientation = exif.get(_EXIF_ORIENTATION, 1)
+        return orientation if orientation in _ORIENTATION_TRANSPOSE else 1
+    except Exception:
+        return 1
+
+
+def _too_many_pixels(max_pixels, image_format=None, jpeg_max_pixels=None):
+    params = {"megapixels": f"{max_pixels / 1_000_000:g}"}
+    if image_format is None:
+        message = f"The image has too many pixels; the limit is {params['megapixels']} megapixels."
+    else:
+        params.update(format=image_format, jpeg_megapixels=f"{jpeg_max_pixels / 1_000_000:g}")
+        message = (
+            f"The image has too many pixels; the limit is {params['megapixels']} megapixels for "
+            f"{image_format} images ({params['jpeg_megapixels']} for JPEG)."
+        )
+    return InvalidImage(message, "too_many_pixels", params)

@@ -1,0 +1,176 @@
+"""The use cases of an album: create, find (by its owner, by everyone, through its share link),
+edit, set its cover, add, remove and reorder photos, make a new share link, delete.
+
+Who may do what is gallery.domain.access; the keys and transactions are gallery.storage.dynamodb.albums.
+Views and the API call these with validated data and let gallery.web.errors answer what they raise.
+"""
+
+import logging
+import secrets
+import uuid
+from datetime import UTC, datetime
+
+from django.utils.translation import gettext as _
+
+from gallery.domain import access, catalog
+from gallery.domain.catalog import UNLISTED, Album
+from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table
+
+logger = logging.getLogger(__name__)
+
+# 32 bytes of randomness, URL-safe: as strong as the API tokens.
+SHARE_TOKEN_BYTES = 32
+
+
+class AlbumRefused(Exception):
+    """A change of an album that its rules forbid; the message says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def new_album_id():
+    return uuid.uuid4().hex
+
+
+def new_share_token():
+    return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+
+
+def create(owner, *, title, description="", visibility=catalog.PRIVATE, clock=None):
+    album = Album(
+        id=new_album_id(),
+        owner_id=owner.pk,
+        owner_username=owner.get_username(),
+        title=title,
+        description=description,
+        visibility=visibility,
+        share_token=new_share_token() if visibility == UNLISTED else "",
+        created=(clock or _now)().isoformat(timespec="microseconds"),
+    )
+    album_table().create_album(album)
+    logger.info("created album %s by user %s", album.id, owner.pk)
+    return album
+
+
+def albums_of(user, *, cursor=None, limit=24):
+    """A page of the user's own albums, newest first (one Query)."""
+    return album_table().albums_page(catalog.owner_albums_list(user.pk), cursor=cursor, limit=limit)
+
+
+def page(user, album_id, *, token=None, cursor=None, limit=24):
+    """The album and a page of the photos `user` sees in it, in album order; `token` is the
+    share link's. Raises AlbumNotFound, or access.AlbumHidden (both answered "no such album")."""
+    album_page = album_table().album_page(album_id, cursor=cursor, limit=limit)
+    album = access.require_album_view(user, album_page.album, token)
+    insider = access.is_album_owner(user, album) or access.has_share_token(album, token)
+    return catalog.AlbumPage(
+        album=album,
+        items=catalog.album_cards(album_page.items, insider=insider),
+        next_cursor=album_page.next_cursor,
+    )
+
+
+def shared_photo(user, album_id, token, photo_id):
+    """A photo as seen through an album's share link: (album, photo). The photo's own page
+    would hide a private photo; its album's link shares it. One BatchGetItem."""
+    album, photo, membership = album_table().album_and_photo(album_id, photo_id)
+    access.require_album_view(user, album, token)
+    if photo is None or membership is None:
+        raise NotInAlbum(photo_id)
+    return album, photo
+
+
+def visible(user, album_id):
+    """The album if `user` may see it at its own URL; raises AlbumNotFound or AlbumHidden."""
+    return access.require_album_view(user, album_table().get_album(album_id))
+
+
+def changeable(user, album_id):
+    """The album if `user` may change it; raises AlbumNotFound, AlbumHidden or AlbumChangeNotAllowed."""
+    return access.require_album_change(user, album_table().get_album(album_id))
+
+
+def edit(album, **changes):
+    """Change title, description or visibility; returns the new Album. Becoming unlisted makes a
+    share link; leaving unlisted drops it, so coming back later does not revive an old link."""
+    visibility = changes.get("visibility", album.visibility)
+    if visibility != UNLISTED:
+        changes["share_token"] = ""
+    elif not album.share_token or album.visibility != UNLISTED:
+        changes["share_token"] = new_share_token()
+    updated = album_table().save_album(album, **changes)
+    logger.info("edited album %s (%s)", album.id, ", ".join(sorted(changes)))
+    return updated
+
+
+def new_share_link(album):
+    """A new share token: the old link answers 404 from now on."""
+    if album.visibility != UNLISTED:
+        raise AlbumRefused(_("Only an unlisted album has a share link; make it unlisted first."))
+    updated = album_table().save_album(album, share_token=new_share_token())
+    logger.info("new share link for album %s", album.id)
+    return updated
+
+
+def add_photo(user, album, photo_id):
+    """Append one of `user`'s photos to `album` (which `user` may change). Raises
+    metadata.PhotoNotFound, access.PhotoHidden or ChangeNotAllowed (not theirs),
+    AlreadyInAlbum, AlbumRefused (in too many albums), PhotoChanged."""
+    table = album_table()
+    photo, memberships = table.photo_memberships(photo_id)
+    access.require_own_photo(user, photo)
+    if album.id not in memberships and len(memberships) >= catalog.MAX_ALBUMS_PER_PHOTO:
+        raise AlbumRefused(
+            _("A photo can be in at most %(count)d albums.") % {"count": catalog.MAX_ALBUMS_PER_PHOTO}
+        )
+    table.add_photo(album, photo)
+    logger.info("added photo %s to album %s", photo.id, album.id)
+    return photo
+
+
+def remove_photo(album, photo_id):
+    """Take a photo out of the album (the photo stays). Raises NotInAlbum or PhotoChanged."""
+    photo, membership = _placed(album, photo_id)
+    album_table().remove_photo(album, photo, membership)
+    logger.info("removed photo %s from album %s", photo_id, album.id)
+
+
+def move(album, photo_id, *, up):
+    """Move a photo one place earlier (`up`) or later; False when it is at that end already."""
+    photo, membership = _placed(album, photo_id)
+    return album_table().move_photo(album, photo, membership, up=up)
+
+
+def set_cover(album, photo_id):
+    """Make a photo of the album its cover; returns the new Album."""
+    photo, membership = _placed(album, photo_id)
+    old_cover = None
+    if album.cover_photo_id and album.cover_photo_id != photo_id:
+        try:
+            old_cover = _placed(album, album.cover_photo_id)
+        except NotInAlbum:
+            old_cover = None  # the mark went with the photo
+    return album_table().set_cover(album, photo, membership, old_cover)
+
+
+def delete(album):
+    """Delete the album; its photos stay where they are."""
+    album_table().delete_album(album)
+    logger.info("deleted album %s", album.id)
+
+
+def _placed(album, photo_id):
+    """(photo, membership) of a photo in the album; NotInAlbum otherwise."""
+    try:
+        photo, memberships = album_table().photo_memberships(photo_id)
+    except PhotoNotFound:
+        raise NotInAlbum(photo_id) from None
+    if album.id not in memberships:
+        raise NotInAlbum(photo_id)
+    return photo, memberships[album.id]
+
+
+def _now():
+    return datetime.now(UTC)

@@ -1,0 +1,191 @@
+"""Rate limits on Django's cache: fixed windows counted per key (user, IP, username).
+
+Rates are settings like "30/h" or "10/5m". The counters live in the default cache; with
+several worker processes that must be a shared cache (see DJANGO_CACHE_URL in the README),
+otherwise each worker counts on its own.
+
+Limits:
+    login           per IP and per username (as Django's login form normalises it, case-folded)
+    signup          per IP
+    upload burst    per IP, every upload POST counted (failed ones too): stops floods
+    upload quota    per user, stored photos only (a refused or failed upload gives its place
+                    back): fits real batches (hundreds a day), bounds what one account stores
+
+A refusal raises `TooManyRequests`, whose `retry_after` is the true number of seconds until
+the window that refused ends; gallery.web.errors answers it (a page or JSON, with Retry-After).
+Time comes from `clock` (a module attribute), so tests set it instead of racing the wall clock.
+"""
+
+import functools
+import hashlib
+import logging
+import math
+import re
+import time
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+TOO_MANY_MESSAGE = _("Too many attempts. Please wait a few minutes and try again.")
+QUOTA_MESSAGE = _("You have uploaded as many photos as an account may in a day. Please try again later.")
+
+clock = time.time  # seconds since the epoch; tests replace it
+
+
+class TooManyRequests(Exception):
+    """A rate was exceeded; try again in `retry_after` seconds."""
+
+    def __init__(self, retry_after, message=TOO_MANY_MESSAGE):
+        super().__init__(message)
+        self.retry_after, self.message = retry_after, message
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text):
+        match = _RATE.match(text)
+        if not match:
+            raise ValueError(f"not a rate: {text!r} (expected e.g. '30/h' or '10/5m')")
+        count, multiplier, unit = match.groups()
+        return cls(int(count), int(multiplier or 1) * _PERIOD_SECONDS[unit])
+
+    @classmethod
+    def setting(cls, name):
+        return cls.parse(getattr(settings, name))
+
+
+@dataclass(frozen=True)
+class Window:
+    """One key's counter in the current window of a rate."""
+
+    cache_key: str
+    rate: Rate
+    retry_after: int  # seconds until this window ends (at least 1)
+
+    @classmethod
+    def current(cls, scope, key, rate, now=None):
+        now = clock() if now is None else now
+        window = int(now // rate.seconds)
+        # Hashed: keys hold user input (a username), which must not shape the cache key.
+        digest = hashlib.sha256(f"{scope}\0{key}".encode()).hexdigest()[:32]
+        retry_after = max(1, math.ceil((window + 1) * rate.seconds - now))
+        return cls(f"ratelimit:{digest}:{rate.seconds}:{window}", rate, retry_after)
+
+    def add(self, delta=1):
+        """Count `delta` hits (negative to give places back); the new count."""
+        cache.add(self.cache_key, 0, timeout=self.rate.seconds + 1)
+        try:
+            return cache.incr(self.cache_key, delta)
+        except ValueError:  # expired between add and incr
+            cache.set(self.cache_key, max(delta, 0), timeout=self.rate.seconds + 1)
+            return max(delta, 0)
+
+
+def allow(scope, key, rate, *, now=None):
+    """Count one hit for `key` in `scope`; False once the rate is exceeded in this window."""
+    return Window.current(scope, key, rate, now).add() <= rate.count
+
+
+def check(scope, keys, rate):
+    """Count one hit for each key; raise TooManyRequests if any is over the rate. Every key is
+    counted (no short-circuit), so one cannot be used to spare another."""
+    windows = [Window.current(scope, key, rate) for key in keys if key]
+    over = [window for window in windows if window.add() > rate.count]
+    if over:
+        raise TooManyRequests(max(window.retry_after for window in over))
+
+
+@contextmanager
+def upload_quota(user):
+    """Hold one place of `user`'s stored-photo quota while a photo is stored; the place is given
+    back if storing fails, so only stored photos count. Raises TooManyRequests when full."""
+    rate = Rate.setting("PHOTOSHARE_UPLOAD_QUOTA")
+    window = Window.current("upload-quota", f"user:{user.pk}", rate)
+    if window.add() > rate.count:
+        window.add(-1)
+        logger.warning("upload quota of user %s reached", user.pk)
+        raise TooManyRequests(window.retry_after, QUOTA_MESSAGE)
+    try:
+        yield
+    except BaseException:
+        window.add(-1)
+        raise
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or the entry our own proxies added to X-Forwarded-For.
+
+    Only the last PHOTOSHARE_TRUSTED_PROXY_COUNT entries were written by proxies we run; anything
+    before them came from the client and could be forged.
+    """
+    proxies = settings.PHOTOSHARE_TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def limit_posts(scope, rate_setting, keys):
+    """View decorator: POSTs over the rate of any key raise TooManyRequests (a 429); other
+    methods pass. `keys(request)` returns the keys to count (e.g. the user id and the IP)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST":
+                check_request(request, scope, rate_setting, keys)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def check_request(request, scope, rate_setting, keys):
+    try:
+        check(scope, keys(request), Rate.setting(rate_setting))
+    except TooManyRequests:
+        logger.warning("rate limit %s exceeded by %s", scope, client_ip(request))
+        raise
+
+
+def normalized_username(username):
+    """The username as Django's login form reads it (NFKC), case-folded: full-width and
+    mathematical-bold look-alikes ("\uff41lice", "\U0001d41alice") and "ALICE" share alice's
+    counter, whichever of them the accounts database lets log in."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
+def login_keys(request):
+    username = normalized_username(request.POST.get("username", ""))
+    return [f"ip:{client_ip(request)}", f"username:{username}" if username else None]
+
+
+def ip_keys(request):
+    return [f"ip:{client_ip(request)}"]
+
+
+def password_reset_keys(request):
+    address = request.POST.get("email", "").strip().casefold()
+    return [f"ip:{client_ip(request)}", f"email:{address}" if address else None]
+
+
+def upload_keys(request):
+    """The signed-in user (API token or session) and the IP: for per-account actions."""
+    user = getattr(request, "api_user", None) or getattr(request, "user", None)
+    user_key = f"user:{user.pk}" if user is not None and user.is_authenticated else None
+    return [user_key, f"ip:{client_ip(request)}"]

@@ -1,0 +1,137 @@
+"""Finding and removing orphans: what a crash between the steps of an upload or a delete leaves.
+
+Uploads write objects first and the item last; deletes remove the item first and the objects
+after. A process killed in between leaves objects under photos/<id>/ that no item names (which
+nobody can see, but which cost storage), or, if anything went wrong by hand, an item whose
+objects are gone (a broken photo on every page). `find_orphans` compares a listing of the
+bucket with a scan of the table; `remove_orphans` deletes both kinds. Run by `manage.py reconcile`.
+
+Favourites of a photo that turned private are removed right after the photo's own
+transaction (gallery.storage.dynamodb.favorites); a crash in between leaves others' favourites of a
+private photo, which are reported as hidden favourites and removed, and favourite counts that
+are off, which are set right. (Favourites of a deleted photo are stray items of a partition
+without its photo item.)
+
+The same scan checks the lists (gallery.storage.dynamodb.consistency): every photo's cards match its item
+(title, tags, visibility), and every counter equals the count of its cards; `remove_orphans`
+rewrites the cards and sets the counters right as well.
+
+Objects younger than `min_age` are left alone: they may belong to an upload still in progress,
+whose item is about to be written.
+"""
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from gallery.storage import s3 as media
+from gallery.storage.dynamodb import PhotoNotFound, consistency, photo_table, purge_photo, scan_table
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    orphan_objects: list = field(default_factory=list)  # keys no photo item names
+    broken_photos: list = field(default_factory=list)  # ids whose item names a missing object
+    stray_cards: list = field(default_factory=list)  # ids with list cards but no photo item
+    stale_lists: list = field(default_factory=list)  # ids whose cards do not match their item
+    wrong_counts: list = field(default_factory=list)  # (counter, stored, true count)
+    hidden_favorites: list = field(default_factory=list)  # (photo id, user id) the user may not see
+    wrong_favorite_counts: list = field(default_factory=list)  # (photo id, stored, true count)
+    scan: object = field(default=None, repr=False)  # the TableScan judged
+    recent_objects: int = 0  # unnamed objects younger than min_age, left alone
+    photos: int = 0
+    objects: int = 0
+
+    @property
+    def clean(self):
+        orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
+        favorites = (self.hidden_favorites, self.wrong_favorite_counts)
+        return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites))
+
+
+def find_orphans(*, min_age=timedelta(hours=1), now=None):
+    now = now or datetime.now(UTC)
+    # Scan the table first: an upload finishing meanwhile then shows as a recent object, never
+    # as an item whose objects are missing.
+    scan = scan_table()
+    photos, stray_cards = scan.photos, scan.stray_ids
+    objects = media.list_objects()
+    named = {key: photo_id for photo_id, photo in photos.items() for key in photo.object_keys}
+
+    report = Report(
+        photos=len(photos),
+        objects=len(objects),
+        stray_cards=sorted(stray_cards),
+        stale_lists=consistency.stale_lists(scan),
+        wrong_counts=consistency.wrong_counts(scan),
+        hidden_favorites=consistency.hidden_favorites(scan),
+        wrong_favorite_counts=consistency.wrong_favorite_counts(scan),
+        scan=scan,
+    )
+    for key, modified in sorted(objects.items()):
+        if key in named:
+            continue
+        if now - modified < min_age:
+            report.recent_objects += 1
+        else:
+            report.orphan_objects.append(key)
+    # Only keys under photos/ are listed: a processing photo's upload (uploads/) is the worker's.
+    report.broken_photos = sorted(
+        photo_id
+        for photo_id, photo in photos.items()
+        if not {key for key in photo.object_keys if media.photo_id_of(key)} <= objects.keys()
+    )
+    return report
+
+
+def reindex():
+    """Rewrite the cards of every photo whose cards are not those its item calls for, and only
+    that (no S3 listing, no deletes of objects): the backfill after the lists change, e.g. the
+    search's word cards (WORD#) for photos stored with a TITLE# card. Returns (photos whose
+    cards were stale, photos rewritten): a photo edited meanwhile has made its own cards right."""
+    scan = scan_table()
+    stale = consistency.stale_lists(scan)
+    rewritten = sum(
+        consistency.rewrite_cards(scan.photos[photo_id], scan.cards.get(photo_id, {})) for photo_id in stale
+    )
+    return len(stale), rewritten
+
+
+def remove_orphans(report):
+    """Delete what `report` found, rewrite the stale lists and set the counts right. Broken
+    photos lose their items first, then their objects (the order of a delete), so a crash
+    half-way leaves only orphan objects for the next run."""
+    leftovers = list(report.orphan_objects)
+    for photo_id, fan_id in report.hidden_favorites:
+        photo_table().remove_favorite(photo_id, fan_id)
+        logger.warning("reconcile: removed user %s's favourite of private photo %s", fan_id, photo_id)
+    if report.wrong_favorite_counts or report.hidden_favorites:
+        # Counted again after the removals above, which moved the counts themselves.
+        for photo_id, stored, true in consistency.wrong_favorite_counts(scan_table()):
+            consistency.set_favorite_count(photo_id, stored, true)
+    if report.broken_photos or report.stray_cards:
+        existing = media.list_objects()
+        for photo_id in report.broken_photos:
+            # The owner's own delete: it keeps whatever else the table derives from photos.
+            with contextlib.suppress(PhotoNotFound):  # deleted meanwhile
+                photo_table().delete_photo(photo_id)
+        for photo_id in report.stray_cards:
+            purge_photo(photo_id)
+        for photo_id in [*report.broken_photos, *report.stray_cards]:
+            leftovers += [key for key in existing if media.photo_id_of(key) == photo_id]
+            logger.warning("reconcile: removed the items of photo %s", photo_id)
+    for photo_id in report.stale_lists:
+        if photo_id not in report.broken_photos:
+            consistency.rewrite_cards(report.scan.photos[photo_id], report.scan.cards.get(photo_id, {}))
+    if report.wrong_counts or report.broken_photos:
+        # Counted again after the deletes above, which moved the counts themselves.
+        for counter, stored, true in consistency.wrong_counts(scan_table()):
+            consistency.set_count(counter, stored, true)
+    leftovers = set(leftovers)
+    media.delete_objects(leftovers)
+    if leftovers:
+        logger.warning("reconcile: removed %d orphan objects", len(leftovers))
+    return len(leftovers)

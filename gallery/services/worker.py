@@ -1,0 +1,66 @@
+"""The worker: receives jobs from the queue (gallery.storage.sqs) and runs their use case, one at a time.
+
+Run by `manage.py worker` (systemd's photoshare-worker.service on the instances, `make run`
+locally). A job is deleted from the queue only once its use case returned; if it raised (a
+backend down), the message comes back after the visibility timeout, and after
+PHOTOSHARE_JOB_MAX_RECEIVES deliveries SQS moves it to the dead-letter queue. The use case is
+told when a delivery is the last, so that it can leave a clear state (a "failed" photo) then.
+"""
+
+import logging
+import time
+
+from gallery.services import photos
+from gallery.storage import sqs as jobs
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE_PAUSE_SECONDS = 5
+
+# job name -> use case(body, last_attempt): every job the queue may carry.
+HANDLERS = {
+    photos.PROCESS_UPLOAD: lambda body, last_attempt: photos.process_upload(
+        body["photo_id"], last_attempt=last_attempt
+    ),
+}
+
+
+def run_job(job):
+    """Run one received job; returns True if it is done (and was deleted from the queue)."""
+    queue = jobs.queue()
+    handler = HANDLERS.get(job.body.get("job"))
+    if handler is None:
+        logger.error("unknown job %r (message %s); left for the dead-letter queue", job.body, job.message_id)
+        return False
+    try:
+        outcome = handler(job.body, queue.is_last_delivery(job))
+    except Exception:
+        logger.exception(
+            "job %r failed (delivery %d); it will be delivered again", job.body, job.receive_count
+        )
+        return False
+    queue.delete(job)
+    logger.info("job %r done: %s", job.body, outcome)
+    return True
+
+
+def work(
+    *, should_stop=lambda: False, wait_seconds=jobs.LONG_POLL_SECONDS, until_empty=False, pause=time.sleep
+):
+    """Receive and run jobs until `should_stop()` is true between two receives or, with
+    `until_empty`, until a receive finds nothing. A queue that cannot be reached is asked again
+    after a pause. Returns the number of jobs done."""
+    done = 0
+    while not should_stop():
+        try:
+            batch = jobs.queue().receive(wait_seconds=wait_seconds)
+        except jobs.JobsUnavailable:
+            if until_empty:
+                raise
+            pause(UNREACHABLE_PAUSE_SECONDS)  # logged by gallery.storage.sqs
+            continue
+        if not batch and until_empty:
+            break
+        for job in batch:
+            done += run_job(job)
+    return done

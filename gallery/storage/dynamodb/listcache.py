@@ -1,0 +1,90 @@
+"""List pages kept in a shared cache (ElastiCache Redis in production) until the table changes.
+
+A list page is one Query; most views of a photo site read the same few pages between two writes.
+Every successful write call to the table (PutItem, UpdateItem, DeleteItem, BatchWriteItem,
+TransactWriteItems, from any process or instance using this code) sets a new *generation* in the
+cache, and a page is cached under the generation it was read in: after a write nobody asks for
+the old keys again, so no page outlives an edit, a delete or a visibility change. Nothing has to
+know which lists a write touched, which keeps the rule in one place.
+
+- The lists index is eventually consistent: a Query just after a write may not see it yet. A page
+  read less than PHOTOSHARE_LIST_INDEX_LAG_SECONDS after the newest write is served but not kept.
+- Pages hold cards, never URLs: presigned URLs are filled in at every view (gallery_tags).
+- Off (DummyCache) unless PHOTOSHARE_LIST_CACHE_URL names a cache every process shares: with a
+  per-process cache one worker's write would not reach another worker's pages.
+- If the cache fails, pages come from DynamoDB and writes still succeed; a write whose new
+  generation could not be set may leave pages stale for PAGE_SECONDS at most (logged).
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "list-pages:generation"
+# The longest a page is kept, whatever happens to the generation (writes made around this code).
+PAGE_SECONDS = 60
+WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
+clock = time.time  # tests replace it
+
+
+def _cache():
+    cache = caches[settings.PHOTOSHARE_LIST_CACHE]
+    return None if isinstance(cache, DummyCache) else cache
+
+
+def page(key, read):
+    """The page `read()` returns, from the cache when it was read since the newest write.
+    `key` names the page (list, cursor, prefix, limit, order, record type)."""
+    cache = _cache()
+    if cache is None:
+        return read()
+    started = clock()
+    try:
+        generation = cache.get(GENERATION_KEY) or new_generation(cache)
+        page_key = "list-page:" + hashlib.sha256(repr((generation, key)).encode()).hexdigest()
+        found = cache.get(page_key)
+    except Exception:  # any cache failure: read from DynamoDB
+        logger.warning("List page cache unavailable", exc_info=True)
+        return read()
+    if found is not None:
+        return found
+    found = read()
+    if started - _written_at(generation) >= settings.PHOTOSHARE_LIST_INDEX_LAG_SECONDS:
+        try:
+            cache.set(page_key, found, timeout=PAGE_SECONDS)
+        except Exception:
+            logger.warning("List page cache unavailable", exc_info=True)
+    return found
+
+
+def new_generation(cache=None):
+    """Start a new generation: every page cached so far is left behind. The value holds its
+    time (for the index lag) and a random part (two instances writing at once never agree)."""
+    cache = cache or _cache()
+    if cache is None:
+        return None
+    generation = f"{clock():.6f}:{secrets.token_hex(4)}"
+    # It only has to outlive the pages read in it; when it expires, the next reader starts anew.
+    cache.set(GENERATION_KEY, generation, timeout=PAGE_SECONDS * 10)
+    return generation
+
+
+def _written_at(generation):
+    return float(generation.partition(":")[0])
+
+
+def after_write(http_response, **kwargs):
+    """botocore's after-call event of a write (gallery.storage.dynamodb.connection registers it)."""
+    if http_response.status_code >= 300:
+        return  # refused (a failed condition, a cancelled transaction): nothing changed
+    try:
+        new_generation()
+    except Exception:  # the write succeeded; pages expire after PAGE_SECONDS
+        logger.warning("List page cache not told of a write", exc_info=True)

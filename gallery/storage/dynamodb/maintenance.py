@@ -1,0 +1,96 @@
+"""Jobs on the whole table, never run by a page: the repair scans of `manage.py reconcile`,
+creating the table for `manage.py init_aws`, and the health check."""
+
+from dataclasses import dataclass, field
+
+from boto3.dynamodb.conditions import Key
+
+from gallery.storage.dynamodb import schema
+from gallery.storage.dynamodb.connection import get_connection, translate_errors
+from gallery.storage.dynamodb.errors import MetadataUnavailable
+
+
+@dataclass
+class TableScan:
+    """The whole table, by kind of item."""
+
+    photos: dict = field(default_factory=dict)  # photo id: Photo
+    cards: dict = field(default_factory=dict)  # photo id: {sk: card item}
+    counters: dict = field(default_factory=dict)  # sk (TAG#<tag> or OWNER#<id>): count item
+    favorites: dict = field(default_factory=dict)  # photo id: {user id: favourite item}
+    favorite_counts: dict = field(default_factory=dict)  # photo id: stored favorite_count
+
+    @property
+    def stray_ids(self):
+        """Ids whose partition holds cards, favourites or a count but no photo item."""
+        return (set(self.cards) | set(self.favorites) | set(self.favorite_counts)) - set(self.photos)
+
+
+def scan_table():
+    """Every item of the table, sorted by kind: a full Scan, page by page."""
+    connection = get_connection()
+    scan = TableScan()
+    with translate_errors():
+        for page in connection.client.get_paginator("scan").paginate(TableName=connection.table_name):
+            for item in page["Items"]:
+                photo_id = schema.photo_id_of(item["pk"])
+                if photo_id is None:
+                    if item["pk"] in (schema.TAGS_PK, schema.OWNERS_PK):
+                        scan.counters[item["sk"]] = item
+                elif item["sk"] == schema.PHOTO_SK:
+                    scan.photos[photo_id] = schema.photo_from_item(item)
+                elif item["sk"].startswith(schema.FAN_PREFIX):
+                    scan.favorites.setdefault(photo_id, {})[schema.fan_id_of(item)] = item
+                elif item["sk"] == schema.FAVORITE_COUNT_SK:
+                    scan.favorite_counts[photo_id] = int(item.get("favorite_count", 0))
+                else:
+                    scan.cards.setdefault(photo_id, {})[item["sk"]] = item
+    return scan
+
+
+def scan_photos():
+    """Every photo in the table, by id, and the ids whose partition holds cards but no
+    photo item."""
+    scan = scan_table()
+    return scan.photos, scan.stray_ids
+
+
+def purge_photo(photo_id):
+    """Delete every item of the photo's partition, whether or not its photo item exists."""
+    connection = get_connection()
+    with translate_errors():
+        items = connection.query_all(KeyConditionExpression=Key("pk").eq(schema.photo_pk(photo_id)))
+        keys = [schema.key_of(item) for item in items]
+        # One DeleteItem each (a repair job, rarely more than a few cards): the role needs no
+        # BatchWriteItem for it. The photo item goes last: a crash never leaves cards without it.
+        for key in sorted(keys, key=lambda key: key["sk"] == schema.PHOTO_SK):
+            connection.table.delete_item(Key=key)
+
+
+def ensure_table():
+    """Create the table if it does not exist and wait until it is active. Returns True if
+    it was created by this call. Boto errors are not translated: init_aws shows them as they are."""
+    connection = get_connection()
+    client = connection.client
+    try:
+        client.describe_table(TableName=connection.table_name)
+        created = False
+    except client.exceptions.ResourceNotFoundException:
+        try:
+            client.create_table(TableName=connection.table_name, **schema.table_schema())
+            created = True
+        except client.exceptions.ResourceInUseException:
+            created = False  # another process created it meanwhile
+    client.get_waiter("table_exists").wait(
+        TableName=connection.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+    )
+    return created
+
+
+def ping():
+    """Raise MetadataUnavailable unless the table answers."""
+    connection = get_connection()
+    with translate_errors():
+        status = connection.client.describe_table(TableName=connection.table_name)["Table"]["TableStatus"]
+    if status != "ACTIVE":
+        raise MetadataUnavailable(f"table {connection.table_name} is {status}")

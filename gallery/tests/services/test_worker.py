@@ -1,0 +1,116 @@
+"""The worker (gallery.services.worker, `manage.py worker`): jobs off the queue into photos.process_upload;
+a job that fails is delivered again, its last delivery leaves a "failed" photo, never a stuck one."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from gallery.services import photos, worker
+from gallery.storage import s3 as media
+from gallery.storage import sqs as jobs
+from gallery.tests.direct_uploads import complete, post_to_s3, run_worker, start, upload_file
+from gallery.tests.factories import image_bytes
+from gallery.tests.stores import assert_no_orphans, photo_items
+
+pytestmark = pytest.mark.django_db
+
+
+def make_visible_again(job):
+    """What the visibility timeout running out does, without waiting for it."""
+    queue = jobs.queue()
+    queue.client.change_message_visibility(QueueUrl=queue.url, ReceiptHandle=job.receipt, VisibilityTimeout=0)
+
+
+def status(client, photo_id):
+    return client.get(f"/api/photos/{photo_id}/").json()
+
+
+def test_a_backend_failure_leaves_the_job_queued_and_a_redelivery_publishes(aws, alice, monkeypatch):
+    upload_id, _ = upload_file(alice)
+    real_save = media.save
+
+    def s3_down(key, content):
+        raise media.MediaUnavailable("S3 unavailable while storing")
+
+    monkeypatch.setattr(media, "save", s3_down)
+    (job,) = jobs.queue().receive(wait_seconds=0)
+    assert worker.run_job(job) is False
+    assert status(alice, upload_id)["status"] == "processing"
+    assert aws.object_keys() == [f"uploads/{alice.session['_auth_user_id']}/{upload_id}"]  # sizes removed
+
+    monkeypatch.setattr(media, "save", real_save)
+    make_visible_again(job)
+    assert run_worker() == 1
+    assert status(alice, upload_id)["status"] == "ready"
+    assert_no_orphans(aws)
+
+
+def test_the_last_delivery_of_a_failing_job_marks_the_photo_failed(aws, alice, monkeypatch, settings):
+    upload_id, _ = upload_file(alice)
+
+    def s3_down(source, destination):
+        raise media.MediaUnavailable("S3 unavailable while copying")
+
+    monkeypatch.setattr(media, "copy", s3_down)
+    (job,) = jobs.queue().receive(wait_seconds=0)
+    last = jobs.Job(body=job.body, receipt=job.receipt, receive_count=settings.PHOTOSHARE_JOB_MAX_RECEIVES)
+
+    assert worker.run_job(last) is True
+
+    photo = status(alice, upload_id)
+    assert photo["status"] == "failed" and photo["reason"] == photos.UNPROCESSABLE_REASON
+    assert aws.object_keys() == []
+
+
+def test_a_photo_deleted_while_queued_or_processing_leaves_nothing(aws, alice, monkeypatch):
+    queued, _ = upload_file(alice)
+    assert alice.delete(f"/api/photos/{queued}/").status_code == 204
+    processing, _ = upload_file(alice)
+    real_copy = media.copy
+
+    def delete_meanwhile(source, destination):
+        real_copy(source, destination)
+        photos.delete(processing)  # the owner deletes it while the worker runs
+
+    monkeypatch.setattr(media, "copy", delete_meanwhile)
+
+    assert run_worker() == 2
+    assert aws.object_keys() == [] and photo_items(aws) == []
+
+
+def test_an_unknown_job_is_left_for_the_dead_letter_queue(aws):
+    jobs.queue().send({"job": "make_coffee"})
+    (job,) = jobs.queue().receive(wait_seconds=0)
+    assert worker.run_job(job) is False
+    make_visible_again(job)
+    assert jobs.queue().receive(wait_seconds=0)[0].receive_count == 2
+
+
+def test_the_command_runs_what_is_queued(aws, alice):
+    upload_id, _ = upload_file(alice)
+    out = io.StringIO()
+
+    call_command("worker", "--once", stdout=out)
+
+    assert out.getvalue().strip() == "worker: 1 jobs done"
+    assert status(alice, upload_id)["status"] == "ready"
+
+
+def test_a_queue_that_refuses_the_job_is_a_503_and_keeps_the_file_for_a_retry(aws, alice, monkeypatch):
+    upload = start(alice, size=1000).json()
+    post_to_s3(upload, image_bytes(size=(120, 80)))
+
+    def queue_down(self, body):
+        raise jobs.JobsUnavailable("SQS unavailable while sending to the job queue")
+
+    monkeypatch.setattr(jobs.Queue, "send", queue_down)
+    response = complete(alice, upload["upload_id"], title="Harbour")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert photo_items(aws) == []
+
+    monkeypatch.undo()
+    assert complete(alice, upload["upload_id"], title="Harbour").status_code == 202
+    run_worker()
+    assert json.loads(alice.get("/api/photos/").content)["results"][0]["title"] == "Harbour"

@@ -1,0 +1,82 @@
+"""gallery.storage.dynamodb.connection: clients per thread, rebuilt when settings change, and boto
+errors translated once, with their cause."""
+
+import threading
+
+import pytest
+from botocore.exceptions import EndpointConnectionError
+
+from gallery.storage.dynamodb import MetadataUnavailable, get_connection, photo_table
+
+
+@pytest.fixture
+def unreachable(settings):
+    settings.DYNAMODB_ENDPOINT_URL = "http://127.0.0.1:9"  # discard port: nothing listens
+    settings.AWS_CLIENT_CONFIG = settings.AWS_CLIENT_CONFIG.merge(
+        type(settings.AWS_CLIENT_CONFIG)(retries={"max_attempts": 1, "mode": "standard"})
+    )
+
+
+def test_unreachable_endpoint_raises_metadata_unavailable(unreachable):
+    with pytest.raises(MetadataUnavailable):
+        photo_table().get_photo("a" * 32)
+
+
+def test_a_failure_is_logged_once_with_the_boto_error_as_cause(unreachable, caplog):
+    with pytest.raises(MetadataUnavailable) as raised:
+        photo_table().tag_counts()  # a paginated Query: translated inside the generator
+
+    assert isinstance(raised.value.__cause__, EndpointConnectionError)
+    logged = [record for record in caplog.records if record.name.startswith("gallery.storage.dynamodb")]
+    assert len(logged) == 1 and logged[0].exc_info[1] is raised.value.__cause__
+
+
+def test_the_connection_follows_the_settings(settings):
+    before = get_connection()
+    settings.DYNAMODB_TABLE_NAME = "another-table"
+
+    assert get_connection() is not before
+    assert get_connection().table_name == "another-table"
+
+
+def test_each_thread_has_its_own_client():
+    clients = []
+    thread = threading.Thread(target=lambda: clients.append(get_connection().client))
+    thread.start()
+    thread.join()
+
+    assert clients[0] is not get_connection().client
+    assert get_connection().client is get_connection().client
+
+
+def test_a_list_page_read_through_query_items_equals_what_boto3_reads(aws):
+    # query_items skips botocore's parser: the cards must come out as the Table resource gives them.
+    from boto3.dynamodb.conditions import Key
+
+    from gallery.domain.catalog import FEED
+    from gallery.storage.dynamodb import schema
+    from gallery.tests.factories import make_photo
+
+    for number in range(1, 4):
+        photo_table().put_photo(make_photo(number, tags=["sea", "서울"]))
+    query = {"IndexName": schema.LISTS_INDEX, "KeyConditionExpression": Key("list_pk").eq(FEED)}
+
+    raw = get_connection().query_items(**query)
+
+    assert raw == get_connection().table.query(**query)["Items"]
+    assert [item["title"] for item in raw] == ["Photo 1", "Photo 2", "Photo 3"]
+
+
+def test_a_throttled_list_page_is_retried_and_other_reads_parse_as_usual(aws):
+    from gallery.domain.catalog import FEED
+    from gallery.tests import faults
+    from gallery.tests.factories import make_photo
+
+    photo = make_photo(1)
+    photo_table().put_photo(photo)
+    with faults.Throttled("Query", times=1) as throttled:
+        page = photo_table().list_page(FEED)
+
+    assert throttled.sent == 2 and [card.id for card in page.items] == [photo.id]
+    # The same thread's next Query outside query_items still gets botocore's own parsing.
+    assert photo_table().neighbours(FEED, "~") == (None, photo_table().list_page(FEED).items[0])

@@ -1,0 +1,127 @@
+"""gallery.storage.dynamodb.listcache: list pages served from the shared cache until the next write.
+
+The whole suite runs with the cache on (devstack/pytest_plugin.py), so every test that reads a
+list after a write checks that the write left no stale page; these tests pin the rule itself."""
+
+import threading
+
+import pytest
+
+from gallery.domain.catalog import FEED, tag_list
+from gallery.storage.dynamodb import PhotoAlreadyExists, listcache, photo_table
+from gallery.tests.clocks import FakeClock
+from gallery.tests.factories import make_photo
+
+
+@pytest.fixture
+def table(aws):
+    return photo_table()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock(1_000_000.0)
+    monkeypatch.setattr(listcache, "clock", fake)
+    return fake
+
+
+def titles(page):
+    return [card.title for card in page.items]
+
+
+def test_a_page_read_again_before_any_write_asks_dynamodb_nothing(table, dynamodb_calls):
+    table.put_photo(make_photo(1))
+    first = table.list_page(FEED)
+    dynamodb_calls.clear()
+
+    assert table.list_page(FEED) == first
+    assert dynamodb_calls == []
+
+
+def test_every_kind_of_write_shows_on_the_next_read(table):
+    photo = make_photo(1, tags=["sea"])
+    table.put_photo(photo)
+    assert titles(table.list_page(FEED)) == ["Photo 1"]
+    assert titles(table.list_page(tag_list("sea"))) == ["Photo 1"]
+
+    table.update_photo(photo.id, title="Harbour", tags=["dusk"])
+    assert titles(table.list_page(FEED)) == ["Harbour"]
+    assert titles(table.list_page(tag_list("sea"))) == []
+
+    table.update_photo(photo.id, visibility="private")
+    assert titles(table.list_page(FEED)) == []
+
+    table.put_photo(make_photo(2))
+    assert titles(table.list_page(FEED)) == ["Photo 2"]
+
+    table.delete_photo(make_photo(2).id)
+    assert titles(table.list_page(FEED)) == []
+
+
+def test_a_refused_write_keeps_the_cached_pages(table, dynamodb_calls):
+    photo = make_photo(1)
+    table.put_photo(photo)
+    table.list_page(FEED)
+
+    with pytest.raises(PhotoAlreadyExists):
+        table.put_photo(photo)  # DynamoDB cancels the transaction: a write call that failed
+    dynamodb_calls.clear()
+
+    assert titles(table.list_page(FEED)) == ["Photo 1"]
+    assert "TransactWriteItems" not in dynamodb_calls and "Query" not in dynamodb_calls
+
+
+def test_a_write_from_another_thread_or_instance_reaches_every_reader(table):
+    table.put_photo(make_photo(1))
+    assert titles(table.list_page(FEED)) == ["Photo 1"]
+
+    # Another thread has its own client (as another worker or instance has): its write must
+    # start a new generation in the shared cache all the same.
+    writer = threading.Thread(target=lambda: photo_table().put_photo(make_photo(2)))
+    writer.start()
+    writer.join()
+
+    assert titles(table.list_page(FEED)) == ["Photo 2", "Photo 1"]
+
+
+def test_a_page_read_within_the_index_lag_of_a_write_is_served_but_not_kept(
+    table, clock, settings, dynamodb_calls
+):
+    settings.PHOTOSHARE_LIST_INDEX_LAG_SECONDS = 2
+    table.put_photo(make_photo(1))
+    clock.now += 1.5  # the index may not have the photo yet: not kept
+    table.list_page(FEED)
+    table.list_page(FEED)
+    assert dynamodb_calls.count("Query") == 2
+
+    clock.now += 1  # 2.5 s after the write: kept
+    table.list_page(FEED)
+    table.list_page(FEED)
+    assert dynamodb_calls.count("Query") == 3
+
+
+def test_without_a_shared_cache_every_page_is_a_query(table, settings, dynamodb_calls):
+    settings.CACHES = {**settings.CACHES, "off": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.PHOTOSHARE_LIST_CACHE = "off"
+    table.put_photo(make_photo(1))
+
+    table.list_page(FEED)
+    table.list_page(FEED)
+
+    assert dynamodb_calls.count("Query") == 2
+
+
+def test_a_cache_that_fails_leaves_pages_and_writes_working(table, settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "down": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # discard port: nothing listens
+        },
+    }
+    settings.PHOTOSHARE_LIST_CACHE = "down"
+
+    table.put_photo(make_photo(1))
+
+    assert titles(table.list_page(FEED)) == ["Photo 1"]
+    assert any("List page cache" in record.message for record in caplog.records)

@@ -1,0 +1,95 @@
+"""The forms on their own: what uploads and edits accept, and the messages for what they refuse."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gallery.tests.factories import image_bytes, noise_image_bytes
+from gallery.web.forms import PhotoDetailsForm, UploadForm
+
+
+def form_with(**fields):
+    data = {"title": "A title", "description": "", "tags": ""}
+    data.update(fields)
+    image = SimpleUploadedFile("photo.jpg", image_bytes(size=(80, 60)), content_type="image/jpeg")
+    return UploadForm(data, {"image": image})
+
+
+def details(**fields):
+    return PhotoDetailsForm({"title": "A title", "description": "", "tags": "", **fields})
+
+
+def test_a_valid_upload_cleans_to_the_file_and_its_processed_image():
+    form = form_with(tags="A b")
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["tags"] == ["a", "b"]
+    validated = form.cleaned_data["image"]
+    assert validated.file.name == "photo.jpg"
+    assert validated.processed.thumbnail.width == 80
+    assert validated.processed.format == "JPEG"
+
+
+def test_an_image_error_carries_its_code():
+    form = UploadForm({"title": "x"}, {"image": SimpleUploadedFile("notes.jpg", b"plain text")})
+
+    assert not form.is_valid()
+    assert form.has_error("image", code="not_an_image")
+    assert "not an image" in form.errors["image"][0]
+
+
+def test_a_file_over_the_limit_is_refused_with_its_size(settings):
+    settings.PHOTOSHARE_MAX_UPLOAD_BYTES = 10 * 1024
+    big = SimpleUploadedFile("big.png", noise_image_bytes(size=(100, 100)), content_type="image/png")
+
+    form = UploadForm({"title": "Big"}, {"image": big})
+
+    assert form.has_error("image", code="too_large")
+    assert "the limit is 10.0\xa0KB" in form.errors["image"][0]
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_blank_title_is_required(title):
+    form = form_with(title=title)
+
+    assert not form.is_valid()
+    assert form.errors["title"] == ["This field is required."]
+
+
+def test_title_and_description_are_trimmed():
+    form = form_with(title="  Sunset  ", description="  nice \n")
+
+    assert form.is_valid()
+    assert (form.cleaned_data["title"], form.cleaned_data["description"]) == ("Sunset", "nice")
+
+
+def test_too_many_tags_is_an_error(settings):
+    settings.PHOTOSHARE_MAX_TAGS = 3
+
+    form = form_with(tags="a b c d")
+
+    assert form.errors["tags"] == ["At most 3 tags, please."]
+
+
+def test_overlong_tag_is_an_error(settings):
+    form = form_with(tags="x" * (settings.PHOTOSHARE_MAX_TAG_LENGTH + 1))
+
+    assert "at most 50 characters" in form.errors["tags"][0]
+
+
+@pytest.mark.parametrize("tags", ["été, new-york, snake_case", "東京"])
+def test_tags_of_any_script_and_a_few_marks_are_accepted(tags):
+    assert details(tags=tags).is_valid()
+
+
+@pytest.mark.parametrize("tag", ["a/b", "what?", "100%", "<b>", "c++", "v1.2"])
+def test_tags_that_cannot_be_a_url_segment_are_refused(tag):
+    form = details(tags=f"sea {tag}")
+
+    assert not form.is_valid()
+    assert form.errors["tags"] == [f"Tags can hold only letters, digits, “-” and “_”; not “{tag}”."]
+
+
+def test_visibility_defaults_to_public():
+    form = details()
+
+    assert form.is_valid() and form.cleaned_data["visibility"] == "public"

@@ -1,0 +1,137 @@
+"""gallery.templatetags.gallery_tags: the link filters give exactly what `{% url %}` gives, and
+cached cards are never stale."""
+
+import pytest
+from django.template import Context, Template
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
+
+from gallery.domain.catalog import PhotoCard
+from gallery.storage import s3 as media
+from gallery.templatetags.gallery_tags import photo_url, tag_url, user_url
+
+VALUES = ["sunset", "été", "new york", "a+b", "50%", "what?", "#hash", "x&y", "o'neil", "<b>", "ü~:@!$"]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_tag_and_user_links_are_what_reverse_gives(value):
+    assert tag_url(value) == reverse("gallery:tag", args=[value])
+    assert user_url(value) == reverse("gallery:user", args=[value])
+
+
+def test_photo_link_is_what_reverse_gives():
+    photo_id = "0123456789abcdef0123456789abcdef"
+    assert photo_url(photo_id) == reverse("gallery:photo", args=[photo_id]) == f"/photos/{photo_id}/"
+
+
+def test_values_the_patterns_refuse_fail_as_reverse_does():
+    for call, value in ((photo_url, "not-a-photo-id"), (tag_url, "a/b"), (user_url, "")):
+        with pytest.raises(NoReverseMatch):
+            call(value)
+
+
+def test_links_follow_the_script_prefix():
+    """A site served under a path (SCRIPT_NAME) gets it in every link, per request."""
+    set_script_prefix("/gallery-app/")
+    try:
+        assert tag_url("sunset") == "/gallery-app/tags/sunset/" == reverse("gallery:tag", args=["sunset"])
+    finally:
+        clear_script_prefix()
+    assert tag_url("sunset") == "/tags/sunset/"
+
+
+# photo_cards: cached cards, never a stale one.
+
+
+def card(**changes):
+    fields = {
+        "id": "0123456789abcdef0123456789abcdef",
+        "title": "Harbour",
+        "owner_id": 1,
+        "owner_username": "alice",
+        "tags": ["sea"],
+        "created": "2026-01-01T00:00:00+00:00",
+        "thumbnail_key": "photos/0123/thumb.jpg",
+        "thumbnail_width": 400,
+        "thumbnail_height": 300,
+        "display_key": "photos/0123/display.jpg",
+        "display_width": 1600,
+        "display_height": 1200,
+    }
+    return PhotoCard(**{**fields, **changes})
+
+
+def render_cards(*cards):
+    return Template("{% load gallery_tags %}{% photo_cards cards %}").render(Context({"cards": list(cards)}))
+
+
+def render_uncached(*cards):
+    return "".join(get_template("gallery/_photo_card.html").render({"card": each}) for each in cards)
+
+
+@pytest.fixture
+def signed_urls(monkeypatch):
+    """media.url handing out a new URL whenever `expire()` is called, as after a cache period."""
+    generation = {"n": 1}
+
+    def url(key):
+        return f"https://s3.test/{key}?X-Amz-Signature=sig{generation['n']}&x=1"
+
+    monkeypatch.setattr(media, "url", url)
+    monkeypatch.setattr(media, "urls", lambda keys: {key: url(key) for key in keys})
+    return lambda: generation.update(n=generation["n"] + 1)
+
+
+def test_cached_cards_are_the_card_template_exactly(signed_urls):
+    cards = [card(), card(id="f" * 32, title="Boats", tags=[], display_key="")]
+    first = render_cards(*cards)
+    assert first == render_cards(*cards) == render_uncached(*cards)
+    assert "&amp;x=1" in first  # URLs escaped as the template escapes them
+
+
+def test_an_edit_shows_at_once(signed_urls):
+    render_cards(card())
+    edited = render_cards(card(title="Harbour at dusk", tags=["sea", "dusk"]))
+    assert "Harbour at dusk" in edited and 'href="/tags/dusk/"' in edited
+
+
+def test_a_visibility_change_shows_at_once(signed_urls):
+    assert "only me" not in render_cards(card())
+    assert "only me" in render_cards(card(visibility="private"))
+    assert "only me" not in render_cards(card())
+
+
+def test_a_new_display_size_shows_at_once(signed_urls):
+    assert "srcset" not in render_cards(card(display_key=""))
+    assert "display.jpg" in render_cards(card())
+
+
+def test_a_cached_card_never_carries_an_old_presigned_url(signed_urls):
+    render_cards(card())
+    signed_urls()  # media.url now hands out newly signed URLs
+    again = render_cards(card())
+    assert "sig1" not in again
+    assert again.count("X-Amz-Signature=sig2") == 3  # src, and both srcset entries
+
+
+def test_cards_follow_the_language_and_the_script_prefix(signed_urls):
+    render_cards(card())
+    set_script_prefix("/app/")
+    try:
+        assert 'href="/app/photos/' in render_cards(card())
+    finally:
+        clear_script_prefix()
+    assert 'href="/photos/' in render_cards(card())
+
+
+def test_cards_link_to_the_photo_in_their_list_and_are_cached_apart_per_list(signed_urls):
+    template = Template("{% load gallery_tags %}{% photo_cards cards source %}")
+
+    def render(source):
+        return template.render(Context({"cards": [card()], "source": source}))
+
+    feed, tagged = render("feed"), render("tag:sea")
+
+    assert f'href="/photos/{card().id}/?from=feed"' in feed
+    assert f'href="/photos/{card().id}/?from=tag:sea"' in tagged and "from=feed" not in tagged
+    assert render("feed") == feed

@@ -1,0 +1,255 @@
+"""Forms validate and hand over cleaned data; gallery.services.photos does the work.
+
+The site's views and the JSON API validate with the same forms, so a rule (a limit, the
+form of a tag, the image checks) holds for both.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from gallery.domain.catalog import (
+    ALBUM_VISIBILITY_CHOICES,
+    PRIVATE,
+    PUBLIC,
+    VISIBILITY_CHOICES,
+    invalid_tags,
+    parse_tags,
+)
+from gallery.domain.limits import LIMITS
+from gallery.imaging.process import (
+    ACCEPT_ATTRIBUTE,
+    InvalidImage,
+    ProcessedImage,
+    process_image,
+    supported_formats_text,
+)
+
+
+@dataclass(frozen=True)
+class ValidatedPhoto:
+    """An upload that passed every check: the file as sent and what gallery.imaging.process made of it."""
+
+    file: UploadedFile
+    processed: ProcessedImage
+
+
+_IMAGE_MESSAGES = {
+    "not_an_image": _("The file is not an image, or it is damaged."),
+    "damaged": _("The image is damaged or incomplete and cannot be read."),
+    "unsupported_format": _("%(format)s images are not supported; please upload %(formats)s."),
+    "too_many_pixels": _("The image has too many pixels; the limit is %(megapixels)s megapixels."),
+}
+_TOO_MANY_PIXELS_OF_FORMAT = _(
+    "The image has too many pixels; the limit is %(megapixels)s megapixels for %(format)s images "
+    "(%(jpeg_megapixels)s for JPEG)."
+)
+
+
+def image_error_message(error):
+    """gallery.imaging.process' refusal (English, no Django there) in the reader's language."""
+    if error.code == "too_many_pixels" and "format" in error.params:
+        return _TOO_MANY_PIXELS_OF_FORMAT % error.params
+    message = _IMAGE_MESSAGES.get(error.code)
+    return message % error.params if message is not None else str(error)
+
+
+class PhotoFileField(forms.FileField):
+    """A file that is a supported, intact image within the limits; cleans to a ValidatedPhoto.
+
+    Never trusts the file name or the browser's content type: gallery.imaging.process decides. Errors
+    carry the image module's codes ("too_large", "too_many_pixels", ...), which the API maps.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return upload
+        if upload.size > LIMITS.upload_bytes:
+            raise forms.ValidationError(LIMITS.file_too_large_message(upload.size), code="too_large")
+        try:
+            processed = process_image(
+                upload,
+                thumbnail_size=LIMITS.thumbnail_size,
+                display_size=LIMITS.display_size,
+                max_pixels=LIMITS.image_pixels,
+                max_full_decode_pixels=LIMITS.full_decode_pixels,
+            )
+        except InvalidImage as error:
+            raise forms.ValidationError(image_error_message(error), code=error.code) from None
+        return ValidatedPhoto(file=upload, processed=processed)
+
+
+class PhotoDetailsForm(forms.Form):
+    """What the owner says about a photo: used for uploads and for edits."""
+
+    title = forms.CharField(label=_("Title"), max_length=LIMITS.title_length)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=LIMITS.description_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separated by commas or spaces, e.g. “beach, sunset”."),
+        max_length=LIMITS.tags_text_length,
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"),
+        choices=VISIBILITY_CHOICES,
+        required=False,
+        initial=PUBLIC,
+        widget=forms.RadioSelect,
+        help_text=_("“Only me” keeps the photo out of every list, search and tag count."),
+    )
+    share_original = forms.BooleanField(
+        required=False,
+        label=_("Share the original file"),
+        help_text=_(
+            "Others then download the file as you uploaded it, with its location (GPS) and "
+            "camera data. Unticked, they get a full-size copy without them."
+        ),
+    )
+
+    @classmethod
+    def for_photo(cls, photo, data=None, *, partial=False):
+        """The form for editing `photo`, filled with its current details. `partial` (the API's
+        PATCH, which sends only what changes) keeps the current value of every field left out;
+        a visibility left out always keeps its value (nothing widens it by default)."""
+        initial = {
+            "title": photo.title,
+            "description": photo.description,
+            "tags": ", ".join(photo.tags),
+            "visibility": photo.visibility,
+            "share_original": photo.share_original,
+            "revision": photo.revision,
+        }
+        if data is not None:
+            kept = initial if partial else {"visibility": photo.visibility}
+            data = _with_defaults(data, kept)
+        return cls(data, initial=initial)
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def clean_description(self):
+        return self.cleaned_data["description"].strip()
+
+    def clean_tags(self):
+        tags = parse_tags(self.cleaned_data["tags"])
+        if len(tags) > (count := LIMITS.tag_count):
+            raise forms.ValidationError(
+                ngettext("At most %(count)d tag, please.", "At most %(count)d tags, please.", count)
+                % {"count": count}
+            )
+        if invalid := invalid_tags(tags):
+            raise forms.ValidationError(
+                _("Tags can hold only letters, digits, “-” and “_”; not “%(tag)s”.") % {"tag": invalid[0]}
+            )
+        if any(len(tag) > LIMITS.tag_length for tag in tags):
+            raise forms.ValidationError(
+                ngettext(
+                    "Tags can be at most %(count)d character long.",
+                    "Tags can be at most %(count)d characters long.",
+                    LIMITS.tag_length,
+                )
+                % {"count": LIMITS.tag_length}
+            )
+        return tags
+
+    def clean_visibility(self):
+        # Empty: the current value when editing, "public" (the field's initial) for a new photo.
+        return self.cleaned_data["visibility"] or self.initial.get("visibility") or PUBLIC
+
+    def changes(self):
+        """The cleaned details, without the form's own bookkeeping (the revision)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
+
+
+class PhotoEditForm(PhotoDetailsForm):
+    """The site's edit form: it carries the revision the photo had when the form was loaded, so a
+    save from a stale tab is refused instead of undoing a newer edit (gallery.services.photos.edit)."""
+
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+def _with_defaults(data, defaults):
+    """`data` (a QueryDict or a dict) with `defaults` for the names it lacks."""
+    merged = data.copy()
+    for name, value in defaults.items():
+        if name not in merged:
+            merged[name] = value
+    return merged
+
+
+def _upload_help():
+    return _("%(formats)s, up to %(size)s.") % {
+        "formats": supported_formats_text(),
+        "size": LIMITS.upload_size_text,
+    }
+
+
+class UploadForm(PhotoDetailsForm):
+    field_order = ["image", "title", "description", "tags", "visibility", "share_original"]
+
+    image = PhotoFileField(label=_("Image"), help_text=lazy(_upload_help, str)())
+
+
+class AlbumForm(forms.Form):
+    """An album's details, for creating and editing it (site and API). Django's CharField
+    strips the text; visibility defaults to "only me" (a new album is nobody else's yet)."""
+
+    title = forms.CharField(label=_("Title"), max_length=LIMITS.title_length)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LIMITS.description_length,
+        required=False,
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"),
+        choices=ALBUM_VISIBILITY_CHOICES,
+        required=False,
+        initial=PRIVATE,
+        widget=forms.RadioSelect,
+    )
+
+    @classmethod
+    def for_album(cls, album, data=None):
+        initial = {"title": album.title, "description": album.description, "visibility": album.visibility}
+        return cls(data, initial=initial)
+
+    def clean_visibility(self):
+        return self.cleaned_data["visibility"] or PRIVATE
+
+
+def form_errors(form):
+    """{field: [message, ...]}: a form's errors as the API answers them."""
+    return {
+        name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()
+    }
+
+
+# Their messages speak of what is wrong on their own ("The file is not an image…").
+_UNLABELLED = {NON_FIELD_ERRORS, "image"}
+
+
+def form_message(form):
+    """A form's errors in one sentence for a person: each message after its field's label
+    ("Title: This field is required."), never a field's name in the API ("image: …")."""
+    return " ".join(
+        message if name in _UNLABELLED or name not in form.fields else f"{form[name].label}: {message}"
+        for name, messages in form_errors(form).items()
+        for message in messages
+    )

@@ -1,0 +1,218 @@
+"""Albums on the site: the owner's list, create, the album page (and its share link's pages),
+edit, add, remove and reorder photos, cover, a new share link, delete. Only the owner changes an
+album; anyone else gets 404 for an album they may not see (gallery.domain.access decides).
+
+Forms post and redirect, so everything works without JavaScript. A refused change (already in
+the album, changed meanwhile, ...) comes back as a message on the page it was made from, in the
+words gallery.web.errors gives it.
+"""
+
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gallery.domain import catalog
+from gallery.services import albums, photos
+from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged, photo_table
+from gallery.web.errors import answer_for
+from gallery.web.forms import AlbumForm
+
+# What a change answers with a message and a redirect rather than an error page.
+_REFUSALS = (albums.AlbumRefused, AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged)
+
+
+def share_url(request, album):
+    """The absolute share link of an unlisted album, or None."""
+    if album.visibility != catalog.UNLISTED or not album.share_token:
+        return None
+    return request.build_absolute_uri(reverse("gallery:album_shared", args=[album.id, album.share_token]))
+
+
+def _refusals_as_messages(back="gallery:album"):
+    """A refused change becomes an error message on the album's page named `back`."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, album_id, *args, **kwargs):
+            try:
+                return view(request, album_id, *args, **kwargs)
+            except _REFUSALS as error:
+                messages.error(request, answer_for(error).message)
+                return redirect(back, album_id=album_id)
+
+        return wrapper
+
+    return decorator
+
+
+@login_required
+@require_GET
+def my_albums(request):
+    page = albums.albums_of(
+        request.user, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+    )
+    return render(request, "gallery/albums/list.html", {"page": page})
+
+
+@login_required
+def create_album(request):
+    form = AlbumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        album = albums.create(request.user, **form.cleaned_data)
+        made = _("The album “%(title)s” is made. Add photos to it.") % {"title": album.title}
+        messages.success(request, made)
+        return redirect("gallery:album", album_id=album.id)
+    return render(request, "gallery/albums/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _render_album(request, album_id, token=None):
+    album_page = albums.page(
+        request.user,
+        album_id,
+        token=token,
+        cursor=request.GET.get("cursor"),
+        limit=settings.PHOTOSHARE_PAGE_SIZE,
+    )
+    album = album_page.album
+    context = {
+        "album": album,
+        "page": album_page,
+        "is_first_page": "cursor" not in request.GET,
+        "is_owner": request.user.pk == album.owner_id and token is None,
+        "share_url": share_url(request, album),
+        "share_base": reverse("gallery:album_shared", args=[album.id, token]) if token else None,
+    }
+    return render(request, "gallery/albums/detail.html", context)
+
+
+@require_GET
+def album_detail(request, album_id):
+    return _render_album(request, album_id)
+
+
+@require_GET
+def shared_album(request, album_id, token):
+    return _render_album(request, album_id, token)
+
+
+@require_GET
+def shared_photo(request, album_id, token, photo_id):
+    album, photo = albums.shared_photo(request.user, album_id, token, photo_id)
+    share_base = reverse("gallery:album_shared", args=[album.id, token])
+    return render(
+        request,
+        "gallery/albums/shared_photo.html",
+        {"album": album, "photo": photo, "share_base": share_base},
+    )
+
+
+@login_required
+def edit_album(request, album_id):
+    album = albums.changeable(request.user, album_id)
+    form = AlbumForm.for_album(album, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            albums.edit(album, **form.cleaned_data)
+        except AlbumChanged as error:
+            messages.error(request, answer_for(error).message)
+            return redirect("gallery:album_edit", album_id=album.id)
+        messages.success(request, _("Your changes are saved."))
+        return redirect("gallery:album", album_id=album.id)
+    status = 400 if form.errors else 200
+    return render(request, "gallery/albums/form.html", {"form": form, "album": album}, status=status)
+
+
+@login_required
+def delete_album(request, album_id):
+    album = albums.changeable(request.user, album_id)
+    if request.method != "POST":
+        return render(request, "gallery/albums/delete.html", {"album": album})
+    albums.delete(album)
+    messages.success(
+        request, _("The album “%(title)s” is deleted; its photos are kept.") % {"title": album.title}
+    )
+    return redirect("gallery:albums")
+
+
+@login_required
+@_refusals_as_messages(back="gallery:album_add")
+def add_photos(request, album_id):
+    """GET: the owner's photos, a page at a time, each with an "Add" button; POST adds one."""
+    album = albums.changeable(request.user, album_id)
+    if request.method == "POST":
+        photo = albums.add_photo(request.user, album, request.POST.get("photo_id", ""))
+        messages.success(request, _("“%(title)s” is added to the album.") % {"title": photo.title})
+        return redirect(request.get_full_path())
+    page = photo_table().list_page(
+        catalog.owner_list(request.user.pk),
+        cursor=request.GET.get("cursor"),
+        limit=settings.PHOTOSHARE_PAGE_SIZE,
+    )
+    context = {"album": album, "page": page, "is_first_page": "cursor" not in request.GET}
+    return render(request, "gallery/albums/add_photos.html", context)
+
+
+@login_required
+def photo_albums(request, photo_id):
+    """From a photo's page: the owner's albums, each with an "Add" button."""
+    photo = photos.changeable(request.user, photo_id)
+    if request.method == "POST":
+        try:
+            album = albums.changeable(request.user, request.POST.get("album_id", ""))
+            albums.add_photo(request.user, album, photo.id)
+        except _REFUSALS as error:
+            messages.error(request, answer_for(error).message)
+            return redirect(request.get_full_path())
+        messages.success(
+            request,
+            _("“%(title)s” is added to “%(album)s”.") % {"title": photo.title, "album": album.title},
+        )
+        return redirect("gallery:album", album_id=album.id)
+    page = albums.albums_of(
+        request.user, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+    )
+    return render(request, "gallery/albums/add_to_album.html", {"photo": photo, "page": page})
+
+
+@login_required
+@require_POST
+@_refusals_as_messages()
+def remove_photo(request, album_id, photo_id):
+    album = albums.changeable(request.user, album_id)
+    albums.remove_photo(album, photo_id)
+    messages.success(request, _("The photo is out of the album (it is still on your page)."))
+    return redirect("gallery:album", album_id=album.id)
+
+
+@login_required
+@require_POST
+@_refusals_as_messages()
+def move_photo(request, album_id, photo_id):
+    album = albums.changeable(request.user, album_id)
+    albums.move(album, photo_id, up=request.POST.get("direction") == "up")
+    return redirect("gallery:album", album_id=album.id)
+
+
+@login_required
+@require_POST
+@_refusals_as_messages()
+def set_cover(request, album_id):
+    album = albums.changeable(request.user, album_id)
+    albums.set_cover(album, request.POST.get("photo_id", ""))
+    messages.success(request, _("The album has a new cover."))
+    return redirect("gallery:album", album_id=album.id)
+
+
+@login_required
+@require_POST
+@_refusals_as_messages()
+def new_share_link(request, album_id):
+    album = albums.new_share_link(albums.changeable(request.user, album_id))
+    messages.success(request, _("A new share link is made; the old one no longer works."))
+    return redirect("gallery:album", album_id=album.id)

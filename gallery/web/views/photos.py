@@ -1,0 +1,129 @@
+"""A photo's own pages: view, upload, edit, delete. The owner (and staff) may edit and delete;
+anyone else gets 403 for a public photo and 404 for a private one (its existence is not
+revealed): gallery.domain.access decides, gallery.web.errors answers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from gallery.domain.access import can_change, can_get_original, full_size_key
+from gallery.domain.catalog import READY
+from gallery.domain.limits import LIMITS
+from gallery.services import navigation as sources
+from gallery.services import photos, ratelimit
+from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
+from gallery.web.body_limits import accepts_upload, too_large_message
+from gallery.web.forms import PhotoEditForm, UploadForm
+
+CHANGED_MESSAGE = gettext_lazy(
+    "This photo was changed since you opened it (in another tab or window). Nothing of your "
+    "edit was saved: here it is as it is now; please make your change again."
+)
+
+
+@require_GET
+def photo_detail(request, photo_id):
+    """The photo, its facts, its favourites, and the previous and next photo of the list it was
+    opened from (?from=..., gallery.services.navigation)."""
+    photo, favorites = photos.visible_with_favorites(request.user, photo_id)
+    context = {
+        "photo": photo,
+        "can_change": can_change(request.user, photo),
+        "full_size_key": full_size_key(request.user, photo),
+        "full_size_is_original": can_get_original(request.user, photo),
+    }
+    if photo.status != READY:  # only its owner gets here: processing, or failed and why
+        return render(request, "gallery/photo_status.html", context)
+    context |= {
+        "favorites": favorites,
+        "place": sources.place(request.GET.get("from"), request.user, photo),
+    }
+    return render(request, "gallery/photo_detail.html", context)
+
+
+@require_POST
+@login_required
+def favorite(request, photo_id):
+    """The photo page's favourite button without JavaScript: POST favorite=on|off, back to the
+    photo (and the list it came from). Idempotent, like the API's POST and DELETE."""
+    photo = photos.visible(request.user, photo_id)
+    if request.POST.get("favorite") == "off":
+        photos.unfavorite(request.user, photo)
+    else:
+        photos.favorite(request.user, photo)
+    return redirect(sources.photo_url(photo.id, request.POST.get("from")))
+
+
+@accepts_upload
+@login_required
+@ratelimit.limit_posts("upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
+def upload(request):
+    context = {"max_upload_bytes": LIMITS.upload_bytes}
+    if message := too_large_message(request):
+        return render(
+            # The fields sent before the file were read: keep what the person typed.
+            request,
+            "gallery/upload.html",
+            {**context, "form": _unbound_copy(request.POST), "error": message},
+            status=413,
+        )
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                photo = photos.publish(request.user, **form.changes())
+            except photos.PublishFailed:
+                messages.error(request, _("Your photo could not be stored. Please try again."))
+                status = 503
+            else:
+                messages.success(request, _("“%(title)s” is uploaded.") % {"title": photo.title})
+                return redirect("gallery:photo", photo_id=photo.id)
+        else:
+            status = 400
+    return render(request, "gallery/upload.html", {**context, "form": form}, status=status)
+
+
+@login_required
+def edit_photo(request, photo_id):
+    photo = photos.changeable(request.user, photo_id)
+    form = PhotoEditForm.for_photo(photo, request.POST or None)
+    if request.method != "POST":
+        return render(request, "gallery/edit.html", {"form": form, "photo": photo})
+    if not form.is_valid():
+        return render(request, "gallery/edit.html", {"form": form, "photo": photo}, status=400)
+    try:
+        photos.edit(photo, revision=form.cleaned_data["revision"], **form.changes())
+    except PhotoChanged:
+        messages.error(request, CHANGED_MESSAGE)
+        return redirect("gallery:edit", photo_id=photo.id)
+    except PhotoNotFound:
+        messages.error(request, _("The photo was deleted meanwhile."))
+        return redirect("gallery:home")
+    messages.success(request, _("Your changes are saved."))
+    return redirect("gallery:photo", photo_id=photo.id)
+
+
+@login_required
+def delete_photo(request, photo_id):
+    photo = photos.changeable(request.user, photo_id)
+    if request.method != "POST":
+        return render(request, "gallery/delete.html", {"photo": photo})
+    try:
+        photos.delete(photo.id)
+    except PhotoChanged:
+        messages.error(request, CHANGED_MESSAGE)
+        return redirect("gallery:photo", photo_id=photo.id)
+    except PhotoNotFound:
+        pass  # deleted meanwhile (e.g. a double submit): the outcome the user wanted
+    messages.success(request, _("“%(title)s” is deleted.") % {"title": photo.title})
+    return redirect("gallery:user", username=photo.owner_username)
+
+
+def _unbound_copy(data):
+    """An upload form showing `data` without validating it (no "required" errors on a form the
+    person did not get to finish)."""
+    return UploadForm(initial={name: value for name, value in data.items() if name != "csrfmiddlewaretoken"})
