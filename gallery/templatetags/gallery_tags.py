@@ -79,7 +79,7 @@ def tag_url(tag):
 
 
 CARD_TEMPLATE = "gallery/_photo_card.html"
-# Where a cached card's media URLs go: they are filled in on every view from gallery.storage.s3.url,
+# Where a cached card's media URLs go: filled in on every view from gallery.storage.s3.media_urls.url,
 # so a cached card never carries a presigned URL past the lifetime media_urls.url guarantees.
 _THUMBNAIL_SLOT, _DISPLAY_SLOT = "\x00thumbnail\x00", "\x00display\x00"
 
@@ -147,7 +147,7 @@ def _template_version(template):
 
 @register.filter
 def media_url(key):
-    """URL of a stored object (gallery.storage.s3.url: presigned or plain, cached); "" for no key."""
+    """URL of a stored object (s3.media_urls.url: presigned or plain, cached); "" for no key."""
     return media_urls.url(key) if key else ""
 
 
