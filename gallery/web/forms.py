@@ -10,8 +10,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from gallery.domain.catalog import (
     ALBUM_VISIBILITY_CHOICES,
@@ -26,9 +26,9 @@ from gallery.imaging.process import (
     ACCEPT_ATTRIBUTE,
     InvalidImage,
     ProcessedImage,
-    process_image,
     supported_formats_text,
 )
+from gallery.services.images import image_policy, processed_image
 
 
 @dataclass(frozen=True)
@@ -39,24 +39,9 @@ class ValidatedPhoto:
     processed: ProcessedImage
 
 
-_IMAGE_MESSAGES = {
-    "not_an_image": _("The file is not an image, or it is damaged."),
-    "damaged": _("The image is damaged or incomplete and cannot be read."),
-    "unsupported_format": _("%(format)s images are not supported; please upload %(formats)s."),
-    "too_many_pixels": _("The image has too many pixels; the limit is %(megapixels)s megapixels."),
-}
-_TOO_MANY_PIXELS_OF_FORMAT = _(
-    "The image has too many pixels; the limit is %(megapixels)s megapixels for %(format)s images "
-    "(%(jpeg_megapixels)s for JPEG)."
-)
-
-
 def image_error_message(error):
-    """gallery.imaging.process' refusal (English, no Django there) in the reader's language."""
-    if error.code == "too_many_pixels" and "format" in error.params:
-        return _TOO_MANY_PIXELS_OF_FORMAT % error.params
-    message = _IMAGE_MESSAGES.get(error.code)
-    return message % error.params if message is not None else str(error)
+    """An InvalidImage's message (its words are gallery.imaging.policy's) in the reader's language."""
+    return gettext(error.message_id) % error.params
 
 
 class PhotoFileField(forms.FileField):
@@ -74,16 +59,11 @@ class PhotoFileField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload:
             return upload
-        if upload.size > LIMITS.upload_bytes:
+        policy = image_policy()  # the worker's own (gallery.services.photos.process_upload)
+        if upload.size > policy.max_bytes:
             raise forms.ValidationError(LIMITS.file_too_large_message(upload.size), code="too_large")
         try:
-            processed = process_image(
-                upload,
-                thumbnail_size=LIMITS.thumbnail_size,
-                display_size=LIMITS.display_size,
-                max_pixels=LIMITS.image_pixels,
-                max_full_decode_pixels=LIMITS.full_decode_pixels,
-            )
+            processed = processed_image(upload, policy)
         except InvalidImage as error:
             raise forms.ValidationError(image_error_message(error), code=error.code) from None
         return ValidatedPhoto(file=upload, processed=processed)
