@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from accounts.emails import canonical_address
+
 logger = logging.getLogger(__name__)
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -180,7 +182,7 @@ def ip_keys(request):
 
 
 def password_reset_keys(request):
-    address = request.POST.get("email", "").strip().casefold()
+    address = canonical_address(request.POST.get("email", ""))  # one counter per mailbox
     return [f"ip:{client_ip(request)}", f"email:{address}" if address else None]
 
 

@@ -94,3 +94,8 @@ def phone_heic():
     buffer = io.BytesIO()
     heif.save(buffer, quality=60, enc_params={"preset": "ultrafast"})
     return buffer.getvalue()
+
+
+def long_comment_gif():
+    """A GIF whose comment (70 KB) is longer than a JPEG segment can hold."""
+    return _save(Image.new("P", (120, 80), 3), "GIF", comment=b"x" * 70_000)
