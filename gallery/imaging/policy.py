@@ -9,6 +9,7 @@ named values. No Django in this layer: `gettext_noop` below only marks them for 
 (makemessages looks for the name); gallery.web.forms and the photo page show them translated.
 """
 
+import re
 from dataclasses import dataclass
 
 
@@ -28,6 +29,20 @@ TOO_MANY_PIXELS_OF_FORMAT = gettext_noop(
     "The image has too many pixels; the limit is %(megapixels)s megapixels for %(format)s images "
     "(%(jpeg_megapixels)s for JPEG)."
 )
+
+
+def message_of(text):
+    """(message_id, params) of an English refusal made here, or None. A failed photo keeps its
+    reason as the English text (gallery.services.photos); read back, it is shown translated."""
+    for message_id in (*MESSAGES.values(), TOO_MANY_PIXELS_OF_FORMAT):
+        if match := _pattern(message_id).fullmatch(text):
+            return message_id, match.groupdict()
+    return None
+
+
+def _pattern(message_id):
+    """The message with each %(name)s as a named group."""
+    return re.compile(re.sub(r"%\\\(([a-z_]+)\\\)s", r"(?P<\1>.+?)", re.escape(message_id)))
 
 
 class InvalidImage(ValueError):

@@ -22,6 +22,7 @@ from gallery.domain.catalog import (
     parse_tags,
 )
 from gallery.domain.limits import LIMITS
+from gallery.imaging.policy import message_of
 from gallery.imaging.process import (
     ACCEPT_ATTRIBUTE,
     InvalidImage,
@@ -42,6 +43,17 @@ class ValidatedPhoto:
 def image_error_message(error):
     """An InvalidImage's message (its words are gallery.imaging.policy's) in the reader's language."""
     return gettext(error.message_id) % error.params
+
+
+def failure_reason_message(reason):
+    """A failed photo's reason, stored in English (gallery.services.photos), in the reader's
+    language: an image refusal read back into its message and values, else a message of its own."""
+    if not reason:
+        return ""
+    if found := message_of(reason):
+        message_id, params = found
+        return gettext(message_id) % params
+    return gettext(reason)
 
 
 class PhotoFileField(forms.FileField):

@@ -156,3 +156,17 @@ def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, al
     assert form_refusal == expected_refusal.get(name)
     if name.endswith(".heic"):
         assert (photo["display"]["width"], photo["display"]["height"]) == (1200, 1600)
+
+
+def test_the_reason_a_photo_failed_is_shown_in_the_owners_language(aws, alice, settings):
+    settings.PHOTOSHARE_MAX_FULL_DECODE_PIXELS = 999_999
+    upload_id, _ = upload_file(alice, one_mp_png())
+    run_worker()
+    korean = "이미지의 화소 수가 너무 많아요. PNG 이미지는 최대 0.999999메가픽셀까지예요(JPEG는 50)."
+
+    api = alice.get(f"/api/photos/{upload_id}/", HTTP_ACCEPT_LANGUAGE="ko").json()
+    page = alice.get(f"/photos/{upload_id}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert (api["status"], api["reason"]) == ("failed", korean)
+    assert korean in page
+    assert status(alice, upload_id)["reason"].startswith("The image has too many pixels")  # English

@@ -16,7 +16,7 @@ from gallery.services import navigation as sources
 from gallery.services import photos, ratelimit
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
 from gallery.web.body_limits import accepts_upload, too_large_message
-from gallery.web.forms import PhotoEditForm, UploadForm
+from gallery.web.forms import PhotoEditForm, UploadForm, failure_reason_message
 
 CHANGED_MESSAGE = gettext_lazy(
     "This photo was changed since you opened it (in another tab or window). Nothing of your "
@@ -36,6 +36,7 @@ def photo_detail(request, photo_id):
         "full_size_is_original": can_get_original(request.user, photo),
     }
     if photo.status != READY:  # only its owner gets here: processing, or failed and why
+        context["reason"] = failure_reason_message(photo.failure_reason)
         return render(request, "gallery/photo_status.html", context)
     context |= {
         "favorites": favorites,
