@@ -124,7 +124,6 @@ def install():
     if getattr(install, "done", False):
         return
     install.done = True
-    from gallery.services import images
     from gallery.storage import dynamodb as metadata
     from gallery.storage import s3 as media
     from gallery.web import forms
@@ -132,7 +131,7 @@ def install():
     botocore.session.Session.create_client = _create_instrumented_client
     forms.UploadForm.full_clean = timed("form")(forms.UploadForm.full_clean)
     # All image work is one call (one decode feeds the display size and the thumbnail).
-    images.process_image = timed("images")(images.process_image)
+    forms.process_image = timed("images")(forms.process_image)
     # gallery.services.photos calls media.save once per object (original, display size, thumbnail).
     media.save = timed("s3")(media.save)
     metadata.PhotoRepository.put_photo = timed("dynamodb")(metadata.PhotoRepository.put_photo)

@@ -1,7 +1,7 @@
 """What an uploaded image is held to, and what its uploader reads when it is refused.
 
-One `ImagePolicy` (built from the site's limits by gallery.services.images) is passed by every
-path that takes a photo in (the upload form, the API, the direct-upload worker) to
+One `ImagePolicy` (`gallery.imaging.process.site_policy(LIMITS)`) is passed by every path that
+takes a photo in (the upload form, the API, the direct-upload worker) to
 gallery.imaging.process.process_image, which has no limit of its own: a path cannot leave one out.
 
 Each refusal is an `InvalidImage` whose words are written here once, as English message ids with

@@ -23,7 +23,7 @@ from gallery.imaging import shared_copy
 from gallery.imaging.exif import ExifFacts, exif_facts
 from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
 
-__all__ = ["ImagePolicy", "InvalidImage", "ProcessedImage", "process_image"]
+__all__ = ["ImagePolicy", "InvalidImage", "ProcessedImage", "process_image", "site_policy"]
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +108,18 @@ class ProcessedImage:
     display: EncodedJpeg
     exif: ExifFacts
     shared: SharedFile | None = None  # None: the file could not be stripped (others get no full size)
+
+
+def site_policy(limits):
+    """The policy of the site from its limits (gallery.domain.limits.LIMITS, read now so that a
+    test's override applies), every supported format: the one place the limits become a policy,
+    for the upload form (and so the API) and the direct-upload worker alike."""
+    return ImagePolicy(
+        max_bytes=limits.upload_bytes,
+        max_pixels=limits.image_pixels,
+        max_full_decode_pixels=limits.full_decode_pixels,
+        formats=tuple(SUPPORTED_FORMATS),
+    )
 
 
 def supported_formats_text():

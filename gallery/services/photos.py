@@ -24,9 +24,8 @@ from django.utils.translation import gettext_noop
 from gallery.domain import access
 from gallery.domain.catalog import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.domain.limits import LIMITS
-from gallery.imaging.process import InvalidImage
+from gallery.imaging.process import InvalidImage, process_image, site_policy
 from gallery.services import ratelimit
-from gallery.services.images import image_policy, processed_image
 from gallery.storage import s3 as media
 from gallery.storage import sqs as jobs
 from gallery.storage.dynamodb import PhotoAlreadyExists, PhotoChanged, PhotoNotFound, photo_table
@@ -301,7 +300,7 @@ def process_upload(photo_id, *, last_attempt=False):
         media.delete_quietly([media.upload_key(photo.owner_id, photo.id)])
         return photo.status
     written = []
-    policy = image_policy()  # the upload form's own: gallery.web.forms.PhotoFileField
+    policy = site_policy(LIMITS)  # the upload form's own: gallery.web.forms.PhotoFileField
     try:
         try:
             upload = media.read_object(photo.upload_key, max_bytes=policy.max_bytes)
@@ -312,7 +311,9 @@ def process_upload(photo_id, *, last_attempt=False):
         with upload:
             size = upload.seek(0, 2)
             upload.seek(0)
-            processed = processed_image(upload, policy)
+            processed = process_image(
+                upload, policy, thumbnail_size=LIMITS.thumbnail_size, display_size=LIMITS.display_size
+            )
         ready = rendition_fields(photo.id, processed, size)
         media.copy(photo.upload_key, ready["original_key"])
         written.append(ready["original_key"])

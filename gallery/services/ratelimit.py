@@ -30,8 +30,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from accounts.emails import canonical_address
-
 logger = logging.getLogger(__name__)
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -182,7 +180,8 @@ def ip_keys(request):
 
 
 def password_reset_keys(request):
-    address = canonical_address(request.POST.get("email", ""))  # one counter per mailbox
+    # One counter per mailbox: accounts.emails.canonical_address's form (a peer package here).
+    address = request.POST.get("email", "").strip().casefold()
     return [f"ip:{client_ip(request)}", f"email:{address}" if address else None]
 
 

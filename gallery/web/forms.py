@@ -27,9 +27,10 @@ from gallery.imaging.process import (
     ACCEPT_ATTRIBUTE,
     InvalidImage,
     ProcessedImage,
+    process_image,
+    site_policy,
     supported_formats_text,
 )
-from gallery.services.images import image_policy, processed_image
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,13 @@ class PhotoFileField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload:
             return upload
-        policy = image_policy()  # the worker's own (gallery.services.photos.process_upload)
+        policy = site_policy(LIMITS)  # the worker's own (gallery.services.photos.process_upload)
         if upload.size > policy.max_bytes:
             raise forms.ValidationError(LIMITS.file_too_large_message(upload.size), code="too_large")
         try:
-            processed = processed_image(upload, policy)
+            processed = process_image(
+                upload, policy, thumbnail_size=LIMITS.thumbnail_size, display_size=LIMITS.display_size
+            )
         except InvalidImage as error:
             raise forms.ValidationError(image_error_message(error), code=error.code) from None
         return ValidatedPhoto(file=upload, processed=processed)
