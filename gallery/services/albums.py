@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gallery.domain import access, catalog
 from gallery.domain.catalog import UNLISTED, Album
-from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table
+from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table, photo_table
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,22 @@ def create(owner, *, title, description="", visibility=catalog.PRIVATE, clock=No
 def albums_of(user, *, cursor=None, limit=24):
     """A page of the user's own albums, newest first (one Query)."""
     return album_table().albums_page(catalog.owner_albums_list(user.pk), cursor=cursor, limit=limit)
+
+
+def public_albums_of(person, *, cursor=None, limit=24):
+    """A page of `person`'s public albums, newest first: what everyone, the owner included,
+    sees on their page (unlisted and private albums are not listed anywhere but the owner's list)."""
+    return album_table().albums_page_with_visibility(
+        catalog.owner_albums_list(person.pk), catalog.PUBLIC, cursor=cursor, limit=limit
+    )
+
+
+def photos_to_add(user, album, *, cursor=None, limit=24):
+    """A page of `user`'s photos, newest first, for the album's "Add photos" page, and the ids of
+    those already in `album` (shown as such, not as something to add): one Query, one BatchGetItem."""
+    photos_page = photo_table().list_page(catalog.owner_list(user.pk), cursor=cursor, limit=limit)
+    in_album = album_table().photos_in_album(album.id, [card.id for card in photos_page.items])
+    return photos_page, in_album
 
 
 def page(user, album_id, *, token=None, cursor=None, limit=24):

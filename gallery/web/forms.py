@@ -183,6 +183,29 @@ class PhotoEditForm(PhotoDetailsForm):
 
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
+    def saved_values(self):
+        """[(label, value as saved)] of each field whose saved value (the form's initial: the
+        photo as it is now) differs from the typed one; shown beside the form after a save
+        from a stale tab. Both are cleaned by the same fields, so "sea,dawn" equals "sea, dawn"."""
+        saved = type(self)(self.initial)
+        saved.is_valid()
+        return [
+            (field.label, _shown(field, saved.cleaned_data.get(name)))
+            for name, field in self.fields.items()
+            if not field.widget.is_hidden and saved.cleaned_data.get(name) != self.cleaned_data.get(name)
+        ]
+
+
+def _shown(field, value):
+    """A cleaned value as the form's page names it."""
+    if isinstance(field, forms.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(field, forms.ChoiceField):
+        return dict(field.choices).get(value, value)
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value
+
 
 def _with_defaults(data, defaults):
     """`data` (a QueryDict or a dict) with `defaults` for the names it lacks."""

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gallery.domain import catalog
 from gallery.services import albums, photos
-from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged, photo_table
+from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged
 from gallery.web.errors import answer_for
 from gallery.web.forms import AlbumForm
 
@@ -143,18 +143,22 @@ def delete_album(request, album_id):
 @login_required
 @_refusals_as_messages(back="gallery:album_add")
 def add_photos(request, album_id):
-    """GET: the owner's photos, a page at a time, each with an "Add" button; POST adds one."""
+    """GET: the owner's photos, a page at a time, each with an "Add" button (or "In this album");
+    POST adds one."""
     album = albums.changeable(request.user, album_id)
     if request.method == "POST":
         photo = albums.add_photo(request.user, album, request.POST.get("photo_id", ""))
         messages.success(request, _("“%(title)s” is added to the album.") % {"title": photo.title})
         return redirect(request.get_full_path())
-    page = photo_table().list_page(
-        catalog.owner_list(request.user.pk),
-        cursor=request.GET.get("cursor"),
-        limit=settings.PHOTOSHARE_PAGE_SIZE,
+    page, in_album = albums.photos_to_add(
+        request.user, album, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
     )
-    context = {"album": album, "page": page, "is_first_page": "cursor" not in request.GET}
+    context = {
+        "album": album,
+        "page": page,
+        "in_album": in_album,
+        "is_first_page": "cursor" not in request.GET,
+    }
     return render(request, "gallery/albums/add_photos.html", context)
 
 

@@ -98,8 +98,7 @@ def edit_photo(request, photo_id):
     try:
         photos.edit(photo, revision=form.cleaned_data["revision"], **form.changes())
     except PhotoChanged:
-        messages.error(request, CHANGED_MESSAGE)
-        return redirect("gallery:edit", photo_id=photo.id)
+        return _edit_over_a_newer_save(request, photo.id)
     except PhotoNotFound:
         messages.error(request, _("The photo was deleted meanwhile."))
         return redirect("gallery:home")
@@ -121,6 +120,19 @@ def delete_photo(request, photo_id):
         pass  # deleted meanwhile (e.g. a double submit): the outcome the user wanted
     messages.success(request, _("“%(title)s” is deleted.") % {"title": photo.title})
     return redirect("gallery:user", username=photo.owner_username)
+
+
+def _edit_over_a_newer_save(request, photo_id):
+    """A save from a stale tab (409): the form again with what the person typed, now set to
+    save over the photo as it is, and beside it the saved values that differ from the typed."""
+    current = photos.changeable(request.user, photo_id)
+    data = request.POST.copy()
+    data["revision"] = current.revision
+    form = PhotoEditForm.for_photo(current, data)
+    context = {"form": form, "photo": current}
+    if form.is_valid():  # it was, against the older revision: only the revision changed
+        context["saved_meanwhile"] = form.saved_values()
+    return render(request, "gallery/edit.html", context, status=409)
 
 
 def _unbound_copy(data):

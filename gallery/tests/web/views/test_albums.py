@@ -235,3 +235,31 @@ def test_my_albums_is_one_query_and_asks_to_log_in(client, user, album, dynamodb
     response = owner.get("/albums/")
     assert dynamodb_calls == ["Query"]
     assert "Summer" in response.content.decode()
+
+
+def test_add_photos_shows_the_photos_already_in_the_album_as_in_it(user, own_photos, aws):
+    owner = client_for(user)
+    album = albums.create(user, title="Picks")
+    albums.add_photo(user, album, own_photos[0].id)
+
+    page = owner.get(f"/albums/{album.id}/add/").content.decode()
+
+    assert "Add “Harbour”" not in page and "Add “Lighthouse”" in page and "Add “Secret cove”" in page
+    cards = {
+        re.search(r'class="title"[^>]*>([^<]*)<', card).group(1): card
+        for card in page.split('<li class="card">')[1:]
+    }
+    assert ["In this album" in cards[title] for title in ("Lighthouse", "Secret cove", "Harbour")] == [
+        False,
+        False,
+        True,
+    ]
+
+
+def test_each_album_cover_link_is_named_by_the_albums_title(user, album, own_photos):
+    albums.set_cover(album, own_photos[0].id)
+
+    page = client_for(user).get("/albums/").content.decode()
+
+    cover_link = re.search(r'<li class="card album-card">\s*<a [^>]*>(.*?)</a>', page, re.S).group(1)
+    assert re.fullmatch(r'<img [^>]*alt="Summer"[^>]*>', cover_link)
