@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gallery.domain import access, catalog
 from gallery.domain.catalog import UNLISTED, Album
-from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table, photo_table
+from gallery.storage.dynamodb import AlbumChanged, NotInAlbum, PhotoNotFound, album_table, photo_table
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +108,13 @@ def changeable(user, album_id):
     return access.require_album_change(user, album_table().get_album(album_id))
 
 
-def edit(album, **changes):
+def edit(album, *, revision=None, **changes):
     """Change title, description or visibility; returns the new Album. Becoming unlisted makes a
-    share link; leaving unlisted drops it, so coming back later does not revive an old link."""
+    share link; leaving unlisted drops it, so coming back later does not revive an old link.
+    `revision` is the one the user saw (the edit form's): AlbumChanged when the album has moved
+    on since, as when it changes between this read and the write."""
+    if revision is not None and revision != album.revision:
+        raise AlbumChanged(album.id)
     visibility = changes.get("visibility", album.visibility)
     if visibility != UNLISTED:
         changes["share_token"] = ""

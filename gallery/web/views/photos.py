@@ -16,11 +16,15 @@ from gallery.services import navigation as sources
 from gallery.services import photos, ratelimit
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
 from gallery.web.body_limits import accepts_upload, too_large_message
-from gallery.web.forms import PhotoEditForm, UploadForm
+from gallery.web.forms import PhotoEditForm, UploadForm, over_newer_save
 
 CHANGED_MESSAGE = gettext_lazy(
     "This photo was changed since you opened it (in another tab or window). Nothing of your "
     "edit was saved: here it is as it is now; please make your change again."
+)
+STALE_EDIT_MESSAGE = gettext_lazy(
+    "This photo was changed since you opened it (in another tab or window). Your edit is not "
+    "saved yet: what you typed is kept below. Save to replace the newer version with it."
 )
 
 
@@ -123,15 +127,11 @@ def delete_photo(request, photo_id):
 
 
 def _edit_over_a_newer_save(request, photo_id):
-    """A save from a stale tab (409): the form again with what the person typed, now set to
-    save over the photo as it is, and beside it the saved values that differ from the typed."""
+    """A save from a stale tab (409): the form again with what the person typed, and beside it
+    the saved values that differ."""
     current = photos.changeable(request.user, photo_id)
-    data = request.POST.copy()
-    data["revision"] = current.revision
-    form = PhotoEditForm.for_photo(current, data)
-    context = {"form": form, "photo": current}
-    if form.is_valid():  # it was, against the older revision: only the revision changed
-        context["saved_meanwhile"] = form.saved_values()
+    form = over_newer_save(PhotoEditForm.for_photo, current, request.POST)
+    context = {"form": form, "photo": current, "stale_message": STALE_EDIT_MESSAGE}
     return render(request, "gallery/edit.html", context, status=409)
 
 

@@ -158,16 +158,51 @@ def test_a_photo_outside_the_album_is_404_through_its_link(client, user, album, 
     assert client.get(f"/albums/{album.id}/s/{album.share_token}/photos/{stranger.id}/").status_code == 404
 
 
+def edit_form_revision(client, album):
+    return re.search(
+        r'name="revision" value="(\d+)"', client.get(f"/albums/{album.id}/edit/").content.decode()
+    )[1]
+
+
 def test_editing_an_album(user, album):
     owner = client_for(user)
 
     response = owner.post(
-        f"/albums/{album.id}/edit/", {"title": "Autumn", "description": "", "visibility": "private"}
+        f"/albums/{album.id}/edit/",
+        {
+            "title": "Autumn",
+            "description": "",
+            "visibility": "private",
+            "revision": edit_form_revision(owner, album),
+        },
     )
 
     assert response["Location"] == f"/albums/{album.id}/"
     assert albums.visible(user, album.id).title == "Autumn"
     assert Client().get(f"/albums/{album.id}/").status_code == 404
+
+
+def test_a_stale_album_edit_comes_back_with_what_was_typed_and_what_changed(user, album):
+    first_tab, second_tab = client_for(user), client_for(user)
+    revision = edit_form_revision(first_tab, album)
+    assert edit_form_revision(second_tab, album) == revision
+    form = {"description": "By the sea", "visibility": "public", "revision": revision}
+    assert first_tab.post(f"/albums/{album.id}/edit/", {**form, "title": "Autumn"}).status_code == 302
+
+    stale = second_tab.post(f"/albums/{album.id}/edit/", {**form, "title": "Summer 2026"})
+
+    page = stale.content.decode()
+    assert stale.status_code == 409
+    assert "changed since you opened it" in page
+    assert 'name="title" value="Summer 2026"' in page  # what was typed, not thrown away
+    saved = re.search(r'<dl class="saved-meanwhile">(.*?)</dl>', page, re.S)[1]
+    assert re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", saved) == [("Title", "Autumn")]
+    assert albums.visible(user, album.id).title == "Autumn"  # the newer save is not undone
+    new_revision = re.search(r'name="revision" value="(\d+)"', page)[1]
+    again = second_tab.post(
+        f"/albums/{album.id}/edit/", {**form, "title": "Summer 2026", "revision": new_revision}
+    )
+    assert again.status_code == 302 and albums.visible(user, album.id).title == "Summer 2026"
 
 
 def test_adding_from_the_album_and_from_the_photo_page(user, own_photos, aws):
