@@ -172,11 +172,50 @@ class PhotoDetailsForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
 
 
-class PhotoEditForm(PhotoDetailsForm):
-    """The site's edit form: it carries the revision the photo had when the form was loaded, so a
-    save from a stale tab is refused instead of undoing a newer edit (gallery.services.photos.edit)."""
+class RevisionedForm(forms.Form):
+    """An edit form that carries the revision its record had when the form was loaded, so that
+    a save from a stale tab is refused instead of undoing a newer save; when it is, the form
+    comes back with what was typed (over_newer_save) and the saved values beside it."""
 
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def saved_values(self):
+        """[(label, value as saved)] of each field whose saved value (the form's initial: the
+        record as it is now) differs from the typed one. Both are cleaned by the same fields,
+        so "sea,dawn" equals "sea, dawn"."""
+        saved = type(self)(self.initial)
+        saved.is_valid()
+        return [
+            (field.label, _shown(field, saved.cleaned_data.get(name)))
+            for name, field in self.fields.items()
+            if not field.widget.is_hidden and saved.cleaned_data.get(name) != self.cleaned_data.get(name)
+        ]
+
+
+def over_newer_save(form_for, record, data):
+    """After a save from a stale tab was refused: the edit form of `record` as it is now, bound
+    to what the person typed (`data`) with the current revision, so saving it again replaces
+    the newer save knowingly. `form_for(record, data)` makes the form (for_photo, for_album)."""
+    data = data.copy()
+    data["revision"] = record.revision
+    form = form_for(record, data)
+    form.is_valid()  # it was, against the older revision
+    return form
+
+
+class PhotoEditForm(PhotoDetailsForm, RevisionedForm):
+    """The site's edit form (gallery.services.photos.edit checks its revision)."""
+
+
+def _shown(field, value):
+    """A cleaned value as the form's page names it."""
+    if isinstance(field, forms.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(field, forms.ChoiceField):
+        return dict(field.choices).get(value, value)
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value
 
 
 def _with_defaults(data, defaults):
@@ -222,11 +261,20 @@ class AlbumForm(forms.Form):
 
     @classmethod
     def for_album(cls, album, data=None):
-        initial = {"title": album.title, "description": album.description, "visibility": album.visibility}
+        initial = {
+            "title": album.title,
+            "description": album.description,
+            "visibility": album.visibility,
+            "revision": album.revision,
+        }
         return cls(data, initial=initial)
 
     def clean_visibility(self):
         return self.cleaned_data["visibility"] or PRIVATE
+
+
+class AlbumEditForm(AlbumForm, RevisionedForm):
+    """The site's album edit form (gallery.services.albums.edit checks its revision)."""
 
 
 def form_errors(form):
