@@ -24,7 +24,7 @@ from gallery.domain.clock import timestamp
 from gallery.domain.ids import new_photo_id
 from gallery.domain.limits import LIMITS
 from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
-from gallery.imaging.process import InvalidImage, process_image
+from gallery.imaging.process import InvalidImage, process_image, site_policy
 from gallery.imaging.renditions import RENDITIONS
 from gallery.services import ratelimit
 from gallery.storage import sqs
@@ -305,9 +305,10 @@ def process_upload(photo_id, *, last_attempt=False):
         objects.delete_quietly([upload_key(photo.owner_id, photo.id)])
         return photo.status
     written = []
+    policy = site_policy(LIMITS)  # the upload form's own: gallery.web.forms.PhotoFileField
     try:
         try:
-            upload = objects.read_object(photo.upload_key, max_bytes=LIMITS.upload_bytes)
+            upload = objects.read_object(photo.upload_key, max_bytes=policy.max_bytes)
         except ObjectTooLarge:
             return _fail(photo, LIMITS.file_too_large_message())
         if upload is None:
@@ -316,10 +317,7 @@ def process_upload(photo_id, *, last_attempt=False):
             size = upload.seek(0, 2)
             upload.seek(0)
             processed = process_image(
-                upload,
-                thumbnail_size=LIMITS.thumbnail_size,
-                display_size=LIMITS.display_size,
-                max_pixels=LIMITS.image_pixels,
+                upload, policy, thumbnail_size=LIMITS.thumbnail_size, display_size=LIMITS.display_size
             )
         ready = rendition_fields(photo.id, processed, size)
         objects.copy(photo.upload_key, ready["original_key"])

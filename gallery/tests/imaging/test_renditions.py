@@ -5,10 +5,10 @@ import io
 from django.conf import settings
 from PIL import Image
 
-from gallery.imaging.process import process_image
 from gallery.imaging.renditions import DISPLAY, RENDITIONS, THUMBNAIL
 from gallery.storage.s3.keys import rendition_key
 from gallery.tests.factories import image_bytes
+from gallery.tests.imaging.test_process import process
 
 
 def test_todays_two_sizes():
@@ -30,12 +30,7 @@ def test_each_row_names_its_key():
 
 
 def test_process_image_makes_each_row_at_its_long_side_and_format():
-    processed = process_image(
-        io.BytesIO(image_bytes("JPEG", size=(2000, 1000))),
-        thumbnail_size=300,
-        display_size=900,
-        max_pixels=10**8,
-    )
+    processed = process(image_bytes("JPEG", size=(2000, 1000)), thumbnail_size=300, display_size=900)
     for row, long_side in ((THUMBNAIL, 300), (DISPLAY, 900)):
         made = getattr(processed, row.field)
         assert max(made.width, made.height) == long_side

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from gallery.domain import lists
 from gallery.domain.limits import LIMITS
 from gallery.domain.tags import has_tag_page, parse_tags
+from gallery.services import albums
 from gallery.storage.dynamodb import photo_repository
 
 # The tag cloud shows this many tags, most used first.
@@ -71,6 +72,10 @@ def user_page(request, username):
     context = _list_context(
         request, list_name, f"user:{username}", person=person, is_owner=request.user.pk == person.pk
     )
+    if context["is_first_page"]:  # their albums above the first page of their photos
+        context["albums"] = albums.public_albums_of(
+            person, cursor=request.GET.get("album_cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+        )
     return render(request, "gallery/user.html", context)
 
 
