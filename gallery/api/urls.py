@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from gallery.api import albums, photos, uploads
+from gallery.api import albums, photos, tokens, uploads
 
 app_name = "api"
 
@@ -17,6 +17,8 @@ urlpatterns = [
         rf"^albums/{ALBUM_ID}/photos/(?P<photo_id>[0-9a-f]{{32}})/$", albums.album_photo, name="album_photo"
     ),
     re_path(rf"^albums/{ALBUM_ID}/share/$", albums.album_share, name="album_share"),
+    path("tokens/", tokens.token_collection, name="tokens"),
+    path("tokens/<int:token_id>/", tokens.token_resource, name="token"),
     path("uploads/", uploads.upload_collection, name="uploads"),
     re_path(
         r"^uploads/(?P<upload_id>[0-9a-f]{32})/complete/$", uploads.upload_complete, name="upload-complete"
