@@ -90,7 +90,7 @@ class TokenForm(forms.Form):
     def clean(self):
         if len(self.tokens) >= LIMITS.api_tokens:
             raise forms.ValidationError(
-                _("You have %(count)s tokens, the most one account may hold; revoke one first.")
+                _("An account holds at most %(count)s tokens; revoke one first.")
                 % {"count": LIMITS.api_tokens},
                 code="too_many",
             )

@@ -87,7 +87,9 @@ class ApiToken(models.Model):
 
     @classmethod
     def _forget_ended(cls, user):
-        cls.objects.filter(user=user).exclude(password_fingerprint=password_fingerprint(user.password)).delete()
+        cls.objects.filter(user=user).exclude(
+            password_fingerprint=password_fingerprint(user.password)
+        ).delete()
 
     @classmethod
     def revoke(cls, user, token_id):
