@@ -392,7 +392,7 @@ def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_mo
         f"/photos/{photo.id}/edit/",
         f"/photos/{photo.id}/delete/",
         "/accounts/",
-        "/accounts/api-token/",
+        "/accounts/tokens/",
         "/accounts/password_change/",
         "/albums/",
         f"/albums/{album.id}/add/",
