@@ -1,4 +1,4 @@
-"""Accounts: a user's API token, their (verified) email address and their language. The tables
+"""Accounts: a user's API tokens, their (verified) email address and their language. The tables
 were made by gallery's first migrations and keep their names (accounts/migrations/0001)."""
 
 import hashlib
@@ -34,7 +34,8 @@ class ApiToken(models.Model):
 
     A token holds the fingerprint of its user's password when it was made and works only while
     the password is the same: any change (the change and reset pages, the admin, `set_password`
-    anywhere, even an UPDATE by hand) ends every token at once, with no receiver to forget."""
+    anywhere, even an UPDATE by hand) ends every token at once: the check needs no signal to
+    have fired (the receivers below only tidy up, and keep tokens through a login's re-hash)."""
 
     READ = "read"
     READ_WRITE = "read_write"

@@ -18,6 +18,16 @@ def _bind_to_current_passwords(apps, schema_editor):
         token.save(update_fields=["password_fingerprint"])
 
 
+def _keep_each_users_newest_token(apps, schema_editor):
+    # Going back to one token per user: the newest stays (the others would break the unique
+    # index the OneToOne needs, half way through on MySQL, where DDL is not transactional).
+    token_model = apps.get_model("accounts", "ApiToken")
+    newest = {}
+    for token_id, user_id in token_model.objects.order_by("created", "id").values_list("id", "user_id"):
+        newest[user_id] = token_id
+    token_model.objects.exclude(id__in=newest.values()).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_moved_to_accounts"),
@@ -74,4 +84,5 @@ class Migration(migrations.Migration):
             model_name="apitoken",
             constraint=models.UniqueConstraint(fields=("user", "name"), name="api_token_name_per_user"),
         ),
+        migrations.RunPython(migrations.RunPython.noop, _keep_each_users_newest_token),
     ]

@@ -162,7 +162,7 @@ def test_an_inactive_users_token_is_refused(user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_carries_each_users_single_token_over():
+def test_the_migration_carries_each_users_single_token_over_and_back():
     executor = MigrationExecutor(connection)
     before, after = [("accounts", "0001_moved_to_accounts")], executor.loader.graph.leaf_nodes("accounts")
     executor.migrate(before)
@@ -182,3 +182,11 @@ def test_the_migration_carries_each_users_single_token_over():
     assert (token.name, token.scope) == ("API token", ApiToken.READ_WRITE)
     ApiToken.issue(token.user, name="second")  # the OneToOne's uniqueness is gone
     assert len(ApiToken.of(token.user)) == 2
+
+    # Back again (a rollback of the deploy): each user keeps their newest token.
+    executor.loader.build_graph()
+    executor.migrate(before)
+    old_tokens = executor.loader.project_state(before).apps.get_model("accounts", "ApiToken").objects
+    assert old_tokens.count() == 1
+    executor.loader.build_graph()
+    executor.migrate(after)
