@@ -19,6 +19,7 @@ def create(client, name="backup script", scope=ApiToken.READ):
 
 def test_the_page_labels_its_fields_and_is_never_cached(logged_in_client, user):
     ApiToken.issue(user, name="laptop")
+    ApiToken.authenticate(ApiToken.issue(user, name="phone"))  # used once
     response = logged_in_client.get("/accounts/tokens/")
     page = response.content.decode()
 
@@ -33,6 +34,10 @@ def test_the_page_labels_its_fields_and_is_never_cached(logged_in_client, user):
         assert f'<th scope="col">{header}</th>' in page
     assert '<th scope="row">laptop</th>' in page
     assert 'aria-label="Revoke “laptop”"' in page
+    laptop_row = page.split('<th scope="row">laptop</th>')[1].split("</tr>")[0]
+    phone_row = page.split('<th scope="row">phone</th>')[1].split("</tr>")[0]
+    assert "<td>Never</td>" in laptop_row
+    assert "Never" not in phone_row and phone_row.count("<time datetime=") == 2
 
 
 def test_a_new_token_is_shown_once_works_and_is_stored_as_a_digest(logged_in_client, user):
