@@ -6,6 +6,9 @@
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 SETUP_STAMP := $(VENV)/.setup-done
+# The suite runs on every core (pytest-xdist; conftest.py says how the long tests are spread).
+# PYTEST_ARGS comes after, so PYTEST_ARGS="-n 0" runs it in one process (e.g. to use --pdb).
+PYTEST_WORKERS ?= auto
 
 .PHONY: run manage test lint setup messages clean
 
@@ -18,7 +21,7 @@ manage: $(SETUP_STAMP)
 
 test: $(SETUP_STAMP) messages
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The .mo files of locale/ (never committed), from the .po catalogs. No settings needed: Django
 # finds ./locale itself; hidden directories (.venv, .git, .local) are not searched.

@@ -235,6 +235,8 @@ PHOTOSHARE_MAX_TITLE_LENGTH = env.int("PHOTOSHARE_MAX_TITLE_LENGTH", default=200
 PHOTOSHARE_MAX_DESCRIPTION_LENGTH = env.int("PHOTOSHARE_MAX_DESCRIPTION_LENGTH", default=5000)
 PHOTOSHARE_MAX_TAGS = env.int("PHOTOSHARE_MAX_TAGS", default=20)
 PHOTOSHARE_MAX_TAG_LENGTH = env.int("PHOTOSHARE_MAX_TAG_LENGTH", default=50)
+# API tokens a user may hold at once (accounts.forms.TokenForm).
+PHOTOSHARE_MAX_API_TOKENS = env.int("PHOTOSHARE_MAX_API_TOKENS", default=20)
 
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -21,7 +21,13 @@ LAYERS = [
 ]
 PACKAGES = set().union(*LAYERS)
 # accounts is small: its pages are modules beside its models, one unit of the web layer.
-ACCOUNTS_WEB = {"accounts.forms", "accounts.views", "accounts.language_views", "accounts.urls"}
+ACCOUNTS_WEB = {
+    "accounts.forms",
+    "accounts.views",
+    "accounts.token_views",
+    "accounts.language_views",
+    "accounts.urls",
+}
 AWS_OWNER = "gallery.storage"
 AWS_LIBRARIES = ("boto3", "botocore", "storages")
 # What the pure layer may use of Django: settings, translation and lazy values, never a request,

@@ -181,3 +181,15 @@ def test_session_writes_need_the_csrf_token(user, aws):
     client.force_login(user)
 
     assert post(client, "/api/albums/", {"title": "x"}).status_code == 403
+
+
+def test_every_answer_with_a_share_url_is_never_cached(user, aws):
+    """A sibling of the API tokens (issue 22): an answer that shows a secret is no-store."""
+    client = token_client(user)
+    created = post(client, "/api/albums/", {"title": "Summer", "visibility": "unlisted"})
+    read = client.get(f"/api/albums/{created.json()['id']}/")
+    renewed = client.post(f"/api/albums/{created.json()['id']}/share/")
+
+    for response in (created, read, renewed):
+        assert response.json()["share_url"]
+        assert "no-store" in response["Cache-Control"]

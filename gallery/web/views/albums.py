@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -93,7 +94,10 @@ def _render_album(request, album_id, token=None):
         "share_url": share_url(request, album),
         "share_base": reverse("gallery:album_shared", args=[album.id, token]) if token else None,
     }
-    return render(request, "gallery/albums/detail.html", context)
+    response = render(request, "gallery/albums/detail.html", context)
+    if context["is_owner"] and context["share_url"]:
+        add_never_cache_headers(response)  # the share link is a secret: no cache may keep it
+    return response
 
 
 @require_GET

@@ -298,3 +298,15 @@ def test_each_album_cover_link_is_named_by_the_albums_title(user, album, own_pho
 
     cover_link = re.search(r'<li class="card album-card">\s*<a [^>]*>(.*?)</a>', page, re.S).group(1)
     assert re.fullmatch(r'<img [^>]*alt="Summer"[^>]*>', cover_link)
+
+
+def test_the_owners_page_showing_the_share_link_is_never_cached(client, user, album):
+    """A sibling of the API tokens page (issue 22): a page that shows a secret is no-store."""
+    album = albums.edit(album, visibility=UNLISTED)
+
+    owners = client_for(user).get(f"/albums/{album.id}/")
+
+    assert album.share_token in owners.content.decode()
+    assert "no-store" in owners["Cache-Control"]
+    public = client.get(f"/albums/{albums.edit(album, visibility=PUBLIC).id}/")
+    assert "no-store" not in public.get("Cache-Control", "")  # nothing secret: caches may keep it
