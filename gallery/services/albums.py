@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from django.utils.translation import gettext as _
 
 from gallery.domain import access, catalog
-from gallery.domain.catalog import UNLISTED, Album
+from gallery.domain.catalog import FAILED, READY, UNLISTED, Album
+from gallery.services.photos import PhotoNotReady
 from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def shared_photo(user, album_id, token, photo_id):
     would hide a private photo; its album's link shares it. One BatchGetItem."""
     album, photo, membership = album_table().album_and_photo(album_id, photo_id)
     access.require_album_view(user, album, token)
-    if photo is None or membership is None:
+    if photo is None or membership is None or photo.status != READY:
         raise NotInAlbum(photo_id)
     return album, photo
 
@@ -115,12 +116,21 @@ def new_share_link(album):
 
 
 def add_photo(user, album, photo_id):
-    """Append one of `user`'s photos to `album` (which `user` may change). Raises
+    """Append one of `user`'s ready photos to `album` (which `user` may change). Raises
     metadata.PhotoNotFound, access.PhotoHidden or ChangeNotAllowed (not theirs),
-    AlreadyInAlbum, AlbumRefused (in too many albums), PhotoChanged."""
+    photos.PhotoNotReady (still processing: add it once it is ready), AlbumRefused (it failed,
+    or is in too many albums), AlreadyInAlbum, PhotoChanged.
+
+    Only ready photos join (the transaction is conditional on the revision read, so on the
+    status read): an album holds what its pages can show, and the worker's write of a
+    processing photo never meets an album change."""
     table = album_table()
     photo, memberships = table.photo_memberships(photo_id)
     access.require_own_photo(user, photo)
+    if photo.status == FAILED:
+        raise AlbumRefused(_("This photo could not be processed, so it cannot go into an album."))
+    if photo.status != READY:
+        raise PhotoNotReady(photo.id)
     if album.id not in memberships and len(memberships) >= catalog.MAX_ALBUMS_PER_PHOTO:
         raise AlbumRefused(
             _("A photo can be in at most %(count)d albums.") % {"count": catalog.MAX_ALBUMS_PER_PHOTO}
