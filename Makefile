@@ -6,7 +6,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 SETUP_STAMP := $(VENV)/.setup-done
 
-.PHONY: run test lint setup messages clean
+.PHONY: run test lint setup messages clean invariants
 
 run: $(SETUP_STAMP) messages
 	$(PYTHON) devstack/run.py
@@ -14,6 +14,11 @@ run: $(SETUP_STAMP) messages
 test: $(SETUP_STAMP) messages
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The invariant machine (gallery/tests/test_invariants.py) with its long profile: many more and
+# longer runs of the use cases than the bounded one `make test` and CI run (docs/architecture.md).
+invariants: $(SETUP_STAMP) messages
+	PHOTOSHARE_INVARIANTS=long $(PYTHON) -m pytest -p no:cacheprovider gallery/tests/test_invariants.py
 
 # The .mo files of locale/ (never committed), from the .po catalogs. No settings needed: Django
 # finds ./locale itself; hidden directories (.venv, .git, .local) are not searched.

@@ -6,8 +6,10 @@ list it belongs to (one per search token in the word lists), carrying its curren
 and visibility. Cards of lists that no longer exist (TITLE#, before word search) are stale too:
 `manage.py reindex` (gallery.services.reconcile.reindex) rewrites only these. Each tag counter must equal
 the number of public photos with the tag (its TAG#<tag> cards), each owner counter the number of
-the owner's ready photos (their OWNER#<id> cards). Counters can drift (counters.py: they are updated
-after the photo's transaction), cards should not, but a bug or a hand edit may leave them wrong.
+the owner's ready photos (their OWNER#<id> cards). Counters can drift (counters.py: they are
+updated after the photo's transaction), cards should not, but a bug or a hand edit may leave them
+wrong. Key formats and the kinds of items are gallery.storage.dynamodb.model's; album entries and
+memberships are judged against its rules too (album_problems).
 
 Writes in flight while the table is scanned can be judged wrong (a counter whose ADD has not
 arrived yet); the repairs are conditional on what was read, and a later run judges again.
@@ -79,16 +81,17 @@ def rewrite_cards(photo, cards):
 def set_count(sk, stored, true):
     """Set a counter to its true count, if it still holds the count read. Returns False if an
     upload, edit or delete counted meanwhile (the next run judges it again)."""
-    pk = schema.TAGS_PK if sk.startswith("TAG#") else schema.OWNERS_PK
+    tag = model.TAG_COUNT.parts({"pk": model.TAG_COUNT.pk, "sk": sk})
+    pk = model.TAG_COUNT.pk if tag else model.OWNER_COUNT.pk
     update = {
         "Key": {"pk": pk, "sk": sk},
         "UpdateExpression": "SET photo_count = :true",
         "ConditionExpression": "attribute_not_exists(photo_count) OR photo_count = :stored",
         "ExpressionAttributeValues": {":true": true, ":stored": stored},
     }
-    if pk == schema.TAGS_PK:
+    if tag:
         update["UpdateExpression"] += ", tag = :tag"
-        update["ExpressionAttributeValues"][":tag"] = sk.removeprefix("TAG#")
+        update["ExpressionAttributeValues"][":tag"] = tag["tag"]
     table = get_connection().table
     with translate_errors():
         try:
