@@ -180,6 +180,7 @@ def ip_keys(request):
 
 
 def password_reset_keys(request):
+    # One counter per mailbox: accounts.emails.canonical_address's form (a peer package here).
     address = request.POST.get("email", "").strip().casefold()
     return [f"ip:{client_ip(request)}", f"email:{address}" if address else None]
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from gallery.domain import catalog
 from gallery.domain.limits import LIMITS
+from gallery.services import albums
 from gallery.storage.dynamodb import photo_table
 
 # The tag cloud shows this many tags, most used first.
@@ -70,6 +71,10 @@ def user_page(request, username):
     context = _list_context(
         request, list_name, f"user:{username}", person=person, is_owner=request.user.pk == person.pk
     )
+    if context["is_first_page"]:  # their albums above the first page of their photos
+        context["albums"] = albums.public_albums_of(
+            person, cursor=request.GET.get("album_cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+        )
     return render(request, "gallery/user.html", context)
 
 
