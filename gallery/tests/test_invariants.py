@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -163,6 +164,12 @@ class UseCases(RuleBasedStateMachine):
         want.fans.add(user.pk)
 
     # --- albums ----------------------------------------------------------------------------
+    @initialize(visibilities=st.lists(ALBUM_VISIBILITIES, min_size=2, max_size=2))
+    def an_album_each(self, visibilities):
+        """Every example starts with an album per user: adds and removes are possible at once."""
+        for owner, visibility in enumerate(visibilities):
+            self.create_album(owner=owner, visibility=visibility)
+
     @rule(owner=st.integers(0, 1), visibility=ALBUM_VISIBILITIES)
     def create_album(self, owner, visibility):
         user = self._user(owner)
@@ -177,7 +184,21 @@ class UseCases(RuleBasedStateMachine):
         # Mostly the owner's own photos (someone else's is refused at once, a step spent).
         own = [key for key, photo in self.expected.photos.items() if photo.owner.pk == want.owner.pk]
         photo_id = self._pick(data, own if own and data.draw(st.integers(0, 3)) else self.expected.photos)
-        photo = self.expected.photos[photo_id]
+        self._add(album_id, photo_id)
+
+    @precondition(lambda self: self.expected.albums and self.expected.photos)
+    @rule(owner=st.integers(0, 1))
+    def add_the_newest_photo(self, owner):
+        """What people do most: upload, then put the new photo in one of their albums at once
+        (while a direct upload still processes, or after its job failed)."""
+        user = self._user(owner)
+        own_albums = [key for key, album in self.expected.albums.items() if album.owner.pk == user.pk]
+        own_photos = [key for key, photo in self.expected.photos.items() if photo.owner.pk == user.pk]
+        if own_albums and own_photos:
+            self._add(own_albums[-1], own_photos[-1])
+
+    def _add(self, album_id, photo_id):
+        want, photo = self.expected.albums[album_id], self.expected.photos[photo_id]
         album = albums.changeable(want.owner, album_id)
         try:
             albums.add_photo(want.owner, album, photo_id)
