@@ -44,7 +44,7 @@ from gallery.tests.factories import client_for, image_bytes
 pytestmark = pytest.mark.django_db
 
 COMMON = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
-settings.register_profile("invariants-ci", max_examples=10, stateful_step_count=25, **COMMON)
+settings.register_profile("invariants-ci", max_examples=20, stateful_step_count=15, **COMMON)
 settings.register_profile("invariants-long", max_examples=200, stateful_step_count=60, **COMMON)
 PROFILE = "invariants-long" if os.environ.get("PHOTOSHARE_INVARIANTS") == "long" else "invariants-ci"
 
