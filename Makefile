@@ -10,7 +10,7 @@ SETUP_STAMP := $(VENV)/.setup-done
 # PYTEST_ARGS comes after, so PYTEST_ARGS="-n 0" runs it in one process (e.g. to use --pdb).
 PYTEST_WORKERS ?= auto
 
-.PHONY: run manage test lint setup messages clean
+.PHONY: run manage test lint setup messages clean invariants
 
 run: $(SETUP_STAMP) messages
 	$(PYTHON) devstack/run.py
@@ -22,6 +22,11 @@ manage: $(SETUP_STAMP)
 test: $(SETUP_STAMP) messages
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The invariant machine (gallery/tests/test_invariants.py) with its long profile: many more and
+# longer runs of the use cases than the bounded one `make test` and CI run (docs/architecture.md).
+invariants: $(SETUP_STAMP) messages
+	PHOTOSHARE_INVARIANTS=long $(PYTHON) -m pytest -p no:cacheprovider gallery/tests/test_invariants.py
 
 # The .mo files of locale/ (never committed), from the .po catalogs. No settings needed: Django
 # finds ./locale itself; hidden directories (.venv, .git, .local) are not searched.

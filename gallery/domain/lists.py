@@ -71,8 +71,11 @@ def owner_albums_list(user_id):
 def album_cards(cards, *, insider):
     """The photos of an album a viewer sees: all of them for the owner and for whoever came
     through the share link (`insider`); the public ones only for anyone else, so a private
-    photo is shared through an album's link only."""
-    return list(cards) if insider else [card for card in cards if card.visibility == PUBLIC]
+    photo is shared through an album's link only. Never the card of a photo that is not ready
+    (it has no thumbnail yet: an entry stored before adding such photos was refused); the
+    worker's write gives the entry its sizes."""
+    shown = [card for card in cards if card.thumbnail_key]
+    return shown if insider else [card for card in shown if card.visibility == PUBLIC]
 
 
 def tag_list_for(text):

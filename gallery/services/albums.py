@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from gallery.domain import access, lists, records
 from gallery.domain.clock import timestamp
 from gallery.domain.ids import new_album_id
-from gallery.domain.records import UNLISTED, Album
+from gallery.domain.records import FAILED, READY, UNLISTED, Album
+from gallery.services.photos import PhotoNotReady
 from gallery.storage.dynamodb import (
     AlbumChanged,
     NotInAlbum,
@@ -95,7 +96,7 @@ def shared_photo(user, album_id, token, photo_id):
     would hide a private photo; its album's link shares it. One BatchGetItem."""
     album, photo, membership = album_repository().album_and_photo(album_id, photo_id)
     access.require_album_view(user, album, token)
-    if photo is None or membership is None:
+    if photo is None or membership is None or photo.status != READY:
         raise NotInAlbum(photo_id)
     return album, photo
 
@@ -137,12 +138,21 @@ def new_share_link(album):
 
 
 def add_photo(user, album, photo_id):
-    """Append one of `user`'s photos to `album` (which `user` may change). Raises
+    """Append one of `user`'s ready photos to `album` (which `user` may change). Raises
     dynamodb.PhotoNotFound, access.PhotoHidden or ChangeNotAllowed (not theirs),
-    AlreadyInAlbum, AlbumRefused (in too many albums), PhotoChanged."""
+    photos.PhotoNotReady (still processing: add it once it is ready), AlbumRefused (it failed,
+    or is in too many albums), AlreadyInAlbum, PhotoChanged.
+
+    Only ready photos join (the transaction is conditional on the revision read, so on the
+    status read): an album holds what its pages can show, and the worker's write of a
+    processing photo never meets an album change."""
     table = album_repository()
     photo, memberships = table.photo_memberships(photo_id)
     access.require_own_photo(user, photo)
+    if photo.status == FAILED:
+        raise AlbumRefused(_("This photo could not be processed, so it cannot go into an album."))
+    if photo.status != READY:
+        raise PhotoNotReady(photo.id)
     if album.id not in memberships and len(memberships) >= lists.MAX_ALBUMS_PER_PHOTO:
         raise AlbumRefused(
             _("A photo can be in at most %(count)d albums.") % {"count": lists.MAX_ALBUMS_PER_PHOTO}

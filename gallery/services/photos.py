@@ -28,7 +28,13 @@ from gallery.imaging.process import InvalidImage, process_image, site_policy
 from gallery.imaging.renditions import RENDITIONS
 from gallery.services import ratelimit
 from gallery.storage import sqs
-from gallery.storage.dynamodb import PhotoAlreadyExists, PhotoChanged, PhotoNotFound, photo_repository
+from gallery.storage.dynamodb import (
+    MetadataUnavailable,
+    PhotoAlreadyExists,
+    PhotoChanged,
+    PhotoNotFound,
+    photo_repository,
+)
 from gallery.storage.s3 import objects
 from gallery.storage.s3.backend import ObjectTooLarge
 from gallery.storage.s3.keys import original_key, rendition_key, shared_key, upload_key
@@ -326,9 +332,7 @@ def process_upload(photo_id, *, last_attempt=False):
             objects.save(key, content)
             written.append(key)
         # The item last: the photo joins its lists only once every object it names exists.
-        photo_repository().update_photo(
-            photo.id, expected_revision=photo.revision, status=READY, upload_key="", **ready
-        )
+        _finish(photo, status=READY, upload_key="", **ready)
     except InvalidImage as error:
         return _fail(photo, str(error))
     except PhotoNotFound:
@@ -347,14 +351,32 @@ def process_upload(photo_id, *, last_attempt=False):
     return READY
 
 
+# Re-reads of a photo whose revision moved under the worker before it gives the job back.
+FINISH_ATTEMPTS = 5
+
+
+def _finish(photo, **changes):
+    """The worker's write of its result, conditional on the photo still processing: a change of
+    revision that left it processing (an album or favourite change touching it; content edits
+    wait for "ready", PhotoNotReady) is re-read and written over, never a reason to give up.
+    PhotoChanged when another delivery finished it, PhotoNotFound when it was deleted; after
+    FINISH_ATTEMPTS conflicts MetadataUnavailable, so the job is delivered again."""
+    for _attempt in range(FINISH_ATTEMPTS):
+        try:
+            return photo_repository().update_photo(photo.id, expected_revision=photo.revision, **changes)
+        except PhotoChanged:
+            photo = photo_repository().get_photo(photo.id)
+            if photo.status != PROCESSING:
+                raise
+    raise MetadataUnavailable(f"photo {photo.id} kept changing while the worker wrote it")
+
+
 def _fail(photo, reason):
     """Mark the photo failed with its reason, then remove the uploaded file: the item first, so
     a retry never reads "the file is gone" as the reason. A failed photo is in no list."""
     # PhotoNotFound, PhotoChanged: deleted meanwhile, or another delivery got there first.
     with contextlib.suppress(PhotoNotFound, PhotoChanged):
-        photo_repository().update_photo(
-            photo.id, expected_revision=photo.revision, status=FAILED, failure_reason=reason, upload_key=""
-        )
+        _finish(photo, status=FAILED, failure_reason=reason, upload_key="")
     objects.delete_quietly([photo.upload_key])
     logger.info("photo %s failed: %s", photo.id, reason)
     return FAILED

@@ -14,7 +14,10 @@ without its photo item.)
 
 The same scan checks the lists (gallery.storage.dynamodb.consistency): every photo's cards match its item
 (title, tags, visibility), and every counter equals the count of its cards; `remove_orphans`
-rewrites the cards and sets the counters right as well.
+rewrites the cards and sets the counters right as well. Items are filed by the kinds declared in
+gallery.storage.dynamodb.model; albums are checked against theirs (an entry and a membership per
+photo of an album, of a ready photo of the album's owner, carrying its card). An item of no
+declared kind is reported and never deleted.
 
 Objects younger than `min_age` are left alone: they may belong to an upload still in progress,
 whose item is about to be written.
@@ -41,6 +44,8 @@ class Report:
     wrong_counts: list = field(default_factory=list)  # (counter, stored, true count)
     hidden_favorites: list = field(default_factory=list)  # (photo id, user id) the user may not see
     wrong_favorite_counts: list = field(default_factory=list)  # (photo id, stored, true count)
+    album_problems: list = field(default_factory=list)  # consistency.AlbumProblem
+    unknown_items: list = field(default_factory=list)  # keys of items of no declared kind: never deleted
     scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
@@ -50,7 +55,8 @@ class Report:
     def clean(self):
         orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
         favorites = (self.hidden_favorites, self.wrong_favorite_counts)
-        return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites))
+        albums = (self.album_problems, self.unknown_items)
+        return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums))
 
 
 def find_orphans(*, min_age=timedelta(hours=1), now=None):
@@ -70,6 +76,8 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         wrong_counts=consistency.wrong_counts(scan),
         hidden_favorites=consistency.hidden_favorites(scan),
         wrong_favorite_counts=consistency.wrong_favorite_counts(scan),
+        album_problems=consistency.album_problems(scan),
+        unknown_items=scan.unknown,
         scan=scan,
     )
     for key, modified in sorted(objects.items()):
@@ -106,6 +114,9 @@ def remove_orphans(report):
     photos lose their items first, then their objects (the order of a delete), so a crash
     half-way leaves only orphan objects for the next run."""
     leftovers = list(report.orphan_objects)
+    # Items of no declared kind (report.unknown_items) are never touched: only reported.
+    for problem in report.album_problems:
+        consistency.repair_album(report.scan, problem)
     for photo_id, fan_id in report.hidden_favorites:
         photo_repository().remove_favorite(photo_id, fan_id)
         logger.warning("reconcile: removed user %s's favourite of private photo %s", fan_id, photo_id)
