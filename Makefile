@@ -25,8 +25,10 @@ test: $(SETUP_STAMP) messages
 
 # The invariant machine (gallery/tests/test_invariants.py) with its long profile: many more and
 # longer runs of the use cases than the bounded one `make test` and CI run (docs/architecture.md).
+# INVARIANTS="<examples>x<steps>" (e.g. 50x30) runs a profile in between.
+INVARIANTS ?= long
 invariants: $(SETUP_STAMP) messages
-	PHOTOSHARE_INVARIANTS=long $(PYTHON) -m pytest -p no:cacheprovider gallery/tests/test_invariants.py
+	PHOTOSHARE_INVARIANTS=$(INVARIANTS) $(PYTHON) -m pytest -p no:cacheprovider gallery/tests/test_invariants.py
 
 # The .mo files of locale/ (never committed), from the .po catalogs. No settings needed: Django
 # finds ./locale itself; hidden directories (.venv, .git, .local) are not searched.
