@@ -117,6 +117,16 @@ def check_table(expected):
         key: len(value) for key, value in fans.items() if value
     }
     check_albums(items, stored, expected)
+    check_objects(stored)
+
+
+def check_objects(stored):
+    """Every object a photo names exists, and every object is named by a photo (its renditions,
+    or its upload while it waits for the worker): nothing deleted or processed leaves bytes."""
+    named = {key: photo_id for photo_id, photo in stored.items() for key in photo.object_keys}
+    keys = set(object_keys())
+    assert set(named) <= keys, f"objects missing: {sorted(set(named) - keys)}"
+    assert keys <= set(named), f"objects no photo names: {sorted(keys - set(named))}"
 
 
 def check_albums(items, stored, expected):

@@ -4,15 +4,18 @@ the invariants of the declared data model (gallery/tests/invariants.py) and that
 finds nothing.
 
 Steps: inline publish; a direct upload (a good or a damaged file) whose job runs later, when
-the machine decides, with other steps in between; edits with a fresh or a stale revision and
-visibility changes; deletes; albums created, photos added, removed, moved, made cover, share
-links renewed, visibility changed, albums deleted; favourites and unfavourites by any user;
-`reconcile --fix`, which must then change nothing.
+the machine decides, with other steps in between (every example starts with one in flight, and
+a rule enabled only while one is puts it in an album, favourites or edits it); edits with a
+fresh or a stale revision and visibility changes; deletes; albums created, photos added,
+removed, moved, made cover, share links renewed, visibility changed, albums deleted; favourites
+and unfavourites by any user; `reconcile --fix`, which must then change nothing; a restart of
+the local stack (moto with its recording, as `make run` has; one example in four, once: a
+restart costs seconds).
 
 Profiles (docs/architecture.md, "Invariants, and the machine that checks them"): CI runs
-"invariants-ci"; `make invariants` (PHOTOSHARE_INVARIANTS=long) runs "invariants-long". A
-restart of the local stack is its own test below, not a step: the session's moto keeps no
-recording, and swapping in a recording one costs seconds per restart.
+"invariants-ci"; `make invariants` (PHOTOSHARE_INVARIANTS=long) runs "invariants-long";
+PHOTOSHARE_INVARIANTS=<examples>x<steps> one in between. The restart test below checks what one
+step cannot: a given history (a favourite, a membership, a queued job) across a restart.
 """
 
 import io
@@ -20,7 +23,7 @@ import os
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -116,7 +119,9 @@ class UseCases(RuleBasedStateMachine):
     @precondition(lambda self: self.expected.pending)
     @rule()
     def run_the_worker(self):
-        run_worker()
+        # One job per upload started (its photo deleted since or not), each done once: none lost
+        # or delivered again (a restart in between included).
+        assert run_worker() == len(self.expected.pending)
         for photo_id in self.expected.pending:
             if photo_id in self.expected.photos:
                 self.expected.photos[photo_id].status = self.outcomes[photo_id]
@@ -140,6 +145,7 @@ class UseCases(RuleBasedStateMachine):
         """What people do right after an upload, before its job has run: put it in an album,
         favourite it (the owner or someone else), edit it."""
         photo_id = self._pick(data, self._processing())
+        event(f"a processing photo touched: {step}")
         owner = self.expected.photos[photo_id].owner
         own_albums = [key for key, album in self.expected.albums.items() if album.owner.pk == owner.pk]
         if step == "album" and own_albums:
@@ -334,6 +340,7 @@ class UseCases(RuleBasedStateMachine):
         """moto stopped and started on its port, as `make run` restarts: everything committed is
         back, nothing deleted returns; queued jobs still wait for the worker (a later step)."""
         self.restarts_left -= 1
+        event("a restart of the local stack")  # counted by --hypothesis-show-statistics
         before = everything()
         self.server.stop()
         self.server.start(timeout=120)
