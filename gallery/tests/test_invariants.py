@@ -23,7 +23,7 @@ import os
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -145,7 +145,6 @@ class UseCases(RuleBasedStateMachine):
         """What people do right after an upload, before its job has run: put it in an album,
         favourite it (the owner or someone else), edit it."""
         photo_id = self._pick(data, self._processing())
-        event(f"a processing photo touched: {step}")
         owner = self.expected.photos[photo_id].owner
         own_albums = [key for key, album in self.expected.albums.items() if album.owner.pk == owner.pk]
         if step == "album" and own_albums:
@@ -340,7 +339,6 @@ class UseCases(RuleBasedStateMachine):
         """moto stopped and started on its port, as `make run` restarts: everything committed is
         back, nothing deleted returns; queued jobs still wait for the worker (a later step)."""
         self.restarts_left -= 1
-        event("a restart of the local stack")  # counted by --hypothesis-show-statistics
         before = everything()
         self.server.stop()
         self.server.start(timeout=120)
