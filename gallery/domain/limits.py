@@ -10,6 +10,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from gallery.domain.errors import TooLarge
+
 
 class _Setting:
     """A limit read from settings whenever it is used."""
@@ -71,3 +73,25 @@ class Limits:
 
 
 LIMITS = Limits()
+
+
+def require_file_size(size):
+    """Refuse a file of `size` bytes over LIMITS.upload_bytes (FileTooLarge, a 413)."""
+    if size > LIMITS.upload_bytes:
+        raise FileTooLarge(size)
+    return size
+
+
+class FileTooLarge(TooLarge):
+    """A file over LIMITS.upload_bytes: its size when known (None when it was stopped while
+    streaming), and the one message every upload path gives."""
+
+    code = "file_too_large"
+
+    def __init__(self, size=None):
+        super().__init__(size)
+        self.size = size
+
+    @property
+    def message(self):
+        return LIMITS.file_too_large_message(self.size)

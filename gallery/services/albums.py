@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gallery.domain import access, catalog
 from gallery.domain.catalog import UNLISTED, Album
+from gallery.domain.errors import Invalid
 from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table
 
 logger = logging.getLogger(__name__)
@@ -22,12 +23,13 @@ logger = logging.getLogger(__name__)
 SHARE_TOKEN_BYTES = 32
 
 
-class AlbumRefused(Exception):
+class AlbumRefused(Invalid):
     """A change of an album that its rules forbid; the message says why."""
 
+    code = "album_refused"
+
     def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, message=message)
 
 
 def new_album_id():

@@ -19,11 +19,13 @@ import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from gallery.domain import access
 from gallery.domain.catalog import FAILED, PROCESSING, PUBLIC, READY, Photo
-from gallery.domain.limits import LIMITS
+from gallery.domain.errors import Conflict, Invalid, NotFound, Unavailable
+from gallery.domain.limits import LIMITS, FileTooLarge, require_file_size
 from gallery.imaging.process import InvalidImage, process_image
 from gallery.services import ratelimit
 from gallery.storage import s3 as media
@@ -33,28 +35,42 @@ from gallery.storage.dynamodb import PhotoAlreadyExists, PhotoChanged, PhotoNotF
 logger = logging.getLogger(__name__)
 
 
-class PublishFailed(Exception):
+class PublishFailed(Unavailable):
     """Storing the photo failed; nothing of it was kept. The caller may ask the user to retry."""
 
+    code = "publish_failed"
+    message = _("Your photo could not be stored. Please try again.")
+    api_message = _("The photo could not be stored; try again.")
 
-class PhotoNotReady(Exception):
+
+class PhotoNotReady(Conflict):
     """The photo is still processing (or failed): it cannot be edited."""
 
+    code = "photo_not_ready"
+    message = _("The photo is still being processed; it can be changed once it is ready.")
 
-class UploadNotFound(Exception):
+
+class UploadNotFound(NotFound):
     """No upload of this user has that id (another user's completed upload looks the same)."""
 
+    code, message = "upload_not_found", _("No such upload.")
 
-class UploadAlreadyCompleted(Exception):
+
+class UploadAlreadyCompleted(Conflict):
     """The upload was completed before: its photo exists."""
 
+    code = "upload_already_completed"
+    message = _("This upload was already completed; its photo is at /api/photos/<upload_id>/.")
 
-class UploadMissing(Exception):
+
+class UploadMissing(Invalid):
     """Nothing was uploaded (yet) under the upload's key, or it expired."""
 
-
-class UploadTooLarge(Exception):
-    """The uploaded object is over the upload limit (S3 refuses it; a local S3 may not)."""
+    code = "upload_missing"
+    message = _(
+        "No file has been uploaded for this upload yet: POST the file to the upload URL first "
+        "(it is valid for a few minutes; start a new upload after that)."
+    )
 
 
 PROCESS_UPLOAD = "process_upload"  # the job's name in the queue
@@ -235,7 +251,8 @@ def complete_upload(
     """Record the uploaded file as the owner's "processing" photo and queue its job; returns it.
 
     Raises UploadAlreadyCompleted (a second complete), UploadNotFound (someone else's upload),
-    UploadMissing (no file under the key), UploadTooLarge (the object is removed), or
+    UploadMissing (no file under the key), FileTooLarge (the object is removed: S3 refuses it,
+    a local S3 may not), or
     PublishFailed (nothing was kept: the queue or DynamoDB refused).
     """
     try:
@@ -250,9 +267,11 @@ def complete_upload(
     size = media.object_size(key)
     if size is None:
         raise UploadMissing(upload_id)
-    if size > LIMITS.upload_bytes:
+    try:
+        require_file_size(size)
+    except FileTooLarge:
         media.delete_quietly([key])
-        raise UploadTooLarge(size)
+        raise
     photo = _new_photo(
         owner,
         upload_id,

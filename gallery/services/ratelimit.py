@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from gallery.domain.errors import DomainError
+
 logger = logging.getLogger(__name__)
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -40,12 +42,18 @@ QUOTA_MESSAGE = _("You have uploaded as many photos as an account may in a day. 
 clock = time.time  # seconds since the epoch; tests replace it
 
 
-class TooManyRequests(Exception):
-    """A rate was exceeded; try again in `retry_after` seconds."""
+class TooManyRequests(DomainError):
+    """A rate was exceeded; try again in `retry_after` seconds (a 429 with Retry-After)."""
+
+    status, code = 429, "too_many_requests"
 
     def __init__(self, retry_after, message=TOO_MANY_MESSAGE):
-        super().__init__(message)
-        self.retry_after, self.message = retry_after, message
+        super().__init__(message, message=message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self):
+        return {"Retry-After": str(self.retry_after)}
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
 
+from gallery.domain.errors import Unavailable
 from gallery.imaging.process import JPEG_CONTENT_TYPE, SUPPORTED_FORMATS
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ _BLOCK_PUBLIC_ACCESS = {
 }
 
 
-class MediaUnavailable(Exception):
+class MediaUnavailable(Unavailable):
     """S3 could not be reached or refused the request; the caller may retry later."""
 
 

@@ -4,7 +4,7 @@ album; anyone else gets 404 for an album they may not see (gallery.domain.access
 
 Forms post and redirect, so everything works without JavaScript. A refused change (already in
 the album, changed meanwhile, ...) comes back as a message on the page it was made from, in the
-words gallery.web.errors gives it.
+words the error carries (gallery.domain.errors).
 """
 
 import functools
@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 from gallery.domain import catalog
 from gallery.services import albums, photos
 from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged, photo_table
-from gallery.web.errors import answer_for
 from gallery.web.forms import AlbumForm
 
 # What a change answers with a message and a redirect rather than an error page.
@@ -43,7 +42,7 @@ def _refusals_as_messages(back="gallery:album"):
             try:
                 return view(request, album_id, *args, **kwargs)
             except _REFUSALS as error:
-                messages.error(request, answer_for(error).message)
+                messages.error(request, error.message)
                 return redirect(back, album_id=album_id)
 
         return wrapper
@@ -120,7 +119,7 @@ def edit_album(request, album_id):
         try:
             albums.edit(album, **form.cleaned_data)
         except AlbumChanged as error:
-            messages.error(request, answer_for(error).message)
+            messages.error(request, error.message)
             return redirect("gallery:album_edit", album_id=album.id)
         messages.success(request, _("Your changes are saved."))
         return redirect("gallery:album", album_id=album.id)
@@ -167,7 +166,7 @@ def photo_albums(request, photo_id):
             album = albums.changeable(request.user, request.POST.get("album_id", ""))
             albums.add_photo(request.user, album, photo.id)
         except _REFUSALS as error:
-            messages.error(request, answer_for(error).message)
+            messages.error(request, error.message)
             return redirect(request.get_full_path())
         messages.success(
             request,

@@ -76,9 +76,9 @@ def upload(request):
         if form.is_valid():
             try:
                 photo = photos.publish(request.user, **form.changes())
-            except photos.PublishFailed:
-                messages.error(request, _("Your photo could not be stored. Please try again."))
-                status = 503
+            except photos.PublishFailed as error:
+                messages.error(request, error.message)
+                status = error.status
             else:
                 messages.success(request, _("“%(title)s” is uploaded.") % {"title": photo.title})
                 return redirect("gallery:photo", photo_id=photo.id)
