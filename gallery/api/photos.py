@@ -6,7 +6,6 @@ framework would add a second validation and permission layer whose main strength
 serializers, generic views) do not apply to two resources with no ORM model behind them.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
@@ -14,18 +13,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gallery.api.auth import api_view, require_login
-from gallery.api.bodies import json_object, next_url
+from gallery.api.bodies import photo_details
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.domain import access, catalog
 from gallery.domain.limits import LIMITS
-from gallery.services import photos, ratelimit
+from gallery.services import photos
 from gallery.storage.dynamodb import PhotoChanged, photo_table
 from gallery.web.body_limits import accepts_upload, too_large_message
 from gallery.web.errors import ApiError
 from gallery.web.forms import PhotoDetailsForm, UploadForm, form_errors, form_message
-
-EDITABLE_FIELDS = ("title", "description", "tags", "visibility", "share_original")
-BOOLEAN_FIELDS = ("share_original",)
+from gallery.web.paging import next_url, page_of
+from gallery.web.ratelimit import UPLOAD_BURST
 
 
 @accepts_upload
@@ -108,9 +106,7 @@ def _list(request):
         list_name = catalog.person_list(request.api_user.pk, person.pk)
     else:
         list_name = catalog.FEED
-    page = photo_table().list_page(
-        list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-    )
+    page = page_of(request, photo_table().list_page, list_name)
     results = [card_json(request, card) for card in page.items]
     return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
 
@@ -123,7 +119,7 @@ def _create(request):
     # Refuse an oversized body before reading it (the site's page reads it to keep the form).
     if int(request.META.get("CONTENT_LENGTH") or 0) > LIMITS.upload_request_bytes:
         raise too_large
-    ratelimit.check_request(request, "upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
+    UPLOAD_BURST.check(request)
     try:
         form = UploadForm(request.POST, request.FILES)
     except RequestDataTooBig:
@@ -142,16 +138,7 @@ def _create(request):
 
 
 def _update(request, photo, revision):
-    changes = json_object(request, EDITABLE_FIELDS, _("This field cannot be changed."))
-    if isinstance(changes.get("tags"), list):
-        changes["tags"] = ", ".join(str(tag) for tag in changes["tags"])
-    wrong_type = {
-        name: [_("Must be true or false.")] if name in BOOLEAN_FIELDS else [_("Must be a string.")]
-        for name, value in changes.items()
-        if not isinstance(value, bool if name in BOOLEAN_FIELDS else str)
-    }
-    if wrong_type:
-        raise ApiError(400, errors=dict(sorted(wrong_type.items())))
+    changes = photo_details(request, _("This field cannot be changed."))
     form = PhotoDetailsForm.for_photo(photo, changes, partial=True)
     if not form.is_valid():
         raise ApiError(400, form_message(form), errors=form_errors(form))

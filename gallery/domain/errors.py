@@ -74,7 +74,6 @@ class Unavailable(DomainError):
         return {"Retry-After": str(self.retry_after)}
 
 
-
 class NoSuchPhoto(NotFound):
     """A photo that does not exist, or that the viewer may not see: the same answer for both."""
 

@@ -39,6 +39,7 @@ class Limits:
     description_length = _Setting("PHOTOSHARE_MAX_DESCRIPTION_LENGTH")
     tag_count = _Setting("PHOTOSHARE_MAX_TAGS")
     tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
+    page_size = _Setting("PHOTOSHARE_PAGE_SIZE")  # cards (or albums) on a page of any list
 
     @property
     def upload_request_bytes(self):

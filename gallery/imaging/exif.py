@@ -30,7 +30,6 @@ class ExifFacts:
     iso: int = 0
 
 
-
 def exif_facts(exif):
     """The facts of a Pillow Image.Exif (read from the header); empty ones for missing or
     broken values, never an error."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from gallery.domain import access, catalog
 from gallery.domain.catalog import UNLISTED, Album
 from gallery.domain.errors import Invalid
+from gallery.domain.limits import LIMITS
 from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table
 
 logger = logging.getLogger(__name__)
@@ -56,15 +57,16 @@ def create(owner, *, title, description="", visibility=catalog.PRIVATE, clock=No
     return album
 
 
-def albums_of(user, *, cursor=None, limit=24):
+def albums_of(user, *, cursor=None, limit=None):
     """A page of the user's own albums, newest first (one Query)."""
-    return album_table().albums_page(catalog.owner_albums_list(user.pk), cursor=cursor, limit=limit)
+    list_name = catalog.owner_albums_list(user.pk)
+    return album_table().albums_page(list_name, cursor=cursor, limit=limit or LIMITS.page_size)
 
 
-def page(user, album_id, *, token=None, cursor=None, limit=24):
+def page(user, album_id, *, token=None, cursor=None, limit=None):
     """The album and a page of the photos `user` sees in it, in album order; `token` is the
     share link's. Raises AlbumNotFound, or access.AlbumHidden (both answered "no such album")."""
-    album_page = album_table().album_page(album_id, cursor=cursor, limit=limit)
+    album_page = album_table().album_page(album_id, cursor=cursor, limit=limit or LIMITS.page_size)
     album = access.require_album_view(user, album_page.album, token)
     insider = access.is_album_owner(user, album) or access.has_share_token(album, token)
     return catalog.AlbumPage(

@@ -174,7 +174,7 @@ def as_datetime(value):
 
 @register.filter
 def visibility_label(value):
-    """"public", "unlisted", "private" in the reader's words ("Everyone", ...)."""
+    """ "public", "unlisted", "private" in the reader's words ("Everyone", ...)."""
     return dict(catalog.ALBUM_VISIBILITY_CHOICES).get(value, value)
 
 

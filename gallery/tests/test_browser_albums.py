@@ -20,6 +20,7 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
+
 def screenshot(tab, name):
     docs_screenshot(tab, name, full_page=True)
 

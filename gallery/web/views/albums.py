@@ -9,7 +9,6 @@ words the error carries (gallery.domain.errors).
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from gallery.domain import catalog
 from gallery.services import albums, photos
 from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged, photo_table
 from gallery.web.forms import AlbumForm
+from gallery.web.paging import page_context, page_of
 
 # What a change answers with a message and a redirect rather than an error page.
 _REFUSALS = (albums.AlbumRefused, AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged)
@@ -53,9 +53,7 @@ def _refusals_as_messages(back="gallery:album"):
 @login_required
 @require_GET
 def my_albums(request):
-    page = albums.albums_of(
-        request.user, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-    )
+    page = page_of(request, albums.albums_of, request.user)
     return render(request, "gallery/albums/list.html", {"page": page})
 
 
@@ -71,22 +69,16 @@ def create_album(request):
 
 
 def _render_album(request, album_id, token=None):
-    album_page = albums.page(
-        request.user,
-        album_id,
-        token=token,
-        cursor=request.GET.get("cursor"),
-        limit=settings.PHOTOSHARE_PAGE_SIZE,
-    )
+    album_page = page_of(request, albums.page, request.user, album_id, token=token)
     album = album_page.album
-    context = {
-        "album": album,
-        "page": album_page,
-        "is_first_page": "cursor" not in request.GET,
-        "is_owner": request.user.pk == album.owner_id and token is None,
-        "share_url": share_url(request, album),
-        "share_base": reverse("gallery:album_shared", args=[album.id, token]) if token else None,
-    }
+    context = page_context(
+        request,
+        album_page,
+        album=album,
+        is_owner=request.user.pk == album.owner_id and token is None,
+        share_url=share_url(request, album),
+        share_base=reverse("gallery:album_shared", args=[album.id, token]) if token else None,
+    )
     return render(request, "gallery/albums/detail.html", context)
 
 
@@ -148,12 +140,8 @@ def add_photos(request, album_id):
         photo = albums.add_photo(request.user, album, request.POST.get("photo_id", ""))
         messages.success(request, _("“%(title)s” is added to the album.") % {"title": photo.title})
         return redirect(request.get_full_path())
-    page = photo_table().list_page(
-        catalog.owner_list(request.user.pk),
-        cursor=request.GET.get("cursor"),
-        limit=settings.PHOTOSHARE_PAGE_SIZE,
-    )
-    context = {"album": album, "page": page, "is_first_page": "cursor" not in request.GET}
+    page = page_of(request, photo_table().list_page, catalog.owner_list(request.user.pk))
+    context = page_context(request, page, album=album)
     return render(request, "gallery/albums/add_photos.html", context)
 
 
@@ -173,9 +161,7 @@ def photo_albums(request, photo_id):
             _("“%(title)s” is added to “%(album)s”.") % {"title": photo.title, "album": album.title},
         )
         return redirect("gallery:album", album_id=album.id)
-    page = albums.albums_of(
-        request.user, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-    )
+    page = page_of(request, albums.albums_of, request.user)
     return render(request, "gallery/albums/add_to_album.html", {"photo": photo, "page": page})
 
 

@@ -1,7 +1,6 @@
 """Browsing: the home feed, tag pages, the tag cloud, people's pages and search. Each page is
 one or two DynamoDB requests whatever the number of photos (see docs/architecture.md)."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET
 from gallery.domain import catalog
 from gallery.domain.limits import LIMITS
 from gallery.storage.dynamodb import photo_table
+from gallery.web.paging import page_context, page_of
 
 # The tag cloud shows this many tags, most used first.
 TAG_CLOUD_SIZE = 100
@@ -21,10 +21,9 @@ _CLOUD_STEPS = 5
 def _list_context(request, list_name, source, **context):
     """One page of a list (the cursor from the query string) and what the templates need of it;
     `source` is the token its cards hand to the photo page (?from=, gallery.services.navigation)."""
-    page = photo_table().list_page(
-        list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+    return page_context(
+        request, page_of(request, photo_table().list_page, list_name), source=source, **context
     )
-    return {"page": page, "is_first_page": "cursor" not in request.GET, "source": source, **context}
 
 
 @require_GET
@@ -44,10 +43,8 @@ def tag_page(request, tag):
 @login_required
 def favorites(request):
     """The photos one favourited, newest favourite first: one Query."""
-    page = photo_table().favorites_page(
-        request.user.pk, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-    )
-    context = {"page": page, "is_first_page": "cursor" not in request.GET, "source": "favorites"}
+    page = page_of(request, photo_table().favorites_page, request.user.pk)
+    context = page_context(request, page, source="favorites")
     return render(request, "gallery/favorites.html", context)
 
 
@@ -83,12 +80,9 @@ def search(request):
     tag = tags[0] if len(tags) == 1 else None
     context = {"query": query, "tag": tag, "tag_count": table.tag_count(tag) if tag else 0}
     try:
-        context["page"] = table.search_titles(
-            query, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-        )
+        page = page_of(request, table.search_titles, query)
     except ValueError:
-        context["too_short"] = bool(query)
-        context["min_length"] = catalog.SEARCH_MIN_LENGTH
-    context["is_first_page"] = "cursor" not in request.GET
-    context["source"] = f"search:{query}"
+        page = None
+        context |= {"too_short": bool(query), "min_length": catalog.SEARCH_MIN_LENGTH}
+    context = page_context(request, page, source=f"search:{query}", **context)
     return render(request, "gallery/search.html", context)

@@ -13,10 +13,11 @@ from gallery.domain.access import can_change, can_get_original, full_size_key
 from gallery.domain.catalog import READY
 from gallery.domain.limits import LIMITS
 from gallery.services import navigation as sources
-from gallery.services import photos, ratelimit
+from gallery.services import photos
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
 from gallery.web.body_limits import accepts_upload, too_large_message
 from gallery.web.forms import PhotoEditForm, UploadForm
+from gallery.web.ratelimit import UPLOAD_BURST
 
 CHANGED_MESSAGE = gettext_lazy(
     "This photo was changed since you opened it (in another tab or window). Nothing of your "
@@ -59,7 +60,7 @@ def favorite(request, photo_id):
 
 @accepts_upload
 @login_required
-@ratelimit.limit_posts("upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
+@UPLOAD_BURST.on_posts
 def upload(request):
     context = {"max_upload_bytes": LIMITS.upload_bytes}
     if message := too_large_message(request):
