@@ -5,6 +5,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gallery.api import form_errors
 from gallery.api.auth import api_view, require_login
 from gallery.api.bodies import json_object, require_strings
 from gallery.api.serializers import album_json, card_json
@@ -25,7 +26,7 @@ def album_collection(request):
     require_login(request)
     form = AlbumForm(require_strings(json_object(request, ALBUM_FIELDS)))
     if not form.is_valid():
-        raise ApiError(400, errors={name: list(errors) for name, errors in form.errors.items()})
+        raise form_errors.invalid(form)
     album = albums.create(request.api_user, **form.cleaned_data)
     response = JsonResponse(album_json(request, album, share_url(request, album)), status=201)
     response["Location"] = reverse("api:album", args=[album.id])

@@ -8,13 +8,14 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gallery.api import form_errors
 from gallery.api.auth import api_view, require_login
 from gallery.api.bodies import json_object, photo_details
 from gallery.api.serializers import photo_json
-from gallery.domain.limits import LIMITS
+from gallery.domain.limits import require_file_size
 from gallery.services import photos
 from gallery.web.errors import ApiError
-from gallery.web.forms import PhotoDetailsForm, form_errors, form_message
+from gallery.web.forms import PhotoDetailsForm
 from gallery.web.ratelimit import UPLOAD_BURST
 
 
@@ -29,8 +30,8 @@ def upload_collection(request):
     size = body.get("size")
     if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
         raise ApiError(400, errors={"size": [_("The size of the file in bytes, a whole number.")]})
-    if size is not None and size > LIMITS.upload_bytes:
-        raise ApiError(413, LIMITS.file_too_large_message(size))
+    if size is not None:
+        require_file_size(size)
     # The same burst guard as an inline upload; the quota counts the photo at complete.
     UPLOAD_BURST.check(request)
     upload = photos.start_upload(request.api_user)
@@ -48,7 +49,7 @@ def upload_complete(request, upload_id):
     require_login(request)
     form = PhotoDetailsForm(photo_details(request))
     if not form.is_valid():
-        raise ApiError(400, form_message(form), errors=form_errors(form))
+        raise form_errors.invalid(form)
     photo = photos.complete_upload(request.api_user, upload_id, **form.cleaned_data)
     response = JsonResponse(photo_json(request, photo), status=202)
     response["Location"] = reverse("api:photo", args=[photo.id])

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gallery.domain.access import can_change, can_get_original, full_size_key
 from gallery.domain.catalog import READY
-from gallery.domain.limits import LIMITS
+from gallery.domain.limits import LIMITS, FileTooLarge
 from gallery.services import navigation as sources
 from gallery.services import photos
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
-from gallery.web.body_limits import accepts_upload, too_large_message
+from gallery.web.body_limits import accepts_upload, file_stopped
 from gallery.web.forms import PhotoEditForm, UploadForm
 from gallery.web.ratelimit import UPLOAD_BURST
 
@@ -63,13 +63,14 @@ def favorite(request, photo_id):
 @UPLOAD_BURST.on_posts
 def upload(request):
     context = {"max_upload_bytes": LIMITS.upload_bytes}
-    if message := too_large_message(request):
+    if file_stopped(request):
+        error = FileTooLarge()
         return render(
             # The fields sent before the file were read: keep what the person typed.
             request,
             "gallery/upload.html",
-            {**context, "form": _unbound_copy(request.POST), "error": message},
-            status=413,
+            {**context, "form": _unbound_copy(request.POST), "error": error.message},
+            status=error.status,
         )
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
