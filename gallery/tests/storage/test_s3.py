@@ -12,8 +12,8 @@ from django.core.cache import caches
 from django.test import Client
 
 from gallery.storage import s3 as media
-from gallery.templatetags.gallery_tags import media_url
 from gallery.tests.publishing import publish
+from gallery.web.display import media_url
 
 pytestmark = pytest.mark.django_db
 

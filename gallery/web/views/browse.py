@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from gallery.domain import catalog
 from gallery.domain.limits import LIMITS
+from gallery.services import navigation
 from gallery.storage.dynamodb import photo_table
 from gallery.web.paging import page_context, page_of
 
@@ -28,14 +29,18 @@ def _list_context(request, list_name, source, **context):
 
 @require_GET
 def home(request):
-    return render(request, "gallery/home.html", _list_context(request, catalog.FEED, "feed"))
+    return render(
+        request, "gallery/home.html", _list_context(request, catalog.FEED, navigation.token(navigation.FEED))
+    )
 
 
 @require_GET
 def tag_page(request, tag):
     if not catalog.has_tag_page(tag):  # only one spelling has a page (and old-rule spellings)
         raise Http404(_("No such tag."))
-    context = _list_context(request, catalog.tag_list_for(tag), f"tag:{tag}", tag=tag)
+    context = _list_context(
+        request, catalog.tag_list_for(tag), navigation.token(navigation.TAG, tag), tag=tag
+    )
     return render(request, "gallery/tag.html", context)
 
 
@@ -44,7 +49,7 @@ def tag_page(request, tag):
 def favorites(request):
     """The photos one favourited, newest favourite first: one Query."""
     page = page_of(request, photo_table().favorites_page, request.user.pk)
-    context = page_context(request, page, source="favorites")
+    context = page_context(request, page, source=navigation.token(navigation.FAVORITES))
     return render(request, "gallery/favorites.html", context)
 
 
@@ -65,7 +70,11 @@ def user_page(request, username):
     person = get_object_or_404(get_user_model(), username=username)
     list_name = catalog.person_list(request.user.pk, person.pk)
     context = _list_context(
-        request, list_name, f"user:{username}", person=person, is_owner=request.user.pk == person.pk
+        request,
+        list_name,
+        navigation.token(navigation.USER, username),
+        person=person,
+        is_owner=request.user.pk == person.pk,
     )
     return render(request, "gallery/user.html", context)
 
@@ -84,5 +93,5 @@ def search(request):
     except ValueError:
         page = None
         context |= {"too_short": bool(query), "min_length": catalog.SEARCH_MIN_LENGTH}
-    context = page_context(request, page, source=f"search:{query}", **context)
+    context = page_context(request, page, source=navigation.token(navigation.SEARCH, query), **context)
     return render(request, "gallery/search.html", context)

@@ -16,7 +16,7 @@ from gallery.services import navigation as sources
 from gallery.services import photos
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
 from gallery.web.body_limits import accepts_upload, file_stopped
-from gallery.web.forms import PhotoEditForm, UploadForm
+from gallery.web.forms import PhotoDetailsForm, PhotoEditForm, UploadForm
 from gallery.web.ratelimit import UPLOAD_BURST
 
 CHANGED_MESSAGE = gettext_lazy(
@@ -62,7 +62,8 @@ def favorite(request, photo_id):
 @login_required
 @UPLOAD_BURST.on_posts
 def upload(request):
-    context = {"max_upload_bytes": LIMITS.upload_bytes}
+    # The multi-file page's per-file fields are the details form's (no ids: each file has a copy).
+    context = {"max_upload_bytes": LIMITS.upload_bytes, "details_form": PhotoDetailsForm(auto_id=False)}
     if file_stopped(request):
         error = FileTooLarge()
         return render(

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script
 
 from gallery.domain.catalog import PhotoCard
 from gallery.storage import s3 as media
-from gallery.templatetags.gallery_tags import photo_url, tag_url, user_url
+from gallery.web.links import photo_url, tag_url, user_url
 
 VALUES = ["sunset", "été", "new york", "a+b", "50%", "what?", "#hash", "x&y", "o'neil", "<b>", "ü~:@!$"]
 
