@@ -18,6 +18,7 @@ from gallery.imaging.process import (
     process_image,
     supported_formats_text,
 )
+from gallery.web.forms.fields import description_field, title_field, visibility_field
 
 
 @dataclass(frozen=True)
@@ -81,25 +82,17 @@ class PhotoFileField(forms.FileField):
 class PhotoDetailsForm(forms.Form):
     """What the owner says about a photo: used for uploads and for edits."""
 
-    title = forms.CharField(label=_("Title"), max_length=LIMITS.title_length)
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
-        max_length=LIMITS.description_length,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    title = title_field()
+    description = description_field(rows=4)
     tags = forms.CharField(
         label=_("Tags"),
         required=False,
         help_text=_("Separated by commas or spaces, e.g. “beach, sunset”."),
         max_length=LIMITS.tags_text_length,
     )
-    visibility = forms.ChoiceField(
-        label=_("Visibility"),
-        choices=VISIBILITY_CHOICES,
-        required=False,
-        initial=PUBLIC,
-        widget=forms.RadioSelect,
+    visibility = visibility_field(
+        VISIBILITY_CHOICES,
+        PUBLIC,
         help_text=_("“Only me” keeps the photo out of every list, search and tag count."),
     )
     share_original = forms.BooleanField(
