@@ -1,7 +1,8 @@
-"""Write /etc/photoshare/env from Secrets Manager: the one step of deploy/userdata.sh that sees secrets.
+"""Write /etc/photoshare/env from Secrets Manager: the one step of deploy/instance/deploy.sh
+that sees secrets.
 
-The user data runs it as root with the release's Python, the PHOTOSHARE_* settings of the user
-data (names of secrets, never secrets) in its environment, and two more:
+deploy.sh runs it as root with the release's Python, the PHOTOSHARE_* settings of the user data
+(names of secrets, never secrets) in its environment, and two more:
 
     PHOTOSHARE_ENV_FILE=/etc/photoshare/env PHOTOSHARE_USER=photoshare venv/bin/python configure_env.py
 
@@ -31,7 +32,7 @@ REHEARSAL_ONLY = (
     "DJANGO_CACHE_KEY_PREFIX",
     "PHOTOSHARE_JOBS_WAIT_SECONDS",
 )
-# The instance's own Redis, when the stack has no shared cache (Topology=single): userdata.sh then
+# The instance's own Redis, when the stack has no shared cache (Topology=single): deploy.sh then
 # installs AL2023's redis6, which listens on 127.0.0.1 only. The rehearsal's machine shares its Redis
 # with others, so the rehearsal names a database of its own (PHOTOSHARE_LOCAL_CACHE_URL).
 LOCAL_CACHE_URL = "redis://127.0.0.1:6379/0"

@@ -1,4 +1,4 @@
-"""Fill in a template of deploy/instance and install the result: a step of deploy/userdata.sh.
+"""Fill in a template of deploy/instance and install the result: a step of deploy/instance/deploy.sh.
 
     python render.py TEMPLATE DEST MODE NAME=VALUE...
 

@@ -63,11 +63,22 @@ def properties(name):
 
 
 def user_data_parts():
-    """(the Fn::Sub of the settings, the embedded copy of deploy/userdata.sh)."""
+    """(the Fn::Sub of the settings, the bootstrap): the user data is the one, then the other."""
     data = properties("WebServerLaunchTemplate")["LaunchTemplateData"]["UserData"]["Fn::Base64"]
-    separator, (settings, script) = data["Fn::Join"]
+    separator, (settings, bootstrap) = data["Fn::Join"]
     assert separator == ""
-    return settings["Fn::Sub"], script
+    return settings["Fn::Sub"], bootstrap
+
+
+def bootstrap():
+    """The bootstrap's text, which the template alone holds."""
+    return user_data_parts()[1]
+
+
+def user_data(values):
+    """The user data EC2 runs, the settings filled in with `values` (see render_sub)."""
+    settings, script = user_data_parts()
+    return render_sub(settings, values) + script
 
 
 def render_sub(sub, values):

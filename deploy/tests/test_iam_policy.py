@@ -277,7 +277,8 @@ def test_deploy_policy_reads_only_the_secrets_the_user_data_names():
         resource, attribute = expression["Fn::GetAtt"]
         return f"{resource}.{attribute}"
 
-    settings, script = cfn.user_data_parts()
+    settings, bootstrap = cfn.user_data_parts()
+    script = bootstrap + (cfn.TEMPLATE.parent / "instance/deploy.sh").read_text()
     instance = "".join(path.read_text() for path in (cfn.TEMPLATE.parent / "instance").glob("*.py"))
     named = set(re.findall(r"^PHOTOSHARE_\w+_SECRET='\$\{([^}]+)\}'$", settings[0], re.MULTILINE))
     condition, scaled, single = secrets["Resource"]["Fn::If"]
@@ -286,7 +287,7 @@ def test_deploy_policy_reads_only_the_secrets_the_user_data_names():
     assert len(named) == 3
     # Scaled: the web servers never read the RDS master secret (DatabaseSetupRole does).
     assert {name(resource) for resource in scaled} == named - {"Database.MasterUserSecret.SecretArn"}
-    # The only AWS calls of the script and the Python of deploy/instance it runs: those secrets,
+    # The only AWS calls of the bootstrap, deploy.sh and the Python of deploy/instance: those secrets,
     # and the app artifact when it comes from S3.
     assert re.findall(r"boto3\.client\(\s*\"(\w+)\"", script + instance) == ["secretsmanager"]
     assert set(re.findall(r"secrets\.(\w+)\(", script + instance)) == {"get_secret_value"}

@@ -1,4 +1,4 @@
-"""The Python and the templates of deploy/instance, which deploy/userdata.sh installs from the release.
+"""The Python and the templates of deploy/instance, which its deploy.sh installs from the release.
 
 Run here without AWS or a database: moto plays Secrets Manager, a recording stand-in plays MySQL.
 The rehearsal (test_rehearsal.py) runs them for real, through the user data.
@@ -81,7 +81,7 @@ def test_the_command_installs_the_filled_template_in_one_step_with_its_mode(tmp_
     assert destination.read_text() == "user nginx;\n"
 
 
-# --- the templates, filled in as userdata.sh fills them -------------------------------------
+# --- the templates, filled in as deploy.sh fills them --------------------------------------
 
 ROOT = "/stage"
 PATHS = {

@@ -1,4 +1,6 @@
-"""deploy/userdata.sh run for real on this machine: a rehearsal of the first boot on EC2.
+"""The user data run for real on this machine: a rehearsal of the first boot on EC2. Its bootstrap,
+read from deploy/cloudformation.yaml, fetches the working tree (as a pinned commit) and runs its
+deploy/instance/deploy.sh.
 
 Stand-ins only for what cannot exist here (rehearsal/harness.py lists every difference): dnf,
 systemd and cfn-signal, and moto for AWS, including the instance metadata service that hands out
@@ -319,6 +321,12 @@ def assert_deployed(rehearsal, resource="WebServer"):
     assert packages and all(line.startswith("install -y") for line in packages)
     signals = rehearsal.path("var/log/cfn-signal-rehearsal.log").read_text().splitlines()
     assert signals == [f"success=true stack={STACK} resource={resource} region={REGION}"]
+    # The bootstrap, kept by deploy.sh for later deploys; nothing left of the fetch.
+    deploy_command = rehearsal.path("usr/local/sbin/photoshare-deploy")
+    assert deploy_command.read_bytes() == rehearsal.part.read_bytes()
+    assert oct(deploy_command.stat().st_mode & 0o777) == "0o700"
+    releases = os.listdir(rehearsal.path("opt/photoshare/releases"))
+    assert releases and not [name for name in releases if name.startswith(".")], releases
 
 
 def assert_healthy(site):
@@ -371,7 +379,7 @@ def assert_no_secret_in_any_log(rehearsal):
 
 
 def assert_manage_wrapper_works(rehearsal):
-    """photoshare-manage, the operator's way to manage.py, is written by the script: run it here."""
+    """photoshare-manage, the operator's way to manage.py, is written by deploy.sh: run it here."""
     wrapper = rehearsal.path("usr/local/bin/photoshare-manage")
     result = subprocess.run(
         [str(wrapper), "check_aws"], env=rehearsal.environment(), capture_output=True, text=True, timeout=60

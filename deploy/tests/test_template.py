@@ -1,4 +1,5 @@
-"""deploy/cloudformation.yaml: lint-clean, its user data is deploy/userdata.sh, its table is the code's."""
+"""deploy/cloudformation.yaml: lint-clean, its user data a short bootstrap (the only copy of it, read
+from here), its table the code's."""
 
 import json
 import os
@@ -11,13 +12,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from deploy import sync_template
 from deploy.tests import cfn
 from gallery.storage import s3 as media
 from gallery.storage import sqs as jobs
 from gallery.storage.dynamodb import table_schema
 
-SCRIPT = Path(sync_template.SCRIPT)
+DEPLOY = cfn.TEMPLATE.parent
+DEPLOY_SCRIPT = DEPLOY / "instance/deploy.sh"
+USER_DATA_LIMIT = 16 * 1024  # EC2 refuses more user data than this, before base64
+# The user data stays a bootstrap: the work is the release's deploy.sh, which has no limit.
+USER_DATA_BUDGET = 6 * 1024  # the settings and the bootstrap, every value at its longest
+BOOTSTRAP_BUDGET = 3 * 1024  # the bootstrap alone
 
 
 def test_cfn_lint_finds_nothing_not_even_informational():
@@ -33,21 +38,31 @@ def test_cfn_lint_finds_nothing_not_even_informational():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_user_data_embeds_the_script_unchanged():
-    _, embedded = cfn.user_data_parts()
-    assert embedded == SCRIPT.read_text(), "run .venv/bin/python deploy/sync_template.py"
-    assert sync_template.embedded(cfn.TEMPLATE.read_text(), SCRIPT.read_text()) == cfn.TEMPLATE.read_text()
+def test_the_template_holds_the_only_copy_of_the_bootstrap_which_runs_the_releases_deploy_script():
+    """No script copied into the template, nor a copy kept in step: the bootstrap is written in the
+    template, and everything else is the release's deploy/instance/deploy.sh."""
+    bootstrap = cfn.bootstrap()
+    assert not (DEPLOY / "userdata.sh").exists() and not (DEPLOY / "sync_template.py").exists()
+    first_line = bootstrap.splitlines()[0]
+    files = [path for path in DEPLOY.rglob("*") if path.is_file() and path.suffix != ".pyc"]
+    assert [path for path in files if first_line in path.read_text(errors="ignore")] == [cfn.TEMPLATE]
+    assert bootstrap.rstrip().endswith('bash "$release/deploy/instance/deploy.sh"')
+    # What deploy.sh does stays there: packages beyond the fetch, the app user, the venv, the services.
+    for word in ("install_file", "systemctl", "useradd", "pip", "nginx", "configure_env", "migrate"):
+        assert not re.search(rf"\b{word}\b", bootstrap), word
 
 
-# The longest each setting can be: the parameters' limits, and generous ones for generated names.
+# The longest each setting can be: the parameters' limits (MaxLength, checked below), the services'
+# own, and for generated names what those bounds allow.
+STACK_NAME = 80 - len("-jobs-dead")  # ${AWS::StackName}-jobs-dead is an SQS queue name: 80 at most
 LONGEST = {
-    "AWS::StackName": 128,
+    "AWS::StackName": STACK_NAME,
     "AWS::Region": 14,
     "AppSource": 200,
     "AppVersion": 100,
     "MediaBucket": 63,
-    "PhotoTable": 180,
-    "JobQueue.QueueName": 80,  # SQS's longest queue name
+    "PhotoTable": STACK_NAME + len("-PhotoTable-") + 18,  # CloudFormation's <stack>-<id>-<random>
+    "JobQueue.QueueName": STACK_NAME + len("-jobs"),
     "Database.Endpoint.Address": 140,
     "Database.Endpoint.Port": 5,
     "DatabaseName": 32,
@@ -59,33 +74,46 @@ LONGEST = {
     "MailFromAddress": 254,  # the longest address SMTP carries
     "DatabaseAccount": 6,
     "CacheUrl": 9 + 128 + 6 + 2,
-    "LogGroup": 512,
+    "LogGroup": STACK_NAME + len("-LogGroup-") + 18,  # generated as PhotoTable is
     "BehindLoadBalancer": 5,
     "TrustedProxies": 1,
     "SignalledResource": 14,
 }
 
 
-def test_user_data_fits_in_what_ec2_accepts_even_with_the_longest_names():
-    settings, script = cfn.user_data_parts()
+def test_user_data_stays_well_under_what_ec2_accepts_even_with_the_longest_names():
     longest = {name: "x" * length for name, length in LONGEST.items()}
-    size = len(cfn.render_sub(settings, longest).encode()) + len(script.encode())
-    assert size <= sync_template.USER_DATA_LIMIT, f"{size} bytes of user data"
+    size = len(cfn.user_data(longest).encode())
+    bootstrap = len(cfn.bootstrap().encode())
+    assert size <= USER_DATA_BUDGET < USER_DATA_LIMIT, f"{size} bytes of user data"
+    assert bootstrap <= BOOTSTRAP_BUDGET, f"a bootstrap of {bootstrap} bytes: move the work to deploy.sh"
 
 
-def test_settings_in_front_of_the_script_are_the_ones_it_reads():
-    settings, script = cfn.user_data_parts()
+def test_the_longest_values_are_the_parameters_limits():
+    parameters = cfn.template()["Parameters"]
+    for name in ("AppSource", "AppVersion", "MailFromAddress"):
+        assert parameters[name]["MaxLength"] == LONGEST[name], name
+    assert LONGEST["Hosts"] == len("255.255.255.255,") + parameters["DomainName"]["MaxLength"]
+    assert cfn.properties("JobDeadLetterQueue")["QueueName"] == {"Fn::Sub": "${AWS::StackName}-jobs-dead"}
+
+
+def test_settings_in_front_of_the_bootstrap_are_the_ones_it_and_deploy_sh_read():
+    settings, bootstrap = cfn.user_data_parts()
+    script = DEPLOY_SCRIPT.read_text()
     text = settings if isinstance(settings, str) else settings[0]
     assigned = set(re.findall(r"^(PHOTOSHARE_\w+)=", text, re.MULTILINE))
     required = set(re.search(r"for name in (PHOTOSHARE_.*?); do", script, re.DOTALL).group(1).split()) - {
         "\\"
     }
-    required.discard("VERSION")
-    # The script reads them, or the Python of deploy/instance that it runs with them exported.
-    instance = "".join(path.read_text() for path in (SCRIPT.parent / "instance").glob("*.py"))
-    read = set(re.findall(r"PHOTOSHARE_\w+", script + instance))
+    # The bootstrap's own, less what the rehearsal alone sets and what it passes to deploy.sh.
+    hooks = {"PHOTOSHARE_ROOT", "PHOTOSHARE_CFN_SIGNAL", "PHOTOSHARE_INSTANCE_ROLE", "PHOTOSHARE_BOOTSTRAP"}
+    required |= set(re.findall(r"\$\{?(PHOTOSHARE_\w+)", bootstrap)) - hooks
+    # Read by the bootstrap, deploy.sh, or the Python of deploy/instance run with them exported.
+    instance = "".join(path.read_text() for path in (DEPLOY / "instance").glob("*.py"))
+    read = set(re.findall(r"PHOTOSHARE_\w+", bootstrap + script + instance))
+    assert {"PHOTOSHARE_APP_SOURCE", "PHOTOSHARE_APP_VERSION", "PHOTOSHARE_CFN_STACK"} <= required
     assert required <= assigned, f"the template does not set {required - assigned}"
-    assert assigned <= read, f"the script does not read {assigned - read}"
+    assert assigned <= read, f"nothing reads {assigned - read}"
 
 
 def test_table_has_exactly_the_keys_and_indexes_init_aws_creates():
@@ -172,7 +200,7 @@ def test_web_server_admits_http_and_https_only_and_requires_imdsv2():
     )
     server = cfn.resource("WebServer")
     assert server["Properties"]["DisableApiTermination"] == {"Ref": "TerminationProtection"}
-    # userdata.sh signals this resource; the stack is complete only once /healthz answered.
+    # The bootstrap signals this resource; the stack is complete only once /healthz answered.
     settings, _ = cfn.user_data_parts()
     assert settings[1]["SignalledResource"] == {"Fn::If": ["Scaled", "WebServerGroup", "WebServer"]}
     assert server["CreationPolicy"]["ResourceSignal"]["Count"] == 1

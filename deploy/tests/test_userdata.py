@@ -1,5 +1,7 @@
-"""deploy/userdata.sh, the files of deploy/instance it installs, and the rehearsal's stand-ins, read
-without running them. deploy/tests/test_instance.py runs the Python of deploy/instance."""
+"""The user data's bootstrap (read from deploy/cloudformation.yaml, its only copy), the release's
+deploy/instance/deploy.sh that it runs, the files of deploy/instance that deploy.sh installs, and
+the rehearsal's stand-ins, read without running them. deploy/tests/test_bootstrap.py runs the
+bootstrap against stand-ins, deploy/tests/test_instance.py the Python of deploy/instance."""
 
 import re
 import shutil
@@ -8,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from deploy.tests import cfn
+from deploy.tests.rehearsal.harness import dnf_packages
+
 DEPLOY = Path(__file__).resolve().parents[1]
-SCRIPT = DEPLOY / "userdata.sh"
 INSTANCE = DEPLOY / "instance"
-SHELL_SCRIPTS = [SCRIPT, INSTANCE / "photoshare-manage"]
+SCRIPT = INSTANCE / "deploy.sh"
 TEMPLATES = [
     "photoshare-manage",
     "photoshare.service",
@@ -19,16 +23,43 @@ TEMPLATES = [
     "nginx.conf",
     "cloudwatch-agent.json",
 ]
+# What a value of the settings looks like to bash: none has a quote (the parameters' patterns).
+SAMPLE = "x-1.example"
+
+
+@pytest.fixture(scope="module")
+def bootstrap_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bootstrap") / "bootstrap.sh"
+    path.write_text(cfn.bootstrap())
+    return path
+
+
+@pytest.fixture(scope="module")
+def user_data_file(tmp_path_factory):
+    """The whole user data: the settings, filled in, and the bootstrap."""
+    settings, _ = cfn.user_data_parts()
+    names = re.findall(r"\$\{([^!}][^}]*)\}", settings if isinstance(settings, str) else settings[0])
+    path = tmp_path_factory.mktemp("user-data") / "part-001"
+    path.write_text(cfn.user_data(dict.fromkeys(names, SAMPLE)))
+    return path
+
+
+@pytest.fixture(params=["bootstrap", "deploy.sh", "photoshare-manage"])
+def script(request, bootstrap_file):
+    return bootstrap_file if request.param == "bootstrap" else INSTANCE / request.param
+
+
+def script_text():
+    """deploy.sh, continuation lines joined."""
+    return SCRIPT.read_text().replace("\\\n", " ")
 
 
 def install_file_calls():
-    """{template: the NAMEs userdata.sh gives it} for each `install_file TEMPLATE DEST MODE NAME=...`."""
-    text = SCRIPT.read_text().replace("\\\n", " ")
-    calls = re.findall(r"^ *install_file (\S+) \S+ \S+ (.*)$", text, re.MULTILINE)
+    """{template: the NAMEs deploy.sh gives it} for each `install_file TEMPLATE DEST MODE NAME=...`."""
+    calls = re.findall(r"^ *install_file (\S+) \S+ \S+ (.*)$", script_text(), re.MULTILINE)
     return {template: set(re.findall(r"\b([A-Z][A-Z0-9_]*)=", arguments)) for template, arguments in calls}
 
 
-@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda path: path.name)
 def test_shellcheck_finds_nothing_at_any_severity(script):
     if shutil.which("shellcheck") is None:
         pytest.skip("shellcheck is not installed (Debian package shellcheck)")
@@ -41,12 +72,19 @@ def test_shellcheck_finds_nothing_at_any_severity(script):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda path: path.name)
 def test_bash_parses_it(script):
     subprocess.run(["bash", "-n", str(script)], check=True, timeout=30)
 
 
-@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda path: path.name)
+def test_the_whole_user_data_parses_and_its_settings_are_plain_assignments(user_data_file):
+    """The settings part is data: one quoted PHOTOSHARE_* value a line, under the shebang."""
+    subprocess.run(["bash", "-n", str(user_data_file)], check=True, timeout=30)
+    settings, _ = cfn.user_data_parts()
+    lines = (settings if isinstance(settings, str) else settings[0]).splitlines()
+    assert lines[0] == "#!/bin/bash"
+    assert all(re.fullmatch(r"#.*|PHOTOSHARE_[A-Z_]+='[^']*'", line) for line in lines[1:]), lines
+
+
 def test_strict_mode_and_no_tracing_that_could_print_a_secret(script):
     text = script.read_text()
     assert "\nset -euo pipefail\n" in text
@@ -57,16 +95,18 @@ def test_secrets_are_read_only_inside_the_python_step():
     """Bash never holds a secret: the one Python step (configure_env.py) reads them, writes the env file."""
     python = (INSTANCE / "configure_env.py").read_text()
     assert "get_secret_value" in python
-    others = [SCRIPT, *(INSTANCE / name for name in [*TEMPLATES, "render.py"])]
-    for path in others:
-        assert not re.search(r"(?i)secretsmanager|get.secret.value|ssm get-parameter", path.read_text()), path
-    # The user data runs that step with the release's Python.
+    others = {name: (INSTANCE / name).read_text() for name in [*TEMPLATES, "render.py", "deploy.sh"]}
+    others["bootstrap"] = cfn.bootstrap()
+    for name, text in others.items():
+        assert not re.search(r"(?i)secretsmanager|get.secret.value|ssm get-parameter", text), name
+    # deploy.sh runs that step with the release's Python.
     assert '"$PY" "$INSTANCE/configure_env.py"\n' in SCRIPT.read_text()
 
 
-def test_the_user_data_holds_no_heredoc_or_inline_program():
+@pytest.mark.parametrize("name", ["bootstrap", "deploy.sh"])
+def test_no_heredoc_or_inline_program(name):
     """Python and configuration live in deploy/instance, where ruff and these tests reach them."""
-    text = SCRIPT.read_text()
+    text = cfn.bootstrap() if name == "bootstrap" else SCRIPT.read_text()
     assert not re.search(r"<<-?\s*['\"]?\w+", text), "a heredoc: move it to a file of deploy/instance"
     assert not re.search(r"python\S*\"? (-c|-)\s", text)
 
@@ -87,14 +127,10 @@ def test_templates_carry_no_secret_and_no_setting_holding_one():
         assert not any(re.search(r"SECRET|PASSWORD|KEY", name) for name in names), template
 
 
-def packages_and_additions():
-    """The words of `PACKAGES=(...)` and of every `PACKAGES+=(...)` of the script."""
-    return " ".join(re.findall(r"PACKAGES\+?=\((.*?)\)", SCRIPT.read_text(), re.DOTALL)).split()
-
-
-def test_every_package_the_script_installs_is_known_to_the_rehearsal_dnf():
-    packages = packages_and_additions()
-    assert "redis6" in packages
+def test_every_package_installed_is_known_to_the_rehearsal_dnf():
+    packages = dnf_packages()
+    # The bootstrap's (what fetching and signalling need) and deploy.sh's.
+    assert {"git", "aws-cfn-bootstrap", "python3.11", "nginx", "redis6"} <= set(packages)
     known = set(
         re.findall(r'^    "([\w.+-]+)": \(', (DEPLOY / "tests/rehearsal/bin/dnf").read_text(), re.MULTILINE)
     )
@@ -102,7 +138,7 @@ def test_every_package_the_script_installs_is_known_to_the_rehearsal_dnf():
 
 
 def local_redis_lines():
-    """The lines of the script that decide on the instance's own Redis."""
+    """The lines of deploy.sh that decide on the instance's own Redis."""
     lines = SCRIPT.read_text().splitlines()
     (start,) = [number for number, line in enumerate(lines) if line.startswith("LOCAL_REDIS=")]
     assert "PACKAGES+=(redis6)" in lines[start + 1]

@@ -1,9 +1,11 @@
 """The rehearsal's stage: a root directory, the stand-ins, moto, MariaDB, and cleaning up after.
 
-deploy/userdata.sh runs as EC2 would run it: the settings part of the template's UserData,
-rendered with this stage's values, followed by the script, as one executable file run by root.
-The differences from EC2 are all here, in the environment of that run:
-  PHOTOSHARE_ROOT      every path the script writes is under the stage's root directory
+The user data runs as EC2 would run it: the template's UserData (the settings, rendered with this
+stage's values, then the bootstrap, both read from deploy/cloudformation.yaml) as one executable
+file run by root. The bootstrap fetches the working tree as a pinned commit and runs that
+release's deploy/instance/deploy.sh. The differences from EC2 are all here, in the environment of
+that run:
+  PHOTOSHARE_ROOT      every path the scripts write is under the stage's root directory
   PHOTOSHARE_LISTEN    nginx listens on a free port of 127.0.0.1, not on port 80
   PHOTOSHARE_NGINX_USER  Debian's nginx runs its workers as www-data, AL2023's as nginx
   PHOTOSHARE_CFN_SIGNAL  a stand-in that records the signal
@@ -12,7 +14,7 @@ The differences from EC2 are all here, in the environment of that run:
                        moto plays S3, DynamoDB, Secrets Manager and the instance metadata
                        service, which hands out the role's credentials as on EC2
 and one edit of the settings: PHOTOSHARE_DB_SSL_MODE and _CA_URL are empty, as the MariaDB here has
-no TLS. The single instance's own Redis (AL2023's redis6, which the script installs and enables when
+no TLS. The single instance's own Redis (AL2023's redis6, which deploy.sh installs and enables when
 the stack has no shared cache) is the Redis this machine already runs on 127.0.0.1:6379, which the
 test suite and others share: rehearsal/units/redis6.service checks that it answers and starts no
 second one, PHOTOSHARE_LOCAL_CACHE_URL points the app at its database 5 instead of 0, and every
@@ -60,7 +62,7 @@ from devstack.local_aws import MotoServer, free_port
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
-SCRIPT = REPO / "deploy/userdata.sh"
+DEPLOY_SCRIPT = REPO / "deploy/instance/deploy.sh"
 SHIMS = HERE / "bin"
 PACKAGE_UNITS = HERE / "units"
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -71,7 +73,7 @@ APP_USER = "photoshare"
 NGINX_USER = "www-data"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 LOCK = Path(tempfile.gettempdir()) / "photoshare-rehearsal.lock"
-# The RDS master stand-in: a MariaDB account that may create users and grant (what the script does
+# The RDS master stand-in: a MariaDB account that may create users and grant (what deploy.sh does
 # with the master secret). .ci/run makes one with a password of its run; by default root over TCP.
 DB = {
     "host": "127.0.0.1",
@@ -91,7 +93,7 @@ SCALED = {
     "TrustedProxies": "2",  # nginx and the ALB
     "SignalledResource": "WebServerGroup",
 }
-# Written by the script; compared before and after the second run.
+# Written by the bootstrap and deploy.sh; compared before and after the second run.
 STATE_PATHS = [
     "etc/photoshare",
     "etc/photoshare/env",
@@ -121,13 +123,21 @@ def host_lock(timeout=600):
         yield
 
 
+def dnf_packages():
+    """Every package the bootstrap and deploy.sh ask dnf for: the words of their `dnf install`
+    lines and of deploy.sh's PACKAGES=(...) and PACKAGES+=(...)."""
+    texts = cfn.bootstrap() + DEPLOY_SCRIPT.read_text()
+    lists = re.findall(r"PACKAGES\+?=\((.*?)\)", texts, re.DOTALL) + re.findall(r"\bdnf install (.*)", texts)
+    return [word for word in " ".join(lists).split() if not word.startswith(("-", '"'))]
+
+
 def missing_requirements():
     """What this machine lacks for the rehearsal, as reasons to skip it."""
     missing = []
     if os.geteuid() != 0:
-        missing.append("root (the script creates the app user and runs services as it)")
-    # The packages userdata.sh installs: the rehearsal's dnf says which Debian counterpart is missing.
-    packages = " ".join(re.findall(r"PACKAGES\+?=\((.*?)\)", SCRIPT.read_text(), re.DOTALL)).split()
+        missing.append("root (deploy.sh creates the app user and runs services as it)")
+    # The packages installed: the rehearsal's dnf says which Debian counterpart is missing.
+    packages = dnf_packages()
     with tempfile.TemporaryDirectory() as root:
         (Path(root) / "var/log").mkdir(parents=True)
         check = subprocess.run(
@@ -250,14 +260,14 @@ class Rehearsal:
             "SignalledResource": "WebServer",
             **settings,
         }
-        settings, script = cfn.user_data_parts()
+        settings, bootstrap = cfn.user_data_parts()
         rendered = cfn.render_sub(settings, values)
         # The MariaDB here has no TLS: no mode, no CA bundle to fetch.
         rendered, count = re.subn(
             r"^(PHOTOSHARE_DB_SSL_(?:MODE|CA_URL))='[^']*'$", r"\1=''", rendered, flags=re.MULTILINE
         )
         assert count == 2, rendered
-        self.part.write_text(rendered + script)
+        self.part.write_text(rendered + bootstrap)
         self.part.chmod(0o700)
 
     def app_source(self):
@@ -361,7 +371,7 @@ class Rehearsal:
         return self.root / relative
 
     def snapshot(self):
-        """What the script leaves behind: files (mode, owner, content), releases, accounts."""
+        """What the user data leaves behind: files (mode, owner, content), releases, accounts."""
         state = {}
         for relative in STATE_PATHS:
             path = self.root / relative

@@ -1,18 +1,22 @@
 #!/bin/bash
-# photoshare on Amazon Linux 2023: EC2 user data, run as root at first boot (docs/deploy.md).
-# Kept as /usr/local/sbin/photoshare-deploy [VERSION] for later deploys; a rerun changes nothing.
-# deploy/cloudformation.yaml embeds it after the PHOTOSHARE_* settings (names, never secrets).
-# It fetches the release, then installs the files of the release's deploy/instance.
+# photoshare on Amazon Linux 2023: the release's own deploy script (docs/deploy.md). The user data's
+# bootstrap (in deploy/cloudformation.yaml, kept as /usr/local/sbin/photoshare-deploy [VERSION]) puts
+# a release in /opt/photoshare/releases/<id> and runs its copy of this file as root, with the stack's
+# PHOTOSHARE_* settings exported (names, never secrets), PHOTOSHARE_INSTANCE_ROLE and
+# PHOTOSHARE_BOOTSTRAP (its own path), the deploy lock held and the output going to the deploy log.
+# This builds the release (two levels above this file), installs the files of its deploy/instance
+# and switches to it; a rerun changes nothing. The bootstrap signals CloudFormation on our status.
+# database-setup (the scaled stack's one-off step, the only role that may read the RDS master
+# secret) makes the app's account and migrates, and stops there.
 # Set only by the rehearsal (deploy/tests/test_rehearsal.py): PHOTOSHARE_ROOT (prefix of every
-# path written), _LISTEN, _NGINX_USER, _CFN_SIGNAL, AWS_ENDPOINT_URL and the metadata endpoint.
-# An instance tagged photoshare-role=database-setup (the scaled stack's one-off step, the only role
-# that may read the RDS master secret) makes the app's account, migrates and powers off.
+# path written), _LISTEN, _NGINX_USER and AWS_ENDPOINT_URL.
 set -euo pipefail
 umask 022
-for name in "${!PHOTOSHARE_@}"; do export "${name?}"; done
 
 ROOT=${PHOTOSHARE_ROOT:-}
-VERSION=${1:-${PHOTOSHARE_APP_VERSION:-}}
+RELEASE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+RELEASE_ID=${RELEASE##*/}
+ROLE=${PHOTOSHARE_INSTANCE_ROLE:-site}
 APP_USER=photoshare
 APP_HOME=$ROOT/opt/photoshare
 RELEASES=$APP_HOME/releases
@@ -21,66 +25,30 @@ ENV_FILE=$ROOT/etc/photoshare/env
 SOCKET=$ROOT/run/photoshare/gunicorn.sock
 NGINX_CONF=$ROOT/etc/nginx/nginx.conf
 MANAGE=$ROOT/usr/local/bin/photoshare-manage
+DEPLOY_COMMAND=$ROOT/usr/local/sbin/photoshare-deploy
 LOG=$ROOT/var/log/photoshare-userdata.log
 LISTEN=${PHOTOSHARE_LISTEN:-80 [::]:80}
 NGINX_USER=${PHOTOSHARE_NGINX_USER:-nginx}
-CFN_SIGNAL=${PHOTOSHARE_CFN_SIGNAL:-/opt/aws/bin/cfn-signal}
-IMDS=${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254/}
+PY=$RELEASE/venv/bin/python
+INSTANCE=$RELEASE/deploy/instance
+# git, tar, awscli-2 and aws-cfn-bootstrap: the bootstrap's, installed before it fetched us.
 PACKAGES=(python3.11 python3.11-devel python3.11-pip gcc pkgconf-pkg-config mariadb-connector-c-devel
-  nginx git tar gettext awscli-2 aws-cfn-bootstrap amazon-cloudwatch-agent)
+  nginx gettext amazon-cloudwatch-agent)
 # No stack Redis (Topology=single): one here, shared by the workers (configure_env.py). AL2023's
 # redis6.conf binds 127.0.0.1 -::1 with protected-mode on.
 LOCAL_REDIS=$([ -z "${PHOTOSHARE_CACHE_URL:-}" ] && echo true || echo false)
 if [ "$LOCAL_REDIS" = true ]; then PACKAGES+=(redis6); fi
+if [ "$ROLE" = database-setup ]; then export PHOTOSHARE_DB_ACCOUNT=create; fi
 export HOME=${HOME:-/root} PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
-install -d -m 0755 "$ROOT/var/log" "$ROOT/var/lib/photoshare" "$ROOT/run"
-touch "$LOG" && chmod 0600 "$LOG"
-exec > >(tee -a "$LOG") 2>&1
-TEE_PID=$!
-exec 9>"$ROOT/run/photoshare-deploy.lock"
-flock -w 900 9
-
 log() { printf '%s photoshare-deploy: %s\n' "$(date -u +%FT%TZ)" "$*"; }
-instance_tag() {  # instance_tag KEY: the instance's tag, through IMDSv2 (fails if there is none)
-  local token
-  token=$(curl -sf -m 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "${IMDS}latest/api/token") \
-    && curl -sf -m 5 -H "X-aws-ec2-metadata-token: $token" "${IMDS}latest/meta-data/tags/instance/$1"
-}
-ROLE=${PHOTOSHARE_INSTANCE_ROLE:-$(instance_tag photoshare-role || echo site)}
-if [ "$ROLE" = database-setup ]; then
-  export PHOTOSHARE_DB_ACCOUNT=create PHOTOSHARE_CFN_RESOURCE=DatabaseSetup
-fi
 
 STEP=start
-RELEASE_ID=""
-finish() {
+failed() {  # the bootstrap then logs the one FAILURE line and signals; this says where it broke
   local status=$?
-  trap - EXIT
-  if [ "$status" -eq 0 ] && [ "$ROLE" = database-setup ]; then
-    log "SUCCESS: release $RELEASE_ID ($VERSION) migrated the database; powering off"
-  elif [ "$status" -eq 0 ]; then
-    log "SUCCESS: release $RELEASE_ID ($VERSION) is live and /healthz answers 200"
-  else
-    log "FAILURE: step \"$STEP\" failed with status $status; the lines above say why"
-  fi
-  # Tell CloudFormation once, on the run that creates the instance.
-  local marker=$ROOT/var/lib/photoshare/cfn-signalled
-  if [ -n "${PHOTOSHARE_CFN_STACK:-}" ] && [ ! -e "$marker" ]; then
-    if "$CFN_SIGNAL" --success "$([ "$status" -eq 0 ] && echo true || echo false)" --stack "$PHOTOSHARE_CFN_STACK" \
-      --resource "${PHOTOSHARE_CFN_RESOURCE:-WebServer}" --region "${PHOTOSHARE_REGION:-}"; then
-      touch "$marker"
-    else
-      log "cfn-signal failed; the stack will time out"
-    fi
-  fi
-  exec >&- 2>&-
-  wait "$TEE_PID" || true
-  # The one-off step's instance terminates itself (InstanceInitiatedShutdownBehavior).
-  if [ "$ROLE" = database-setup ] && [ -z "$ROOT" ]; then shutdown -h +1; fi
-  exit "$status"
+  [ "$status" -eq 0 ] || log "step \"$STEP\" of deploy.sh failed with status $status"
 }
-trap finish EXIT
+trap failed EXIT
 
 retry() {  # retry CMD...: three attempts, for the network steps
   local n
@@ -97,17 +65,17 @@ install_file() {  # install_file TEMPLATE DEST MODE NAME=VALUE...: deploy/instan
 manage() { PHOTOSHARE_RELEASE=$RELEASE "$MANAGE" "$@"; }
 
 STEP="checking the settings"
-for name in PHOTOSHARE_REGION PHOTOSHARE_APP_SOURCE PHOTOSHARE_BUCKET PHOTOSHARE_TABLE PHOTOSHARE_DB_HOST \
-  PHOTOSHARE_DB_PORT PHOTOSHARE_DB_NAME PHOTOSHARE_DB_MASTER_SECRET PHOTOSHARE_DB_APP_SECRET \
-  PHOTOSHARE_SECRET_KEY_SECRET PHOTOSHARE_HOSTS PHOTOSHARE_MAX_UPLOAD_BYTES VERSION; do
+for name in PHOTOSHARE_REGION PHOTOSHARE_BUCKET PHOTOSHARE_TABLE PHOTOSHARE_DB_HOST PHOTOSHARE_DB_PORT \
+  PHOTOSHARE_DB_NAME PHOTOSHARE_DB_MASTER_SECRET PHOTOSHARE_DB_APP_SECRET PHOTOSHARE_SECRET_KEY_SECRET \
+  PHOTOSHARE_HOSTS PHOTOSHARE_MAX_UPLOAD_BYTES; do
   [ -n "${!name:-}" ] || { log "setting $name is missing"; exit 1; }
 done
-# One release everywhere: a commit or an artifact name never moves, a branch does.
-case $PHOTOSHARE_APP_SOURCE in
-  s3://*) [[ $VERSION =~ ^[A-Za-z0-9._-]+\.tar\.gz$ ]] ;;
-  *) [[ $VERSION =~ ^[0-9a-f]{40}$ ]] ;;
-esac || { log "version $VERSION is not a full commit id (git) or an artifact name.tar.gz (S3)"; exit 1; }
-log "deploying $VERSION from $PHOTOSHARE_APP_SOURCE as $ROLE"
+[ "$(dirname "$RELEASE")" -ef "$RELEASES" ] || { log "$RELEASE is not under $RELEASES"; exit 1; }
+log "deploy.sh of release $RELEASE_ID, as $ROLE"
+# The bootstrap (the user data itself) is the command of later deploys.
+if [ -f "${PHOTOSHARE_BOOTSTRAP:-}" ] && ! [ "$PHOTOSHARE_BOOTSTRAP" -ef "$DEPLOY_COMMAND" ]; then
+  install -D -m 0700 "$PHOTOSHARE_BOOTSTRAP" "$DEPLOY_COMMAND"
+fi
 
 STEP="installing packages"
 retry dnf install -y -q "${PACKAGES[@]}"
@@ -121,40 +89,11 @@ id -u "$APP_USER" >/dev/null 2>&1 \
   || useradd --system --user-group --home-dir "$APP_HOME" --no-create-home --shell /sbin/nologin "$APP_USER"
 # nginx reaches gunicorn's socket through the app's group.
 usermod -a -G "$APP_USER" "$NGINX_USER"
-install -d -m 0755 "$APP_HOME" "$RELEASES" "$(dirname "$MANAGE")" "$ROOT/usr/local/sbin" \
-  "$ROOT/etc/systemd/system" "$ROOT/etc/nginx" "$ROOT/var/log/nginx"
+install -d -m 0755 "$APP_HOME" "$RELEASES" "$(dirname "$MANAGE")" "$ROOT/etc/systemd/system" \
+  "$ROOT/etc/nginx" "$ROOT/var/log/nginx"
 install -d -m 0750 -o root -g "$APP_USER" "$(dirname "$ENV_FILE")"
 
-STEP="fetching $VERSION"
-find "$RELEASES" -mindepth 1 -maxdepth 1 -name '.staging.*' -exec rm -rf {} +
-staging=$(mktemp -d "$RELEASES/.staging.XXXXXX")
-chmod 0755 "$staging"
-case $PHOTOSHARE_APP_SOURCE in
-  s3://*)
-    retry aws s3 cp --only-show-errors --region "$PHOTOSHARE_REGION" \
-      "${PHOTOSHARE_APP_SOURCE%/}/$VERSION" "$staging.tar.gz"
-    RELEASE_ID=$(sha256sum "$staging.tar.gz" | cut -c1-12)
-    tar -xzf "$staging.tar.gz" -C "$staging" --no-same-owner
-    rm -f "$staging.tar.gz"
-    ;;
-  *)
-    git -C "$staging" -c init.defaultBranch=main init -q
-    retry git -C "$staging" fetch -q --depth 1 "$PHOTOSHARE_APP_SOURCE" "$VERSION"
-    git -C "$staging" checkout -q FETCH_HEAD
-    RELEASE_ID=$(git -C "$staging" rev-parse --short=12 FETCH_HEAD)
-    rm -rf "$staging/.git"
-    ;;
-esac
-[ -d "$staging/deploy/instance" ] || { log "$VERSION lacks deploy/instance (too old)"; exit 1; }
-RELEASE=$RELEASES/$RELEASE_ID
-PY=$RELEASE/venv/bin/python
-INSTANCE=$RELEASE/deploy/instance
-if [ -e "$RELEASE/.complete" ]; then
-  log "release $RELEASE_ID is already built"
-  rm -rf "$staging"
-else
-  rm -rf "$RELEASE"
-  mv "$staging" "$RELEASE"
+if [ ! -e "$RELEASE/.complete" ]; then
   STEP="installing requirements.txt of $RELEASE_ID"
   python3.11 -m venv "$RELEASE/venv"
   retry "$RELEASE/venv/bin/pip" install -q -r "$RELEASE/requirements.txt"
@@ -186,7 +125,10 @@ fi
 
 STEP="migrating the database"
 manage migrate_once  # under a database lock: instances booting at once take turns
-[ "$ROLE" = database-setup ] && exit 0
+if [ "$ROLE" = database-setup ]; then
+  log "SUCCESS: release $RELEASE_ID migrated the database; powering off"
+  exit 0
+fi
 STEP="checking the bucket and the table"
 manage init_aws
 
@@ -250,6 +192,4 @@ find "$RELEASES" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%T@ %p\n'
   | cut -d' ' -f2- | while read -r old; do
   [ "$old" -ef "$CURRENT" ] || rm -rf "$old"
 done
-if [ -f "$0" ] && ! [ "$0" -ef "$ROOT/usr/local/sbin/photoshare-deploy" ]; then
-  install -m 0700 "$0" "$ROOT/usr/local/sbin/photoshare-deploy"
-fi
+log "SUCCESS: release $RELEASE_ID is live and /healthz answers 200"
