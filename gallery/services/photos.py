@@ -252,8 +252,7 @@ def complete_upload(
 
     Raises UploadAlreadyCompleted (a second complete), UploadNotFound (someone else's upload),
     UploadMissing (no file under the key), FileTooLarge (the object is removed: S3 refuses it,
-    a local S3 may not), or
-    PublishFailed (nothing was kept: the queue or DynamoDB refused).
+    a local S3 may not), or PublishFailed (nothing was kept: the queue or DynamoDB refused).
     """
     try:
         existing = photo_table().get_photo(upload_id)
