@@ -1,4 +1,5 @@
-# photoshare: `make run` serves the site locally, `make test` runs the test suite.
+# photoshare: `make run` serves the site locally, `make test` runs the test suite,
+# `make manage ARGS="createsuperuser"` runs a management command against the local site.
 # Both set up what they need first (Debian build packages, .venv, requirements) and skip
 # that step when nothing changed.
 
@@ -6,10 +7,14 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 SETUP_STAMP := $(VENV)/.setup-done
 
-.PHONY: run test lint setup messages clean
+.PHONY: run manage test lint setup messages clean
 
 run: $(SETUP_STAMP) messages
 	$(PYTHON) devstack/run.py
+
+# Uses make run's moto while it runs, else starts one for the command (devstack/manage.py).
+manage: $(SETUP_STAMP)
+	$(PYTHON) devstack/manage.py $(ARGS)
 
 test: $(SETUP_STAMP) messages
 	$(PYTHON) -m ruff check .

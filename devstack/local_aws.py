@@ -3,9 +3,10 @@
 The server is devstack/moto_app.py: moto's app with its memory leaks and whole-table rollbacks
 patched out, one request at a time, S3 bodies on disk. For `make run`, persistence comes from its
 recorder (devstack/recording.py): every write that succeeded is appended to a JSON-lines
-file in commit order, and a new server compacts and replays the file before it opens its port.
+file in commit order, and a new server replays the file before it opens its port (devstack/README.md).
 (Uploads must be single PUTs: a multipart upload cannot be replayed, see the transfer_config in
-settings.)
+settings.) The server is tethered to the process that starts it (devstack/tether.py) and in a
+process group of its own: it ends with that process, and a Ctrl-C in a terminal reaches only it.
 """
 
 import contextlib
@@ -18,12 +19,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from devstack.local_app import READY_PATH
 from devstack.recording import compact_recording, is_read
+from devstack.tether import tethered
 
 __all__ = ["MotoServer", "compact_recording", "free_port", "is_read"]
 
 SERVER = Path(__file__).resolve().parent / "moto_app.py"
-READY_PATH = "/_local/ready"
 
 
 def free_port():
@@ -35,10 +37,11 @@ def free_port():
 class MotoServer:
     """moto_server as a child process on 127.0.0.1."""
 
-    def __init__(self, port=None, recording=None, log=None):
+    def __init__(self, port=None, recording=None, log=None, pass_fds=()):
         self.port = port or free_port()
         self.recording = Path(recording) if recording else None
         self.log = log
+        self.pass_fds = pass_fds  # descriptors the server keeps open (make run's lock)
         self.process = None
 
     @property
@@ -51,7 +54,7 @@ class MotoServer:
         machine): by default the wait then lasts as long as the server is alive."""
         if timeout is None:
             timeout = float("inf") if self.recording else 60
-        env = dict(os.environ)
+        env = tethered(os.environ)
         # moto's own recorder must stay off: ours records what committed, theirs what arrived.
         env.pop("MOTO_ENABLE_RECORDING", None)
         command = [sys.executable, str(SERVER), "-H", "127.0.0.1", "-p", str(self.port)]
@@ -61,7 +64,10 @@ class MotoServer:
         with contextlib.ExitStack() as stack:
             log = stack.enter_context(Path(self.log).open("ab")) if self.log else subprocess.DEVNULL
             # The child keeps its own copy of the log's file descriptor.
-            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                process_group=0, pass_fds=self.pass_fds,
+            )  # fmt: skip
         self._wait_until_ready(timeout)
         return self
 
@@ -84,11 +90,17 @@ class MotoServer:
         with urllib.request.urlopen(request, timeout=600) as response:
             response.read()
 
+    def _last_words(self):
+        """The last line of the server's log, if it has one: why it stopped."""
+        lines = Path(self.log).read_text(errors="replace").strip().splitlines() if self.log else []
+        return f": {lines[-1]}" if lines else ""
+
     def _wait_until_ready(self, timeout, path=READY_PATH):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"moto server exited with code {self.process.returncode}")
+                code = self.process.returncode
+                raise RuntimeError(f"moto server exited with code {code}{self._last_words()}")
             try:
                 with urllib.request.urlopen(self.url + path, timeout=2):
                     return

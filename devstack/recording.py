@@ -32,8 +32,8 @@ DYNAMODB_READS = {
     "ListTagsOfResource",
     "Query",
     "Scan",
-    # SQS (the job queue): replaying a worker's long polls would wait 20 s each. Messages not yet
-    # deleted come back after a restart, and jobs are idempotent.
+    # SQS (the job queue): replaying a worker's long polls would wait 20 s each. What a replay
+    # does with messages: devstack/queue_ledger.py.
     "GetQueueAttributes",
     "GetQueueUrl",
     "ReceiveMessage",
@@ -87,9 +87,10 @@ def split_line(line):
     return entries, ""
 
 
-def iter_recording(path, warn=None, damaged=None):
+def iter_recording(path, warn=None, damaged=None, set_aside=True):
     """The entries of a recording, one at a time (bodies can add up to GBs). Text that is not an
-    entry is appended to `<path>.damaged`, kept for a human, and counted in `damaged` (a list)."""
+    entry is appended to `<path>.damaged` (unless not set_aside), kept for a human, and its line
+    number added to `damaged` (a list)."""
     path = Path(path)
     warn = warn or (lambda message: print(message, file=sys.stderr, flush=True))
     if not path.exists():
@@ -101,11 +102,13 @@ def iter_recording(path, warn=None, damaged=None):
                 continue
             found, rest = split_line(line)
             yield from found
-            if rest:
+            if not rest:
+                continue
+            if damaged is not None:
+                damaged.append(number)
+            if set_aside:
                 with path.with_name(path.name + ".damaged").open("a") as aside:
                     aside.write(rest + "\n")
-                if damaged is not None:
-                    damaged.append(number)
                 warn(
                     f"{path}: line {number} is not a whole recorded request (a write cut short?); "
                     f"set aside in {path.name}.damaged, {len(found)} entries on it kept, "
@@ -120,18 +123,18 @@ def read_recording(path, warn=None):
     return entries, len(damaged)
 
 
-def compact_recording(path, warn=None):
-    """Rewrite the recording with one entry a line and without reads; returns (kept, dropped).
-
-    Damaged lines are moved to `<path>.damaged` (see iter_recording). One pass, linear in the
-    file's size; the old file is replaced only once the new one is on disk."""
+def compact_recording(path):
+    """Rewrite the recording with one entry a line, without reads and without the text that is
+    not an entry (already set aside by the replay); returns (kept, dropped). Only ever called
+    before a server opens its port, under the recording's lock (devstack/moto_app.py). One pass,
+    linear in the file's size; the old file is replaced only once the new one is on disk."""
     path = Path(path)
     if not path.exists():
         return 0, 0
     kept = dropped = 0
     temporary = path.with_name(path.name + ".tmp")
     with temporary.open("w") as out:
-        for entry in iter_recording(path, warn):
+        for entry in iter_recording(path, set_aside=False):
             if is_read(entry):
                 dropped += 1
             else:

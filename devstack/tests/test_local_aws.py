@@ -109,3 +109,62 @@ def test_a_queued_job_survives_a_restart_and_long_polls_are_not_replayed(recordi
         assert message["Body"] == '{"job": "x"}'  # not hidden by the dead worker's receive
     finally:
         second.stop()
+
+
+def test_a_finished_job_is_not_delivered_again_after_restarts(recording):
+    options = {"region_name": "us-east-1", "aws_access_key_id": "local", "aws_secret_access_key": "local"}
+
+    def serve():
+        return MotoServer(recording=recording, log=recording.with_name("moto.log")).start()
+
+    first = serve()
+    try:
+        sqs = boto3.client("sqs", endpoint_url=first.url, **options)
+        url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
+        for job in ("done", "done in a batch", "pending"):
+            sqs.send_message(QueueUrl=url, MessageBody=job)
+        received = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, MaxNumberOfMessages=10)["Messages"]
+        handles = {message["Body"]: message["ReceiptHandle"] for message in received}
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=handles["done"])
+        sqs.delete_message_batch(
+            QueueUrl=url, Entries=[{"Id": "1", "ReceiptHandle": handles["done in a batch"]}]
+        )
+    finally:
+        first.stop()
+    for restart in range(3):
+        server = serve()
+        try:
+            sqs = boto3.client("sqs", endpoint_url=server.url, **options)
+            url = sqs.get_queue_url(QueueName="jobs")["QueueUrl"]
+            received = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1, MaxNumberOfMessages=10)
+            bodies = [message["Body"] for message in received.get("Messages", [])]
+            if restart == 0:
+                # The job still pending comes back; the worker finishes it now.
+                assert bodies == ["pending"]
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=received["Messages"][0]["ReceiptHandle"])
+            else:
+                assert bodies == []
+        finally:
+            server.stop()
+    assert "failed again" not in recording.with_name("moto.log").read_text()
+
+
+def test_a_second_server_on_a_recording_in_use_refuses_and_leaves_it_alone(recording):
+    first = MotoServer(recording=recording).start()
+    try:
+        s3, _ = clients(first.url)
+        s3.create_bucket(Bucket="photos")
+        recording.write_text(recording.read_text() + '{"method": "GET", "url": "/read"}\n')  # compactable
+        before = recording.read_bytes(), recording.stat().st_ino
+        with pytest.raises(RuntimeError, match="exited"):
+            MotoServer(recording=recording).start()
+        assert (recording.read_bytes(), recording.stat().st_ino) == before
+        s3.put_object(Bucket="photos", Key="after", Body=b"kept")
+    finally:
+        first.stop()
+    again = MotoServer(recording=recording).start()
+    try:
+        s3, _ = clients(again.url)
+        assert s3.get_object(Bucket="photos", Key="after")["Body"].read() == b"kept"
+    finally:
+        again.stop()

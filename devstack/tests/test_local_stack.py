@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from devstack.local_aws import MotoServer, create_photo_store
 from devstack.recording import make_entry
@@ -316,11 +316,9 @@ def test_memory_stays_flat_over_hundreds_of_transactions(tmp_path):
         for number in range(60):
             transaction(number)
         settled = vm_rss_mb(server.process.pid)
-        started = time.monotonic()
         for number in range(60, 260):
             transaction(number)
         assert vm_rss_mb(server.process.pid) - settled < 60  # 2 000 items of 1.5 KB: a few MB
-        assert time.monotonic() - started < 60
     finally:
         server.stop()
 
@@ -372,7 +370,7 @@ print("ok")
 
 def test_requests_run_one_at_a_time():
     """The lock: a slow request holds back the others (moto's own threads run them side by side)."""
-    from devstack.moto_app import LocalApp
+    from devstack.local_app import LocalApp
 
     running, overlaps = [], []
 
@@ -427,3 +425,56 @@ def test_an_sqs_long_poll_does_not_hold_up_other_requests(tmp_path):
             poll.join(timeout=30)
     finally:
         server.stop()
+
+
+def test_a_kill_9_of_the_server_loses_no_answered_write_and_brings_back_no_answered_delete(tmp_path):
+    """Writers put and delete objects until the server is killed (SIGKILL: no cleanup runs). After a
+    restart every key is as the last answered request left it; only a request in flight at the kill
+    (unanswered) may have gone either way."""
+    recording = tmp_path / "recording.jsonl"
+    server = MotoServer(recording=recording).start()
+    s3, _ = boto(server.url)
+    s3.create_bucket(Bucket=BUCKET)
+    answered, in_flight, stop = {}, {}, threading.Event()
+
+    def writer(number):
+        s3, _ = boto(server.url)
+        for index in range(10_000):
+            key = f"{number}/{index}"
+            # Every key is put; two in three are deleted again.
+            for operation in ("put", "delete") if index % 3 else ("put",):
+                in_flight[number] = (key, operation)
+                try:
+                    if operation == "put":
+                        s3.put_object(Bucket=BUCKET, Key=key, Body=key.encode())
+                    else:
+                        s3.delete_object(Bucket=BUCKET, Key=key)
+                except (BotoCoreError, ClientError):  # the server was killed under this request
+                    return
+                answered[key] = operation
+                if stop.is_set():
+                    return
+
+    threads = [threading.Thread(target=writer, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    while len(answered) < 120:
+        time.sleep(0.05)
+    server.process.kill()
+    stop.set()
+    for thread in threads:
+        thread.join()
+    server.process.wait()
+
+    again = MotoServer(recording=recording).start()
+    try:
+        s3, _ = boto(again.url)
+        stored = set()
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+            stored |= {listed["Key"] for listed in page.get("Contents", [])}
+    finally:
+        again.stop()
+    unsure = {key for key, _ in in_flight.values()}
+    for key, operation in answered.items():
+        if key not in unsure:
+            assert (key in stored) == (operation == "put"), (key, operation)

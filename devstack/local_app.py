@@ -1,0 +1,154 @@
+"""Our moto server's WSGI app: moto's app behind one lock, recording each committed write.
+
+- One lock around every request (SQS long polls aside): requests run one at a time, so a
+  transaction is atomic with respect to every other request (moto's are not under concurrency).
+- Only writes that succeeded are recorded (devstack/recording.py), after they took effect and
+  before their answer is sent, while the lock is held: the recording's order is the commit order,
+  and every answer a client got is on disk first (in the page cache: it survives kill -9 of any
+  process, not a power cut).
+- SQS messages are recorded so that a replay sends no deleted message again
+  (devstack/queue_ledger.py).
+- `replay` sends a recording's entries through the same app before the server opens its port.
+"""
+
+import io
+import threading
+
+from devstack.queue_ledger import QueueLedger
+from devstack.recording import entry_body, is_read, make_entry
+
+READY_PATH = "/_local/ready"  # answered once the replay is done (devstack/local_aws.py waits for it)
+
+
+def _read_body(environ):
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    length = environ.get("CONTENT_LENGTH")
+    if length and not environ.get("wsgi.input_terminated"):
+        return stream.read(int(length))
+    if environ.get("wsgi.input_terminated") or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", ""):
+        return stream.read()
+    return b""
+
+
+def _is_long_poll(environ, body):
+    """An SQS ReceiveMessage (JSON protocol by target, query protocol by action)."""
+    return environ.get("HTTP_X_AMZ_TARGET", "") == "AmazonSQS.ReceiveMessage" or (
+        b"Action=ReceiveMessage" in body[:4096]
+    )
+
+
+class LocalApp:
+    """moto's app behind one lock (SQS long polls aside), recording each committed write."""
+
+    def __init__(self, app, recorder=None, ledger=None):
+        self.app = app
+        self.recorder = recorder
+        self.ledger = ledger or QueueLedger()
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == READY_PATH:
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ready"]
+        body = _read_body(environ)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("wsgi.input_terminated", None)
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if _is_long_poll(environ, body):
+            # An SQS long poll waits up to 20 s for a message: under the lock it would stop every
+            # other request (pages, uploads) that long. It changes no S3 or DynamoDB state and is
+            # not recorded; its answer tells the ledger which receipt handle names which message.
+            status, chunks = self.call(environ, start_response)
+            if 200 <= status < 300:
+                self.ledger.note_answer(target, body, b"".join(chunks))
+            return chunks
+        with self.lock:
+            status, chunks = self.call(environ, start_response)
+            if self.recorder is not None and 200 <= status < 300:
+                entry = self._entry(environ, body, status)
+                # moto's own recorder's endpoints: never replayed (a replay would run another one).
+                if not is_read(entry) and not entry["url"].partition("/moto-api/recorder")[1]:
+                    self.ledger.note_answer(target, body, b"".join(chunks), entry)
+                    self.recorder.append(entry)
+        return chunks
+
+    def call(self, environ, start_response):
+        """Run the app to the end of its answer (under the lock): (status, body chunks)."""
+        statuses = []
+
+        def capture(status, headers, exc_info=None):
+            statuses.append(int(status.split(None, 1)[0]))
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, capture)
+        try:
+            chunks = list(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return statuses[-1], chunks
+
+    @staticmethod
+    def _entry(environ, body, status):
+        from moto.core.request import Request
+
+        request = Request(environ)
+        headers = {
+            name: value
+            for name, value in request.headers.items()
+            if name.lower() not in ("transfer-encoding", "expect", "content-length")
+        }
+        return make_entry(request.method, request.raw_url, headers, body, status)
+
+    def replay(self, entries, base_url):
+        """Send recorded entries through the app, in order: {"replayed", "failed", "reads",
+        "skipped"} (reads: only recordings of moto's own recorder hold them; skipped: what the
+        queue ledger leaves out)."""
+        counts = {"replayed": 0, "failed": 0, "reads": 0, "skipped": 0}
+        for entry in entries:
+            if is_read(entry):
+                counts["reads"] += 1
+                continue
+            if not self.ledger.replays(entry):
+                counts["skipped"] += 1
+                continue
+            counts["replayed"] += 1
+            with self.lock:
+                status, chunks = self.call(_environ_of(entry, base_url), lambda *args: None)
+            if 200 <= status < 300:
+                self.ledger.sent_again(entry, b"".join(chunks))
+            else:
+                counts["failed"] += 1
+        return counts
+
+
+def _environ_of(entry, base_url):
+    """The WSGI environ of a recorded request."""
+    from urllib.parse import urlsplit
+
+    from werkzeug.test import EnvironBuilder
+
+    parts = urlsplit(entry.get("url") or "/")
+    headers = {
+        name: value
+        for name, value in (entry.get("headers") or {}).items()
+        if name.lower() not in ("transfer-encoding", "expect", "content-length", "host")
+    }
+    builder = EnvironBuilder(
+        path=parts.path or "/",
+        base_url=base_url,
+        query_string=parts.query,
+        method=entry.get("method") or "GET",
+        headers=headers,
+        data=entry_body(entry),
+    )
+    try:
+        environ = builder.get_environ()
+    finally:
+        builder.close()
+    environ["RAW_URI"] = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return environ
