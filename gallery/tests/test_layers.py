@@ -1,7 +1,7 @@
 """The layout holds (read from the source, nothing is run): packages by layer, each outside system
 with one owner, no lower package importing a higher one, and modules small enough to read.
 
-    domain, imaging  <  storage  <  services  <  web  <  accounts pages  <  api, admin, management
+    domain, imaging < storage < services < web < templatetags, accounts pages < api, admin, management
 (accounts: models beside storage, emails/languages beside services, its pages just above web)."""
 
 import ast
@@ -15,8 +15,10 @@ LAYERS = [
     {"gallery.domain", "gallery.imaging"},  # pure rules; Pillow work (no Django)
     {"gallery.storage", "gallery.models", "accounts.models"},  # S3, DynamoDB, SQS; the database
     {"gallery.services", "accounts.emails", "accounts.languages"},  # the use cases
-    {"gallery.web", "gallery.templatetags"},  # requests and pages
-    {"accounts.web"},  # the account pages, on the site's request helpers (rate limits, errors)
+    {"gallery.web"},  # requests and pages
+    # The template library registers gallery.web's work; the account pages use the site's
+    # request helpers (rate limits, errors).
+    {"gallery.templatetags", "accounts.web"},
     {"gallery.api", "gallery.admin", "gallery.management", "gallery.apps", "accounts.apps"},
 ]
 PACKAGES = set().union(*LAYERS)
