@@ -6,10 +6,10 @@ from gallery.domain.limits import LIMITS
 CURSOR = "cursor"  # the query parameter
 
 
-def page_of(request, fetch, *args, **kwargs):
+def page_of(request, fetch, *args, limit=None, **kwargs):
     """The page of a list this request asks for: `fetch(*args, cursor=..., limit=..., **kwargs)`
-    (a repository's or a use case's page method)."""
-    return fetch(*args, cursor=request.GET.get(CURSOR), limit=LIMITS.page_size, **kwargs)
+    (a repository's or a use case's page method), LIMITS.page_size long unless `limit` says."""
+    return fetch(*args, cursor=request.GET.get(CURSOR), limit=limit or LIMITS.page_size, **kwargs)
 
 
 def page_context(request, page, **context):
