@@ -220,3 +220,17 @@ def test_password_change_through_djangos_views(logged_in_client, user):
     assert "Your password is changed" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_password_reset_requests_for_one_address_count_together_whatever_its_case(settings, mailoutbox):
+    """From three addresses (so the IP's own limit is never reached): the address's limit holds
+    across spellings a mailbox receives alike."""
+    settings.PHOTOSHARE_PASSWORD_RESET_RATE = "2/h"
+    spellings = ["bob@example.com", "Bob@Example.com", "BOB@EXAMPLE.COM"]
+
+    responses = [
+        Client(REMOTE_ADDR=f"203.0.113.{number}").post("/accounts/password_reset/", {"email": address})
+        for number, address in enumerate(spellings, start=1)
+    ]
+
+    assert [response.status_code for response in responses] == [302, 302, 429]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from gallery.domain import access
 from gallery.domain.catalog import READY, FavoriteState
 from gallery.storage import s3 as media
+from gallery.web.forms import failure_reason_message
 
 NO_FAVORITES = FavoriteState()
 
@@ -43,7 +44,7 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
             "created": photo.created,
             "url": request.build_absolute_uri(reverse("api:photo", args=[photo.id])),
             "status": photo.status,
-            "reason": photo.failure_reason or None,
+            "reason": failure_reason_message(photo.failure_reason) or None,
         }
     body = card_json(request, photo)
     gets_original = access.can_get_original(request.api_user, photo)

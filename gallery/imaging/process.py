@@ -1,14 +1,15 @@
 """All image work for photoshare: check an uploaded file, read its header facts, make the display
 size and the thumbnail. Pillow only; knows nothing of Django, HTTP or S3.
 
-One entry point, `process_image`: a file object in, a `ProcessedImage` out. Every problem with
-the file is an `InvalidImage` whose message can be shown to the person who uploaded it and
-whose `code` says which problem it is.
+One entry point, `process_image`: a file object and the `ImagePolicy` it is held to in, a
+`ProcessedImage` out. Every problem with the file is an `InvalidImage` (gallery.imaging.policy)
+whose message can be shown to the person who uploaded it and whose `code` says which problem it is.
 
 Hostile files (see docs/security.md): the upload is opened once, by the plugins of the formats
 we accept only; the pixel count is checked from the header before anything is decoded; it is
-decoded once, JPEGs at a reduced scale, other formats at most `max_pixels` pixels (about 4 bytes
-each); animated files give their first frame; corrupt EXIF is ignored.
+decoded once, JPEGs at a reduced scale, other formats at most the policy's
+`max_full_decode_pixels` (about 4 bytes each); animated files give their first frame; corrupt
+EXIF is ignored. No rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
 
 import io
@@ -20,6 +21,9 @@ from PIL import Image, UnidentifiedImageError
 
 from gallery.imaging import shared_copy
 from gallery.imaging.exif import ExifFacts, exif_facts
+from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
+
+__all__ = ["ImagePolicy", "InvalidImage", "ProcessedImage", "process_image", "site_policy"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,20 +70,10 @@ _ORIENTATION_TRANSPOSE = {
 }
 # Orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
 _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
-
-_NOT_AN_IMAGE = "The file is not an image, or it is damaged."
-_DAMAGED = "The image is damaged or incomplete and cannot be read."
-
-
-class InvalidImage(ValueError):
-    """The file is not an image we can accept. `str(error)` is safe to show to the user; `code` is
-    one of "not_an_image", "unsupported_format", "too_many_pixels", "damaged", and `params` the
-    values in the message, so a caller can say it in another language (gallery.web.forms)."""
-
-    def __init__(self, message, code, params=None):
-        super().__init__(message)
-        self.code = code
-        self.params = params or {}
+# Formats whose plugin shows the image upright itself: Pillow's TIFF plugin reports the upright
+# size and transposes while loading; pillow-heif's libheif applies the HEIF's irot/imir and
+# resets the EXIF orientation to 1. Applying the EXIF orientation again would turn them twice.
+_ORIENTED_BY_PLUGIN = {"TIFF", "HEIF"}
 
 
 @dataclass(frozen=True)
@@ -116,49 +110,57 @@ class ProcessedImage:
     shared: SharedFile | None = None  # None: the file could not be stripped (others get no full size)
 
 
+def site_policy(limits):
+    """The policy of the site from its limits (gallery.domain.limits.LIMITS, read now so that a
+    test's override applies), every supported format: the one place the limits become a policy,
+    for the upload form (and so the API) and the direct-upload worker alike."""
+    return ImagePolicy(
+        max_bytes=limits.upload_bytes,
+        max_pixels=limits.image_pixels,
+        max_full_decode_pixels=limits.full_decode_pixels,
+        formats=tuple(SUPPORTED_FORMATS),
+    )
+
+
 def supported_formats_text():
     return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
 
 
-def process_image(fileobj, *, thumbnail_size, display_size, max_pixels, max_full_decode_pixels=None):
-    """Check that `fileobj` is a supported, intact image of at most `max_pixels` pixels; return its
-    facts, its display size (`display_size` px long side) and thumbnail (`thumbnail_size` px).
+def process_image(fileobj, policy, *, thumbnail_size, display_size):
+    """Check that `fileobj` is an intact image of a format and a size `policy` (an ImagePolicy)
+    accepts; return its facts, its display size (`display_size` px long side) and thumbnail
+    (`thumbnail_size` px). The caller has checked the file's bytes against `policy.max_bytes`.
 
     Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at about
-    4 bytes a pixel, so `max_full_decode_pixels` (when given) is their lower limit: it is what
-    bounds a worker's peak memory (docs/benchmarks.md, bench/upload.py).
+    4 bytes a pixel, so `policy.max_full_decode_pixels` is their lower limit: it is what bounds a
+    worker's peak memory (docs/benchmarks.md, bench/upload.py).
 
     Both sizes are upright JPEGs without any metadata: browsers cannot show every accepted
     original (TIFF, HEIC), and GPS must not leak. The file is decoded once, at the scale the
     larger size needs; the smaller one is made from that decode.
     """
-    with _open(fileobj, max_pixels) as image, warnings.catch_warnings():
+    with _open(fileobj, policy) as image, warnings.catch_warnings():
         # Pillow warns about oddities it then handles ("Corrupt EXIF data", palette transparency).
         warnings.simplefilter("ignore")
-        image_format = _accepted_format(image)
-        if image.width * image.height > max_pixels:
-            raise _too_many_pixels(max_pixels)
-        if (
-            max_full_decode_pixels is not None
-            and image_format not in _REDUCED_SCALE_FORMATS
-            and image.width * image.height > max_full_decode_pixels
-        ):
-            raise _too_many_pixels(max_full_decode_pixels, image_format, max_pixels)
+        image_format = _accepted_format(image, policy)
+        _check_pixels(image, image_format, policy)
         exif = _exif(image)
-        orientation = _orientation(exif)
+        orientation = 1 if image_format in _ORIENTED_BY_PLUGIN else _orientation(exif)
         width, height = image.size
         if orientation in _ORIENTATIONS_SWAPPING_AXES:
             width, height = height, width
         try:
-            decoded = _decode_upright(image, max(display_size, thumbnail_size), orientation)
+            # The shared copy first: for formats re-encoded whole (TIFF, HEIC) it needs the
+            # full-size pixels, which the decode for the sizes releases (_reduced_whole).
             shared = _shared_file(fileobj, image, image_format, orientation)
+            decoded = _decode_upright(image, max(display_size, thumbnail_size), orientation)
         except Image.DecompressionBombError:
-            raise _too_many_pixels(max_pixels) from None
+            raise _too_many_pixels(policy.max_pixels) from None
         except Exception as error:
             # Pillow's decoders raise many types on malformed data (OSError, SyntaxError,
             # struct.error, IndexError, ...): any failure to decode an upload is the file's.
             logger.info("cannot decode %s upload: %r", image_format, error)
-            raise InvalidImage(_DAMAGED, "damaged") from None
+            raise InvalidImage("damaged") from None
 
     display = _resized(decoded, _fit(width, height, display_size))
     # From the display-size pixels, not the file again: a second decode costs as much as the first.
@@ -178,9 +180,19 @@ def process_image(fileobj, *, thumbnail_size, display_size, max_pixels, max_full
     )
 
 
+def _check_pixels(image, image_format, policy):
+    """The header's pixel count against the policy, before anything is decoded."""
+    pixels = image.width * image.height
+    if pixels > policy.max_pixels:
+        raise _too_many_pixels(policy.max_pixels)
+    if image_format not in _REDUCED_SCALE_FORMATS and pixels > policy.max_full_decode_pixels:
+        raise _too_many_pixels(policy.max_full_decode_pixels, image_format, policy.max_pixels)
+
+
 def _shared_file(fileobj, image, image_format, orientation):
     """The copy without metadata: the file rewritten without its metadata blocks when its format
-    allows it, else (TIFF, HEIC) a full-size upright JPEG of the pixels already decoded."""
+    allows it, else (TIFF, HEIC) a full-size JPEG of the decoded pixels, with an EXIF block
+    holding the orientation alone (as the rewritten copies): no full-size copy is rotated."""
     if shared_copy.can_strip(image_format):
         fileobj.seek(0)
         try:
@@ -190,40 +202,45 @@ def _shared_file(fileobj, image, image_format, orientation):
             return None
         extension, content_type = SUPPORTED_FORMATS[image_format]
         return SharedFile(data, extension, content_type, lossless=True)
-    rgb = _to_rgb(image)
-    if orientation in _ORIENTATION_TRANSPOSE:
-        rgb = rgb.transpose(_ORIENTATION_TRANSPOSE[orientation])
-    buffer = io.BytesIO()
-    # The colour profile is kept (wide-gamut phone photos); no EXIF is passed, so none is written.
-    rgb.save(buffer, format="JPEG", quality=FULL_SIZE_QUALITY, icc_profile=image.info.get("icc_profile"))
-    return SharedFile(buffer.getvalue(), "jpg", JPEG_CONTENT_TYPE, lossless=False)
+    image.load()
+    # An RGB image is encoded as it is: no full-size copy of a 12 MP photo (36 MB) for nothing.
+    rgb = image if image.mode == "RGB" else _to_rgb(image)
+    # The colour profile is kept (wide-gamut phone photos); nothing else of the original's.
+    exif = shared_copy.orientation_exif(orientation) if orientation != 1 else b""
+    data = _jpeg(rgb, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=image.info.get("icc_profile"))
+    return SharedFile(data, "jpg", JPEG_CONTENT_TYPE, lossless=False)
 
 
-def _open(fileobj, max_pixels):
-    """Image.open with only our formats' plugins: files of other formats are never parsed."""
+def _open(fileobj, policy):
+    """Image.open with only the policy's formats' plugins: files of other formats are never parsed."""
     fileobj.seek(0)
     try:
         with warnings.catch_warnings():
             # Our own pixel limit (checked by the caller) is lower than Pillow's bomb-warning
             # threshold, and warnings such as "Corrupt EXIF data" are about things we then ignore.
             warnings.simplefilter("ignore")
-            return Image.open(fileobj, formats=list(SUPPORTED_FORMATS))
+            return Image.open(fileobj, formats=_allowed(policy))
     except Image.DecompressionBombError:
-        raise _too_many_pixels(max_pixels) from None
+        raise _too_many_pixels(policy.max_pixels) from None
     except UnidentifiedImageError:
         detected = _sniffed_format(fileobj)
         if detected is None:
-            raise InvalidImage(_NOT_AN_IMAGE, "not_an_image") from None
+            raise InvalidImage("not_an_image") from None
         raise _unsupported(detected) from None
     except Exception:  # a header bad enough to break the plugin itself
-        raise InvalidImage(_NOT_AN_IMAGE, "not_an_image") from None
+        raise InvalidImage("not_an_image") from None
 
 
-def _accepted_format(image):
+def _allowed(policy):
+    """The policy's formats that this module can handle, in SUPPORTED_FORMATS' order."""
+    return [name for name in SUPPORTED_FORMATS if name in policy.formats]
+
+
+def _accepted_format(image, policy):
     """Our name for the format the plugin found; refuses anything a plugin might report outside
     the allow-list, so no later step ever sees a format we did not choose to accept."""
     name = _FORMAT_OF_PLUGIN_RESULT.get(image.format, image.format)
-    if name not in SUPPORTED_FORMATS:
+    if name not in _allowed(policy):
         raise _unsupported(image.format)
     return name
 
@@ -247,9 +264,7 @@ def _sniffed_format(fileobj):
 
 
 def _unsupported(detected):
-    formats = supported_formats_text()
-    message = f"{detected} images are not supported; please upload {formats}."
-    return InvalidImage(message, "unsupported_format", {"format": detected, "formats": formats})
+    return InvalidImage("unsupported_format", {"format": detected, "formats": supported_formats_text()})
 
 
 def _decode_upright(image, size, orientation):
@@ -325,10 +340,18 @@ def _to_rgb(image):
 
 
 def _encode(rgb, *, quality, progressive=False):
+    data = _jpeg(rgb, quality=quality, optimize=True, progressive=progressive)
+    return EncodedJpeg(data=data, width=rgb.width, height=rgb.height)
+
+
+def _jpeg(rgb, **options):
+    """Every JPEG this module writes. Pillow copies the source's comment (`info["comment"]`: a
+    JPEG COM segment, a GIF comment) into a JPEG it saves unless told otherwise: serial numbers,
+    places and names would reach every visitor, and one over 64 KB would not fit a JPEG at all.
+    Only what `options` name is written (no exif= for the sizes: GPS stays in the original)."""
     buffer = io.BytesIO()
-    # No exif= argument: GPS and other metadata stay in the original only.
-    rgb.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=progressive)
-    return EncodedJpeg(data=buffer.getvalue(), width=rgb.width, height=rgb.height)
+    rgb.save(buffer, format="JPEG", comment=b"", **options)
+    return buffer.getvalue()
 
 
 def _exif(image):
@@ -352,11 +375,6 @@ def _orientation(exif):
 def _too_many_pixels(max_pixels, image_format=None, jpeg_max_pixels=None):
     params = {"megapixels": f"{max_pixels / 1_000_000:g}"}
     if image_format is None:
-        message = f"The image has too many pixels; the limit is {params['megapixels']} megapixels."
-    else:
-        params.update(format=image_format, jpeg_megapixels=f"{jpeg_max_pixels / 1_000_000:g}")
-        message = (
-            f"The image has too many pixels; the limit is {params['megapixels']} megapixels for "
-            f"{image_format} images ({params['jpeg_megapixels']} for JPEG)."
-        )
-    return InvalidImage(message, "too_many_pixels", params)
+        return InvalidImage("too_many_pixels", params)
+    params.update(format=image_format, jpeg_megapixels=f"{jpeg_max_pixels / 1_000_000:g}")
+    return InvalidImage("too_many_pixels", params, message_id=TOO_MANY_PIXELS_OF_FORMAT)

@@ -16,7 +16,7 @@ from gallery.domain import access, catalog
 from gallery.domain.catalog import UNLISTED, Album
 from gallery.domain.errors import Invalid
 from gallery.domain.limits import LIMITS
-from gallery.storage.dynamodb import NotInAlbum, PhotoNotFound, album_table
+from gallery.storage.dynamodb import AlbumChanged, NotInAlbum, PhotoNotFound, album_table, photo_table
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,23 @@ def albums_of(user, *, cursor=None, limit=None):
     return album_table().albums_page(list_name, cursor=cursor, limit=limit or LIMITS.page_size)
 
 
+def public_albums_of(person, *, cursor=None, limit=None):
+    """A page of `person`'s public albums, newest first: what everyone, the owner included,
+    sees on their page (unlisted and private albums are not listed anywhere but the owner's list)."""
+    return album_table().albums_page_with_visibility(
+        catalog.owner_albums_list(person.pk), catalog.PUBLIC, cursor=cursor, limit=limit or LIMITS.page_size
+    )
+
+
+def photos_to_add(user, album, *, cursor=None, limit=None):
+    """A page of `user`'s photos, newest first, for the album's "Add photos" page, and the ids of
+    those already in `album` (shown as such, not as something to add): one Query, one BatchGetItem."""
+    list_name = catalog.owner_list(user.pk)
+    photos_page = photo_table().list_page(list_name, cursor=cursor, limit=limit or LIMITS.page_size)
+    in_album = album_table().photos_in_album(album.id, [card.id for card in photos_page.items])
+    return photos_page, in_album
+
+
 def page(user, album_id, *, token=None, cursor=None, limit=None):
     """The album and a page of the photos `user` sees in it, in album order; `token` is the
     share link's. Raises AlbumNotFound, or access.AlbumHidden (both answered "no such album")."""
@@ -96,9 +113,13 @@ def changeable(user, album_id):
     return access.require_album_change(user, album_table().get_album(album_id))
 
 
-def edit(album, **changes):
+def edit(album, *, revision=None, **changes):
     """Change title, description or visibility; returns the new Album. Becoming unlisted makes a
-    share link; leaving unlisted drops it, so coming back later does not revive an old link."""
+    share link; leaving unlisted drops it, so coming back later does not revive an old link.
+    `revision` is the one the user saw (the edit form's): AlbumChanged when the album has moved
+    on since, as when it changes between this read and the write."""
+    if revision is not None and revision != album.revision:
+        raise AlbumChanged(album.id)
     visibility = changes.get("visibility", album.visibility)
     if visibility != UNLISTED:
         changes["share_token"] = ""

@@ -26,7 +26,7 @@ from gallery.domain import access
 from gallery.domain.catalog import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.domain.errors import Conflict, Invalid, NotFound, Unavailable
 from gallery.domain.limits import LIMITS, FileTooLarge, require_file_size
-from gallery.imaging.process import InvalidImage, process_image
+from gallery.imaging.process import InvalidImage, process_image, site_policy
 from gallery.services import ratelimit
 from gallery.storage import s3 as media
 from gallery.storage import sqs as jobs
@@ -318,9 +318,10 @@ def process_upload(photo_id, *, last_attempt=False):
         media.delete_quietly([media.upload_key(photo.owner_id, photo.id)])
         return photo.status
     written = []
+    policy = site_policy(LIMITS)  # the upload form's own: gallery.web.forms.PhotoFileField
     try:
         try:
-            upload = media.read_object(photo.upload_key, max_bytes=LIMITS.upload_bytes)
+            upload = media.read_object(photo.upload_key, max_bytes=policy.max_bytes)
         except media.ObjectTooLarge:
             return _fail(photo, LIMITS.file_too_large_message())
         if upload is None:
@@ -329,10 +330,7 @@ def process_upload(photo_id, *, last_attempt=False):
             size = upload.seek(0, 2)
             upload.seek(0)
             processed = process_image(
-                upload,
-                thumbnail_size=LIMITS.thumbnail_size,
-                display_size=LIMITS.display_size,
-                max_pixels=LIMITS.image_pixels,
+                upload, policy, thumbnail_size=LIMITS.thumbnail_size, display_size=LIMITS.display_size
             )
         ready = rendition_fields(photo.id, processed, size)
         media.copy(photo.upload_key, ready["original_key"])

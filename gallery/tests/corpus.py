@@ -2,6 +2,7 @@
 phones, cameras and editors write. Each is (kind, file name, bytes); all carry a GPS position
 where their format can, so a copy without metadata can be checked too."""
 
+import functools
 import io
 import struct
 
@@ -72,3 +73,29 @@ def real_world_files():
     except ImportError:
         pass
     return files
+
+
+@functools.cache
+def phone_heic():
+    """What an iPhone 13 Pro Max writes, as far as pillow-heif can: 4032 x 3024 stored, 10 bits a
+    channel (HDR), EXIF with a location and orientation 6, which pillow-heif turns into the HEIF's
+    own rotation (irot), so it shows 3024 x 4032. The picture: blue on the stored left, red on the
+    right, so upright its top is blue and its bottom red. ~4 s to encode: made once a run."""
+    import pillow_heif
+
+    width, height = 4032, 3024
+    # 10-bit values in 16-bit samples (RGB;16): a left-to-right ramp from blue to red.
+    row = b"".join(
+        struct.pack("<3H", (x * 1023 // width) << 6, 512 << 6, (1023 - x * 1023 // width) << 6)
+        for x in range(width)
+    )
+    heif = pillow_heif.from_bytes(mode="RGB;16", size=(width, height), data=row * height)
+    heif.info["exif"] = camera_exif(make="Apple", model="iPhone 13 Pro Max", orientation=6).tobytes()
+    buffer = io.BytesIO()
+    heif.save(buffer, quality=60, enc_params={"preset": "ultrafast"})
+    return buffer.getvalue()
+
+
+def long_comment_gif():
+    """A GIF whose comment (70 KB) is longer than a JPEG segment can hold."""
+    return _save(Image.new("P", (120, 80), 3), "GIF", comment=b"x" * 70_000)

@@ -13,6 +13,7 @@ import json
 import random
 import socket
 import threading
+from dataclasses import dataclass
 
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
@@ -114,9 +115,20 @@ def closed_port():
         return probe.getsockname()[1]  # closed again on return: connections are refused
 
 
+@dataclass
+class BlackHole:
+    url: str
+    connections: list  # every connection accepted: one a client's attempt
+
+    @property
+    def attempts(self):
+        return len(self.connections)
+
+
 @contextlib.contextmanager
 def black_hole():
-    """A TCP server that accepts connections and never answers; yields its URL."""
+    """A TCP server that accepts connections and never answers; yields a BlackHole (its URL and
+    the connections it took): a client that gives up counts its attempts there, no clock needed."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
@@ -132,7 +144,7 @@ def black_hole():
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+        yield BlackHole(f"http://127.0.0.1:{server.getsockname()[1]}", accepted)
     finally:
         stop.set()
         thread.join()

@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect, sync_playwright
 
 from devstack.gunicorn_site import GunicornSite
+from gallery.services import albums
 from gallery.storage import s3 as media
 from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.publishing import publish
@@ -364,7 +365,16 @@ def accessibility_problems(page):
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_model, viewport):
     owner = django_user_model.objects.create_user(username="ines", password=PASSWORD)
-    photo = publish(owner, title="Harbour at dusk", tags="sea, boats", description="Boats coming home.")
+    photo = publish(  # a camera-sized photo: its 400 px thumbnail and display size must fit a phone
+        owner,
+        title="Harbour at dusk",
+        tags="sea, boats",
+        description="Boats coming home.",
+        data=scenic_jpeg(4),
+    )
+    album = albums.create(owner, title="Evenings", visibility="public")  # on /users/ines/ too
+    albums.add_photo(owner, album, photo.id)
+    albums.set_cover(album, photo.id)  # a cover links to its album by the album's title
     public = [
         "/",
         "/tags/",
@@ -384,6 +394,9 @@ def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_mo
         "/accounts/",
         "/accounts/api-token/",
         "/accounts/password_change/",
+        "/albums/",
+        f"/albums/{album.id}/add/",
+        "/favorites/",
     ]
     context = browser.new_context(base_url=site.url, viewport=viewport)
     page = context.new_page()

@@ -3,11 +3,15 @@ album, add photos from the album and from a photo's page, reorder, pick a cover,
 someone who has no account, and kill the link. Screenshots go to docs/screenshots/."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from gallery.services import albums
 from gallery.tests.publishing import publish
 from gallery.tests.test_browser import (  # noqa: F401 - fixtures
+    DESKTOP,
     PASSWORD,
+    PHONE,
     accessibility_problems,
     assert_page_is_sound,
     browser,
@@ -114,3 +118,36 @@ def test_a_person_makes_an_album_reorders_it_and_shares_it(page, browser, site, 
     assert card_titles(visitor) == ["Lighthouse", "Harbour at dawn", "Our secret cove"]
     assert_page_is_sound(visitor)
     visitor_context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_photo_opened_from_a_share_link_fits_the_window_beside_its_title(
+    browser,  # noqa: F811
+    site,  # noqa: F811
+    django_user_model,
+    viewport,
+):
+    marta = django_user_model.objects.create_user(username="marta", password=PASSWORD)
+    photo = publish(marta, title="Harbour at dawn", data=scenic_jpeg(1, size=(1600, 1067)))
+    album = albums.create(marta, title="Summer by the sea", visibility="unlisted")
+    albums.add_photo(marta, album, photo.id)
+
+    context = browser.new_context(base_url=site.url, viewport=viewport)
+    visitor = context.new_page()
+    visitor.problems = watch_for_problems(visitor)
+    visitor.goto(reverse("gallery:album_shared_photo", args=[album.id, album.share_token, photo.id]))
+    assert_page_is_sound(visitor)
+
+    image = visitor.get_by_role("img", name="Harbour at dawn").bounding_box()
+    assert image["x"] >= 0 and image["x"] + image["width"] <= viewport["width"]
+    assert image["height"] <= viewport["height"]  # the whole photo on screen, as on its own page
+    # The title is what a click on its middle reaches: nothing lies over it.
+    title = visitor.get_by_role("heading", name="Harbour at dawn")
+    assert title.evaluate(
+        """(heading) => {
+            const box = heading.getBoundingClientRect();
+            return heading.contains(document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2));
+        }"""
+    )
+    assert accessibility_problems(visitor) == []
+    context.close()

@@ -197,3 +197,38 @@ def test_without_javascript_the_plain_form_uploads_one_file(aws, live_server, us
         page.get_by_role("button", name="Upload").click()
         expect(page.locator("h1")).to_have_text("Harbour")
         browser.close()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 860}, {"width": 390, "height": 844}], ids=["desktop", "phone"]
+)
+def test_with_ten_files_the_upload_button_stays_on_screen(aws, live_server, page, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server.url}/upload/")
+    page.locator("#multi-upload input[type=file]").set_input_files(
+        [{"name": f"photo-{n}.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()} for n in range(10)]
+    )
+    expect(page.locator(".upload-item")).to_have_count(10)
+    button = page.get_by_role("button", name="Upload 10 photos")
+
+    on_screen = """(button) => {
+        const box = button.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        return box.top >= 0 && box.bottom <= window.innerHeight && button.contains(hit);
+    }"""
+    for scrolled_to in ("the top", "the second file", "the last file"):
+        if scrolled_to == "the second file":
+            page.locator(".upload-item").nth(1).scroll_into_view_if_needed()
+        elif scrolled_to == "the last file":
+            page.locator(".upload-item").last.locator("input[name=title]").focus()
+        assert button.evaluate(on_screen), f"the Upload button is out of reach at {scrolled_to}"
+    # The field being typed in is not under the button's bar.
+    field = page.locator(".upload-item").nth(5).locator("input[name=tags]")
+    field.focus()
+    assert field.evaluate(
+        """(field) => {
+            const box = field.getBoundingClientRect();
+            return field === document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        }"""
+    )
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

@@ -13,9 +13,9 @@ import functools
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 
-from gallery.domain.catalog import AlbumPage
+from gallery.domain.catalog import AlbumPage, Page
 from gallery.storage.dynamodb import positions, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
@@ -32,6 +32,8 @@ from gallery.storage.dynamodb.transactions import (
 _ALBUM_KEY_ATTRIBUTES = ("pk", "sk")
 # Pairs of (entry, membership) per transaction when an album is deleted: 100 actions at most.
 _DELETE_PAIRS = 50
+# Keys per BatchGetItem: DynamoDB's limit.
+_BATCH_GET_KEYS = 100
 
 
 @dataclass(frozen=True)
@@ -153,22 +155,47 @@ class AlbumRepository:
         """A page of albums (catalog.owner_albums_list or ALL_ALBUMS), newest first: one Query."""
         return photo_table().list_page(list_name, cursor=cursor, limit=limit, record=schema.album_from_item)
 
+    def albums_page_with_visibility(self, list_name, visibility, *, cursor=None, limit=24):
+        """A page of a list of albums with only those of `visibility`, newest first (a person's
+        public albums on their page). DynamoDB filters after it reads, so this reads on, a Query
+        page at a time, until the page is full or the list ends: one Query for a person's few
+        albums, more only for someone with many hidden ones."""
+        query = {
+            "IndexName": schema.LISTS_INDEX,
+            "KeyConditionExpression": Key("list_pk").eq(list_name),
+            "FilterExpression": Attr("visibility").eq(visibility),
+            "ScanIndexForward": False,
+            "Limit": limit + 1,
+        }
+        if cursor:
+            query["ExclusiveStartKey"] = decode_cursor(cursor, list_name)
+        items = []
+        while len(items) <= limit:
+            with translate_errors():
+                response = get_connection().table.query(**query)
+            items += response["Items"]
+            if "LastEvaluatedKey" not in response:
+                break
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        next_cursor = None
+        if len(items) > limit:
+            items = items[:limit]
+            next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
+        return Page(items=[schema.album_from_item(item) for item in items], next_cursor=next_cursor)
+
     def album_and_photo(self, album_id, photo_id):
         """(album, photo, membership or None) in one consistent BatchGetItem: a photo page
         opened from an album (its share link) checks both and that one is in the other."""
-        connection = get_connection()
-        keys = [
-            schema.album_key(album_id),
-            schema.photo_key(photo_id),
-            schema.membership_key(photo_id, album_id),
-        ]
-        found, request = {}, {connection.table_name: {"Keys": keys, "ConsistentRead": True}}
-        while request:  # unprocessed keys (throttling) are asked for again
-            with translate_errors():
-                response = connection.client.batch_get_item(RequestItems=request)
-            for item in response["Responses"].get(connection.table_name, []):
-                found[item["sk"]] = item
-            request = response.get("UnprocessedKeys")
+        found = {
+            item["sk"]: item
+            for item in _batch_get(
+                [
+                    schema.album_key(album_id),
+                    schema.photo_key(photo_id),
+                    schema.membership_key(photo_id, album_id),
+                ]
+            )
+        }
         album_item, photo_item = found.get(schema.ALBUM_SK), found.get(schema.PHOTO_SK)
         if album_item is None:
             raise AlbumNotFound(album_id)
@@ -178,6 +205,16 @@ class AlbumRepository:
             schema.photo_from_item(photo_item) if photo_item else None,
             _membership(membership) if membership else None,
         )
+
+    def photos_in_album(self, album_id, photo_ids):
+        """Which of `photo_ids` (a page of photos) are in the album: their membership items,
+        consistent BatchGetItems of up to 100 keys (one for a page)."""
+        by_pk = {schema.photo_pk(photo_id): photo_id for photo_id in photo_ids}
+        keys = [schema.membership_key(photo_id, album_id) for photo_id in by_pk.values()]
+        found = []
+        for start in range(0, len(keys), _BATCH_GET_KEYS):
+            found += _batch_get(keys[start : start + _BATCH_GET_KEYS])
+        return {by_pk[item["pk"]] for item in found}
 
     # --- a photo's places --------------------------------------------------------------------
     def photo_memberships(self, photo_id):
@@ -274,6 +311,19 @@ class AlbumRepository:
             )["Items"]
         # The album item sorts before the entries and the admin card after them.
         return [item for item in items if schema.is_entry(item)][:count]
+
+
+def _batch_get(keys):
+    """The items of `keys` that exist (consistent reads, any order); keys DynamoDB left
+    unprocessed (throttling) are asked for again."""
+    connection = get_connection()
+    found, request = [], {connection.table_name: {"Keys": keys, "ConsistentRead": True}}
+    while request:
+        with translate_errors():
+            response = connection.client.batch_get_item(RequestItems=request)
+        found.extend(response["Responses"].get(connection.table_name, []))
+        request = response.get("UnprocessedKeys")
+    return found
 
 
 def _membership(item):

@@ -54,6 +54,7 @@ def test_the_presigned_post_is_bound_to_one_key_the_size_limit_and_a_short_expir
     settings.PHOTOSHARE_MAX_UPLOAD_BYTES = 5000
     before = datetime.now(UTC)
     upload = start(alice, filename="a.jpg", content_type="image/jpeg", size=100).json()
+    after = datetime.now(UTC)
 
     policy = policy_of(upload)
     key = f"uploads/{user.pk}/{upload['upload_id']}"
@@ -61,7 +62,10 @@ def test_the_presigned_post_is_bound_to_one_key_the_size_limit_and_a_short_expir
     assert {"key": key} in policy["conditions"]
     assert ["content-length-range", 1, 5000] in policy["conditions"]
     expiry = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
-    assert expiry - before <= timedelta(seconds=settings.PHOTOSHARE_UPLOAD_URL_EXPIRE + 5)
+    lifetime = timedelta(seconds=settings.PHOTOSHARE_UPLOAD_URL_EXPIRE)
+    # Signed between `before` and `after`, to the second: as long as the setting says, no shorter
+    # (a client must have time to send the file) and no longer.
+    assert before.replace(microsecond=0) + lifetime <= expiry <= after + lifetime
     assert settings.PHOTOSHARE_UPLOAD_URL_EXPIRE <= 900
 
 

@@ -16,7 +16,7 @@ MEMORY_BOUND_MB = 20
 
 PROBE = """
 import io, json, re
-from gallery.imaging.process import InvalidImage, process_image
+from gallery.imaging.process import SUPPORTED_FORMATS, ImagePolicy, InvalidImage, process_image
 from gallery.tests import hostile
 
 def peak_mb():
@@ -26,7 +26,8 @@ def peak_mb():
 data = {builder}
 before = peak_mb()
 try:
-    process_image(io.BytesIO(data), thumbnail_size=400, display_size=1600, max_pixels=50_000_000)
+    policy = ImagePolicy(50_000_000, 50_000_000, 50_000_000, tuple(SUPPORTED_FORMATS))
+    process_image(io.BytesIO(data), policy, thumbnail_size=400, display_size=1600)
     outcome, code = "accepted", ""
 except InvalidImage as error:
     outcome, code = str(error), error.code

@@ -10,6 +10,7 @@ from gallery.imaging.process import (
     ACCEPT_ATTRIBUTE,
     SUPPORTED_FORMATS,
     ExifFacts,
+    ImagePolicy,
     InvalidImage,
     process_image,
 )
@@ -19,9 +20,19 @@ from gallery.tests.factories import camera_exif, exif_with, full_camera_exif, im
 EXIF_GPS_IFD = 0x8825
 
 
+def policy(max_pixels=50_000_000, max_full_decode_pixels=None):
+    """Every format; formats decoded whole held to `max_pixels` too unless said otherwise."""
+    return ImagePolicy(
+        max_bytes=50_000_000,
+        max_pixels=max_pixels,
+        max_full_decode_pixels=max_full_decode_pixels or max_pixels,
+        formats=tuple(SUPPORTED_FORMATS),
+    )
+
+
 def process(data, thumbnail_size=400, display_size=1600, max_pixels=50_000_000):
     return process_image(
-        io.BytesIO(data), thumbnail_size=thumbnail_size, display_size=display_size, max_pixels=max_pixels
+        io.BytesIO(data), policy(max_pixels), thumbnail_size=thumbnail_size, display_size=display_size
     )
 
 
@@ -345,7 +356,7 @@ def test_formats_decoded_whole_have_their_own_lower_pixel_limit():
     with pytest.raises(InvalidImage) as refused:
         process_image(
             io.BytesIO(image_bytes(format="PNG", size=(1000, 1000))),
-            thumbnail_size=400, display_size=1600, max_pixels=50_000_000, max_full_decode_pixels=999_999,
+            policy(max_full_decode_pixels=999_999), thumbnail_size=400, display_size=1600,
         )  # fmt: skip
     assert refused.value.code == "too_many_pixels"
     assert str(refused.value) == (
@@ -353,7 +364,7 @@ def test_formats_decoded_whole_have_their_own_lower_pixel_limit():
     )
     processed = process_image(
         io.BytesIO(image_bytes(format="JPEG", size=(1000, 1000))),
-        thumbnail_size=400, display_size=1600, max_pixels=50_000_000, max_full_decode_pixels=999_999,
+        policy(max_full_decode_pixels=999_999), thumbnail_size=400, display_size=1600,
     )  # fmt: skip
     assert (processed.width, processed.height) == (1000, 1000)
 

@@ -22,6 +22,7 @@ def encode(format, image=PIXELS, **options):
     ("JPEG", {"exif": camera_exif(orientation=6), "comment": b"at home", "xmp": b"<x>GPSLatitude</x>"}),
     ("JPEG", {"exif": camera_exif(), "progressive": True, "icc_profile": b"\0" * 200_000}),
     ("PNG", {"exif": camera_exif(orientation=3)}),
+    ("PNG", {"exif": camera_exif()}),  # upright: no orientation block written to hide a kept eXIf
     ("WEBP", {"exif": camera_exif(orientation=8), "xmp": b"<x>GPSLatitude</x>", "lossless": True}),
     ("GIF", {"comment": b"at home"}),
 ])  # fmt: skip

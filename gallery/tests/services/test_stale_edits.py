@@ -2,6 +2,7 @@
 (gallery.services.photos.edit with the revision the user saw; metadata.update_photo/delete_photo)."""
 
 import json
+import re
 
 import pytest
 
@@ -81,3 +82,35 @@ def test_a_patch_without_visibility_never_widens_it(aws, user):
     )
 
     assert response.status_code == 200 and response.json()["visibility"] == "private"
+
+
+def test_a_stale_save_comes_back_with_what_was_typed_and_what_changed(aws, user, logged_in_client):
+    photo = publish(user, title="Harbour", tags="sea", description="Boats.")
+    logged_in_client.post(f"/photos/{photo.id}/edit/", form(photo, title="Harbour at dawn", tags="sea, dawn",
+                                                             description="Boats."))  # fmt: skip
+
+    stale = logged_in_client.post(
+        f"/photos/{photo.id}/edit/",
+        form(photo, title="Harbour, fixed", description="Boats, typed with care."),
+    )
+
+    page = stale.content.decode()
+    assert stale.status_code == 409
+    assert "changed since you opened it" in page
+    # What the person typed is in the form, ready to save again over the newer revision.
+    assert 'name="title" value="Harbour, fixed"' in page
+    assert "Boats, typed with care.</textarea>" in page
+    assert 'name="revision" value="1"' in page
+    # Beside it, the saved values that differ from the typed ones.
+    saved = re.search(r'<dl class="saved-meanwhile">(.*?)</dl>', page, re.S).group(1)
+    assert re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", saved) == [
+        ("Title", "Harbour at dawn"),
+        ("Description", "Boats."),
+        ("Tags", "sea, dawn"),
+    ]
+    kept = metadata.photo_table().get_photo(photo.id)
+    assert (kept.title, kept.tags) == ("Harbour at dawn", ["sea", "dawn"])
+
+    again = logged_in_client.post(f"/photos/{photo.id}/edit/", form(kept, title="Harbour, fixed"))
+    assert again.status_code == 302
+    assert metadata.photo_table().get_photo(photo.id).title == "Harbour, fixed"

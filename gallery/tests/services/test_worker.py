@@ -5,14 +5,17 @@ import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from gallery.services import photos, worker
 from gallery.storage import s3 as media
 from gallery.storage import sqs as jobs
+from gallery.tests.corpus import long_comment_gif, phone_heic
 from gallery.tests.direct_uploads import complete, post_to_s3, run_worker, start, upload_file
 from gallery.tests.factories import image_bytes
 from gallery.tests.stores import assert_no_orphans, photo_items
+from gallery.web.forms import UploadForm
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +117,56 @@ def test_a_queue_that_refuses_the_job_is_a_503_and_keeps_the_file_for_a_retry(aw
     assert complete(alice, upload["upload_id"], title="Harbour").status_code == 202
     run_worker()
     assert json.loads(alice.get("/api/photos/").content)["results"][0]["title"] == "Harbour"
+
+
+def one_mp_png():
+    return image_bytes(format="PNG", size=(1000, 1000))
+
+
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [
+        ("over the full-decode limit.png", one_mp_png),  # the form refused it, the worker published it
+        ("comment over 64 KB.gif", long_comment_gif),  # a job that failed on every delivery
+        ("iphone.heic", phone_heic),  # refused as damaged on both paths
+        ("notes.jpg", lambda: b"plain text"),
+    ],
+)
+def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, alice, settings, name, build):
+    if name.endswith(".png"):
+        settings.PHOTOSHARE_MAX_FULL_DECODE_PIXELS = 999_999  # 1 MP: as a 30 MP PNG against 25 MP
+    data = build()
+    form = UploadForm({"title": "Same"}, {"image": SimpleUploadedFile(name, data)})
+    form_refusal = None if form.is_valid() else form.errors["image"][0]
+
+    upload_id, _ = upload_file(alice, data)
+    assert run_worker() == 1
+
+    photo = status(alice, upload_id)
+    assert (photo["status"], photo.get("reason")) == (
+        ("failed", form_refusal) if form_refusal else ("ready", None)
+    )
+    assert jobs.queue().receive(wait_seconds=0) == []  # done once: failed or published, not retried
+    expected_refusal = {
+        "over the full-decode limit.png": (
+            "The image has too many pixels; the limit is 0.999999 megapixels for PNG images (50 for JPEG)."
+        ),
+        "notes.jpg": "The file is not an image, or it is damaged.",
+    }
+    assert form_refusal == expected_refusal.get(name)
+    if name.endswith(".heic"):
+        assert (photo["display"]["width"], photo["display"]["height"]) == (1200, 1600)
+
+
+def test_the_reason_a_photo_failed_is_shown_in_the_owners_language(aws, alice, settings):
+    settings.PHOTOSHARE_MAX_FULL_DECODE_PIXELS = 999_999
+    upload_id, _ = upload_file(alice, one_mp_png())
+    run_worker()
+    korean = "이미지의 화소 수가 너무 많아요. PNG 이미지는 최대 0.999999메가픽셀까지예요(JPEG는 50)."
+
+    api = alice.get(f"/api/photos/{upload_id}/", HTTP_ACCEPT_LANGUAGE="ko").json()
+    page = alice.get(f"/photos/{upload_id}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert (api["status"], api["reason"]) == ("failed", korean)
+    assert korean in page
+    assert status(alice, upload_id)["reason"].startswith("The image has too many pixels")  # English

@@ -2,8 +2,11 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
-from gallery.tests.factories import image_bytes, noise_image_bytes
+from gallery.storage import dynamodb as metadata
+from gallery.tests.corpus import long_comment_gif, phone_heic
+from gallery.tests.factories import image_bytes, noise_image_bytes, upload
 from gallery.web.forms import PhotoDetailsForm, UploadForm
 
 
@@ -93,3 +96,40 @@ def test_visibility_defaults_to_public():
     form = details()
 
     assert form.is_valid() and form.cleaned_data["visibility"] == "public"
+
+
+def test_a_file_of_exactly_the_limit_is_accepted_and_one_byte_more_is_refused(settings):
+    data = image_bytes(size=(80, 60))
+    settings.PHOTOSHARE_MAX_UPLOAD_BYTES = len(data)
+
+    at_limit = UploadForm({"title": "At"}, {"image": SimpleUploadedFile("at.jpg", data)})
+    over = UploadForm({"title": "Over"}, {"image": SimpleUploadedFile("over.jpg", data + b"\0")})
+
+    assert at_limit.is_valid(), at_limit.errors
+    assert over.has_error("image", code="too_large")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["comment over 64 KB.gif", "iphone.heic"])
+def test_a_long_comment_or_a_phone_heic_is_published_by_the_upload_page(aws, logged_in_client, name):
+    """Both answered 500 ("Comment is too long") or 400 ("damaged or incomplete") before."""
+    data = long_comment_gif() if name.endswith(".gif") else phone_heic()
+
+    response = logged_in_client.post("/upload/", {"title": "Kept", "image": upload(name, data)})
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    photo = metadata.photo_table().list_page("ALL", limit=1).items[0]
+    assert b"x" * 100 not in aws.read(photo.thumbnail_key)
+
+
+@pytest.mark.django_db
+def test_an_image_refusal_is_shown_in_korean(settings):
+    settings.PHOTOSHARE_MAX_FULL_DECODE_PIXELS = 999_999
+    data = image_bytes(format="PNG", size=(1000, 1000))
+
+    with translation.override("ko"):
+        form = UploadForm({"title": "Big"}, {"image": SimpleUploadedFile("big.png", data)})
+        message = form.errors["image"][0]
+
+    assert form.has_error("image", code="too_many_pixels")
+    assert "0.999999" in message and "PNG" in message and "pixels" not in message

@@ -4,6 +4,7 @@ from django import forms
 
 from gallery.domain.catalog import ALBUM_VISIBILITY_CHOICES, PRIVATE
 from gallery.web.forms.fields import description_field, title_field, visibility_field
+from gallery.web.forms.photos import RevisionedForm
 
 
 class AlbumForm(forms.Form):
@@ -16,8 +17,17 @@ class AlbumForm(forms.Form):
 
     @classmethod
     def for_album(cls, album, data=None):
-        initial = {"title": album.title, "description": album.description, "visibility": album.visibility}
+        initial = {
+            "title": album.title,
+            "description": album.description,
+            "visibility": album.visibility,
+            "revision": album.revision,
+        }
         return cls(data, initial=initial)
 
     def clean_visibility(self):
         return self.cleaned_data["visibility"] or PRIVATE
+
+
+class AlbumEditForm(AlbumForm, RevisionedForm):
+    """The site's album edit form (gallery.services.albums.edit checks its revision)."""

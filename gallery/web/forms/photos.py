@@ -6,16 +6,18 @@ from dataclasses import dataclass
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from gallery.domain.catalog import PUBLIC, VISIBILITY_CHOICES, invalid_tags, parse_tags
 from gallery.domain.limits import LIMITS
+from gallery.imaging.policy import message_of
 from gallery.imaging.process import (
     ACCEPT_ATTRIBUTE,
     InvalidImage,
     ProcessedImage,
     process_image,
+    site_policy,
     supported_formats_text,
 )
 from gallery.web.forms.fields import description_field, title_field, visibility_field
@@ -29,24 +31,20 @@ class ValidatedPhoto:
     processed: ProcessedImage
 
 
-_IMAGE_MESSAGES = {
-    "not_an_image": _("The file is not an image, or it is damaged."),
-    "damaged": _("The image is damaged or incomplete and cannot be read."),
-    "unsupported_format": _("%(format)s images are not supported; please upload %(formats)s."),
-    "too_many_pixels": _("The image has too many pixels; the limit is %(megapixels)s megapixels."),
-}
-_TOO_MANY_PIXELS_OF_FORMAT = _(
-    "The image has too many pixels; the limit is %(megapixels)s megapixels for %(format)s images "
-    "(%(jpeg_megapixels)s for JPEG)."
-)
-
-
 def image_error_message(error):
-    """gallery.imaging.process' refusal (English, no Django there) in the reader's language."""
-    if error.code == "too_many_pixels" and "format" in error.params:
-        return _TOO_MANY_PIXELS_OF_FORMAT % error.params
-    message = _IMAGE_MESSAGES.get(error.code)
-    return message % error.params if message is not None else str(error)
+    """An InvalidImage's message (its words are gallery.imaging.policy's) in the reader's language."""
+    return gettext(error.message_id) % error.params
+
+
+def failure_reason_message(reason):
+    """A failed photo's reason, stored in English (gallery.services.photos), in the reader's
+    language: an image refusal read back into its message and values, else a message of its own."""
+    if not reason:
+        return ""
+    if found := message_of(reason):
+        message_id, params = found
+        return gettext(message_id) % params
+    return gettext(reason)
 
 
 class PhotoFileField(forms.FileField):
@@ -64,15 +62,12 @@ class PhotoFileField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload:
             return upload
-        if upload.size > LIMITS.upload_bytes:
+        policy = site_policy(LIMITS)  # the worker's own (gallery.services.photos.process_upload)
+        if upload.size > policy.max_bytes:
             raise forms.ValidationError(LIMITS.file_too_large_message(upload.size), code="too_large")
         try:
             processed = process_image(
-                upload,
-                thumbnail_size=LIMITS.thumbnail_size,
-                display_size=LIMITS.display_size,
-                max_pixels=LIMITS.image_pixels,
-                max_full_decode_pixels=LIMITS.full_decode_pixels,
+                upload, policy, thumbnail_size=LIMITS.thumbnail_size, display_size=LIMITS.display_size
             )
         except InvalidImage as error:
             raise forms.ValidationError(image_error_message(error), code=error.code) from None
@@ -159,11 +154,50 @@ class PhotoDetailsForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
 
 
-class PhotoEditForm(PhotoDetailsForm):
-    """The site's edit form: it carries the revision the photo had when the form was loaded, so a
-    save from a stale tab is refused instead of undoing a newer edit (gallery.services.photos.edit)."""
+class RevisionedForm(forms.Form):
+    """An edit form that carries the revision its record had when the form was loaded, so that
+    a save from a stale tab is refused instead of undoing a newer save; when it is, the form
+    comes back with what was typed (over_newer_save) and the saved values beside it."""
 
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def saved_values(self):
+        """[(label, value as saved)] of each field whose saved value (the form's initial: the
+        record as it is now) differs from the typed one. Both are cleaned by the same fields,
+        so "sea,dawn" equals "sea, dawn"."""
+        saved = type(self)(self.initial)
+        saved.is_valid()
+        return [
+            (field.label, _shown(field, saved.cleaned_data.get(name)))
+            for name, field in self.fields.items()
+            if not field.widget.is_hidden and saved.cleaned_data.get(name) != self.cleaned_data.get(name)
+        ]
+
+
+def over_newer_save(form_for, record, data):
+    """After a save from a stale tab was refused: the edit form of `record` as it is now, bound
+    to what the person typed (`data`) with the current revision, so saving it again replaces
+    the newer save knowingly. `form_for(record, data)` makes the form (for_photo, for_album)."""
+    data = data.copy()
+    data["revision"] = record.revision
+    form = form_for(record, data)
+    form.is_valid()  # it was, against the older revision
+    return form
+
+
+class PhotoEditForm(PhotoDetailsForm, RevisionedForm):
+    """The site's edit form (gallery.services.photos.edit checks its revision)."""
+
+
+def _shown(field, value):
+    """A cleaned value as the form's page names it."""
+    if isinstance(field, forms.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(field, forms.ChoiceField):
+        return dict(field.choices).get(value, value)
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value
 
 
 def _with_defaults(data, defaults):

@@ -14,16 +14,21 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.domain import catalog
 from gallery.services import albums, photos
-from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged, photo_table
-from gallery.web.forms import AlbumForm
+from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged
+from gallery.web.forms import AlbumEditForm, AlbumForm, over_newer_save
 from gallery.web.paging import page_context, page_of
 
 # What a change answers with a message and a redirect rather than an error page.
 _REFUSALS = (albums.AlbumRefused, AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged)
+STALE_EDIT_MESSAGE = gettext_lazy(
+    "This album was changed since you opened it (in another tab or window). Your edit is not "
+    "saved yet: what you typed is kept below. Save to replace the newer version with it."
+)
 
 
 def share_url(request, album):
@@ -106,13 +111,17 @@ def shared_photo(request, album_id, token, photo_id):
 @login_required
 def edit_album(request, album_id):
     album = albums.changeable(request.user, album_id)
-    form = AlbumForm.for_album(album, request.POST or None)
+    form = AlbumEditForm.for_album(album, request.POST or None)
     if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
         try:
-            albums.edit(album, **form.cleaned_data)
-        except AlbumChanged as error:
-            messages.error(request, error.message)
-            return redirect("gallery:album_edit", album_id=album.id)
+            albums.edit(album, revision=changes.pop("revision"), **changes)
+        except AlbumChanged:
+            # Saved from a stale tab: what was typed comes back, beside what is saved now.
+            current = albums.changeable(request.user, album_id)
+            form = over_newer_save(AlbumEditForm.for_album, current, request.POST)
+            context = {"form": form, "album": current, "stale_message": STALE_EDIT_MESSAGE}
+            return render(request, "gallery/albums/form.html", context, status=409)
         messages.success(request, _("Your changes are saved."))
         return redirect("gallery:album", album_id=album.id)
     status = 400 if form.errors else 200
@@ -134,14 +143,15 @@ def delete_album(request, album_id):
 @login_required
 @_refusals_as_messages(back="gallery:album_add")
 def add_photos(request, album_id):
-    """GET: the owner's photos, a page at a time, each with an "Add" button; POST adds one."""
+    """GET: the owner's photos, a page at a time, each with an "Add" button (or "In this album");
+    POST adds one."""
     album = albums.changeable(request.user, album_id)
     if request.method == "POST":
         photo = albums.add_photo(request.user, album, request.POST.get("photo_id", ""))
         messages.success(request, _("“%(title)s” is added to the album.") % {"title": photo.title})
         return redirect(request.get_full_path())
-    page = page_of(request, photo_table().list_page, catalog.owner_list(request.user.pk))
-    context = page_context(request, page, album=album)
+    page, in_album = page_of(request, albums.photos_to_add, request.user, album)
+    context = page_context(request, page, album=album, in_album=in_album)
     return render(request, "gallery/albums/add_photos.html", context)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from gallery.domain import catalog
 from gallery.domain.limits import LIMITS
-from gallery.services import navigation
+from gallery.services import albums, navigation
 from gallery.storage.dynamodb import photo_table
 from gallery.web.paging import page_context, page_of
 
@@ -76,6 +76,8 @@ def user_page(request, username):
         person=person,
         is_owner=request.user.pk == person.pk,
     )
+    if context["is_first_page"]:  # their albums above the first page of their photos
+        context["albums"] = albums.public_albums_of(person, cursor=request.GET.get("album_cursor"))
     return render(request, "gallery/user.html", context)
 
 

@@ -16,12 +16,22 @@ from gallery.services import navigation as sources
 from gallery.services import photos
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
 from gallery.web.body_limits import accepts_upload, file_stopped
-from gallery.web.forms import PhotoDetailsForm, PhotoEditForm, UploadForm
+from gallery.web.forms import (
+    PhotoDetailsForm,
+    PhotoEditForm,
+    UploadForm,
+    failure_reason_message,
+    over_newer_save,
+)
 from gallery.web.ratelimit import UPLOAD_BURST
 
 CHANGED_MESSAGE = gettext_lazy(
     "This photo was changed since you opened it (in another tab or window). Nothing of your "
     "edit was saved: here it is as it is now; please make your change again."
+)
+STALE_EDIT_MESSAGE = gettext_lazy(
+    "This photo was changed since you opened it (in another tab or window). Your edit is not "
+    "saved yet: what you typed is kept below. Save to replace the newer version with it."
 )
 
 
@@ -37,6 +47,7 @@ def photo_detail(request, photo_id):
         "full_size_is_original": can_get_original(request.user, photo),
     }
     if photo.status != READY:  # only its owner gets here: processing, or failed and why
+        context["reason"] = failure_reason_message(photo.failure_reason)
         return render(request, "gallery/photo_status.html", context)
     context |= {
         "favorites": favorites,
@@ -101,8 +112,7 @@ def edit_photo(request, photo_id):
     try:
         photos.edit(photo, revision=form.cleaned_data["revision"], **form.changes())
     except PhotoChanged:
-        messages.error(request, CHANGED_MESSAGE)
-        return redirect("gallery:edit", photo_id=photo.id)
+        return _edit_over_a_newer_save(request, photo.id)
     except PhotoNotFound:
         messages.error(request, _("The photo was deleted meanwhile."))
         return redirect("gallery:home")
@@ -124,6 +134,15 @@ def delete_photo(request, photo_id):
         pass  # deleted meanwhile (e.g. a double submit): the outcome the user wanted
     messages.success(request, _("“%(title)s” is deleted.") % {"title": photo.title})
     return redirect("gallery:user", username=photo.owner_username)
+
+
+def _edit_over_a_newer_save(request, photo_id):
+    """A save from a stale tab (409): the form again with what the person typed, and beside it
+    the saved values that differ."""
+    current = photos.changeable(request.user, photo_id)
+    form = over_newer_save(PhotoEditForm.for_photo, current, request.POST)
+    context = {"form": form, "photo": current, "stale_message": STALE_EDIT_MESSAGE}
+    return render(request, "gallery/edit.html", context, status=409)
 
 
 def _unbound_copy(data):

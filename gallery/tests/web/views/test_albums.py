@@ -158,16 +158,51 @@ def test_a_photo_outside_the_album_is_404_through_its_link(client, user, album, 
     assert client.get(f"/albums/{album.id}/s/{album.share_token}/photos/{stranger.id}/").status_code == 404
 
 
+def edit_form_revision(client, album):
+    return re.search(
+        r'name="revision" value="(\d+)"', client.get(f"/albums/{album.id}/edit/").content.decode()
+    )[1]
+
+
 def test_editing_an_album(user, album):
     owner = client_for(user)
 
     response = owner.post(
-        f"/albums/{album.id}/edit/", {"title": "Autumn", "description": "", "visibility": "private"}
+        f"/albums/{album.id}/edit/",
+        {
+            "title": "Autumn",
+            "description": "",
+            "visibility": "private",
+            "revision": edit_form_revision(owner, album),
+        },
     )
 
     assert response["Location"] == f"/albums/{album.id}/"
     assert albums.visible(user, album.id).title == "Autumn"
     assert Client().get(f"/albums/{album.id}/").status_code == 404
+
+
+def test_a_stale_album_edit_comes_back_with_what_was_typed_and_what_changed(user, album):
+    first_tab, second_tab = client_for(user), client_for(user)
+    revision = edit_form_revision(first_tab, album)
+    assert edit_form_revision(second_tab, album) == revision
+    form = {"description": "By the sea", "visibility": "public", "revision": revision}
+    assert first_tab.post(f"/albums/{album.id}/edit/", {**form, "title": "Autumn"}).status_code == 302
+
+    stale = second_tab.post(f"/albums/{album.id}/edit/", {**form, "title": "Summer 2026"})
+
+    page = stale.content.decode()
+    assert stale.status_code == 409
+    assert "changed since you opened it" in page
+    assert 'name="title" value="Summer 2026"' in page  # what was typed, not thrown away
+    saved = re.search(r'<dl class="saved-meanwhile">(.*?)</dl>', page, re.S)[1]
+    assert re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", saved) == [("Title", "Autumn")]
+    assert albums.visible(user, album.id).title == "Autumn"  # the newer save is not undone
+    new_revision = re.search(r'name="revision" value="(\d+)"', page)[1]
+    again = second_tab.post(
+        f"/albums/{album.id}/edit/", {**form, "title": "Summer 2026", "revision": new_revision}
+    )
+    assert again.status_code == 302 and albums.visible(user, album.id).title == "Summer 2026"
 
 
 def test_adding_from_the_album_and_from_the_photo_page(user, own_photos, aws):
@@ -235,3 +270,31 @@ def test_my_albums_is_one_query_and_asks_to_log_in(client, user, album, dynamodb
     response = owner.get("/albums/")
     assert dynamodb_calls == ["Query"]
     assert "Summer" in response.content.decode()
+
+
+def test_add_photos_shows_the_photos_already_in_the_album_as_in_it(user, own_photos, aws):
+    owner = client_for(user)
+    album = albums.create(user, title="Picks")
+    albums.add_photo(user, album, own_photos[0].id)
+
+    page = owner.get(f"/albums/{album.id}/add/").content.decode()
+
+    assert "Add “Harbour”" not in page and "Add “Lighthouse”" in page and "Add “Secret cove”" in page
+    cards = {
+        re.search(r'class="title"[^>]*>([^<]*)<', card).group(1): card
+        for card in page.split('<li class="card">')[1:]
+    }
+    assert ["In this album" in cards[title] for title in ("Lighthouse", "Secret cove", "Harbour")] == [
+        False,
+        False,
+        True,
+    ]
+
+
+def test_each_album_cover_link_is_named_by_the_albums_title(user, album, own_photos):
+    albums.set_cover(album, own_photos[0].id)
+
+    page = client_for(user).get("/albums/").content.decode()
+
+    cover_link = re.search(r'<li class="card album-card">\s*<a [^>]*>(.*?)</a>', page, re.S).group(1)
+    assert re.fullmatch(r'<img [^>]*alt="Summer"[^>]*>', cover_link)

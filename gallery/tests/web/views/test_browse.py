@@ -1,5 +1,6 @@
 """The home feed, tag pages, tag cloud, people's pages and search, through the site (web.views.browse)."""
 
+import html
 import re
 
 import pytest
@@ -160,3 +161,46 @@ def test_search_results_page_with_the_query_kept_in_the_link(aws, client, user, 
     assert "Sunday" in first and "Sunset" not in first
     assert "Sunset" in second and "Sunday" not in second
     assert client.get("/search/?q=moon&cursor=" + link.split("cursor=")[1]).status_code == 400
+
+
+def header_links(page):
+    header = re.search(r'<header class="site-header">(.*?)</header>', page, re.S).group(1)
+    return dict(
+        (text.strip(), href) for href, text in re.findall(r'<a[^>]* href="([^"]+)"[^>]*>([^<]+)</a>', header)
+    )
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Favourites"), ("ko", "즐겨찾기")])
+def test_a_signed_in_person_finds_their_favourites_in_the_header(aws, client, user, language, label):
+    client.cookies["django_language"] = language
+    assert label not in header_links(client.get("/").content.decode())  # nothing to show a visitor
+
+    client.force_login(user)
+    links = header_links(client.get("/").content.decode())
+
+    assert links[label] == "/favorites/"
+    assert client.get(links[label]).status_code == 200
+
+
+def album_titles(page):
+    return [
+        html.unescape(title)
+        for title in re.findall(r'<a class="title" href="/albums/[0-9a-f]+/">([^<]*)</a>', page)
+    ]
+
+
+def test_a_persons_page_lists_their_public_albums_to_everyone(aws, client, user, bob):
+    from gallery.services import albums
+
+    for title, visibility in [("Coast", "public"), ("Diary", "private"), ("For family", "unlisted"),
+                              ("Mountains", "public")]:  # fmt: skip
+        albums.create(user, title=title, visibility=visibility)
+    albums.create(bob, title="Bob's walks", visibility="public")
+
+    for viewer in (client, Client(), None):
+        if viewer is None:  # the owner's own page shows what everyone sees of their albums
+            viewer = Client()
+            viewer.force_login(user)
+        page = viewer.get("/users/alice/").content.decode()
+        assert album_titles(page) == ["Mountains", "Coast"]  # newest first
+    assert album_titles(client.get("/users/bob/").content.decode()) == ["Bob's walks"]
