@@ -4,6 +4,7 @@ link, delete (docs/api.md). Validated by the site's AlbumForm; answered by galle
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from gallery.api import form_errors
 from gallery.api.auth import api_view, require_login
@@ -19,6 +20,7 @@ from gallery.web.views.albums import share_url
 ALBUM_FIELDS = ("title", "description", "visibility")
 
 
+@never_cache  # answers with the share link, a secret
 @api_view
 def album_collection(request):
     if request.method != "POST":
@@ -33,6 +35,7 @@ def album_collection(request):
     return response
 
 
+@never_cache  # answers with the share link, a secret
 @api_view
 def album_resource(request, album_id):
     if request.method == "GET":
@@ -67,6 +70,7 @@ def album_photo(request, album_id, photo_id):
     return HttpResponse(status=204)
 
 
+@never_cache  # answers with the share link, a secret
 @api_view
 def album_share(request, album_id):
     if request.method != "POST":

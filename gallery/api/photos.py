@@ -16,10 +16,10 @@ from gallery.api import form_errors
 from gallery.api.auth import api_view, require_login
 from gallery.api.bodies import photo_details
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
-from gallery.domain import access, catalog
+from gallery.domain import access, lists
 from gallery.domain.limits import LIMITS, FileTooLarge
 from gallery.services import photos
-from gallery.storage.dynamodb import PhotoChanged, photo_table
+from gallery.storage.dynamodb import PhotoChanged, photo_repository
 from gallery.web.body_limits import accepts_upload, file_stopped
 from gallery.web.errors import ApiError
 from gallery.web.forms import PhotoDetailsForm, UploadForm
@@ -99,15 +99,15 @@ def _list(request):
     if tag and owner:
         raise ApiError(400, errors={"owner": [_("Filter by tag or by owner, not both.")]})
     if tag:
-        list_name = catalog.tag_list_for(tag)
+        list_name = lists.tag_list_for(tag)
     elif owner:
         person = get_user_model().objects.filter(username=owner).first()
         if person is None:
             raise ApiError(400, errors={"owner": [_("No such user.")]})
-        list_name = catalog.person_list(request.api_user.pk, person.pk)
+        list_name = lists.person_list(request.api_user.pk, person.pk)
     else:
-        list_name = catalog.FEED
-    page = page_of(request, photo_table().list_page, list_name)
+        list_name = lists.FEED
+    page = page_of(request, photo_repository().list_page, list_name)
     results = [card_json(request, card) for card in page.items]
     return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
 

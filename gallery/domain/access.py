@@ -8,8 +8,8 @@ import secrets
 
 from django.utils.translation import gettext_lazy as _
 
-from gallery.domain.catalog import PUBLIC, UNLISTED, visible_to
 from gallery.domain.errors import Forbidden, NoSuchAlbum, NoSuchPhoto
+from gallery.domain.records import PUBLIC, READY, UNLISTED
 
 
 class PhotoHidden(NoSuchPhoto):
@@ -20,6 +20,14 @@ class ChangeNotAllowed(Forbidden):
     """The viewer sees the photo but may not change it (it is someone else's)."""
 
     message = _("Only the owner can change this photo.")
+
+
+def visible_to(photo, user_id):
+    """Whether the user (None: nobody signed in) may see the photo or card: its owner always;
+    everyone else a public one that is ready (cards are of ready photos only)."""
+    if user_id is not None and user_id == photo.owner_id:
+        return True
+    return photo.visibility == PUBLIC and getattr(photo, "status", READY) == READY
 
 
 def can_view(user, photo):

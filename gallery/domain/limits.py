@@ -40,6 +40,7 @@ class Limits:
     tag_count = _Setting("PHOTOSHARE_MAX_TAGS")
     tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
     page_size = _Setting("PHOTOSHARE_PAGE_SIZE")  # cards (or albums) on a page of any list
+    api_tokens = _Setting("PHOTOSHARE_MAX_API_TOKENS")  # tokens one user may hold at once
 
     @property
     def upload_request_bytes(self):

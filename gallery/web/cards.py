@@ -12,11 +12,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gallery.services import navigation
-from gallery.storage import s3 as media
+from gallery.storage.s3 import media_urls
 
 CARD_TEMPLATE = "gallery/_photo_card.html"
-# Where a cached card's media URLs go: they are filled in on every view from gallery.storage.s3.url,
-# so a cached card never carries a presigned URL past the lifetime media.url guarantees.
+# Where a cached card's media URLs go: filled in on every view from gallery.storage.s3.media_urls.url,
+# so a cached card never carries a presigned URL past the lifetime media_urls.url guarantees.
 _THUMBNAIL_SLOT, _DISPLAY_SLOT = "\x00thumbnail\x00", "\x00display\x00"
 
 
@@ -42,7 +42,7 @@ def photo_cards(cards, source=None):
     cache = caches[settings.PHOTOSHARE_CARD_CACHE]
     found = cache.get_many(keys)
     media_keys = [key for card in cards for key in (card.thumbnail_key, card.display_key) if key]
-    urls = {key: conditional_escape(url) for key, url in media.urls(media_keys).items()}
+    urls = {key: conditional_escape(url) for key, url in media_urls.urls(media_keys).items()}
     rendered, missing = [], {}
     for key, card in keys.items():
         thumbnail = urls[card.thumbnail_key]

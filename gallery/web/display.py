@@ -7,13 +7,13 @@ from django.utils import formats
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from gallery.domain import catalog
-from gallery.storage import s3 as media
+from gallery.domain import records
+from gallery.storage.s3 import media_urls
 
 
 def media_url(key):
-    """URL of a stored object (gallery.storage.s3.url: presigned or plain, cached); "" for no key."""
-    return media.url(key) if key else ""
+    """URL of a stored object (s3.media_urls.url: presigned or plain, cached); "" for no key."""
+    return media_urls.url(key) if key else ""
 
 
 def exif_date(value):
@@ -37,7 +37,7 @@ def as_datetime(value):
 
 def visibility_label(value):
     """ "public", "unlisted", "private" in the reader's words ("Everyone", ...)."""
-    return dict(catalog.ALBUM_VISIBILITY_CHOICES).get(value, value)
+    return dict(records.ALBUM_VISIBILITY_CHOICES).get(value, value)
 
 
 def preview_text(photo):
@@ -50,12 +50,12 @@ def preview_text(photo):
 
 def is_private(item):
     """A photo or card seen by its owner only (the "only me" badge)."""
-    return item.visibility == catalog.PRIVATE
+    return item.visibility == records.PRIVATE
 
 
 def is_unlisted(album):
-    return album.visibility == catalog.UNLISTED
+    return album.visibility == records.UNLISTED
 
 
 def is_processing(photo):
-    return photo.status == catalog.PROCESSING
+    return photo.status == records.PROCESSING

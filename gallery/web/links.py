@@ -8,6 +8,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 
+from gallery.domain import ids
 from gallery.services import navigation
 
 # A list page links every card to its photo, its owner and each of its tags: ~100 links a page,
@@ -17,7 +18,7 @@ _PLACEHOLDER = "0" * 32  # matches every argument pattern below
 # What the URL patterns accept (gallery/web/urls.py); any other value goes through reverse(), which
 # then answers exactly as `{% url %}` would (NoReverseMatch).
 _ARGUMENTS = {
-    "gallery:photo": re.compile(r"[0-9a-f]{32}"),
+    "gallery:photo": re.compile(ids.PATTERN),
     "gallery:user": re.compile(r"[^/]+"),
     "gallery:tag": re.compile(r"[^/]+"),
 }

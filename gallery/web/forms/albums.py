@@ -2,7 +2,7 @@
 
 from django import forms
 
-from gallery.domain.catalog import ALBUM_VISIBILITY_CHOICES, PRIVATE
+from gallery.domain.records import ALBUM_VISIBILITY_CHOICES, PRIVATE
 from gallery.web.forms.fields import description_field, title_field, visibility_field
 from gallery.web.forms.photos import RevisionedForm
 
