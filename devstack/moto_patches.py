@@ -10,6 +10,8 @@ changed; its own code still parses, checks and answers every request.
 3. S3 bodies live on disk, read back with pread (devstack/s3_bodies.py): moto's
    SpooledTemporaryFile keeps one open file descriptor per object once it spills to disk.
 4. Queries look at candidate items only (devstack/moto_queries.py).
+5. The backend serving a host name is looked up once: moto lists its package's folders (a stat
+   each, ~150 a request) to answer it, for every request, a replay's included.
 """
 
 import copy
@@ -119,6 +121,24 @@ def cheap_transaction_rollback():
     backend_class.transact_write_items = transact_write_items
 
 
+def backend_lookup_once():
+    from moto.moto_server import werkzeug_app
+
+    dispatcher = werkzeug_app.DomainDispatcherApplication
+    original = dispatcher.get_backend_for_host
+    found = {}
+
+    def get_backend_for_host(self, host):
+        # Called under the dispatcher's lock; the answer depends on the host name alone.
+        if host not in found:
+            found[host] = original(self, host)
+        return found[host]
+
+    get_backend_for_host.__wrapped__ = original
+    # Why: moto stats ~150 folders of its package per request to map a host to a backend.
+    dispatcher.get_backend_for_host = get_backend_for_host
+
+
 def _check_moto_version():
     from importlib.metadata import version
 
@@ -137,3 +157,4 @@ def patch_moto(store):
     cheap_transaction_rollback()
     use_store(store)
     fast_queries()
+    backend_lookup_once()

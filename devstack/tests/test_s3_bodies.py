@@ -21,6 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "photos"
 
 
+def post_upload(s3, key, content):
+    """A browser's direct upload: the presigned POST form with the file."""
+    post = s3.generate_presigned_post(Bucket=BUCKET, Key=key)
+    fields = {**post["fields"], "Content-Type": "image/jpeg"}
+    files = {"file": ("photo.jpg", content, "image/jpeg")}
+    return requests.post(post["url"], data=fields, files=files, timeout=60)
+
+
 def disk_bytes(recording):
     blobs = sum(path.stat().st_size for path in blobs_dir(recording).iterdir())
     return recording.stat().st_size + blobs
@@ -74,11 +82,8 @@ def test_a_restart_gives_back_every_body_byte_identical_without_reading_one(tmp_
         s3.put_object(Bucket=BUCKET, Key="deleted.jpg", Body=os.urandom(1000))
         s3.delete_object(Bucket=BUCKET, Key="deleted.jpg")
         # A browser's direct upload (presigned POST form), then the worker's copy to its final key.
-        post = s3.generate_presigned_post(Bucket=BUCKET, Key="uploads/u.jpg")
         upload = os.urandom(200_000)
-        files = {"file": ("photo.jpg", upload, "image/jpeg")}
-        answer = requests.post(post["url"], data={**post["fields"], "Content-Type": "image/jpeg"}, files=files)
-        assert answer.status_code == 204
+        assert post_upload(s3, "uploads/u.jpg", upload).status_code == 204
         s3.copy_object(
             Bucket=BUCKET, Key="b/original.jpg", CopySource={"Bucket": BUCKET, "Key": "uploads/u.jpg"},
             MetadataDirective="REPLACE", ContentType="image/jpeg",
@@ -187,10 +192,9 @@ def test_a_recording_with_inline_bodies_replays_and_is_rewritten_with_its_bodies
         s3, _ = boto(server.url)
         s3.create_bucket(Bucket=BUCKET)
         for number in range(3):
-            s3.put_object(Bucket=BUCKET, Key=f"{number}.jpg", Body=os.urandom(100_000), ContentType="image/jpeg")
-        post = s3.generate_presigned_post(Bucket=BUCKET, Key="uploads/u.jpg")
-        files = {"file": ("photo.jpg", os.urandom(100_000), "image/jpeg")}
-        requests.post(post["url"], data={**post["fields"], "Content-Type": "image/jpeg"}, files=files)
+            body = os.urandom(100_000)
+            s3.put_object(Bucket=BUCKET, Key=f"{number}.jpg", Body=body, ContentType="image/jpeg")
+        assert post_upload(s3, "uploads/u.jpg", os.urandom(100_000)).status_code == 204
         s3.copy_object(Bucket=BUCKET, Key="copy.jpg", CopySource={"Bucket": BUCKET, "Key": "0.jpg"})
         before = objects(server.url)
     finally:
