@@ -286,14 +286,25 @@ def recorded_body(created, request_body):
     offset = None
     if value and request_body == value:
         offset = 0
-    elif value and len(value) < len(request_body):
-        found = request_body.find(value)  # a POST upload: the file inside the form
-        offset = found if found >= 0 else None
+    elif value:
+        offset = _file_in_form(request_body, value)
     body = {"sha256": buffer.ref, "size": key.contentsize, "etag": key.etag.strip('"'), "offset": offset}
     if offset is None:
         # A copy (no body), or bytes not found as they are (aws-chunked): the body stays as it is.
         return body, request_body
     return body, request_body[:offset] + request_body[offset + len(value) :]
+
+
+def _file_in_form(form, value):
+    """Where `value` is in a POST upload's multipart form as the file, or None. S3 takes the file
+    as the form's last part: its bytes end where the closing delimiter (the last CRLF "--")
+    starts, right after the part's headers (CRLF CRLF). The same bytes elsewhere (a field's
+    value) are not it."""
+    end = form.rfind(b"\r\n--")
+    offset = end - len(value)
+    if offset >= 4 and form[offset - 4 : offset] == b"\r\n\r\n" and form[offset:end] == value:
+        return offset
+    return None
 
 
 def live_blobs():
