@@ -6,8 +6,11 @@
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 SETUP_STAMP := $(VENV)/.setup-done
+# The suite runs on every core (pytest-xdist; conftest.py says how the long tests are spread).
+# PYTEST_ARGS comes after, so PYTEST_ARGS="-n 0" runs it in one process (e.g. to use --pdb).
+PYTEST_WORKERS ?= auto
 
-.PHONY: run manage test lint setup messages clean
+.PHONY: run manage test lint setup messages clean invariants
 
 run: $(SETUP_STAMP) messages
 	$(PYTHON) devstack/run.py
@@ -18,7 +21,12 @@ manage: $(SETUP_STAMP)
 
 test: $(SETUP_STAMP) messages
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The invariant machine (gallery/tests/test_invariants.py) with its long profile: many more and
+# longer runs of the use cases than the bounded one `make test` and CI run (docs/architecture.md).
+invariants: $(SETUP_STAMP) messages
+	PHOTOSHARE_INVARIANTS=long $(PYTHON) -m pytest -p no:cacheprovider gallery/tests/test_invariants.py
 
 # The .mo files of locale/ (never committed), from the .po catalogs. No settings needed: Django
 # finds ./locale itself; hidden directories (.venv, .git, .local) are not searched.

@@ -18,16 +18,37 @@ def pytest_report_header(config):
     return f"accounts database: {database['ENGINE']} at {where}"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _collected_static():
-    # Pages use the manifest static storage of production; build its manifest once.
+def pytest_sessionstart(session):
+    """Pages use the manifest static storage of production: build its manifest once per run, in
+    the process that starts the xdist workers (or runs the tests itself with -n 0), before any
+    worker does: two collectstatic at once in staticfiles/ would tear each other's files."""
+    if hasattr(session.config, "workerinput") or session.config.option.collectonly:
+        return
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+# The long tests. Under pytest-xdist (`make test`: -n auto --dist loadgroup) each of these groups
+# runs on one worker, one test at a time: the rehearsals because they share the host's app user
+# and MariaDB (their host_lock would leave the other worker waiting), the browser tests so that
+# two chromiums and two gunicorns do not run at once on two cores. xdist sends the groups out
+# first, the largest first (the browser tests to one worker, the rehearsals to the other), then
+# the single tests in their order to whichever worker has the fewest left.
+SERIAL_GROUPS = ("browser", "rehearsal")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for group in SERIAL_GROUPS:
+            if item.get_closest_marker(group):
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     # A file instead of SQLite's in-memory test database, so that the gunicorn serving the
-    # browser tests (another process) sees the same accounts. MySQL's test database is shared anyway.
+    # browser tests (another process) sees the same accounts. Under xdist, tmp_path_factory is the
+    # worker's own; a MySQL test database is named for the worker by the suffix fixture.
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")

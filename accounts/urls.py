@@ -3,12 +3,14 @@ django.contrib.auth.urls so that theirs are the routes that answer."""
 
 from django.urls import include, path
 
-from accounts import views
+from accounts import token_views, views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.login, name="login"),
-    path("api-token/", views.api_token, name="api_token"),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", token_views.revoke_token, name="revoke_token"),
+    path("api-token/", token_views.api_token, name="api_token"),
     path("", views.account, name="account"),
     path("email/resend/", views.resend_verification, name="resend_verification"),
     path("verify/<str:token>/", views.verify_email, name="verify_email"),

@@ -1,5 +1,5 @@
 """Accounts: sign-up with email, address verification and change, the rate-limited logins (site
-and admin) and password reset, and the API token page."""
+and admin) and password reset (the API tokens page is token_views)."""
 
 from django.contrib import admin, messages
 from django.contrib.auth import login as log_in
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import emails as accounts
 from accounts import languages
 from accounts.forms import ADDRESS_TAKEN, EmailChangeForm, SignupForm, VerifiedPasswordResetForm
-from accounts.models import AccountEmail, ApiToken
+from accounts.models import AccountEmail
 from gallery.services import ratelimit
 
 _limit_logins = ratelimit.limit_posts("login", "PHOTOSHARE_LOGIN_RATE", ratelimit.login_keys)
@@ -94,12 +94,3 @@ def _send_verification(request, user):
         messages.warning(
             request, _("We could not send the confirmation mail; try again from your account page.")
         )
-
-
-@login_required
-def api_token(request):
-    """Shows whether the user has an API token; a POST issues a new one (replacing the old),
-    displayed this once only."""
-    key = ApiToken.issue(request.user) if request.method == "POST" else None
-    has_token = key is not None or ApiToken.objects.filter(user=request.user).exists()
-    return render(request, "gallery/api_token.html", {"key": key, "has_token": has_token})

@@ -38,20 +38,20 @@ WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 def seed(stack, start, stop):
     """Photos start..stop-1 as put_photo would write them (photo item + FEED, USER, TAG cards), 25 items
     per BatchWriteItem: 10 000 single transactions would take minutes on moto."""
-    from gallery.domain import catalog
-    from gallery.storage import dynamodb as metadata
+    from gallery.domain import clock, records
+    from gallery.storage import dynamodb
     from gallery.storage.dynamodb.schema import card_items, photo_item
 
     epoch = datetime(2026, 1, 1, tzinfo=UTC)
-    with metadata.get_connection().table.batch_writer() as batch:
+    with dynamodb.get_connection().table.batch_writer() as batch:
         for number in range(start, stop):
-            photo = catalog.Photo(
+            photo = records.Photo(
                 id=uuid.uuid4().hex,
                 title=f"Photo {number}",
                 owner_id=stack.user.pk,
                 owner_username=stack.user.username,
                 tags=[f"tag{number % 50}"],
-                created=(epoch + timedelta(seconds=number)).isoformat(timespec="microseconds"),
+                created=clock.timestamp(lambda number=number: epoch + timedelta(seconds=number)),
                 thumbnail_key=f"photos/{number:032x}/thumb.jpg",
                 thumbnail_width=400,
                 thumbnail_height=300,

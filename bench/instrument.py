@@ -124,18 +124,18 @@ def install():
     if getattr(install, "done", False):
         return
     install.done = True
-    from gallery.storage import dynamodb as metadata
-    from gallery.storage import s3 as media
+    from gallery.storage import dynamodb
+    from gallery.storage.s3 import objects
     from gallery.web import forms
 
     botocore.session.Session.create_client = _create_instrumented_client
     forms.UploadForm.full_clean = timed("form")(forms.UploadForm.full_clean)
     # All image work is one call (one decode feeds the display size and the thumbnail).
     forms.process_image = timed("images")(forms.process_image)
-    # gallery.services.photos calls media.save once per object (original, display size, thumbnail).
-    media.save = timed("s3")(media.save)
-    metadata.PhotoRepository.put_photo = timed("dynamodb")(metadata.PhotoRepository.put_photo)
-    metadata.PhotoRepository.list_page = timed("query")(metadata.PhotoRepository.list_page)
+    # gallery.services.photos calls objects.save once per object (original, display size, thumbnail).
+    objects.save = timed("s3")(objects.save)
+    dynamodb.PhotoRepository.put_photo = timed("dynamodb")(dynamodb.PhotoRepository.put_photo)
+    dynamodb.PhotoRepository.list_page = timed("query")(dynamodb.PhotoRepository.list_page)
 
 
 class ServerTimingMiddleware:

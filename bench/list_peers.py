@@ -241,10 +241,10 @@ def main(argv=None):
 
 
 def newest_photo_id():
-    from gallery.domain.catalog import FEED
-    from gallery.storage.dynamodb import photo_table
+    from gallery.domain.lists import FEED
+    from gallery.storage.dynamodb import photo_repository
 
-    return photo_table().list_page(FEED, limit=1).items[0].id
+    return photo_repository().list_page(FEED, limit=1).items[0].id
 
 
 def redis_reachable(url):

@@ -28,7 +28,7 @@ from django.core.files.storage import storages  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.test import RequestFactory, override_settings  # noqa: E402
 
-from gallery.domain.catalog import Page, PhotoCard  # noqa: E402
+from gallery.domain.records import Page, PhotoCard  # noqa: E402
 
 RUNS = 41
 CARDS = 24

@@ -46,7 +46,8 @@ from pathlib import Path
 from _common import machine, median_ms, photo_like, table, vm_hwm_mb
 from PIL import Image, ImageChops, ImageStat
 
-from gallery.imaging.process import SUPPORTED_FORMATS, THUMBNAIL_QUALITY, ImagePolicy, process_image
+from gallery.imaging.process import SUPPORTED_FORMATS, ImagePolicy, process_image
+from gallery.imaging.renditions import THUMBNAIL
 
 SIZE = 400
 MAX_PIXELS = 50_000_000
@@ -80,7 +81,7 @@ def naive(data):
         (round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS
     )
     buffer = io.BytesIO()
-    resized.convert("RGB").save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
+    resized.convert("RGB").save(buffer, format="JPEG", quality=THUMBNAIL.quality, optimize=True)
     return buffer.getvalue()
 
 
@@ -88,7 +89,7 @@ def vips(data):
     import pyvips
 
     thumbnail = pyvips.Image.thumbnail_buffer(data, SIZE, height=SIZE, size="down")
-    return thumbnail.jpegsave_buffer(Q=THUMBNAIL_QUALITY, optimize_coding=True, keep="none")
+    return thumbnail.jpegsave_buffer(Q=THUMBNAIL.quality, optimize_coding=True, keep="none")
 
 
 def configure_django():
@@ -116,7 +117,7 @@ def sorl(data):
 
     # ThumbnailBackend.get_thumbnail and _create_thumbnail, without the KV store and the storage.
     engine = Engine()
-    options = dict(ThumbnailBackend.default_options, quality=THUMBNAIL_QUALITY)
+    options = dict(ThumbnailBackend.default_options, quality=THUMBNAIL.quality)
     image = engine.prepare(engine.get_image(io.BytesIO(data)), options)
     options["image_info"] = engine.get_image_info(image)
     geometry = parse_geometry(f"{SIZE}x{SIZE}", engine.get_image_ratio(image, options))
@@ -134,7 +135,7 @@ def easy(data):
     from easy_thumbnails.options import ThumbnailOptions
 
     # Thumbnailer.generate_thumbnail, without the storage and the database.
-    options = ThumbnailOptions({"size": (SIZE, SIZE), "quality": THUMBNAIL_QUALITY})
+    options = ThumbnailOptions({"size": (SIZE, SIZE), "quality": THUMBNAIL.quality})
     image = engine.generate_source_image(io.BytesIO(data), options, fail_silently=False)
     thumbnail = engine.process_image(image, options)  # the default THUMBNAIL_PROCESSORS
     transparent = utils.is_transparent(thumbnail)
@@ -157,7 +158,7 @@ def willow(data):
     scale = min(1, SIZE / max(width, height))
     image = image.resize((max(1, round(width * scale)), max(1, round(height * scale))))
     buffer = io.BytesIO()
-    image.save_as_jpeg(buffer, quality=THUMBNAIL_QUALITY)
+    image.save_as_jpeg(buffer, quality=THUMBNAIL.quality)
     return buffer.getvalue()
 
 

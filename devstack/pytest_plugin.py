@@ -2,6 +2,10 @@
 
 Settings read the environment once, so the endpoints must be in it before pytest-django sets
 Django up; a conftest.py would be too late. The server itself starts with the first test.
+
+Under pytest-xdist (`make test`: -n auto) every worker is a process of its own that loads this
+plugin: its own moto on its own port, its own Redis key prefix and mail directory. The accounts
+database is the worker's too (pytest-django suffixes its name with the worker id: test_photoshare_gw0).
 """
 
 import os
@@ -24,12 +28,13 @@ os.environ.update(
     PHOTOSHARE_JOBS_QUEUE="photoshare-test-jobs",
 )
 # Rate-limit counters in Redis, as in production (ElastiCache): its increments are atomic across
-# threads and processes. Several test runs may share one Redis; each gets its own key prefix, and
-# conftest.py deletes only the keys of its own run (never FLUSHDB/FLUSHALL).
+# threads and processes. Several test runs (and the workers of one) may share one Redis; each gets
+# its own key prefix, and conftest.py deletes only the keys of its own (never FLUSHDB/FLUSHALL).
 os.environ.setdefault(
     "DJANGO_CACHE_URL", f"redis://127.0.0.1:6379/{os.environ.get('PHOTOSHARE_TEST_REDIS_DB', '15')}"
 )
-os.environ["DJANGO_CACHE_KEY_PREFIX"] = f"photoshare-test-{os.getpid()}-{os.urandom(4).hex()}"
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # set by xdist before a worker loads plugins
+os.environ["DJANGO_CACHE_KEY_PREFIX"] = f"photoshare-test-{_worker}-{os.getpid()}-{os.urandom(4).hex()}"
 # List pages cached as in production (gallery/storage/dynamodb/listcache.py), so that every test that
 # reads a list after a write also proves the write left no stale page. moto's index has no lag.
 os.environ.setdefault("PHOTOSHARE_LIST_CACHE_URL", os.environ["DJANGO_CACHE_URL"])

@@ -13,14 +13,15 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import AccountEmail
-from gallery.domain import catalog
+from gallery.domain import lists
+from gallery.domain.tags import parse_tags
 from gallery.models import AlbumRecord, PhotoRecord
 from gallery.services import albums, photos
 from gallery.storage.dynamodb import (
@@ -30,8 +31,8 @@ from gallery.storage.dynamodb import (
     MetadataUnavailable,
     PhotoChanged,
     PhotoNotFound,
-    album_table,
-    photo_table,
+    album_repository,
+    photo_repository,
 )
 from gallery.web.forms import PhotoEditForm
 
@@ -46,11 +47,10 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
-        photo_id = r"(?P<photo_id>[0-9a-f]{32})"
         return [
             path("", view(self.changelist_view), name="gallery_photorecord_changelist"),
-            re_path(rf"^{photo_id}/change/$", view(self.change_view), name="gallery_photorecord_change"),
-            re_path(rf"^{photo_id}/delete/$", view(self.delete_view), name="gallery_photorecord_delete"),
+            path("<id:photo_id>/change/", view(self.change_view), name="gallery_photorecord_change"),
+            path("<id:photo_id>/delete/", view(self.delete_view), name="gallery_photorecord_delete"),
         ]
 
     def _context(self, request, **extra):
@@ -63,17 +63,17 @@ class PhotoAdmin(admin.ModelAdmin):
         if request.method == "POST":  # the bulk action
             return self._confirm_delete(request, request.POST.getlist("selected"))
         owner, tag = request.GET.get("owner", "").strip(), request.GET.get("tag", "").strip()
-        list_name, note = catalog.ALL, ""
+        list_name, note = lists.ALL, ""
         if owner:
             person = get_user_model().objects.filter(username=owner).first()
             if person is None:
                 raise Http404(_("No such user."))
-            list_name = catalog.owner_list(person.pk)
+            list_name = lists.owner_list(person.pk)
         elif tag:
-            list_name = catalog.tag_list((catalog.parse_tags(tag) or [""])[0])
+            list_name = lists.tag_list((parse_tags(tag) or [""])[0])
             note = _("Tag lists hold public photos only; private photos are listed by owner.")
         try:
-            page = photo_table().list_page(list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+            page = photo_repository().list_page(list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
         except InvalidCursor:
             return redirect(request.path)
         context = self._context(
@@ -90,7 +90,7 @@ class PhotoAdmin(admin.ModelAdmin):
     def change_view(self, request, photo_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        photo = photo_table().get_photo(photo_id)  # a missing one: gallery.web.errors answers 404
+        photo = photo_repository().get_photo(photo_id)  # a missing one: gallery.web.errors answers 404
         form = PhotoEditForm.for_photo(photo, request.POST or None)
         for name, css_class in ADMIN_WIDGET_CLASSES.items():  # the admin stylesheet's field widths
             form.fields[name].widget.attrs["class"] = css_class
@@ -110,7 +110,7 @@ class PhotoAdmin(admin.ModelAdmin):
             request,
             title=_("Change photo “%(title)s”") % {"title": photo.title},
             photo=photo,
-            favorite_count=photo_table().favorite_state(photo.id).count,
+            favorite_count=photo_repository().favorite_state(photo.id).count,
             form=form,
             can_change=self.has_change_permission(request),
             can_delete=self.has_delete_permission(request),
@@ -127,7 +127,7 @@ class PhotoAdmin(admin.ModelAdmin):
         chosen = []
         for photo_id in photo_ids:
             try:
-                chosen.append(photo_table().get_photo(photo_id))
+                chosen.append(photo_repository().get_photo(photo_id))
             except PhotoNotFound:
                 continue  # deleted meanwhile
         if not chosen:
@@ -168,19 +168,15 @@ class AlbumAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("", view(self.changelist_view), name="gallery_albumrecord_changelist"),
-            re_path(
-                r"^(?P<album_id>[0-9a-f]{32})/delete/$",
-                view(self.delete_view),
-                name="gallery_albumrecord_delete",
-            ),
+            path("<id:album_id>/delete/", view(self.delete_view), name="gallery_albumrecord_delete"),
         ]
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            page = album_table().albums_page(
-                catalog.ALL_ALBUMS, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
+            page = album_repository().albums_page(
+                lists.ALL_ALBUMS, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
             )
         except InvalidCursor:
             return redirect(request.path)
@@ -196,7 +192,7 @@ class AlbumAdmin(admin.ModelAdmin):
     def delete_view(self, request, album_id, extra_context=None):
         if not self.has_delete_permission(request):
             raise PermissionDenied
-        album = album_table().get_album(album_id)  # a missing one: gallery.web.errors answers 404
+        album = album_repository().get_album(album_id)  # a missing one: gallery.web.errors answers 404
         if request.method == "POST":
             try:
                 albums.delete(album)
@@ -237,7 +233,7 @@ class UserWithPhotosAdmin(UserAdmin):
         changelist = super().get_changelist_instance(request)
         # One BatchGetItem for the whole page instead of a request per row.
         try:
-            counts = photo_table().photo_counts([user.pk for user in changelist.result_list])
+            counts = photo_repository().photo_counts([user.pk for user in changelist.result_list])
         except MetadataUnavailable:
             counts = {}  # the user list still works while DynamoDB is away; counts show "?"
         for user in changelist.result_list:

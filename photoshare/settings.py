@@ -10,6 +10,8 @@ import environ
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotocoreConfig
 
+from gallery.imaging.renditions import DISPLAY, THUMBNAIL
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -172,7 +174,7 @@ PHOTOSHARE_LIST_INDEX_LAG_SECONDS = env.float("PHOTOSHARE_LIST_INDEX_LAG_SECONDS
 STORAGES = {
     "default": {
         # S3Storage that sets each object's Content-Type and Content-Disposition from its key.
-        "BACKEND": "gallery.storage.s3.PhotoStorage",
+        "BACKEND": "gallery.storage.s3.backend.PhotoStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
@@ -225,14 +227,16 @@ PHOTOSHARE_MAX_IMAGE_PIXELS = env.int("PHOTOSHARE_MAX_IMAGE_PIXELS", default=50_
 # scale): a worker's peak memory grows by ~5 bytes per pixel of these (docs/benchmarks.md). 25 MP
 # keeps a 24 MP phone HEIC (~230 MB peak); 9 MP holds every worker under 150 MB.
 PHOTOSHARE_MAX_FULL_DECODE_PIXELS = env.int("PHOTOSHARE_MAX_FULL_DECODE_PIXELS", default=25_000_000)
-PHOTOSHARE_THUMBNAIL_SIZE = env.int("PHOTOSHARE_THUMBNAIL_SIZE", default=400)
-# Long side of the JPEG the photo page shows (the original is a link away).
-PHOTOSHARE_DISPLAY_SIZE = env.int("PHOTOSHARE_DISPLAY_SIZE", default=1600)
+# The long sides of the sizes made of each photo (gallery/imaging/renditions.py, which holds the rest).
+PHOTOSHARE_THUMBNAIL_SIZE = env.int("PHOTOSHARE_THUMBNAIL_SIZE", default=THUMBNAIL.long_side)
+PHOTOSHARE_DISPLAY_SIZE = env.int("PHOTOSHARE_DISPLAY_SIZE", default=DISPLAY.long_side)
 PHOTOSHARE_PAGE_SIZE = env.int("PHOTOSHARE_PAGE_SIZE", default=24)
 PHOTOSHARE_MAX_TITLE_LENGTH = env.int("PHOTOSHARE_MAX_TITLE_LENGTH", default=200)
 PHOTOSHARE_MAX_DESCRIPTION_LENGTH = env.int("PHOTOSHARE_MAX_DESCRIPTION_LENGTH", default=5000)
 PHOTOSHARE_MAX_TAGS = env.int("PHOTOSHARE_MAX_TAGS", default=20)
 PHOTOSHARE_MAX_TAG_LENGTH = env.int("PHOTOSHARE_MAX_TAG_LENGTH", default=50)
+# API tokens a user may hold at once (accounts.forms.TokenForm).
+PHOTOSHARE_MAX_API_TOKENS = env.int("PHOTOSHARE_MAX_API_TOKENS", default=20)
 
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -26,10 +26,9 @@ from django.test import RequestFactory
 
 from accounts import emails as accounts
 from deploy.tests import cfn
-from gallery.domain import catalog
+from gallery.domain import lists
 from gallery.services import albums, photos
-from gallery.storage import dynamodb as metadata
-from gallery.storage import sqs as jobs
+from gallery.storage import dynamodb, sqs
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import upload
 
@@ -186,11 +185,11 @@ def recorded_calls(aws, settings, monkeypatch):
         [*botocore.handlers.BUILTIN_HANDLERS, ("before-parameter-build", record)],
     )
     settings.STORAGES = {**settings.STORAGES}  # a new default_storage, hence a new S3 client
-    metadata.get_connection.cache_clear()
-    jobs.queue.cache_clear()
+    dynamodb.get_connection.cache_clear()
+    sqs.queue.cache_clear()
     yield calls
-    metadata.get_connection.cache_clear()
-    jobs.queue.cache_clear()
+    dynamodb.get_connection.cache_clear()
+    sqs.queue.cache_clear()
 
 
 @pytest.fixture
@@ -211,14 +210,14 @@ def exercise_the_app(client, user):
     photo_id = response["Location"].strip("/").split("/")[-1]
     assert client.get(response["Location"]).status_code == 200
     assert client.get("/").status_code == 200
-    table = metadata.photo_table()
-    assert table.list_page(catalog.user_list(user.pk)).items
-    assert table.list_page(catalog.tag_list("sea")).items
+    table = dynamodb.photo_repository()
+    assert table.list_page(lists.user_list(user.pk)).items
+    assert table.list_page(lists.tag_list("sea")).items
     assert client.get("/healthz").status_code == 200
     call_command("init_aws", stdout=io.StringIO())
     call_command("check_aws", stdout=io.StringIO())
     with mock.patch.object(
-        metadata.PhotoRepository, "put_photo", side_effect=metadata.MetadataUnavailable("down")
+        dynamodb.PhotoRepository, "put_photo", side_effect=dynamodb.MetadataUnavailable("down")
     ):
         assert client.post("/upload/", {**form, "image": upload()}).status_code == 503
     # Edits, the tag cloud, search and the admin's photo counts (issue 4).
@@ -263,7 +262,7 @@ def test_app_policy_grants_exactly_what_the_code_calls(ses_sender, recorded_call
 
 
 def test_index_in_the_policy_is_the_one_the_code_queries():
-    assert ("dynamodb:Query", f"index/{metadata.LISTS_INDEX}") in granted()
+    assert ("dynamodb:Query", f"index/{dynamodb.LISTS_INDEX}") in granted()
 
 
 def test_deploy_policy_reads_only_the_secrets_the_user_data_names():

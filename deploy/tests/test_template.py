@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from deploy.tests import cfn
-from gallery.storage import s3 as media
-from gallery.storage import sqs as jobs
+from gallery.storage import sqs
 from gallery.storage.dynamodb import table_schema
+from gallery.storage.s3.keys import UPLOADS_PREFIX
 
 DEPLOY = cfn.TEMPLATE.parent
 DEPLOY_SCRIPT = DEPLOY / "instance/deploy.sh"
@@ -151,7 +151,7 @@ def test_bucket_expires_direct_uploads_never_completed_and_admits_the_sites_post
         for rule in bucket["LifecycleConfiguration"]["Rules"]
         if isinstance(rule, dict) and rule.get("Id") == "expire-abandoned-uploads"
     ]
-    assert expiry["Prefix"] == media.UPLOADS_PREFIX and expiry["Status"] == "Enabled"
+    assert expiry["Prefix"] == UPLOADS_PREFIX and expiry["Status"] == "Enabled"
     assert expiry["ExpirationInDays"] == django_settings.PHOTOSHARE_UPLOAD_RETENTION_DAYS
     (cors,) = bucket["CorsConfiguration"]["CorsRules"]
     assert cors["AllowedMethods"] == ["POST"] and "AllowedHeaders" not in cors
@@ -166,7 +166,7 @@ def test_job_queue_matches_what_init_aws_creates_with_its_dead_letter_queue():
     }
     assert queue["QueueName"] == {"Fn::Sub": "${AWS::StackName}-jobs"}
     dead = cfn.properties("JobDeadLetterQueue")
-    assert dead["QueueName"] == {"Fn::Sub": "${AWS::StackName}" + "-jobs" + jobs.DEAD_LETTER_SUFFIX}
+    assert dead["QueueName"] == {"Fn::Sub": "${AWS::StackName}" + "-jobs" + sqs.DEAD_LETTER_SUFFIX}
     assert dead["MessageRetentionPeriod"] == 14 * 24 * 3600
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from gallery.api.auth import api_view, require_login
 from gallery.api.bodies import json_object, next_url, require_strings
@@ -18,6 +19,7 @@ from gallery.web.views.albums import share_url
 ALBUM_FIELDS = ("title", "description", "visibility")
 
 
+@never_cache  # answers with the share link, a secret
 @api_view
 def album_collection(request):
     if request.method != "POST":
@@ -32,6 +34,7 @@ def album_collection(request):
     return response
 
 
+@never_cache  # answers with the share link, a secret
 @api_view
 def album_resource(request, album_id):
     if request.method == "GET":
@@ -68,6 +71,7 @@ def album_photo(request, album_id, photo_id):
     return HttpResponse(status=204)
 
 
+@never_cache  # answers with the share link, a secret
 @api_view
 def album_share(request, album_id):
     if request.method != "POST":

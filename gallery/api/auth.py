@@ -1,5 +1,6 @@
-"""Who is calling: `Authorization: Token <key>` (gallery.models.ApiToken) or the site's session,
-with Django's CSRF check for session writes (a cookie alone must not be able to delete)."""
+"""Who is calling: `Authorization: Token <key>` (accounts.models.ApiToken) or the site's session,
+with Django's CSRF check for session writes (a cookie alone must not be able to delete). The one
+place that reads tokens: their scope (a read-only token may not write) is checked here too."""
 
 import functools
 
@@ -14,11 +15,13 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def api_view(view):
-    """Sets request.api_user (AnonymousUser when nobody signed in) before the view runs."""
+    """Sets request.api_user (AnonymousUser when nobody signed in) and request.api_token (None
+    for a session) before the view runs."""
 
     @csrf_exempt  # checked in authenticate() for session-authenticated writes only
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        request.api_token = None
         request.api_user = authenticate(request)
         return view(request, *args, **kwargs)
 
@@ -29,10 +32,13 @@ def authenticate(request):
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _space, key = header.partition(" ")
-        user = ApiToken.user_for(key.strip()) if scheme == "Token" and key.strip() else None
-        if user is None:
+        token = ApiToken.authenticate(key.strip()) if scheme == "Token" and key.strip() else None
+        if token is None:
             raise ApiError(401, _("Invalid token."))
-        return user
+        if token.read_only and request.method not in SAFE_METHODS:
+            raise _read_only_token()
+        request.api_token = token
+        return token.user
     if request.user.is_authenticated and request.method not in SAFE_METHODS:
         rejected = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
         if rejected is not None:
@@ -43,3 +49,15 @@ def authenticate(request):
 def require_login(request):
     if not request.api_user.is_authenticated:
         raise ApiError(401, _("Authentication required."))
+
+
+def require_account_access(request):
+    """Managing tokens needs the person (a session) or a read and write token: a read-only
+    token may not list, make or revoke tokens, not even read their names."""
+    require_login(request)
+    if request.api_token is not None and request.api_token.read_only:
+        raise _read_only_token()
+
+
+def _read_only_token():
+    return ApiError(403, _("This token is read only; use a read and write token to make changes."))

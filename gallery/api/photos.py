@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from gallery.api.auth import api_view, require_login
 from gallery.api.bodies import json_object, next_url
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
-from gallery.domain import access, catalog
+from gallery.domain import access, lists
 from gallery.domain.limits import LIMITS
 from gallery.services import photos, ratelimit
-from gallery.storage.dynamodb import PhotoChanged, photo_table
+from gallery.storage.dynamodb import PhotoChanged, photo_repository
 from gallery.web.body_limits import accepts_upload, too_large_message
 from gallery.web.errors import ApiError
 from gallery.web.forms import PhotoDetailsForm, UploadForm, form_errors, form_message
@@ -100,15 +100,15 @@ def _list(request):
     if tag and owner:
         raise ApiError(400, errors={"owner": [_("Filter by tag or by owner, not both.")]})
     if tag:
-        list_name = catalog.tag_list_for(tag)
+        list_name = lists.tag_list_for(tag)
     elif owner:
         person = get_user_model().objects.filter(username=owner).first()
         if person is None:
             raise ApiError(400, errors={"owner": [_("No such user.")]})
-        list_name = catalog.person_list(request.api_user.pk, person.pk)
+        list_name = lists.person_list(request.api_user.pk, person.pk)
     else:
-        list_name = catalog.FEED
-    page = photo_table().list_page(
+        list_name = lists.FEED
+    page = photo_repository().list_page(
         list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
     )
     results = [card_json(request, card) for card in page.items]

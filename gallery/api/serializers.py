@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from gallery.domain import access
-from gallery.domain.catalog import READY, FavoriteState
-from gallery.storage import s3 as media
+from gallery.domain.records import READY, FavoriteState
+from gallery.storage.s3 import media_urls
 from gallery.web.forms import failure_reason_message
 
 NO_FAVORITES = FavoriteState()
@@ -20,7 +20,7 @@ def card_json(request, card):
         "created": card.created,
         "url": request.build_absolute_uri(reverse("api:photo", args=[card.id])),
         "thumbnail": {
-            "url": media.url(card.thumbnail_key),
+            "url": media_urls.url(card.thumbnail_key),
             "width": card.thumbnail_width,
             "height": card.thumbnail_height,
         },
@@ -30,7 +30,7 @@ def card_json(request, card):
 def photo_json(request, photo, favorites=NO_FAVORITES):
     """The whole photo as `request.api_user` may see it: "original" (the uploaded file) only for
     its owner or when shared, "full_size" the file this viewer gets (gallery.domain.access decides),
-    with `favorites` (its catalog.FavoriteState for the caller: none for a photo just made).
+    with `favorites` (its records.FavoriteState for the caller: none for a photo just made).
     While it is processing (or once it failed) only what its owner said of it, its status and
     the reason it failed: there is nothing to show yet (nor to favourite)."""
     if photo.status != READY:
@@ -80,7 +80,7 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
         ),
         display=(
             {
-                "url": media.url(photo.display_key),
+                "url": media_urls.url(photo.display_key),
                 "width": photo.display_width,
                 "height": photo.display_height,
             }
@@ -93,7 +93,7 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
 
 def _file(photo, key, size, content_type, **extra):
     return {
-        "url": media.url(key),
+        "url": media_urls.url(key),
         "width": photo.width,
         "height": photo.height,
         "bytes": size,
@@ -121,7 +121,7 @@ def album_json(request, album, share_url=None):
             {
                 "photo_id": album.cover_photo_id,
                 "thumbnail": {
-                    "url": media.url(album.cover_thumbnail_key),
+                    "url": media_urls.url(album.cover_thumbnail_key),
                     "width": album.cover_thumbnail_width,
                     "height": album.cover_thumbnail_height,
                 },

@@ -6,7 +6,7 @@ gallery.web.errors turns into a response (a hidden photo is a 404, like a missin
 
 import secrets
 
-from gallery.domain.catalog import PUBLIC, UNLISTED, visible_to
+from gallery.domain.records import PUBLIC, READY, UNLISTED
 
 
 class PhotoHidden(Exception):
@@ -15,6 +15,14 @@ class PhotoHidden(Exception):
 
 class ChangeNotAllowed(Exception):
     """The viewer sees the photo but may not change it (it is someone else's)."""
+
+
+def visible_to(photo, user_id):
+    """Whether the user (None: nobody signed in) may see the photo or card: its owner always;
+    everyone else a public one that is ready (cards are of ready photos only)."""
+    if user_id is not None and user_id == photo.owner_id:
+        return True
+    return photo.visibility == PUBLIC and getattr(photo, "status", READY) == READY
 
 
 def can_view(user, photo):

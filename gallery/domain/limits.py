@@ -37,6 +37,7 @@ class Limits:
     description_length = _Setting("PHOTOSHARE_MAX_DESCRIPTION_LENGTH")
     tag_count = _Setting("PHOTOSHARE_MAX_TAGS")
     tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
+    api_tokens = _Setting("PHOTOSHARE_MAX_API_TOKENS")  # tokens one user may hold at once
 
     @property
     def upload_request_bytes(self):

@@ -13,7 +13,7 @@ from there, cut at TOKEN_LENGTH characters, so a search is one prefix match on t
 (normalised the same way), matched from any of those places: "sunset seoul" does not find it,
 and a query without a space does not match across a space of the title.
 
-Bounds, so that a photo's cards fit in its write transactions (gallery.domain.catalog): the first
+Bounds, so that a photo's cards fit in its write transactions (gallery.domain.lists): the first
 MAX_TOKENS places of the first MAX_INDEXED_TITLE characters. Tokens shorter than MIN_QUERY are
 dropped (no query can find them), and so is a token that begins another one (every query that
 finds it finds the longer one too: the photo would only be found twice).
@@ -22,7 +22,7 @@ finds it finds the longer one too: the photo would only be found twice).
 import re
 import unicodedata
 
-# A query needs this many characters: they name the index partition (gallery.domain.catalog.word_list).
+# A query needs this many characters: they name the index partition (gallery.domain.lists.word_list).
 MIN_QUERY = 2
 # Characters of a token in a sort key (longer queries are checked on the title itself).
 TOKEN_LENGTH = 32

@@ -4,7 +4,8 @@ other tag stay in the original file. Pillow's Image.Exif in, plain strings and n
 """
 
 import math
-from dataclasses import dataclass
+
+from gallery.domain.exif_facts import ExifFacts
 
 _EXIF_IFD = 0x8769
 _DATE_TIME_ORIGINAL = 0x9003
@@ -14,21 +15,6 @@ _MAKE, _MODEL = 0x010F, 0x0110
 _EXPOSURE_TIME, _F_NUMBER, _ISO, _FOCAL_LENGTH = 0x829A, 0x829D, 0x8827, 0x920A
 _LENS_MAKE, _LENS_MODEL = 0xA433, 0xA434
 _MAX_TEXT = 64
-
-
-@dataclass(frozen=True)
-class ExifFacts:
-    """Only what the photo page shows, as it shows it ("1/250 s", "f/2.8", "35 mm"); empty (0 for
-    the ISO) when the camera did not write it. GPS and every other tag stay in the original."""
-
-    taken: str = ""
-    camera: str = ""
-    lens: str = ""
-    exposure: str = ""
-    aperture: str = ""
-    focal_length: str = ""
-    iso: int = 0
-
 
 
 def exif_facts(exif):

@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from gallery.imaging import shared_copy
 from gallery.imaging.exif import ExifFacts, exif_facts
 from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
+from gallery.imaging.renditions import DISPLAY, THUMBNAIL
 
 __all__ = ["ImagePolicy", "InvalidImage", "ProcessedImage", "process_image", "site_policy"]
 
@@ -52,8 +53,6 @@ _FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
 # Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, through draft()).
 _REDUCED_SCALE_FORMATS = {"JPEG"}
 JPEG_CONTENT_TYPE = "image/jpeg"
-THUMBNAIL_QUALITY = 85
-DISPLAY_QUALITY = 82
 # Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
 FULL_SIZE_QUALITY = 90
 
@@ -173,8 +172,8 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size):
         content_type=content_type,
         width=width,
         height=height,
-        thumbnail=_encode(thumbnail, quality=THUMBNAIL_QUALITY),
-        display=_encode(display, quality=DISPLAY_QUALITY, progressive=True),
+        thumbnail=_encode(thumbnail, quality=THUMBNAIL.quality, progressive=THUMBNAIL.progressive),
+        display=_encode(display, quality=DISPLAY.quality, progressive=DISPLAY.progressive),
         exif=exif_facts(exif),
         shared=shared,
     )

@@ -7,14 +7,21 @@ Views and the API call these with validated data and let gallery.web.errors answ
 
 import logging
 import secrets
-import uuid
-from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
 
-from gallery.domain import access, catalog
-from gallery.domain.catalog import UNLISTED, Album
-from gallery.storage.dynamodb import AlbumChanged, NotInAlbum, PhotoNotFound, album_table, photo_table
+from gallery.domain import access, lists, records
+from gallery.domain.clock import timestamp
+from gallery.domain.ids import new_album_id
+from gallery.domain.records import FAILED, READY, UNLISTED, Album
+from gallery.services.photos import PhotoNotReady
+from gallery.storage.dynamodb import (
+    AlbumChanged,
+    NotInAlbum,
+    PhotoNotFound,
+    album_repository,
+    photo_repository,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,15 +37,11 @@ class AlbumRefused(Exception):
         self.message = message
 
 
-def new_album_id():
-    return uuid.uuid4().hex
-
-
 def new_share_token():
     return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
 
 
-def create(owner, *, title, description="", visibility=catalog.PRIVATE, clock=None):
+def create(owner, *, title, description="", visibility=records.PRIVATE, clock=None):
     album = Album(
         id=new_album_id(),
         owner_id=owner.pk,
@@ -47,43 +50,43 @@ def create(owner, *, title, description="", visibility=catalog.PRIVATE, clock=No
         description=description,
         visibility=visibility,
         share_token=new_share_token() if visibility == UNLISTED else "",
-        created=(clock or _now)().isoformat(timespec="microseconds"),
+        created=timestamp(clock),
     )
-    album_table().create_album(album)
+    album_repository().create_album(album)
     logger.info("created album %s by user %s", album.id, owner.pk)
     return album
 
 
 def albums_of(user, *, cursor=None, limit=24):
     """A page of the user's own albums, newest first (one Query)."""
-    return album_table().albums_page(catalog.owner_albums_list(user.pk), cursor=cursor, limit=limit)
+    return album_repository().albums_page(lists.owner_albums_list(user.pk), cursor=cursor, limit=limit)
 
 
 def public_albums_of(person, *, cursor=None, limit=24):
     """A page of `person`'s public albums, newest first: what everyone, the owner included,
     sees on their page (unlisted and private albums are not listed anywhere but the owner's list)."""
-    return album_table().albums_page_with_visibility(
-        catalog.owner_albums_list(person.pk), catalog.PUBLIC, cursor=cursor, limit=limit
+    return album_repository().albums_page_with_visibility(
+        lists.owner_albums_list(person.pk), records.PUBLIC, cursor=cursor, limit=limit
     )
 
 
 def photos_to_add(user, album, *, cursor=None, limit=24):
     """A page of `user`'s photos, newest first, for the album's "Add photos" page, and the ids of
     those already in `album` (shown as such, not as something to add): one Query, one BatchGetItem."""
-    photos_page = photo_table().list_page(catalog.owner_list(user.pk), cursor=cursor, limit=limit)
-    in_album = album_table().photos_in_album(album.id, [card.id for card in photos_page.items])
+    photos_page = photo_repository().list_page(lists.owner_list(user.pk), cursor=cursor, limit=limit)
+    in_album = album_repository().photos_in_album(album.id, [card.id for card in photos_page.items])
     return photos_page, in_album
 
 
 def page(user, album_id, *, token=None, cursor=None, limit=24):
     """The album and a page of the photos `user` sees in it, in album order; `token` is the
     share link's. Raises AlbumNotFound, or access.AlbumHidden (both answered "no such album")."""
-    album_page = album_table().album_page(album_id, cursor=cursor, limit=limit)
+    album_page = album_repository().album_page(album_id, cursor=cursor, limit=limit)
     album = access.require_album_view(user, album_page.album, token)
     insider = access.is_album_owner(user, album) or access.has_share_token(album, token)
-    return catalog.AlbumPage(
+    return records.AlbumPage(
         album=album,
-        items=catalog.album_cards(album_page.items, insider=insider),
+        items=lists.album_cards(album_page.items, insider=insider),
         next_cursor=album_page.next_cursor,
     )
 
@@ -91,21 +94,21 @@ def page(user, album_id, *, token=None, cursor=None, limit=24):
 def shared_photo(user, album_id, token, photo_id):
     """A photo as seen through an album's share link: (album, photo). The photo's own page
     would hide a private photo; its album's link shares it. One BatchGetItem."""
-    album, photo, membership = album_table().album_and_photo(album_id, photo_id)
+    album, photo, membership = album_repository().album_and_photo(album_id, photo_id)
     access.require_album_view(user, album, token)
-    if photo is None or membership is None:
+    if photo is None or membership is None or photo.status != READY:
         raise NotInAlbum(photo_id)
     return album, photo
 
 
 def visible(user, album_id):
     """The album if `user` may see it at its own URL; raises AlbumNotFound or AlbumHidden."""
-    return access.require_album_view(user, album_table().get_album(album_id))
+    return access.require_album_view(user, album_repository().get_album(album_id))
 
 
 def changeable(user, album_id):
     """The album if `user` may change it; raises AlbumNotFound, AlbumHidden or AlbumChangeNotAllowed."""
-    return access.require_album_change(user, album_table().get_album(album_id))
+    return access.require_album_change(user, album_repository().get_album(album_id))
 
 
 def edit(album, *, revision=None, **changes):
@@ -120,7 +123,7 @@ def edit(album, *, revision=None, **changes):
         changes["share_token"] = ""
     elif not album.share_token or album.visibility != UNLISTED:
         changes["share_token"] = new_share_token()
-    updated = album_table().save_album(album, **changes)
+    updated = album_repository().save_album(album, **changes)
     logger.info("edited album %s (%s)", album.id, ", ".join(sorted(changes)))
     return updated
 
@@ -129,21 +132,30 @@ def new_share_link(album):
     """A new share token: the old link answers 404 from now on."""
     if album.visibility != UNLISTED:
         raise AlbumRefused(_("Only an unlisted album has a share link; make it unlisted first."))
-    updated = album_table().save_album(album, share_token=new_share_token())
+    updated = album_repository().save_album(album, share_token=new_share_token())
     logger.info("new share link for album %s", album.id)
     return updated
 
 
 def add_photo(user, album, photo_id):
-    """Append one of `user`'s photos to `album` (which `user` may change). Raises
-    metadata.PhotoNotFound, access.PhotoHidden or ChangeNotAllowed (not theirs),
-    AlreadyInAlbum, AlbumRefused (in too many albums), PhotoChanged."""
-    table = album_table()
+    """Append one of `user`'s ready photos to `album` (which `user` may change). Raises
+    dynamodb.PhotoNotFound, access.PhotoHidden or ChangeNotAllowed (not theirs),
+    photos.PhotoNotReady (still processing: add it once it is ready), AlbumRefused (it failed,
+    or is in too many albums), AlreadyInAlbum, PhotoChanged.
+
+    Only ready photos join (the transaction is conditional on the revision read, so on the
+    status read): an album holds what its pages can show, and the worker's write of a
+    processing photo never meets an album change."""
+    table = album_repository()
     photo, memberships = table.photo_memberships(photo_id)
     access.require_own_photo(user, photo)
-    if album.id not in memberships and len(memberships) >= catalog.MAX_ALBUMS_PER_PHOTO:
+    if photo.status == FAILED:
+        raise AlbumRefused(_("This photo could not be processed, so it cannot go into an album."))
+    if photo.status != READY:
+        raise PhotoNotReady(photo.id)
+    if album.id not in memberships and len(memberships) >= lists.MAX_ALBUMS_PER_PHOTO:
         raise AlbumRefused(
-            _("A photo can be in at most %(count)d albums.") % {"count": catalog.MAX_ALBUMS_PER_PHOTO}
+            _("A photo can be in at most %(count)d albums.") % {"count": lists.MAX_ALBUMS_PER_PHOTO}
         )
     table.add_photo(album, photo)
     logger.info("added photo %s to album %s", photo.id, album.id)
@@ -153,14 +165,14 @@ def add_photo(user, album, photo_id):
 def remove_photo(album, photo_id):
     """Take a photo out of the album (the photo stays). Raises NotInAlbum or PhotoChanged."""
     photo, membership = _placed(album, photo_id)
-    album_table().remove_photo(album, photo, membership)
+    album_repository().remove_photo(album, photo, membership)
     logger.info("removed photo %s from album %s", photo_id, album.id)
 
 
 def move(album, photo_id, *, up):
     """Move a photo one place earlier (`up`) or later; False when it is at that end already."""
     photo, membership = _placed(album, photo_id)
-    return album_table().move_photo(album, photo, membership, up=up)
+    return album_repository().move_photo(album, photo, membership, up=up)
 
 
 def set_cover(album, photo_id):
@@ -172,25 +184,21 @@ def set_cover(album, photo_id):
             old_cover = _placed(album, album.cover_photo_id)
         except NotInAlbum:
             old_cover = None  # the mark went with the photo
-    return album_table().set_cover(album, photo, membership, old_cover)
+    return album_repository().set_cover(album, photo, membership, old_cover)
 
 
 def delete(album):
     """Delete the album; its photos stay where they are."""
-    album_table().delete_album(album)
+    album_repository().delete_album(album)
     logger.info("deleted album %s", album.id)
 
 
 def _placed(album, photo_id):
     """(photo, membership) of a photo in the album; NotInAlbum otherwise."""
     try:
-        photo, memberships = album_table().photo_memberships(photo_id)
+        photo, memberships = album_repository().photo_memberships(photo_id)
     except PhotoNotFound:
         raise NotInAlbum(photo_id) from None
     if album.id not in memberships:
         raise NotInAlbum(photo_id)
     return photo, memberships[album.id]
-
-
-def _now():
-    return datetime.now(UTC)

@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from gallery.domain import catalog, words
+from gallery.domain import lists, words
 from gallery.domain.limits import LIMITS
-from gallery.storage.dynamodb import photo_table
+from gallery.domain.tags import has_tag_page
+from gallery.storage.dynamodb import photo_repository
 
 # Longer tokens are no list of ours (a title search is cut at the title length anyway).
 MAX_TOKEN_LENGTH = 200
@@ -32,9 +33,9 @@ MAX_TOKEN_LENGTH = 200
 _RESOLVERS = {}
 
 
-def _catalog_sort_key(list_name):
-    """The photo's sort key in one of gallery.domain.catalog's lists, or None when it is not in it."""
-    return lambda photo: dict(catalog.list_entries(photo)).get(list_name)
+def _list_sort_key(list_name):
+    """The photo's sort key in one of gallery.domain.lists' lists, or None when it is not in it."""
+    return lambda photo: dict(lists.list_entries(photo)).get(list_name)
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,13 @@ class Source:
 
     def __post_init__(self):
         if self.sort_key is None:
-            object.__setattr__(self, "sort_key", _catalog_sort_key(self.list_name))
+            object.__setattr__(self, "sort_key", _list_sort_key(self.list_name))
         if self.neighbours is None:
             object.__setattr__(self, "neighbours", functools.partial(_list_neighbours, self))
 
 
 def _list_neighbours(source, sort_key):
-    return photo_table().neighbours(source.list_name, sort_key, oldest_first=source.oldest_first)
+    return photo_repository().neighbours(source.list_name, sort_key, oldest_first=source.oldest_first)
 
 
 def source_kind(kind):
@@ -114,15 +115,15 @@ def from_query(token):
 
 @source_kind("feed")
 def _feed(value, viewer):
-    return Source("feed", _("Newest photos"), reverse("gallery:home"), catalog.FEED)
+    return Source("feed", _("Newest photos"), reverse("gallery:home"), lists.FEED)
 
 
 @source_kind("tag")
 def _tag(value, viewer):
-    if not catalog.has_tag_page(value):  # the tag page's own rule
+    if not has_tag_page(value):  # the tag page's own rule
         return None
     url = reverse("gallery:tag", args=[value])
-    return Source(f"tag:{value}", f"#{value}", url, catalog.tag_list_for(value))
+    return Source(f"tag:{value}", f"#{value}", url, lists.tag_list_for(value))
 
 
 @source_kind("user")
@@ -130,7 +131,7 @@ def _user(value, viewer):
     person = get_user_model().objects.filter(username=value).first() if value else None
     if person is None:
         return None
-    list_name = catalog.person_list(viewer.pk, person.pk)  # the owner's own list holds private ones
+    list_name = lists.person_list(viewer.pk, person.pk)  # the owner's own list holds private ones
     url = reverse("gallery:user", args=[person.get_username()])
     return Source(f"user:{value}", _("Photos by %(name)s") % {"name": value}, url, list_name)
 
@@ -148,10 +149,10 @@ def _search(value, viewer):
         f"search:{query}",
         label,
         url,
-        catalog.word_list(words.query_key(normalized)),
+        lists.word_list(words.query_key(normalized)),
         oldest_first=True,
-        sort_key=lambda photo: (catalog.search_entry(photo, normalized) or (None, None))[1],
-        neighbours=lambda sort_key: photo_table().search_neighbours(query, sort_key),
+        sort_key=lambda photo: (lists.search_entry(photo, normalized) or (None, None))[1],
+        neighbours=lambda sort_key: photo_repository().search_neighbours(query, sort_key),
     )
 
 
@@ -164,6 +165,6 @@ def _favorites(value, viewer):
         "favorites",
         _("Your favourites"),
         reverse("gallery:favorites"),
-        catalog.favorites_list(user_id),
-        sort_key=lambda photo: photo_table().favorite_sort_key(photo.id, user_id),
+        lists.favorites_list(user_id),
+        sort_key=lambda photo: photo_repository().favorite_sort_key(photo.id, user_id),
     )

@@ -15,20 +15,30 @@ its lists) or "failed" with the reason, removing what it stored. The upload id i
 
 import contextlib
 import logging
-import uuid
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
 
 from django.utils.translation import gettext_noop
 
 from gallery.domain import access
-from gallery.domain.catalog import FAILED, PROCESSING, PUBLIC, READY, Photo
+from gallery.domain.clock import timestamp
+from gallery.domain.ids import new_photo_id
 from gallery.domain.limits import LIMITS
+from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.imaging.process import InvalidImage, process_image, site_policy
+from gallery.imaging.renditions import RENDITIONS
 from gallery.services import ratelimit
-from gallery.storage import s3 as media
-from gallery.storage import sqs as jobs
-from gallery.storage.dynamodb import PhotoAlreadyExists, PhotoChanged, PhotoNotFound, photo_table
+from gallery.storage import sqs
+from gallery.storage.dynamodb import (
+    MetadataUnavailable,
+    PhotoAlreadyExists,
+    PhotoChanged,
+    PhotoNotFound,
+    photo_repository,
+)
+from gallery.storage.s3 import objects
+from gallery.storage.s3.backend import ObjectTooLarge
+from gallery.storage.s3.keys import original_key, rendition_key, shared_key, upload_key
+from gallery.storage.s3.uploads import presigned_upload
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +82,6 @@ class Upload:
     fields: dict
 
 
-def new_photo_id():
-    return uuid.uuid4().hex
-
-
 def publish(
     owner, *, image, title, description="", tags=(), visibility=PUBLIC, share_original=False, clock=None
 ):
@@ -100,12 +106,12 @@ def publish(
     with ratelimit.upload_quota(owner):
         try:
             for key, content in _objects(photo, image.processed, original=image.file):
-                media.save(key, content)
+                objects.save(key, content)
                 written.append(key)
-            photo_table().put_photo(photo)
+            photo_repository().put_photo(photo)
         except Exception as error:  # any failure at any step: remove what was written
             logger.exception("publishing photo %s failed; removing %s", photo_id, written)
-            media.delete_quietly(written)
+            objects.delete_quietly(written)
             raise PublishFailed(photo_id) from error
     logger.info("published photo %s by user %s", photo_id, owner.pk)
     return photo
@@ -123,7 +129,7 @@ def _new_photo(owner, photo_id, *, details, clock, **fields):
         visibility=visibility,
         owner_id=owner.pk,
         owner_username=owner.get_username(),
-        created=(clock or _now)().isoformat(timespec="microseconds"),
+        created=timestamp(clock),
         **fields,
     )
 
@@ -131,20 +137,25 @@ def _new_photo(owner, photo_id, *, details, clock, **fields):
 def rendition_fields(photo_id, processed, original_bytes):
     """The Photo fields that come from the checked image: its keys, sizes and EXIF facts."""
     return {
-        "original_key": media.original_key(photo_id, processed.extension),
+        "original_key": original_key(photo_id, processed.extension),
         "original_content_type": processed.content_type,
         "original_bytes": original_bytes,
         "width": processed.width,
         "height": processed.height,
-        "thumbnail_key": media.thumbnail_key(photo_id),
-        "thumbnail_width": processed.thumbnail.width,
-        "thumbnail_height": processed.thumbnail.height,
-        "display_key": media.display_key(photo_id),
-        "display_width": processed.display.width,
-        "display_height": processed.display.height,
+        **_size_fields(photo_id, processed),
         **asdict(processed.exif),  # date, camera, lens, exposure, ...: never where
         **_shared_fields(photo_id, processed.shared),
     }
+
+
+def _size_fields(photo_id, processed):
+    """<field>_key, _width and _height of each size (gallery.imaging.renditions)."""
+    fields = {}
+    for row in RENDITIONS:
+        made = getattr(processed, row.field)
+        fields[f"{row.field}_key"] = rendition_key(photo_id, row)
+        fields[f"{row.field}_width"], fields[f"{row.field}_height"] = made.width, made.height
+    return fields
 
 
 def _shared_fields(photo_id, shared):
@@ -152,7 +163,7 @@ def _shared_fields(photo_id, shared):
     if shared is None:
         return {}
     return {
-        "shared_key": media.shared_key(photo_id, shared.extension),
+        "shared_key": shared_key(photo_id, shared.extension),
         "shared_content_type": shared.content_type,
         "shared_bytes": len(shared.data),
     }
@@ -161,41 +172,41 @@ def _shared_fields(photo_id, shared):
 def _objects(photo, processed, *, original=None):
     """(key, content) of every object a photo made from `processed` stores; the original only
     when given (the worker copies it in S3 instead)."""
-    objects = [(photo.original_key, original)] if original is not None else []
-    objects += [(photo.thumbnail_key, processed.thumbnail.data), (photo.display_key, processed.display.data)]
+    files = [(photo.original_key, original)] if original is not None else []
+    files += [(getattr(photo, f"{row.field}_key"), getattr(processed, row.field).data) for row in RENDITIONS]
     if processed.shared is not None:
-        objects.append((photo.shared_key, processed.shared.data))
-    return objects
+        files.append((photo.shared_key, processed.shared.data))
+    return files
 
 
 def visible(user, photo_id):
-    """The photo if `user` may see it. Raises metadata.PhotoNotFound, or access.PhotoHidden for
+    """The photo if `user` may see it. Raises dynamodb.PhotoNotFound, or access.PhotoHidden for
     someone else's private photo (both answered as "no such photo")."""
-    return access.require_view(user, photo_table().get_photo(photo_id))
+    return access.require_view(user, photo_repository().get_photo(photo_id))
 
 
 def visible_with_favorites(user, photo_id):
-    """(photo, catalog.FavoriteState) as `visible` and `favorite_state` give them, in one read."""
-    photo, state = photo_table().photo_and_favorite_state(photo_id, _viewer_id(user))
+    """(photo, records.FavoriteState) as `visible` and `favorite_state` give them, in one read."""
+    photo, state = photo_repository().photo_and_favorite_state(photo_id, _viewer_id(user))
     return access.require_view(user, photo), state
 
 
 def changeable(user, photo_id):
     """The photo if `user` may change it; raises as `visible`, or access.ChangeNotAllowed."""
-    return access.require_change(user, photo_table().get_photo(photo_id))
+    return access.require_change(user, photo_repository().get_photo(photo_id))
 
 
 def edit(photo, *, revision=None, **changes):
     """Change title, description, tags, visibility or sharing; returns the updated Photo.
 
     Conditional on `revision`, the one the user saw (the edit form's, the API's If-Match), by
-    default `photo`'s own: raises metadata.PhotoChanged or PhotoNotFound when someone got there
+    default `photo`'s own: raises dynamodb.PhotoChanged or PhotoNotFound when someone got there
     first, so a stale tab never silently undoes a newer edit; PhotoNotReady while the worker has
     the photo (its result would overwrite the edit)."""
     if photo.status != READY:
         raise PhotoNotReady(photo.id)
     expected = photo.revision if revision is None else revision
-    updated = photo_table().update_photo(photo.id, expected_revision=expected, **changes)
+    updated = photo_repository().update_photo(photo.id, expected_revision=expected, **changes)
     logger.info("edited photo %s (%s)", photo.id, ", ".join(sorted(changes)))
     return updated
 
@@ -208,11 +219,11 @@ def delete(photo_id, *, revision=None):
     orphan nobody links to (logged; `manage.py reconcile` removes it) and the call still
     succeeds. Retrying is safe: a failed item delete changed nothing, and deleting an already
     missing S3 object is not an error.
-    Raises metadata.PhotoNotFound, PhotoChanged (the photo is no longer at `revision`, when
+    Raises dynamodb.PhotoNotFound, PhotoChanged (the photo is no longer at `revision`, when
     given) or MetadataUnavailable.
     """
-    photo = photo_table().delete_photo(photo_id, expected_revision=revision)
-    media.delete_quietly(photo.object_keys)
+    photo = photo_repository().delete_photo(photo_id, expected_revision=revision)
+    objects.delete_quietly(photo.object_keys)
     logger.info("deleted photo %s", photo_id)
     return photo
 
@@ -221,8 +232,8 @@ def delete(photo_id, *, revision=None):
 def start_upload(owner):
     """A presigned POST for one file of at most LIMITS.upload_bytes, valid for a few minutes."""
     upload_id = new_photo_id()
-    post = media.presigned_upload(
-        media.upload_key(owner.pk, upload_id),
+    post = presigned_upload(
+        upload_key(owner.pk, upload_id),
         max_bytes=LIMITS.upload_bytes,
         expires_in=LIMITS.upload_url_seconds,
     )
@@ -239,19 +250,19 @@ def complete_upload(
     PublishFailed (nothing was kept: the queue or DynamoDB refused).
     """
     try:
-        existing = photo_table().get_photo(upload_id)
+        existing = photo_repository().get_photo(upload_id)
     except PhotoNotFound:
         existing = None
     if existing is not None:
         raise (
             UploadAlreadyCompleted(upload_id) if existing.owner_id == owner.pk else UploadNotFound(upload_id)
         )
-    key = media.upload_key(owner.pk, upload_id)
-    size = media.object_size(key)
+    key = upload_key(owner.pk, upload_id)
+    size = objects.object_size(key)
     if size is None:
         raise UploadMissing(upload_id)
     if size > LIMITS.upload_bytes:
-        media.delete_quietly([key])
+        objects.delete_quietly([key])
         raise UploadTooLarge(size)
     photo = _new_photo(
         owner,
@@ -268,15 +279,15 @@ def complete_upload(
     )
     with ratelimit.upload_quota(owner):  # a direct upload takes its place in the quota at complete
         try:
-            photo_table().put_photo(photo)  # conditional: of two concurrent completes, one wins
+            photo_repository().put_photo(photo)  # conditional: of two concurrent completes, one wins
         except PhotoAlreadyExists:
             raise UploadAlreadyCompleted(upload_id) from None
         # Item first, then the job: a job always finds its photo. If the queue refuses, the item
         # goes again and the file stays for a retry of the complete (or the lifecycle rule).
         try:
-            jobs.queue().send({"job": PROCESS_UPLOAD, "photo_id": upload_id})
-        except jobs.JobsUnavailable as error:
-            photo_table().delete_photo(upload_id)
+            sqs.queue().send({"job": PROCESS_UPLOAD, "photo_id": upload_id})
+        except sqs.JobsUnavailable as error:
+            photo_repository().delete_photo(upload_id)
             raise PublishFailed(upload_id) from error
     logger.info("upload %s by user %s completed; processing", upload_id, owner.pk)
     return photo
@@ -293,18 +304,18 @@ def process_upload(photo_id, *, last_attempt=False):
     leaving it processing for ever.
     """
     try:
-        photo = photo_table().get_photo(photo_id)
+        photo = photo_repository().get_photo(photo_id)
     except PhotoNotFound:
         return None  # deleted while queued: the delete removed the upload object too
     if photo.status != PROCESSING:
-        media.delete_quietly([media.upload_key(photo.owner_id, photo.id)])
+        objects.delete_quietly([upload_key(photo.owner_id, photo.id)])
         return photo.status
     written = []
     policy = site_policy(LIMITS)  # the upload form's own: gallery.web.forms.PhotoFileField
     try:
         try:
-            upload = media.read_object(photo.upload_key, max_bytes=policy.max_bytes)
-        except media.ObjectTooLarge:
+            upload = objects.read_object(photo.upload_key, max_bytes=policy.max_bytes)
+        except ObjectTooLarge:
             return _fail(photo, LIMITS.file_too_large_message())
         if upload is None:
             return _fail(photo, GONE_REASON)
@@ -315,31 +326,49 @@ def process_upload(photo_id, *, last_attempt=False):
                 upload, policy, thumbnail_size=LIMITS.thumbnail_size, display_size=LIMITS.display_size
             )
         ready = rendition_fields(photo.id, processed, size)
-        media.copy(photo.upload_key, ready["original_key"])
+        objects.copy(photo.upload_key, ready["original_key"])
         written.append(ready["original_key"])
         for key, content in _objects(replace(photo, **ready), processed):
-            media.save(key, content)
+            objects.save(key, content)
             written.append(key)
         # The item last: the photo joins its lists only once every object it names exists.
-        photo_table().update_photo(
-            photo.id, expected_revision=photo.revision, status=READY, upload_key="", **ready
-        )
+        _finish(photo, status=READY, upload_key="", **ready)
     except InvalidImage as error:
         return _fail(photo, str(error))
     except PhotoNotFound:
-        media.delete_quietly(written)  # deleted while processing: what we stored is nobody's
+        objects.delete_quietly(written)  # deleted while processing: what we stored is nobody's
         return None
     except PhotoChanged:
-        return photo_table().get_photo(photo.id).status  # another delivery finished it first
+        return photo_repository().get_photo(photo.id).status  # another delivery finished it first
     except Exception:
         logger.exception("processing photo %s failed; removing %s", photo.id, written)
-        media.delete_quietly(written)
+        objects.delete_quietly(written)
         if last_attempt:
             return _fail(photo, UNPROCESSABLE_REASON)
         raise
-    media.delete_quietly([photo.upload_key])
+    objects.delete_quietly([photo.upload_key])
     logger.info("photo %s is ready", photo.id)
     return READY
+
+
+# Re-reads of a photo whose revision moved under the worker before it gives the job back.
+FINISH_ATTEMPTS = 5
+
+
+def _finish(photo, **changes):
+    """The worker's write of its result, conditional on the photo still processing: a change of
+    revision that left it processing (an album or favourite change touching it; content edits
+    wait for "ready", PhotoNotReady) is re-read and written over, never a reason to give up.
+    PhotoChanged when another delivery finished it, PhotoNotFound when it was deleted; after
+    FINISH_ATTEMPTS conflicts MetadataUnavailable, so the job is delivered again."""
+    for _attempt in range(FINISH_ATTEMPTS):
+        try:
+            return photo_repository().update_photo(photo.id, expected_revision=photo.revision, **changes)
+        except PhotoChanged:
+            photo = photo_repository().get_photo(photo.id)
+            if photo.status != PROCESSING:
+                raise
+    raise MetadataUnavailable(f"photo {photo.id} kept changing while the worker wrote it")
 
 
 def _fail(photo, reason):
@@ -347,21 +376,19 @@ def _fail(photo, reason):
     a retry never reads "the file is gone" as the reason. A failed photo is in no list."""
     # PhotoNotFound, PhotoChanged: deleted meanwhile, or another delivery got there first.
     with contextlib.suppress(PhotoNotFound, PhotoChanged):
-        photo_table().update_photo(
-            photo.id, expected_revision=photo.revision, status=FAILED, failure_reason=reason, upload_key=""
-        )
-    media.delete_quietly([photo.upload_key])
+        _finish(photo, status=FAILED, failure_reason=reason, upload_key="")
+    objects.delete_quietly([photo.upload_key])
     logger.info("photo %s failed: %s", photo.id, reason)
     return FAILED
 
 
 def favorite(user, photo):
     """Make a photo the user may see one of their favourites (idempotent); True if it was new.
-    Raises metadata.PhotoNotFound if it was deleted or turned private meanwhile, or is not
+    Raises dynamodb.PhotoNotFound if it was deleted or turned private meanwhile, or is not
     ready yet (its owner sees it processing: there is nothing to favourite)."""
     if photo.status != READY:
         raise PhotoNotFound(photo.id)
-    added = photo_table().add_favorite(photo, user.pk)
+    added = photo_repository().add_favorite(photo, user.pk)
     if added:
         logger.info("user %s favourited photo %s", user.pk, photo.id)
     return added
@@ -369,17 +396,13 @@ def favorite(user, photo):
 
 def unfavorite(user, photo):
     """Remove the favourite (idempotent); True if there was one."""
-    return photo_table().remove_favorite(photo.id, user.pk)
+    return photo_repository().remove_favorite(photo.id, user.pk)
 
 
 def favorite_state(user, photo):
-    """catalog.FavoriteState: the photo's count and whether `user` (maybe anonymous) is a fan."""
-    return photo_table().favorite_state(photo.id, _viewer_id(user))
+    """records.FavoriteState: the photo's count and whether `user` (maybe anonymous) is a fan."""
+    return photo_repository().favorite_state(photo.id, _viewer_id(user))
 
 
 def _viewer_id(user):
     return user.pk if user.is_authenticated else None
-
-
-def _now():
-    return datetime.now(UTC)

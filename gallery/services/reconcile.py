@@ -14,7 +14,10 @@ without its photo item.)
 
 The same scan checks the lists (gallery.storage.dynamodb.consistency): every photo's cards match its item
 (title, tags, visibility), and every counter equals the count of its cards; `remove_orphans`
-rewrites the cards and sets the counters right as well.
+rewrites the cards and sets the counters right as well. Items are filed by the kinds declared in
+gallery.storage.dynamodb.model; albums are checked against theirs (an entry and a membership per
+photo of an album, of a ready photo of the album's owner, carrying its card). An item of no
+declared kind is reported and never deleted.
 
 Objects younger than `min_age` are left alone: they may belong to an upload still in progress,
 whose item is about to be written.
@@ -25,8 +28,9 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from gallery.storage import s3 as media
-from gallery.storage.dynamodb import PhotoNotFound, consistency, photo_table, purge_photo, scan_table
+from gallery.storage.dynamodb import PhotoNotFound, consistency, photo_repository, purge_photo, scan_table
+from gallery.storage.s3.keys import photo_id_of_key
+from gallery.storage.s3.objects import delete_objects, list_objects
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +44,8 @@ class Report:
     wrong_counts: list = field(default_factory=list)  # (counter, stored, true count)
     hidden_favorites: list = field(default_factory=list)  # (photo id, user id) the user may not see
     wrong_favorite_counts: list = field(default_factory=list)  # (photo id, stored, true count)
+    album_problems: list = field(default_factory=list)  # consistency.AlbumProblem
+    unknown_items: list = field(default_factory=list)  # keys of items of no declared kind: never deleted
     scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
@@ -49,7 +55,8 @@ class Report:
     def clean(self):
         orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
         favorites = (self.hidden_favorites, self.wrong_favorite_counts)
-        return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites))
+        albums = (self.album_problems, self.unknown_items)
+        return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums))
 
 
 def find_orphans(*, min_age=timedelta(hours=1), now=None):
@@ -58,7 +65,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
     # as an item whose objects are missing.
     scan = scan_table()
     photos, stray_cards = scan.photos, scan.stray_ids
-    objects = media.list_objects()
+    objects = list_objects()
     named = {key: photo_id for photo_id, photo in photos.items() for key in photo.object_keys}
 
     report = Report(
@@ -69,6 +76,8 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         wrong_counts=consistency.wrong_counts(scan),
         hidden_favorites=consistency.hidden_favorites(scan),
         wrong_favorite_counts=consistency.wrong_favorite_counts(scan),
+        album_problems=consistency.album_problems(scan),
+        unknown_items=scan.unknown,
         scan=scan,
     )
     for key, modified in sorted(objects.items()):
@@ -82,7 +91,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
     report.broken_photos = sorted(
         photo_id
         for photo_id, photo in photos.items()
-        if not {key for key in photo.object_keys if media.photo_id_of(key)} <= objects.keys()
+        if not {key for key in photo.object_keys if photo_id_of_key(key)} <= objects.keys()
     )
     return report
 
@@ -105,23 +114,26 @@ def remove_orphans(report):
     photos lose their items first, then their objects (the order of a delete), so a crash
     half-way leaves only orphan objects for the next run."""
     leftovers = list(report.orphan_objects)
+    # Items of no declared kind (report.unknown_items) are never touched: only reported.
+    for problem in report.album_problems:
+        consistency.repair_album(report.scan, problem)
     for photo_id, fan_id in report.hidden_favorites:
-        photo_table().remove_favorite(photo_id, fan_id)
+        photo_repository().remove_favorite(photo_id, fan_id)
         logger.warning("reconcile: removed user %s's favourite of private photo %s", fan_id, photo_id)
     if report.wrong_favorite_counts or report.hidden_favorites:
         # Counted again after the removals above, which moved the counts themselves.
         for photo_id, stored, true in consistency.wrong_favorite_counts(scan_table()):
             consistency.set_favorite_count(photo_id, stored, true)
     if report.broken_photos or report.stray_cards:
-        existing = media.list_objects()
+        existing = list_objects()
         for photo_id in report.broken_photos:
             # The owner's own delete: it keeps whatever else the table derives from photos.
             with contextlib.suppress(PhotoNotFound):  # deleted meanwhile
-                photo_table().delete_photo(photo_id)
+                photo_repository().delete_photo(photo_id)
         for photo_id in report.stray_cards:
             purge_photo(photo_id)
         for photo_id in [*report.broken_photos, *report.stray_cards]:
-            leftovers += [key for key in existing if media.photo_id_of(key) == photo_id]
+            leftovers += [key for key in existing if photo_id_of_key(key) == photo_id]
             logger.warning("reconcile: removed the items of photo %s", photo_id)
     for photo_id in report.stale_lists:
         if photo_id not in report.broken_photos:
@@ -131,7 +143,7 @@ def remove_orphans(report):
         for counter, stored, true in consistency.wrong_counts(scan_table()):
             consistency.set_count(counter, stored, true)
     leftovers = set(leftovers)
-    media.delete_objects(leftovers)
+    delete_objects(leftovers)
     if leftovers:
         logger.warning("reconcile: removed %d orphan objects", len(leftovers))
     return len(leftovers)

@@ -11,7 +11,7 @@ import logging
 import time
 
 from gallery.services import photos
-from gallery.storage import sqs as jobs
+from gallery.storage import sqs
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ HANDLERS = {
 
 def run_job(job):
     """Run one received job; returns True if it is done (and was deleted from the queue)."""
-    queue = jobs.queue()
+    queue = sqs.queue()
     handler = HANDLERS.get(job.body.get("job"))
     if handler is None:
         logger.error("unknown job %r (message %s); left for the dead-letter queue", job.body, job.message_id)
@@ -45,7 +45,7 @@ def run_job(job):
 
 
 def work(
-    *, should_stop=lambda: False, wait_seconds=jobs.LONG_POLL_SECONDS, until_empty=False, pause=time.sleep
+    *, should_stop=lambda: False, wait_seconds=sqs.LONG_POLL_SECONDS, until_empty=False, pause=time.sleep
 ):
     """Receive and run jobs until `should_stop()` is true between two receives or, with
     `until_empty`, until a receive finds nothing. A queue that cannot be reached is asked again
@@ -53,8 +53,8 @@ def work(
     done = 0
     while not should_stop():
         try:
-            batch = jobs.queue().receive(wait_seconds=wait_seconds)
-        except jobs.JobsUnavailable:
+            batch = sqs.queue().receive(wait_seconds=wait_seconds)
+        except sqs.JobsUnavailable:
             if until_empty:
                 raise
             pause(UNREACHABLE_PAUSE_SECONDS)  # logged by gallery.storage.sqs

@@ -4,8 +4,8 @@ import logging
 
 from django.db import connection
 
-from gallery.storage import dynamodb as metadata
-from gallery.storage import s3 as media
+from gallery.storage import dynamodb
+from gallery.storage.s3 import bucket
 
 logger = logging.getLogger(__name__)
 
@@ -16,11 +16,11 @@ def _check_database():
 
 
 def _check_s3():
-    media.ping()
+    bucket.ping()
 
 
 def _check_dynamodb():
-    metadata.ping()
+    dynamodb.ping()
 
 
 CHECKS = {"database": _check_database, "s3": _check_s3, "dynamodb": _check_dynamodb}

@@ -7,23 +7,22 @@ policy). A message stays invisible for PHOTOSHARE_JOB_VISIBILITY_TIMEOUT seconds
 worker received it, longer than the longest job; a worker that dies mid-job gives it back when
 that runs out. Jobs must therefore be idempotent: any message may be delivered twice.
 
-Like gallery.storage.dynamodb.connection: settings read once, the boto3 client made on first use and
-kept per thread, boto errors turned into JobsUnavailable here.
+Like gallery.storage.dynamodb.connection: settings read once, the boto3 client made per thread by
+gallery.storage.clients, boto errors turned into JobsUnavailable here.
 """
 
 import contextlib
 import functools
 import json
 import logging
-import threading
 from dataclasses import dataclass
 
-import boto3
-from botocore.config import Config as BotocoreConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+
+from gallery.storage.clients import PerThread, client_config
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +51,7 @@ class Queue:
         self.name = name
         self.visibility_timeout = visibility_timeout
         self.max_receives = max_receives
-        self._endpoint_url = endpoint_url
-        # The read timeout must outlast a long poll.
-        self._client_config = client_config.merge(BotocoreConfig(read_timeout=LONG_POLL_SECONDS + 10))
-        self._local = threading.local()
+        self._clients = PerThread("sqs", endpoint_url=endpoint_url, config=client_config)
         self._url = None
 
     @classmethod
@@ -63,19 +59,15 @@ class Queue:
         return cls(
             name=settings.PHOTOSHARE_JOBS_QUEUE,
             endpoint_url=settings.SQS_ENDPOINT_URL,
-            client_config=settings.AWS_CLIENT_CONFIG,
+            # The read timeout must outlast a long poll.
+            client_config=client_config(read_timeout=LONG_POLL_SECONDS + 10),
             visibility_timeout=settings.PHOTOSHARE_JOB_VISIBILITY_TIMEOUT,
             max_receives=settings.PHOTOSHARE_JOB_MAX_RECEIVES,
         )
 
     @property
     def client(self):
-        client = getattr(self._local, "client", None)
-        if client is None:
-            client = self._local.client = boto3.session.Session().client(
-                "sqs", endpoint_url=self._endpoint_url, config=self._client_config
-            )
-        return client
+        return self._clients.get()
 
     @property
     def url(self):

@@ -16,9 +16,9 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gallery.domain import catalog
+from gallery.domain import ids, records
 from gallery.services import navigation as sources
-from gallery.storage import s3 as media
+from gallery.storage.s3 import media_urls
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ _PLACEHOLDER = "0" * 32  # matches every argument pattern below
 # What the URL patterns accept (gallery/web/urls.py); any other value goes through reverse(), which
 # then answers exactly as `{% url %}` would (NoReverseMatch).
 _ARGUMENTS = {
-    "gallery:photo": re.compile(r"[0-9a-f]{32}"),
+    "gallery:photo": re.compile(ids.PATTERN),
     "gallery:user": re.compile(r"[^/]+"),
     "gallery:tag": re.compile(r"[^/]+"),
 }
@@ -79,8 +79,8 @@ def tag_url(tag):
 
 
 CARD_TEMPLATE = "gallery/_photo_card.html"
-# Where a cached card's media URLs go: they are filled in on every view from gallery.storage.s3.url,
-# so a cached card never carries a presigned URL past the lifetime media.url guarantees.
+# Where a cached card's media URLs go: filled in on every view from gallery.storage.s3.media_urls.url,
+# so a cached card never carries a presigned URL past the lifetime media_urls.url guarantees.
 _THUMBNAIL_SLOT, _DISPLAY_SLOT = "\x00thumbnail\x00", "\x00display\x00"
 
 
@@ -107,7 +107,7 @@ def photo_cards(cards, source=None):
     cache = caches[settings.PHOTOSHARE_CARD_CACHE]
     found = cache.get_many(keys)
     media_keys = [key for card in cards for key in (card.thumbnail_key, card.display_key) if key]
-    urls = {key: conditional_escape(url) for key, url in media.urls(media_keys).items()}
+    urls = {key: conditional_escape(url) for key, url in media_urls.urls(media_keys).items()}
     rendered, missing = [], {}
     for key, card in keys.items():
         thumbnail = urls[card.thumbnail_key]
@@ -147,8 +147,8 @@ def _template_version(template):
 
 @register.filter
 def media_url(key):
-    """URL of a stored object (gallery.storage.s3.url: presigned or plain, cached); "" for no key."""
-    return media.url(key) if key else ""
+    """URL of a stored object (s3.media_urls.url: presigned or plain, cached); "" for no key."""
+    return media_urls.url(key) if key else ""
 
 
 @register.filter
@@ -174,8 +174,8 @@ def as_datetime(value):
 
 @register.filter
 def visibility_label(value):
-    """"public", "unlisted", "private" in the reader's words ("Everyone", ...)."""
-    return dict(catalog.ALBUM_VISIBILITY_CHOICES).get(value, value)
+    """ "public", "unlisted", "private" in the reader's words ("Everyone", ...)."""
+    return dict(records.ALBUM_VISIBILITY_CHOICES).get(value, value)
 
 
 @register.simple_tag

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image, TiffImagePlugin
 
-from gallery.domain.catalog import Album, Photo
+from gallery.domain.records import Album, Photo
 
 EXIF_ORIENTATION = 0x0112
 EXIF_GPS_IFD = 0x8825

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from gallery.services import albums, photos
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_change_form_edits_metadata(aws, admin_client, user):
     )
 
     assert response.status_code == 302
-    assert metadata.photo_table().get_photo(photo.id).tags == ["night"]
+    assert dynamodb.photo_repository().get_photo(photo.id).tags == ["night"]
     assert "Harbour at night" in Client().get("/tags/night/").content.decode()
 
 
@@ -64,8 +64,8 @@ def test_single_delete_asks_then_removes_objects_and_items(aws, admin_client, us
     admin_client.post(LIST, {"selected": [photo.id], "confirm": "yes"})
 
     assert aws.object_keys() == sorted(kept.object_keys)
-    with pytest.raises(metadata.PhotoNotFound):
-        metadata.photo_table().get_photo(photo.id)
+    with pytest.raises(dynamodb.PhotoNotFound):
+        dynamodb.photo_repository().get_photo(photo.id)
 
 
 def test_bulk_delete_removes_the_selected_photos(aws, admin_client, user, bob):
@@ -77,7 +77,7 @@ def test_bulk_delete_removes_the_selected_photos(aws, admin_client, user, bob):
 
     assert "Deleted 2 photos." in response.content.decode()
     assert aws.object_keys() == sorted(kept.object_keys)
-    assert metadata.photo_table().photo_counts([user.pk, bob.pk]) == {user.pk: 1, bob.pk: 0}
+    assert dynamodb.photo_repository().photo_counts([user.pk, bob.pk]) == {user.pk: 1, bob.pk: 0}
 
 
 def test_only_staff_with_permissions_get_in(aws, user, django_user_model):
@@ -104,8 +104,8 @@ def test_user_list_shows_photo_counts_linking_to_their_photos(aws, admin_client,
 
 def test_change_page_shows_the_favourite_count(aws, admin_client, user, bob):
     photo = publish(user, title="Harbour")
-    metadata.photo_table().add_favorite(photo, bob.pk)
-    metadata.photo_table().add_favorite(photo, user.pk)
+    dynamodb.photo_repository().add_favorite(photo, bob.pk)
+    dynamodb.photo_repository().add_favorite(photo, user.pk)
 
     page = admin_client.get(f"{LIST}{photo.id}/change/").content.decode()
 

@@ -19,7 +19,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from accounts.models import ApiToken
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.tests import faults
 from gallery.tests.factories import upload
 from gallery.tests.publishing import publish
@@ -39,7 +39,7 @@ UPLOAD_STEPS = ["s3.PutObject"] * 4 + ["dynamodb.TransactWriteItems"]
 COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
 # Read the photo, read its items, change them in one transaction (gallery.storage.dynamodb.update_photo).
 EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
-# After an edit's or a delete's transaction and counters: its favourites (metadata.favorites).
+# After an edit's or a delete's transaction and counters: its favourites (dynamodb.favorites).
 FAVORITES_STEP = "dynamodb.Query"
 # Items first (one transaction), the counters, the favourites, then the four objects
 # (gallery.services.photos.delete).
@@ -76,7 +76,7 @@ def test_a_failed_counter_update_keeps_the_upload_and_reconcile_recounts(aws, lo
     found = io.StringIO()
     call_command("reconcile", "--fix", "--min-age", "0", stdout=found)
     assert "should be 1" in found.getvalue()
-    assert metadata.photo_table().tag_count("sea") == 1
+    assert dynamodb.photo_repository().tag_count("sea") == 1
     assert_lists_match_photos(aws)
 
 
@@ -280,7 +280,7 @@ def test_an_edit_failing_at_any_step_asks_to_retry_and_changes_nothing(
     else:
         assert "try again" in response.json()["error"]
     assert snapshot(aws) == before
-    assert metadata.photo_table().get_photo(photo.id).title == "Before"
+    assert dynamodb.photo_repository().get_photo(photo.id).title == "Before"
 
 
 @pytest.mark.parametrize("error", list(faults.ERRORS))
@@ -326,18 +326,18 @@ def test_a_delete_whose_object_removal_fails_leaves_an_orphan_that_reconcile_rem
 def test_a_delete_whose_favourites_cannot_be_removed_still_deletes_and_reconcile_removes_them(
     aws, logged_in_client, photo, bob, caplog
 ):
-    metadata.photo_table().add_favorite(photo, bob.pk)
+    dynamodb.photo_repository().add_favorite(photo, bob.pk)
     with faults.AwsCalls(fail_at={len(EDIT_STEPS) + len(COUNTS) + 1}, error=faults.refused):
         response = logged_in_client.post(f"/photos/{photo.id}/delete/")
 
     assert response.status_code == 302
     assert aws.object_keys() == []  # the objects went on
-    assert metadata.photo_table().favorites_page(bob.pk).items != []  # a stray copy, until reconcile
+    assert dynamodb.photo_repository().favorites_page(bob.pk).items != []  # a stray copy, until reconcile
     assert any("left for reconcile" in record.getMessage() for record in caplog.records)
 
     call_command("reconcile", "--fix", "--min-age", "0", stdout=io.StringIO())
 
-    assert metadata.photo_table().favorites_page(bob.pk).items == []
+    assert dynamodb.photo_repository().favorites_page(bob.pk).items == []
     assert photo_items(aws) == []
 
 

@@ -36,13 +36,13 @@ def test_init_aws_creates_a_private_bucket_and_the_table_and_is_idempotent(moto_
 
 
 def test_init_aws_completes_a_first_run_that_stopped_before_block_public_access(moto_server):
-    from gallery.storage import s3 as media
+    from gallery.storage.s3.backend import bucket_name, s3_client
 
     moto_server.reset()
-    client = media.s3_client()
-    client.create_bucket(Bucket=media.bucket_name())  # the first run stopped here
+    client = s3_client()
+    client.create_bucket(Bucket=bucket_name())  # the first run stopped here
 
     call_command("init_aws", stdout=io.StringIO())
 
-    config = client.get_public_access_block(Bucket=media.bucket_name())["PublicAccessBlockConfiguration"]
+    config = client.get_public_access_block(Bucket=bucket_name())["PublicAccessBlockConfiguration"]
     assert all(config.values()) and len(config) == 4

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from PIL import Image
 
 from accounts.models import ApiToken
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.tests import hostile
 from gallery.tests.factories import assert_no_location, upload
 from gallery.tests.stores import assert_no_orphans, assert_nothing_stored
@@ -53,7 +53,7 @@ def stored_photo(aws, response):
         photo_id = response.json()["id"]
     else:
         photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
-    photo = metadata.photo_table().get_photo(photo_id)
+    photo = dynamodb.photo_repository().get_photo(photo_id)
     assert aws.object_keys() == sorted(photo.object_keys)
     assert_no_orphans(aws)
     return photo

@@ -116,9 +116,9 @@ def test_twenty_gps_photos_reach_nobody_else_with_their_location(aws, user, bob,
 
 
 def _stored(aws):
-    from gallery.storage import dynamodb as metadata
+    from gallery.storage import dynamodb
 
-    return metadata.photo_table().list_page("ALL", limit=100).items
+    return dynamodb.photo_repository().list_page("ALL", limit=100).items
 
 
 def test_an_owner_may_share_the_original_of_one_photo(aws, user, bob):

@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
-from gallery.domain import catalog
+from gallery.domain import lists
 from gallery.services import worker
-from gallery.storage import dynamodb as metadata
-from gallery.storage import s3 as media
+from gallery.storage import dynamodb
+from gallery.storage.s3 import bucket
 from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.factories import image_bytes
 
@@ -43,7 +43,7 @@ def page(live_server, user):
 def running_worker(aws, live_server, settings):
     """The worker in a thread, and the bucket's CORS rule admitting the live server's pages."""
     settings.PHOTOSHARE_UPLOAD_ORIGINS = [live_server.url]
-    media.configure_uploads()
+    bucket.configure_uploads()
     stop = threading.Event()
     thread = threading.Thread(target=worker.work, kwargs={"should_stop": stop.is_set, "wait_seconds": 1})
     thread.start()
@@ -84,7 +84,7 @@ def test_several_files_go_straight_to_s3_and_are_ready_in_seconds(
     )
     assert items.nth(0).locator("progress").evaluate("bar => bar.value") == 1
 
-    cards = metadata.photo_table().list_page(catalog.owner_list(user.pk)).items
+    cards = dynamodb.photo_repository().list_page(lists.owner_list(user.pk)).items
     assert sorted((card.title, card.visibility) for card in cards) == [
         ("Forest in spring", "private"),
         ("harbour at dusk", "public"),
@@ -169,7 +169,7 @@ def test_two_files_at_a_time_tags_for_all_a_failure_in_words_and_a_summary(
     counts = page.evaluate("window.inFlight")
     assert counts["maxFiles"] == 2 and counts["maxS3"] <= 2  # two at a time, never more
     assert counts["maxWaiting"] >= 2  # the others waited their turn
-    cards = metadata.photo_table().list_page(catalog.owner_list(user.pk)).items
+    cards = dynamodb.photo_repository().list_page(lists.owner_list(user.pk)).items
     assert [card.title for card in cards] == ["dunes", "forest", "harbour"]  # newest first: list order
     assert sorted(card.tags for card in cards) == [
         ["trees", "trip", "summer"],

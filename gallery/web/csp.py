@@ -9,8 +9,8 @@ origin comes from a presigned POST the same way.
 
 from django.conf import settings
 
-from gallery.storage.s3 import origin as media_origin
-from gallery.storage.s3 import upload_origin
+from gallery.storage.s3.media_urls import media_origin
+from gallery.storage.s3.uploads import upload_origin
 
 HEADER = "Content-Security-Policy"
 REPORT_ONLY_HEADER = "Content-Security-Policy-Report-Only"

@@ -39,7 +39,7 @@ from gallery.storage.dynamodb import (
     PhotoChanged,
     PhotoNotFound,
 )
-from gallery.storage.s3 import MediaUnavailable
+from gallery.storage.s3.backend import MediaUnavailable
 from gallery.storage.sqs import JobsUnavailable
 
 logger = logging.getLogger(__name__)

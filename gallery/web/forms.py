@@ -13,15 +13,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from gallery.domain.catalog import (
-    ALBUM_VISIBILITY_CHOICES,
-    PRIVATE,
-    PUBLIC,
-    VISIBILITY_CHOICES,
-    invalid_tags,
-    parse_tags,
-)
 from gallery.domain.limits import LIMITS
+from gallery.domain.records import ALBUM_VISIBILITY_CHOICES, PRIVATE, PUBLIC, VISIBILITY_CHOICES
+from gallery.domain.tags import invalid_tags, parse_tags
 from gallery.imaging.policy import message_of
 from gallery.imaging.process import (
     ACCEPT_ATTRIBUTE,

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
 # What makemessages reads (README: the same directories as its --ignore list leaves).
-SOURCES = ["gallery", "photoshare", "templates", "static/js"]
+SOURCES = ["accounts", "gallery", "photoshare", "templates", "static/js"]
 
 
 def entries(po_text):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from gallery.storage import sqs as jobs
+from gallery.storage import sqs
 from gallery.storage.dynamodb import ensure_table, get_connection
-from gallery.storage.s3 import ensure_bucket
+from gallery.storage.s3.bucket import ensure_bucket
 
 
 class Command(BaseCommand):
@@ -24,9 +24,9 @@ class Command(BaseCommand):
         table_created = ensure_table()
         state = "created" if table_created else "exists"
         self.stdout.write(f"DynamoDB table {get_connection().table_name}: {state}, active")
-        queue = jobs.queue()
+        queue = sqs.queue()
         queue_created = queue.ensure()
-        dead = queue.name + jobs.DEAD_LETTER_SUFFIX
+        dead = queue.name + sqs.DEAD_LETTER_SUFFIX
         self.stdout.write(
             f"SQS queue {queue.name} (dead letters: {dead}): {'created' if queue_created else 'exists'}"
         )

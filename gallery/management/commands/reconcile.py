@@ -8,8 +8,9 @@ from gallery.services.reconcile import find_orphans, remove_orphans
 class Command(BaseCommand):
     help = (
         "Find S3 objects under photos/ that no DynamoDB item names, items whose objects are "
-        "missing, list cards that do not match their photo and counters that are off; with --fix, "
-        "remove the orphans and repair the lists and counters."
+        "missing, list cards that do not match their photo, album entries that break their rules "
+        "and counters that are off; with --fix, remove the orphans and repair the lists, albums and "
+        "counters. Items of no known kind are reported, never removed."
     )
 
     def add_arguments(self, parser):
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             self.stdout.write(f"favourite of user {fan_id} of private photo {photo_id}")
         for photo_id, stored, true in report.wrong_favorite_counts:
             self.stdout.write(f"favourite count of {photo_id}: {stored}, should be {true}")
+        for problem in report.album_problems:
+            photo = f" (photo {problem.photo_id})" if problem.photo_id else ""
+            self.stdout.write(f"album {problem.album_id}{photo}: {problem.what}")
+        for key in report.unknown_items:
+            self.stdout.write(f"item of no known kind (left alone): {key['pk']} {key['sk']}")
         if report.recent_objects:
             self.stdout.write(f"{report.recent_objects} unnamed objects younger than {min_age} s left alone")
         if report.clean:
@@ -49,7 +55,9 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Removed {removed} objects and the items of "
                     f"{len(report.broken_photos) + len(report.stray_cards)} photos; rewrote the cards "
-                    f"of {len(report.stale_lists)} photos and set {len(report.wrong_counts)} counters."
+                    f"of {len(report.stale_lists)} photos, repaired "
+                    f"{len(report.album_problems)} album entries and "
+                    f"set {len(report.wrong_counts)} counters."
                 )
             )
         else:

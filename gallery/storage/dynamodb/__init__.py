@@ -3,24 +3,25 @@
 One table (schema.py has its layout), split by job:
 
     errors.py        what callers catch
-    schema.py        keys, the lists index, and the codec between catalog records and items
+    schema.py        keys, the lists index, and the codec between domain records and items
     cursor.py        signed page cursors
     connection.py    settings, the per-thread boto3 client, boto errors -> MetadataUnavailable
     transactions.py  one TransactWriteItems request, and why it was cancelled
     retry.py         retrying transactions cancelled for a conflict, with jittered backoff
     counters.py      the tag and owner counts, updated after a photo's transaction
-    repository.py    photo_table(): what pages, the API and the admin read and write
+    repository.py    photo_repository(): what pages, the API and the admin read and write
     search.py        title search on the word lists: one Query a page, each photo once
-    albums.py        album_table(): albums, their entries and the photos' memberships
+    albums.py        album_repository(): albums, their entries and the photos' memberships
     positions.py     the sortable positions of photos in an album
     maintenance.py   whole-table jobs: reconcile's scans, init_aws, the health check
     consistency.py   whether cards and counters agree with the photo items, and their repair
 
-The records (Photo, PhotoCard, Page, TagCount) and the list names are gallery.domain.catalog's.
+The records (Photo, PhotoCard, Page, TagCount) are in gallery.domain.records, the list names in
+gallery.domain.lists.
 """
 
 from gallery.storage.dynamodb import consistency
-from gallery.storage.dynamodb.albums import AlbumRepository, Membership, album_table
+from gallery.storage.dynamodb.albums import AlbumRepository, Membership, album_repository
 from gallery.storage.dynamodb.connection import get_connection
 from gallery.storage.dynamodb.errors import (
     AlbumChanged,
@@ -35,7 +36,7 @@ from gallery.storage.dynamodb.errors import (
     PhotoNotFound,
 )
 from gallery.storage.dynamodb.maintenance import ensure_table, ping, purge_photo, scan_photos, scan_table
-from gallery.storage.dynamodb.repository import PhotoRepository, photo_table
+from gallery.storage.dynamodb.repository import PhotoRepository, photo_repository
 from gallery.storage.dynamodb.schema import LISTS_INDEX, table_schema
 
 __all__ = [
@@ -53,11 +54,11 @@ __all__ = [
     "PhotoChanged",
     "PhotoNotFound",
     "PhotoRepository",
-    "album_table",
+    "album_repository",
     "consistency",
     "ensure_table",
     "get_connection",
-    "photo_table",
+    "photo_repository",
     "ping",
     "purge_photo",
     "scan_photos",

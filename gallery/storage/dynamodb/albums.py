@@ -11,16 +11,16 @@ photo's partition before it then fails (PhotoChanged) instead of missing it.
 
 import functools
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from gallery.domain.catalog import AlbumPage, Page
+from gallery.domain.clock import timestamp
+from gallery.domain.records import AlbumPage, Page
 from gallery.storage.dynamodb import positions, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
 from gallery.storage.dynamodb.errors import AlbumChanged, AlbumNotFound, AlreadyInAlbum, NotInAlbum
-from gallery.storage.dynamodb.repository import photo_table
+from gallery.storage.dynamodb.repository import photo_repository
 from gallery.storage.dynamodb.transactions import (
     Transaction,
     clear_cover,
@@ -67,7 +67,7 @@ class AlbumRepository:
     def save_album(self, old, **changes):
         """Change title, description, visibility or share token; returns the new Album. One
         transaction over the album and its admin card, conditional on the revision read."""
-        new = replace(old, **changes, revision=old.revision + 1, updated=_now())
+        new = replace(old, **changes, revision=old.revision + 1, updated=timestamp())
         write = Transaction()
         write.put(schema.album_item(new), **same_revision(old, on_fail=AlbumChanged(old.id)))
         write.put(schema.album_card_item(new))
@@ -152,8 +152,10 @@ class AlbumRepository:
         )
 
     def albums_page(self, list_name, *, cursor=None, limit=24):
-        """A page of albums (catalog.owner_albums_list or ALL_ALBUMS), newest first: one Query."""
-        return photo_table().list_page(list_name, cursor=cursor, limit=limit, record=schema.album_from_item)
+        """A page of albums (lists.owner_albums_list or ALL_ALBUMS), newest first: one Query."""
+        return photo_repository().list_page(
+            list_name, cursor=cursor, limit=limit, record=schema.album_from_item
+        )
 
     def albums_page_with_visibility(self, list_name, visibility, *, cursor=None, limit=24):
         """A page of a list of albums with only those of `visibility`, newest first (a person's
@@ -219,7 +221,7 @@ class AlbumRepository:
     # --- a photo's places --------------------------------------------------------------------
     def photo_memberships(self, photo_id):
         """The photo and {album id: Membership} of the albums it is in: one consistent Query."""
-        photo, items = photo_table().photo_with_items(photo_id)
+        photo, items = photo_repository().photo_with_items(photo_id)
         return photo, {item["album_id"]: _membership(item) for item in items if schema.is_membership(item)}
 
     def add_photo(self, album, photo):
@@ -282,7 +284,8 @@ class AlbumRepository:
             f"cover_{name}": getattr(photo, name)
             for name in ("thumbnail_key", "thumbnail_width", "thumbnail_height")
         }
-        new = replace(album, cover_photo_id=photo.id, **cover, revision=album.revision + 1, updated=_now())
+        changes = {**cover, "revision": album.revision + 1, "updated": timestamp()}
+        new = replace(album, cover_photo_id=photo.id, **changes)
         write = Transaction()
         write.put(schema.album_item(new), **same_revision(album, on_fail=AlbumChanged(album.id)))
         write.put(schema.album_card_item(new))
@@ -333,10 +336,6 @@ def _membership(item):
 
 
 @functools.cache
-def album_table():
+def album_repository():
     """The process-wide AlbumRepository."""
     return AlbumRepository()
-
-
-def _now():
-    return datetime.now(UTC).isoformat(timespec="microseconds")

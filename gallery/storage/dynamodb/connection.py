@@ -1,6 +1,6 @@
-"""The connection to the photo table, as django-storages connects to S3: settings read once, the
-boto3 resource made on first use and kept per thread (boto3 resources are not thread-safe), and
-boto errors turned into MetadataUnavailable in one place, which logs them."""
+"""The connection to the photo table: settings read once, the boto3 resource made per thread by
+gallery.storage.clients, and boto errors turned into MetadataUnavailable in one place, which
+logs them."""
 
 import contextlib
 import functools
@@ -8,12 +8,12 @@ import json
 import logging
 import threading
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from gallery.storage.clients import PerThread, client_config
 from gallery.storage.dynamodb import listcache, wire
 from gallery.storage.dynamodb.errors import MetadataUnavailable
 
@@ -29,8 +29,9 @@ class Connection:
 
     def __init__(self, *, table_name, endpoint_url, client_config):
         self.table_name = table_name
-        self._endpoint_url = endpoint_url
-        self._client_config = client_config
+        self._tables = PerThread(
+            "dynamodb", endpoint_url=endpoint_url, config=client_config, resource=True, prepare=self._hook
+        )
         self._local = threading.local()
 
     @classmethod
@@ -38,22 +39,21 @@ class Connection:
         return cls(
             table_name=settings.DYNAMODB_TABLE_NAME,
             endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
-            client_config=settings.AWS_CLIENT_CONFIG,
+            client_config=client_config(),
         )
 
     @property
     def table(self):
         table = getattr(self._local, "table", None)
         if table is None:
-            resource = boto3.session.Session().resource(
-                "dynamodb", endpoint_url=self._endpoint_url, config=self._client_config
-            )
-            table = self._local.table = resource.Table(self.table_name)
-            events = table.meta.client.meta.events
-            events.register("before-parse.dynamodb.Query", self._read_items_raw)
-            for operation in listcache.WRITES:
-                events.register(f"after-call.dynamodb.{operation}", listcache.after_write)
+            table = self._local.table = self._tables.get().Table(self.table_name)
         return table
+
+    def _hook(self, resource):
+        events = resource.meta.client.meta.events
+        events.register("before-parse.dynamodb.Query", self._read_items_raw)
+        for operation in listcache.WRITES:
+            events.register(f"after-call.dynamodb.{operation}", listcache.after_write)
 
     @property
     def client(self):

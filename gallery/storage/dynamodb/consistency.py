@@ -6,8 +6,10 @@ list it belongs to (one per search token in the word lists), carrying its curren
 and visibility. Cards of lists that no longer exist (TITLE#, before word search) are stale too:
 `manage.py reindex` (gallery.services.reconcile.reindex) rewrites only these. Each tag counter must equal
 the number of public photos with the tag (its TAG#<tag> cards), each owner counter the number of
-the owner's ready photos (their OWNER#<id> cards). Counters can drift (counters.py: they are updated
-after the photo's transaction), cards should not, but a bug or a hand edit may leave them wrong.
+the owner's ready photos (their OWNER#<id> cards). Counters can drift (counters.py: they are
+updated after the photo's transaction), cards should not, but a bug or a hand edit may leave them
+wrong. Key formats and the kinds of items are gallery.storage.dynamodb.model's; album entries and
+memberships are judged against its rules too (album_problems).
 
 Writes in flight while the table is scanned can be judged wrong (a counter whose ADD has not
 arrived yet); the repairs are conditional on what was read, and a later run judges again.
@@ -15,12 +17,16 @@ arrived yet); the repairs are conditional on what was read, and a later run judg
 
 import collections
 import logging
+from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from gallery.domain.catalog import counted_photos, counted_tags, visible_to
-from gallery.storage.dynamodb import schema
+from gallery.domain.access import visible_to
+from gallery.domain.lists import counted_photos, counted_tags
+from gallery.domain.records import READY
+from gallery.storage.dynamodb import model, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
+from gallery.storage.dynamodb.errors import AlbumChanged, PhotoChanged
 from gallery.storage.dynamodb.transactions import Transaction, same_revision
 
 logger = logging.getLogger(__name__)
@@ -77,16 +83,17 @@ def rewrite_cards(photo, cards):
 def set_count(sk, stored, true):
     """Set a counter to its true count, if it still holds the count read. Returns False if an
     upload, edit or delete counted meanwhile (the next run judges it again)."""
-    pk = schema.TAGS_PK if sk.startswith("TAG#") else schema.OWNERS_PK
+    tag = model.TAG_COUNT.parts({"pk": model.TAG_COUNT.pk, "sk": sk})
+    pk = model.TAG_COUNT.pk if tag else model.OWNER_COUNT.pk
     update = {
         "Key": {"pk": pk, "sk": sk},
         "UpdateExpression": "SET photo_count = :true",
         "ConditionExpression": "attribute_not_exists(photo_count) OR photo_count = :stored",
         "ExpressionAttributeValues": {":true": true, ":stored": stored},
     }
-    if pk == schema.TAGS_PK:
+    if tag:
         update["UpdateExpression"] += ", tag = :tag"
-        update["ExpressionAttributeValues"][":tag"] = sk.removeprefix("TAG#")
+        update["ExpressionAttributeValues"][":tag"] = tag["tag"]
     table = get_connection().table
     with translate_errors():
         try:
@@ -132,4 +139,112 @@ def set_favorite_count(photo_id, stored, true):
         except table.meta.client.exceptions.ConditionalCheckFailedException:
             return False
     logger.warning("reconcile: set the favourite count of %s from %d to %d", photo_id, stored, true)
+    return True
+
+
+# --- albums: entries, memberships and admin cards (model.MEMBERSHIP, ENTRY, ALBUM_CARD) -----------
+@dataclass(frozen=True, order=True)
+class AlbumProblem:
+    """Something of an album that breaks its declared invariants, and its repair: "drop" removes
+    the entry and the membership (the photo leaves the album), "refresh" rewrites the entry from
+    its photo, "card" writes the admin card from the album, "drop_card" removes an orphan card."""
+
+    album_id: str
+    photo_id: str
+    what: str
+    repair: str
+
+
+def album_problems(scan):
+    """Every AlbumProblem of the scanned table, sorted."""
+    problems = []
+    entries = {
+        (album_id, model.ENTRY.parts(item)["photo_id"]): item
+        for album_id, items in scan.entries.items()
+        for item in items
+    }
+    memberships = {
+        (album_id, photo_id): item
+        for photo_id, by_album in scan.memberships.items()
+        for album_id, item in by_album.items()
+    }
+    for album_id, photo_id in sorted(entries.keys() | memberships.keys()):
+        problem = _pair_problem(
+            scan, album_id, photo_id, entries.get((album_id, photo_id)), memberships.get((album_id, photo_id))
+        )
+        if problem:
+            problems.append(AlbumProblem(album_id, photo_id, *problem))
+    for album_id, items in scan.entries.items():
+        positions = [item["position"] for item in items]
+        if len(set(positions)) != len(positions):
+            problems.append(AlbumProblem(album_id, "", "two photos at one position", "report"))
+    for album_id in scan.albums.keys() | scan.album_cards.keys():
+        album, card = scan.albums.get(album_id), scan.album_cards.get(album_id)
+        if album is None:
+            problems.append(AlbumProblem(album_id, "", "admin card of a missing album", "drop_card"))
+        elif card is None or _without_keys(card) != _without_keys(schema.album_card_item(album)):
+            problems.append(AlbumProblem(album_id, "", "admin card not matching its album", "card"))
+    return sorted(problems)
+
+
+def _pair_problem(scan, album_id, photo_id, entry, membership):
+    """(what, repair) for one photo's entry and membership in one album, or None when right."""
+    album, photo = scan.albums.get(album_id), scan.photos.get(photo_id)
+    if album is None:
+        return "entry or membership of a missing album", "drop"
+    if photo is None:
+        return "entry of a missing photo", "drop"
+    if entry is None or membership is None:
+        return "entry without its membership or membership without its entry", "drop"
+    if entry["position"] != membership["position"]:
+        return "entry and membership at different positions", "drop"
+    if photo.owner_id != album.owner_id or photo.status != READY:
+        return "a photo that is not its owner's ready photo", "drop"
+    if schema.card_from_item(entry) != photo.card:
+        return "entry not matching its photo", "refresh"
+    return None
+
+
+def _without_keys(item):
+    # As read back: numbers are Decimal; compared as the record they encode.
+    return schema.album_from_item(item), item.get("list_pk"), item.get("list_sk")
+
+
+def repair_album(scan, problem):
+    """Repair one AlbumProblem, conditional on what was scanned (a photo that changed meanwhile
+    is left for the next run). Returns True if something was written."""
+    write = Transaction()
+    photo = scan.photos.get(problem.photo_id)
+    if problem.repair == "drop":
+        for item in scan.entries.get(problem.album_id, []):
+            if item["id"] == problem.photo_id:
+                write.delete(item)
+        membership = scan.memberships.get(problem.photo_id, {}).get(problem.album_id)
+        if membership is not None:
+            write.delete(membership)
+            if photo is not None:
+                write.touch_photo(photo)  # an edit that read the membership then retries
+    elif problem.repair == "refresh":
+        for item in scan.entries[problem.album_id]:
+            if item["id"] == problem.photo_id:
+                write.put(schema.entry_item(problem.album_id, item["position"], photo))
+        write.check(schema.photo_key(photo.id), **same_revision(photo))
+    elif problem.repair == "card":
+        write.put(schema.album_card_item(scan.albums[problem.album_id]))
+        write.check(schema.album_key(problem.album_id), **same_revision(scan.albums[problem.album_id]))
+    elif problem.repair == "drop_card":
+        write.delete(schema.album_card_key(problem.album_id))
+    else:
+        return False
+    try:
+        write.commit()
+    except (PhotoChanged, AlbumChanged):
+        return False
+    logger.warning(
+        "reconcile: %s in album %s (photo %s): %s",
+        problem.what,
+        problem.album_id,
+        problem.photo_id,
+        problem.repair,
+    )
     return True

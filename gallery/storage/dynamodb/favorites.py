@@ -15,12 +15,12 @@ copies that `manage.py reconcile` removes (gallery.services.reconcile), and the 
 copies of photos the reader may not see meanwhile.
 """
 
-from datetime import UTC, datetime
-
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import BotoCoreError, ClientError
 
-from gallery.domain.catalog import PUBLIC, FavoriteState, visible_to
+from gallery.domain.access import visible_to
+from gallery.domain.clock import timestamp
+from gallery.domain.records import PUBLIC, FavoriteState
 from gallery.storage.dynamodb import schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors, unavailable
 from gallery.storage.dynamodb.counters import add_favorite_count
@@ -38,7 +38,7 @@ def may_favorite(user_id):
 
 
 def new_favorite(photo, user_id, *, now=None):
-    return schema.fan_item(photo, user_id, (now or _now)().isoformat(timespec="microseconds"))
+    return schema.fan_item(photo, user_id, timestamp(now))
 
 
 def remove_favorite(photo_id, user_id):
@@ -132,7 +132,3 @@ def follow_delete(photo_id):
     for item in list(fan_items(photo_id)):
         with translate_errors():
             table.delete_item(Key=schema.key_of(item))
-
-
-def _now():
-    return datetime.now(UTC)

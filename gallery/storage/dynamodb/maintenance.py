@@ -5,25 +5,55 @@ from dataclasses import dataclass, field
 
 from boto3.dynamodb.conditions import Key
 
-from gallery.storage.dynamodb import schema
+from gallery.storage.dynamodb import model, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.errors import MetadataUnavailable
 
 
 @dataclass
 class TableScan:
-    """The whole table, by kind of item."""
+    """The whole table, by kind of item (gallery.storage.dynamodb.model)."""
 
     photos: dict = field(default_factory=dict)  # photo id: Photo
     cards: dict = field(default_factory=dict)  # photo id: {sk: card item}
     counters: dict = field(default_factory=dict)  # sk (TAG#<tag> or OWNER#<id>): count item
     favorites: dict = field(default_factory=dict)  # photo id: {user id: favourite item}
     favorite_counts: dict = field(default_factory=dict)  # photo id: stored favorite_count
+    memberships: dict = field(default_factory=dict)  # photo id: {album id: membership item}
+    albums: dict = field(default_factory=dict)  # album id: Album
+    album_cards: dict = field(default_factory=dict)  # album id: its admin card item
+    entries: dict = field(default_factory=dict)  # album id: [entry item]
+    unknown: list = field(default_factory=list)  # keys of items of no declared kind: reported only
 
     @property
     def stray_ids(self):
-        """Ids whose partition holds cards, favourites or a count but no photo item."""
-        return (set(self.cards) | set(self.favorites) | set(self.favorite_counts)) - set(self.photos)
+        """Ids whose partition holds cards, favourites, a count or memberships but no photo item."""
+        held = set(self.cards) | set(self.favorites) | set(self.favorite_counts) | set(self.memberships)
+        return held - set(self.photos)
+
+    def add(self, item):
+        """File one item under its kind; one of no declared kind under `unknown`."""
+        kind, parts = model.kind_of(item)
+        if kind is None:
+            self.unknown.append(schema.key_of(item))
+        elif kind is model.PHOTO:
+            self.photos[parts["photo_id"]] = schema.photo_from_item(item)
+        elif kind is model.CARD:
+            self.cards.setdefault(parts["photo_id"], {})[item["sk"]] = item
+        elif kind is model.FAVORITE:
+            self.favorites.setdefault(parts["photo_id"], {})[schema.fan_id_of(item)] = item
+        elif kind is model.FAVORITE_COUNT:
+            self.favorite_counts[parts["photo_id"]] = int(item.get("favorite_count", 0))
+        elif kind is model.MEMBERSHIP:
+            self.memberships.setdefault(parts["photo_id"], {})[parts["album_id"]] = item
+        elif kind in (model.TAG_COUNT, model.OWNER_COUNT):
+            self.counters[item["sk"]] = item
+        elif kind is model.ALBUM:
+            self.albums[parts["album_id"]] = schema.album_from_item(item)
+        elif kind is model.ALBUM_CARD:
+            self.album_cards[parts["album_id"]] = item
+        elif kind is model.ENTRY:
+            self.entries.setdefault(parts["album_id"], []).append(item)
 
 
 def scan_table():
@@ -33,18 +63,7 @@ def scan_table():
     with translate_errors():
         for page in connection.client.get_paginator("scan").paginate(TableName=connection.table_name):
             for item in page["Items"]:
-                photo_id = schema.photo_id_of(item["pk"])
-                if photo_id is None:
-                    if item["pk"] in (schema.TAGS_PK, schema.OWNERS_PK):
-                        scan.counters[item["sk"]] = item
-                elif item["sk"] == schema.PHOTO_SK:
-                    scan.photos[photo_id] = schema.photo_from_item(item)
-                elif item["sk"].startswith(schema.FAN_PREFIX):
-                    scan.favorites.setdefault(photo_id, {})[schema.fan_id_of(item)] = item
-                elif item["sk"] == schema.FAVORITE_COUNT_SK:
-                    scan.favorite_counts[photo_id] = int(item.get("favorite_count", 0))
-                else:
-                    scan.cards.setdefault(photo_id, {})[item["sk"]] = item
+                scan.add(item)
     return scan
 
 
@@ -56,11 +75,12 @@ def scan_photos():
 
 
 def purge_photo(photo_id):
-    """Delete every item of the photo's partition, whether or not its photo item exists."""
+    """Delete every item of a declared kind in the photo's partition, whether or not its photo
+    item exists (an item of no declared kind is left, and reported by reconcile)."""
     connection = get_connection()
     with translate_errors():
         items = connection.query_all(KeyConditionExpression=Key("pk").eq(schema.photo_pk(photo_id)))
-        keys = [schema.key_of(item) for item in items]
+        keys = [schema.key_of(item) for item in items if model.kind_of(item)[0] is not None]
         # One DeleteItem each (a repair job, rarely more than a few cards): the role needs no
         # BatchWriteItem for it. The photo item goes last: a crash never leaves cards without it.
         for key in sorted(keys, key=lambda key: key["sk"] == schema.PHOTO_SK):

@@ -1,6 +1,6 @@
 """Reading and writing photos: what the site, the API and the admin ask of the table.
 
-Every list page (gallery.domain.catalog names the lists) is one Query on the sparse "lists" index,
+Every list page (gallery.domain.lists names the lists) is one Query on the sparse "lists" index,
 newest first, whatever the size of the table; every write of a photo is one transaction over
 its item and its cards, so no list ever shows a stale entry; the counters follow it (counters.py).
 """
@@ -8,17 +8,12 @@ its item and its cards, so no list ever shows a stale entry; the counters follow
 import functools
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from boto3.dynamodb.conditions import Key
 
-from gallery.domain.catalog import (
-    Page,
-    TagCount,
-    counted_photos,
-    counted_tags,
-    favorites_list,
-)
+from gallery.domain.clock import timestamp
+from gallery.domain.lists import counted_photos, counted_tags, favorites_list
+from gallery.domain.records import Page, TagCount
 from gallery.storage.dynamodb import favorites, listcache, schema, search
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.counters import add_counts, add_favorite_count, tag_deltas
@@ -72,7 +67,7 @@ class PhotoRepository:
         """
         old, items = self.photo_with_items(photo_id)
         _check_revision(old, expected_revision)
-        new = replace(old, **changes, revision=old.revision + 1, updated=_now())
+        new = replace(old, **changes, revision=old.revision + 1, updated=timestamp())
         new_cards = schema.card_items(new)
         write = self._transaction()
         write.put(schema.photo_item(new), **same_revision(old))
@@ -250,7 +245,7 @@ class PhotoRepository:
 
     def search_titles(self, text, *, cursor=None, limit=24):
         """Public photos whose title has `text` at the start of a word (anywhere in a Hangul or
-        CJK run), each once, in the order of the matching words: one Query (metadata.search).
+        CJK run), each once, in the order of the matching words: one Query (search.py).
         Raises ValueError for fewer than gallery.domain.words.MIN_QUERY characters."""
         return search.search_page(text, cursor=cursor, limit=limit)
 
@@ -291,7 +286,7 @@ class PhotoRepository:
 
 
 @functools.cache
-def photo_table():
+def photo_repository():
     """The process-wide PhotoRepository."""
     return PhotoRepository()
 
@@ -308,7 +303,3 @@ def _card_keys(photo, items):
     return {card["sk"] for card in schema.card_items(photo)} | {
         item["sk"] for item in items if schema.is_card(item)
     }
-
-
-def _now():
-    return datetime.now(UTC).isoformat(timespec="microseconds")

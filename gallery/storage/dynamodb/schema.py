@@ -1,26 +1,10 @@
 """The table's layout: its keys and index, the key of every kind of item, and the codec between
-the records of gallery.domain.catalog and DynamoDB items.
+the records of gallery.domain.lists and DynamoDB items.
 
-    pk = PHOTO#<id>  sk = PHOTO          the photo: every attribute, read by GetItem
-    pk = PHOTO#<id>  sk = LIST#<list>    one "card" per list the photo appears in,
-                                         list_pk = <list>, list_sk = <sort key>
-    pk = PHOTO#<id>  sk = LIST#WORD#<token>  one card per search token (gallery.domain.words),
-                                         list_pk = WORD#<2 chars>, list_sk = <token>#<created>#<id>
-    pk = PHOTO#<id>  sk = FAN#<user>     a favourite: list_pk = FAVS#<user>, list_sk =
-                                         <favourited at>#<id>, with a copy of the card (the
-                                         user's /favorites/ page is one Query on the index)
-    pk = PHOTO#<id>  sk = FANS           favorite_count of the photo (ADD, never read-modify-write)
-    pk = PHOTO#<id>  sk = INALBUM#<album> the photo is in that album: its position there, and
-                                         is_cover when it is the album's cover
-    pk = TAGS        sk = TAG#<tag>      public photo count of a tag, for the tag cloud
-    pk = OWNERS      sk = OWNER#<user>   photo count of a user, private ones included (admin)
-
-    pk = ALBUM#<id>  sk = ALBUM          the album (gallery.domain.catalog.Album), in its owner's list
-                                         list_pk = ALBUMS#<user>, list_sk = <created>#<id>
-    pk = ALBUM#<id>  sk = ENTRY#<position>#<photo id>
-                                         a photo of the album: its card, in album order
-                                         (gallery.storage.dynamodb.positions)
-    pk = ALBUM#<id>  sk = LIST#ALBUMS    the album's card in the admin's list of all albums
+Every kind of item, its key shape and what must hold of it is declared in
+gallery.storage.dynamodb.model (the photo, its list cards, favourites, favourite count, album
+memberships; the tag and owner counts; the album, its entries and its admin card); the builders
+below read their formats from there.
 
 All items of a photo share its partition, so one Query finds them all for deletion and one
 transaction writes them all together. The album item sorts before its entries ("ALBUM" <
@@ -34,35 +18,25 @@ transaction with its 100-action limit.
 from dataclasses import asdict
 from decimal import Decimal
 
-from gallery.domain.catalog import (
-    ALL_ALBUMS,
-    Album,
-    Photo,
-    PhotoCard,
-    card_name,
-    favorites_list,
-    list_entries,
-    owner_albums_list,
-)
+from gallery.domain.lists import ALL_ALBUMS, card_name, favorites_list, list_entries, owner_albums_list
+from gallery.domain.records import Album, Photo, PhotoCard
+from gallery.storage.dynamodb import model
 
 LISTS_INDEX = "lists"
-PHOTO_SK = "PHOTO"
-TAGS_PK = "TAGS"
-OWNERS_PK = "OWNERS"
+PHOTO_SK = model.PHOTO.sk
+TAGS_PK = model.TAG_COUNT.pk
+OWNERS_PK = model.OWNER_COUNT.pk
 # The key of a card in the lists index: what a page cursor holds.
 LIST_KEY_ATTRIBUTES = ("pk", "sk", "list_pk", "list_sk")
-CARD_PREFIX = "LIST#"
-ALBUM_SK = "ALBUM"
-ENTRY_PREFIX = "ENTRY#"
-MEMBERSHIP_PREFIX = "INALBUM#"
-ALBUM_CARD_SK = f"{CARD_PREFIX}{ALL_ALBUMS}"
+CARD_PREFIX = model.CARD.sk_prefix()
+ALBUM_SK = model.ALBUM.sk
+ENTRY_PREFIX = model.ENTRY.sk_prefix()
+MEMBERSHIP_PREFIX = model.MEMBERSHIP.sk_prefix()
+ALBUM_CARD_SK = model.ALBUM_CARD.sk
 # "$" follows "#": an album's item and its entries, and nothing after them.
-ENTRIES_END = "ENTRY$"
-FAN_PREFIX = "FAN#"
-FAVORITE_COUNT_SK = "FANS"
-_PHOTO_PREFIX = "PHOTO#"
-_OWNER_PREFIX = "OWNER#"
-_ALBUM_PREFIX = "ALBUM#"
+ENTRIES_END = ENTRY_PREFIX[:-1] + "$"
+FAN_PREFIX = model.FAVORITE.sk_prefix()
+FAVORITE_COUNT_SK = model.FAVORITE_COUNT.sk
 
 
 def table_schema():
@@ -92,39 +66,40 @@ def table_schema():
     }
 
 
-# --- keys ---------------------------------------------------------------------------------------
+# --- keys (gallery.storage.dynamodb.model declares every format) --------------------------------
 def photo_pk(photo_id):
-    return f"{_PHOTO_PREFIX}{photo_id}"
+    return model.PHOTO.pk_of(photo_id=photo_id)
 
 
 def photo_id_of(pk):
     """The photo id of a photo partition's pk, or None for other partitions (the counters)."""
-    return pk.removeprefix(_PHOTO_PREFIX) if pk.startswith(_PHOTO_PREFIX) else None
+    parts = model.PHOTO.parts({"pk": pk, "sk": model.PHOTO.sk})
+    return parts["photo_id"] if parts else None
 
 
 def photo_key(photo_id):
-    return {"pk": photo_pk(photo_id), "sk": PHOTO_SK}
+    return model.PHOTO.key(photo_id=photo_id)
 
 
 def tag_count_key(tag):
-    return {"pk": TAGS_PK, "sk": f"TAG#{tag}"}
+    return model.TAG_COUNT.key(tag=tag)
 
 
 def owner_count_key(owner_id):
-    return {"pk": OWNERS_PK, "sk": f"{_OWNER_PREFIX}{owner_id}"}
+    return model.OWNER_COUNT.key(user_id=owner_id)
 
 
 def owner_id_of(item):
     """The user id of an owner count item."""
-    return int(item["sk"].removeprefix(_OWNER_PREFIX))
+    return int(model.OWNER_COUNT.parts(item)["user_id"])
 
 
 def fan_key(photo_id, user_id):
-    return {"pk": photo_pk(photo_id), "sk": f"{FAN_PREFIX}{user_id}"}
+    return model.FAVORITE.key(photo_id=photo_id, user_id=user_id)
 
 
 def favorite_count_key(photo_id):
-    return {"pk": photo_pk(photo_id), "sk": FAVORITE_COUNT_SK}
+    return model.FAVORITE_COUNT.key(photo_id=photo_id)
 
 
 def key_of(item):
@@ -132,36 +107,40 @@ def key_of(item):
 
 
 def album_pk(album_id):
-    return f"{_ALBUM_PREFIX}{album_id}"
+    return model.ALBUM.pk_of(album_id=album_id)
 
 
 def album_key(album_id):
-    return {"pk": album_pk(album_id), "sk": ALBUM_SK}
+    return model.ALBUM.key(album_id=album_id)
 
 
 def album_card_key(album_id):
-    return {"pk": album_pk(album_id), "sk": ALBUM_CARD_SK}
+    return model.ALBUM_CARD.key(album_id=album_id)
 
 
 def entry_key(album_id, position, photo_id):
     # The photo id after the position: two photos appended at once never share a key.
-    return {"pk": album_pk(album_id), "sk": f"{ENTRY_PREFIX}{position}#{photo_id}"}
+    return model.ENTRY.key(album_id=album_id, position=position, photo_id=photo_id)
 
 
 def membership_key(photo_id, album_id):
-    return {"pk": photo_pk(photo_id), "sk": f"{MEMBERSHIP_PREFIX}{album_id}"}
+    return model.MEMBERSHIP.key(photo_id=photo_id, album_id=album_id)
+
+
+def card_key(photo_id, list_name, sort_key):
+    return model.CARD.key(photo_id=photo_id, card=card_name(list_name, sort_key))
 
 
 def is_card(item):
-    return item["sk"].startswith(CARD_PREFIX)
+    return model.CARD.matches(item)
 
 
 def is_membership(item):
-    return item["sk"].startswith(MEMBERSHIP_PREFIX)
+    return model.MEMBERSHIP.matches(item)
 
 
 def is_entry(item):
-    return item["sk"].startswith(ENTRY_PREFIX)
+    return model.ENTRY.matches(item)
 
 
 # --- codec --------------------------------------------------------------------------------------
@@ -170,13 +149,12 @@ def photo_item(photo):
 
 
 def card_items(photo):
-    """One card per list of the photo (gallery.domain.catalog.list_entries; per token in a word list),
+    """One card per list of the photo (gallery.domain.lists.list_entries; per token in a word list),
     carrying the PhotoCard fields."""
     card = asdict(photo.card)
     return [
         {
-            "pk": photo_pk(photo.id),
-            "sk": f"{CARD_PREFIX}{card_name(list_name, sort_key)}",
+            **card_key(photo.id, list_name, sort_key),
             "list_pk": list_name,
             "list_sk": sort_key,
             **card,
@@ -199,7 +177,7 @@ def fan_item(photo, user_id, favorited_at):
 
 
 def fan_id_of(item):
-    return int(item["sk"].removeprefix(FAN_PREFIX))
+    return int(model.FAVORITE.parts(item)["user_id"])
 
 
 def album_item(album):

@@ -16,7 +16,8 @@ nothing is skipped and nothing comes twice.
 from boto3.dynamodb.conditions import Key
 
 from gallery.domain import words
-from gallery.domain.catalog import Page, word_list
+from gallery.domain.lists import word_list
+from gallery.domain.records import Page
 from gallery.storage.dynamodb import schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor

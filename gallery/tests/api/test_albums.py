@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import ApiToken
-from gallery.domain.catalog import PRIVATE
+from gallery.domain.records import PRIVATE
 from gallery.services import albums
-from gallery.storage.dynamodb import photo_table
+from gallery.storage.dynamodb import photo_repository
 from gallery.tests.factories import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def own_photos(aws, user):
         make_photo(2, owner_id=user.pk, title="Secret cove", visibility=PRIVATE),
     ]
     for photo in made:
-        photo_table().put_photo(photo)
+        photo_repository().put_photo(photo)
     return made
 
 
@@ -103,7 +103,7 @@ def test_adding_twice_someone_elses_or_nothing_is_refused(user, bob, own_photos)
     client = token_client(user)
     album_id = post(client, "/api/albums/", {"title": "Summer"}).json()["id"]
     bobs = make_photo(5, owner_id=bob.pk)
-    photo_table().put_photo(bobs)
+    photo_repository().put_photo(bobs)
     post(client, f"/api/albums/{album_id}/photos/", {"photo_id": own_photos[0].id})
 
     again = post(client, f"/api/albums/{album_id}/photos/", {"photo_id": own_photos[0].id})
@@ -181,3 +181,15 @@ def test_session_writes_need_the_csrf_token(user, aws):
     client.force_login(user)
 
     assert post(client, "/api/albums/", {"title": "x"}).status_code == 403
+
+
+def test_every_answer_with_a_share_url_is_never_cached(user, aws):
+    """A sibling of the API tokens (issue 22): an answer that shows a secret is no-store."""
+    client = token_client(user)
+    created = post(client, "/api/albums/", {"title": "Summer", "visibility": "unlisted"})
+    read = client.get(f"/api/albums/{created.json()['id']}/")
+    renewed = client.post(f"/api/albums/{created.json()['id']}/share/")
+
+    for response in (created, read, renewed):
+        assert response.json()["share_url"]
+        assert "no-store" in response["Cache-Control"]

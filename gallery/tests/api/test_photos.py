@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import ApiToken
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.tests.factories import image_bytes, noise_image_bytes, upload
 from gallery.tests.publishing import publish
 
@@ -61,7 +61,7 @@ def test_token_upload_creates_the_photo(aws, user):
     assert (body["title"], body["tags"], body["owner"]) == ("Harbour", ["sea", "boats"], "alice")
     assert body["original"]["content_type"] == "image/png" and body["display"]["width"] == 1200
     assert len(aws.object_keys()) == 4
-    assert metadata.photo_table().get_photo(body["id"]).title == "Harbour"
+    assert dynamodb.photo_repository().get_photo(body["id"]).title == "Harbour"
 
 
 def test_bad_upload_is_a_400_with_an_error_per_field(aws, user):
@@ -126,7 +126,7 @@ def test_bad_patch_is_a_400_per_field_and_changes_nothing(aws, user, body, error
 
     assert response.status_code == 400 and response.json()["errors"] == errors
     assert response.json()["error"] and not response.json()["error"].startswith(tuple(errors))
-    assert metadata.photo_table().get_photo(photo.id) == photo
+    assert dynamodb.photo_repository().get_photo(photo.id) == photo
 
 
 def test_a_body_that_is_not_json_is_a_400(aws, user):
@@ -150,7 +150,7 @@ def test_other_users_get_403_and_private_photos_404(aws, user, bob):
     ):
         assert response.status_code == 404 and response.json() == {"error": "No such photo."}
     assert len(aws.object_keys()) == 8
-    assert metadata.photo_table().get_photo(public.id) == public
+    assert dynamodb.photo_repository().get_photo(public.id) == public
 
 
 def test_owner_deletes_with_204_and_everything_goes(aws, user):
@@ -175,9 +175,9 @@ def test_private_photos_never_appear_in_api_lists_but_the_owner_sees_them(aws, u
 
 def test_backend_outage_is_a_json_503(aws, client, monkeypatch):
     def down(*args, **kwargs):
-        raise metadata.MetadataUnavailable("down")
+        raise dynamodb.MetadataUnavailable("down")
 
-    monkeypatch.setattr(metadata.photo_table(), "list_page", down)
+    monkeypatch.setattr(dynamodb.photo_repository(), "list_page", down)
     response = client.get("/api/photos/")
 
     assert response.status_code == 503 and response.json()["error"].startswith("Photo storage")

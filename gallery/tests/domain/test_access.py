@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from gallery.domain import access
-from gallery.domain.catalog import FAILED, PRIVATE, PROCESSING, PUBLIC, READY
+from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY
 from gallery.tests.factories import make_album
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import ApiToken
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.tests.corpus import real_world_files
 from gallery.tests.factories import location_of, upload
 from scripts.upload_corpus import upload_all
@@ -31,8 +31,8 @@ def test_a_real_world_file_is_stored_right_or_refused_clearly(
     if response.status_code in (400, 413):
         assert "not an image" in response.content.decode() or "damaged" in response.content.decode()
         return
-    photo = metadata.photo_table().list_page("ALL", limit=1).items[0]
-    stored = metadata.photo_table().get_photo(photo.id)
+    photo = dynamodb.photo_repository().list_page("ALL", limit=1).items[0]
+    stored = dynamodb.photo_repository().get_photo(photo.id)
     assert stored.shared_key and location_of(aws.read(stored.shared_key)) == []
     assert aws.read(stored.original_key) == data
 

@@ -5,9 +5,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from gallery.domain.access import AlbumChangeNotAllowed, AlbumHidden, ChangeNotAllowed, PhotoHidden
-from gallery.domain.catalog import MAX_ALBUMS_PER_PHOTO, PRIVATE, PUBLIC, UNLISTED
+from gallery.domain.lists import MAX_ALBUMS_PER_PHOTO
+from gallery.domain.records import PRIVATE, PUBLIC, UNLISTED
 from gallery.services import albums, photos
-from gallery.storage.dynamodb import AlbumNotFound, AlreadyInAlbum, NotInAlbum, photo_table
+from gallery.storage.dynamodb import AlbumNotFound, AlreadyInAlbum, NotInAlbum, photo_repository
 from gallery.tests.factories import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def own_photos(aws, user):
         )
     ]
     for photo in made:
-        photo_table().put_photo(photo)
+        photo_repository().put_photo(photo)
     return made
 
 
@@ -111,14 +112,14 @@ def test_a_photo_outside_the_album_is_not_shared_through_its_link(user, own_phot
 
 def test_only_ones_own_photos_go_into_ones_albums(user, bob, own_photos):
     bobs = make_photo(9, owner_id=bob.pk)
-    photo_table().put_photo(bobs)
+    photo_repository().put_photo(bobs)
     album = albums.create(user, title="Mine")
 
     with pytest.raises(ChangeNotAllowed):
         albums.add_photo(user, album, bobs.id)
     with pytest.raises(PhotoHidden):  # bob's private photo stays unknown
         bobs_private = make_photo(10, owner_id=bob.pk, visibility=PRIVATE)
-        photo_table().put_photo(bobs_private)
+        photo_repository().put_photo(bobs_private)
         albums.add_photo(user, album, bobs_private.id)
 
 

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from gallery.domain import catalog
+from gallery.domain import lists
 from gallery.services import photos
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import camera_exif, image_bytes
 from gallery.tests.publishing import publish
@@ -52,29 +52,29 @@ def test_a_redelivered_job_does_no_harm(aws, client, user):
     client.force_login(user)
     upload_id, _ = upload_file(client, tags="sea")
     assert run_worker() == 1
-    keys, photo = aws.object_keys(), metadata.photo_table().get_photo(upload_id)
+    keys, photo = aws.object_keys(), dynamodb.photo_repository().get_photo(upload_id)
 
     assert photos.process_upload(upload_id) == "ready"  # the same message, delivered again
 
     assert aws.object_keys() == keys
-    assert metadata.photo_table().get_photo(upload_id) == photo
-    assert metadata.photo_table().tag_count("sea") == 1
-    assert metadata.photo_table().photo_counts([user.pk]) == {user.pk: 1}
+    assert dynamodb.photo_repository().get_photo(upload_id) == photo
+    assert dynamodb.photo_repository().tag_count("sea") == 1
+    assert dynamodb.photo_repository().photo_counts([user.pk]) == {user.pk: 1}
 
 
 @pytest.mark.django_db
 def test_a_processing_photo_counts_nowhere_until_it_is_ready(aws, client, user):
     client.force_login(user)
     upload_id, _ = upload_file(client, tags="sea", visibility="public")
-    table = metadata.photo_table()
+    table = dynamodb.photo_repository()
 
     assert table.get_photo(upload_id).status == "processing"
     assert table.tag_count("sea") == 0 and table.photo_counts([user.pk]) == {user.pk: 0}
-    assert table.list_page(catalog.owner_list(user.pk)).items == []
+    assert table.list_page(lists.owner_list(user.pk)).items == []
 
     run_worker()
     assert table.tag_count("sea") == 1 and table.photo_counts([user.pk]) == {user.pk: 1}
-    assert [card.id for card in table.list_page(catalog.owner_list(user.pk)).items] == [upload_id]
+    assert [card.id for card in table.list_page(lists.owner_list(user.pk)).items] == [upload_id]
 
 
 @pytest.mark.django_db

@@ -15,9 +15,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import ApiToken
-from gallery.domain.catalog import Photo
+from gallery.domain.records import Photo
 from gallery.services import photos
-from gallery.storage.dynamodb import MetadataUnavailable, PhotoChanged, photo_table
+from gallery.storage.dynamodb import MetadataUnavailable, PhotoChanged, photo_repository
 from gallery.tests.concurrency import at_once
 from gallery.tests.factories import upload
 from gallery.tests.faults import Conflicts, SerialisedDynamoDB
@@ -31,12 +31,12 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the clients' threads rea
 def pauses(monkeypatch):
     """The backoff pauses of conflict retries, recorded instead of slept."""
     slept = []
-    monkeypatch.setattr(photo_table().backoff, "sleep", slept.append)
+    monkeypatch.setattr(photo_repository().backoff, "sleep", slept.append)
     return slept
 
 
 def feed_ids():
-    return {card.id for card in photo_table().list_page("FEED", limit=1000).items}
+    return {card.id for card in photo_repository().list_page("FEED", limit=1000).items}
 
 
 def test_fifty_uploads_with_one_tag_at_once_are_all_stored(aws, user, pauses):
@@ -50,9 +50,9 @@ def test_fifty_uploads_with_one_tag_at_once_are_all_stored(aws, user, pauses):
     assert [type(result).__name__ for result in results] == ["Photo"] * 50
     assert conflicts.injected > 0 and len(pauses) == conflicts.injected  # each one retried
     assert feed_ids() == {photo.id for photo in results}
-    assert photo_table().tag_count("sunset") == 50
-    assert photo_table().photo_counts([user.pk]) == {user.pk: 50}
-    assert len(photo_table().list_page("TAG#sunset", limit=100).items) == 50
+    assert photo_repository().tag_count("sunset") == 50
+    assert photo_repository().photo_counts([user.pk]) == {user.pk: 50}
+    assert len(photo_repository().list_page("TAG#sunset", limit=100).items) == 50
     assert_no_orphans(aws)
     assert_lists_match_photos(aws)
 
@@ -66,26 +66,29 @@ def test_uploads_edits_and_deletes_end_right_through_conflicts(aws, user, pauses
             photos.delete(photo.id)
 
     assert conflicts.injected >= 5 and len(pauses) == conflicts.injected
-    kept = [photo_table().get_photo(photo.id) for photo in published[:5]]
+    kept = [photo_repository().get_photo(photo.id) for photo in published[:5]]
     assert [photo.title for photo in kept] == [f"Photo {n} at dusk" for n in range(5)]
     assert feed_ids() == {photo.id for photo in kept}
-    assert {(count.tag, count.count) for count in photo_table().tag_counts()} == {("sea", 5), ("dusk", 5)}
-    assert photo_table().photo_counts([user.pk]) == {user.pk: 5}
+    assert {(count.tag, count.count) for count in photo_repository().tag_counts()} == {
+        ("sea", 5),
+        ("dusk", 5),
+    }
+    assert photo_repository().photo_counts([user.pk]) == {user.pk: 5}
     assert_no_orphans(aws)
     assert_lists_match_photos(aws)
 
 
 def test_a_conflict_outlasting_the_retries_is_a_try_again_with_nothing_stored(aws, logged_in_client, pauses):
-    photo_table().backoff.random = lambda: 1.0  # the longest pause of each step
+    photo_repository().backoff.random = lambda: 1.0  # the longest pause of each step
     with Conflicts(rate=1.0) as conflicts:
         response = logged_in_client.post("/upload/", {"title": "Never", "image": upload()})
 
     assert response.status_code == 503
     assert "could not be stored" in response.content.decode()
-    assert conflicts.sent == photo_table().backoff.attempts
+    assert conflicts.sent == photo_repository().backoff.attempts
     assert pauses == [0.025, 0.05, 0.1, 0.2, 0.4]
     assert aws.object_keys() == [] and photo_items(aws) == []
-    assert photo_table().tag_counts() == []
+    assert photo_repository().tag_counts() == []
 
 
 def test_edits_and_deletes_racing_end_in_one_outcome_never_a_mix(aws, user, pauses):
@@ -113,16 +116,16 @@ def test_edits_and_deletes_racing_end_in_one_outcome_never_a_mix(aws, user, paus
     if 204 in deleted:  # deleted: nothing of the photo is left, whatever was edited before
         assert deleted.count(204) == 1
         assert photo_items(aws) == [] and aws.object_keys() == []
-        assert photo_table().tag_counts() == []
-        assert photo_table().photo_counts([user.pk]) == {user.pk: 0}
+        assert photo_repository().tag_counts() == []
+        assert photo_repository().photo_counts([user.pk]) == {user.pk: 0}
     else:  # kept: exactly the last edit that succeeded, on the photo and on every list
-        last = photo_table().get_photo(photo.id)
+        last = photo_repository().get_photo(photo.id)
         assert last.revision == len(saved)  # published at 0, one step per saved edit
         assert {"title": last.title, "tags": last.tags} in [
             {"title": body["title"], "tags": body["tags"]} for body in saved
         ]
-        assert photo_table().tag_count(last.tags[0]) == 1
-        assert {count.tag for count in photo_table().tag_counts()} == set(last.tags)
+        assert photo_repository().tag_count(last.tags[0]) == 1
+        assert {count.tag for count in photo_repository().tag_counts()} == set(last.tags)
     assert_no_orphans(aws)
     assert_lists_match_photos(aws)
 
@@ -136,17 +139,17 @@ def test_twenty_edits_racing_leave_one_of_them_everywhere(aws, user, pauses):
 
     assert all(result is None or isinstance(result, Photo) for result in results), results
     saved = [result for result in results if result is not None]
-    last = photo_table().get_photo(photo.id)
+    last = photo_repository().get_photo(photo.id)
     assert saved and last.revision == len(saved)  # published at 0, one step per saved edit
     assert last in saved  # the final state is one edit, whole
-    assert [(count.tag, count.count) for count in photo_table().tag_counts()] == [(last.tags[0], 1)]
+    assert [(count.tag, count.count) for count in photo_repository().tag_counts()] == [(last.tags[0], 1)]
     assert_lists_match_photos(aws)
 
 
 def _edit_or_lose(photo_id, **changes):
     """What a client gets: the saved photo, or None when another edit got there first."""
     try:
-        return photos.edit(photo_table().get_photo(photo_id), **changes)
+        return photos.edit(photo_repository().get_photo(photo_id), **changes)
     except PhotoChanged:
         return None
 
@@ -155,4 +158,4 @@ def test_metadata_unavailable_is_what_an_exhausted_retry_raises(aws, user, pause
     photo = publish(user, title="Harbour")
     with Conflicts(rate=1.0), pytest.raises(MetadataUnavailable):
         photos.edit(photo, title="Never")
-    assert photo_table().get_photo(photo.id).title == "Harbour"
+    assert photo_repository().get_photo(photo.id).title == "Harbour"

@@ -13,9 +13,9 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import Client
 
-from gallery.domain.catalog import FavoriteState
+from gallery.domain.records import FavoriteState
 from gallery.services.reconcile import find_orphans
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.storage.dynamodb import consistency, schema
 from gallery.tests import faults, publishing
 from gallery.tests.direct_uploads import upload_file
@@ -40,7 +40,7 @@ def publish(client, title):
     """Upload through the site; returns the photo's id and the keys of its objects."""
     response = client.post("/upload/", {"title": title, "image": upload()})
     photo_id = re.fullmatch(r"/photos/([0-9a-f]{32})/", response["Location"]).group(1)
-    return photo_id, sorted(metadata.photo_table().get_photo(photo_id).object_keys)
+    return photo_id, sorted(dynamodb.photo_repository().get_photo(photo_id).object_keys)
 
 
 def crashed_upload(client):
@@ -92,14 +92,14 @@ def test_a_photo_whose_object_is_missing_is_removed_whole(aws, logged_in_client)
     assert aws.object_keys() == kept
     assert {item["pk"] for item in photo_items(aws)} == {f"PHOTO#{kept_id}"}
     assert "broken" not in Client().get("/").content.decode()
-    with pytest.raises(metadata.PhotoNotFound):
-        metadata.photo_table().get_photo(broken_id)
+    with pytest.raises(dynamodb.PhotoNotFound):
+        dynamodb.photo_repository().get_photo(broken_id)
     assert_no_orphans(aws)
 
 
 def test_list_cards_without_their_photo_are_removed(aws, logged_in_client):
     photo_id, _ = publish(logged_in_client, "half deleted")
-    metadata.get_connection().table.delete_item(Key={"pk": f"PHOTO#{photo_id}", "sk": "PHOTO"})
+    dynamodb.get_connection().table.delete_item(Key={"pk": f"PHOTO#{photo_id}", "sk": "PHOTO"})
 
     found = reconcile()
     reconcile("--fix")
@@ -124,7 +124,7 @@ def test_cards_that_disagree_with_their_photo_are_found_and_rewritten(aws, user)
     card: each is reported, and --fix makes the lists what the photo item says."""
     renamed = publishing.publish(user, title="Harbour", tags="sea")
     hidden = publishing.publish(user, title="Secret", tags="sea", visibility="private")
-    table = metadata.get_connection().table
+    table = dynamodb.get_connection().table
     table.update_item(
         Key={"pk": f"PHOTO#{renamed.id}", "sk": "LIST#FEED"},
         UpdateExpression="SET title = :old",
@@ -143,7 +143,7 @@ def test_cards_that_disagree_with_their_photo_are_found_and_rewritten(aws, user)
     assert "No orphans." in reconcile()
     feed = Client().get("/").content.decode()
     assert "Harbour" in feed and "Old title" not in feed and "Secret" not in feed
-    assert [card.id for card in metadata.photo_table().list_page("TAG#sea").items] == [renamed.id]
+    assert [card.id for card in dynamodb.photo_repository().list_page("TAG#sea").items] == [renamed.id]
     assert_lists_match_photos(aws)
 
 
@@ -151,20 +151,20 @@ def test_reindex_gives_photos_stored_before_word_search_their_word_cards(aws, us
     """A photo stored with the old title card (TITLE#<2 chars>) and no word cards: search does
     not find it until `manage.py reindex` rewrites its cards; a second run has nothing to do."""
     photo = publishing.publish(user, title="서울의 노을 Seoul sunset", tags="sea")
-    table = metadata.get_connection().table
+    table = dynamodb.get_connection().table
     for card in schema.card_items(photo):
         if card["list_pk"].startswith("WORD#"):
             table.delete_item(Key=schema.key_of(card))
     old = {"pk": f"PHOTO#{photo.id}", "sk": "LIST#TITLE#서울", "list_pk": "TITLE#서울"}
     table.put_item(Item={**old, "list_sk": f"서울의 노을 seoul sunset#{photo.created}#{photo.id}"})
-    assert metadata.photo_table().search_titles("seoul").items == []
+    assert dynamodb.photo_repository().search_titles("seoul").items == []
 
     out = io.StringIO()
     call_command("reindex", stdout=out)
 
     assert "1 photos had stale cards; rewrote 1." in out.getvalue()
-    assert [card.id for card in metadata.photo_table().search_titles("seoul").items] == [photo.id]
-    assert [card.id for card in metadata.photo_table().search_titles("노을").items] == [photo.id]
+    assert [card.id for card in dynamodb.photo_repository().search_titles("seoul").items] == [photo.id]
+    assert [card.id for card in dynamodb.photo_repository().search_titles("노을").items] == [photo.id]
     assert "LIST#TITLE#서울" not in {item["sk"] for item in photo_items(aws)}
     assert_lists_match_photos(aws)
     call_command("reindex", stdout=(again := io.StringIO()))
@@ -174,7 +174,7 @@ def test_reindex_gives_photos_stored_before_word_search_their_word_cards(aws, us
 def test_counters_that_are_off_are_found_and_set_to_the_count_of_their_cards(aws, user):
     publishing.publish(user, title="One", tags="sea, boats")
     publishing.publish(user, title="Two", tags="sea")
-    table = metadata.get_connection().table
+    table = dynamodb.get_connection().table
     table.put_item(Item={"pk": "TAGS", "sk": "TAG#sea", "tag": "sea", "photo_count": 7})  # drifted
     table.delete_item(Key={"pk": "TAGS", "sk": "TAG#boats"})  # an ADD that never came
     table.put_item(Item={"pk": "TAGS", "sk": "TAG#gone", "tag": "gone", "photo_count": 1})
@@ -189,26 +189,26 @@ def test_counters_that_are_off_are_found_and_set_to_the_count_of_their_cards(aws
     assert f"counter OWNER#{user.pk} is 1, should be 2" in found
     assert "set 4 counters" in fixed
     assert "No orphans." in reconcile()
-    assert [(count.tag, count.count) for count in metadata.photo_table().tag_counts()] == [
+    assert [(count.tag, count.count) for count in dynamodb.photo_repository().tag_counts()] == [
         ("sea", 2),
         ("boats", 1),
     ]
-    assert metadata.photo_table().photo_counts([user.pk]) == {user.pk: 2}
+    assert dynamodb.photo_repository().photo_counts([user.pk]) == {user.pk: 2}
     assert_lists_match_photos(aws)
 
 
 def test_a_counter_that_moves_while_reconcile_runs_is_left_for_the_next_run(aws, user):
     publishing.publish(user, title="One", tags="sea")
-    table = metadata.get_connection().table
+    table = dynamodb.get_connection().table
     table.put_item(Item={"pk": "TAGS", "sk": "TAG#sea", "tag": "sea", "photo_count": 5})
     [(counter, stored, true)] = find_orphans(min_age=timedelta(0)).wrong_counts
     publishing.publish(user, title="Two", tags="sea")  # counts sea from 5 to 6 meanwhile
 
     assert consistency.set_count(counter, stored, true) is False
-    assert metadata.photo_table().tag_count("sea") == 6  # not overwritten with a stale count
+    assert dynamodb.photo_repository().tag_count("sea") == 6  # not overwritten with a stale count
     assert "counter TAG#sea is 6, should be 2" in reconcile()
     reconcile("--fix")
-    assert metadata.photo_table().tag_count("sea") == 2
+    assert dynamodb.photo_repository().tag_count("sea") == 2
 
 
 def test_a_processing_photo_is_not_broken_and_its_upload_is_not_an_orphan(aws, logged_in_client):
@@ -216,13 +216,13 @@ def test_a_processing_photo_is_not_broken_and_its_upload_is_not_an_orphan(aws, l
     assert response.status_code == 202
 
     assert "No orphans." in reconcile("--fix")
-    assert metadata.photo_table().get_photo(upload_id).status == "processing"
+    assert dynamodb.photo_repository().get_photo(upload_id).status == "processing"
     assert_no_orphans(aws)
 
 
 def test_favourites_a_crash_left_on_a_private_photo_are_removed(aws, user, bob):
     photo = publishing.publish(user, title="Turned private")
-    table = metadata.photo_table()
+    table = dynamodb.photo_repository()
     table.add_favorite(photo, bob.pk)
     table.add_favorite(photo, user.pk)
     # The process dies after the edit's transaction, before the favourites are followed up.
@@ -244,9 +244,9 @@ def test_favourites_a_crash_left_on_a_private_photo_are_removed(aws, user, bob):
 
 def test_a_favourite_count_that_is_off_is_recounted(aws, user, bob):
     photo = publishing.publish(user, title="Counted")
-    table = metadata.photo_table()
+    table = dynamodb.photo_repository()
     table.add_favorite(photo, bob.pk)
-    metadata.get_connection().table.update_item(
+    dynamodb.get_connection().table.update_item(
         Key=schema.favorite_count_key(photo.id),
         UpdateExpression="ADD favorite_count :two",
         ExpressionAttributeValues={":two": 2},

@@ -1,5 +1,5 @@
 """Two tabs, one photo: a save from the older one is refused, on the site and in the API
-(gallery.services.photos.edit with the revision the user saw; metadata.update_photo/delete_photo)."""
+(gallery.services.photos.edit with the revision the user saw; dynamodb.update_photo/delete_photo)."""
 
 import json
 import re
@@ -7,7 +7,7 @@ import re
 import pytest
 
 from accounts.models import ApiToken
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_the_older_tab_cannot_undo_the_newer_save(aws, user, logged_in_client):
 
     assert first.status_code == 302
     assert "changed since you opened it" in stale.content.decode()
-    kept = metadata.photo_table().get_photo(photo.id)
+    kept = dynamodb.photo_repository().get_photo(photo.id)
     assert (kept.title, kept.visibility, kept.tags) == ("Harbour", "private", ["sea", "secret"])
 
 
@@ -48,7 +48,7 @@ def test_an_edit_without_visibility_keeps_a_private_photo_private(aws, user, log
         ).status_code
         == 302
     )
-    assert metadata.photo_table().get_photo(photo.id).visibility == "private"
+    assert dynamodb.photo_repository().get_photo(photo.id).visibility == "private"
 
 
 def test_the_api_sends_an_etag_and_refuses_a_stale_if_match_with_409(aws, user):
@@ -68,7 +68,7 @@ def test_the_api_sends_an_etag_and_refuses_a_stale_if_match_with_409(aws, user):
     assert newer.status_code == 200 and newer["ETag"] == '"1"' and etag == '"0"'
     assert stale.status_code == 409 and "changed since you read it" in stale.json()["error"]
     assert stale_delete.status_code == 409
-    assert metadata.photo_table().get_photo(photo.id).title == "Harbour"
+    assert dynamodb.photo_repository().get_photo(photo.id).title == "Harbour"
     assert api_client.delete(url, headers={"If-Match": '"1"'}).status_code == 204
 
 
@@ -108,9 +108,9 @@ def test_a_stale_save_comes_back_with_what_was_typed_and_what_changed(aws, user,
         ("Description", "Boats."),
         ("Tags", "sea, dawn"),
     ]
-    kept = metadata.photo_table().get_photo(photo.id)
+    kept = dynamodb.photo_repository().get_photo(photo.id)
     assert (kept.title, kept.tags) == ("Harbour at dawn", ["sea", "dawn"])
 
     again = logged_in_client.post(f"/photos/{photo.id}/edit/", form(kept, title="Harbour, fixed"))
     assert again.status_code == 302
-    assert metadata.photo_table().get_photo(photo.id).title == "Harbour, fixed"
+    assert dynamodb.photo_repository().get_photo(photo.id).title == "Harbour, fixed"

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from gallery.services import photos, worker
-from gallery.storage import s3 as media
-from gallery.storage import sqs as jobs
+from gallery.storage import sqs
+from gallery.storage.s3 import objects
+from gallery.storage.s3.backend import MediaUnavailable
 from gallery.tests.corpus import long_comment_gif, phone_heic
 from gallery.tests.direct_uploads import complete, post_to_s3, run_worker, start, upload_file
 from gallery.tests.factories import image_bytes
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def make_visible_again(job):
     """What the visibility timeout running out does, without waiting for it."""
-    queue = jobs.queue()
+    queue = sqs.queue()
     queue.client.change_message_visibility(QueueUrl=queue.url, ReceiptHandle=job.receipt, VisibilityTimeout=0)
 
 
@@ -32,18 +33,18 @@ def status(client, photo_id):
 
 def test_a_backend_failure_leaves_the_job_queued_and_a_redelivery_publishes(aws, alice, monkeypatch):
     upload_id, _ = upload_file(alice)
-    real_save = media.save
+    real_save = objects.save
 
     def s3_down(key, content):
-        raise media.MediaUnavailable("S3 unavailable while storing")
+        raise MediaUnavailable("S3 unavailable while storing")
 
-    monkeypatch.setattr(media, "save", s3_down)
-    (job,) = jobs.queue().receive(wait_seconds=0)
+    monkeypatch.setattr(objects, "save", s3_down)
+    (job,) = sqs.queue().receive(wait_seconds=0)
     assert worker.run_job(job) is False
     assert status(alice, upload_id)["status"] == "processing"
     assert aws.object_keys() == [f"uploads/{alice.session['_auth_user_id']}/{upload_id}"]  # sizes removed
 
-    monkeypatch.setattr(media, "save", real_save)
+    monkeypatch.setattr(objects, "save", real_save)
     make_visible_again(job)
     assert run_worker() == 1
     assert status(alice, upload_id)["status"] == "ready"
@@ -54,11 +55,11 @@ def test_the_last_delivery_of_a_failing_job_marks_the_photo_failed(aws, alice, m
     upload_id, _ = upload_file(alice)
 
     def s3_down(source, destination):
-        raise media.MediaUnavailable("S3 unavailable while copying")
+        raise MediaUnavailable("S3 unavailable while copying")
 
-    monkeypatch.setattr(media, "copy", s3_down)
-    (job,) = jobs.queue().receive(wait_seconds=0)
-    last = jobs.Job(body=job.body, receipt=job.receipt, receive_count=settings.PHOTOSHARE_JOB_MAX_RECEIVES)
+    monkeypatch.setattr(objects, "copy", s3_down)
+    (job,) = sqs.queue().receive(wait_seconds=0)
+    last = sqs.Job(body=job.body, receipt=job.receipt, receive_count=settings.PHOTOSHARE_JOB_MAX_RECEIVES)
 
     assert worker.run_job(last) is True
 
@@ -71,24 +72,24 @@ def test_a_photo_deleted_while_queued_or_processing_leaves_nothing(aws, alice, m
     queued, _ = upload_file(alice)
     assert alice.delete(f"/api/photos/{queued}/").status_code == 204
     processing, _ = upload_file(alice)
-    real_copy = media.copy
+    real_copy = objects.copy
 
     def delete_meanwhile(source, destination):
         real_copy(source, destination)
         photos.delete(processing)  # the owner deletes it while the worker runs
 
-    monkeypatch.setattr(media, "copy", delete_meanwhile)
+    monkeypatch.setattr(objects, "copy", delete_meanwhile)
 
     assert run_worker() == 2
     assert aws.object_keys() == [] and photo_items(aws) == []
 
 
 def test_an_unknown_job_is_left_for_the_dead_letter_queue(aws):
-    jobs.queue().send({"job": "make_coffee"})
-    (job,) = jobs.queue().receive(wait_seconds=0)
+    sqs.queue().send({"job": "make_coffee"})
+    (job,) = sqs.queue().receive(wait_seconds=0)
     assert worker.run_job(job) is False
     make_visible_again(job)
-    assert jobs.queue().receive(wait_seconds=0)[0].receive_count == 2
+    assert sqs.queue().receive(wait_seconds=0)[0].receive_count == 2
 
 
 def test_the_command_runs_what_is_queued(aws, alice):
@@ -106,9 +107,9 @@ def test_a_queue_that_refuses_the_job_is_a_503_and_keeps_the_file_for_a_retry(aw
     post_to_s3(upload, image_bytes(size=(120, 80)))
 
     def queue_down(self, body):
-        raise jobs.JobsUnavailable("SQS unavailable while sending to the job queue")
+        raise sqs.JobsUnavailable("SQS unavailable while sending to the job queue")
 
-    monkeypatch.setattr(jobs.Queue, "send", queue_down)
+    monkeypatch.setattr(sqs.Queue, "send", queue_down)
     response = complete(alice, upload["upload_id"], title="Harbour")
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert photo_items(aws) == []
@@ -146,7 +147,7 @@ def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, al
     assert (photo["status"], photo.get("reason")) == (
         ("failed", form_refusal) if form_refusal else ("ready", None)
     )
-    assert jobs.queue().receive(wait_seconds=0) == []  # done once: failed or published, not retried
+    assert sqs.queue().receive(wait_seconds=0) == []  # done once: failed or published, not retried
     expected_refusal = {
         "over the full-decode limit.png": (
             "The image has too many pixels; the limit is 0.999999 megapixels for PNG images (50 for JPEG)."

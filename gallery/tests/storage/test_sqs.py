@@ -6,13 +6,13 @@ import json
 import pytest
 from botocore.config import Config
 
-from gallery.storage import sqs as jobs
+from gallery.storage import sqs
 from gallery.tests.faults import closed_port
 
 
 @pytest.fixture
 def queue(aws):
-    return jobs.queue()
+    return sqs.queue()
 
 
 def attributes(queue, url):
@@ -63,5 +63,5 @@ def test_an_unreachable_queue_is_jobs_unavailable(aws, settings):
     settings.AWS_CLIENT_CONFIG = settings.AWS_CLIENT_CONFIG.merge(
         Config(retries={"mode": "standard", "total_max_attempts": 1})
     )
-    with pytest.raises(jobs.JobsUnavailable):
-        jobs.queue().send({"job": "x"})
+    with pytest.raises(sqs.JobsUnavailable):
+        sqs.queue().send({"job": "x"})

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from gallery.domain.access import ChangeNotAllowed, PhotoHidden
 from gallery.services.photos import PublishFailed
 from gallery.storage.dynamodb import InvalidCursor, MetadataUnavailable, PhotoChanged, PhotoNotFound
-from gallery.storage.s3 import MediaUnavailable
+from gallery.storage.s3.backend import MediaUnavailable
 from gallery.web import errors
 
 CASES = [

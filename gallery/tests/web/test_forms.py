@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.tests.corpus import long_comment_gif, phone_heic
 from gallery.tests.factories import image_bytes, noise_image_bytes, upload
 from gallery.web.forms import PhotoDetailsForm, UploadForm
@@ -118,7 +118,7 @@ def test_a_long_comment_or_a_phone_heic_is_published_by_the_upload_page(aws, log
     response = logged_in_client.post("/upload/", {"title": "Kept", "image": upload(name, data)})
 
     assert response.status_code == 302, response.content.decode()[:500]
-    photo = metadata.photo_table().list_page("ALL", limit=1).items[0]
+    photo = dynamodb.photo_repository().list_page("ALL", limit=1).items[0]
     assert b"x" * 100 not in aws.read(photo.thumbnail_key)
 
 

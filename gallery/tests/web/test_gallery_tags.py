@@ -6,8 +6,8 @@ from django.template import Context, Template
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from gallery.domain.catalog import PhotoCard
-from gallery.storage import s3 as media
+from gallery.domain.records import PhotoCard
+from gallery.storage.s3 import media_urls
 from gallery.templatetags.gallery_tags import photo_url, tag_url, user_url
 
 VALUES = ["sunset", "été", "new york", "a+b", "50%", "what?", "#hash", "x&y", "o'neil", "<b>", "ü~:@!$"]
@@ -71,14 +71,14 @@ def render_uncached(*cards):
 
 @pytest.fixture
 def signed_urls(monkeypatch):
-    """media.url handing out a new URL whenever `expire()` is called, as after a cache period."""
+    """media_urls.url handing out a new URL whenever `expire()` is called, as after a cache period."""
     generation = {"n": 1}
 
     def url(key):
         return f"https://s3.test/{key}?X-Amz-Signature=sig{generation['n']}&x=1"
 
-    monkeypatch.setattr(media, "url", url)
-    monkeypatch.setattr(media, "urls", lambda keys: {key: url(key) for key in keys})
+    monkeypatch.setattr(media_urls, "url", url)
+    monkeypatch.setattr(media_urls, "urls", lambda keys: {key: url(key) for key in keys})
     return lambda: generation.update(n=generation["n"] + 1)
 
 
@@ -108,7 +108,7 @@ def test_a_new_display_size_shows_at_once(signed_urls):
 
 def test_a_cached_card_never_carries_an_old_presigned_url(signed_urls):
     render_cards(card())
-    signed_urls()  # media.url now hands out newly signed URLs
+    signed_urls()  # media_urls.url now hands out newly signed URLs
     again = render_cards(card())
     assert "sig1" not in again
     assert again.count("X-Amz-Signature=sig2") == 3  # src, and both srcset entries

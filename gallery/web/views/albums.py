@@ -14,11 +14,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.domain import catalog
+from gallery.domain import records
 from gallery.services import albums, photos
 from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged
 from gallery.web.errors import answer_for
@@ -34,7 +35,7 @@ STALE_EDIT_MESSAGE = gettext_lazy(
 
 def share_url(request, album):
     """The absolute share link of an unlisted album, or None."""
-    if album.visibility != catalog.UNLISTED or not album.share_token:
+    if album.visibility != records.UNLISTED or not album.share_token:
         return None
     return request.build_absolute_uri(reverse("gallery:album_shared", args=[album.id, album.share_token]))
 
@@ -93,7 +94,10 @@ def _render_album(request, album_id, token=None):
         "share_url": share_url(request, album),
         "share_base": reverse("gallery:album_shared", args=[album.id, token]) if token else None,
     }
-    return render(request, "gallery/albums/detail.html", context)
+    response = render(request, "gallery/albums/detail.html", context)
+    if context["is_owner"] and context["share_url"]:
+        add_never_cache_headers(response)  # the share link is a secret: no cache may keep it
+    return response
 
 
 @require_GET

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gallery.domain import catalog
+from gallery.domain import lists
 from gallery.domain.limits import LIMITS
+from gallery.domain.tags import has_tag_page, parse_tags
 from gallery.services import albums
-from gallery.storage.dynamodb import photo_table
+from gallery.storage.dynamodb import photo_repository
 
 # The tag cloud shows this many tags, most used first.
 TAG_CLOUD_SIZE = 100
@@ -22,7 +23,7 @@ _CLOUD_STEPS = 5
 def _list_context(request, list_name, source, **context):
     """One page of a list (the cursor from the query string) and what the templates need of it;
     `source` is the token its cards hand to the photo page (?from=, gallery.services.navigation)."""
-    page = photo_table().list_page(
+    page = photo_repository().list_page(
         list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
     )
     return {"page": page, "is_first_page": "cursor" not in request.GET, "source": source, **context}
@@ -30,14 +31,14 @@ def _list_context(request, list_name, source, **context):
 
 @require_GET
 def home(request):
-    return render(request, "gallery/home.html", _list_context(request, catalog.FEED, "feed"))
+    return render(request, "gallery/home.html", _list_context(request, lists.FEED, "feed"))
 
 
 @require_GET
 def tag_page(request, tag):
-    if not catalog.has_tag_page(tag):  # only one spelling has a page (and old-rule spellings)
+    if not has_tag_page(tag):  # only one spelling has a page (and old-rule spellings)
         raise Http404(_("No such tag."))
-    context = _list_context(request, catalog.tag_list_for(tag), f"tag:{tag}", tag=tag)
+    context = _list_context(request, lists.tag_list_for(tag), f"tag:{tag}", tag=tag)
     return render(request, "gallery/tag.html", context)
 
 
@@ -45,7 +46,7 @@ def tag_page(request, tag):
 @login_required
 def favorites(request):
     """The photos one favourited, newest favourite first: one Query."""
-    page = photo_table().favorites_page(
+    page = photo_repository().favorites_page(
         request.user.pk, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
     )
     context = {"page": page, "is_first_page": "cursor" not in request.GET, "source": "favorites"}
@@ -54,7 +55,7 @@ def favorites(request):
 
 @require_GET
 def tag_cloud(request):
-    counts = photo_table().tag_counts()[:TAG_CLOUD_SIZE]
+    counts = photo_repository().tag_counts()[:TAG_CLOUD_SIZE]
     most = max((tag_count.count for tag_count in counts), default=1)
     cloud = [
         # Sizes 1..5 grow with the share of the most used tag's count.
@@ -67,7 +68,7 @@ def tag_cloud(request):
 @require_GET
 def user_page(request, username):
     person = get_object_or_404(get_user_model(), username=username)
-    list_name = catalog.person_list(request.user.pk, person.pk)
+    list_name = lists.person_list(request.user.pk, person.pk)
     context = _list_context(
         request, list_name, f"user:{username}", person=person, is_owner=request.user.pk == person.pk
     )
@@ -83,8 +84,8 @@ def search(request):
     """By tag and by words of titles: the tag's count (one GetItem) and a page of titles (one
     Query, gallery.storage.dynamodb.search)."""
     query = request.GET.get("q", "").strip()[: LIMITS.title_length]
-    table = photo_table()
-    tags = catalog.parse_tags(query)
+    table = photo_repository()
+    tags = parse_tags(query)
     tag = tags[0] if len(tags) == 1 else None
     context = {"query": query, "tag": tag, "tag_count": table.tag_count(tag) if tag else 0}
     try:
@@ -93,7 +94,7 @@ def search(request):
         )
     except ValueError:
         context["too_short"] = bool(query)
-        context["min_length"] = catalog.SEARCH_MIN_LENGTH
+        context["min_length"] = lists.SEARCH_MIN_LENGTH
     context["is_first_page"] = "cursor" not in request.GET
     context["source"] = f"search:{query}"
     return render(request, "gallery/search.html", context)

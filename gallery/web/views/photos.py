@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.domain.access import can_change, can_get_original, full_size_key
-from gallery.domain.catalog import READY
 from gallery.domain.limits import LIMITS
+from gallery.domain.records import READY
 from gallery.services import navigation as sources
 from gallery.services import photos, ratelimit
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound

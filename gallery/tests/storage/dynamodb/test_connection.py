@@ -6,7 +6,7 @@ import threading
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from gallery.storage.dynamodb import MetadataUnavailable, get_connection, photo_table
+from gallery.storage.dynamodb import MetadataUnavailable, get_connection, photo_repository
 
 
 @pytest.fixture
@@ -19,12 +19,12 @@ def unreachable(settings):
 
 def test_unreachable_endpoint_raises_metadata_unavailable(unreachable):
     with pytest.raises(MetadataUnavailable):
-        photo_table().get_photo("a" * 32)
+        photo_repository().get_photo("a" * 32)
 
 
 def test_a_failure_is_logged_once_with_the_boto_error_as_cause(unreachable, caplog):
     with pytest.raises(MetadataUnavailable) as raised:
-        photo_table().tag_counts()  # a paginated Query: translated inside the generator
+        photo_repository().tag_counts()  # a paginated Query: translated inside the generator
 
     assert isinstance(raised.value.__cause__, EndpointConnectionError)
     logged = [record for record in caplog.records if record.name.startswith("gallery.storage.dynamodb")]
@@ -53,12 +53,12 @@ def test_a_list_page_read_through_query_items_equals_what_boto3_reads(aws):
     # query_items skips botocore's parser: the cards must come out as the Table resource gives them.
     from boto3.dynamodb.conditions import Key
 
-    from gallery.domain.catalog import FEED
+    from gallery.domain.lists import FEED
     from gallery.storage.dynamodb import schema
     from gallery.tests.factories import make_photo
 
     for number in range(1, 4):
-        photo_table().put_photo(make_photo(number, tags=["sea", "서울"]))
+        photo_repository().put_photo(make_photo(number, tags=["sea", "서울"]))
     query = {"IndexName": schema.LISTS_INDEX, "KeyConditionExpression": Key("list_pk").eq(FEED)}
 
     raw = get_connection().query_items(**query)
@@ -68,15 +68,15 @@ def test_a_list_page_read_through_query_items_equals_what_boto3_reads(aws):
 
 
 def test_a_throttled_list_page_is_retried_and_other_reads_parse_as_usual(aws):
-    from gallery.domain.catalog import FEED
+    from gallery.domain.lists import FEED
     from gallery.tests import faults
     from gallery.tests.factories import make_photo
 
     photo = make_photo(1)
-    photo_table().put_photo(photo)
+    photo_repository().put_photo(photo)
     with faults.Throttled("Query", times=1) as throttled:
-        page = photo_table().list_page(FEED)
+        page = photo_repository().list_page(FEED)
 
     assert throttled.sent == 2 and [card.id for card in page.items] == [photo.id]
     # The same thread's next Query outside query_items still gets botocore's own parsing.
-    assert photo_table().neighbours(FEED, "~") == (None, photo_table().list_page(FEED).items[0])
+    assert photo_repository().neighbours(FEED, "~") == (None, photo_repository().list_page(FEED).items[0])

@@ -2,8 +2,8 @@
 
 import pytest
 
-from gallery.domain.catalog import FEED, tag_list
-from gallery.storage.dynamodb import InvalidCursor, photo_table
+from gallery.domain.lists import FEED, tag_list
+from gallery.storage.dynamodb import InvalidCursor, photo_repository
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
 from gallery.tests.factories import make_photo
 
@@ -38,11 +38,11 @@ def test_a_tampered_cursor_is_rejected_with_the_signature_error_as_cause():
 @pytest.mark.parametrize("cursor", ["garbage", "eyJwayI6IlBIT1RPIzEifQ"])
 def test_a_cursor_we_did_not_sign_is_rejected(aws, cursor):
     with pytest.raises(InvalidCursor):
-        photo_table().list_page(FEED, cursor=cursor)
+        photo_repository().list_page(FEED, cursor=cursor)
 
 
 def test_a_cursor_from_another_list_is_rejected(aws):
-    table = photo_table()
+    table = photo_repository()
     for number in range(1, 4):
         table.put_photo(make_photo(number, tags=["sea"]))
     tag_cursor = table.list_page(tag_list("sea"), limit=1).next_cursor

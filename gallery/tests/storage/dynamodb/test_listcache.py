@@ -7,15 +7,10 @@ import threading
 
 import pytest
 
-from gallery.domain.catalog import FEED, tag_list
-from gallery.storage.dynamodb import PhotoAlreadyExists, listcache, photo_table
+from gallery.domain.lists import FEED, tag_list
+from gallery.storage.dynamodb import PhotoAlreadyExists, listcache, photo_repository
 from gallery.tests.clocks import FakeClock
 from gallery.tests.factories import make_photo
-
-
-@pytest.fixture
-def table(aws):
-    return photo_table()
 
 
 @pytest.fixture
@@ -77,7 +72,7 @@ def test_a_write_from_another_thread_or_instance_reaches_every_reader(table):
 
     # Another thread has its own client (as another worker or instance has): its write must
     # start a new generation in the shared cache all the same.
-    writer = threading.Thread(target=lambda: photo_table().put_photo(make_photo(2)))
+    writer = threading.Thread(target=lambda: photo_repository().put_photo(make_photo(2)))
     writer.start()
     writer.join()
 

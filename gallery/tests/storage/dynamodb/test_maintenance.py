@@ -7,7 +7,7 @@ from gallery.storage.dynamodb import (
     MetadataUnavailable,
     ensure_table,
     get_connection,
-    photo_table,
+    photo_repository,
     ping,
     purge_photo,
     scan_photos,
@@ -36,8 +36,8 @@ def test_ping_answers_while_the_table_is_there_and_raises_once_it_is_gone(aws):
 
 def test_scan_finds_every_photo_and_the_cards_left_without_one(aws):
     kept, half_deleted = make_photo(1), make_photo(2)
-    photo_table().put_photo(kept)
-    photo_table().put_photo(half_deleted)
+    photo_repository().put_photo(kept)
+    photo_repository().put_photo(half_deleted)
     get_connection().table.delete_item(Key={"pk": f"PHOTO#{half_deleted.id}", "sk": "PHOTO"})
 
     photos, stray_cards = scan_photos()
@@ -48,8 +48,8 @@ def test_scan_finds_every_photo_and_the_cards_left_without_one(aws):
 
 def test_purge_removes_the_whole_partition_with_or_without_its_photo_item(aws):
     kept, purged = make_photo(1), make_photo(2)
-    photo_table().put_photo(kept)
-    photo_table().put_photo(purged)
+    photo_repository().put_photo(kept)
+    photo_repository().put_photo(purged)
 
     purge_photo(purged.id)
 

@@ -5,31 +5,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gallery.domain.catalog import (
-    ALL,
-    FEED,
-    PRIVATE,
-    PUBLIC,
-    FavoriteState,
-    TagCount,
-    list_entries,
-    owner_list,
-    tag_list,
-    user_list,
-)
+from gallery.domain.lists import ALL, FEED, list_entries, owner_list, tag_list, user_list
+from gallery.domain.records import PRIVATE, PUBLIC, FavoriteState, TagCount
 from gallery.storage.dynamodb import (
     PhotoAlreadyExists,
     PhotoChanged,
     PhotoNotFound,
     get_connection,
-    photo_table,
 )
 from gallery.tests.factories import make_photo
-
-
-@pytest.fixture
-def table(aws):
-    return photo_table()
 
 
 def titles(page):
@@ -143,6 +127,13 @@ def test_a_private_photo_is_only_in_its_owners_list_and_not_counted(table):
     assert titles(table.list_page(owner_list(1))) == ["Photo 2", "Secret beach"]
     assert table.tag_counts() == [TagCount("sea", 1)]
     assert table.tag_count("sea") == 1
+
+
+def test_an_edit_is_stamped_by_the_one_clock(table, monkeypatch):
+    photo = make_photo(1)
+    table.put_photo(photo)
+    monkeypatch.setattr("gallery.domain.clock.now", lambda: datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert table.update_photo(photo.id, title="Later").updated == "2031-01-02T03:04:05.000000+00:00"
 
 
 def test_making_a_photo_private_and_public_again_updates_every_list(table):

@@ -3,8 +3,9 @@
 from dataclasses import asdict
 from decimal import Decimal
 
-from gallery.domain import catalog
-from gallery.domain.catalog import ALL, FEED, PRIVATE, owner_list, tag_list, user_list, word_list
+from gallery.domain import lists
+from gallery.domain.lists import ALL, FEED, owner_list, tag_list, user_list, word_list
+from gallery.domain.records import PRIVATE
 from gallery.storage.dynamodb import LISTS_INDEX, table_schema
 from gallery.storage.dynamodb.schema import card_from_item, card_items, photo_from_item, photo_item
 from gallery.tests.factories import make_photo
@@ -57,7 +58,7 @@ def test_a_public_photo_has_a_card_in_each_of_its_lists_sharing_its_partition():
         word_list("sunset"),
     }
     assert {card["pk"] for card in cards} == {f"PHOTO#{photo.id}"}
-    assert all(card["sk"] == f"LIST#{catalog.card_name(card['list_pk'], card['list_sk'])}" for card in cards)
+    assert all(card["sk"] == f"LIST#{lists.card_name(card['list_pk'], card['list_sk'])}" for card in cards)
     assert card_from_item(as_read(cards[0])) == photo.card
     assert set(cards[0]) == {"pk", "sk", "list_pk", "list_sk", *asdict(photo.card)}  # no description
 

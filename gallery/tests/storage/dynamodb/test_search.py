@@ -3,15 +3,10 @@ and the worst photo's transactions with its word cards; against moto over HTTP."
 
 import pytest
 
-from gallery.domain import catalog, words
-from gallery.domain.catalog import PRIVATE, PROCESSING
-from gallery.storage.dynamodb import InvalidCursor, album_table, get_connection, photo_table, schema
+from gallery.domain import lists, records, words
+from gallery.domain.records import PRIVATE, PROCESSING
+from gallery.storage.dynamodb import InvalidCursor, album_repository, get_connection, schema
 from gallery.tests.factories import make_album, make_photo
-
-
-@pytest.fixture
-def table(aws):
-    return photo_table()
 
 
 def titles(page):
@@ -66,7 +61,7 @@ def test_an_edit_removes_the_old_matches_and_adds_the_new_and_a_delete_removes_t
     assert titles(table.search_titles("lake")) == ["Mountain lake"]
     table.update_photo(photo.id, visibility=PRIVATE)
     assert table.search_titles("lake").items == []
-    table.update_photo(photo.id, visibility=catalog.PUBLIC)
+    table.update_photo(photo.id, visibility=records.PUBLIC)
     table.delete_photo(photo.id)
     assert table.search_titles("lake").items == []
 
@@ -118,7 +113,7 @@ def test_the_neighbours_in_a_search_skip_repeats_and_stay_within_the_matches(tab
     query = words.search_query("harb")
 
     def around(photo):
-        _, sort_key = catalog.search_entry(photo, query)
+        _, sort_key = lists.search_entry(photo, query)
         previous, next_ = table.search_neighbours("harb", sort_key)
         return previous and previous.title, next_ and next_.title
 
@@ -131,15 +126,15 @@ def test_the_neighbours_in_a_search_skip_repeats_and_stay_within_the_matches(tab
 def test_the_worst_photo_writes_stay_within_a_transaction(table):
     """20 tags, 20 search tokens, in 10 albums and the cover of each, stored before word cards
     (with a TITLE# card): its edit replacing every tag and token, and its delete, each fit in
-    one transaction of at most 100 actions (catalog.MAX_ALBUMS_PER_PHOTO)."""
+    one transaction of at most 100 actions (lists.MAX_ALBUMS_PER_PHOTO)."""
     old_title = " ".join(f"a{number:02d}" for number in range(30))
     new_title = " ".join(f"b{number:02d}" for number in range(30))
     photo = make_photo(1, title=old_title, tags=[f"t{number}" for number in range(20)])
     table.put_photo(photo)
     legacy = {"pk": schema.photo_pk(photo.id), "sk": "LIST#TITLE#a0", "list_pk": "TITLE#a0"}
     get_connection().table.put_item(Item={**legacy, "list_sk": f"a00#{photo.created}#{photo.id}"})
-    albums = album_table()
-    for number in range(1, catalog.MAX_ALBUMS_PER_PHOTO + 1):
+    albums = album_repository()
+    for number in range(1, lists.MAX_ALBUMS_PER_PHOTO + 1):
         album = make_album(number)
         albums.create_album(album)
         albums.add_photo(album, table.get_photo(photo.id))

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.test import Client
 
-from gallery.domain.catalog import PRIVATE, PUBLIC, UNLISTED
+from gallery.domain.records import PRIVATE, PUBLIC, UNLISTED
 from gallery.services import albums
-from gallery.storage.dynamodb import photo_table
+from gallery.storage.dynamodb import photo_repository
 from gallery.tests.factories import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def own_photos(aws, user):
         make_photo(3, owner_id=user.pk, title="Lighthouse"),
     ]
     for photo in made:
-        photo_table().put_photo(photo)
+        photo_repository().put_photo(photo)
     return made
 
 
@@ -153,7 +153,7 @@ def test_a_new_share_link_makes_the_old_one_404(client, user, album, own_photos)
 def test_a_photo_outside_the_album_is_404_through_its_link(client, user, album, aws):
     album = albums.edit(album, visibility=UNLISTED)
     stranger = make_photo(7, owner_id=user.pk, visibility=PRIVATE)
-    photo_table().put_photo(stranger)
+    photo_repository().put_photo(stranger)
 
     assert client.get(f"/albums/{album.id}/s/{album.share_token}/photos/{stranger.id}/").status_code == 404
 
@@ -227,7 +227,7 @@ def test_adding_from_the_album_and_from_the_photo_page(user, own_photos, aws):
 
 def test_someone_elses_photo_cannot_be_added(bob, user, album, aws):
     bobs = make_photo(8, owner_id=bob.pk)
-    photo_table().put_photo(bobs)
+    photo_repository().put_photo(bobs)
 
     assert client_for(user).post(f"/albums/{album.id}/add/", {"photo_id": bobs.id}).status_code == 403
     assert client_for(user).get(f"/photos/{bobs.id}/albums/").status_code == 403
@@ -298,3 +298,15 @@ def test_each_album_cover_link_is_named_by_the_albums_title(user, album, own_pho
 
     cover_link = re.search(r'<li class="card album-card">\s*<a [^>]*>(.*?)</a>', page, re.S).group(1)
     assert re.fullmatch(r'<img [^>]*alt="Summer"[^>]*>', cover_link)
+
+
+def test_the_owners_page_showing_the_share_link_is_never_cached(client, user, album):
+    """A sibling of the API tokens page (issue 22): a page that shows a secret is no-store."""
+    album = albums.edit(album, visibility=UNLISTED)
+
+    owners = client_for(user).get(f"/albums/{album.id}/")
+
+    assert album.share_token in owners.content.decode()
+    assert "no-store" in owners["Cache-Control"]
+    public = client.get(f"/albums/{albums.edit(album, visibility=PUBLIC).id}/")
+    assert "no-store" not in public.get("Cache-Control", "")  # nothing secret: caches may keep it

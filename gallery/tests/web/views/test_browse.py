@@ -6,8 +6,8 @@ import re
 import pytest
 from django.test import Client
 
-from gallery.domain import catalog
-from gallery.storage import dynamodb as metadata
+from gallery.domain import lists
+from gallery.storage import dynamodb
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_every_list_page_costs_the_same_few_requests_whatever_the_photo_count(
     settings.PHOTOSHARE_PAGE_SIZE = 3
     calls_per_page = {}
     for count in (3, 12):
-        while len(metadata.photo_table().list_page(catalog.FEED, limit=100).items) < count:
+        while len(dynamodb.photo_repository().list_page(lists.FEED, limit=100).items) < count:
             publish(user, title="Sunrise", tags="sea")
         for path in ("/", "/tags/sea/", "/users/alice/", "/search/?q=sunrise"):
             dynamodb_calls.clear()

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
-from gallery.storage import dynamodb as metadata
+from gallery.storage import dynamodb
 from gallery.tests.factories import (
     client_for,
     exif_with,
@@ -68,7 +68,7 @@ def test_upload_stores_both_objects_and_the_item_and_shows_the_photo(aws, logged
     assert stored_thumbnail.size == (267, 400)  # orientation 6 applied: portrait
     assert not stored_thumbnail.getexif()
 
-    photo = metadata.photo_table().get_photo(photo_id)
+    photo = dynamodb.photo_repository().get_photo(photo_id)
     assert photo.title == "Harbour at dusk"
     assert photo.description == "Boats coming home."
     assert photo.tags == ["sea", "boats"]
@@ -152,8 +152,8 @@ def test_failed_thumbnail_store_leaves_no_orphan_and_asks_to_retry(aws, logged_i
 
 
 def test_failed_metadata_write_removes_the_stored_objects(aws, logged_in_client):
-    table = metadata.photo_table()
-    with mock.patch.object(table, "put_photo", side_effect=metadata.MetadataUnavailable("down")):
+    table = dynamodb.photo_repository()
+    with mock.patch.object(table, "put_photo", side_effect=dynamodb.MetadataUnavailable("down")):
         response = post_upload(logged_in_client)
 
     assert response.status_code == 503
@@ -195,7 +195,7 @@ def test_edit_rejects_bad_input_with_a_400_and_changes_nothing(aws, logged_in_cl
 
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
-    assert metadata.photo_table().get_photo(photo.id).title == "Harbour"
+    assert dynamodb.photo_repository().get_photo(photo.id).title == "Harbour"
 
 
 def test_owner_deletes_the_photo_with_every_object_and_item(aws, logged_in_client, user):
@@ -211,7 +211,7 @@ def test_owner_deletes_the_photo_with_every_object_and_item(aws, logged_in_clien
     assert not [item for item in aws.table_items() if item["pk"] == f"PHOTO#{photo.id}"]
     assert Client().get(f"/photos/{photo.id}/").status_code == 404
     assert "Gone" not in Client().get("/tags/sea/").content.decode()
-    assert metadata.photo_table().tag_count("sea") == 1
+    assert dynamodb.photo_repository().tag_count("sea") == 1
 
 
 def test_a_failed_object_delete_still_removes_the_photo_and_a_retry_is_harmless(
@@ -235,10 +235,10 @@ def test_a_failed_object_delete_still_removes_the_photo_and_a_retry_is_harmless(
 
 def test_a_failed_item_delete_keeps_everything(aws, logged_in_client, user, monkeypatch):
     photo = publish(user, title="Kept")
-    table = metadata.photo_table()
+    table = dynamodb.photo_repository()
 
     def dynamodb_down(photo_id, **kwargs):
-        raise metadata.MetadataUnavailable("down")
+        raise dynamodb.MetadataUnavailable("down")
 
     monkeypatch.setattr(table, "delete_photo", dynamodb_down)
     response = logged_in_client.post(f"/photos/{photo.id}/delete/")
@@ -259,7 +259,7 @@ def test_another_user_gets_403_even_with_a_forged_post(aws, user, bob, action):
     forged = intruder.post(f"/photos/{photo.id}/{action}/", {"title": "Bob's now", "tags": "mine"})
 
     assert forged.status_code == 403
-    assert metadata.photo_table().get_photo(photo.id) == photo
+    assert dynamodb.photo_repository().get_photo(photo.id) == photo
     assert len(aws.object_keys()) == 4
 
 
@@ -270,7 +270,7 @@ def test_another_users_private_photo_is_a_404_for_every_action(aws, user, bob, a
 
     assert intruder.get(f"/photos/{photo.id}/").status_code == 404
     assert intruder.post(f"/photos/{photo.id}/{action}/", {"title": "x"}).status_code == 404
-    assert metadata.photo_table().get_photo(photo.id) == photo
+    assert dynamodb.photo_repository().get_photo(photo.id) == photo
 
 
 def test_anonymous_posts_go_to_the_login_page(aws, client, user):
@@ -296,7 +296,7 @@ def test_staff_can_edit_and_delete_other_peoples_public_photos(aws, user, django
     moderator = client_for(staff)
 
     assert edit(moderator, photo, title="Renamed").status_code == 302
-    assert metadata.photo_table().get_photo(photo.id).title == "Renamed"
+    assert dynamodb.photo_repository().get_photo(photo.id).title == "Renamed"
     assert moderator.post(f"/photos/{photo.id}/delete/").status_code == 302
     assert aws.object_keys() == []
 
@@ -429,11 +429,11 @@ def test_the_exif_panel_shows_how_the_photo_was_taken_and_never_where(aws, user,
 
 def test_a_photo_stored_before_the_shot_facts_existed_still_renders(aws, user, client):
     photo = make_photo(1, owner_id=user.pk)
-    metadata.photo_table().put_photo(photo)
-    item = metadata.get_connection().table.get_item(Key={"pk": f"PHOTO#{photo.id}", "sk": "PHOTO"})["Item"]
+    dynamodb.photo_repository().put_photo(photo)
+    item = dynamodb.get_connection().table.get_item(Key={"pk": f"PHOTO#{photo.id}", "sk": "PHOTO"})["Item"]
     for name in ("lens", "exposure", "aperture", "focal_length", "iso"):
         del item[name]
-    metadata.get_connection().table.put_item(Item=item)
+    dynamodb.get_connection().table.put_item(Item=item)
 
     page = client.get(f"/photos/{photo.id}/")
 
@@ -487,7 +487,7 @@ def test_the_favourite_form_is_csrf_protected(three, bob):
     response = fan.post(f"/photos/{three[0].id}/favorite/", {"favorite": "on"})
 
     assert response.status_code == 403
-    assert metadata.photo_table().favorite_state(three[0].id, bob.pk).count == 0
+    assert dynamodb.photo_repository().favorite_state(three[0].id, bob.pk).count == 0
 
 
 def test_anonymous_visitors_are_asked_to_log_in_to_favourite(three, client):

@@ -1,0 +1,47 @@
+"""The one way this app makes a boto3 client: explicit timeouts and retries, one per thread.
+
+settings.AWS_CLIENT_CONFIG (connect and read timeouts, the standard retry mode) is read once,
+when the owner of a service builds its PerThread (gallery.storage.dynamodb.connection, sqs),
+and may be tightened per service (the job queue's read timeout outlasts a long poll). Each
+thread makes its own session and client on first use: boto3 sessions and resources are not
+thread-safe, and tests that hook `client.meta.events` see every call of their thread.
+
+S3 goes through django-storages, which keeps its own per-thread connection built from the same
+AWS_CLIENT_CONFIG (settings.STORAGES).
+"""
+
+import threading
+
+import boto3
+from botocore.config import Config as BotocoreConfig
+from django.conf import settings
+
+
+def client_config(**overrides):
+    """settings.AWS_CLIENT_CONFIG, with `overrides` (botocore Config options) on top."""
+    config = settings.AWS_CLIENT_CONFIG
+    return config.merge(BotocoreConfig(**overrides)) if overrides else config
+
+
+class PerThread:
+    """A boto3 client (or, with resource=True, a resource) of one service for each thread, made
+    on first use; `prepare(made)` runs once on each (to register event hooks)."""
+
+    def __init__(self, service, *, endpoint_url, config, resource=False, prepare=None):
+        self.service = service
+        self._endpoint_url = endpoint_url
+        self._config = config
+        self._resource = resource
+        self._prepare = prepare
+        self._local = threading.local()
+
+    def get(self):
+        made = getattr(self._local, "made", None)
+        if made is None:
+            session = boto3.session.Session()
+            factory = session.resource if self._resource else session.client
+            made = factory(self.service, endpoint_url=self._endpoint_url, config=self._config)
+            if self._prepare is not None:
+                self._prepare(made)
+            self._local.made = made
+        return made

@@ -1,0 +1,191 @@
+"""The table's data model, declared once: every kind of item, its key shape, whose it is, which
+use case writes it and what must hold of it.
+
+Each ItemKind's key patterns both build keys (`kind.key(photo_id=...)`) and recognise items
+(`kind_of(item)`), so a key format has this one owner: schema.py's builders, the scans of
+`manage.py reconcile` and `reindex`, purge and the consistency checks all read it from here.
+An item that no kind recognises is *unknown*: reconcile reports it and never deletes it (a repair
+tool does not remove what it cannot classify; a kind added by a newer release is not garbage).
+
+`KINDS` is also the table of item kinds in docs/architecture.md (test_model.py keeps them equal).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    name: str
+    pk: str  # "PHOTO#{photo_id}": literal text and {placeholders}
+    sk: str
+    owner: str  # what the item belongs to: deleted with it, judged against it
+    written_by: str  # the use cases that write it
+    holds: str  # the invariant reconcile and the test machine check
+    list_pk: str = ""  # in the lists index (a card of some kind) when set
+    list_sk: str = ""
+    _patterns: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        for name in ("pk", "sk"):
+            self._patterns[name] = _compile(getattr(self, name))
+
+    def key(self, **parts):
+        """{"pk", "sk"} of the item of this kind named by `parts`."""
+        return {"pk": self.pk.format(**parts), "sk": self.sk.format(**parts)}
+
+    def pk_of(self, **parts):
+        return self.pk.format(**parts)
+
+    def sk_prefix(self):
+        """The literal start of this kind's sort keys (for begins_with and range queries)."""
+        return self.sk.split("{", 1)[0]
+
+    def parts(self, item):
+        """The placeholders' values in `item`'s key, or None when the item is not of this kind."""
+        found = {}
+        for name in ("pk", "sk"):
+            match = self._patterns[name].fullmatch(item.get(name, ""))
+            if match is None:
+                return None
+            found.update(match.groupdict())
+        return found
+
+    def matches(self, item):
+        return self.parts(item) is not None
+
+
+def _compile(pattern):
+    """A pattern's regular expression: each placeholder is one or more characters; the last one
+    of a key takes the rest (a list name holds "#": TAG#sea, WORD#sun)."""
+    pieces, last = [], 0
+    names = list(_PLACEHOLDER.finditer(pattern))
+    for index, match in enumerate(names):
+        pieces.append(re.escape(pattern[last : match.start()]))
+        rest = ".+" if index == len(names) - 1 else "[^#]+"
+        pieces.append(f"(?P<{match.group(1)}>{rest})")
+        last = match.end()
+    pieces.append(re.escape(pattern[last:]))
+    return re.compile("".join(pieces))
+
+
+PHOTO = ItemKind(
+    "photo",
+    pk="PHOTO#{photo_id}",
+    sk="PHOTO",
+    owner="the photo",
+    written_by="publish, complete_upload, the worker (ready/failed), edit, album changes (revision), delete",
+    holds="the truth of the photo; every object key it names exists in S3 (but a processing photo's upload)",
+)
+CARD = ItemKind(
+    "list card",
+    pk="PHOTO#{photo_id}",
+    sk="LIST#{card}",
+    list_pk="{list}",
+    list_sk="{sort_key}",
+    owner="the photo",
+    written_by="put_photo, update_photo (edit, the worker), delete_photo, reindex",
+    holds="exists iff its photo is ready and in that list (lists.list_entries: FEED, USER#, OWNER#, "
+    "TAG#, WORD#, ALL) and carries the photo's current card fields",
+)
+FAVORITE = ItemKind(
+    "favourite",
+    pk="PHOTO#{photo_id}",
+    sk="FAN#{user_id}",
+    list_pk="FAVS#{user_id}",
+    list_sk="{favorited_at}#{photo_id}",
+    owner="the photo and the fan",
+    written_by="favourite, unfavourite; refreshed or removed after an edit, removed after a delete",
+    holds="its photo exists, the fan may see it, and its copy of the card is the photo's current one",
+)
+FAVORITE_COUNT = ItemKind(
+    "favourite count",
+    pk="PHOTO#{photo_id}",
+    sk="FANS",
+    owner="the photo",
+    written_by="favourite, unfavourite (ADD after the FAN# write); delete removes it",
+    holds="favorite_count equals the number of the photo's FAN# items",
+)
+MEMBERSHIP = ItemKind(
+    "album membership",
+    pk="PHOTO#{photo_id}",
+    sk="INALBUM#{album_id}",
+    owner="the photo and the album",
+    written_by="album add, remove, move, cover, delete; photo delete",
+    holds="names an existing album of the photo's owner, with exactly one entry at its position; "
+    "its photo is ready",
+)
+TAG_COUNT = ItemKind(
+    "tag count",
+    pk="TAGS",
+    sk="TAG#{tag}",
+    owner="the tag",
+    written_by="put_photo, update_photo, delete_photo (ADD after the transaction)",
+    holds="photo_count equals the number of ready public photos with the tag",
+)
+OWNER_COUNT = ItemKind(
+    "owner count",
+    pk="OWNERS",
+    sk="OWNER#{user_id}",
+    owner="the user",
+    written_by="put_photo, update_photo (the worker's ready), delete_photo (ADD after the transaction)",
+    holds="photo_count equals the number of the user's ready photos",
+)
+ALBUM = ItemKind(
+    "album",
+    pk="ALBUM#{album_id}",
+    sk="ALBUM",
+    list_pk="ALBUMS#{user_id}",
+    list_sk="{created}#{album_id}",
+    owner="the album (its owner's)",
+    written_by="album create, edit, new share link, cover, delete; a photo delete clears its cover",
+    holds="its share token is set iff it is unlisted; its cover is one of its photos or none",
+)
+ENTRY = ItemKind(
+    "album entry",
+    pk="ALBUM#{album_id}",
+    sk="ENTRY#{position}#{photo_id}",
+    owner="the album and the photo",
+    written_by="album add, remove, move, delete; photo edit (refreshed), photo delete",
+    holds="exactly one per membership, at its position (positions unique in the album); carries "
+    "the photo's current card fields",
+)
+ALBUM_CARD = ItemKind(
+    "album card",
+    pk="ALBUM#{album_id}",
+    sk="LIST#ALBUMS",
+    list_pk="ALBUMS",
+    list_sk="{created}#{album_id}",
+    owner="the album",
+    written_by="with the album item, in the same transactions",
+    holds="exists iff the album does; the album's fields without its share token",
+)
+
+# Order matters only for reading: the first kind whose patterns match an item is its kind.
+KINDS = (PHOTO, CARD, FAVORITE, FAVORITE_COUNT, MEMBERSHIP, TAG_COUNT, OWNER_COUNT, ALBUM, ENTRY, ALBUM_CARD)
+
+
+def kind_of(item):
+    """(ItemKind, its key's parts) of a table item, or (None, {}) for an item of no declared kind."""
+    for kind in KINDS:
+        parts = kind.parts(item)
+        if parts is not None:
+            return kind, parts
+    return None, {}
+
+
+def kinds_table():
+    """The item kinds as a Markdown table (docs/architecture.md)."""
+    rows = [
+        "| item | `pk` | `sk` | `list_pk` | `list_sk` | owner | written by | what must hold |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for kind in KINDS:
+        cells = [
+            kind.name,
+            *(f"`{key}`" if key else "\u2013" for key in (kind.pk, kind.sk, kind.list_pk, kind.list_sk)),
+        ]
+        rows.append("| " + " | ".join([*cells, kind.owner, kind.written_by, kind.holds]) + " |")
+    return "\n".join(rows)

@@ -1,0 +1,50 @@
+"""The storage backend (settings.STORAGES["default"]), its boto3 client, and S3's errors."""
+
+import logging
+import posixpath
+
+from django.core.files.storage import default_storage
+from storages.backends.s3 import S3Storage
+
+from gallery.storage.s3.keys import CONTENT_TYPES, FALLBACK_CONTENT_TYPE
+
+logger = logging.getLogger(__name__)
+
+
+class MediaUnavailable(Exception):
+    """S3 could not be reached or refused the request; the caller may retry later."""
+
+
+class ObjectTooLarge(Exception):
+    """An uploaded object holds more than the caller's limit (it was not read further)."""
+
+
+class PhotoStorage(S3Storage):
+    """django-storages' S3Storage with the headers photoshare decides from the key."""
+
+    def get_object_parameters(self, name):
+        params = super().get_object_parameters(name)
+        stem, extension = posixpath.splitext(posixpath.basename(name))
+        params["ContentType"] = CONTENT_TYPES.get(extension.lstrip(".").lower(), FALLBACK_CONTENT_TYPE)
+        if stem in ("original", "shared") or params["ContentType"] == FALLBACK_CONTENT_TYPE:
+            photo_id = posixpath.basename(posixpath.dirname(name))
+            # The file name is built from our id, never from the uploader's file name.
+            params["ContentDisposition"] = f'attachment; filename="photo-{photo_id}{extension}"'
+        else:
+            params["ContentDisposition"] = "inline"
+        return params
+
+
+def s3_client():
+    """django-storages' own boto3 client (one connection pool for the app and its tools)."""
+    return default_storage.connection.meta.client
+
+
+def bucket_name():
+    return default_storage.bucket_name
+
+
+def unavailable(doing, what, error):
+    """MediaUnavailable for a boto error, logged here once with its detail."""
+    logger.warning("S3 unavailable while %s %s: %s", doing, what, error, exc_info=error)
+    return MediaUnavailable(f"S3 unavailable while {doing} {what}")

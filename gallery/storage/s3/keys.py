@@ -1,0 +1,49 @@
+"""The object keys, built from the photo id (never from anything the uploader sent), and the
+Content-Type each key is stored with (from its extension: the detected format)."""
+
+import re
+
+from gallery.domain import ids
+from gallery.imaging.process import JPEG_CONTENT_TYPE, SUPPORTED_FORMATS
+from gallery.imaging.renditions import DISPLAY, THUMBNAIL
+
+PHOTOS_PREFIX = "photos/"
+UPLOADS_PREFIX = "uploads/"
+_PHOTO_KEY = re.compile(rf"^photos/({ids.PATTERN})/")
+CONTENT_TYPES = {extension: content_type for extension, content_type in SUPPORTED_FORMATS.values()}
+CONTENT_TYPES.setdefault("jpg", JPEG_CONTENT_TYPE)
+# Stored when a key has no known image extension, so nothing can be rendered from it.
+FALLBACK_CONTENT_TYPE = "application/octet-stream"
+
+
+def original_key(photo_id, extension):
+    return f"{PHOTOS_PREFIX}{photo_id}/original.{extension}"
+
+
+def shared_key(photo_id, extension):
+    return f"{PHOTOS_PREFIX}{photo_id}/shared.{extension}"
+
+
+def rendition_key(photo_id, rendition):
+    """Where a size of the photo (a row of gallery.imaging.renditions) is stored."""
+    return f"{PHOTOS_PREFIX}{photo_id}/{rendition.name}.{rendition.extension}"
+
+
+def display_key(photo_id):
+    return rendition_key(photo_id, DISPLAY)
+
+
+def thumbnail_key(photo_id):
+    return rendition_key(photo_id, THUMBNAIL)
+
+
+def upload_key(owner_id, upload_id):
+    """Where the owner's browser POSTs the file of one upload: the owner is in the key, so a
+    presigned POST made for one user can never fill another user's upload."""
+    return f"{UPLOADS_PREFIX}{owner_id}/{upload_id}"
+
+
+def photo_id_of_key(key):
+    """The photo id a key belongs to, or None for a key outside photos/<id>/."""
+    match = _PHOTO_KEY.match(key)
+    return match.group(1) if match else None

@@ -1,0 +1,28 @@
+"""gallery.storage.s3.backend: each object's headers come from its key, never from the browser."""
+
+import pytest
+
+from gallery.storage.s3 import objects
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("key", "content_type", "disposition"),
+    [
+        (f"photos/{'c' * 32}/original.png", "image/png", f'attachment; filename="photo-{"c" * 32}.png"'),
+        (f"photos/{'c' * 32}/original.heic", "image/heic", f'attachment; filename="photo-{"c" * 32}.heic"'),
+        (f"photos/{'c' * 32}/display.jpg", "image/jpeg", "inline"),
+        (f"photos/{'c' * 32}/thumb.jpg", "image/jpeg", "inline"),
+        (
+            f"photos/{'c' * 32}/notes.html",
+            "application/octet-stream",
+            f'attachment; filename="photo-{"c" * 32}.html"',
+        ),
+    ],
+)
+def test_object_headers_come_from_the_key(aws, key, content_type, disposition):
+    objects.save(key, b"bytes")
+
+    head = aws.head(key)
+    assert (head["ContentType"], head["ContentDisposition"]) == (content_type, disposition)

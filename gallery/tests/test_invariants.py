@@ -1,0 +1,339 @@
+"""The invariant machine (issue 21): Hypothesis drives the use cases in any order against the
+local stack (moto over HTTP, as the pages and the API call them) and, after every step, checks
+the invariants of the declared data model (gallery/tests/invariants.py) and that reconcile
+finds nothing.
+
+Steps: inline publish; a direct upload (a good or a damaged file) whose job runs later, when
+the machine decides, with other steps in between; edits with a fresh or a stale revision and
+visibility changes; deletes; albums created, photos added, removed, moved, made cover, share
+links renewed, visibility changed, albums deleted; favourites and unfavourites by any user;
+`reconcile --fix`, which must then change nothing.
+
+Profiles (docs/architecture.md, "Invariants, and the machine that checks them"): CI runs
+"invariants-ci"; `make invariants` (PHOTOSHARE_INVARIANTS=long) runs "invariants-long". A
+restart of the local stack is its own test below, not a step: the session's moto keeps no
+recording, and swapping in a recording one costs seconds per restart.
+"""
+
+import io
+import os
+
+import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from conftest import clear_default_cache
+from devstack.local_aws import MotoServer
+from gallery.domain.access import ChangeNotAllowed, PhotoHidden
+from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, UNLISTED
+from gallery.domain.tags import parse_tags
+from gallery.services import albums, photos
+from gallery.storage.dynamodb import AlreadyInAlbum, NotInAlbum, PhotoChanged, PhotoNotFound, photo_repository
+from gallery.tests import invariants, publishing
+from gallery.tests.direct_uploads import run_worker, upload_file
+from gallery.tests.factories import client_for, image_bytes
+
+pytestmark = pytest.mark.django_db
+
+COMMON = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
+settings.register_profile("invariants-ci", max_examples=20, stateful_step_count=15, **COMMON)
+settings.register_profile("invariants-long", max_examples=200, stateful_step_count=60, **COMMON)
+PROFILE = "invariants-long" if os.environ.get("PHOTOSHARE_INVARIANTS") == "long" else "invariants-ci"
+
+SMALL_IMAGE = image_bytes(size=(12, 8))
+TITLES = st.sampled_from(["Harbour", "Sunny sunset", "서울의 노을"])
+TAGS = st.sampled_from(["", "sea", "sea sky", "sky"])
+VISIBILITIES = st.sampled_from([PUBLIC, PRIVATE])
+ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
+
+
+class UseCases(RuleBasedStateMachine):
+    stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
+
+    def __init__(self):
+        super().__init__()
+        self.users = self.stack
+        invariants.empty_the_stack()
+        clear_default_cache()  # rate-limit windows and list pages of the previous example
+        self.expected = invariants.Expected()
+        self.outcomes = {}  # direct upload id: the status its job will leave
+        self.snapshots = {}  # photo id: the Photo as its owner last read it (a stale edit form)
+
+    def _user(self, number):
+        return self.users[number % len(self.users)]
+
+    def _pick(self, data, collection):
+        # In the order things were made, never by id: ids are random, and a replay (shrinking)
+        # must draw the same thing for the same choice.
+        return data.draw(st.sampled_from(list(collection)))
+
+    # --- photos ----------------------------------------------------------------------------
+    @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES)
+    def publish(self, owner, title, tags, visibility):
+        user = self._user(owner)
+        photo = publishing.publish(user, title=title, tags=tags, visibility=visibility, data=SMALL_IMAGE)
+        self.expected.photos[photo.id] = invariants.ExpectedPhoto(user, visibility, READY, tuple(photo.tags))
+        self.snapshots[photo.id] = photo
+
+    @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES, good=st.booleans())
+    def start_direct_upload(self, owner, title, tags, visibility, good):
+        user = self._user(owner)
+        data = SMALL_IMAGE if good else b"not an image"
+        upload_id, response = upload_file(
+            client_for(user), data=data, title=title, tags=tags, visibility=visibility
+        )
+        assert response.status_code == 202, response.content
+        self.expected.photos[upload_id] = invariants.ExpectedPhoto(
+            user, visibility, PROCESSING, tuple(parse_tags(tags))
+        )
+        self.expected.pending.add(upload_id)
+        self.outcomes[upload_id] = READY if good else FAILED
+        self.snapshots[upload_id] = photo_repository().get_photo(upload_id)
+
+    @rule()
+    def run_the_worker(self):
+        run_worker()
+        for photo_id in self.expected.pending:
+            if photo_id in self.expected.photos:
+                self.expected.photos[photo_id].status = self.outcomes[photo_id]
+        self.expected.pending.clear()
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data(), fresh=st.booleans(), title=TITLES, tags=TAGS, visibility=VISIBILITIES)
+    def edit(self, data, fresh, title, tags, visibility):
+        photo_id = self._pick(data, self.expected.photos)
+        want = self.expected.photos[photo_id]
+        current = photos.changeable(want.owner, photo_id)
+        form = current if fresh else self.snapshots[photo_id]
+        try:
+            updated = photos.edit(form, title=title, tags=parse_tags(tags), visibility=visibility)
+        except photos.PhotoNotReady:
+            assert form.status != READY
+            return
+        except PhotoChanged:
+            assert form.revision != current.revision
+            return
+        assert form.revision == current.revision and current.status == READY
+        want.visibility, want.tags = visibility, tuple(updated.tags)
+        if visibility != PUBLIC:
+            want.fans &= {want.owner.pk}
+        self.snapshots[photo_id] = updated
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data())
+    def delete(self, data):
+        photo_id = self._pick(data, self.expected.photos)
+        photos.changeable(self.expected.photos[photo_id].owner, photo_id)
+        photos.delete(photo_id)
+        del self.expected.photos[photo_id]
+        for album in self.expected.albums.values():
+            if photo_id in album.members:
+                album.members.remove(photo_id)
+            if album.cover == photo_id:
+                album.cover = ""
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data(), fan=st.integers(0, 1), add=st.booleans())
+    def favourite(self, data, fan, add):
+        photo_id = self._pick(data, self.expected.photos)
+        user, want = self._user(fan), self.expected.photos[photo_id]
+        may_see = user.pk == want.owner.pk or (want.visibility == PUBLIC and want.status == READY)
+        try:
+            photo = photos.visible(user, photo_id)
+        except PhotoHidden:
+            assert not may_see
+            return
+        assert may_see
+        if not add:
+            photos.unfavorite(user, photo)
+            want.fans.discard(user.pk)
+            return
+        try:
+            photos.favorite(user, photo)
+        except PhotoNotFound:
+            assert want.status != READY
+            return
+        want.fans.add(user.pk)
+
+    # --- albums ----------------------------------------------------------------------------
+    @initialize(visibilities=st.lists(ALBUM_VISIBILITIES, min_size=2, max_size=2))
+    def an_album_each(self, visibilities):
+        """Every example starts with an album per user: adds and removes are possible at once."""
+        for owner, visibility in enumerate(visibilities):
+            self.create_album(owner=owner, visibility=visibility)
+
+    @rule(owner=st.integers(0, 1), visibility=ALBUM_VISIBILITIES)
+    def create_album(self, owner, visibility):
+        user = self._user(owner)
+        album = albums.create(user, title="Summer", visibility=visibility)
+        self.expected.albums[album.id] = invariants.ExpectedAlbum(user, visibility, token=album.share_token)
+
+    @precondition(lambda self: self.expected.albums and self.expected.photos)
+    @rule(data=st.data())
+    def add_to_album(self, data):
+        album_id = self._pick(data, self.expected.albums)
+        want = self.expected.albums[album_id]
+        # Mostly the owner's own photos (someone else's is refused at once, a step spent).
+        own = [key for key, photo in self.expected.photos.items() if photo.owner.pk == want.owner.pk]
+        photo_id = self._pick(data, own if own and data.draw(st.integers(0, 3)) else self.expected.photos)
+        self._add(album_id, photo_id)
+
+    @precondition(lambda self: self.expected.albums and self.expected.photos)
+    @rule(owner=st.integers(0, 1))
+    def add_the_newest_photo(self, owner):
+        """What people do most: upload, then put the new photo in one of their albums at once
+        (while a direct upload still processes, or after its job failed)."""
+        user = self._user(owner)
+        own_albums = [key for key, album in self.expected.albums.items() if album.owner.pk == user.pk]
+        own_photos = [key for key, photo in self.expected.photos.items() if photo.owner.pk == user.pk]
+        if own_albums and own_photos:
+            self._add(own_albums[-1], own_photos[-1])
+
+    def _add(self, album_id, photo_id):
+        want, photo = self.expected.albums[album_id], self.expected.photos[photo_id]
+        album = albums.changeable(want.owner, album_id)
+        try:
+            albums.add_photo(want.owner, album, photo_id)
+        except (ChangeNotAllowed, PhotoHidden):
+            assert photo.owner.pk != want.owner.pk
+        except photos.PhotoNotReady:
+            assert photo.status == PROCESSING
+        except albums.AlbumRefused:
+            assert photo.status == FAILED
+        except AlreadyInAlbum:
+            assert photo_id in want.members
+        else:
+            assert photo.owner.pk == want.owner.pk and photo.status == READY
+            assert photo_id not in want.members
+            want.members.append(photo_id)
+
+    @precondition(lambda self: self.expected.albums and self.expected.photos)
+    @rule(data=st.data())
+    def remove_from_album(self, data):
+        album_id = self._pick(data, self.expected.albums)
+        want = self.expected.albums[album_id]
+        # Mostly one of its photos; now and then any photo (NotInAlbum).
+        members = want.members if want.members and data.draw(st.integers(0, 3)) else self.expected.photos
+        photo_id = self._pick(data, members)
+        try:
+            albums.remove_photo(albums.changeable(want.owner, album_id), photo_id)
+        except NotInAlbum:
+            assert photo_id not in want.members
+            return
+        want.members.remove(photo_id)
+        if want.cover == photo_id:
+            want.cover = ""
+
+    @precondition(lambda self: any(album.members for album in self.expected.albums.values()))
+    @rule(data=st.data(), up=st.booleans(), cover=st.booleans())
+    def move_or_cover(self, data, up, cover):
+        album_id = self._pick(data, [key for key, album in self.expected.albums.items() if album.members])
+        want = self.expected.albums[album_id]
+        photo_id = data.draw(st.sampled_from(want.members))
+        album = albums.changeable(want.owner, album_id)
+        if cover:
+            albums.set_cover(album, photo_id)
+            want.cover = photo_id
+            return
+        place = want.members.index(photo_id)
+        other = place - 1 if up else place + 1
+        moved = albums.move(album, photo_id, up=up)
+        assert moved == (0 <= other < len(want.members))
+        if moved:
+            want.members[place], want.members[other] = want.members[other], want.members[place]
+
+    @precondition(lambda self: self.expected.albums)
+    @rule(data=st.data(), visibility=ALBUM_VISIBILITIES, new_link=st.booleans())
+    def change_album(self, data, visibility, new_link):
+        album_id = self._pick(data, self.expected.albums)
+        want = self.expected.albums[album_id]
+        album = albums.changeable(want.owner, album_id)
+        if new_link:
+            try:
+                album = albums.new_share_link(album)
+            except albums.AlbumRefused:
+                assert want.visibility != UNLISTED
+                return
+            assert album.share_token != want.token
+        else:
+            album = albums.edit(album, visibility=visibility)
+            want.visibility = visibility
+        want.token = album.share_token
+
+    @precondition(lambda self: self.expected.albums)
+    @rule(data=st.data())
+    def delete_album(self, data):
+        album_id = self._pick(data, self.expected.albums)
+        albums.delete(albums.changeable(self.expected.albums.pop(album_id).owner, album_id))
+
+    # --- repair ------------------------------------------------------------------------------
+    @rule()
+    def reconcile_fix(self):
+        before = everything()
+        call_command("reconcile", "--fix", "--min-age", "0", stdout=io.StringIO())
+        assert everything() == before, "reconcile --fix changed a consistent store"
+
+    # --- after every step ----------------------------------------------------------------------
+    @invariant()
+    def the_data_model_holds(self):
+        invariants.check_table(self.expected)
+        invariants.check_viewers(self.expected, self.users)
+        invariants.check_reconcile_finds_nothing()
+
+
+def everything():
+    items = invariants.table_by_kind()
+    return sorted(
+        (item["pk"], item["sk"], repr(sorted(item.items()))) for kind in items.values() for item in kind
+    ), sorted(invariants.object_keys())
+
+
+def test_the_use_cases_keep_the_declared_invariants(aws, user, bob):
+    UseCases.stack = [user, bob]
+    run_state_machine_as_test(UseCases, settings=settings.get_profile(PROFILE))
+
+
+def test_a_restart_of_the_local_stack_keeps_every_invariant(aws, moto_server, user, bob, tmp_path):
+    """The machine's state across a restart of a recording moto (what `make run` uses,
+    devstack/local_aws.py) on the same port: everything committed is back, the queued job
+    survives and publishes, every invariant holds and reconcile finds nothing."""
+    moto_server.stop()
+    local = MotoServer(port=moto_server.port, recording=tmp_path / "moto-recording.jsonl")
+    try:
+        local.start(timeout=60)
+        call_command("init_aws", verbosity=0)
+        UseCases.stack = [user, bob]
+        machine = UseCases()
+        machine.publish(owner=0, title="Harbour", tags="sea", visibility=PUBLIC)
+        machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PRIVATE)
+        machine.start_direct_upload(owner=1, title="Harbour", tags="", visibility=PUBLIC, good=True)
+        machine.create_album(owner=0, visibility=UNLISTED)
+        [(album_id, album)] = machine.expected.albums.items()
+        photo_id, photo = next(iter(machine.expected.photos.items()))
+        albums.add_photo(user, albums.changeable(user, album_id), photo_id)
+        album.members.append(photo_id)
+        photos.favorite(bob, photos.visible(bob, photo_id))
+        photo.fans.add(bob.pk)
+        machine.the_data_model_holds()
+        before = everything()
+
+        local.stop()
+        local.start(timeout=60)
+        clear_default_cache()  # no page read before the restart may hide what it lost
+
+        assert everything() == before
+        machine.the_data_model_holds()
+        machine.run_the_worker()  # the job queued before the restart
+        machine.the_data_model_holds()
+    finally:
+        local.stop()
+        moto_server.start()
