@@ -15,21 +15,18 @@ from accounts import emails as accounts
 from accounts import languages
 from accounts.forms import ADDRESS_TAKEN, EmailChangeForm, SignupForm, VerifiedPasswordResetForm
 from accounts.models import AccountEmail
-from gallery.services import ratelimit
+from gallery.web.ratelimit import LOGIN, PASSWORD_RESET, SIGNUP, VERIFY_RESEND
 
-_limit_logins = ratelimit.limit_posts("login", "PHOTOSHARE_LOGIN_RATE", ratelimit.login_keys)
-login = _limit_logins(auth_views.LoginView.as_view())
-admin_login = _limit_logins(admin.site.login)
-password_reset = ratelimit.limit_posts(
-    "password-reset", "PHOTOSHARE_PASSWORD_RESET_RATE", ratelimit.password_reset_keys
-)(
+login = LOGIN.on_posts(auth_views.LoginView.as_view())
+admin_login = LOGIN.on_posts(admin.site.login)
+password_reset = PASSWORD_RESET.on_posts(
     auth_views.PasswordResetView.as_view(
         form_class=VerifiedPasswordResetForm, success_url=reverse_lazy("password_reset_done")
     )
 )
 
 
-@ratelimit.limit_posts("signup", "PHOTOSHARE_SIGNUP_RATE", ratelimit.ip_keys)
+@SIGNUP.on_posts
 def signup(request):
     if request.user.is_authenticated:
         return redirect("gallery:upload")
@@ -80,7 +77,7 @@ def account(request):
 
 @login_required
 @require_POST
-@ratelimit.limit_posts("verify-resend", "PHOTOSHARE_PASSWORD_RESET_RATE", ratelimit.upload_keys)
+@VERIFY_RESEND.on_posts
 def resend_verification(request):
     if AccountEmail.objects.filter(user=request.user, verified_at__isnull=True).exists():
         _send_verification(request, request.user)

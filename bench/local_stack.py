@@ -1,15 +1,19 @@
 """The local stack (devstack/moto_app.py) as the photo count grows: server RSS, per-request time
-of an upload's transaction (10 items), a list-page Query and a 40 KB PUT, and restart time.
+of an upload's transaction (10 items), a list-page Query and a PUT, disk use and restart time.
 
     .venv/bin/python bench/local_stack.py              # 100 / 1 000 / 10 000 photos (minutes)
     .venv/bin/python bench/local_stack.py --quick      # 100 / 300 photos, CI smoke test (< 60 s)
     .venv/bin/python bench/local_stack.py --baseline   # also plain `python -m moto.server` (before)
+    .venv/bin/python bench/local_stack.py --sizes 1000 --photo-kb 1024   # bigger bodies
 
 boto3 drives the server directly (the site is not involved). Each photo is what an upload writes:
 one TransactWriteItems of 10 items on photoshare's table layout (photo item, list cards, tag and
-owner counters) and one 40 KB object. The Query is the first page (25 items) of the biggest list
-on the "lists" index. RSS is the server's VmRSS at that size (VmHWM: its peak). Restart: stop, then
-start on the recording until the server answers. The baseline is moto as we ran it before (its
+owner counters) and one object of --photo-kb KB (40 by default; every photo's bytes differ). The
+Query is the first page (25 items) of the biggest list on the "lists" index. RSS is the server's
+VmRSS at that size (VmHWM: its peak). At each size: the disk the recording and its blob store take
+(and that per photo, divided by the photo's own bytes), then a restart: stop, start on the
+recording until the server answers (the fill goes on on the new server). Every row prints the
+load average (/proc/loadavg) it was measured at. The baseline is moto as we ran it before (its
 recorder on, replayed over HTTP); it is stopped at --baseline-max photos, as it grows by GBs.
 """
 
@@ -24,9 +28,25 @@ from pathlib import Path
 from _common import machine, median_ms, table
 
 from devstack.local_aws import MotoServer, create_photo_store, free_port
+from devstack.s3_bodies import blobs_dir
 
 TABLE, BUCKET = "bench-photos", "bench-photos"
-BODY = os.urandom(40 * 1024)
+PHOTO_BYTES = {"size": 40 * 1024}
+
+
+def body_of(number):
+    """A photo's bytes: random, and different for every photo (the blob store keeps equal bytes once)."""
+    return number.to_bytes(8, "big") + os.urandom(PHOTO_BYTES["size"] - 8)
+
+
+def load():
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def disk_mb(recording):
+    blobs = blobs_dir(recording)
+    stored = sum(path.stat().st_size for path in blobs.iterdir()) if blobs.exists() else 0
+    return (recording.stat().st_size + stored) / 2**20
 
 
 class PlainMoto(MotoServer):
@@ -122,7 +142,7 @@ def add_photo(s3, dynamodb, number):
     dynamodb.transact_write_items(TransactItems=upload_actions(number))
     middle = time.perf_counter()
     s3.put_object(
-        Bucket=BUCKET, Key=f"photos/{number:08d}/thumbnail.jpg", Body=BODY, ContentType="image/jpeg"
+        Bucket=BUCKET, Key=f"photos/{number:08d}/original.jpg", Body=body_of(number), ContentType="image/jpeg"
     )
     return middle - started, time.perf_counter() - middle
 
@@ -148,10 +168,17 @@ def status_mb(pid, field):
     return float("nan")
 
 
-def run(kind, server_class, sizes, samples, workdir, deadline=None):
-    recording = Path(workdir) / f"{kind}.jsonl"
+def restart(server_class, recording):
+    """(server, seconds): a new server on the recording, answering."""
+    started = time.perf_counter()
     server = server_class(port=free_port(), recording=recording).start()
-    rows, count = [], 0
+    return server, time.perf_counter() - started
+
+
+def run(kind, server_class, sizes, samples, workdir, deadline=None):
+    recording = Path(workdir) / f"{kind.split()[0]}.jsonl"
+    server = server_class(port=free_port(), recording=recording).start()
+    rows, restarts, count = [], [], 0
     try:
         s3, dynamodb = clients(server.url)
         create(s3, dynamodb)
@@ -161,8 +188,8 @@ def run(kind, server_class, sizes, samples, workdir, deadline=None):
                 add_photo(s3, dynamodb, count)
                 count += 1
                 if deadline and time.monotonic() > deadline:
-                    rows.append([kind, f"stopped at {count}", "", "", "", "", "", ""])
-                    return rows, None
+                    rows.append([kind, f"stopped at {count}", "", "", "", "", "", "", load()])
+                    return rows, restarts
             fill = time.perf_counter() - fill_started
             transactions, puts, queries = [], [], []
             for _ in range(samples):
@@ -182,22 +209,32 @@ def run(kind, server_class, sizes, samples, workdir, deadline=None):
                     f"{median_ms(queries):.1f}",
                     f"{median_ms(puts):.1f}",
                     f"{fill / max(1, count - samples - filled_from) * 1000:.1f}",
+                    load(),
                 ]
             )
             print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+            server.stop()
+            disk = disk_mb(recording)
+            server, seconds = restart(server_class, recording)
+            s3, dynamodb = clients(server.url)
+            query_seconds(dynamodb)
+            per_photo = disk * 2**20 / count
+            restarts.append(
+                [
+                    kind,
+                    f"{count:,}".replace(",", " "),
+                    f"{disk:.1f}",
+                    f"{per_photo / 1024:.1f}",
+                    f"{per_photo / PHOTO_BYTES['size']:.2f}",
+                    f"{seconds:.2f}",
+                    f"{status_mb(server.process.pid, 'VmRSS'):.0f}",
+                    load(),
+                ]
+            )
+            print(" | ".join(restarts[-1]), file=sys.stderr, flush=True)
     finally:
         server.stop()
-    size_mb = recording.stat().st_size / 2**20
-    started = time.perf_counter()
-    server = server_class(port=free_port(), recording=recording).start()
-    restart = time.perf_counter() - started
-    try:
-        s3, dynamodb = clients(server.url)
-        query_seconds(dynamodb)
-        rss = status_mb(server.process.pid, "VmRSS")
-    finally:
-        server.stop()
-    return rows, (kind, count, size_mb, restart, rss)
+    return rows, restarts
 
 
 def main():
@@ -206,7 +243,9 @@ def main():
     parser.add_argument("--baseline", action="store_true", help="also plain moto.server (before the fix)")
     parser.add_argument("--baseline-max", type=int, default=300, help="photos for the baseline (default 300)")
     parser.add_argument("--sizes", type=lambda text: [int(n) for n in text.split(",")], help="e.g. 100,1000")
+    parser.add_argument("--photo-kb", type=int, default=40, help="each photo's object, KB (default 40)")
     args = parser.parse_args()
+    PHOTO_BYTES["size"] = args.photo_kb * 1024
     sizes = args.sizes or ([100, 300] if args.quick else [100, 1000, 10000])
     samples = 5 if args.quick else 15
     print(f"Machine: {machine()}", flush=True)
@@ -218,10 +257,9 @@ def main():
             kinds.insert(0, ("moto.server (before)", PlainMoto, limit))
         for kind, server_class, kind_sizes in kinds:
             deadline = time.monotonic() + 1800
-            kind_rows, restart = run(kind, server_class, kind_sizes, samples, workdir, deadline)
+            kind_rows, kind_restarts = run(kind, server_class, kind_sizes, samples, workdir, deadline)
             rows += kind_rows
-            if restart:
-                restarts.append(restart)
+            restarts += kind_restarts
     headers = [
         "server",
         "photos",
@@ -229,21 +267,15 @@ def main():
         "peak RSS MB",
         "transaction (10 items) ms",
         "Query (25) ms",
-        "PUT 40 KB ms",
+        f"PUT {args.photo_kb} KB ms",
         "fill ms/photo",
+        "load",
     ]
     print()
     print(table(headers, rows))
     print()
-    print(
-        table(
-            ["server", "photos", "recording MB", "restart s", "RSS after restart MB"],
-            [
-                [kind, count, f"{size:.1f}", f"{seconds:.2f}", f"{rss:.0f}"]
-                for kind, count, size, seconds, rss in restarts
-            ],
-        )
-    )
+    headers = ["server", "photos", "disk MB", "disk KB/photo", "disk / photo bytes", "restart s"]
+    print(table([*headers, "RSS after restart MB", "load"], restarts))
     print(f"\nmedians of {samples} requests at each size, one boto3 client, 127.0.0.1")
 
 

@@ -8,6 +8,8 @@
   process, not a power cut).
 - SQS messages are recorded so that a replay sends no deleted message again
   (devstack/queue_ledger.py).
+- The bytes of an S3 object a write created go to the blob store, not the recording; the entry
+  names them (devstack/s3_bodies.py).
 - `replay` sends a recording's entries through the same app before the server opens its port.
 """
 
@@ -16,6 +18,7 @@ import threading
 
 from devstack.queue_ledger import QueueLedger
 from devstack.recording import entry_body, is_read, make_entry
+from devstack.s3_bodies import BODY_FIELD, DiskBuffer, created_objects, recorded_body
 
 READY_PATH = "/_local/ready"  # answered once the replay is done (devstack/local_aws.py waits for it)
 
@@ -67,9 +70,14 @@ class LocalApp:
                 self.ledger.note_answer(target, body, b"".join(chunks))
             return chunks
         with self.lock:
-            status, chunks = self.call(environ, start_response)
+            with created_objects() as created:
+                status, chunks = self.call(environ, start_response)
             if self.recorder is not None and 200 <= status < 300:
+                # The object's bytes are already in the blob store (fsynced): the entry names them.
+                s3_body, body = recorded_body(created, body)
                 entry = self._entry(environ, body, status)
+                if s3_body:
+                    entry[BODY_FIELD] = s3_body
                 # moto's own recorder's endpoints: never replayed (a replay would run another one).
                 if not is_read(entry) and not entry["url"].partition("/moto-api/recorder")[1]:
                     self.ledger.note_answer(target, body, b"".join(chunks), entry)
@@ -104,12 +112,15 @@ class LocalApp:
         }
         return make_entry(request.method, request.raw_url, headers, body, status)
 
-    def replay(self, entries, base_url):
+    def replay(self, entries, base_url, converted=None):
         """Send recorded entries through the app, in order: {"replayed", "failed", "reads",
-        "skipped"} (reads: only recordings of moto's own recorder hold them; skipped: what the
-        queue ledger leaves out)."""
-        counts = {"replayed": 0, "failed": 0, "reads": 0, "skipped": 0}
-        for entry in entries:
+        "skipped", "missing"} (reads: only recordings of moto's own recorder hold them; skipped:
+        what the queue ledger leaves out; missing: bodies named but not in the blob store).
+        An entry with `s3_body` is sent without the object's bytes and its key pointed at the
+        blob. `converted` (a dict), if given, gets {index: (s3_body, body without the object)}
+        for the entries of an older recording that held an object's bytes inline."""
+        counts = {"replayed": 0, "failed": 0, "reads": 0, "skipped": 0, "missing": 0}
+        for index, entry in enumerate(entries):
             if is_read(entry):
                 counts["reads"] += 1
                 continue
@@ -117,13 +128,25 @@ class LocalApp:
                 counts["skipped"] += 1
                 continue
             counts["replayed"] += 1
-            with self.lock:
+            recorded = entry.get(BODY_FIELD)
+            if recorded and recorded.get("sha256") and not _stored(recorded["sha256"]):
+                counts["missing"] += 1
+            with self.lock, created_objects(replaying=recorded) as created:
                 status, chunks = self.call(_environ_of(entry, base_url), lambda *args: None)
             if 200 <= status < 300:
                 self.ledger.sent_again(entry, b"".join(chunks))
+                if recorded is None and created and converted is not None:
+                    s3_body, body = recorded_body(created, entry_body(entry))
+                    if s3_body:
+                        converted[index] = (s3_body, body)
             else:
                 counts["failed"] += 1
         return counts
+
+
+def _stored(digest):
+    exists = getattr(DiskBuffer.blobs, "exists", None)
+    return exists is None or exists(digest)
 
 
 def _environ_of(entry, base_url):

@@ -60,7 +60,7 @@ class MotoServer:
         command = [sys.executable, str(SERVER), "-H", "127.0.0.1", "-p", str(self.port)]
         if self.recording:
             self.recording.parent.mkdir(parents=True, exist_ok=True)
-            command += ["--recording", str(self.recording), "--blob-dir", str(self.recording.parent)]
+            command += ["--recording", str(self.recording)]
         with contextlib.ExitStack() as stack:
             log = stack.enter_context(Path(self.log).open("ab")) if self.log else subprocess.DEVNULL
             # The child keeps its own copy of the log's file descriptor.

@@ -5,12 +5,14 @@
 What differs from `python -m moto.server` (see devstack/README.md and docs/moto-upstream-note.md):
 moto's internals patched where measured faults required it (devstack/moto_patches.py,
 devstack/moto_queries.py), one request at a time with only committed writes recorded
-(devstack/local_app.py, devstack/recording.py, devstack/queue_ledger.py). With a recording, the
-server first takes `<recording>.lock` (one server per recording: a second one exits with code 3
-and touches nothing), replays the recording, and only then opens its port.
+(devstack/local_app.py, devstack/recording.py, devstack/queue_ledger.py), S3 bodies in a blob
+store beside the recording (devstack/s3_bodies.py). With a recording, the server first takes
+`<recording>.lock` (one server per recording: a second one exits with code 3 and touches
+nothing), replays the recording, compacts it if needed, and only then opens its port.
 """
 
 import argparse
+import base64
 import fcntl
 import os
 import resource
@@ -24,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from devstack.local_app import LocalApp
 from devstack.queue_ledger import QueueLedger, deleted_origins
 from devstack.recording import Recorder, compact_recording, iter_recording
+from devstack.s3_bodies import BODY_FIELD, BlobFile, BlobStore, blobs_dir, live_blobs
 from devstack.tether import die_with_parent
 
 RECORDING_IN_USE = 3  # the exit code of a server refused its recording
@@ -53,11 +56,13 @@ def lock_recording(recording):
 
 def build_app(recording=None, blob_dir=None, base_url="http://127.0.0.1:5000"):
     """The patched moto app, its recording replayed: (LocalApp, summary line or None).
-    The caller holds the recording's lock (lock_recording)."""
+    The caller holds the recording's lock (lock_recording). S3 bodies: the recording's blob store
+    (devstack/s3_bodies.py), or without a recording an unlinked file in `blob_dir`."""
     from devstack.moto_patches import patch_moto
 
     os.environ.setdefault("MOTO_S3_DEFAULT_KEY_BUFFER_SIZE", str(64 * 1024))
-    patch_moto(blob_dir)
+    store = BlobStore(blobs_dir(recording)) if recording else BlobFile(blob_dir)
+    patch_moto(store)
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     app = LocalApp(DomainDispatcherApplication(create_backend_app))
@@ -67,17 +72,49 @@ def build_app(recording=None, blob_dir=None, base_url="http://127.0.0.1:5000"):
     started = time.monotonic()
     if recording.exists():
         app.ledger = QueueLedger(deleted_origins(recording))
-    damaged = []
-    counts = app.replay(iter_recording(recording, damaged=damaged), base_url)
-    if damaged or counts["reads"]:
-        # Rewritten only here: before the port opens, under the recording's lock.
-        compact_recording(recording)
+    damaged, converted = [], {}
+    counts = app.replay(iter_recording(recording, damaged=damaged), base_url, converted)
+    # Rewritten only here: before the port opens, under the recording's lock.
+    compacted = compact(recording, store, bool(damaged or counts["reads"]), converted)
     summary = (
         f"replayed {counts['replayed']} recorded writes from {recording} in {time.monotonic() - started:.1f}s"
         + (f"; {counts['failed']} of them failed again (see the log)" if counts["failed"] else "")
+        + (f"; {counts['missing']} object bodies missing from {store.directory}" if counts["missing"] else "")
+        + compacted
     )
     app.recorder = Recorder(recording)
     return app, summary
+
+
+def compact(recording, store, needed, converted):
+    """Rewrite the recording if it holds damage or reads (`needed`), bodies inline (an older
+    recording: `converted` by the replay) or names blobs no object holds any more; then remove
+    the blobs nothing names. Returns what was done, for the summary line ('' if nothing)."""
+    live = live_blobs()
+    files = store.names()
+    unreferenced = {name for name in files if name not in live}
+    if not (needed or converted or unreferenced):
+        return ""
+
+    def rewrite(index, entry):
+        if index in converted:
+            body, rest = converted[index]
+            entry = {**entry, BODY_FIELD: body, "body": base64.b64encode(rest).decode(), "body_encoded": True}
+        body = entry.get(BODY_FIELD)
+        if body and body.get("sha256") and body["sha256"] not in live:
+            # Overwritten or deleted later in the recording: the replay never shows these bytes.
+            entry = {**entry, BODY_FIELD: {**body, "sha256": None}}
+        return entry
+
+    compact_recording(recording, rewrite)
+    for name in unreferenced:
+        store.remove(name)
+    store.sync_directory()
+    freed = sum(files[name] for name in unreferenced) / 2**20
+    return (
+        f"; compacted ({len(converted)} inline bodies moved to {store.directory.name}/, "
+        f"{len(unreferenced)} unreferenced blobs removed, {freed:.1f} MB)"
+    )
 
 
 def main(argv=None):
@@ -85,7 +122,9 @@ def main(argv=None):
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, default=5000)
     parser.add_argument("--recording", help="JSON-lines file of committed writes (replayed on start)")
-    parser.add_argument("--blob-dir", help="directory for the S3 bodies' file (default: $TMPDIR)")
+    parser.add_argument(
+        "--blob-dir", help="without --recording: directory for the S3 bodies' file (default: $TMPDIR)"
+    )
     args = parser.parse_args(argv)
     # SIGTERM (from whoever started us, or from the kernel when it died) ends the server quietly.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))

@@ -7,18 +7,19 @@ changed; its own code still parses, checks and answers every request.
    DynamoDB item, every rollback copy of a table).
 2. TransactWriteItems rolls back by item: moto deep-copies the whole table for every action of every
    transaction (O(table) per transaction). The items the transaction names are copied instead.
-3. S3 bodies live in one unlinked file on disk, read back with pread: moto's SpooledTemporaryFile
-   keeps one open file descriptor per object once it spills to disk.
+3. S3 bodies live on disk, read back with pread (devstack/s3_bodies.py): moto's
+   SpooledTemporaryFile keeps one open file descriptor per object once it spills to disk.
 4. Queries look at candidate items only (devstack/moto_queries.py).
+5. The backend serving a host name is looked up once: moto lists its package's folders (a stat
+   each, ~150 a request) to answer it, for every request, a replay's included.
 """
 
 import copy
-import os
 import sys
-import tempfile
 import threading
 
 from devstack.moto_queries import fast_queries, item_slot, note_item
+from devstack.s3_bodies import use_store
 
 MOTO_VERSION = "5.2.5"
 
@@ -120,110 +121,22 @@ def cheap_transaction_rollback():
     backend_class.transact_write_items = transact_write_items
 
 
-class BlobFile:
-    """One append-only unlinked file holding every S3 body; bodies are (offset, length) in it.
-    Space of overwritten or deleted objects is not reused (a restart starts a new file)."""
+def backend_lookup_once():
+    from moto.moto_server import werkzeug_app
 
-    def __init__(self, directory=None):
-        # Open for the life of the server; unlinked, so its space is freed when the server ends.
-        self._file = tempfile.TemporaryFile(dir=directory, prefix="moto-s3-bodies-")  # noqa: SIM115
-        self._fd = self._file.fileno()
-        self._end = 0
-        self._lock = threading.Lock()
+    dispatcher = werkzeug_app.DomainDispatcherApplication
+    original = dispatcher.get_backend_for_host
+    found = {}
 
-    def append(self, data):
-        with self._lock:
-            offset = self._end
-            view = memoryview(data)
-            position = offset
-            while view:
-                written = os.pwrite(self._fd, view, position)
-                view, position = view[written:], position + written
-            self._end = position
-            return offset
+    def get_backend_for_host(self, host):
+        # Called under the dispatcher's lock; the answer depends on the host name alone.
+        if host not in found:
+            found[host] = original(self, host)
+        return found[host]
 
-    def read(self, offset, length):
-        return os.pread(self._fd, length, offset) if length else b""
-
-
-class DiskBuffer:
-    """The part of SpooledTemporaryFile that moto's FakeKey uses, kept in a BlobFile."""
-
-    blobs = None  # set by s3_bodies_on_disk
-
-    def __init__(self, max_size=0, *args, **kwargs):
-        self._offset, self._length, self._position = 0, 0, 0
-        self.closed = False
-
-    def _check(self):
-        if self.closed:
-            raise ValueError("I/O operation on closed file.")
-
-    def seek(self, position, whence=0):
-        self._check()
-        base = {0: 0, 1: self._position, 2: self._length}[whence]
-        self._position = max(0, base + position)
-        return self._position
-
-    def tell(self):
-        self._check()
-        return self._position
-
-    def read(self, size=-1):
-        self._check()
-        end = self._length if size is None or size < 0 else min(self._length, self._position + size)
-        if end <= self._position:
-            return b""
-        data = self.blobs.read(self._offset + self._position, end - self._position)
-        self._position = end
-        return data
-
-    def truncate(self, size=None):
-        self._check()
-        self._length = min(self._length, self._position if size is None else size)
-        return self._length
-
-    def write(self, data):
-        self._check()
-        data = bytes(data)
-        if self._position == 0 and len(data) >= self._length:
-            self._offset = self.blobs.append(data)  # the usual case: the whole body at once
-        else:
-            current = self.blobs.read(self._offset, self._length)
-            current = current.ljust(self._position, b"\0")
-            joined = current[: self._position] + data + current[self._position + len(data) :]
-            self._offset = self.blobs.append(joined)
-        self._length = max(self._length, self._position + len(data))
-        self._position += len(data)
-        return len(data)
-
-    def flush(self):
-        pass
-
-    def close(self):
-        self.closed = True
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-
-class _TempfileWithDiskBuffers:
-    def __init__(self):
-        self.SpooledTemporaryFile = DiskBuffer
-
-    def __getattr__(self, name):
-        return getattr(tempfile, name)
-
-
-def s3_bodies_on_disk(directory=None):
-    from moto.s3 import models
-
-    DiskBuffer.blobs = BlobFile(directory)
-    # Why: moto's SpooledTemporaryFile holds one file descriptor per stored object once it spills.
-    models.tempfile = _TempfileWithDiskBuffers()
+    get_backend_for_host.__wrapped__ = original
+    # Why: moto stats ~150 folders of its package per request to map a host to a backend.
+    dispatcher.get_backend_for_host = get_backend_for_host
 
 
 def _check_moto_version():
@@ -237,9 +150,11 @@ def _check_moto_version():
         )
 
 
-def patch_moto(blob_dir=None):
+def patch_moto(store):
+    """`store`: where S3 bodies live (devstack/s3_bodies.py: a BlobFile, or a recording's BlobStore)."""
     _check_moto_version()
     untrack_models()
     cheap_transaction_rollback()
-    s3_bodies_on_disk(blob_dir)
+    use_store(store)
     fast_queries()
+    backend_lookup_once()

@@ -57,6 +57,7 @@ def entry_body(entry):
 
 
 def make_entry(method, url, headers, body, status):
+    """An entry; the S3 object a write created is named by `s3_body` (devstack/s3_bodies.py)."""
     return {
         "headers": headers,
         "method": method,
@@ -123,26 +124,33 @@ def read_recording(path, warn=None):
     return entries, len(damaged)
 
 
-def compact_recording(path):
+def compact_recording(path, rewrite=None):
     """Rewrite the recording with one entry a line, without reads and without the text that is
-    not an entry (already set aside by the replay); returns (kept, dropped). Only ever called
-    before a server opens its port, under the recording's lock (devstack/moto_app.py). One pass,
-    linear in the file's size; the old file is replaced only once the new one is on disk."""
+    not an entry (already set aside by the replay); returns (kept, dropped). `rewrite(index,
+    entry)`, if given, returns what to write for the index-th entry read (devstack/moto_app.py:
+    old inline bodies moved to the blob store, bodies no object holds any more). Only ever called
+    before a server opens its port, under the recording's lock. One pass, linear in the file's
+    size; the old file is replaced only once the new one is on disk."""
     path = Path(path)
     if not path.exists():
         return 0, 0
     kept = dropped = 0
     temporary = path.with_name(path.name + ".tmp")
     with temporary.open("w") as out:
-        for entry in iter_recording(path, set_aside=False):
+        for index, entry in enumerate(iter_recording(path, set_aside=False)):
             if is_read(entry):
                 dropped += 1
             else:
                 kept += 1
-                out.write(json.dumps(entry) + "\n")
+                out.write(json.dumps(rewrite(index, entry) if rewrite else entry) + "\n")
         out.flush()
         os.fsync(out.fileno())
     temporary.replace(path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the new file is the recording before anything it no longer names goes
+    finally:
+        os.close(directory)
     return kept, dropped
 
 

@@ -35,6 +35,7 @@ from gallery.storage.dynamodb import (
     photo_repository,
 )
 from gallery.web.forms import PhotoEditForm
+from gallery.web.paging import page_of
 
 PAGE_SIZE = 50
 ADMIN_WIDGET_CLASSES = {"title": "vTextField", "tags": "vTextField", "description": "vLargeTextField"}
@@ -73,7 +74,7 @@ class PhotoAdmin(admin.ModelAdmin):
             list_name = lists.tag_list((parse_tags(tag) or [""])[0])
             note = _("Tag lists hold public photos only; private photos are listed by owner.")
         try:
-            page = photo_repository().list_page(list_name, cursor=request.GET.get("cursor"), limit=PAGE_SIZE)
+            page = page_of(request, photo_repository().list_page, list_name, limit=PAGE_SIZE)
         except InvalidCursor:
             return redirect(request.path)
         context = self._context(
@@ -175,9 +176,7 @@ class AlbumAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            page = album_repository().albums_page(
-                lists.ALL_ALBUMS, cursor=request.GET.get("cursor"), limit=PAGE_SIZE
-            )
+            page = page_of(request, album_repository().albums_page, lists.ALL_ALBUMS, limit=PAGE_SIZE)
         except InvalidCursor:
             return redirect(request.path)
         context = {

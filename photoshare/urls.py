@@ -19,7 +19,5 @@ urlpatterns = [
     path("", include("gallery.web.urls")),
 ]
 
-handler400 = "gallery.web.errors.bad_request"
-handler403 = "gallery.web.errors.permission_denied"
-handler404 = "gallery.web.errors.page_not_found"
+handler400 = handler403 = handler404 = "gallery.web.errors.refused_by_django"
 handler500 = "gallery.web.errors.server_error"

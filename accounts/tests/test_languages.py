@@ -22,11 +22,41 @@ PASSWORD = "correct horse battery"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Words of the site's own interface: none may be left on a Korean page.
 ENGLISH_UI = [
-    "Gallery", "Tags", "Albums", "Upload", "Account", "Log in", "Log out", "Sign up", "Search",
-    "Language", "Change", "Newest photos", "Favourite", "favourite", "Uploaded", "Taken", "Camera",
-    "Previous", "Next", "Original", "Full size", "Edit", "Delete", "Add to album", "Share link",
-    "Add photos", "only me", "everyone", "All tags", "Password", "Username", "Skip to content",
-    "Create an account", "New here", "by ",
+    "Gallery",
+    "Tags",
+    "Albums",
+    "Upload",
+    "Account",
+    "Log in",
+    "Log out",
+    "Sign up",
+    "Search",
+    "Language",
+    "Change",
+    "Newest photos",
+    "Favourite",
+    "favourite",
+    "Uploaded",
+    "Taken",
+    "Camera",
+    "Previous",
+    "Next",
+    "Original",
+    "Full size",
+    "Edit",
+    "Delete",
+    "Add to album",
+    "Share link",
+    "Add photos",
+    "only me",
+    "everyone",
+    "All tags",
+    "Password",
+    "Username",
+    "Skip to content",
+    "Create an account",
+    "New here",
+    "by ",
 ]
 
 
@@ -60,8 +90,17 @@ def test_main_pages_come_in_korean_with_accept_language_ko(client, user, photo):
     albums.add_photo(user, album, photo.id)
     client.force_login(user)
     pages = [
-        "/", f"/photos/{photo.id}/", "/tags/", "/tags/sea/", "/search/?q=sea", f"/users/{user.username}/",
-        "/albums/", f"/albums/{album.id}/", "/favorites/", "/accounts/", f"/photos/{photo.id}/edit/",
+        "/",
+        f"/photos/{photo.id}/",
+        "/tags/",
+        "/tags/sea/",
+        "/search/?q=sea",
+        f"/users/{user.username}/",
+        "/albums/",
+        f"/albums/{album.id}/",
+        "/favorites/",
+        "/accounts/",
+        f"/photos/{photo.id}/edit/",
     ]
     for path in pages:
         page = korean(client, path)

@@ -427,6 +427,21 @@ def test_an_sqs_long_poll_does_not_hold_up_other_requests(tmp_path):
         server.stop()
 
 
+def kill_while_writing(server, writer, answered, stop, enough):
+    """Four threads run writer(number) until `enough` writes are answered, then the server gets
+    SIGKILL (no cleanup runs) and `stop` is set; returns once the writers have returned."""
+    threads = [threading.Thread(target=writer, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    while len(answered) < enough:
+        time.sleep(0.05)
+    server.process.kill()
+    stop.set()
+    for thread in threads:
+        thread.join()
+    server.process.wait()
+
+
 def test_a_kill_9_of_the_server_loses_no_answered_write_and_brings_back_no_answered_delete(tmp_path):
     """Writers put and delete objects until the server is killed (SIGKILL: no cleanup runs). After a
     restart every key is as the last answered request left it; only a request in flight at the kill
@@ -455,16 +470,7 @@ def test_a_kill_9_of_the_server_loses_no_answered_write_and_brings_back_no_answe
                 if stop.is_set():
                     return
 
-    threads = [threading.Thread(target=writer, args=(number,)) for number in range(4)]
-    for thread in threads:
-        thread.start()
-    while len(answered) < 120:
-        time.sleep(0.05)
-    server.process.kill()
-    stop.set()
-    for thread in threads:
-        thread.join()
-    server.process.wait()
+    kill_while_writing(server, writer, answered, stop, enough=120)
 
     again = MotoServer(recording=recording).start()
     try:

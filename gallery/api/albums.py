@@ -1,19 +1,20 @@
 """/api/albums/: create, read (with its photos in order), add and remove photos, a new share
 link, delete (docs/api.md). Validated by the site's AlbumForm; answered by gallery.web.errors."""
 
-from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from gallery.api import form_errors
 from gallery.api.auth import api_view, require_login
-from gallery.api.bodies import json_object, next_url, require_strings
+from gallery.api.bodies import json_object, require_strings
 from gallery.api.serializers import album_json, card_json
 from gallery.domain import access
 from gallery.services import albums
 from gallery.web.errors import ApiError
 from gallery.web.forms import AlbumForm
+from gallery.web.paging import next_url, page_of
 from gallery.web.views.albums import share_url
 
 ALBUM_FIELDS = ("title", "description", "visibility")
@@ -27,7 +28,7 @@ def album_collection(request):
     require_login(request)
     form = AlbumForm(require_strings(json_object(request, ALBUM_FIELDS)))
     if not form.is_valid():
-        raise ApiError(400, errors={name: list(errors) for name, errors in form.errors.items()})
+        raise form_errors.invalid(form)
     album = albums.create(request.api_user, **form.cleaned_data)
     response = JsonResponse(album_json(request, album, share_url(request, album)), status=201)
     response["Location"] = reverse("api:album", args=[album.id])
@@ -38,9 +39,7 @@ def album_collection(request):
 @api_view
 def album_resource(request, album_id):
     if request.method == "GET":
-        page = albums.page(
-            request.api_user, album_id, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-        )
+        page = page_of(request, albums.page, request.api_user, album_id)
         body = album_json(request, page.album, _owners_share_url(request, page.album))
         body["photos"] = [card_json(request, card) for card in page.items]
         body["next"] = next_url(request, page.next_cursor)

@@ -6,9 +6,11 @@ import functools
 
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiToken
+from gallery.domain.errors import Forbidden
 from gallery.web.errors import ApiError
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -36,7 +38,7 @@ def authenticate(request):
         if token is None:
             raise ApiError(401, _("Invalid token."))
         if token.read_only and request.method not in SAFE_METHODS:
-            raise _read_only_token()
+            raise ReadOnlyToken()
         request.api_token = token
         return token.user
     if request.user.is_authenticated and request.method not in SAFE_METHODS:
@@ -56,8 +58,11 @@ def require_account_access(request):
     token may not list, make or revoke tokens, not even read their names."""
     require_login(request)
     if request.api_token is not None and request.api_token.read_only:
-        raise _read_only_token()
+        raise ReadOnlyToken()
 
 
-def _read_only_token():
-    return ApiError(403, _("This token is read only; use a read and write token to make changes."))
+class ReadOnlyToken(Forbidden):
+    """A read-only token asked to write, or to manage tokens."""
+
+    code = "read_only_token"
+    message = gettext_lazy("This token is read only; use a read and write token to make changes.")

@@ -1,23 +1,33 @@
-"""Reading a JSON request body and writing a page's `next` link: what every resource does alike."""
+"""Reading a JSON request body: the one parser of every endpoint, and the photo's details as
+the site's form takes them."""
 
 import json
 
+from django import forms
 from django.utils.translation import gettext as _
 
 from gallery.web.errors import ApiError
+from gallery.web.forms import PhotoDetailsForm
+
+# What a photo's JSON may say of it: the form's fields, and of them the ones that are true or false.
+PHOTO_DETAIL_FIELDS = tuple(PhotoDetailsForm.base_fields)
+_BOOLEAN_FIELDS = {
+    name for name, field in PhotoDetailsForm.base_fields.items() if isinstance(field, forms.BooleanField)
+}
 
 
-def json_object(request, allowed, unknown_message=None):
-    """The body as a dict whose keys are among the `allowed` fields; 400 naming what is wrong.
-    Values are checked by `require_strings` once the caller has converted what it accepts
+def json_object(request, allowed=None, unknown_message=None):
+    """The body as a dict, whose keys are among the `allowed` fields when given; 400 naming what
+    is wrong. Malformed, deeply nested or non-UTF-8 JSON, or JSON that is not an object: the same
+    400. Values are checked by `require_strings` once the caller has converted what it accepts
     otherwise (the photo's tags as a list)."""
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deeply nested arrays
-        raise ApiError(400, errors={"body": [_("Send a JSON object.")]}) from None
+        data = None
     if not isinstance(data, dict):
         raise ApiError(400, errors={"body": [_("Send a JSON object.")]})
-    unknown = sorted(set(data) - set(allowed))
+    unknown = sorted(set(data) - set(allowed)) if allowed is not None else []
     if unknown:
         raise ApiError(400, errors={name: [unknown_message or _("Unknown field.")] for name in unknown})
     return data
@@ -30,10 +40,17 @@ def require_strings(data):
     return data
 
 
-def next_url(request, cursor):
-    """This request's URL with `cursor` in place of its own, or None on the last page."""
-    if not cursor:
-        return None
-    query = request.GET.copy()
-    query["cursor"] = cursor
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+def photo_details(request, unknown_message=None):
+    """The photo's details in the body, as PhotoDetailsForm's data: only its fields, tags as a
+    list or as text, each value a string but `share_original` (true or false)."""
+    details = json_object(request, PHOTO_DETAIL_FIELDS, unknown_message)
+    if isinstance(details.get("tags"), list):
+        details["tags"] = ", ".join(str(tag) for tag in details["tags"])
+    wrong_type = {
+        name: [_("Must be true or false.")] if name in _BOOLEAN_FIELDS else [_("Must be a string.")]
+        for name, value in details.items()
+        if not isinstance(value, bool if name in _BOOLEAN_FIELDS else str)
+    }
+    if wrong_type:
+        raise ApiError(400, errors=dict(sorted(wrong_type.items())))
+    return details

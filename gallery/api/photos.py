@@ -6,26 +6,25 @@ framework would add a second validation and permission layer whose main strength
 serializers, generic views) do not apply to two resources with no ORM model behind them.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from gallery.api import form_errors
 from gallery.api.auth import api_view, require_login
-from gallery.api.bodies import json_object, next_url
+from gallery.api.bodies import photo_details
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.domain import access, lists
-from gallery.domain.limits import LIMITS
-from gallery.services import photos, ratelimit
+from gallery.domain.limits import LIMITS, FileTooLarge
+from gallery.services import photos
 from gallery.storage.dynamodb import PhotoChanged, photo_repository
-from gallery.web.body_limits import accepts_upload, too_large_message
+from gallery.web.body_limits import accepts_upload, file_stopped
 from gallery.web.errors import ApiError
-from gallery.web.forms import PhotoDetailsForm, UploadForm, form_errors, form_message
-
-EDITABLE_FIELDS = ("title", "description", "tags", "visibility", "share_original")
-BOOLEAN_FIELDS = ("share_original",)
+from gallery.web.forms import PhotoDetailsForm, UploadForm
+from gallery.web.paging import next_url, page_of
+from gallery.web.ratelimit import UPLOAD_BURST
 
 
 @accepts_upload
@@ -108,33 +107,28 @@ def _list(request):
         list_name = lists.person_list(request.api_user.pk, person.pk)
     else:
         list_name = lists.FEED
-    page = photo_repository().list_page(
-        list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-    )
+    page = page_of(request, photo_repository().list_page, list_name)
     results = [card_json(request, card) for card in page.items]
     return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
 
 
 def _create(request):
     require_login(request)
-    too_large = ApiError(
-        413, _("The upload is larger than the limit of %(bytes)d bytes.") % {"bytes": LIMITS.upload_bytes}
-    )
     # Refuse an oversized body before reading it (the site's page reads it to keep the form).
     if int(request.META.get("CONTENT_LENGTH") or 0) > LIMITS.upload_request_bytes:
-        raise too_large
-    ratelimit.check_request(request, "upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
+        raise FileTooLarge()
+    UPLOAD_BURST.check(request)
     try:
         form = UploadForm(request.POST, request.FILES)
     except RequestDataTooBig:
-        raise too_large from None
+        raise FileTooLarge() from None
     # gallery.web.body_limits stopped reading a file that passed the limit (it is absent from FILES).
-    if message := too_large_message(request):
-        raise ApiError(413, message)
+    if file_stopped(request):
+        raise FileTooLarge()
     if not form.is_valid():
         if form.has_error("image", code="too_large"):
-            raise too_large
-        raise ApiError(400, form_message(form), errors=form_errors(form))
+            raise FileTooLarge(request.FILES["image"].size)
+        raise form_errors.invalid(form)
     photo = photos.publish(request.api_user, **form.changes())
     response = _photo_response(request, photo, status=201)
     response["Location"] = reverse("api:photo", args=[photo.id])
@@ -142,17 +136,8 @@ def _create(request):
 
 
 def _update(request, photo, revision):
-    changes = json_object(request, EDITABLE_FIELDS, _("This field cannot be changed."))
-    if isinstance(changes.get("tags"), list):
-        changes["tags"] = ", ".join(str(tag) for tag in changes["tags"])
-    wrong_type = {
-        name: [_("Must be true or false.")] if name in BOOLEAN_FIELDS else [_("Must be a string.")]
-        for name, value in changes.items()
-        if not isinstance(value, bool if name in BOOLEAN_FIELDS else str)
-    }
-    if wrong_type:
-        raise ApiError(400, errors=dict(sorted(wrong_type.items())))
+    changes = photo_details(request, _("This field cannot be changed."))
     form = PhotoDetailsForm.for_photo(photo, changes, partial=True)
     if not form.is_valid():
-        raise ApiError(400, form_message(form), errors=form_errors(form))
+        raise form_errors.invalid(form)
     return photos.edit(photo, revision=revision, **{name: form.cleaned_data[name] for name in changes})

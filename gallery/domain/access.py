@@ -1,20 +1,25 @@
 """Who may see and change a photo or an album: the one place these rules live (site, API and admin use them).
 
 Pure rules, no HTTP and no storage: the `require_*` checks raise a domain error that
-gallery.web.errors turns into a response (a hidden photo is a 404, like a missing one).
+carries its answer (gallery.domain.errors; a hidden photo is a 404, like a missing one).
 """
 
 import secrets
 
+from django.utils.translation import gettext_lazy as _
+
+from gallery.domain.errors import Forbidden, NoSuchAlbum, NoSuchPhoto
 from gallery.domain.records import PUBLIC, READY, UNLISTED
 
 
-class PhotoHidden(Exception):
+class PhotoHidden(NoSuchPhoto):
     """The viewer may not see this photo: answered exactly as if it did not exist."""
 
 
-class ChangeNotAllowed(Exception):
+class ChangeNotAllowed(Forbidden):
     """The viewer sees the photo but may not change it (it is someone else's)."""
+
+    message = _("Only the owner can change this photo.")
 
 
 def visible_to(photo, user_id):
@@ -64,12 +69,14 @@ def require_change(user, photo):
 
 
 # --- albums -------------------------------------------------------------------------------------
-class AlbumHidden(Exception):
+class AlbumHidden(NoSuchAlbum):
     """The viewer may not see this album: answered exactly as if it did not exist."""
 
 
-class AlbumChangeNotAllowed(Exception):
+class AlbumChangeNotAllowed(Forbidden):
     """The viewer sees the album but may not change it (it is someone else's)."""
+
+    message = _("Only the owner can change this album.")
 
 
 def is_album_owner(user, album):

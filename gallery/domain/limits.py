@@ -10,6 +10,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from gallery.domain.errors import TooLarge
+
 
 class _Setting:
     """A limit read from settings whenever it is used."""
@@ -37,6 +39,7 @@ class Limits:
     description_length = _Setting("PHOTOSHARE_MAX_DESCRIPTION_LENGTH")
     tag_count = _Setting("PHOTOSHARE_MAX_TAGS")
     tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
+    page_size = _Setting("PHOTOSHARE_PAGE_SIZE")  # cards (or albums) on a page of any list
     api_tokens = _Setting("PHOTOSHARE_MAX_API_TOKENS")  # tokens one user may hold at once
 
     @property
@@ -72,3 +75,25 @@ class Limits:
 
 
 LIMITS = Limits()
+
+
+def require_file_size(size):
+    """Refuse a file of `size` bytes over LIMITS.upload_bytes (FileTooLarge, a 413)."""
+    if size > LIMITS.upload_bytes:
+        raise FileTooLarge(size)
+    return size
+
+
+class FileTooLarge(TooLarge):
+    """A file over LIMITS.upload_bytes: its size when known (None when it was stopped while
+    streaming), and the one message every upload path gives."""
+
+    code = "file_too_large"
+
+    def __init__(self, size=None):
+        super().__init__(size)
+        self.size = size
+
+    @property
+    def message(self):
+        return LIMITS.file_too_large_message(self.size)

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from gallery.domain import access, lists, records
 from gallery.domain.clock import timestamp
+from gallery.domain.errors import Invalid
 from gallery.domain.ids import new_album_id
+from gallery.domain.limits import LIMITS
 from gallery.domain.records import FAILED, READY, UNLISTED, Album
 from gallery.services.photos import PhotoNotReady
 from gallery.storage.dynamodb import (
@@ -29,12 +31,13 @@ logger = logging.getLogger(__name__)
 SHARE_TOKEN_BYTES = 32
 
 
-class AlbumRefused(Exception):
+class AlbumRefused(Invalid):
     """A change of an album that its rules forbid; the message says why."""
 
+    code = "album_refused"
+
     def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, message=message)
 
 
 def new_share_token():
@@ -57,31 +60,33 @@ def create(owner, *, title, description="", visibility=records.PRIVATE, clock=No
     return album
 
 
-def albums_of(user, *, cursor=None, limit=24):
+def albums_of(user, *, cursor=None, limit=None):
     """A page of the user's own albums, newest first (one Query)."""
-    return album_repository().albums_page(lists.owner_albums_list(user.pk), cursor=cursor, limit=limit)
+    list_name = lists.owner_albums_list(user.pk)
+    return album_repository().albums_page(list_name, cursor=cursor, limit=limit or LIMITS.page_size)
 
 
-def public_albums_of(person, *, cursor=None, limit=24):
+def public_albums_of(person, *, cursor=None, limit=None):
     """A page of `person`'s public albums, newest first: what everyone, the owner included,
     sees on their page (unlisted and private albums are not listed anywhere but the owner's list)."""
     return album_repository().albums_page_with_visibility(
-        lists.owner_albums_list(person.pk), records.PUBLIC, cursor=cursor, limit=limit
+        lists.owner_albums_list(person.pk), records.PUBLIC, cursor=cursor, limit=limit or LIMITS.page_size
     )
 
 
-def photos_to_add(user, album, *, cursor=None, limit=24):
+def photos_to_add(user, album, *, cursor=None, limit=None):
     """A page of `user`'s photos, newest first, for the album's "Add photos" page, and the ids of
     those already in `album` (shown as such, not as something to add): one Query, one BatchGetItem."""
-    photos_page = photo_repository().list_page(lists.owner_list(user.pk), cursor=cursor, limit=limit)
+    list_name = lists.owner_list(user.pk)
+    photos_page = photo_repository().list_page(list_name, cursor=cursor, limit=limit or LIMITS.page_size)
     in_album = album_repository().photos_in_album(album.id, [card.id for card in photos_page.items])
     return photos_page, in_album
 
 
-def page(user, album_id, *, token=None, cursor=None, limit=24):
+def page(user, album_id, *, token=None, cursor=None, limit=None):
     """The album and a page of the photos `user` sees in it, in album order; `token` is the
     share link's. Raises AlbumNotFound, or access.AlbumHidden (both answered "no such album")."""
-    album_page = album_repository().album_page(album_id, cursor=cursor, limit=limit)
+    album_page = album_repository().album_page(album_id, cursor=cursor, limit=limit or LIMITS.page_size)
     album = access.require_album_view(user, album_page.album, token)
     insider = access.is_album_owner(user, album) or access.has_share_token(album, token)
     return records.AlbumPage(

@@ -31,6 +31,13 @@ from gallery.storage.dynamodb import photo_repository
 MAX_TOKEN_LENGTH = 200
 
 _RESOLVERS = {}
+# The kinds of list a photo page may be opened from.
+FEED, TAG, USER, SEARCH, FAVORITES = "feed", "tag", "user", "search", "favorites"
+
+
+def token(kind, value=None):
+    """A list's `from` token ("feed", "tag:sea"): the one spelling list pages write and `resolve` reads."""
+    return kind if value is None else f"{kind}:{value}"
 
 
 def _list_sort_key(list_name):
@@ -113,30 +120,30 @@ def from_query(token):
     return "?" + urllib.parse.urlencode({"from": token}, safe=":")  # readable: ?from=tag:sea
 
 
-@source_kind("feed")
+@source_kind(FEED)
 def _feed(value, viewer):
-    return Source("feed", _("Newest photos"), reverse("gallery:home"), lists.FEED)
+    return Source(token(FEED), _("Newest photos"), reverse("gallery:home"), lists.FEED)
 
 
-@source_kind("tag")
+@source_kind(TAG)
 def _tag(value, viewer):
     if not has_tag_page(value):  # the tag page's own rule
         return None
     url = reverse("gallery:tag", args=[value])
-    return Source(f"tag:{value}", f"#{value}", url, lists.tag_list_for(value))
+    return Source(token(TAG, value), f"#{value}", url, lists.tag_list_for(value))
 
 
-@source_kind("user")
+@source_kind(USER)
 def _user(value, viewer):
     person = get_user_model().objects.filter(username=value).first() if value else None
     if person is None:
         return None
     list_name = lists.person_list(viewer.pk, person.pk)  # the owner's own list holds private ones
     url = reverse("gallery:user", args=[person.get_username()])
-    return Source(f"user:{value}", _("Photos by %(name)s") % {"name": value}, url, list_name)
+    return Source(token(USER, value), _("Photos by %(name)s") % {"name": value}, url, list_name)
 
 
-@source_kind("search")
+@source_kind(SEARCH)
 def _search(value, viewer):
     query = value[: LIMITS.title_length]
     try:
@@ -146,7 +153,7 @@ def _search(value, viewer):
     url = f"{reverse('gallery:search')}?{urlencode({'q': query})}"
     label = _("Titles with “%(query)s”") % {"query": query}
     return Source(
-        f"search:{query}",
+        token(SEARCH, query),
         label,
         url,
         lists.word_list(words.query_key(normalized)),
@@ -156,13 +163,13 @@ def _search(value, viewer):
     )
 
 
-@source_kind("favorites")
+@source_kind(FAVORITES)
 def _favorites(value, viewer):
     if value or not viewer.is_authenticated:  # one's own favourites only
         return None
     user_id = viewer.pk
     return Source(
-        "favorites",
+        token(FAVORITES),
         _("Your favourites"),
         reverse("gallery:favorites"),
         lists.favorites_list(user_id),

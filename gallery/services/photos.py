@@ -15,18 +15,21 @@ its lists) or "failed" with the reason, removing what it stored. The upload id i
 
 import contextlib
 import logging
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from gallery.domain import access
 from gallery.domain.clock import timestamp
+from gallery.domain.errors import Conflict, Invalid, NotFound, Unavailable
 from gallery.domain.ids import new_photo_id
-from gallery.domain.limits import LIMITS
+from gallery.domain.limits import LIMITS, FileTooLarge, require_file_size
 from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.imaging.process import InvalidImage, process_image, site_policy
 from gallery.imaging.renditions import RENDITIONS
 from gallery.services import ratelimit
+from gallery.services.photo_fields import rendition_fields
 from gallery.storage import sqs
 from gallery.storage.dynamodb import (
     MetadataUnavailable,
@@ -37,34 +40,48 @@ from gallery.storage.dynamodb import (
 )
 from gallery.storage.s3 import objects
 from gallery.storage.s3.backend import ObjectTooLarge
-from gallery.storage.s3.keys import original_key, rendition_key, shared_key, upload_key
+from gallery.storage.s3.keys import upload_key
 from gallery.storage.s3.uploads import presigned_upload
 
 logger = logging.getLogger(__name__)
 
 
-class PublishFailed(Exception):
+class PublishFailed(Unavailable):
     """Storing the photo failed; nothing of it was kept. The caller may ask the user to retry."""
 
+    code = "publish_failed"
+    message = _("Your photo could not be stored. Please try again.")
+    api_message = _("The photo could not be stored; try again.")
 
-class PhotoNotReady(Exception):
+
+class PhotoNotReady(Conflict):
     """The photo is still processing (or failed): it cannot be edited."""
 
+    code = "photo_not_ready"
+    message = _("The photo is still being processed; it can be changed once it is ready.")
 
-class UploadNotFound(Exception):
+
+class UploadNotFound(NotFound):
     """No upload of this user has that id (another user's completed upload looks the same)."""
 
+    code, message = "upload_not_found", _("No such upload.")
 
-class UploadAlreadyCompleted(Exception):
+
+class UploadAlreadyCompleted(Conflict):
     """The upload was completed before: its photo exists."""
 
+    code = "upload_already_completed"
+    message = _("This upload was already completed; its photo is at /api/photos/<upload_id>/.")
 
-class UploadMissing(Exception):
+
+class UploadMissing(Invalid):
     """Nothing was uploaded (yet) under the upload's key, or it expired."""
 
-
-class UploadTooLarge(Exception):
-    """The uploaded object is over the upload limit (S3 refuses it; a local S3 may not)."""
+    code = "upload_missing"
+    message = _(
+        "No file has been uploaded for this upload yet: POST the file to the upload URL first "
+        "(it is valid for a few minutes; start a new upload after that)."
+    )
 
 
 PROCESS_UPLOAD = "process_upload"  # the job's name in the queue
@@ -132,41 +149,6 @@ def _new_photo(owner, photo_id, *, details, clock, **fields):
         created=timestamp(clock),
         **fields,
     )
-
-
-def rendition_fields(photo_id, processed, original_bytes):
-    """The Photo fields that come from the checked image: its keys, sizes and EXIF facts."""
-    return {
-        "original_key": original_key(photo_id, processed.extension),
-        "original_content_type": processed.content_type,
-        "original_bytes": original_bytes,
-        "width": processed.width,
-        "height": processed.height,
-        **_size_fields(photo_id, processed),
-        **asdict(processed.exif),  # date, camera, lens, exposure, ...: never where
-        **_shared_fields(photo_id, processed.shared),
-    }
-
-
-def _size_fields(photo_id, processed):
-    """<field>_key, _width and _height of each size (gallery.imaging.renditions)."""
-    fields = {}
-    for row in RENDITIONS:
-        made = getattr(processed, row.field)
-        fields[f"{row.field}_key"] = rendition_key(photo_id, row)
-        fields[f"{row.field}_width"], fields[f"{row.field}_height"] = made.width, made.height
-    return fields
-
-
-def _shared_fields(photo_id, shared):
-    """The full-size copy without metadata that others download (gallery/imaging/shared_copy.py)."""
-    if shared is None:
-        return {}
-    return {
-        "shared_key": shared_key(photo_id, shared.extension),
-        "shared_content_type": shared.content_type,
-        "shared_bytes": len(shared.data),
-    }
 
 
 def _objects(photo, processed, *, original=None):
@@ -246,8 +228,8 @@ def complete_upload(
     """Record the uploaded file as the owner's "processing" photo and queue its job; returns it.
 
     Raises UploadAlreadyCompleted (a second complete), UploadNotFound (someone else's upload),
-    UploadMissing (no file under the key), UploadTooLarge (the object is removed), or
-    PublishFailed (nothing was kept: the queue or DynamoDB refused).
+    UploadMissing (no file under the key), FileTooLarge (the object is removed: S3 refuses it,
+    a local S3 may not), or PublishFailed (nothing was kept: the queue or DynamoDB refused).
     """
     try:
         existing = photo_repository().get_photo(upload_id)
@@ -261,9 +243,11 @@ def complete_upload(
     size = objects.object_size(key)
     if size is None:
         raise UploadMissing(upload_id)
-    if size > LIMITS.upload_bytes:
+    try:
+        require_file_size(size)
+    except FileTooLarge:
         objects.delete_quietly([key])
-        raise UploadTooLarge(size)
+        raise
     photo = _new_photo(
         owner,
         upload_id,

@@ -4,31 +4,29 @@ Rates are settings like "30/h" or "10/5m". The counters live in the default cach
 several worker processes that must be a shared cache (see DJANGO_CACHE_URL in the README),
 otherwise each worker counts on its own.
 
-Limits:
-    login           per IP and per username (as Django's login form normalises it, case-folded)
-    signup          per IP
-    upload burst    per IP, every upload POST counted (failed ones too): stops floods
+The limits of requests (login, sign-up, upload burst, ...) and who is asking are
+gallery.web.ratelimit's; here the counting, and the one limit a use case holds:
     upload quota    per user, stored photos only (a refused or failed upload gives its place
                     back): fits real batches (hundreds a day), bounds what one account stores
 
 A refusal raises `TooManyRequests`, whose `retry_after` is the true number of seconds until
-the window that refused ends; gallery.web.errors answers it (a page or JSON, with Retry-After).
+the window that refused ends; it carries its answer (a 429 with Retry-After, gallery.web.errors).
 Time comes from `clock` (a module attribute), so tests set it instead of racing the wall clock.
 """
 
-import functools
 import hashlib
 import logging
 import math
 import re
 import time
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from gallery.domain.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +38,18 @@ QUOTA_MESSAGE = _("You have uploaded as many photos as an account may in a day. 
 clock = time.time  # seconds since the epoch; tests replace it
 
 
-class TooManyRequests(Exception):
-    """A rate was exceeded; try again in `retry_after` seconds."""
+class TooManyRequests(DomainError):
+    """A rate was exceeded; try again in `retry_after` seconds (a 429 with Retry-After)."""
+
+    status, code = 429, "too_many_requests"
 
     def __init__(self, retry_after, message=TOO_MANY_MESSAGE):
-        super().__init__(message)
-        self.retry_after, self.message = retry_after, message
+        super().__init__(message, message=message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self):
+        return {"Retry-After": str(self.retry_after)}
 
 
 @dataclass(frozen=True)
@@ -122,71 +126,3 @@ def upload_quota(user):
     except BaseException:
         window.add(-1)
         raise
-
-
-def client_ip(request):
-    """The client's address: REMOTE_ADDR, or the entry our own proxies added to X-Forwarded-For.
-
-    Only the last PHOTOSHARE_TRUSTED_PROXY_COUNT entries were written by proxies we run; anything
-    before them came from the client and could be forged.
-    """
-    proxies = settings.PHOTOSHARE_TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def limit_posts(scope, rate_setting, keys):
-    """View decorator: POSTs over the rate of any key raise TooManyRequests (a 429); other
-    methods pass. `keys(request)` returns the keys to count (e.g. the user id and the IP)."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method == "POST":
-                check_request(request, scope, rate_setting, keys)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def check_request(request, scope, rate_setting, keys):
-    try:
-        check(scope, keys(request), Rate.setting(rate_setting))
-    except TooManyRequests:
-        logger.warning("rate limit %s exceeded by %s", scope, client_ip(request))
-        raise
-
-
-def normalized_username(username):
-    """The username as Django's login form reads it (NFKC), case-folded: full-width and
-    mathematical-bold look-alikes ("\uff41lice", "\U0001d41alice") and "ALICE" share alice's
-    counter, whichever of them the accounts database lets log in."""
-    return unicodedata.normalize("NFKC", username).strip().casefold()
-
-
-def login_keys(request):
-    username = normalized_username(request.POST.get("username", ""))
-    return [f"ip:{client_ip(request)}", f"username:{username}" if username else None]
-
-
-def ip_keys(request):
-    return [f"ip:{client_ip(request)}"]
-
-
-def password_reset_keys(request):
-    # One counter per mailbox: accounts.emails.canonical_address's form (a peer package here).
-    address = request.POST.get("email", "").strip().casefold()
-    return [f"ip:{client_ip(request)}", f"email:{address}" if address else None]
-
-
-def upload_keys(request):
-    """The signed-in user (API token or session) and the IP: for per-account actions."""
-    user = getattr(request, "api_user", None) or getattr(request, "user", None)
-    user_key = f"user:{user.pk}" if user is not None and user.is_authenticated else None
-    return [user_key, f"ip:{client_ip(request)}"]

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from gallery.domain.errors import Unavailable
 from gallery.storage.clients import PerThread, client_config
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ LONG_POLL_SECONDS = 20  # SQS's longest wait for a message
 _DEAD_LETTER_RETENTION = 14 * 24 * 3600  # SQS's longest: two weeks to look at a failed job
 
 
-class JobsUnavailable(Exception):
+class JobsUnavailable(Unavailable):
     """SQS could not be reached or refused the request."""
 
 

@@ -23,6 +23,7 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
+
 def new_tab(browser, site, viewport, locale):  # noqa: F811
     context = browser.new_context(base_url=site.url, viewport=viewport, locale=locale)
     tab = context.new_page()

@@ -1,8 +1,8 @@
 """The layout holds (read from the source, nothing is run): packages by layer, each outside system
 with one owner, no lower package importing a higher one, and modules small enough to read.
 
-    domain  <  imaging  <  storage  <  services  <  web  <  api, admin, management
-(accounts: models beside storage, emails/languages beside services, its pages beside web)."""
+    domain < imaging < storage < services < web < templatetags, accounts pages < api, admin, management
+(accounts: models beside storage, emails/languages beside services, its pages just above web)."""
 
 import ast
 from pathlib import Path
@@ -16,7 +16,10 @@ LAYERS = [
     {"gallery.imaging"},  # Pillow work (no Django); reads the domain's records (ExifFacts)
     {"gallery.storage", "gallery.models", "accounts.models"},  # S3, DynamoDB, SQS; the database
     {"gallery.services", "accounts.emails", "accounts.languages"},  # the use cases
-    {"gallery.web", "gallery.templatetags", "accounts.web"},  # requests and pages
+    {"gallery.web"},  # requests and pages
+    # The template library registers gallery.web's work; the account pages use the site's
+    # request helpers (rate limits, errors).
+    {"gallery.templatetags", "accounts.web"},
     {"gallery.api", "gallery.admin", "gallery.management", "gallery.apps", "accounts.apps"},
 ]
 PACKAGES = set().union(*LAYERS)
@@ -118,7 +121,9 @@ def test_imaging_knows_no_django(name):
 
 
 def test_forms_do_not_run_the_use_cases():
-    forms = MODULES["gallery.web.forms"]
+    forms = set().union(
+        *(imported for name, imported in MODULES.items() if name.startswith("gallery.web.forms"))
+    )
     assert not {imported for imported in forms if imported.startswith("gallery.services")}
 
 

@@ -10,7 +10,7 @@ input is bounded by Content-Length, so no request reads past its declared length
 Django's upload handlers see an upload in chunks (64 KB) as it is read from the socket.
 `SizeLimitedUploadHandler` runs first and stops the parser as soon as one file passes
 PHOTOSHARE_MAX_UPLOAD_BYTES: nothing past the limit is kept, in memory or on disk, and the
-view answers 413 (see `too_large_message`).
+view answers 413 (see `file_stopped`).
 
 What happens to the rest of the body depends on its declared size. A file somewhat over the
 limit (the body at most twice the limit) is read to its end and thrown away, so the browser,
@@ -112,14 +112,13 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         return None  # the next handler makes the UploadedFile
 
 
-def too_large_message(request):
-    """The message to show when a file of this request passed the limit, else None.
+def file_stopped(request):
+    """Whether a file of this request passed the limit and was stopped while streaming (then a
+    gallery.domain.limits.FileTooLarge, without its size, is the answer).
 
     Reads the request body if nothing has yet (the handler runs while it is parsed).
     """
     if request.method != "POST":
-        return None
+        return False
     request.FILES  # noqa: B018 -- parsing the body is what runs the handler
-    if getattr(request, _REJECTED_ATTRIBUTE, False):
-        return LIMITS.file_too_large_message()
-    return None
+    return getattr(request, _REJECTED_ATTRIBUTE, False)

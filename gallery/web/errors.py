@@ -1,14 +1,16 @@
 """Errors to responses, in one place: HTML pages for the site, JSON under /api/.
 
-Views and API views raise domain errors (a missing or hidden photo, a bad cursor, a
-conflicting edit, a backend that is down) and request errors (`ApiError`); the middleware
-below turns them into responses, and handler500 does the same for errors raised outside any
-view (e.g. the session store's database refusing connections). No view repeats the mapping.
+Every refusal is a gallery.domain.errors.DomainError that carries its status, code, message and
+headers (a missing or hidden photo, a bad cursor, a conflicting edit, a backend that is down, an
+API request refused as such: `ApiError`). `response_for` answers any of them; the middleware
+calls it for what views raise, and Django's handlers below for what Django refuses itself (a
+body too large, a missing URL) and for errors raised outside any view (handler500). No view
+repeats the mapping.
 """
 
 import logging
 import sys
-from dataclasses import dataclass
+from http import HTTPStatus
 
 from django.core.exceptions import (
     BadRequest,
@@ -20,119 +22,64 @@ from django.core.exceptions import (
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
-from gallery.domain.access import AlbumChangeNotAllowed, AlbumHidden, ChangeNotAllowed, PhotoHidden
-from gallery.domain.limits import LIMITS
-from gallery.services import photos
-from gallery.services.albums import AlbumRefused
-from gallery.services.ratelimit import TooManyRequests
-from gallery.storage.dynamodb import (
-    AlbumChanged,
-    AlbumNotFound,
-    AlreadyInAlbum,
-    InvalidCursor,
-    MetadataUnavailable,
-    NotInAlbum,
-    PhotoChanged,
-    PhotoNotFound,
-)
-from gallery.storage.s3.backend import MediaUnavailable
-from gallery.storage.sqs import JobsUnavailable
+from gallery.domain.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge, Unavailable
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE_MESSAGE = gettext_lazy("Photo storage is not reachable right now. Please try again in a minute.")
-RETRY_AFTER_SECONDS = 30
-# A backend (database, S3, DynamoDB) that is down rather than a bug: worth a retry.
-BACKEND_ERRORS = (DatabaseError, MetadataUnavailable, MediaUnavailable, JobsUnavailable)
 
-
-class ApiError(Exception):
-    """A request the API refuses: its status and either a message or per-field errors."""
+class ApiError(DomainError):
+    """A request the API refuses as such (a method, a field, credentials): its status and a
+    message, or per-field `errors` ({field: [message, ...]}) whose messages make the message."""
 
     def __init__(self, status, message=None, errors=None, headers=None):
         super().__init__(message)
-        self.status, self.message, self.errors = status, message, errors
-        self.headers = headers or {}
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    message: str
-    api_message: str = ""  # where the API says it differently
-    field: str = ""  # the API names the parameter at fault: {"errors": {field: [message]}}
+        self.status, self.code = status, HTTPStatus(status).name.lower()
+        self.message = message or " ".join(text for texts in (errors or {}).values() for text in texts)
+        self.errors, self.extra_headers = errors, headers or {}
 
     @property
-    def for_api(self):
-        return self.api_message or self.message
+    def field_errors(self):
+        return self.errors
+
+    @property
+    def headers(self):
+        return self.extra_headers
 
 
-def answer_for(error):
-    """The status and message for a domain error, or None for anything else (a bug: 500)."""
-    if isinstance(error, (PhotoNotFound, PhotoHidden)):  # a hidden photo is a missing one
-        return Answer(404, _("No such photo."))
-    if isinstance(error, ChangeNotAllowed):
-        return Answer(403, _("Only the owner can change this photo."))
-    if isinstance(error, (AlbumNotFound, AlbumHidden)):  # a hidden album is a missing one
-        return Answer(404, _("No such album."))
-    if isinstance(error, AlbumChangeNotAllowed):
-        return Answer(403, _("Only the owner can change this album."))
-    if isinstance(error, NotInAlbum):
-        return Answer(404, _("That photo is not in this album."))
-    if isinstance(error, AlreadyInAlbum):
-        return Answer(409, _("The photo is in this album already."))
-    if isinstance(error, AlbumChanged):
-        return Answer(409, _("The album was changed meanwhile; read it again and retry."))
-    if isinstance(error, AlbumRefused):
-        return Answer(400, error.message)
-    if isinstance(error, InvalidCursor):
-        return Answer(
-            400, _("That page link is not valid."), _("Not a cursor this list issued."), field="cursor"
-        )
-    if isinstance(error, PhotoChanged):
-        return Answer(409, _("The photo was changed since you read it; read it again and retry."))
-    if isinstance(error, TooManyRequests):
-        return Answer(429, error.message)
-    if isinstance(error, photos.PhotoNotReady):
-        return Answer(409, _("The photo is still being processed; it can be changed once it is ready."))
-    if isinstance(error, photos.UploadNotFound):
-        return Answer(404, _("No such upload."))
-    if isinstance(error, photos.UploadAlreadyCompleted):
-        return Answer(409, _("This upload was already completed; its photo is at /api/photos/<upload_id>/."))
-    if isinstance(error, photos.UploadMissing):
-        return Answer(
-            400,
-            _(
-                "No file has been uploaded for this upload yet: POST the file to the upload URL first "
-                "(it is valid for a few minutes; start a new upload after that)."
-            ),
-        )
-    if isinstance(error, photos.UploadTooLarge):
-        return Answer(413, LIMITS.file_too_large_message(error.args[0]))
-    if isinstance(error, photos.PublishFailed):
-        return Answer(
-            503,
-            _("Your photo could not be stored. Please try again."),
-            _("The photo could not be stored; try again."),
-        )
-    if isinstance(error, BACKEND_ERRORS):
-        return Answer(503, UNAVAILABLE_MESSAGE, _("Photo storage is not reachable right now; try again."))
-    return None
+class DatabaseUnavailable(Unavailable):
+    code = "database_unavailable"
+
+
+# What Django (or the database) raises, as the error that carries its answer.
+_DJANGO_ERRORS = [
+    (DatabaseError, lambda error: DatabaseUnavailable()),
+    (RequestDataTooBig, lambda error: TooLarge(message=str(error) or None)),
+    (TooManyFilesSent, lambda error: Invalid(message=_("Send one photo per upload (one file part)."))),
+    (TooManyFieldsSent, lambda error: Invalid(message=_("The form has too many fields."))),
+    (BadRequest, lambda error: Invalid(message=str(error) or None)),
+    (PermissionDenied, lambda error: Forbidden(message=str(error) or None)),
+    (Http404, lambda error: NotFound()),  # its text is for the site's logs, not for programs
+]
+
+
+def as_domain_error(error):
+    """`error` as a DomainError, or None when it is none of ours (a bug: Django's 500)."""
+    if isinstance(error, DomainError):
+        return error
+    return next((make(error) for kind, make in _DJANGO_ERRORS if isinstance(error, kind)), None)
 
 
 def is_api(request):
     return request.path.startswith("/api/")
 
 
-def api_response(status, message=None, errors=None, headers=None):
+def api_response(status, message, errors=None, headers=None):
     """Every JSON error has this shape: {"error": "message"}, and {"errors": {"field": [...]}}
-    as well when fields are at fault. "error" is always for a person: with field errors and no
-    message of its own, their messages, without the fields' names."""
-    body = {"error": message or " ".join(text for messages in (errors or {}).values() for text in messages)}
+    as well when fields are at fault. "error" is always for a person."""
+    body = {"error": str(message)}
     if errors:
         body["errors"] = errors
     response = JsonResponse(body, status=status)
@@ -143,35 +90,31 @@ def api_response(status, message=None, errors=None, headers=None):
     return response
 
 
+_DJANGO_PAGES = {404: (defaults.page_not_found, Http404), 403: (defaults.permission_denied, PermissionDenied)}
+
+
 def response_for(request, error, *, page_context=True):
     """The response for `error`, or None when it is not ours to answer (Django's 500).
     `page_context=False` renders pages without the request, whose user or session may be
     what failed (handler500)."""
-    if isinstance(error, ApiError):
-        return api_response(error.status, error.message, error.errors, error.headers)
-    answer = answer_for(error)
-    if answer is None:
+    error = as_domain_error(error)
+    if error is None:
         return None
-    if isinstance(error, BACKEND_ERRORS):
-        logger.error("backend unavailable: %r", error)  # its detail was logged where it was raised
+    if isinstance(error, Unavailable):
+        logger.error("backend unavailable (%s): %r", error.code, error)  # detail logged where raised
     if is_api(request):
-        field_errors = {answer.field: [answer.for_api]} if answer.field else None
-        response = api_response(answer.status, answer.for_api, field_errors)
-    elif answer.status == 404:
-        response = defaults.page_not_found(request, Http404(answer.message))
-    elif answer.status == 403:
-        response = defaults.permission_denied(request, PermissionDenied(answer.message))
-    elif answer.status == 400:
-        response = defaults.bad_request(request, BadRequest(answer.message))
+        return api_response(error.status, error.for_api, error.field_errors, error.headers)
+    if error.status in _DJANGO_PAGES:
+        page, exception = _DJANGO_PAGES[error.status]
+        response = page(request, exception(error.message))
+    elif error.status == 400:
+        response = defaults.bad_request(request, BadRequest(error.message))
     else:
-        body = loader.render_to_string(
-            "gallery/unavailable.html", {"message": answer.message}, request if page_context else None
-        )
-        response = HttpResponse(body, status=answer.status)
-    if answer.status == 503:
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    if isinstance(error, TooManyRequests):
-        response["Retry-After"] = str(error.retry_after)
+        context = {"message": error.message}
+        body = loader.render_to_string("gallery/unavailable.html", context, request if page_context else None)
+        response = HttpResponse(body, status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
     return response
 
 
@@ -189,45 +132,22 @@ class ErrorResponseMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        return response_for(request, exception)
+        # Django's own refusals (Http404, PermissionDenied, ...) go on to its handlers below.
+        if isinstance(exception, (DomainError, DatabaseError)):
+            return response_for(request, exception)
+        return None
 
 
 def _is_json(response):
     return response.get("Content-Type", "").startswith("application/json")
 
 
-# --- Django's error handlers (photoshare/urls.py): JSON under /api/, pages elsewhere -----------
-def bad_request(request, exception):
-    """handler400: Django's own refusals of a request (SuspiciousOperation, BadRequest) come here.
-    A body over the limit is a 413; too many files or fields, a malformed header a 400."""
-    if isinstance(exception, RequestDataTooBig):
-        status, message = 413, str(exception) or _("The request is too large.")
-    elif isinstance(exception, TooManyFilesSent):
-        status, message = 400, _("Send one photo per upload (one file part).")
-    elif isinstance(exception, TooManyFieldsSent):
-        status, message = 400, _("The form has too many fields.")
-    elif isinstance(exception, BadRequest) and str(exception):
-        status, message = 400, str(exception)
-    else:
-        status, message = 400, _("Bad request.")
-    if is_api(request):
-        return api_response(status, message)
-    if status == 400:
-        return defaults.bad_request(request, BadRequest(message))
-    body = loader.render_to_string("gallery/unavailable.html", {"message": message}, request)
-    return HttpResponse(body, status=status)
-
-
-def permission_denied(request, exception):
-    if is_api(request):
-        return api_response(403, str(exception) or _("Permission denied."))
-    return defaults.permission_denied(request, exception)
-
-
-def page_not_found(request, exception):
-    if is_api(request):
-        return api_response(404, _("Not found."))
-    return defaults.page_not_found(request, exception)
+# --- Django's error handlers (photoshare/urls.py): the same answers ------------------------------
+def refused_by_django(request, exception):
+    """handler400, handler403 and handler404: what Django refuses itself (a body over the limit is
+    a 413, too many files or fields a 400, a missing URL a 404); any other SuspiciousOperation is
+    a plain 400."""
+    return response_for(request, exception) or response_for(request, Invalid())
 
 
 def server_error(request):
@@ -237,5 +157,5 @@ def server_error(request):
     if response is not None:
         return response
     if is_api(request):
-        return api_response(500, _("Internal error."))
+        return response_for(request, DomainError())
     return defaults.server_error(request)

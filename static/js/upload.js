@@ -57,10 +57,14 @@
     for (const file of files) {
       const node = template.content.firstElementChild.cloneNode(true);
       const item = { file: file, node: node, state: "new", done: false };
-      // Radio groups are per document: each file's visibility buttons need a name of their own.
+      // Radio groups are per document: each file's buttons need a name of their own (the field's
+      // name stays in data-field, which is what the API is sent).
       counter += 1;
       node.id = "upload-item-" + counter;
-      for (const radio of node.querySelectorAll("input[type=radio]")) radio.name = "visibility-" + counter;
+      for (const radio of node.querySelectorAll("input[type=radio]")) {
+        radio.dataset.field = radio.name;
+        radio.name = radio.name + "-" + counter;
+      }
       node.querySelector(".file-name").textContent = file.name;
       node.querySelector("input[name=title]").value = titleFromName(file.name);
       node.querySelector("progress").setAttribute(
@@ -136,7 +140,7 @@
     setState(item, state);
     item.done = true;
     item.node.classList.add("is-done");
-    for (const field of item.node.querySelectorAll("input, textarea")) field.disabled = true;
+    for (const field of item.node.querySelectorAll("input, textarea, select")) field.disabled = true;
   }
 
   function fail(item, message) {
@@ -186,11 +190,12 @@
     });
   }
 
+  // The item's fields are the details form's, rendered by the page: sent by their names.
   function details(item) {
     const fields = {};
     for (const field of item.node.querySelectorAll("input[name], textarea[name], select[name]")) {
       if (field.type === "radio" && !field.checked) continue;
-      fields[field.dataset.field || field.name] = field.value;
+      fields[field.dataset.field || field.name] = field.type === "checkbox" ? field.checked : field.value;
     }
     return fields;
   }

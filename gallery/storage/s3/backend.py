@@ -6,16 +6,17 @@ import posixpath
 from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
 
+from gallery.domain.errors import TooLarge, Unavailable
 from gallery.storage.s3.keys import CONTENT_TYPES, FALLBACK_CONTENT_TYPE
 
 logger = logging.getLogger(__name__)
 
 
-class MediaUnavailable(Exception):
+class MediaUnavailable(Unavailable):
     """S3 could not be reached or refused the request; the caller may retry later."""
 
 
-class ObjectTooLarge(Exception):
+class ObjectTooLarge(TooLarge):
     """An uploaded object holds more than the caller's limit (it was not read further)."""
 
 

@@ -186,3 +186,20 @@ def test_a_processing_photo_is_its_owners_only_and_cannot_be_edited_yet(aws, ali
 
     run_worker()
     assert other.get(f"/api/photos/{upload_id}/").json()["status"] == "ready"
+
+
+def test_complete_takes_every_detail_the_edit_takes(aws, alice):
+    """One list of a photo's details (the form's): sharing the original is chosen at upload too."""
+    upload_id, completed = upload_file(alice, share_original=True, tags=["sea", "Boats"])
+
+    assert completed.status_code == 202, completed.json()
+    assert run_worker() == 1
+    photo = alice.get(f"/api/photos/{upload_id}/").json()
+    assert photo["share_original"] is True and photo["tags"] == ["sea", "boats"]
+
+    _id, wrong = upload_file(alice, share_original="yes", title=7)
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"] == {
+        "share_original": ["Must be true or false."],
+        "title": ["Must be a string."],
+    }

@@ -258,7 +258,13 @@ def test_exif_facts_name_lens_exposure_aperture_focal_length_and_iso_but_never_w
         iso=400,
     )
     assert set(ExifFacts.__dataclass_fields__) == {
-        "taken", "camera", "lens", "exposure", "aperture", "focal_length", "iso"
+        "taken",
+        "camera",
+        "lens",
+        "exposure",
+        "aperture",
+        "focal_length",
+        "iso",
     }  # no location field to fill
 
 

@@ -4,12 +4,11 @@ album; anyone else gets 404 for an album they may not see (gallery.domain.access
 
 Forms post and redirect, so everything works without JavaScript. A refused change (already in
 the album, changed meanwhile, ...) comes back as a message on the page it was made from, in the
-words gallery.web.errors gives it.
+words the error carries (gallery.domain.errors).
 """
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -22,8 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from gallery.domain import records
 from gallery.services import albums, photos
 from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged
-from gallery.web.errors import answer_for
 from gallery.web.forms import AlbumEditForm, AlbumForm, over_newer_save
+from gallery.web.paging import page_context, page_of
 
 # What a change answers with a message and a redirect rather than an error page.
 _REFUSALS = (albums.AlbumRefused, AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged)
@@ -49,7 +48,7 @@ def _refusals_as_messages(back="gallery:album"):
             try:
                 return view(request, album_id, *args, **kwargs)
             except _REFUSALS as error:
-                messages.error(request, answer_for(error).message)
+                messages.error(request, error.message)
                 return redirect(back, album_id=album_id)
 
         return wrapper
@@ -60,9 +59,7 @@ def _refusals_as_messages(back="gallery:album"):
 @login_required
 @require_GET
 def my_albums(request):
-    page = albums.albums_of(
-        request.user, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-    )
+    page = page_of(request, albums.albums_of, request.user)
     return render(request, "gallery/albums/list.html", {"page": page})
 
 
@@ -78,24 +75,19 @@ def create_album(request):
 
 
 def _render_album(request, album_id, token=None):
-    album_page = albums.page(
-        request.user,
-        album_id,
-        token=token,
-        cursor=request.GET.get("cursor"),
-        limit=settings.PHOTOSHARE_PAGE_SIZE,
-    )
+    album_page = page_of(request, albums.page, request.user, album_id, token=token)
     album = album_page.album
-    context = {
-        "album": album,
-        "page": album_page,
-        "is_first_page": "cursor" not in request.GET,
-        "is_owner": request.user.pk == album.owner_id and token is None,
-        "share_url": share_url(request, album),
-        "share_base": reverse("gallery:album_shared", args=[album.id, token]) if token else None,
-    }
+    is_owner = request.user.pk == album.owner_id and token is None
+    context = page_context(
+        request,
+        album_page,
+        album=album,
+        is_owner=is_owner,
+        share_url=share_url(request, album),
+        share_base=reverse("gallery:album_shared", args=[album.id, token]) if token else None,
+    )
     response = render(request, "gallery/albums/detail.html", context)
-    if context["is_owner"] and context["share_url"]:
+    if is_owner and context["share_url"]:
         add_never_cache_headers(response)  # the share link is a secret: no cache may keep it
     return response
 
@@ -163,15 +155,8 @@ def add_photos(request, album_id):
         photo = albums.add_photo(request.user, album, request.POST.get("photo_id", ""))
         messages.success(request, _("“%(title)s” is added to the album.") % {"title": photo.title})
         return redirect(request.get_full_path())
-    page, in_album = albums.photos_to_add(
-        request.user, album, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-    )
-    context = {
-        "album": album,
-        "page": page,
-        "in_album": in_album,
-        "is_first_page": "cursor" not in request.GET,
-    }
+    page, in_album = page_of(request, albums.photos_to_add, request.user, album)
+    context = page_context(request, page, album=album, in_album=in_album)
     return render(request, "gallery/albums/add_photos.html", context)
 
 
@@ -184,16 +169,14 @@ def photo_albums(request, photo_id):
             album = albums.changeable(request.user, request.POST.get("album_id", ""))
             albums.add_photo(request.user, album, photo.id)
         except _REFUSALS as error:
-            messages.error(request, answer_for(error).message)
+            messages.error(request, error.message)
             return redirect(request.get_full_path())
         messages.success(
             request,
             _("“%(title)s” is added to “%(album)s”.") % {"title": photo.title, "album": album.title},
         )
         return redirect("gallery:album", album_id=album.id)
-    page = albums.albums_of(
-        request.user, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-    )
+    page = page_of(request, albums.albums_of, request.user)
     return render(request, "gallery/albums/add_to_album.html", {"photo": photo, "page": page})
 
 

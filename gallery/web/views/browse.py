@@ -1,7 +1,6 @@
 """Browsing: the home feed, tag pages, the tag cloud, people's pages and search. Each page is
 one or two DynamoDB requests whatever the number of photos (see docs/architecture.md)."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,8 +11,9 @@ from django.views.decorators.http import require_GET
 from gallery.domain import lists
 from gallery.domain.limits import LIMITS
 from gallery.domain.tags import has_tag_page, parse_tags
-from gallery.services import albums
+from gallery.services import albums, navigation
 from gallery.storage.dynamodb import photo_repository
+from gallery.web.paging import page_context, page_of
 
 # The tag cloud shows this many tags, most used first.
 TAG_CLOUD_SIZE = 100
@@ -23,22 +23,25 @@ _CLOUD_STEPS = 5
 def _list_context(request, list_name, source, **context):
     """One page of a list (the cursor from the query string) and what the templates need of it;
     `source` is the token its cards hand to the photo page (?from=, gallery.services.navigation)."""
-    page = photo_repository().list_page(
-        list_name, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
+    return page_context(
+        request, page_of(request, photo_repository().list_page, list_name), source=source, **context
     )
-    return {"page": page, "is_first_page": "cursor" not in request.GET, "source": source, **context}
 
 
 @require_GET
 def home(request):
-    return render(request, "gallery/home.html", _list_context(request, lists.FEED, "feed"))
+    return render(
+        request, "gallery/home.html", _list_context(request, lists.FEED, navigation.token(navigation.FEED))
+    )
 
 
 @require_GET
 def tag_page(request, tag):
     if not has_tag_page(tag):  # only one spelling has a page (and old-rule spellings)
         raise Http404(_("No such tag."))
-    context = _list_context(request, lists.tag_list_for(tag), f"tag:{tag}", tag=tag)
+    context = _list_context(
+        request, lists.tag_list_for(tag), navigation.token(navigation.TAG, tag), tag=tag
+    )
     return render(request, "gallery/tag.html", context)
 
 
@@ -46,10 +49,8 @@ def tag_page(request, tag):
 @login_required
 def favorites(request):
     """The photos one favourited, newest favourite first: one Query."""
-    page = photo_repository().favorites_page(
-        request.user.pk, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-    )
-    context = {"page": page, "is_first_page": "cursor" not in request.GET, "source": "favorites"}
+    page = page_of(request, photo_repository().favorites_page, request.user.pk)
+    context = page_context(request, page, source=navigation.token(navigation.FAVORITES))
     return render(request, "gallery/favorites.html", context)
 
 
@@ -70,12 +71,14 @@ def user_page(request, username):
     person = get_object_or_404(get_user_model(), username=username)
     list_name = lists.person_list(request.user.pk, person.pk)
     context = _list_context(
-        request, list_name, f"user:{username}", person=person, is_owner=request.user.pk == person.pk
+        request,
+        list_name,
+        navigation.token(navigation.USER, username),
+        person=person,
+        is_owner=request.user.pk == person.pk,
     )
     if context["is_first_page"]:  # their albums above the first page of their photos
-        context["albums"] = albums.public_albums_of(
-            person, cursor=request.GET.get("album_cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-        )
+        context["albums"] = albums.public_albums_of(person, cursor=request.GET.get("album_cursor"))
     return render(request, "gallery/user.html", context)
 
 
@@ -89,12 +92,9 @@ def search(request):
     tag = tags[0] if len(tags) == 1 else None
     context = {"query": query, "tag": tag, "tag_count": table.tag_count(tag) if tag else 0}
     try:
-        context["page"] = table.search_titles(
-            query, cursor=request.GET.get("cursor"), limit=settings.PHOTOSHARE_PAGE_SIZE
-        )
+        page = page_of(request, table.search_titles, query)
     except ValueError:
-        context["too_short"] = bool(query)
-        context["min_length"] = lists.SEARCH_MIN_LENGTH
-    context["is_first_page"] = "cursor" not in request.GET
-    context["source"] = f"search:{query}"
+        page = None
+        context |= {"too_short": bool(query), "min_length": lists.SEARCH_MIN_LENGTH}
+    context = page_context(request, page, source=navigation.token(navigation.SEARCH, query), **context)
     return render(request, "gallery/search.html", context)

@@ -10,13 +10,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.domain.access import can_change, can_get_original, full_size_key
-from gallery.domain.limits import LIMITS
+from gallery.domain.limits import LIMITS, FileTooLarge
 from gallery.domain.records import READY
 from gallery.services import navigation as sources
-from gallery.services import photos, ratelimit
+from gallery.services import photos
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
-from gallery.web.body_limits import accepts_upload, too_large_message
-from gallery.web.forms import PhotoEditForm, UploadForm, failure_reason_message, over_newer_save
+from gallery.web.body_limits import accepts_upload, file_stopped
+from gallery.web.forms import (
+    PhotoDetailsForm,
+    PhotoEditForm,
+    UploadForm,
+    failure_reason_message,
+    over_newer_save,
+)
+from gallery.web.ratelimit import UPLOAD_BURST
 
 CHANGED_MESSAGE = gettext_lazy(
     "This photo was changed since you opened it (in another tab or window). Nothing of your "
@@ -64,16 +71,18 @@ def favorite(request, photo_id):
 
 @accepts_upload
 @login_required
-@ratelimit.limit_posts("upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ratelimit.ip_keys)
+@UPLOAD_BURST.on_posts
 def upload(request):
-    context = {"max_upload_bytes": LIMITS.upload_bytes}
-    if message := too_large_message(request):
+    # The multi-file page's per-file fields are the details form's (no ids: each file has a copy).
+    context = {"max_upload_bytes": LIMITS.upload_bytes, "details_form": PhotoDetailsForm(auto_id=False)}
+    if file_stopped(request):
+        error = FileTooLarge()
         return render(
             # The fields sent before the file were read: keep what the person typed.
             request,
             "gallery/upload.html",
-            {**context, "form": _unbound_copy(request.POST), "error": message},
-            status=413,
+            {**context, "form": _unbound_copy(request.POST), "error": error.message},
+            status=error.status,
         )
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -81,9 +90,9 @@ def upload(request):
         if form.is_valid():
             try:
                 photo = photos.publish(request.user, **form.changes())
-            except photos.PublishFailed:
-                messages.error(request, _("Your photo could not be stored. Please try again."))
-                status = 503
+            except photos.PublishFailed as error:
+                messages.error(request, error.message)
+                status = error.status
             else:
                 messages.success(request, _("“%(title)s” is uploaded.") % {"title": photo.title})
                 return redirect("gallery:photo", photo_id=photo.id)

@@ -11,8 +11,8 @@ from django.core.cache import caches
 from django.test import Client
 
 from gallery.storage.s3.backend import bucket_name
-from gallery.templatetags.gallery_tags import media_url
 from gallery.tests.publishing import publish
+from gallery.web.display import media_url
 
 pytestmark = pytest.mark.django_db
 

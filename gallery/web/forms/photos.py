@@ -1,20 +1,16 @@
-"""Forms validate and hand over cleaned data; gallery.services.photos does the work.
-
-The site's views and the JSON API validate with the same forms, so a rule (a limit, the
-form of a tag, the image checks) holds for both.
-"""
+"""A photo's forms: its file (PhotoFileField), its details (upload and edit). They validate and
+hand over cleaned data; gallery.services.photos does the work."""
 
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from gallery.domain.limits import LIMITS
-from gallery.domain.records import ALBUM_VISIBILITY_CHOICES, PRIVATE, PUBLIC, VISIBILITY_CHOICES
+from gallery.domain.records import PUBLIC, VISIBILITY_CHOICES
 from gallery.domain.tags import invalid_tags, parse_tags
 from gallery.imaging.policy import message_of
 from gallery.imaging.process import (
@@ -25,6 +21,7 @@ from gallery.imaging.process import (
     site_policy,
     supported_formats_text,
 )
+from gallery.web.forms.fields import description_field, title_field, visibility_field
 
 
 @dataclass(frozen=True)
@@ -81,25 +78,17 @@ class PhotoFileField(forms.FileField):
 class PhotoDetailsForm(forms.Form):
     """What the owner says about a photo: used for uploads and for edits."""
 
-    title = forms.CharField(label=_("Title"), max_length=LIMITS.title_length)
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
-        max_length=LIMITS.description_length,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    title = title_field()
+    description = description_field(rows=4)
     tags = forms.CharField(
         label=_("Tags"),
         required=False,
         help_text=_("Separated by commas or spaces, e.g. “beach, sunset”."),
         max_length=LIMITS.tags_text_length,
     )
-    visibility = forms.ChoiceField(
-        label=_("Visibility"),
-        choices=VISIBILITY_CHOICES,
-        required=False,
-        initial=PUBLIC,
-        widget=forms.RadioSelect,
+    visibility = visibility_field(
+        VISIBILITY_CHOICES,
+        PUBLIC,
         help_text=_("“Only me” keeps the photo out of every list, search and tag count."),
     )
     share_original = forms.BooleanField(
@@ -232,61 +221,3 @@ class UploadForm(PhotoDetailsForm):
     field_order = ["image", "title", "description", "tags", "visibility", "share_original"]
 
     image = PhotoFileField(label=_("Image"), help_text=lazy(_upload_help, str)())
-
-
-class AlbumForm(forms.Form):
-    """An album's details, for creating and editing it (site and API). Django's CharField
-    strips the text; visibility defaults to "only me" (a new album is nobody else's yet)."""
-
-    title = forms.CharField(label=_("Title"), max_length=LIMITS.title_length)
-    description = forms.CharField(
-        label=_("Description"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=LIMITS.description_length,
-        required=False,
-    )
-    visibility = forms.ChoiceField(
-        label=_("Visibility"),
-        choices=ALBUM_VISIBILITY_CHOICES,
-        required=False,
-        initial=PRIVATE,
-        widget=forms.RadioSelect,
-    )
-
-    @classmethod
-    def for_album(cls, album, data=None):
-        initial = {
-            "title": album.title,
-            "description": album.description,
-            "visibility": album.visibility,
-            "revision": album.revision,
-        }
-        return cls(data, initial=initial)
-
-    def clean_visibility(self):
-        return self.cleaned_data["visibility"] or PRIVATE
-
-
-class AlbumEditForm(AlbumForm, RevisionedForm):
-    """The site's album edit form (gallery.services.albums.edit checks its revision)."""
-
-
-def form_errors(form):
-    """{field: [message, ...]}: a form's errors as the API answers them."""
-    return {
-        name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()
-    }
-
-
-# Their messages speak of what is wrong on their own ("The file is not an image…").
-_UNLABELLED = {NON_FIELD_ERRORS, "image"}
-
-
-def form_message(form):
-    """A form's errors in one sentence for a person: each message after its field's label
-    ("Title: This field is required."), never a field's name in the API ("image: …")."""
-    return " ".join(
-        message if name in _UNLABELLED or name not in form.fields else f"{form[name].label}: {message}"
-        for name, messages in form_errors(form).items()
-        for message in messages
-    )

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script
 
 from gallery.domain.records import PhotoCard
 from gallery.storage.s3 import media_urls
-from gallery.templatetags.gallery_tags import photo_url, tag_url, user_url
+from gallery.web.links import photo_url, tag_url, user_url
 
 VALUES = ["sunset", "été", "new york", "a+b", "50%", "what?", "#hash", "x&y", "o'neil", "<b>", "ü~:@!$"]
 

@@ -1,0 +1,80 @@
+"""A list page's cards, each rendered once and then served from the card cache."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from gallery.services import navigation
+from gallery.storage.s3 import media_urls
+
+CARD_TEMPLATE = "gallery/_photo_card.html"
+# Where a cached card's media URLs go: filled in on every view from gallery.storage.s3.media_urls.url,
+# so a cached card never carries a presigned URL past the lifetime media_urls.url guarantees.
+_THUMBNAIL_SLOT, _DISPLAY_SLOT = "\x00thumbnail\x00", "\x00display\x00"
+
+
+def photo_cards(cards, source=None):
+    """Every card of a list page, each rendered from CARD_TEMPLATE once and then reused.
+
+    A card is rendered from the card and the list's `source` token alone (its template sees
+    nothing but `card` and `from_query`, the ?from= its links carry, gallery.services.navigation), so its
+    markup is a function of those, the language, the URL prefix and the template's source:
+    the cache key holds all of them. An edit, a visibility change or a new display size changes
+    the fields and so the key; a deleted photo is no longer in the page's Query. Nothing is
+    invalidated because nothing stale can be found. (~1 ms a card saved; docs/benchmarks.md.)
+    """
+    template = get_template(CARD_TEMPLATE)
+    # Everything besides the card that the markup depends on, read once for the page.
+    # The card's own words as translated now: a changed catalog changes every key, as a deploy
+    # that changes the template does (the cache may outlive a deploy: Redis).
+    words = (_("by %(name)s"), _("only me"))
+    version = _template_version(template)
+    context = repr((get_language(), words, get_script_prefix(), get_urlconf(), version, source))
+    keys = {_card_key(card, context): card for card in cards}
+    from_query = navigation.from_query(source)
+    cache = caches[settings.PHOTOSHARE_CARD_CACHE]
+    found = cache.get_many(keys)
+    media_keys = [key for card in cards for key in (card.thumbnail_key, card.display_key) if key]
+    urls = {key: conditional_escape(url) for key, url in media_urls.urls(media_keys).items()}
+    rendered, missing = [], {}
+    for key, card in keys.items():
+        thumbnail = urls[card.thumbnail_key]
+        display = urls[card.display_key] if card.display_key else ""
+        markup = found.get(key)
+        if markup is None:
+            markup = template.render({"card": card, "from_query": from_query})
+            missing[key] = markup.replace(thumbnail, _THUMBNAIL_SLOT)
+            if display:
+                missing[key] = missing[key].replace(display, _DISPLAY_SLOT)
+        else:
+            markup = markup.replace(_THUMBNAIL_SLOT, thumbnail).replace(_DISPLAY_SLOT, display)
+        rendered.append(markup)
+    if missing:
+        cache.set_many(missing, timeout=None)  # keyed on content: never stale, evicted by size
+    return mark_safe("".join(rendered))  # noqa: S308 - the card template's own, escaped output
+
+
+def _card_key(card, context):
+    # A dataclass's repr names every field and its value: the card's whole content.
+    return "card:" + hashlib.sha256(f"{card!r}{context}".encode()).hexdigest()
+
+
+_template_versions = {}
+
+
+def _template_version(template):
+    """A hash of the card template's source and of what it includes: a deploy that changes the
+    markup changes every key, even in a cache shared across deploys (Redis)."""
+    source = getattr(template.template, "source", "")
+    version = _template_versions.get(source)
+    if version is None:
+        tags = get_template("gallery/_tags.html").template.source
+        version = _template_versions[source] = hashlib.sha256((source + tags).encode()).hexdigest()[:16]
+    return version
