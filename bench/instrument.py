@@ -127,11 +127,12 @@ def install():
     from gallery.storage import dynamodb
     from gallery.storage.s3 import objects
     from gallery.web import forms
+    from gallery.web.forms import photos as photo_forms
 
     botocore.session.Session.create_client = _create_instrumented_client
     forms.UploadForm.full_clean = timed("form")(forms.UploadForm.full_clean)
     # All image work is one call (one decode feeds the display size and the thumbnail).
-    forms.process_image = timed("images")(forms.process_image)
+    photo_forms.process_image = timed("images")(photo_forms.process_image)
     # gallery.services.photos calls objects.save once per object (original, display size, thumbnail).
     objects.save = timed("s3")(objects.save)
     dynamodb.PhotoRepository.put_photo = timed("dynamodb")(dynamodb.PhotoRepository.put_photo)

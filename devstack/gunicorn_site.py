@@ -75,7 +75,9 @@ class GunicornSite:
         last_error = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with code {self.process.returncode} (log: {self.log})")
+                tail = Path(self.log).read_text(errors="replace")[-3000:] if self.log else ""
+                code = self.process.returncode
+                raise RuntimeError(f"gunicorn exited with code {code} (log: {self.log}):\n{tail}")
             try:
                 with urllib.request.urlopen(self.url + path, timeout=5) as response:
                     if response.status == 200 and len(self.worker_pids()) == self.workers:
