@@ -123,6 +123,7 @@ def logged_in_client(client, user):
     client.force_login(user)
     return client
 
+
 @pytest.fixture
 def dynamodb_calls(aws):
     """Names of the DynamoDB operations sent from now on."""
@@ -143,10 +144,9 @@ def bob(django_user_model):
 
 
 @pytest.fixture
-def alice(client, user):
+def alice(logged_in_client):
     """The test client, signed in as `user` (alice): the uploader of the direct-upload tests."""
-    client.force_login(user)
-    return client
+    return logged_in_client
 
 
 @pytest.fixture(autouse=True)
