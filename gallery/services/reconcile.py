@@ -26,8 +26,9 @@ whose item is about to be written.
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from gallery.domain import clock
 from gallery.storage.dynamodb import PhotoNotFound, consistency, photo_repository, purge_photo, scan_table
 from gallery.storage.s3.keys import photo_id_of_key
 from gallery.storage.s3.objects import delete_objects, list_objects
@@ -60,7 +61,7 @@ class Report:
 
 
 def find_orphans(*, min_age=timedelta(hours=1), now=None):
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     # Scan the table first: an upload finishing meanwhile then shows as a recent object, never
     # as an item whose objects are missing.
     scan = scan_table()
