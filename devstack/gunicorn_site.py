@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from devstack import tether
 from devstack.local_aws import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,13 +56,8 @@ class GunicornSite:
         return [int(pid) for pid in children.read_text().split()]
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            tether.stop(self.process, 15)
         self.process = None
 
     def __enter__(self):

@@ -19,9 +19,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from devstack import tether
 from devstack.local_app import READY_PATH
 from devstack.recording import compact_recording, is_read
-from devstack.tether import tethered
 
 __all__ = ["MotoServer", "compact_recording", "free_port", "is_read"]
 
@@ -54,7 +54,7 @@ class MotoServer:
         machine): by default the wait then lasts as long as the server is alive."""
         if timeout is None:
             timeout = float("inf") if self.recording else 60
-        env = tethered(os.environ)
+        env = tether.tethered(os.environ)
         # moto's own recorder must stay off: ours records what committed, theirs what arrived.
         env.pop("MOTO_ENABLE_RECORDING", None)
         command = [sys.executable, str(SERVER), "-H", "127.0.0.1", "-p", str(self.port)]
@@ -76,13 +76,8 @@ class MotoServer:
         self._post("/moto-api/reset")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            tether.stop(self.process, 10)
         self.process = None
 
     def _post(self, path):

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devstack import tether
 from devstack.local_aws import MotoServer
 from devstack.local_site import LOCAL, MAIL, MOTO_LOG, RECORDING, ROOT, RunLock, site_environment, who_holds
-from devstack.tether import tethered
 
 MANAGE = [sys.executable, str(ROOT / "devstack" / "tether.py")]  # manage.py, tethered
 
@@ -49,20 +49,14 @@ class Children:
 
     def stop(self):
         for child in reversed(self.started):
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)  # runserver's autoreloader and its server too
-                try:
-                    child.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(child.pid, signal.SIGKILL)
-                    child.wait()
+            tether.stop(child, 30, group=True)  # runserver's autoreloader and its server too
 
 
 def serve(lock):
     port = os.environ.get("PORT", "8000")
     moto_port = int(os.environ.get("MOTO_PORT", "5000"))
     moto_url, site_url = f"http://127.0.0.1:{moto_port}", f"http://127.0.0.1:{port}/"
-    env = tethered(site_environment(moto_url, port))
+    env = tether.tethered(site_environment(moto_url, port))
     lock.describe(command="make run", pid=os.getpid(), site_url=site_url, moto_url=moto_url, children=[])
     replay = ""
     if RECORDING.exists() and RECORDING.stat().st_size:

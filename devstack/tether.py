@@ -16,11 +16,26 @@ the next `make run` that processes of the last one are alive.
 import ctypes
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
 PARENT_ENV = "DEVSTACK_PARENT_PID"
 _PR_SET_PDEATHSIG = 1
+
+
+def stop(process, grace, *, group=False):
+    """End a child we started: SIGTERM, then SIGKILL if it is still there after `grace` seconds
+    (to its whole process group with group=True, e.g. runserver's autoreloader and its server)."""
+    if process.poll() is not None:
+        return
+    send = (lambda signum: os.killpg(process.pid, signum)) if group else process.send_signal
+    send(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        process.wait()
 
 
 def tethered(env):
