@@ -41,8 +41,17 @@ def test_published_photo_records_the_processed_sizes_and_facts(aws, user):
     assert (photo.taken, photo.camera) == ("2024:07:01 18:30:05", "Canon EOS R6")
     assert photo.original_content_type == "image/jpeg" and photo.original_key.endswith("/original.jpg")
     assert photo.shared_key.endswith("/shared.jpg") and photo.shared_content_type == "image/jpeg"
+    assert [(source["width"], source["height"], source["type"]) for source in photo.sources] == [
+        (1500, 2000, "image/webp"),
+        (1200, 1600, "image/webp"),
+        (900, 1200, "image/webp"),
+        (600, 800, "image/webp"),
+        (300, 400, "image/webp"),
+    ]
+    assert photo.sources[0]["key"] == f"photos/{photo.id}/w2000.webp"
     assert sorted(aws.object_keys()) == sorted(
         [photo.original_key, photo.shared_key, photo.display_key, photo.thumbnail_key]
+        + [source["key"] for source in photo.sources]
     )
 
 
