@@ -22,7 +22,7 @@ from gallery.imaging import shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts
 from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
-from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL
+from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, sources_for
 
 __all__ = [
     "JPEG_CONTENT_TYPE",
@@ -184,16 +184,13 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
 
 
 def _targets(width, height, thumbnail_size, display_size, sources):
-    """[(long side, [rows made at it])], largest first: the JPEG sizes at their settings' sides,
-    and each source whose box is smaller than the photo, plus one at the photo's own size when
-    a larger row exists (a 1000 px photo gets 400, 800 and 1000; never an enlarged copy)."""
+    """[(long side, [rows made at it])], largest first: the JPEG sizes at their settings' sides
+    and the sources the photo has (renditions.sources_for), none larger than the photo."""
     own = max(width, height)
     wanted = {min(thumbnail_size, own): [THUMBNAIL]}
     wanted.setdefault(min(display_size, own), []).append(DISPLAY)
-    for row in sorted(sources, key=lambda row: row.long_side):
+    for row in sources_for(width, height, sources):
         wanted.setdefault(min(row.long_side, own), []).append(row)
-        if row.long_side >= own:
-            break  # the photo's own size, made once
     return sorted(wanted.items(), reverse=True)
 
 

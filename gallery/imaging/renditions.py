@@ -47,3 +47,15 @@ SOURCE_SIZES = (400, 800, 1200, 1600, 2000)
 SOURCES = tuple(
     Rendition(f"w{size}", "sources", size, "WEBP", "webp", quality=75, effort=2) for size in SOURCE_SIZES
 )
+
+
+def sources_for(width, height, sources=SOURCES):
+    """The rows of `sources` a `width` x `height` photo has, smallest first: each smaller than
+    the photo, and one at the photo's own size when a larger row exists (a 1000 px photo gets
+    400, 800 and 1000); never an enlarged copy."""
+    made = []
+    for row in sorted(sources, key=lambda row: row.long_side):
+        made.append(row)
+        if row.long_side >= max(width, height):
+            break  # the photo's own size, made once
+    return made
