@@ -72,7 +72,7 @@ class Photo(Schema):
     exposure: str | None = None
     aperture: str | None = None
     focal_length: str | None = None
-    iso: str | int | None = None
+    iso: int | None = None
     favorite_count: int | None = None
     favorited: bool | None = None
     revision: int | None = None
