@@ -52,7 +52,7 @@ def picture(item, role="card", position=None):
     urls = media_urls.urls([key for key, *_ in fallback] + [source["key"] for source in sources])
     context = {
         "src": urls[src_key],
-        "srcset": _srcset((urls[key], width) for key, width, _ in fallback) if len(fallback) > 1 else "",
+        "srcset": _srcset((urls[key], side) for key, side, _ in fallback) if len(fallback) > 1 else "",
         "source_type": sources[0]["type"] if sources else "",
         "source_srcset": _srcset((urls[source["key"]], source["width"]) for source in sources),
         "sizes": SIZES[role],
