@@ -113,9 +113,19 @@ class AwsState:
         return get_connection().table.scan()["Items"]  # a Scan is fine for a test's look
 
 
+def confirmed_user(django_user_model, username, password):
+    """A user as sign-up and confirmation leave one: logging in needs a confirmed address."""
+    from allauth.account.models import EmailAddress
+
+    email = f"{username}@example.com"
+    user = django_user_model.objects.create_user(username=username, email=email, password=password)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(username="alice", password="correct horse battery")
+    return confirmed_user(django_user_model, "alice", "correct horse battery")
 
 
 @pytest.fixture
@@ -140,7 +150,7 @@ def dynamodb_calls(aws):
 
 @pytest.fixture
 def bob(django_user_model):
-    return django_user_model.objects.create_user(username="bob", password="another long phrase")
+    return confirmed_user(django_user_model, "bob", "another long phrase")
 
 
 @pytest.fixture
