@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from gallery.storage.dynamodb import get_connection
 from gallery.tests.clocks import FakeClock
+from gallery.tests.factories import confirmed_user
 
 
 def pytest_report_header(config):
@@ -113,19 +114,9 @@ class AwsState:
         return get_connection().table.scan()["Items"]  # a Scan is fine for a test's look
 
 
-def confirmed_user(django_user_model, username, password):
-    """A user as sign-up and confirmation leave one: logging in needs a confirmed address."""
-    from allauth.account.models import EmailAddress
-
-    email = f"{username}@example.com"
-    user = django_user_model.objects.create_user(username=username, email=email, password=password)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
 @pytest.fixture
 def user(django_user_model):
-    return confirmed_user(django_user_model, "alice", "correct horse battery")
+    return confirmed_user("alice", "correct horse battery")
 
 
 @pytest.fixture
@@ -150,7 +141,7 @@ def dynamodb_calls(aws):
 
 @pytest.fixture
 def bob(django_user_model):
-    return confirmed_user(django_user_model, "bob", "another long phrase")
+    return confirmed_user("bob", "another long phrase")
 
 
 @pytest.fixture

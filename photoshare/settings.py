@@ -162,9 +162,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # password changed, address changed: the old address is told
 ACCOUNT_CHANGE_EMAIL = True  # one address per account, replaced once the new one is confirmed
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this browser stays in; the others and the tokens end
-ACCOUNT_SESSION_REMEMBER = None  # the "Remember me" box
+ACCOUNT_SESSION_REMEMBER = True  # sessions last as before (no "Remember me" box)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "photoshare: "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SIGNUP_REDIRECT_URL = "gallery:upload"
 USERSESSIONS_TRACK_ACTIVITY = False  # a write per request otherwise
 

@@ -3,6 +3,8 @@ confirmation, login with username or address, logout, password reset and change,
 page (API tokens: test_token_views; unconfirmed addresses and enumeration: test_addresses)."""
 
 import re
+import time
+from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -114,13 +116,16 @@ def test_an_unconfirmed_account_cannot_log_in_and_gets_a_new_link(client, mailou
     assert message.to == ["bob@example.com"]
 
 
-def test_a_forged_link_confirms_nothing(client, mailoutbox):
+def test_a_forged_or_expired_link_confirms_nothing(client, mailoutbox):
     sign_up(client)
     link = link_in(mailoutbox[0])
 
     forged = Client().post(link[:-3] + "xyz/")
+    with mock.patch("django.core.signing.time.time", return_value=time.time() + 4 * 86400):
+        expired = Client().post(link)  # PHOTOSHARE_EMAIL_VERIFY_DAYS is 3
 
-    assert forged.status_code == 404 or "expired or is invalid" in forged.content.decode()
+    for response in (forged, expired):
+        assert response.status_code == 404 or "expired or is invalid" in response.content.decode()
     assert not EmailAddress.objects.get(user__username="bob").verified
 
 
