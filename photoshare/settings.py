@@ -37,9 +37,10 @@ INSTALLED_APPS = [
     "gallery",
     "accounts",
     # Sign-up, confirmation, login, reset, password and address changes, their rate limits
-    # (docs/security.md). allauth.mfa joins here later: settings and templates, no code of ours.
+    # (docs/security.md); second factors (TOTP, recovery codes, passkeys).
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.usersessions",
 ]
 
@@ -175,6 +176,16 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "photoshare: "
 ACCOUNT_SIGNUP_REDIRECT_URL = "gallery:upload"
 USERSESSIONS_TRACK_ACTIVITY = False  # a write per request otherwise
 
+# --- Second factors (allauth.mfa): TOTP with recovery codes, passkeys (WebAuthn) ---------------
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# "Sign in with a passkey" on the login page; a passkey made there counts as both factors.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env.str("PHOTOSHARE_TOTP_ISSUER", default="photoshare")
+# The relying party is the host the browser asked for (allauth: request.get_host(), which
+# ALLOWED_HOSTS vets) and the origin must be https on it. Only a local run over plain http
+# (`make run`, the browser tests on http://localhost) may accept any origin.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+
 # English unless the browser (Accept-Language), the language cookie or the account asks for Korean.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ko", "한국어")]
@@ -303,6 +314,9 @@ PHOTOSHARE_UPLOAD_BURST_RATE = env.str("PHOTOSHARE_UPLOAD_BURST_RATE", default="
 # The account pages' limits are allauth's (ACCOUNT_RATE_LIMITS, counted in the default cache);
 # these three set its rates. Failed logins per IP and per account (username or address).
 PHOTOSHARE_LOGIN_RATE = env.str("PHOTOSHARE_LOGIN_RATE", default="10/5m")
+# The per-account count spares browsers that logged in as the account before: each has its own
+# (a signed device cookie, accounts/devices.py), valid this many days after its last login.
+PHOTOSHARE_DEVICE_COOKIE_DAYS = env.int("PHOTOSHARE_DEVICE_COOKIE_DAYS", default=180)
 PHOTOSHARE_SIGNUP_RATE = env.str("PHOTOSHARE_SIGNUP_RATE", default="5/h")  # per IP
 # Password-reset requests per IP and per address.
 PHOTOSHARE_PASSWORD_RESET_RATE = env.str("PHOTOSHARE_PASSWORD_RESET_RATE", default="5/h")
