@@ -161,7 +161,7 @@ def test_the_account_page_changes_the_address_and_asks_to_confirm_it_again(clien
 
 
 def test_a_mail_service_that_fails_does_not_fail_the_signup(client, settings, caplog):
-    settings.EMAIL_BACKEND = "accounts.tests.test_views.RefusingBackend"
+    settings.MAILERS = {"default": {"BACKEND": "accounts.tests.test_views.RefusingBackend"}}
 
     response = sign_up(client)
 
