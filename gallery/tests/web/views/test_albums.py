@@ -325,7 +325,8 @@ def test_album_lists_page_with_their_own_cursor(aws, user, settings):
     assert card_titles(owner.get(f"/albums/?cursor={cursor}")) == ["Spring"]
 
     person_page = Client().get(f"/users/{user.username}/").content.decode()
-    album_cursor = re.search(r'<a rel="next" href="\?album_cursor=([^"]+)">Older albums', person_page).group(1)
+    album_link = re.search(r'<a rel="next" href="\?album_cursor=([^"]+)">Older albums', person_page)
+    album_cursor = album_link.group(1)
     assert "First page" not in person_page
     older = Client().get(f"/users/{user.username}/?album_cursor={album_cursor}")
     assert "Spring" in card_titles(older)
