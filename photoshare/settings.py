@@ -324,7 +324,9 @@ LOGGING = {
 
 # Zip downloads (gallery.domain.archives): a download of more bytes or photos than these is built
 # by the worker into S3 (202 and a status URL) instead of streaming in the request.
-PHOTOSHARE_DOWNLOAD_INLINE_MAX_BYTES = env.int("PHOTOSHARE_DOWNLOAD_INLINE_MAX_BYTES", default=500 * 1024 * 1024)
+PHOTOSHARE_DOWNLOAD_INLINE_MAX_BYTES = env.int(
+    "PHOTOSHARE_DOWNLOAD_INLINE_MAX_BYTES", default=500 * 1024 * 1024
+)
 PHOTOSHARE_DOWNLOAD_INLINE_MAX_PHOTOS = env.int("PHOTOSHARE_DOWNLOAD_INLINE_MAX_PHOTOS", default=200)
 # How long an archive the worker built (a large download, a data export) can be fetched: the
 # presigned link's lifetime; the bucket's lifecycle rule removes archives/ a day after that.

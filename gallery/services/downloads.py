@@ -209,11 +209,10 @@ def _job_members(owner, job):
     return _members(owner, jobs.photos_by_ids(job.photo_ids))
 
 
-def expire_jobs(scan_jobs, now):
-    """Remove the jobs whose link has expired, with their archives (reconcile's repair)."""
+def expire_jobs(gone):
+    """Remove jobs whose link has expired (reconcile judged them), with their archives."""
     from gallery.storage.s3.objects import delete_objects
 
-    gone = [job for job in scan_jobs if expired(job, now)]
     delete_objects([job.archive_key for job in gone if job.archive_key])
     for job in gone:
         jobs.delete_job(job.id)

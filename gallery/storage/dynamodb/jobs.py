@@ -100,7 +100,7 @@ def album_photo_ids(album_id):
     items = get_connection().query_all(
         KeyConditionExpression=Key("pk").eq(schema.album_pk(album_id))
         & Key("sk").begins_with(schema.ENTRY_PREFIX),
-        ProjectionExpression="sk",
+        ProjectionExpression="pk, sk",
     )
     for item in items:
         yield model.ENTRY.parts(item)["photo_id"]
