@@ -217,3 +217,11 @@ def expire_jobs(gone):
     for job in gone:
         jobs.delete_job(job.id)
     return len(gone)
+
+
+def latest_export(user, *, now=None):
+    """(job, link or None) of the user's newest data export, or (None, None): the account page's."""
+    for job in jobs.recent_jobs(user.pk):
+        if job.kind == archives.EXPORT:
+            return job_status(user, job.id, now=now)
+    return None, None
