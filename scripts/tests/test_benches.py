@@ -23,6 +23,7 @@ BENCHES = {
     "thumbnails.py": "| 12 MP JPEG | JPEG",
     "renditions.py": "Both sizes from one upload",
     "presign.py": "presigned URLs (private), from the cache",
+    "zip_memory.py": "## Peak memory of a streamed zip (fresh process per row)",
 }
 # Benches of peers, whose packages only bench/requirements.txt installs.
 PEER_BENCHES = {

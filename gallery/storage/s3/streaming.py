@@ -52,7 +52,7 @@ def upload_chunks(key, chunks, *, content_type=ZIP_CONTENT_TYPE, part_size=PART_
         def send(data):
             number = len(parts) + 1
             etag = client.upload_part(
-                Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=bytes(data)
+                Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data
             )["ETag"]
             parts.append({"PartNumber": number, "ETag": etag})
 
@@ -60,10 +60,10 @@ def upload_chunks(key, chunks, *, content_type=ZIP_CONTENT_TYPE, part_size=PART_
             buffer += chunk
             total += len(chunk)
             while len(buffer) >= part_size:
-                send(buffer[:part_size])
+                send(bytes(memoryview(buffer)[:part_size]))  # one copy of the part, not two
                 del buffer[:part_size]
         if buffer or not parts:
-            send(buffer)
+            send(bytes(buffer))
         client.complete_multipart_upload(
             Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
         )
