@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.api import albums, photos, tokens, uploads
+from gallery.api import albums, downloads, photos, tokens, uploads
 
 app_name = "api"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("albums/<id:album_id>/photos/", albums.album_photos, name="album_photos"),
     path("albums/<id:album_id>/photos/<id:photo_id>/", albums.album_photo, name="album_photo"),
     path("albums/<id:album_id>/share/", albums.album_share, name="album_share"),
+    path("albums/<id:album_id>/download/", downloads.album_download, name="album_download"),
+    path("downloads/", downloads.download_collection, name="downloads"),
+    path("downloads/<id:job_id>/", downloads.download_resource, name="download"),
+    path("me/export/", downloads.export_collection, name="export"),
     path("tokens/", tokens.token_collection, name="tokens"),
     path("tokens/<int:token_id>/", tokens.token_resource, name="token"),
     path("uploads/", uploads.upload_collection, name="uploads"),
