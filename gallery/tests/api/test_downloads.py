@@ -4,6 +4,7 @@ someone else's: 404), and the data export; errors as JSON; moto over HTTP."""
 
 import io
 import json
+import uuid
 import zipfile
 
 import pytest
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def token_client(user):
-    return Client(headers={"Authorization": f"Token {ApiToken.issue(user)}"})
+    # A token of its own each time (names are unique per user).
+    return Client(headers={"Authorization": f"Token {ApiToken.issue(user, name=uuid.uuid4().hex)}"})
 
 
 def post(client, path, body):
