@@ -59,6 +59,12 @@ def link_seconds():
     return settings.PHOTOSHARE_ARCHIVE_LINK_SECONDS
 
 
+def retention_days():
+    """Days the bucket keeps an archive (its lifecycle rule): a day past the link's lifetime, so no
+    link outlives its zip and reconcile's removal of the expired job usually finds it gone."""
+    return -(-link_seconds() // 86400) + 1
+
+
 def member_name(title, photo_id, extension):
     """The file name of a photo inside a zip: its title made safe (any script: Korean titles stay
     Korean; no path separators, control or reserved characters) and its id, so two photos titled
