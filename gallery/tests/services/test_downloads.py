@@ -147,6 +147,7 @@ def test_the_data_export_holds_every_original_albums_favourites_and_facts_and_is
     assert "share_token" not in json.loads(archive["albums.json"])[0]
     assert [fav["photo_id"] for fav in json.loads(archive["favourites.json"])] == [theirs.id]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["alice@example.com"]
+    assert mail.outbox[0].subject == "photoshare 데이터를 다운로드할 수 있어요"  # the language asked in
     assert link.split("?")[0] in mail.outbox[0].body
 
 

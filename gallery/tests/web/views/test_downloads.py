@@ -77,7 +77,7 @@ def test_a_large_selection_goes_to_the_worker_and_its_page_shows_the_link_when_r
     assert response.status_code == 302
     status_url = response["Location"]
     pending = logged_in_client.get(status_url)
-    assert "being prepared" in pending.content.decode() and 'http-equiv="refresh"' in pending.content.decode()
+    assert "being prepared" in pending.content.decode() and "data-status-url" in pending.content.decode()
     assert pending["Cache-Control"].startswith("max-age=0")
     worker.work(until_empty=True, wait_seconds=0)
     ready = logged_in_client.get(status_url).content.decode()
