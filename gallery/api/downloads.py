@@ -7,13 +7,28 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from ninja import Router
+from ninja.decorators import decorate_view
 
-from gallery.api.auth import api_view, require_login
+from gallery.api import schemas
+from gallery.api.auth import require_login
 from gallery.api.bodies import json_object
+from gallery.api.openapi import extra, responses
 from gallery.domain import archives, ids
 from gallery.services import downloads
 from gallery.web.errors import ApiError
 from gallery.web.views.downloads import zip_response
+
+router = Router(tags=["downloads"])
+# What a download answers: the zip itself (200), or 202 when the worker builds it.
+ZIP = {200: {"description": "The zip, streamed.", "content": {"application/zip": {"schema": {
+    "type": "string", "format": "binary"}}}}}  # fmt: skip
+
+
+def _zip_extra(**options):
+    result = extra(headers={202: ["Location"]}, **options)
+    result.setdefault("responses", {}).update(ZIP)
+    return result
 
 
 def _answer(request, plan):
@@ -30,11 +45,15 @@ def _accepted(request, job):
     return response
 
 
-@api_view
-def download_collection(request):
-    """POST {"photo_ids": [...]}: the photos the caller may see, zipped."""
-    if request.method != "POST":
-        raise ApiError(405, _("Use POST."))
+@router.post(
+    "/downloads/",
+    url_name="downloads",
+    response=responses({200: None, 202: schemas.ArchiveAccepted}, 400, 401, 403, 404),
+    openapi_extra=_zip_extra(body=schemas.DownloadIn, public=True),
+)
+def download_photos(request):
+    """The photos of `photo_ids` the caller may see, zipped: originals for their owner, the
+    copies without location for anyone else; 202 and a status URL when large."""
     photo_ids = json_object(request, ("photo_ids",)).get("photo_ids")
     if not isinstance(photo_ids, list) or not photo_ids:
         raise ApiError(400, errors={"photo_ids": [_("Send a list of photo ids.")]})
@@ -43,21 +62,28 @@ def download_collection(request):
     return _answer(request, downloads.plan_selection(request.api_user, photo_ids))
 
 
-@api_view
-def album_download(request, album_id):
-    """GET: the album's photos the caller may see, in album order (?token= a share link's)."""
-    if request.method != "GET":
-        raise ApiError(405, _("Use GET."))
-    plan, _album = downloads.plan_album(request.api_user, album_id, request.GET.get("token") or None)
+@router.get(
+    "/albums/{id:album_id}/download/",
+    url_name="album_download",
+    response=responses({200: None, 202: schemas.ArchiveAccepted}, 400, 404),
+    openapi_extra=_zip_extra(public=True),
+)
+def download_album(request, album_id: str, token: str | None = None):
+    """The album's photos the caller may see, in album order (`token`: its share link's)."""
+    plan, _album = downloads.plan_album(request.api_user, album_id, token or None)
     return _answer(request, plan)
 
 
-@never_cache  # the link is a secret for its lifetime
-@api_view
-def download_resource(request, job_id):
-    """GET: {"status": "pending" | "ready" | "failed" | "expired", "url", "expires", "bytes"}."""
-    if request.method != "GET":
-        raise ApiError(405, _("Use GET."))
+@router.get(
+    "/downloads/{id:job_id}/",
+    url_name="download",
+    response=responses({200: schemas.ArchiveStatus}, 400, 404),
+    openapi_extra=extra(public=True),
+)
+@decorate_view(never_cache)  # the link is a secret for its lifetime
+def download_status(request, job_id: str):
+    """A download or export the worker builds: pending, ready (with its expiring link), failed
+    or expired. Someone else's is a 404."""
     job, link = downloads.job_status(request.api_user, job_id)
     status = job.status
     if job.status == archives.READY and link is None:
@@ -68,11 +94,15 @@ def download_resource(request, job_id):
     return JsonResponse(body)
 
 
-@api_view
-def export_collection(request):
-    """POST: the worker zips every original, album and fact of the caller; 202 with the status."""
-    if request.method != "POST":
-        raise ApiError(405, _("Use POST."))
+@router.post(
+    "/me/export/",
+    url_name="export",
+    response=responses({202: schemas.ArchiveAccepted}, 401, 403),
+    openapi_extra=extra(headers={202: ["Location"]}),
+)
+def export_my_data(request):
+    """Every original, album, favourite and fact of the caller as a zip the worker builds; the
+    link is mailed and shown on the account page."""
     require_login(request)
     job = downloads.start_job(request.api_user, archives.EXPORT, language=get_language())
     return _accepted(request, job)

@@ -74,7 +74,8 @@ def _members(user, photos, *, insider=False):
     """Members of the ready photos `user` may see; `insider`: of an album's owner or share link,
     who see its private photos too (as the album page shows them)."""
     for photo in photos:
-        if photo.status != READY or not (photo.original_key or photo.display_key):
+        # A photo in the trash is nobody's to download (access.require_view's rule).
+        if photo.status != READY or photo.in_trash or not (photo.original_key or photo.display_key):
             continue
         if insider or access.can_view(user, photo):
             yield member_for(user, photo)

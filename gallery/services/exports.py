@@ -32,7 +32,11 @@ LOCATION_FIELDS = ("latitude", "longitude", "altitude")  # kept by records that 
 
 def _owner_photos(owner):
     photos = jobs.photos_by_ids(jobs.owner_photo_ids(owner.pk))
-    return (photo for photo in photos if photo.owner_id == owner.pk and photo.status == READY)
+    return (
+        photo
+        for photo in photos
+        if photo.owner_id == owner.pk and photo.status == READY and not photo.in_trash
+    )
 
 
 def file_name(photo):

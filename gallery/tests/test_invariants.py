@@ -160,7 +160,9 @@ class UseCases(RuleBasedStateMachine):
 
     def _sees(self, user, photo_id):
         want = self.expected.photos.get(photo_id)
-        return bool(want) and want.status == READY and (want.owner == user or want.visibility == PUBLIC)
+        if not want or want.status != READY or getattr(want, "trashed", False):
+            return False
+        return want.owner == user or want.visibility == PUBLIC
 
     def _check_archive(self, job_id):
         """What the worker just zipped: an export, every ready photo of its owner; a download, only

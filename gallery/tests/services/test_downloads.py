@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from gallery.domain import archives, clock
 from gallery.domain.records import PRIVATE, PUBLIC, UNLISTED
-from gallery.services import albums, downloads, reconcile, worker
+from gallery.services import albums, downloads, reconcile, trash, worker
 from gallery.storage.dynamodb import jobs, photo_repository
 from gallery.tests.factories import make_photo
 
@@ -166,3 +166,14 @@ def test_reconcile_reports_and_removes_expired_archive_jobs(aws, user):
     with pytest.raises(jobs.JobNotFound):
         jobs.get_job(job.id)
     assert archive_key not in aws.object_keys()
+
+
+def test_a_photo_in_the_trash_is_never_downloaded_not_even_by_its_owner(aws, user):
+    kept, binned = stored_photo(aws, 1, user), stored_photo(aws, 2, user)
+    trash.trash(user, binned.id)
+
+    assert list(contents(opened(downloads.stream(downloads.plan_selection(user, [kept.id, binned.id]))))) == [
+        f"Photo 1-{kept.id}.jpg"
+    ]
+    with pytest.raises(downloads.NothingToDownload):
+        downloads.plan_selection(user, [binned.id])
