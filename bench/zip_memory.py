@@ -122,10 +122,18 @@ def run(cases):
     return table(headers, rows)
 
 
+def _case(text):
+    into, count, megabytes = text.split(":")
+    return ({"s3": "S3 multipart"}.get(into, into), int(count), int(megabytes))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="20 × 1 MB and 5 × 10 MB (< 60 s)")
     parser.add_argument("--record", action="store_true", help="append to docs/benchmarks.md (load ≤ 1.5)")
+    parser.add_argument(
+        "--case", action="append", metavar="INTO:N:MB", help="one case, e.g. response:1000:10 or s3:300:10"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.child:
@@ -133,10 +141,13 @@ def main(argv=None):
         return child(target, int(count), int(megabytes))
     if arguments.record and load() > MAX_RECORD_LOAD:
         sys.exit(f"load average {load():.2f} > {MAX_RECORD_LOAD}: not recording figures from a busy machine")
-    command = "bench/zip_memory.py" + (" --quick" if arguments.quick else "")
-    header = f"Command: {command}\nMachine: {machine()}"
+    cases = QUICK if arguments.quick else FULL
+    if arguments.case:
+        cases = [_case(text) for text in arguments.case]
+    command = "bench/zip_memory.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    header = f"Command: {command.strip()}\nMachine: {machine()}"
     print(header)
-    result = run(QUICK if arguments.quick else FULL)
+    result = run(cases)
     print("\n## Peak memory of a streamed zip (fresh process per row)\n")
     print(result)
     if arguments.record:
