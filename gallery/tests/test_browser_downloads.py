@@ -28,7 +28,7 @@ def log_in(browser, site, viewport, locale):  # noqa: F811
     tab = context.new_page()
     tab.set_default_timeout(15_000)
     tab.goto("/accounts/login/")
-    tab.fill("input[name=username]", "jiwoo")
+    tab.fill("input[name=login]", "jiwoo")
     tab.fill("input[name=password]", PASSWORD)
     tab.press("input[name=password]", "Enter")
     tab.wait_for_url(f"{site.url}/")

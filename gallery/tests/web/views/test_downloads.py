@@ -91,15 +91,16 @@ def test_the_account_page_prepares_the_data_export_mails_it_and_shows_the_link(a
     user.email = "alice@example.com"
     user.save()
     stored_photo(aws, 1, user)
-    account = logged_in_client.get("/accounts/").content.decode()
+    account = logged_in_client.get("/accounts/", follow=True).content.decode()  # the address page
     assert 'action="/accounts/export/"' in account and "Prepare my data for download" in account
 
     response = logged_in_client.post("/accounts/export/", HTTP_ACCEPT_LANGUAGE="ko")
     assert response.status_code == 302
-    assert "데이터" in logged_in_client.get("/accounts/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    korean = logged_in_client.get("/accounts/", HTTP_ACCEPT_LANGUAGE="ko", follow=True)
+    assert "데이터" in korean.content.decode()
     worker.work(until_empty=True, wait_seconds=0)
 
-    account = logged_in_client.get("/accounts/").content.decode()
+    account = logged_in_client.get("/accounts/", follow=True).content.decode()
     assert "Download my data" in account and "archives/" in account
     assert len(mail.outbox) == 1 and "archives/" in mail.outbox[0].body
     assert logged_in_client.get("/accounts/export/").status_code == 405
