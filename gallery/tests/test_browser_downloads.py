@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from gallery.services import albums
+from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
 from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     DESKTOP,
@@ -42,9 +43,7 @@ def saved_zip(tab, click):
 
 
 def test_downloads_and_the_data_export_in_both_languages_at_both_widths(browser, site, django_user_model):  # noqa: F811
-    jiwoo = django_user_model.objects.create_user(
-        username="jiwoo", password=PASSWORD, email="jiwoo@example.com"
-    )
+    jiwoo = confirmed_user("jiwoo", PASSWORD)
     photo = publish(jiwoo, title="부산 바다", visibility="public", data=scenic_jpeg(1, size=(900, 600)))
     album = albums.create(jiwoo, title="여름", visibility="public")
     albums.add_photo(jiwoo, album, photo.id)
