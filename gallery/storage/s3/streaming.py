@@ -11,11 +11,18 @@ import contextlib
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from gallery.storage.s3.backend import MediaUnavailable, bucket_name, s3_client, unavailable
+from gallery.storage.s3.backend import (
+    MediaUnavailable,
+    bucket_name,
+    patient_s3_client,
+    s3_client,
+    unavailable,
+)
 
 CHUNK_BYTES = 1024 * 1024
 PART_BYTES = 8 * 1024 * 1024  # S3 takes parts of 5 MiB to 5 GiB, at most 10 000 of them
 ZIP_CONTENT_TYPE = "application/zip"
+COMPLETE_READ_TIMEOUT = 600  # seconds: S3 assembles the parts before it answers
 
 
 class ObjectMissing(MediaUnavailable):
@@ -64,7 +71,7 @@ def upload_chunks(key, chunks, *, content_type=ZIP_CONTENT_TYPE, part_size=PART_
                 del buffer[:part_size]
         if buffer or not parts:
             send(bytes(buffer))
-        client.complete_multipart_upload(
+        patient_s3_client(COMPLETE_READ_TIMEOUT).complete_multipart_upload(
             Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
         )
     except BaseException as error:
