@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from gallery.domain import lists
 from gallery.domain.access import ChangeNotAllowed, PhotoHidden, PhotoInTrash
 from gallery.domain.records import PRIVATE, PUBLIC
-from gallery.services import albums, photos, trash
+from gallery.services import albums, photos, reconcile, trash
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound, photo_repository
 from gallery.tests.publishing import publish
 from gallery.tests.stores import assert_lists_match_photos, assert_no_orphans
@@ -232,3 +232,26 @@ def test_days_left_counts_started_days():
 
 def _album_items(aws, album_id):
     return [item for item in aws.table_items() if item["pk"] == f"ALBUM#{album_id}"]
+
+
+def test_reconcile_finds_nothing_in_a_trash_and_lists_favourites_a_crash_left_behind(
+    aws, user, bob, photo, monkeypatch
+):
+    photos.favorite(bob, photo)
+    album = albums.create(user, title="Trip")
+    albums.add_photo(user, album, photo.id)
+    trash.trash(user, photo.id)
+    assert reconcile.find_orphans(min_age=timedelta(0)).clean  # entry-less membership, trash cards
+
+    # The process dies between the restore's transaction and its favourites' follow-up.
+    monkeypatch.setattr("gallery.storage.dynamodb.favorites.follow_edit", lambda photo: None)
+    trash.restore(user, photo.id)
+    monkeypatch.undo()
+    report = reconcile.find_orphans(min_age=timedelta(0))
+    assert report.misplaced_favorites == [photo.id]
+    assert photo_repository().favorites_page(bob.pk).items == []
+
+    reconcile.remove_orphans(report)
+
+    assert ids(photo_repository().favorites_page(bob.pk)) == [photo.id]
+    assert reconcile.find_orphans(min_age=timedelta(0)).clean
