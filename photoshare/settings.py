@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "storages",
+    # django-ninja: the /api/docs/ page's template and its Swagger UI files (served by whitenoise).
+    "ninja",
     "gallery",
     "accounts",
 ]
