@@ -2,6 +2,7 @@
 and favourites list at once; a restore puts it all back where it was; delete forever, empty and
 the purge remove it for good. Against moto over HTTP, with the clock moved by hand."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -255,3 +256,20 @@ def test_reconcile_finds_nothing_in_a_trash_and_lists_favourites_a_crash_left_be
 
     assert ids(photo_repository().favorites_page(bob.pk)) == [photo.id]
     assert reconcile.find_orphans(min_age=timedelta(0)).clean
+
+
+def test_the_daily_purge_is_a_job_of_the_worker(aws, user, settings, monkeypatch):
+    from django.core.management import call_command
+
+    from gallery.services import worker
+
+    settings.PHOTOSHARE_TRASH_DAYS = 1
+    photo = publish(user, title="Old")
+    trash.trash(user, photo.id, clock=Clock(NOON))
+    monkeypatch.setattr("gallery.services.trash.clock_now", lambda: NOON + timedelta(days=2))
+
+    call_command("purge_trash", "--enqueue", stdout=io.StringIO())
+    assert worker.work(wait_seconds=0, until_empty=True) == 1
+
+    assert trash.page(user).items == []
+    assert aws.object_keys() == []
