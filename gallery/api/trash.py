@@ -7,7 +7,7 @@ from ninja import Router
 from gallery.api import schemas
 from gallery.api.auth import require_login
 from gallery.api.openapi import responses
-from gallery.api.photos import etag
+from gallery.api.revisions import etag
 from gallery.api.serializers import card_json, photo_json
 from gallery.services import photos, trash
 from gallery.web.paging import next_url, page_of
