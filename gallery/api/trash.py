@@ -28,7 +28,11 @@ def list_trash(request, cursor: str | None = None):
     return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
 
 
-@router.post("/trash/{id:photo_id}/restore/", response=responses({200: schemas.Photo}, 401, 404, 409))
+@router.post(
+    "/trash/{id:photo_id}/restore/",
+    url_name="trash_restore",
+    response=responses({200: schemas.Photo}, 401, 404, 409),
+)
 def restore_photo(request, photo_id: str):
     """Back where it was: lists, albums (at its positions), tags, favourites. The photo."""
     require_login(request)
