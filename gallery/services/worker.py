@@ -10,7 +10,7 @@ told when a delivery is the last, so that it can leave a clear state (a "failed"
 import logging
 import time
 
-from gallery.services import photos, trash
+from gallery.services import photos, renditions, trash
 from gallery.storage import sqs
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ HANDLERS = {
     ),
     # Sent once a day by EventBridge Scheduler (deploy/cloudformation.yaml: TrashPurgeSchedule).
     trash.PURGE_JOB: lambda body, last_attempt: trash.purge_due(),
+    renditions.MAKE_SOURCES: lambda body, last_attempt: renditions.make_sources(body["photo_id"]),
 }
 
 
