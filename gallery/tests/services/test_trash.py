@@ -273,3 +273,16 @@ def test_the_daily_purge_is_a_job_of_the_worker(aws, user, settings, monkeypatch
 
     assert trash.page(user).items == []
     assert aws.object_keys() == []
+
+
+def test_a_write_of_a_trashed_photo_puts_no_entry_back_in_its_albums(aws, user, photo):
+    album = albums.create(user, title="Trip")
+    albums.add_photo(user, album, photo.id)
+    trash.trash(user, photo.id)
+
+    photo_repository().update_photo(photo.id, title="Renamed meanwhile")  # e.g. a renditions backfill
+
+    assert albums.page(user, album.id).items == []
+    assert reconcile.find_orphans(min_age=timedelta(0)).clean
+    trash.restore(user, photo.id)
+    assert [card.title for card in albums.page(user, album.id).items] == ["Renamed meanwhile"]
