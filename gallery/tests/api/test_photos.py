@@ -160,7 +160,7 @@ def test_owner_deletes_with_204_into_the_trash(aws, user):
     response = owner.delete(f"/api/photos/{photo.id}/")
 
     assert response.status_code == 204 and response.content == b""
-    assert len(aws.object_keys()) == 4  # restorable from the trash (gallery/tests/api/test_trash.py)
+    assert len(aws.object_keys()) == 5  # restorable from the trash (gallery/tests/api/test_trash.py)
     assert Client().get(f"/api/photos/{photo.id}/").status_code == 404
     mine = owner.get(f"/api/photos/{photo.id}/")
     assert mine.status_code == 404 and mine.json()["error"].startswith("This photo is in your trash.")

@@ -219,7 +219,7 @@ def test_owner_deletes_the_photo_to_the_trash_then_for_good_with_every_object_an
     assert "Gone" not in logged_in_client.get("/users/alice/").content.decode()
     assert logged_in_client.get(f"/photos/{photo.id}/")["Location"] == "/trash/"  # the owner's
     assert "Gone" in logged_in_client.get("/trash/").content.decode()
-    assert len(aws.object_keys()) == 8  # restorable
+    assert len(aws.object_keys()) == 10  # restorable
 
     assert logged_in_client.post(f"/trash/{photo.id}/delete/")["Location"] == "/trash/"
 
@@ -316,7 +316,7 @@ def test_staff_can_edit_and_delete_other_peoples_public_photos(aws, user, django
     assert moderator.post(f"/photos/{photo.id}/delete/").status_code == 302
     # Into its owner's trash (the admin deletes for good): the owner can still restore it.
     assert "Renamed" in client_for(user).get("/trash/").content.decode()
-    assert len(aws.object_keys()) == 4
+    assert len(aws.object_keys()) == 5
 
 
 # --- the viewer: previous and next of the list it was opened from -------------------------------
