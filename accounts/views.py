@@ -49,7 +49,9 @@ def admin_login(request):
     if not (request.user.is_active and request.user.is_staff):
         raise PermissionDenied
     if not staff.has_second_factor(request.user):
-        messages.warning(request, _("The admin needs a second factor: add a passkey or an authenticator app first."))
+        messages.warning(
+            request, _("The admin needs a second factor: add a passkey or an authenticator app first.")
+        )
         return redirect("mfa_index")
     if not staff.passed_second_factor(request):
         return redirect(f"{staff.second_factor_url(request)}?{back}")

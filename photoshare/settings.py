@@ -195,6 +195,7 @@ USERSESSIONS_TRACK_ACTIVITY = False  # a write per request otherwise
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # "Sign in with a passkey" on the login page; a passkey made there counts as both factors.
 MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {"add_webauthn": "accounts.forms.AddPasskeyForm"}
 MFA_TOTP_ISSUER = env.str("PHOTOSHARE_TOTP_ISSUER", default="photoshare")
 # The relying party is the host the browser asked for (allauth: request.get_host(), which
 # ALLOWED_HOSTS vets) and the origin must be https on it. Only a local run over plain http

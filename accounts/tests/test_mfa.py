@@ -72,7 +72,8 @@ def test_an_authenticator_app_then_the_login_asks_for_its_code(aws, user):
     after_password = log_in(browser)
     assert after_password["Location"] == "/accounts/2fa/authenticate/"
     assert signed_in_as(browser) is None  # the password alone is not enough
-    wrong = browser.post("/accounts/2fa/authenticate/", {"code": "000000" if totp(secret) != "000000" else "111111"})
+    other_code = "000000" if totp(secret) != "000000" else "111111"
+    wrong = browser.post("/accounts/2fa/authenticate/", {"code": other_code})
     assert wrong.status_code == 200 and "Incorrect code." in wrong.content.decode()
     assert signed_in_as(browser) is None
 
@@ -120,11 +121,17 @@ def test_the_two_factor_pages_speak_korean(aws, user):
     browser = Client(headers={"accept-language": "ko"})
     log_in(browser)
 
+    browser.post("/accounts/reauthenticate/", {"password": PASSWORD})
+
     page = browser.get("/accounts/2fa/").content.decode()
     activate = browser.get("/accounts/2fa/totp/activate/").content.decode()
+    add_passkey = browser.get("/accounts/2fa/webauthn/add/").content.decode()
+    login = Client(headers={"accept-language": "ko"}).get("/accounts/login/").content.decode()
 
-    assert "2단계 인증" in page and "패스키" in page
+    assert "2단계 인증" in page and "인증 앱 설정하기" in page and "패스키 추가" in page
     assert "인증 앱" in activate
+    assert "비밀번호 없이 이 패스키로도 로그인하기" in add_passkey
+    assert "패스키로 로그인" in login
 
 
 @pytest.fixture
