@@ -1,0 +1,188 @@
+"""One action on many of the caller's photos (select many on a grid, POST /api/photos/batch/):
+add to an album, add or remove tags, set the visibility, move to the trash or restore.
+
+All or nothing per photo, never per batch: each photo gets its result, None ("ok") or the
+DomainError that refused it (not yours, no such photo, still processing, too many tags or
+albums ...), and the rules are those of the single use cases (gallery.domain.access, LIMITS,
+gallery.services.albums). The writes are those of the single use cases too, several photos' in
+one TransactWriteItems request (gallery.storage.dynamodb.batches). A photo changed in another tab
+between our read and our write is read again and done again (ATTEMPTS times), else it gets
+PhotoChanged: a photo is never half changed, and never changed from a stale read.
+"""
+
+import logging
+
+from django.utils.translation import gettext_lazy as _
+
+from gallery.domain import access
+from gallery.domain.errors import DomainError, Invalid
+from gallery.domain.limits import LIMITS
+from gallery.domain.records import READY, VISIBILITY_CHOICES
+from gallery.services import albums
+from gallery.services.photos import PhotoNotReady
+from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound, batches
+
+logger = logging.getLogger(__name__)
+
+ADD_TO_ALBUM, ADD_TAGS, REMOVE_TAGS, SET_VISIBILITY = (
+    "add_to_album",
+    "add_tags",
+    "remove_tags",
+    "set_visibility",
+)
+# The argument each action needs besides the photos.
+ARGUMENTS = {ADD_TO_ALBUM: "album_id", ADD_TAGS: "tags", REMOVE_TAGS: "tags", SET_VISIBILITY: "visibility"}
+ACTIONS = tuple(ARGUMENTS)
+VISIBILITIES = tuple(value for value, _label in VISIBILITY_CHOICES)
+# Reads and writes of a photo that keeps changing under the batch before it gives up on it.
+ATTEMPTS = 3
+
+
+class BatchRefused(Invalid):
+    """The batch itself is wrong (not one of its photos): no photo was touched."""
+
+    code = "batch_refused"
+
+    def __init__(self, message, field=""):
+        super().__init__(message, message=message)
+        self.field = field
+
+
+class TooManyTags(Invalid):
+    code = "too_many_tags"
+
+    @property
+    def message(self):
+        return LIMITS.too_many_tags_message()
+
+
+def check(action, photo_ids, *, album_id=None, tags=None, visibility=None):
+    """Refuse a batch that cannot be applied at all (BatchRefused): an unknown action, no
+    photos or more than LIMITS.batch_photos, its argument missing or wrong. Returns the
+    photo ids once each, in their order."""
+    if action not in ARGUMENTS:
+        raise BatchRefused(
+            _("Choose one of the actions: %(actions)s.") % {"actions": ", ".join(ACTIONS)}, "action"
+        )
+    ids = list(dict.fromkeys(photo_ids or ()))
+    if not ids:
+        raise BatchRefused(_("Select at least one photo."), "photo_ids")
+    if len(ids) > LIMITS.batch_photos:
+        raise BatchRefused(
+            _("At most %(count)d photos at once, please.") % {"count": LIMITS.batch_photos}, "photo_ids"
+        )
+    argument = {"album_id": album_id, "tags": tags, "visibility": visibility}[ARGUMENTS[action]]
+    if not argument:
+        raise BatchRefused(
+            _("This action needs its %(name)s.") % {"name": ARGUMENTS[action]}, ARGUMENTS[action]
+        )
+    if action == SET_VISIBILITY and visibility not in VISIBILITIES:
+        raise BatchRefused(
+            _("Choose a visibility: %(values)s.") % {"values": ", ".join(VISIBILITIES)}, "visibility"
+        )
+    if action in (ADD_TAGS, REMOVE_TAGS) and (error := LIMITS.tags_error(list(tags))):
+        raise BatchRefused(error, "tags")
+    return ids
+
+
+def apply(user, action, photo_ids, *, album=None, tags=None, visibility=None):
+    """Apply `action` to each of `user`'s photos `photo_ids` (checked first, see `check`;
+    `album` is the Album, one `user` may change, for add_to_album). Returns {photo id: None
+    when done, else the DomainError that refused that photo}, in the ids' order."""
+    ids = check(action, photo_ids, album_id=album and album.id, tags=tags, visibility=visibility)
+    if action == ADD_TO_ALBUM:
+        results = _add_to_album(user, album, ids)
+    else:
+        results = _edit(user, ids, _CHANGES[action](tags or (), visibility))
+    done = sum(error is None for error in results.values())
+    logger.info("batch %s by user %s: %d of %d photos", action, user.pk, done, len(ids))
+    return {photo_id: results[photo_id] for photo_id in ids}
+
+
+def _add_tags(tags, _visibility):
+    def change(photo):
+        new = photo.tags + [tag for tag in tags if tag not in photo.tags]
+        if len(new) > LIMITS.tag_count:
+            raise TooManyTags(photo.id)
+        return {"tags": new} if new != photo.tags else {}
+
+    return change
+
+
+def _remove_tags(tags, _visibility):
+    def change(photo):
+        new = [tag for tag in photo.tags if tag not in tags]
+        return {"tags": new} if new != photo.tags else {}
+
+    return change
+
+
+def _set_visibility(_tags, visibility):
+    def change(photo):
+        return {"visibility": visibility} if photo.visibility != visibility else {}
+
+    return change
+
+
+_CHANGES = {ADD_TAGS: _add_tags, REMOVE_TAGS: _remove_tags, SET_VISIBILITY: _set_visibility}
+
+
+def _own_ready(user, photo):
+    """The rules of photos.edit for one photo: the caller's own, and ready."""
+    access.require_own_photo(user, photo)
+    if photo.status != READY:
+        raise PhotoNotReady(photo.id)
+
+
+def _rounds(ids, attempt):
+    """Read the photos of `ids` and let `attempt(reads, results)` judge each (into `results`)
+    and write those it may, returning {photo id: None | error} of the writes; then again with
+    those another write changed between the read and the write (PhotoChanged)."""
+    results, pending = {}, ids
+    for _round in range(ATTEMPTS):
+        found = batches.photos_with_items(pending)
+        results.update({photo_id: PhotoNotFound(photo_id) for photo_id in pending if photo_id not in found})
+        results.update(attempt([found[photo_id] for photo_id in pending if photo_id in found], results))
+        pending = [photo_id for photo_id in pending if isinstance(results[photo_id], PhotoChanged)]
+        if not pending:
+            break
+    return results
+
+
+def _edit(user, ids, change):
+    def attempt(reads, results):
+        edits = {}
+        for photo, items in reads:
+            try:
+                _own_ready(user, photo)
+                changes = change(photo)
+            except DomainError as error:
+                results[photo.id] = error
+                continue
+            if changes:
+                edits[photo.id] = (photo, items, changes)
+            else:
+                results[photo.id] = None  # as asked already
+        written = batches.update_photos(edits)
+        return {photo_id: new if isinstance(new, DomainError) else None for photo_id, new in written.items()}
+
+    return _rounds(ids, attempt)
+
+
+def _add_to_album(user, album, ids):
+    def attempt(reads, results):
+        joining = []
+        for photo, items in reads:
+            in_albums = batches.album_ids(items)
+            try:
+                albums.require_may_join(user, album, photo, in_albums)
+            except DomainError as error:
+                results[photo.id] = error
+                continue
+            if album.id in in_albums:
+                results[photo.id] = None  # in it already
+            else:
+                joining.append(photo)
+        return batches.add_to_album(album, joining)
+
+    return _rounds(ids, attempt)
