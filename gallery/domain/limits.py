@@ -46,6 +46,7 @@ class Limits:
     # Photos one batch action takes (gallery.services.batch): what a request can do well within
     # its time (docs/benchmarks.md), and five pages of the largest list page.
     batch_photos = 500
+    trash_days = _Setting("PHOTOSHARE_TRASH_DAYS")  # a trashed photo's days before the purge
 
     @property
     def upload_request_bytes(self):
