@@ -11,29 +11,36 @@ PhotoChanged: a photo is never half changed, and never changed from a stale read
 """
 
 import logging
+import re
 
 from django.utils.translation import gettext_lazy as _
 
 from gallery.domain import access
 from gallery.domain.errors import DomainError, Invalid
+from gallery.domain.ids import PATTERN as ID_PATTERN
 from gallery.domain.limits import LIMITS
 from gallery.domain.records import READY, VISIBILITY_CHOICES
-from gallery.services import albums
+from gallery.domain.tags import parse_tags
+from gallery.services import albums, trash
 from gallery.services.photos import PhotoNotReady
-from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound, batches
+from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound, batches, photo_repository
 
 logger = logging.getLogger(__name__)
 
-ADD_TO_ALBUM, ADD_TAGS, REMOVE_TAGS, SET_VISIBILITY = (
-    "add_to_album",
-    "add_tags",
-    "remove_tags",
-    "set_visibility",
-)
+TRASH, RESTORE, ADD_TO_ALBUM = "trash", "restore", "add_to_album"
+ADD_TAGS, REMOVE_TAGS, SET_VISIBILITY = "add_tags", "remove_tags", "set_visibility"
 # The argument each action needs besides the photos.
-ARGUMENTS = {ADD_TO_ALBUM: "album_id", ADD_TAGS: "tags", REMOVE_TAGS: "tags", SET_VISIBILITY: "visibility"}
+ARGUMENTS = {
+    TRASH: None,
+    RESTORE: None,
+    ADD_TO_ALBUM: "album_id",
+    ADD_TAGS: "tags",
+    REMOVE_TAGS: "tags",
+    SET_VISIBILITY: "visibility",
+}
 ACTIONS = tuple(ARGUMENTS)
 VISIBILITIES = tuple(value for value, _label in VISIBILITY_CHOICES)
+OK = "ok"
 # Reads and writes of a photo that keeps changing under the batch before it gives up on it.
 ATTEMPTS = 3
 
@@ -58,20 +65,25 @@ class TooManyTags(Invalid):
 
 def check(action, photo_ids, *, album_id=None, tags=None, visibility=None):
     """Refuse a batch that cannot be applied at all (BatchRefused): an unknown action, no
-    photos or more than LIMITS.batch_photos, its argument missing or wrong. Returns the
-    photo ids once each, in their order."""
+    photos, more than LIMITS.batch_photos or something else than photo ids, its argument
+    missing or wrong. Returns the photo ids once each, in their order, and the tags (a list
+    or text as typed) in their canonical form."""
     if action not in ARGUMENTS:
         raise BatchRefused(
             _("Choose one of the actions: %(actions)s.") % {"actions": ", ".join(ACTIONS)}, "action"
         )
     ids = list(dict.fromkeys(photo_ids or ()))
+    if not all(isinstance(photo_id, str) and re.fullmatch(ID_PATTERN, photo_id) for photo_id in ids):
+        raise BatchRefused(_("Send the ids of photos."), "photo_ids")
     if not ids:
         raise BatchRefused(_("Select at least one photo."), "photo_ids")
     if len(ids) > LIMITS.batch_photos:
         raise BatchRefused(
             _("At most %(count)d photos at once, please.") % {"count": LIMITS.batch_photos}, "photo_ids"
         )
-    argument = {"album_id": album_id, "tags": tags, "visibility": visibility}[ARGUMENTS[action]]
+    if tags is not None:
+        tags = parse_tags(tags if isinstance(tags, str) else ", ".join(str(tag) for tag in tags))
+    argument = {"album_id": album_id, "tags": tags, "visibility": visibility, None: True}[ARGUMENTS[action]]
     if not argument:
         raise BatchRefused(
             _("This action needs its %(name)s.") % {"name": ARGUMENTS[action]}, ARGUMENTS[action]
@@ -80,23 +92,31 @@ def check(action, photo_ids, *, album_id=None, tags=None, visibility=None):
         raise BatchRefused(
             _("Choose a visibility: %(values)s.") % {"values": ", ".join(VISIBILITIES)}, "visibility"
         )
-    if action in (ADD_TAGS, REMOVE_TAGS) and (error := LIMITS.tags_error(list(tags))):
+    if action in (ADD_TAGS, REMOVE_TAGS) and (error := LIMITS.tags_error(tags)):
         raise BatchRefused(error, "tags")
-    return ids
+    return ids, tags
 
 
-def apply(user, action, photo_ids, *, album=None, tags=None, visibility=None):
-    """Apply `action` to each of `user`'s photos `photo_ids` (checked first, see `check`;
-    `album` is the Album, one `user` may change, for add_to_album). Returns {photo id: None
-    when done, else the DomainError that refused that photo}, in the ids' order."""
-    ids = check(action, photo_ids, album_id=album and album.id, tags=tags, visibility=visibility)
+def apply(user, action, photo_ids, *, album_id=None, tags=None, visibility=None):
+    """Apply `action` to each of `user`'s photos `photo_ids` (the batch checked first, see
+    `check`; the album of add_to_album must be one `user` may change: AlbumNotFound, ...).
+    Returns {photo id: None when done, else the DomainError that refused that photo}, in the
+    ids' order."""
+    ids, tags = check(action, photo_ids, album_id=album_id, tags=tags, visibility=visibility)
     if action == ADD_TO_ALBUM:
-        results = _add_to_album(user, album, ids)
+        results = _add_to_album(user, albums.changeable(user, album_id), ids)
+    elif action in (TRASH, RESTORE):
+        results = _one_by_one(user, ids, trash.trash if action == TRASH else trash.restore)
     else:
-        results = _edit(user, ids, _CHANGES[action](tags or (), visibility))
+        results = _edit(user, ids, _CHANGES[action](tags, visibility))
     done = sum(error is None for error in results.values())
     logger.info("batch %s by user %s: %d of %d photos", action, user.pk, done, len(ids))
     return {photo_id: results[photo_id] for photo_id in ids}
+
+
+def result_text(error):
+    """A photo's result as the API and the pages say it: "ok", or why not (translated)."""
+    return OK if error is None else str(error.message)
 
 
 def _add_tags(tags, _visibility):
@@ -186,3 +206,25 @@ def _add_to_album(user, album, ids):
         return batches.add_to_album(album, joining)
 
     return _rounds(ids, attempt)
+
+
+def _one_by_one(user, ids, act):
+    """Trash or restore (gallery.services.trash, whose rules these are), one photo at a time:
+    its write is one photo's transaction already. Only the caller's own photos (staff may
+    trash anyone's one at a time, never in a batch)."""
+    results = {}
+    for photo_id in ids:
+        for _attempt in range(ATTEMPTS):
+            try:
+                photo = photo_repository().get_photo(photo_id)
+                if photo.owner_id != user.pk:
+                    access.require_own_photo(user, photo)
+                act(user, photo_id, revision=photo.revision)
+                results[photo_id] = None
+            except PhotoChanged as error:
+                results[photo_id] = error
+                continue
+            except DomainError as error:
+                results[photo_id] = error
+            break
+    return results

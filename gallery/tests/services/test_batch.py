@@ -7,9 +7,10 @@ import pytest
 
 from gallery.domain.lists import FEED, MAX_ALBUMS_PER_PHOTO, tag_list_for
 from gallery.domain.records import PROCESSING, PUBLIC
-from gallery.services import albums, batch
+from gallery.services import albums, batch, trash
 from gallery.services.batch import BatchRefused
 from gallery.storage.dynamodb import (
+    AlbumNotFound,
     PhotoChanged,
     album_repository,
     batches,
@@ -30,7 +31,7 @@ def stored(*photos):
 
 
 def texts(results):
-    return {photo_id: "ok" if error is None else str(error.message) for photo_id, error in results.items()}
+    return {photo_id: batch.result_text(error) for photo_id, error in results.items()}
 
 
 def tags_of(photo):
@@ -90,12 +91,16 @@ def test_remove_tags_and_visibility_move_the_photos_between_lists(aws, user, mix
 
     assert texts(batch.apply(user, batch.REMOVE_TAGS, own, tags=["sky", "none"])) == dict.fromkeys(own, "ok")
     assert tags_of(mixed[1]) == ["sea"]
-    assert texts(batch.apply(user, batch.SET_VISIBILITY, own, visibility="private")) == dict.fromkeys(own, "ok")
+    assert texts(batch.apply(user, batch.SET_VISIBILITY, own, visibility="private")) == dict.fromkeys(
+        own, "ok"
+    )
 
     assert not set(own) & (set(list_ids(FEED)) | set(list_ids(tag_list_for("sea"))))
     assert_lists_match_photos(aws)
     # Asking again changes nothing and is still "ok".
-    assert texts(batch.apply(user, batch.SET_VISIBILITY, own, visibility="private")) == dict.fromkeys(own, "ok")
+    assert texts(batch.apply(user, batch.SET_VISIBILITY, own, visibility="private")) == dict.fromkeys(
+        own, "ok"
+    )
     assert photo_repository().get_photo(mixed[0].id).revision == 1
 
 
@@ -107,7 +112,7 @@ def test_add_to_album_appends_in_order_and_judges_each_photo(user, mixed):
         albums.add_photo(user, albums.create(user, title=f"A{number}"), full.id)
     ids = [mixed[0].id, mixed[1].id, mixed[2].id, mixed[3].id, full.id]
 
-    results = texts(batch.apply(user, batch.ADD_TO_ALBUM, ids, album=album))
+    results = texts(batch.apply(user, batch.ADD_TO_ALBUM, ids, album_id=album.id))
 
     assert results == {
         mixed[0].id: "ok",
@@ -127,6 +132,9 @@ def test_add_to_album_appends_in_order_and_judges_each_photo(user, mixed):
         (batch.ADD_TAGS, [f"{n:032x}" for n in range(501)], {"tags": ["x"]}, "photo_ids"),
         (batch.ADD_TAGS, ["a" * 32], {}, "tags"),
         (batch.ADD_TAGS, ["a" * 32], {"tags": ["a/b"]}, "tags"),
+        (batch.ADD_TAGS, ["a" * 32], {"tags": " , "}, "tags"),
+        (batch.ADD_TAGS, ["../x"], {"tags": ["x"]}, "photo_ids"),
+        (batch.ADD_TAGS, [7], {"tags": ["x"]}, "photo_ids"),
         (batch.SET_VISIBILITY, ["a" * 32], {"visibility": "unlisted"}, "visibility"),
         (batch.ADD_TO_ALBUM, ["a" * 32], {}, "album_id"),
     ],
@@ -205,9 +213,31 @@ def test_a_photo_that_keeps_changing_gets_an_error_and_none_of_the_change(user, 
 
 def test_an_album_deleted_meanwhile_fails_every_photo_and_adds_none(user, mixed):
     album = albums.create(user, title="Gone")
-    album_repository().delete_album(album)
+    with pytest.raises(AlbumNotFound):  # gone before: the whole batch is a 404
+        album_repository().delete_album(album)
+        batch.apply(user, batch.ADD_TO_ALBUM, [mixed[0].id], album_id=album.id)
 
-    results = texts(batch.apply(user, batch.ADD_TO_ALBUM, [mixed[0].id, mixed[1].id], album=album))
+    results = batches.add_to_album(album, [mixed[0], mixed[1]])  # gone between the read and the write
 
-    assert set(results.values()) == {"No such album."}
+    assert set(texts(results).values()) == {"No such album."}
     assert batches.album_ids(photo_repository().photo_with_items(mixed[0].id)[1]) == set()
+
+
+def test_trash_and_restore_through_the_trash_use_cases_only_for_the_callers_photos(user, bob, mixed):
+    ids = [mixed[0].id, mixed[1].id, mixed[3].id]
+
+    results = texts(batch.apply(user, batch.TRASH, ids))
+
+    assert results == {
+        mixed[0].id: "ok",
+        mixed[1].id: "ok",
+        mixed[3].id: "Only the owner can change this photo.",
+    }
+    assert {card.id for card in trash.page(user).items} == {mixed[0].id, mixed[1].id}
+    assert mixed[0].id not in list_ids(FEED)
+    bob.is_staff = True  # staff trash one photo at a time, never someone else's in a batch
+    assert texts(batch.apply(bob, batch.RESTORE, [mixed[0].id])) == {mixed[0].id: "No such photo."}
+
+    assert texts(batch.apply(user, batch.RESTORE, ids[:2])) == dict.fromkeys(ids[:2], "ok")
+    assert set(ids[:2]) <= set(list_ids(FEED))
+    assert trash.page(user).items == []
