@@ -72,9 +72,11 @@ def check(action, photo_ids, *, album_id=None, tags=None, visibility=None):
         raise BatchRefused(
             _("Choose one of the actions: %(actions)s.") % {"actions": ", ".join(ACTIONS)}, "action"
         )
-    ids = list(dict.fromkeys(photo_ids or ()))
-    if not all(isinstance(photo_id, str) and re.fullmatch(ID_PATTERN, photo_id) for photo_id in ids):
+    if not all(
+        isinstance(photo_id, str) and re.fullmatch(ID_PATTERN, photo_id) for photo_id in photo_ids or ()
+    ):
         raise BatchRefused(_("Send the ids of photos."), "photo_ids")
+    ids = list(dict.fromkeys(photo_ids or ()))
     if not ids:
         raise BatchRefused(_("Select at least one photo."), "photo_ids")
     if len(ids) > LIMITS.batch_photos:
