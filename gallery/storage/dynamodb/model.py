@@ -76,7 +76,7 @@ PHOTO = ItemKind(
     pk="PHOTO#{photo_id}",
     sk="PHOTO",
     owner="the photo",
-    written_by="publish, complete_upload, the worker (ready/failed), edit, album changes (revision), delete",
+    written_by="publish, complete_upload, the worker (ready/failed), edit and batch edits, album changes (revision), delete",
     holds="the truth of the photo; every object key it names exists in S3 (but a processing photo's upload)",
 )
 CARD = ItemKind(
@@ -86,7 +86,7 @@ CARD = ItemKind(
     list_pk="{list}",
     list_sk="{sort_key}",
     owner="the photo",
-    written_by="put_photo, update_photo (edit, the worker), delete_photo, reindex",
+    written_by="put_photo, update_photo (edit, the worker, batch edits), delete_photo, reindex",
     holds="exists iff its photo is ready and in that list (lists.list_entries: FEED, USER#, OWNER#, "
     "TAG#, WORD#, ALL) and carries the photo's current card fields",
 )
@@ -113,7 +113,7 @@ MEMBERSHIP = ItemKind(
     pk="PHOTO#{photo_id}",
     sk="INALBUM#{album_id}",
     owner="the photo and the album",
-    written_by="album add, remove, move, cover, delete; photo delete",
+    written_by="album add (one or a batch), remove, move, cover, delete; photo delete",
     holds="names an existing album of the photo's owner, with exactly one entry at its position; "
     "its photo is ready",
 )
@@ -148,7 +148,7 @@ ENTRY = ItemKind(
     pk="ALBUM#{album_id}",
     sk="ENTRY#{position}#{photo_id}",
     owner="the album and the photo",
-    written_by="album add, remove, move, delete; photo edit (refreshed), photo delete",
+    written_by="album add (one or a batch), remove, move, delete; photo edit (refreshed), photo delete",
     holds="exactly one per membership, at its position (positions unique in the album); carries "
     "the photo's current card fields",
 )
