@@ -41,6 +41,11 @@ ARGUMENTS = {
 ACTIONS = tuple(ARGUMENTS)
 VISIBILITIES = tuple(value for value, _label in VISIBILITY_CHOICES)
 OK = "ok"
+MISSING = {
+    "album_id": _("Choose an album."),
+    "tags": _("Type one or more tags."),
+    "visibility": _("Choose who may see the photos."),
+}
 # Reads and writes of a photo that keeps changing under the batch before it gives up on it.
 ATTEMPTS = 3
 
@@ -87,9 +92,7 @@ def check(action, photo_ids, *, album_id=None, tags=None, visibility=None):
         tags = parse_tags(tags if isinstance(tags, str) else ", ".join(str(tag) for tag in tags))
     argument = {"album_id": album_id, "tags": tags, "visibility": visibility, None: True}[ARGUMENTS[action]]
     if not argument:
-        raise BatchRefused(
-            _("This action needs its %(name)s.") % {"name": ARGUMENTS[action]}, ARGUMENTS[action]
-        )
+        raise BatchRefused(MISSING[ARGUMENTS[action]], ARGUMENTS[action])
     if action == SET_VISIBILITY and visibility not in VISIBILITIES:
         raise BatchRefused(
             _("Choose a visibility: %(values)s.") % {"values": ", ".join(VISIBILITIES)}, "visibility"

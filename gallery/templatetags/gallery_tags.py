@@ -4,6 +4,7 @@ links, cards and display modules; this only registers it."""
 from django import template
 
 from gallery.web import cards, display, links
+from gallery.web.views import batch
 
 register = template.Library()
 
@@ -18,3 +19,5 @@ register.simple_tag(cards.photo_cards)
 register.simple_tag(links.photo_in_list)
 register.simple_tag(takes_context=True)(links.card_link)
 register.simple_tag(takes_context=True)(links.absolute_url)
+register.simple_tag(takes_context=True)(batch.own_albums)
+register.simple_tag(batch.visibility_choices)

@@ -76,7 +76,10 @@ PHOTO = ItemKind(
     pk="PHOTO#{photo_id}",
     sk="PHOTO",
     owner="the photo",
-    written_by="publish, complete_upload, the worker (ready/failed), edit and batch edits, album changes (revision), delete",
+    written_by=(
+        "publish, complete_upload, the worker (ready/failed), edit and batch edits, album changes "
+        "(revision), delete"
+    ),
     holds="the truth of the photo; every object key it names exists in S3 (but a processing photo's upload)",
 )
 CARD = ItemKind(
