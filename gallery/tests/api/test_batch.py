@@ -9,6 +9,7 @@ from django.test import Client
 from accounts.models import ApiToken
 from gallery.services import albums
 from gallery.storage.dynamodb import photo_repository
+from gallery.tests.api.test_openapi_answers import Checked
 from gallery.tests.factories import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,14 @@ def test_the_results_are_in_the_callers_language(user, photos):
     )
 
     assert response.json()["results"][photos[2].id] != "Only the owner can change this photo."
+
+
+def test_the_answers_match_the_openapi_document(aws, user, client, photos):
+    call = Checked(client.get("/api/openapi.json").json(), {"Authorization": f"Token {ApiToken.issue(user)}"})
+    path = "/api/photos/batch/"
+
+    call("POST", path, {"action": "add_tags", "photo_ids": [p.id for p in photos], "tags": "sea, sky"})
+    call("POST", path, {"action": "set_visibility", "photo_ids": [photos[0].id]})  # 400
+    call("POST", path, {"action": "add_to_album", "photo_ids": [photos[0].id], "album_id": "f" * 32})  # 404
+
+    assert {status for _method, _path, status in call.seen} == {200, 400, 404}
