@@ -214,22 +214,23 @@ def _add_to_album(user, album, ids):
 
 
 def _one_by_one(user, ids, act):
-    """Trash or restore (gallery.services.trash, whose rules these are), one photo at a time:
-    its write is one photo's transaction already. Only the caller's own photos (staff may
-    trash anyone's one at a time, never in a batch)."""
-    results = {}
-    for photo_id in ids:
+    """Trash or restore (gallery.services.trash, whose rules these are), each photo on its own
+    (its write is one photo's transaction already), a few at a time (batches.each). Only the
+    caller's own photos (staff may trash anyone's one at a time, never in a batch)."""
+
+    def one(photo_id):
+        error = None
         for _attempt in range(ATTEMPTS):
             try:
                 photo = photo_repository().get_photo(photo_id)
                 if photo.owner_id != user.pk:
                     access.require_own_photo(user, photo)
                 act(user, photo_id, revision=photo.revision)
-                results[photo_id] = None
-            except PhotoChanged as error:
-                results[photo_id] = error
-                continue
-            except DomainError as error:
-                results[photo_id] = error
-            break
-    return results
+                return None
+            except PhotoChanged as changed:
+                error = changed
+            except DomainError as refused:
+                return refused
+        return error
+
+    return dict(zip(ids, batches.each(one, ids), strict=True))

@@ -8,7 +8,9 @@ sent again, so one stale photo never holds back the rest and no photo is ever ha
 Conflicts with concurrent writes are retried by Transaction.commit (retry.py).
 """
 
+import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from gallery.domain.errors import DomainError
 from gallery.storage.dynamodb import positions, schema
@@ -20,19 +22,34 @@ from gallery.storage.dynamodb.transactions import Transaction
 logger = logging.getLogger(__name__)
 
 MAX_ACTIONS = 100  # TransactWriteItems' limit
+THREADS = 8  # per-photo reads at once: a 500-photo batch's Queries in ~1/8 of the time
 
 
 def photos_with_items(photo_ids):
     """{photo id: (Photo, its partition's items)} of the photos that exist, as
     repository.photo_with_items reads them: one consistent Query each (a photo's memberships
     and cards have no other index)."""
-    found = {}
-    for photo_id in photo_ids:
-        try:
-            found[photo_id] = photo_repository().photo_with_items(photo_id)
-        except PhotoNotFound:
-            continue
-    return found
+    return {photo_id: read for photo_id, read in zip(photo_ids, each(_read, photo_ids), strict=True) if read}
+
+
+def _read(photo_id):
+    try:
+        return photo_repository().photo_with_items(photo_id)
+    except PhotoNotFound:
+        return None
+
+
+def each(function, values):
+    """map(function, values) on the pool's threads (each with its own client, clients.py): the
+    per-photo requests wait on the network, not on the CPU; in order, the first error raised.
+    `function` must not need the request's thread (its language: errors' messages are lazy)."""
+    return list(_pool().map(function, values))
+
+
+@functools.cache
+def _pool():
+    # Made on first use, in the process that serves (never before gunicorn forks its workers).
+    return ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="batch")
 
 
 def album_ids(items):
@@ -48,7 +65,7 @@ def update_photos(edits, *, backoff=None):
     planned = {photo_id: repository.edit_write(*edit) for photo_id, edit in edits.items()}
     outcome = commit_each({photo_id: write for photo_id, (_new, write) in planned.items()}, backoff=backoff)
     done = [(edits[photo_id][0], planned[photo_id][0]) for photo_id, error in outcome.items() if not error]
-    repository.follow_edits(done)
+    repository.follow_edits(done, each=each)
     return {photo_id: error or planned[photo_id][0] for photo_id, error in outcome.items()}
 
 

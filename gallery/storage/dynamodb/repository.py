@@ -89,17 +89,17 @@ class PhotoRepository:
                 write.put(schema.entry_item(item["album_id"], item["position"], new))
         return new, write
 
-    def follow_edits(self, edits):
+    def follow_edits(self, edits, each=map):
         """After edits committed ((old, new) Photos): the counters that changed, each ADDed once
-        for all of them, then each photo's favourites (favorites.follow_edit)."""
+        for all of them, then each photo's favourites (favorites.follow_edit, called through
+        `each`, a map: the batches' runs them on a few threads)."""
         tags, owners = {}, {}
         for old, new in edits:
             for tag, delta in tag_deltas(counted_tags(old), counted_tags(new)).items():
                 tags[tag] = tags.get(tag, 0) + delta
             owners[new.owner_id] = owners.get(new.owner_id, 0) + counted_photos(new) - counted_photos(old)
         add_counts(tags=tags, owners=owners)
-        for _old, new in edits:
-            favorites.follow_edit(new)
+        list(each(favorites.follow_edit, [new for _old, new in edits]))
 
     def delete_photo(self, photo_id, *, expected_revision=None):
         """Delete the photo's item, every card of it and its entry in each album (and the cover of
