@@ -10,13 +10,15 @@ between our read and our write is read again and done again (ATTEMPTS times), el
 PhotoChanged: a photo is never half changed, and never changed from a stale read.
 """
 
+import functools
 import logging
 import re
+import time
 
 from django.utils.translation import gettext_lazy as _
 
 from gallery.domain import access
-from gallery.domain.errors import DomainError, Invalid
+from gallery.domain.errors import DomainError, Invalid, Unavailable
 from gallery.domain.ids import PATTERN as ID_PATTERN
 from gallery.domain.limits import LIMITS
 from gallery.domain.records import READY, VISIBILITY_CHOICES
@@ -41,6 +43,10 @@ ARGUMENTS = {
 ACTIONS = tuple(ARGUMENTS)
 VISIBILITIES = tuple(value for value, _label in VISIBILITY_CHOICES)
 OK = "ok"
+# Photos judged and written between two looks at the clock, and the time a batch may take:
+# well within the server's timeout (gunicorn's 60 s), whatever DynamoDB's latency that day.
+SLICE = 100
+TIME_BUDGET = 25.0  # seconds
 MISSING = {
     "album_id": _("Choose an album."),
     "tags": _("Type one or more tags."),
@@ -58,6 +64,14 @@ class BatchRefused(Invalid):
     def __init__(self, message, field=""):
         super().__init__(message, message=message)
         self.field = field
+
+
+class NotDoneInTime(Unavailable):
+    """The batch's time ran out before this photo's turn: nothing of it was changed."""
+
+    code = "not_done_in_time"
+    message = _("Not done: the batch took too long. Select this photo again.")
+    retry_after = 0
 
 
 class TooManyTags(Invalid):
@@ -102,18 +116,28 @@ def check(action, photo_ids, *, album_id=None, tags=None, visibility=None):
     return ids, tags
 
 
-def apply(user, action, photo_ids, *, album_id=None, tags=None, visibility=None):
+def apply(user, action, photo_ids, *, album_id=None, tags=None, visibility=None, clock=None):
     """Apply `action` to each of `user`'s photos `photo_ids` (the batch checked first, see
     `check`; the album of add_to_album must be one `user` may change: AlbumNotFound, ...).
     Returns {photo id: None when done, else the DomainError that refused that photo}, in the
-    ids' order."""
+    ids' order. `clock` (seconds, monotonic) is injectable for the time budget's tests."""
     ids, tags = check(action, photo_ids, album_id=album_id, tags=tags, visibility=visibility)
     if action == ADD_TO_ALBUM:
-        results = _add_to_album(user, albums.changeable(user, album_id), ids)
+        album = albums.changeable(user, album_id)
+        run = functools.partial(_add_to_album, user, album)
     elif action in (TRASH, RESTORE):
-        results = _one_by_one(user, ids, trash.trash if action == TRASH else trash.restore)
+        run = functools.partial(_one_by_one, user, act=trash.trash if action == TRASH else trash.restore)
     else:
-        results = _edit(user, ids, _CHANGES[action](tags, visibility))
+        run = functools.partial(_edit, user, change=_CHANGES[action](tags, visibility))
+    results = {}
+    # A slice at a time, until the request's time is spent: the photos left get NotDoneInTime
+    # (select them again), never a request that outlives the server's timeout.
+    deadline = (clock or time.monotonic)() + TIME_BUDGET
+    for start in range(0, len(ids), SLICE):
+        if (clock or time.monotonic)() > deadline:
+            results.update({photo_id: NotDoneInTime(photo_id) for photo_id in ids[start:]})
+            break
+        results.update(run(ids[start : start + SLICE]))
     done = sum(error is None for error in results.values())
     logger.info("batch %s by user %s: %d of %d photos", action, user.pk, done, len(ids))
     return {photo_id: results[photo_id] for photo_id in ids}
@@ -174,7 +198,7 @@ def _rounds(ids, attempt):
     return results
 
 
-def _edit(user, ids, change):
+def _edit(user, ids, *, change):
     def attempt(reads, results):
         edits = {}
         for photo, items in reads:
@@ -213,7 +237,7 @@ def _add_to_album(user, album, ids):
     return _rounds(ids, attempt)
 
 
-def _one_by_one(user, ids, act):
+def _one_by_one(user, ids, *, act):
     """Trash or restore (gallery.services.trash, whose rules these are), each photo on its own
     (its write is one photo's transaction already), a few at a time (batches.each). Only the
     caller's own photos (staff may trash anyone's one at a time, never in a batch)."""
@@ -222,10 +246,11 @@ def _one_by_one(user, ids, act):
         error = None
         for _attempt in range(ATTEMPTS):
             try:
-                photo = photo_repository().get_photo(photo_id)
-                if photo.owner_id != user.pk:
-                    access.require_own_photo(user, photo)
-                act(user, photo_id, revision=photo.revision)
+                if user.is_staff:  # anyone's one at a time, only their own in a batch
+                    photo = photo_repository().get_photo(photo_id)
+                    if photo.owner_id != user.pk:
+                        access.require_own_photo(user, photo)
+                act(user, photo_id)
                 return None
             except PhotoChanged as changed:
                 error = changed

@@ -241,3 +241,18 @@ def test_trash_and_restore_through_the_trash_use_cases_only_for_the_callers_phot
     assert texts(batch.apply(user, batch.RESTORE, ids[:2])) == dict.fromkeys(ids[:2], "ok")
     assert set(ids[:2]) <= set(list_ids(FEED))
     assert trash.page(user).items == []
+
+
+def test_the_photos_left_when_the_time_runs_out_are_untouched_and_say_so(user, mixed, monkeypatch):
+    monkeypatch.setattr(batch, "SLICE", 1)
+    ticks = iter([0.0, 1.0, batch.TIME_BUDGET + 1])  # the start, before photo 1, before photo 2
+
+    results = texts(
+        batch.apply(user, batch.ADD_TAGS, [mixed[0].id, mixed[1].id], tags=["x"], clock=lambda: next(ticks))
+    )
+
+    assert results == {
+        mixed[0].id: "ok",
+        mixed[1].id: "Not done: the batch took too long. Select this photo again.",
+    }
+    assert tags_of(mixed[1]) == ["sea", "sky"]
