@@ -6,6 +6,7 @@ them and see it on each; select one and move it to the trash. English at 1280 px
 import pytest
 from playwright.sync_api import expect
 
+from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
 from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     DESKTOP,
@@ -40,7 +41,7 @@ def card(tab, title):
     ids=["english-desktop", "korean-phone"],
 )
 def test_select_three_add_a_tag_then_trash_one(browser, site, django_user_model, locale, viewport, words):  # noqa: F811
-    marta = django_user_model.objects.create_user(username="marta", password=PASSWORD)
+    marta = confirmed_user("marta", PASSWORD)  # a verified address: allauth lets her log in
     for seed, title in enumerate(TITLES, start=1):
         publish(marta, title=title, tags="sea", data=scenic_jpeg(seed, size=(600, 400)))
     tab = new_tab(browser, site, viewport, locale)
