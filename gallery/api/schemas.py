@@ -231,3 +231,17 @@ class ArchiveStatus(Schema):
     url: str | None = Field(None, description="When ready: the zip, presigned until `expires`.")
     expires: str | None = None
     bytes: int | None = None
+
+
+class BatchIn(Schema):
+    """One action on many of the caller's photos (at most 500)."""
+
+    action: Literal["trash", "restore", "add_to_album", "add_tags", "remove_tags", "set_visibility"]
+    photo_ids: list[str] = Field(description="Up to 500 ids of the caller's photos.")
+    album_id: str | None = Field(None, description="add_to_album: one of the caller's albums.")
+    tags: list[str] | str | None = Field(None, description="add_tags, remove_tags: a list, or text as typed.")
+    visibility: Literal["public", "private"] | None = Field(None, description="set_visibility.")
+
+
+class BatchResults(Schema):
+    results: dict[str, str] = Field(description='{photo id: "ok", or why not (for a person)}.')

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib.auth.models import AnonymousUser
 
 from gallery.domain import access
-from gallery.domain.lists import FEED, list_entries, person_list, tag_list
+from gallery.domain.lists import FEED, MAX_ALBUMS_PER_PHOTO, list_entries, person_list, tag_list
 from gallery.domain.records import PUBLIC, READY, UNLISTED, PhotoCard
 from gallery.services import albums, photos, trash
 from gallery.services.reconcile import find_orphans
@@ -68,6 +68,33 @@ class ExpectedAlbum:
     token: str = ""
     parked: dict = field(default_factory=dict)  # photo id in the trash: (its index, version then)
     version: int = 0  # moves with every change of members: a restore into an unchanged album
+
+
+def apply_batch(expected, user, action, photo_ids, *, album_id=None, tags=(), visibility=None):
+    """The expected state after a batch (gallery.services.batch): the action applied to each
+    photo on its own, the caller's ready ones only; returns {photo id: whether it was done}."""
+    done = {}
+    for photo_id in photo_ids:
+        want = expected.photos[photo_id]
+        done[photo_id] = want.owner.pk == user.pk and want.status == READY
+        if not done[photo_id]:
+            continue
+        if action == "add_tags":
+            want.tags = (*want.tags, *(tag for tag in tags if tag not in want.tags))
+        elif action == "remove_tags":
+            want.tags = tuple(tag for tag in want.tags if tag not in tags)
+        elif action == "set_visibility":
+            want.visibility = visibility
+            if visibility != PUBLIC:
+                want.fans &= {want.owner.pk}
+        elif action == "add_to_album":
+            members = expected.albums[album_id].members
+            in_albums = sum(photo_id in album.members for album in expected.albums.values())
+            if photo_id not in members and in_albums >= MAX_ALBUMS_PER_PHOTO:
+                done[photo_id] = False
+            elif photo_id not in members:
+                members.append(photo_id)
+    return done
 
 
 def table_by_kind():

@@ -3,7 +3,8 @@ local stack (moto over HTTP, as the pages and the API call them) and, after ever
 the invariants of the declared data model (gallery/tests/invariants.py) and that reconcile
 finds nothing.
 
-Steps: inline publish; a direct upload (a good or a damaged file) whose job runs later, when
+Steps: inline publish; a batch action (gallery.services.batch) on a few photos of both users
+in any state; a direct upload (a good or a damaged file) whose job runs later, when
 the machine decides, with other steps in between (every example starts with one in flight, and
 a rule enabled only while one is puts it in an album, favourites or edits it); edits with a
 fresh or a stale revision and visibility changes; deletes (to the trash), restores, deletes
@@ -42,7 +43,7 @@ from gallery.domain import archives
 from gallery.domain.access import ChangeNotAllowed, PhotoHidden, PhotoInTrash
 from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, UNLISTED
 from gallery.domain.tags import parse_tags
-from gallery.services import albums, downloads, photos, renditions
+from gallery.services import albums, batch, downloads, photos, renditions
 from gallery.storage.dynamodb import (
     AlreadyInAlbum,
     NotInAlbum,
@@ -278,6 +279,33 @@ class UseCases(TrashRules, RuleBasedStateMachine):
             assert want.status != READY
             return
         want.fans.add(user.pk)
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(
+        data=st.data(),
+        caller=st.integers(0, 1),
+        action=st.sampled_from(["add_tags", "remove_tags", "set_visibility", "add_to_album"]),
+        tags=st.sampled_from(["sea", "sea sky", "night"]),
+        visibility=VISIBILITIES,
+    )
+    def batch(self, data, caller, action, tags, visibility):
+        """Select many (of both users, in any state) and apply one action: each photo as if
+        alone, the caller's ready ones only."""
+        user = self._user(caller)
+        photo_ids = data.draw(st.lists(st.sampled_from(list(self.expected.photos)), max_size=4, unique=True))
+        own_albums = [key for key, album in self.expected.albums.items() if album.owner.pk == user.pk]
+        if action == "add_to_album" and not own_albums:
+            action = "add_tags"
+        if not photo_ids:
+            return
+        argument = {
+            "add_to_album": {"album_id": own_albums[-1] if own_albums else None},
+            "set_visibility": {"visibility": visibility},
+        }.get(action, {"tags": parse_tags(tags)})
+        results = batch.apply(user, action, photo_ids, **argument)
+        done = invariants.apply_batch(self.expected, user, action, photo_ids, **argument)
+        # The owners' edit forms (snapshots) stay as they were read: now stale, as in a tab.
+        assert {key: error is None for key, error in results.items()} == done, results
 
     # --- albums ----------------------------------------------------------------------------
     @initialize(visibilities=st.lists(ALBUM_VISIBILITIES, min_size=2, max_size=2))

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from gallery.domain.ids import PATTERN as ID
-from gallery.web.views import albums, browse, downloads, photos, trash
+from gallery.web.views import albums, batch, browse, downloads, photos, trash
 
 app_name = "gallery"
 
@@ -11,6 +11,7 @@ SHARED = rf"albums/(?P<album_id>{ID})/s/(?P<token>[A-Za-z0-9_-]{{20,100}})"
 
 urlpatterns = [
     path("", browse.home, name="home"),
+    path("photos/batch/", batch.batch_photos, name="photos_batch"),
     path("photos/<id:photo_id>/", photos.photo_detail, name="photo"),
     path("photos/<id:photo_id>/edit/", photos.edit_photo, name="edit"),
     path("photos/<id:photo_id>/delete/", photos.delete_photo, name="delete"),
