@@ -43,6 +43,9 @@ class PhotoCard:
     display_width: int = 0
     display_height: int = 0
     visibility: str = PUBLIC
+    # When it was taken (gallery.domain.taken; ExifFacts declares it for the photo, whose field
+    # this is): the timeline's month headers read it from the card.
+    taken: str = ""
 
 
 @dataclass(frozen=True)

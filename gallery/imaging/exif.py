@@ -5,11 +5,14 @@ other tag stay in the original file. Pillow's Image.Exif in, plain strings and n
 
 import math
 
+from gallery.domain import taken as taken_time
 from gallery.domain.exif_facts import ExifFacts
 
 _EXIF_IFD = 0x8769
 _DATE_TIME_ORIGINAL = 0x9003
 _DATE_TIME = 0x0132
+# The offsets from UTC of DateTimeOriginal and DateTime (EXIF 2.31), in the Exif sub-IFD.
+_OFFSET_TIME_ORIGINAL, _OFFSET_TIME = 0x9011, 0x9010
 _MAKE, _MODEL = 0x010F, 0x0110
 # In the Exif sub-IFD: how the photo was taken.
 _EXPOSURE_TIME, _F_NUMBER, _ISO, _FOCAL_LENGTH = 0x829A, 0x829D, 0x8827, 0x920A
@@ -24,7 +27,9 @@ def exif_facts(exif):
         details = exif.get_ifd(_EXIF_IFD)
     except Exception:
         details = {}
-    taken = _text(details.get(_DATE_TIME_ORIGINAL)) or _text(exif.get(_DATE_TIME))
+    taken = taken_time.from_exif(
+        _text(details.get(_DATE_TIME_ORIGINAL)), _text(details.get(_OFFSET_TIME_ORIGINAL))
+    ) or taken_time.from_exif(_text(exif.get(_DATE_TIME)), _text(details.get(_OFFSET_TIME)))
     return ExifFacts(
         taken=taken,
         camera=_maker_and_model(_text(exif.get(_MAKE)), _text(exif.get(_MODEL))),

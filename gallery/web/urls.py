@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from gallery.domain.ids import PATTERN as ID
-from gallery.web.views import albums, browse, photos
+from gallery.web.views import albums, browse, library, photos
 
 app_name = "gallery"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("photos/<id:photo_id>/delete/", photos.delete_photo, name="delete"),
     path("photos/<id:photo_id>/favorite/", photos.favorite, name="favorite"),
     path("favorites/", browse.favorites, name="favorites"),
+    path("me/timeline/", library.timeline_page, name="timeline"),
+    path("me/map/", library.map_page, name="map"),
     path("upload/", photos.upload, name="upload"),
     path("tags/", browse.tag_cloud, name="tags"),
     path("tags/<str:tag>/", browse.tag_page, name="tag"),
