@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 
 from gallery.api import form_errors
 from gallery.api.auth import api_view, require_login
-from gallery.api.bodies import photo_details
+from gallery.api.bodies import PHOTO_CHANGE_FIELDS, photo_details
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.domain import access, lists
 from gallery.domain.limits import LIMITS, FileTooLarge
-from gallery.services import photos
+from gallery.services import photos, timeline
 from gallery.storage.dynamodb import PhotoChanged, photo_repository
 from gallery.web.body_limits import accepts_upload, file_stopped
 from gallery.web.errors import ApiError
-from gallery.web.forms import PhotoDetailsForm, UploadForm
+from gallery.web.forms import PhotoChangeForm, UploadForm
 from gallery.web.paging import next_url, page_of
 from gallery.web.ratelimit import UPLOAD_BURST
 
@@ -94,10 +94,18 @@ def favorite_resource(request, photo_id):
     return JsonResponse(favorite_json(photos.favorite_state(request.api_user, photo)))
 
 
+ORDERS = ("created", "taken")  # ?order=: by upload (every list), by date taken (the owner's own)
+
+
 def _list(request):
     tag, owner = request.GET.get("tag"), request.GET.get("owner")
+    order = request.GET.get("order", "created")
     if tag and owner:
         raise ApiError(400, errors={"owner": [_("Filter by tag or by owner, not both.")]})
+    if order not in ORDERS:
+        raise ApiError(400, errors={"order": [_("Order by “created” or “taken”.")]})
+    if order == "taken":
+        return _timeline(request, owner)
     if tag:
         list_name = lists.tag_list_for(tag)
     elif owner:
@@ -108,6 +116,18 @@ def _list(request):
     else:
         list_name = lists.FEED
     page = page_of(request, photo_repository().list_page, list_name)
+    results = [card_json(request, card) for card in page.items]
+    return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
+
+
+def _timeline(request, owner):
+    """The caller's own photos by date taken, newest first (one Query a page): someone else's
+    library, or none named, is not theirs to order so (403: their public photos are listed by
+    upload, ?owner=<name> alone)."""
+    require_login(request)
+    if owner != request.api_user.get_username():
+        raise ApiError(403, errors={"order": [_("Only your own photos can be ordered by date taken.")]})
+    page = page_of(request, timeline.page, request.api_user.pk)
     results = [card_json(request, card) for card in page.items]
     return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
 
@@ -136,8 +156,8 @@ def _create(request):
 
 
 def _update(request, photo, revision):
-    changes = photo_details(request, _("This field cannot be changed."))
-    form = PhotoDetailsForm.for_photo(photo, changes, partial=True)
+    changes = photo_details(request, _("This field cannot be changed."), PHOTO_CHANGE_FIELDS)
+    form = PhotoChangeForm.for_photo(photo, changes, partial=True)
     if not form.is_valid():
         raise form_errors.invalid(form)
     return photos.edit(photo, revision=revision, **{name: form.cleaned_data[name] for name in changes})

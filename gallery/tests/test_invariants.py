@@ -36,6 +36,7 @@ from hypothesis.stateful import (
 
 from conftest import clear_default_cache
 from devstack.local_aws import MotoServer
+from gallery.domain import taken
 from gallery.domain.access import ChangeNotAllowed, PhotoHidden
 from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, UNLISTED
 from gallery.domain.tags import parse_tags
@@ -68,6 +69,10 @@ SMALL_IMAGE = image_bytes(size=(12, 8))
 TITLES = st.sampled_from(["Harbour", "Sunny sunset", "서울의 노을"])
 TAGS = st.sampled_from(["", "sea", "sea sky", "sky"])
 VISIBILITIES = st.sampled_from([PUBLIC, PRIVATE])
+# Same wall clock in two zones (a tie broken by the id), month ends, a year far back.
+TAKEN = st.sampled_from(
+    ["2024-07-31T23:59:59+09:00", "2024-07-31T23:59:59-05:00", "2024-08-01T00:00:00", "1999-01-02T03:04:05Z"]
+)
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
@@ -98,7 +103,9 @@ class UseCases(RuleBasedStateMachine):
     def publish(self, owner, title, tags, visibility):
         user = self._user(owner)
         photo = publishing.publish(user, title=title, tags=tags, visibility=visibility, data=SMALL_IMAGE)
-        self.expected.photos[photo.id] = invariants.ExpectedPhoto(user, visibility, READY, tuple(photo.tags))
+        self.expected.photos[photo.id] = invariants.ExpectedPhoto(
+            user, visibility, READY, tuple(photo.tags), taken=photo.taken
+        )
         self.snapshots[photo.id] = photo
 
     @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES, good=st.booleans())
@@ -109,12 +116,12 @@ class UseCases(RuleBasedStateMachine):
             client_for(user), data=data, title=title, tags=tags, visibility=visibility
         )
         assert response.status_code == 202, response.content
+        self.snapshots[upload_id] = photo_repository().get_photo(upload_id)
         self.expected.photos[upload_id] = invariants.ExpectedPhoto(
-            user, visibility, PROCESSING, tuple(parse_tags(tags))
+            user, visibility, PROCESSING, tuple(parse_tags(tags)), taken=self.snapshots[upload_id].taken
         )
         self.expected.pending.add(upload_id)
         self.outcomes[upload_id] = READY if good else FAILED
-        self.snapshots[upload_id] = photo_repository().get_photo(upload_id)
 
     @precondition(lambda self: self.expected.pending)
     @rule()
@@ -175,6 +182,25 @@ class UseCases(RuleBasedStateMachine):
         want.visibility, want.tags = visibility, tuple(updated.tags)
         if visibility != PUBLIC:
             want.fans &= {want.owner.pk}
+        self.snapshots[photo_id] = updated
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data(), fresh=st.booleans(), when=TAKEN)
+    def edit_taken(self, data, fresh, when):
+        """The owner corrects when a photo was taken (the edit form's or the API's `taken`)."""
+        photo_id = self._pick(data, self.expected.photos)
+        want = self.expected.photos[photo_id]
+        current = photos.changeable(want.owner, photo_id)
+        form = current if fresh else self.snapshots[photo_id]
+        try:
+            updated = photos.edit(form, taken=taken.normalized(when))
+        except photos.PhotoNotReady:
+            assert form.status != READY
+            return
+        except PhotoChanged:
+            assert form.revision != current.revision
+            return
+        want.taken = updated.taken
         self.snapshots[photo_id] = updated
 
     @precondition(lambda self: self.expected.photos)
