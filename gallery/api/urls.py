@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gallery.api import albums, photos, tokens, uploads
+from gallery.api import albums, library, photos, tokens, uploads
 
 app_name = "api"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("photos/", photos.photo_collection, name="photos"),
     path("photos/<id:photo_id>/", photos.photo_resource, name="photo"),
     path("photos/<id:photo_id>/favorite/", photos.favorite_resource, name="favorite"),
+    path("photos/<id:photo_id>/rotate/", library.rotate_resource, name="rotate"),
     path("albums/", albums.album_collection, name="albums"),
     path("albums/<id:album_id>/", albums.album_resource, name="album"),
     path("albums/<id:album_id>/photos/", albums.album_photos, name="album_photos"),

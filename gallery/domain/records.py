@@ -72,6 +72,9 @@ class Photo(ExifFacts, PhotoCard):
     shared_content_type: str = ""
     shared_bytes: int = 0
     share_original: bool = False
+    # Degrees the owner turned the photo clockwise (0, 90, 180, 270): its sizes and full-size copy
+    # are made from the original turned so; the original itself is never changed.
+    rotation: int = 0
 
     @property
     def object_keys(self):

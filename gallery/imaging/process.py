@@ -12,6 +12,7 @@ decoded once, JPEGs at a reduced scale, other formats at most the policy's
 EXIF is ignored. No rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
 
+import functools
 import io
 import logging
 import warnings
@@ -67,6 +68,8 @@ _ORIENTATION_TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+# Clockwise degrees -> the transposition that turns an image so (Pillow's turn counter-clockwise).
+_CLOCKWISE = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
 # Orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
 _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
 # Formats whose plugin shows the image upright itself: Pillow's TIFF plugin reports the upright
@@ -125,7 +128,7 @@ def supported_formats_text():
     return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
 
 
-def process_image(fileobj, policy, *, thumbnail_size, display_size):
+def process_image(fileobj, policy, *, thumbnail_size, display_size, rotation=0):
     """Check that `fileobj` is an intact image of a format and a size `policy` (an ImagePolicy)
     accepts; return its facts, its display size (`display_size` px long side) and thumbnail
     (`thumbnail_size` px). The caller has checked the file's bytes against `policy.max_bytes`.
@@ -137,6 +140,10 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size):
     Both sizes are upright JPEGs without any metadata: browsers cannot show every accepted
     original (TIFF, HEIC), and GPS must not leak. The file is decoded once, at the scale the
     larger size needs; the smaller one is made from that decode.
+
+    `rotation` (0, 90, 180, 270: clockwise) turns the upright image further (the owner's rotate):
+    it is folded into the orientation, so the sizes, the dimensions and the full-size copy's
+    orientation tag all follow it without a second transform.
     """
     with _open(fileobj, policy) as image, warnings.catch_warnings():
         # Pillow warns about oddities it then handles ("Corrupt EXIF data", palette transparency).
@@ -145,6 +152,7 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size):
         _check_pixels(image, image_format, policy)
         exif = _exif(image)
         orientation = 1 if image_format in _ORIENTED_BY_PLUGIN else _orientation(exif)
+        orientation = turned(orientation, rotation)
         width, height = image.size
         if orientation in _ORIENTATIONS_SWAPPING_AXES:
             width, height = height, width
@@ -186,6 +194,26 @@ def _check_pixels(image, image_format, policy):
         raise _too_many_pixels(policy.max_pixels)
     if image_format not in _REDUCED_SCALE_FORMATS and pixels > policy.max_full_decode_pixels:
         raise _too_many_pixels(policy.max_full_decode_pixels, image_format, policy.max_pixels)
+
+
+@functools.cache
+def turned(orientation, degrees):
+    """The EXIF orientation that shows an image written with `orientation` upright and then
+    turned `degrees` clockwise (a multiple of 90). Found by trying the eight on a 3x2 probe of
+    distinct pixels rather than from a hand-written table of the dihedral group."""
+    if degrees % 360 == 0:
+        return orientation
+    probe = Image.frombytes("L", (3, 2), bytes(range(6)))
+
+    def shown(value):
+        return probe.transpose(_ORIENTATION_TRANSPOSE[value]) if value in _ORIENTATION_TRANSPOSE else probe
+
+    want = shown(orientation).transpose(_CLOCKWISE[degrees % 360])
+    return next(
+        value
+        for value in range(1, 9)
+        if shown(value).size == want.size and shown(value).tobytes() == want.tobytes()
+    )
 
 
 def _shared_file(fileobj, image, image_format, orientation):

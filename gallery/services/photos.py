@@ -123,7 +123,7 @@ def publish(
     # back if storing fails.
     with ratelimit.upload_quota(owner):
         try:
-            for key, content in _objects(photo, image.processed, original=image.file):
+            for key, content in objects_of(photo, image.processed, original=image.file):
                 objects.save(key, content)
                 written.append(key)
             photo_repository().put_photo(photo)
@@ -154,7 +154,7 @@ def _new_photo(owner, photo_id, *, details, clock, **fields):
     return photo if photo.taken else replace(photo, taken=taken_time.effective(photo))
 
 
-def _objects(photo, processed, *, original=None):
+def objects_of(photo, processed, *, original=None):
     """(key, content) of every object a photo made from `processed` stores; the original only
     when given (the worker copies it in S3 instead)."""
     files = [(photo.original_key, original)] if original is not None else []
@@ -316,7 +316,7 @@ def process_upload(photo_id, *, last_attempt=False):
         ready["taken"] = ready["taken"] or taken_time.effective(photo)  # the upload time
         objects.copy(photo.upload_key, ready["original_key"])
         written.append(ready["original_key"])
-        for key, content in _objects(replace(photo, **ready), processed):
+        for key, content in objects_of(replace(photo, **ready), processed):
             objects.save(key, content)
             written.append(key)
         # The item last: the photo joins its lists only once every object it names exists.

@@ -46,6 +46,7 @@ class ExpectedPhoto:
     status: str
     tags: tuple = ()
     fans: set = field(default_factory=set)  # user ids
+    rotation: int = 0
     taken: str = ""  # as gallery.domain.taken stores it: the file's (none here), the upload's, or edited
 
 
@@ -84,6 +85,7 @@ def check_table(expected):
         )
         assert photo.status != "processing" or photo_id in expected.pending, "processing with no job left"
         assert photo.taken == want.taken, f"taken of {photo_id}"
+        assert photo.rotation == want.rotation, f"rotation of {photo_id}"
     # A card exists iff its photo is ready and in that list, and carries its current card fields.
     cards = collections.defaultdict(dict)
     for item in items["list card"]:

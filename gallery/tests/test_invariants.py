@@ -40,7 +40,7 @@ from gallery.domain import taken
 from gallery.domain.access import ChangeNotAllowed, PhotoHidden
 from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, UNLISTED
 from gallery.domain.tags import parse_tags
-from gallery.services import albums, photos
+from gallery.services import albums, photos, rotation
 from gallery.storage.dynamodb import AlreadyInAlbum, NotInAlbum, PhotoChanged, PhotoNotFound, photo_repository
 from gallery.tests import invariants, publishing
 from gallery.tests.direct_uploads import run_worker, upload_file
@@ -201,6 +201,25 @@ class UseCases(RuleBasedStateMachine):
             assert form.revision != current.revision
             return
         want.taken = updated.taken
+        self.snapshots[photo_id] = updated
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data(), fresh=st.booleans(), degrees=st.sampled_from(rotation.DEGREES))
+    def rotate(self, data, fresh, degrees):
+        """The owner turns a photo (new sizes from the original, the old ones removed)."""
+        photo_id = self._pick(data, self.expected.photos)
+        want = self.expected.photos[photo_id]
+        current = photos.changeable(want.owner, photo_id)
+        form = current if fresh else self.snapshots[photo_id]
+        try:
+            updated = rotation.rotate(form, degrees)
+        except photos.PhotoNotReady:
+            assert form.status != READY
+            return
+        except PhotoChanged:
+            assert form.revision != current.revision
+            return
+        want.rotation = updated.rotation
         self.snapshots[photo_id] = updated
 
     @precondition(lambda self: self.expected.photos)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("photos/<id:photo_id>/edit/", photos.edit_photo, name="edit"),
     path("photos/<id:photo_id>/delete/", photos.delete_photo, name="delete"),
     path("photos/<id:photo_id>/favorite/", photos.favorite, name="favorite"),
+    path("photos/<id:photo_id>/rotate/", photos.rotate_photo, name="rotate"),
     path("favorites/", browse.favorites, name="favorites"),
     path("me/timeline/", library.timeline_page, name="timeline"),
     path("me/map/", library.map_page, name="map"),
