@@ -5,6 +5,7 @@ points them at moto. See the configuration table in README.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from boto3.s3.transfer import TransferConfig
@@ -309,6 +310,16 @@ X_FRAME_OPTIONS = "DENY"
 # Pages load scripts, styles and fonts from this site only, images also from the media storage
 # (its origin is added by gallery.web.csp); no inline script or style anywhere.
 PHOTOSHARE_CSP_REPORT_ONLY = env.bool("PHOTOSHARE_CSP_REPORT_ONLY", default=False)
+# The owner's map (/me/map/): its tile server (a Leaflet URL template) and the attribution its
+# licence asks for. Its origin is the only other one images may come from (the CSP's img-src;
+# a "{s}" subdomain placeholder allows any subdomain).
+PHOTOSHARE_MAP_TILE_URL = env.str(
+    "PHOTOSHARE_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+PHOTOSHARE_MAP_ATTRIBUTION = env.str("PHOTOSHARE_MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
+PHOTOSHARE_MAP_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(
+    urlsplit(PHOTOSHARE_MAP_TILE_URL.replace("{s}", "*"))
+)
 
 LOGGING = {
     "version": 1,

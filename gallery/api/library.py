@@ -9,7 +9,8 @@ from gallery.api.bodies import json_object
 from gallery.api.photos import etag
 from gallery.api.serializers import photo_json
 from gallery.domain import access
-from gallery.services import photos, rotation
+from gallery.services import photos, rotation, timeline
+from gallery.storage.s3 import media_urls
 from gallery.web.errors import ApiError
 
 
@@ -31,3 +32,17 @@ def rotate_resource(request, photo_id):
     response = JsonResponse(photo_json(request, rotated, photos.favorite_state(request.api_user, rotated)))
     response["ETag"] = etag(rotated)
     return response
+
+
+@api_view
+def map_collection(request):
+    """GET: the caller's own geotagged photos, [{"id", "lat", "lon", "thumbnail_url"}]; nobody
+    else's, whatever they share (a position is its owner's alone)."""
+    if request.method != "GET":
+        raise ApiError(405, _("Use GET."))
+    require_login(request)
+    points = [
+        {"id": photo_id, "lat": latitude, "lon": longitude, "thumbnail_url": media_urls.url(key)}
+        for photo_id, latitude, longitude, key in timeline.places(request.api_user.pk)
+    ]
+    return JsonResponse(points, safe=False)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("photos/<id:photo_id>/", photos.photo_resource, name="photo"),
     path("photos/<id:photo_id>/favorite/", photos.favorite_resource, name="favorite"),
     path("photos/<id:photo_id>/rotate/", library.rotate_resource, name="rotate"),
+    path("map/", library.map_collection, name="map"),
     path("albums/", albums.album_collection, name="albums"),
     path("albums/<id:album_id>/", albums.album_resource, name="album"),
     path("albums/<id:album_id>/photos/", albums.album_photos, name="album_photos"),

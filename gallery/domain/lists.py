@@ -10,6 +10,8 @@ Lists:
     FEED              every public photo
     USER#<user id>    a user's public photos (what others see on /users/<name>/)
     OWNER#<user id>   all of a user's photos, private ones included (what the owner sees)
+    PLACES#<user id>  the owner's photos with a GPS position, by date taken: their map, whose
+                      cards alone carry the position (gallery.storage.dynamodb.schema)
     TAKEN#<user id>   the same photos by when they were taken (gallery.domain.taken: the wall
                       clock, newest first): the owner's timeline, one Query a page
     TAG#<tag>         public photos with the tag
@@ -33,9 +35,9 @@ from gallery.domain.words import MIN_QUERY, first_match, title_tokens
 
 # Every photo write (edit, delete) is one transaction over the photo's items and one or two per
 # album it is in; DynamoDB takes at most 100 actions. The worst edit (20 tags and 20 search
-# tokens all replaced, of a photo stored with a TITLE# card) is 87 before albums: the photo, 45
-# new cards, 41 deletes. 10 albums per photo (+1 each) keep it at 97; the worst delete is 88
-# (test_search.py builds both).
+# tokens all replaced, of a photo stored with a TITLE# card and a position) is 88 before albums:
+# the photo, 46 new cards, 41 deletes. 10 albums per photo (+1 each) keep it at 98; the worst
+# delete is 89 (test_search.py builds both, without a position: one less each).
 MAX_ALBUMS_PER_PHOTO = 10
 
 FEED = "FEED"
@@ -55,6 +57,18 @@ def owner_list(user_id):
 
 def taken_list(user_id):
     return f"TAKEN#{user_id}"
+
+
+def places_list(user_id):
+    return f"{_PLACES_PREFIX}{user_id}"
+
+
+def carries_position(list_name):
+    """Whether a list's cards carry their photo's position: the owner's map list alone."""
+    return list_name.startswith(_PLACES_PREFIX)
+
+
+_PLACES_PREFIX = "PLACES#"
 
 
 def taken_sort_key(photo):
@@ -141,6 +155,8 @@ def list_entries(photo):
     by_date = f"{photo.created}#{photo.id}"
     entries = [(ALL, by_date), (owner_list(photo.owner_id), by_date)]
     entries.append((taken_list(photo.owner_id), taken_sort_key(photo)))
+    if photo.latitude and photo.longitude:
+        entries.append((places_list(photo.owner_id), taken_sort_key(photo)))
     if photo.visibility != PUBLIC:
         return entries
     entries += [(FEED, by_date), (user_list(photo.owner_id), by_date)]

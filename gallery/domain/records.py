@@ -75,6 +75,10 @@ class Photo(ExifFacts, PhotoCard):
     # Degrees the owner turned the photo clockwise (0, 90, 180, 270): its sizes and full-size copy
     # are made from the original turned so; the original itself is never changed.
     rotation: int = 0
+    # Where it was taken, from the file's GPS ("48.858333", "2.294444"; "" when not written): its
+    # owner's alone, for their map. On no card but the owner's PLACES# one (gallery.domain.lists).
+    latitude: str = ""
+    longitude: str = ""
 
     @property
     def object_keys(self):

@@ -41,6 +41,43 @@ def exif_facts(exif):
     )
 
 
+_GPS_IFD = 0x8825
+_GPS_LATITUDE_REF, _GPS_LATITUDE, _GPS_LONGITUDE_REF, _GPS_LONGITUDE = 1, 2, 3, 4
+
+
+def gps_position(exif):
+    """(latitude, longitude) in degrees, to 6 decimals (~0.1 m), from the GPS IFD, or None
+    (none written, broken, out of range, or 0, 0: a receiver without a fix). Not an ExifFacts
+    field: the photo page and the API show those to everyone, and a position is its owner's
+    alone (gallery.services keeps it on the photo item and the owner's map list only)."""
+    try:
+        gps = exif.get_ifd(_GPS_IFD)
+    except Exception:
+        return None
+    latitude = _degrees(gps.get(_GPS_LATITUDE), gps.get(_GPS_LATITUDE_REF), "S", 90)
+    longitude = _degrees(gps.get(_GPS_LONGITUDE), gps.get(_GPS_LONGITUDE_REF), "W", 180)
+    if latitude is None or longitude is None or (latitude, longitude) == (0, 0):
+        return None
+    return latitude, longitude
+
+
+def _degrees(value, ref, negative, limit):
+    """Degrees, minutes and seconds (three rationals) and their N/S or E/W reference as one signed
+    number, or None."""
+    if not isinstance(value, tuple) or len(value) != 3:
+        return None
+    try:
+        parts = [float(part) for part in value]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not all(math.isfinite(part) and part >= 0 for part in parts):
+        return None
+    total = parts[0] + parts[1] / 60 + parts[2] / 3600
+    if total > limit:
+        return None
+    return round(-total if _text(ref).upper() == negative else total, 6)
+
+
 def _maker_and_model(make, model):
     # Many cameras repeat the make in the model: "Canon" + "Canon EOS R6".
     text = model if make and model.lower().startswith(make.lower()) else f"{make} {model}".strip()

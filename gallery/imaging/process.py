@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 from gallery.imaging import shared_copy
-from gallery.imaging.exif import ExifFacts, exif_facts
+from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
 from gallery.imaging.renditions import DISPLAY, THUMBNAIL
 
@@ -110,6 +110,7 @@ class ProcessedImage:
     display: EncodedJpeg
     exif: ExifFacts
     shared: SharedFile | None = None  # None: the file could not be stripped (others get no full size)
+    position: tuple | None = None  # (latitude, longitude): the owner's alone (exif.gps_position)
 
 
 def site_policy(limits):
@@ -184,6 +185,7 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, rotation=0):
         display=_encode(display, quality=DISPLAY.quality, progressive=DISPLAY.progressive),
         exif=exif_facts(exif),
         shared=shared,
+        position=gps_position(exif),
     )
 
 

@@ -18,7 +18,15 @@ def rendition_fields(photo_id, processed, original_bytes):
         **_size_fields(photo_id, processed),
         **asdict(processed.exif),  # date, camera, lens, exposure, ...: never where
         **_shared_fields(photo_id, processed.shared),
+        **_position_fields(processed.position),  # where: the owner's map only
     }
+
+
+def _position_fields(position):
+    if position is None:
+        return {}
+    latitude, longitude = position
+    return {"latitude": f"{latitude:.6f}", "longitude": f"{longitude:.6f}"}
 
 
 def rotated_fields(photo_id, processed, variant):

@@ -15,6 +15,7 @@ from gallery.domain import lists, taken
 from gallery.domain.errors import Invalid
 from gallery.domain.records import PROCESSING
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound, photo_repository, scan_photos
+from gallery.storage.dynamodb.places import places as dynamodb_places
 
 
 class InvalidMonth(Invalid):
@@ -89,3 +90,8 @@ def backfill_taken(*, log=lambda photo_id: None):
         updated += 1
         log(photo.id)
     return updated, changed
+
+
+def places(owner_id):
+    """The owner's geotagged photos for their map: [(id, latitude, longitude, thumbnail key)]."""
+    return dynamodb_places(owner_id)

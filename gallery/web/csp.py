@@ -17,7 +17,8 @@ REPORT_ONLY_HEADER = "Content-Security-Policy-Report-Only"
 
 
 def build_policy(media, upload=None):
-    image_sources = " ".join(filter(None, ["'self'", "data:", media]))
+    # The map's tile server too (settings.PHOTOSHARE_MAP_TILE_ORIGIN, from its URL template).
+    image_sources = " ".join(filter(None, ["'self'", "data:", media, settings.PHOTOSHARE_MAP_TILE_ORIGIN]))
     connect_sources = " ".join(filter(None, ["'self'", upload]))
     return "; ".join(
         [

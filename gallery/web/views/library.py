@@ -1,6 +1,7 @@
 """The owner's own library: their photos by date taken (the timeline) and on a map. Each page is
 theirs alone (login required; no one else's photos are ever read)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -32,4 +33,8 @@ def timeline_page(request):
 @login_required
 def map_page(request):
     """The owner's geotagged photos on a map: the page; its markers come from GET /api/map/."""
-    return render(request, "gallery/library/map.html", {})
+    context = {
+        "tile_url": settings.PHOTOSHARE_MAP_TILE_URL,
+        "attribution": settings.PHOTOSHARE_MAP_ATTRIBUTION,
+    }
+    return render(request, "gallery/library/map.html", context)
