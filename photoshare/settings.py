@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "storages",
+    # django-ninja: the /api/docs/ page's template and its Swagger UI files (served by whitenoise).
+    "ninja",
     "gallery",
     "accounts",
 ]
@@ -219,6 +221,8 @@ PHOTOSHARE_UPLOAD_ORIGINS = env.list(
 )
 # Uploads never completed are deleted by the bucket's lifecycle rule on uploads/ after this many days.
 PHOTOSHARE_UPLOAD_RETENTION_DAYS = env.int("PHOTOSHARE_UPLOAD_RETENTION_DAYS", default=1)
+# Days a deleted photo stays in its owner's trash (restorable) before the worker's purge.
+PHOTOSHARE_TRASH_DAYS = env.int("PHOTOSHARE_TRASH_DAYS", default=30)
 
 # --- Photos ----------------------------------------------------------------------------------
 PHOTOSHARE_MAX_UPLOAD_BYTES = env.int("PHOTOSHARE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)

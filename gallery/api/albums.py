@@ -5,10 +5,13 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from ninja import Router
+from ninja.decorators import decorate_view
 
-from gallery.api import form_errors
-from gallery.api.auth import api_view, require_login
+from gallery.api import form_errors, schemas
+from gallery.api.auth import require_login
 from gallery.api.bodies import json_object, require_strings
+from gallery.api.openapi import extra, responses
 from gallery.api.serializers import album_json, card_json
 from gallery.domain import access
 from gallery.services import albums
@@ -20,11 +23,18 @@ from gallery.web.views.albums import share_url
 ALBUM_FIELDS = ("title", "description", "visibility")
 
 
-@never_cache  # answers with the share link, a secret
-@api_view
-def album_collection(request):
-    if request.method != "POST":
-        raise ApiError(405, _("Use POST."))
+router = Router(tags=["albums"])
+SECRET = decorate_view(never_cache)  # answers with the share link, a secret
+
+
+@router.post(
+    "/albums/",
+    url_name="albums",
+    response=responses({201: schemas.Album}, 400, 401, 403),
+    openapi_extra=extra(body=schemas.AlbumIn, headers={201: ["Location"]}),
+)
+@SECRET
+def create_album(request):
     require_login(request)
     form = AlbumForm(require_strings(json_object(request, ALBUM_FIELDS)))
     if not form.is_valid():
@@ -35,25 +45,38 @@ def album_collection(request):
     return response
 
 
-@never_cache  # answers with the share link, a secret
-@api_view
-def album_resource(request, album_id):
-    if request.method == "GET":
-        page = page_of(request, albums.page, request.api_user, album_id)
-        body = album_json(request, page.album, _owners_share_url(request, page.album))
-        body["photos"] = [card_json(request, card) for card in page.items]
-        body["next"] = next_url(request, page.next_cursor)
-        return JsonResponse(body)
-    if request.method != "DELETE":
-        raise ApiError(405, _("Use GET or DELETE."))
+@router.get(
+    "/albums/{id:album_id}/",
+    url_name="album",
+    response=responses({200: schemas.AlbumPage}, 400, 404),
+    openapi_extra=extra(public=True),
+)
+@SECRET
+def get_album(request, album_id: str, cursor: str | None = None):
+    """The album and a page of its photos in album order (`next`: the next page's URL)."""
+    page = page_of(request, albums.page, request.api_user, album_id)
+    body = album_json(request, page.album, _owners_share_url(request, page.album))
+    body["photos"] = [card_json(request, card) for card in page.items]
+    body["next"] = next_url(request, page.next_cursor)
+    return JsonResponse(body)
+
+
+@router.delete("/albums/{id:album_id}/", response=responses({204: None}, 401, 403, 404))
+@SECRET
+def delete_album(request, album_id: str):
+    """Delete the album; its photos stay."""
     albums.delete(_changeable(request, album_id))
     return HttpResponse(status=204)
 
 
-@api_view
-def album_photos(request, album_id):
-    if request.method != "POST":
-        raise ApiError(405, _("Use POST."))
+@router.post(
+    "/albums/{id:album_id}/photos/",
+    url_name="album_photos",
+    response=responses({201: schemas.Card}, 400, 401, 403, 404, 409),
+    openapi_extra=extra(body=schemas.AlbumPhoto),
+)
+def add_album_photo(request, album_id: str):
+    """Append one of the caller's ready photos to the album."""
     album = _changeable(request, album_id)
     photo_id = json_object(request, ("photo_id",)).get("photo_id")
     if not isinstance(photo_id, str) or not photo_id:
@@ -62,19 +85,25 @@ def album_photos(request, album_id):
     return JsonResponse(card_json(request, photo.card), status=201)
 
 
-@api_view
-def album_photo(request, album_id, photo_id):
-    if request.method != "DELETE":
-        raise ApiError(405, _("Use DELETE."))
+@router.delete(
+    "/albums/{id:album_id}/photos/{id:photo_id}/",
+    url_name="album_photo",
+    response=responses({204: None}, 401, 403, 404, 409),
+)
+def remove_album_photo(request, album_id: str, photo_id: str):
+    """Take the photo out of the album (the photo stays)."""
     albums.remove_photo(_changeable(request, album_id), photo_id)
     return HttpResponse(status=204)
 
 
-@never_cache  # answers with the share link, a secret
-@api_view
-def album_share(request, album_id):
-    if request.method != "POST":
-        raise ApiError(405, _("Use POST."))
+@router.post(
+    "/albums/{id:album_id}/share/",
+    url_name="album_share",
+    response=responses({200: schemas.ShareLink}, 400, 401, 403, 404),
+)
+@SECRET
+def new_album_share_link(request, album_id: str):
+    """A new share link for an unlisted album: the old one stops working."""
     album = albums.new_share_link(_changeable(request, album_id))
     return JsonResponse({"share_url": share_url(request, album)})
 

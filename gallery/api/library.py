@@ -1,11 +1,16 @@
-"""The owner's own library through the API: rotate a photo, and the map of their geotagged
-photos (docs/api.md)."""
+"""/api/photos/<id>/rotate/ and /api/map/: the owner's own library (docs/api.md).
+
+django-ninja operations (gallery.api.openapi); bodies parsed by gallery.api.bodies, the JSON
+gallery.api.serializers', described by gallery.api.schemas."""
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from ninja import Router
 
-from gallery.api.auth import api_view, require_login
+from gallery.api import schemas
+from gallery.api.auth import require_login
 from gallery.api.bodies import json_object
+from gallery.api.openapi import extra, responses
 from gallery.api.photos import etag
 from gallery.api.serializers import photo_json
 from gallery.domain import access
@@ -13,14 +18,19 @@ from gallery.services import photos, rotation, timeline
 from gallery.storage.s3 import media_urls
 from gallery.web.errors import ApiError
 
+router = Router(tags=["library"])
 
-@api_view
-def rotate_resource(request, photo_id):
-    """POST {"degrees": 90 | 180 | 270} turns the photo clockwise; 200 with the photo (its new
-    sizes, revision and ETag). Its owner's (or staff's) alone, as an edit."""
-    photo = photos.visible(request.api_user, photo_id)
-    if request.method != "POST":
-        raise ApiError(405, _("Use POST."))
+
+@router.post(
+    "/photos/{id:photo_id}/rotate/",
+    url_name="rotate",
+    response=responses({200: schemas.Photo}, 400, 401, 403, 404, 409),
+    openapi_extra=extra(body=schemas.Rotation, headers={200: ["ETag"]}),
+)
+def rotate_photo(request, photo_id: str):
+    """Turn the photo clockwise by `degrees` (90, 180 or 270): new sizes from the original (which
+    is never changed), a new revision and ETag. Its owner's (or staff's) alone, as an edit."""
+    photo = photos.visible(request.api_user, photo_id)  # a hidden photo is a 404 whoever asks
     require_login(request)
     access.require_change(request.api_user, photo)
     body = json_object(request, allowed=("degrees",))
@@ -34,12 +44,10 @@ def rotate_resource(request, photo_id):
     return response
 
 
-@api_view
-def map_collection(request):
-    """GET: the caller's own geotagged photos, [{"id", "lat", "lon", "thumbnail_url"}]; nobody
-    else's, whatever they share (a position is its owner's alone)."""
-    if request.method != "GET":
-        raise ApiError(405, _("Use GET."))
+@router.get("/map/", url_name="map", response=responses({200: list[schemas.MapPoint]}, 401))
+def photo_map(request):
+    """The caller's own geotagged photos, newest taken first: [{"id", "lat", "lon",
+    "thumbnail_url"}]. Nobody else's, whatever they share: a position is its owner's alone."""
     require_login(request)
     points = [
         {"id": photo_id, "lat": latitude, "lon": longitude, "thumbnail_url": media_urls.url(key)}

@@ -1,9 +1,8 @@
 """/api/photos/, /api/photos/<id>/ and /api/photos/<id>/favorite/: list, upload, read, edit,
 delete, favourite (docs/api.md).
 
-Plain Django views validated by the same forms as the site. A framework such as Django REST
-framework would add a second validation and permission layer whose main strengths (model
-serializers, generic views) do not apply to two resources with no ORM model behind them.
+django-ninja operations (gallery.api.openapi) validated by the same forms as the site; the
+JSON is gallery.api.serializers', described by gallery.api.schemas.
 """
 
 from django.contrib.auth import get_user_model
@@ -11,47 +10,102 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from ninja import Router
 
-from gallery.api import form_errors
-from gallery.api.auth import api_view, require_login
+from gallery.api import form_errors, schemas
+from gallery.api.auth import require_login
 from gallery.api.bodies import PHOTO_CHANGE_FIELDS, photo_details
+from gallery.api.openapi import extra, responses
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.domain import access, lists
 from gallery.domain.limits import LIMITS, FileTooLarge
 from gallery.services import photos, timeline
 from gallery.storage.dynamodb import PhotoChanged, photo_repository
-from gallery.web.body_limits import accepts_upload, file_stopped
+from gallery.web.body_limits import file_stopped
 from gallery.web.errors import ApiError
 from gallery.web.forms import PhotoChangeForm, UploadForm
 from gallery.web.paging import next_url, page_of
 from gallery.web.ratelimit import UPLOAD_BURST
 
-
-@accepts_upload
-@api_view
-def photo_collection(request):
-    if request.method == "GET":
-        return _list(request)
-    if request.method == "POST":
-        return _create(request)
-    raise ApiError(405, _("Use GET or POST."))
+router = Router(tags=["photos"])
+ORDERS = ("created", "taken")  # ?order=: by upload (every list), by date taken (the owner's own)
+PHOTO = responses({200: schemas.Photo}, 404)
+CHANGE = responses({200: schemas.Photo}, 400, 401, 403, 404, 409)
 
 
-@api_view
-def photo_resource(request, photo_id):
-    # Looked up first, whatever the method: a hidden photo answers 404 to everything.
+@router.get(
+    "/photos/",
+    url_name="photos",
+    response=responses({200: schemas.PhotoList}, 400),
+    openapi_extra=extra(public=True),
+)
+def list_photos(
+    request,
+    tag: str | None = None,
+    owner: str | None = None,
+    cursor: str | None = None,
+    order: str = "created",
+):
+    """The newest photos everybody may see, or one tag's, or one person's (`tag` or `owner`);
+    a page at a time (`next`). `order=taken` with `owner=<you>`: your own photos by the date
+    they were taken, newest first (403 for anyone else's)."""
+    if order not in ORDERS:
+        raise ApiError(400, errors={"order": [_("Order by “created” or “taken”.")]})
+    if order == "taken":
+        return _timeline(request, owner)
+    return _list(request, tag, owner)
+
+
+@router.post(
+    "/photos/",
+    response=responses({201: schemas.Photo}, 400, 401, 403, 413, 429),
+    openapi_extra=extra(
+        body=schemas.Upload, content_type="multipart/form-data", headers={201: ["ETag", "Location"]}
+    ),
+)
+def upload_photo(request):
+    """A photo from its file (multipart/form-data, the file as `image`): processed at once."""
+    return _create(request)
+
+
+@router.get(
+    "/photos/{id:photo_id}/",
+    url_name="photo",
+    response=PHOTO,
+    openapi_extra=extra(public=True, headers={200: ["ETag"]}),
+)
+def get_photo(request, photo_id: str):
+    return _photo_response(request, photos.visible(request.api_user, photo_id))
+
+
+@router.patch(
+    "/photos/{id:photo_id}/",
+    response=CHANGE,
+    openapi_extra=extra(body=schemas.PhotoDetails, headers={200: ["ETag"]}, if_match=True),
+)
+def edit_photo(request, photo_id: str):
+    """Change the fields sent, on the revision of If-Match (else the one just read)."""
+    photo, revision = _changing(request, photo_id)
+    return _photo_response(request, _update(request, photo, revision))
+
+
+@router.delete(
+    "/photos/{id:photo_id}/",
+    response=responses({204: None}, 401, 403, 404, 409),
+    openapi_extra=extra(if_match=True),
+)
+def delete_photo(request, photo_id: str):
+    photo, revision = _changing(request, photo_id)
+    photos.delete(photo.id, revision=revision)
+    return HttpResponse(status=204)
+
+
+def _changing(request, photo_id):
+    # Looked up first: a hidden photo is a 404 whoever asks.
     photo = photos.visible(request.api_user, photo_id)
-    if request.method == "GET":
-        return _photo_response(request, photo)
-    if request.method not in ("PATCH", "DELETE"):
-        raise ApiError(405, _("Use GET, PATCH or DELETE."))
     require_login(request)
     access.require_change(request.api_user, photo)
-    revision = _if_match_revision(request, photo)
-    if request.method == "DELETE":
-        photos.delete(photo.id, revision=revision)
-        return HttpResponse(status=204)
-    return _photo_response(request, _update(request, photo, revision))
+    return photo, _if_match_revision(request, photo)
 
 
 def etag(photo):
@@ -79,33 +133,34 @@ def _if_match_revision(request, photo):
     raise PhotoChanged(photo.id)
 
 
-@api_view
-def favorite_resource(request, photo_id):
-    """POST makes the photo one of the caller's favourites, DELETE undoes it; both idempotent,
-    both answer the photo's favourite state."""
-    photo = photos.visible(request.api_user, photo_id)
-    if request.method not in ("POST", "DELETE"):
-        raise ApiError(405, _("Use POST or DELETE."))
-    require_login(request)
-    if request.method == "POST":
-        photos.favorite(request.api_user, photo)
-    else:
-        photos.unfavorite(request.api_user, photo)
+FAVORITE = responses({200: schemas.Favorite}, 401, 403, 404)
+
+
+@router.post("/photos/{id:photo_id}/favorite/", url_name="favorite", response=FAVORITE)
+def favorite_photo(request, photo_id: str):
+    """Make the photo one of the caller's favourites (idempotent): its favourite state."""
+    photo = _favoriting(request, photo_id)
+    photos.favorite(request.api_user, photo)
     return JsonResponse(favorite_json(photos.favorite_state(request.api_user, photo)))
 
 
-ORDERS = ("created", "taken")  # ?order=: by upload (every list), by date taken (the owner's own)
+@router.delete("/photos/{id:photo_id}/favorite/", response=FAVORITE)
+def unfavorite_photo(request, photo_id: str):
+    """No longer one of the caller's favourites (idempotent): its favourite state."""
+    photo = _favoriting(request, photo_id)
+    photos.unfavorite(request.api_user, photo)
+    return JsonResponse(favorite_json(photos.favorite_state(request.api_user, photo)))
 
 
-def _list(request):
-    tag, owner = request.GET.get("tag"), request.GET.get("owner")
-    order = request.GET.get("order", "created")
+def _favoriting(request, photo_id):
+    photo = photos.visible(request.api_user, photo_id)
+    require_login(request)
+    return photo
+
+
+def _list(request, tag, owner):
     if tag and owner:
         raise ApiError(400, errors={"owner": [_("Filter by tag or by owner, not both.")]})
-    if order not in ORDERS:
-        raise ApiError(400, errors={"order": [_("Order by “created” or “taken”.")]})
-    if order == "taken":
-        return _timeline(request, owner)
     if tag:
         list_name = lists.tag_list_for(tag)
     elif owner:

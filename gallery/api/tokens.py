@@ -6,24 +6,41 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from ninja import Router
+from ninja.decorators import decorate_view
 
 from accounts.forms import TokenForm
 from accounts.models import ApiToken
-from gallery.api.auth import api_view, require_account_access
+from gallery.api import schemas
+from gallery.api.auth import require_account_access
 from gallery.api.bodies import json_object, require_strings
+from gallery.api.openapi import extra, responses
 from gallery.web.errors import ApiError
 
 TOKEN_FIELDS = ("name", "scope")
 
 
-@never_cache
-@api_view
-def token_collection(request):
-    if request.method not in ("GET", "POST"):
-        raise ApiError(405, _("Use GET or POST."))
+router = Router(tags=["tokens"])
+SECRET = decorate_view(never_cache)
+ACCOUNT = (401, 403)  # a session or a read and write token
+
+
+@router.get("/tokens/", url_name="tokens", response=responses({200: schemas.TokenList}, *ACCOUNT))
+@SECRET
+def list_tokens(request):
     require_account_access(request)
-    if request.method == "GET":
-        return JsonResponse({"tokens": [token_json(token) for token in ApiToken.of(request.api_user)]})
+    return JsonResponse({"tokens": [token_json(token) for token in ApiToken.of(request.api_user)]})
+
+
+@router.post(
+    "/tokens/",
+    response=responses({201: schemas.NewToken}, 400, *ACCOUNT),
+    openapi_extra=extra(body=schemas.TokenIn),
+)
+@SECRET
+def create_token(request):
+    """A new token; its key is in this answer only."""
+    require_account_access(request)
     form = TokenForm(request.api_user, require_strings(json_object(request, TOKEN_FIELDS)))
     key, token = form.save() if form.is_valid() else (None, None)
     if key is None:
@@ -33,11 +50,9 @@ def token_collection(request):
     return JsonResponse({**token_json(token), "key": key}, status=201)
 
 
-@never_cache
-@api_view
-def token_resource(request, token_id):
-    if request.method != "DELETE":
-        raise ApiError(405, _("Use DELETE."))
+@router.delete("/tokens/{int:token_id}/", url_name="token", response=responses({204: None}, *ACCOUNT, 404))
+@SECRET
+def revoke_token(request, token_id: int):
     require_account_access(request)
     if ApiToken.revoke(request.api_user, token_id) is None:
         raise ApiError(404, _("No such token."))

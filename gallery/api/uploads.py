@@ -7,10 +7,12 @@ as "processing" and queues its job; GET /api/photos/<upload_id>/ shows when it i
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from ninja import Router
 
-from gallery.api import form_errors
-from gallery.api.auth import api_view, require_login
+from gallery.api import form_errors, schemas
+from gallery.api.auth import require_login
 from gallery.api.bodies import json_object, photo_details
+from gallery.api.openapi import extra, responses
 from gallery.api.serializers import photo_json
 from gallery.domain.limits import require_file_size
 from gallery.services import photos
@@ -18,11 +20,17 @@ from gallery.web.errors import ApiError
 from gallery.web.forms import PhotoDetailsForm
 from gallery.web.ratelimit import UPLOAD_BURST
 
+router = Router(tags=["uploads"])
 
-@api_view
-def upload_collection(request):
-    if request.method != "POST":
-        raise ApiError(405, _("Use POST."))
+
+@router.post(
+    "/uploads/",
+    url_name="uploads",
+    response=responses({201: schemas.SignedUpload}, 400, 401, 403, 413, 429),
+    openapi_extra=extra(body=schemas.UploadIn, headers={201: ["Location"]}),
+)
+def start_upload(request):
+    """A signed S3 POST for one photo's file (the client sends the file to S3 itself)."""
     require_login(request)
     # What the client says of the file is advisory (S3 enforces the size, the worker the
     # format), but a size over the limit is refused before any signing.
@@ -42,10 +50,14 @@ def upload_collection(request):
     return response
 
 
-@api_view
-def upload_complete(request, upload_id):
-    if request.method != "POST":
-        raise ApiError(405, _("Use POST."))
+@router.post(
+    "/uploads/{id:upload_id}/complete/",
+    url_name="upload-complete",
+    response=responses({202: schemas.Photo}, 400, 401, 403, 404, 409, 413, 429),
+    openapi_extra=extra(body=schemas.PhotoDetails, headers={202: ["Location"]}),
+)
+def complete_upload(request, upload_id: str):
+    """The file is in S3: record the photo as processing and queue it (GET it to see it ready)."""
     require_login(request)
     form = PhotoDetailsForm(photo_details(request))
     if not form.is_valid():

@@ -16,6 +16,14 @@ class PhotoHidden(NoSuchPhoto):
     """The viewer may not see this photo: answered exactly as if it did not exist."""
 
 
+class PhotoInTrash(NoSuchPhoto):
+    """The owner's own photo is in their trash: a 404 like a missing photo (others get
+    PhotoHidden), whose message tells the owner where it is."""
+
+    code = "photo_in_trash"
+    message = _("This photo is in your trash. Restore it from the trash to see or change it.")
+
+
 class ChangeNotAllowed(Forbidden):
     """The viewer sees the photo but may not change it (it is someone else's)."""
 
@@ -54,6 +62,11 @@ def full_size_key(user, photo):
 
 
 def require_view(user, photo):
+    """The photo if `user` may see it: a photo in the trash is nobody's to see (its owner is
+    told it is in their trash, everyone else that there is no such photo)."""
+    if getattr(photo, "trashed_at", ""):
+        is_owner = user.is_authenticated and user.pk == photo.owner_id
+        raise PhotoInTrash(photo.id) if is_owner else PhotoHidden(photo.id)
     if not can_view(user, photo):
         raise PhotoHidden(photo.id)
     return photo

@@ -41,6 +41,7 @@ class Limits:
     tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
     page_size = _Setting("PHOTOSHARE_PAGE_SIZE")  # cards (or albums) on a page of any list
     api_tokens = _Setting("PHOTOSHARE_MAX_API_TOKENS")  # tokens one user may hold at once
+    trash_days = _Setting("PHOTOSHARE_TRASH_DAYS")  # a trashed photo's days before the purge
 
     @property
     def upload_request_bytes(self):

@@ -23,6 +23,9 @@ Lists:
                       a search is one Query with begins_with. (TITLE#<2 chars>, one card per
                       title, is what photos stored before had: replaced by `manage.py reindex`.)
     ALBUMS            every album (the admin's list); ALBUMS#<user id>: a user's albums
+    TRASH#<user id>   the user's photos in the trash, newest trashed first: a trashed photo is in
+                      this list and TRASH_DUE only (every other card goes; gallery.services.trash)
+    TRASH_DUE         every trashed photo by the time it is purged (the worker's daily purge)
 
 Albums (Album, AlbumPage) hold a user's own photos in the order they chose. Which photos of an
 album a viewer sees is `album_cards`; who sees the album at all is gallery.domain.access.
@@ -95,6 +98,13 @@ def tag_list(tag):
     return f"TAG#{tag}"
 
 
+def trash_list(user_id):
+    return f"TRASH#{user_id}"
+
+
+TRASH_DUE = "TRASH_DUE"
+
+
 def person_list(viewer_id, person_id):
     """The list of a person's photos that a viewer sees: the owner sees their private photos
     too (OWNER#), everyone else only the public ones (USER#)."""
@@ -152,6 +162,11 @@ def list_entries(photo):
     """(list name, sort key) of every list the photo belongs to: none until it is ready."""
     if photo.status != READY:
         return []
+    if photo.trashed_at:  # out of every list but its owner's trash (and the purge's)
+        return [
+            (trash_list(photo.owner_id), f"{photo.trashed_at}#{photo.id}"),
+            (TRASH_DUE, f"{photo.purge_after}#{photo.id}"),
+        ]
     by_date = f"{photo.created}#{photo.id}"
     entries = [(ALL, by_date), (owner_list(photo.owner_id), by_date)]
     entries.append((taken_list(photo.owner_id), taken_sort_key(photo)))
@@ -166,10 +181,13 @@ def list_entries(photo):
 
 
 def counted_tags(photo):
-    """Tags the photo adds to the public tag counts: none while it is private or not ready."""
-    return set(photo.tags) if photo.visibility == PUBLIC and photo.status == READY else set()
+    """Tags the photo adds to the public tag counts: none while it is private, not ready or in
+    the trash."""
+    counted = photo.visibility == PUBLIC and photo.status == READY and not photo.trashed_at
+    return set(photo.tags) if counted else set()
 
 
 def counted_photos(photo):
-    """What the photo adds to its owner's photo count (the admin's): 1 once it is ready."""
+    """What the photo adds to its owner's photo count (the admin's): 1 once it is ready, in the
+    trash too (it is still stored: trash counts against the owner, until it is purged)."""
     return 1 if photo.status == READY else 0

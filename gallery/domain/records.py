@@ -79,6 +79,14 @@ class Photo(ExifFacts, PhotoCard):
     # owner's alone, for their map. On no card but the owner's PLACES# one (gallery.domain.lists).
     latitude: str = ""
     longitude: str = ""
+    # In its owner's trash since `trashed_at` (empty: not in the trash), purged for good once
+    # past `purge_after` (gallery.services.trash); both times as gallery.domain.clock writes them.
+    trashed_at: str = ""
+    purge_after: str = ""
+
+    @property
+    def in_trash(self):
+        return bool(self.trashed_at)
 
     @property
     def object_keys(self):
@@ -93,6 +101,20 @@ class Photo(ExifFacts, PhotoCard):
     @property
     def card(self):
         return PhotoCard(**{name: getattr(self, name) for name in PhotoCard.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class TrashedCard:
+    """A photo in its owner's trash as the trash list shows it: its card, when it was trashed
+    and the instant after which the purge removes it for good (clock text, UTC)."""
+
+    card: PhotoCard
+    trashed_at: str
+    purge_after: str
+
+    @property
+    def id(self):
+        return self.card.id
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def shared_photo(user, album_id, token, photo_id):
     would hide a private photo; its album's link shares it. One BatchGetItem."""
     album, photo, membership = album_repository().album_and_photo(album_id, photo_id)
     access.require_album_view(user, album, token)
-    if photo is None or membership is None or photo.status != READY:
+    if photo is None or membership is None or photo.status != READY or photo.trashed_at:
         raise NotInAlbum(photo_id)
     return album, photo
 
@@ -204,6 +204,6 @@ def _placed(album, photo_id):
         photo, memberships = album_repository().photo_memberships(photo_id)
     except PhotoNotFound:
         raise NotInAlbum(photo_id) from None
-    if album.id not in memberships:
+    if album.id not in memberships or photo.trashed_at:  # in the trash: in no album's page
         raise NotInAlbum(photo_id)
     return photo, memberships[album.id]

@@ -24,7 +24,8 @@ def assert_no_orphans(aws):
 
 def assert_lists_match_photos(aws):
     """Every card carries its photo item's title, tags and visibility, and every counter equals
-    the number of cards it counts (TAG#<tag> cards for a tag, OWNER#<id> cards for an owner)."""
+    the number of cards it counts (TAG#<tag> cards for a tag, OWNER#<id> and TRASH#<id> cards for
+    an owner)."""
     items = photo_items(aws)
     photos = {item["pk"]: item for item in items if item["sk"] == "PHOTO"}
     cards = [item for item in items if model.CARD.matches(item)]  # not favourites, memberships, counts
@@ -36,8 +37,8 @@ def assert_lists_match_photos(aws):
     counted = {(item["pk"], item["sk"]): int(item["photo_count"]) for item in counters}
     listed = {}
     for card in cards:
-        kind = card["list_pk"].partition("#")[0]
-        if kind in ("TAG", "OWNER"):
-            key = ("TAGS" if kind == "TAG" else "OWNERS", card["list_pk"])
+        kind, _, rest = card["list_pk"].partition("#")
+        if kind in ("TAG", "OWNER", "TRASH"):  # the owner count counts the trash too
+            key = ("TAGS", card["list_pk"]) if kind == "TAG" else ("OWNERS", f"OWNER#{rest}")
             listed[key] = listed.get(key, 0) + 1
     assert {key: count for key, count in counted.items() if count} == listed

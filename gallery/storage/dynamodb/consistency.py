@@ -190,10 +190,16 @@ def album_problems(scan):
 def _pair_problem(scan, album_id, photo_id, entry, membership):
     """(what, repair) for one photo's entry and membership in one album, or None when right."""
     album, photo = scan.albums.get(album_id), scan.photos.get(photo_id)
+    if photo is not None and photo.trashed_at and entry is None and membership is not None:
+        # In the trash: the membership keeps its place and has no entry; one of an album deleted
+        # meanwhile is dropped by the restore (gallery.storage.dynamodb.trash).
+        return None
     if album is None:
         return "entry or membership of a missing album", "drop"
     if photo is None:
         return "entry of a missing photo", "drop"
+    if photo.trashed_at:
+        return "entry of a photo in the trash", "drop"
     if entry is None or membership is None:
         return "entry without its membership or membership without its entry", "drop"
     if entry["position"] != membership["position"]:

@@ -29,11 +29,12 @@ COUNTER = "favorite_count"
 
 
 def may_favorite(user_id):
-    """Condition on the photo item for a favourite by `user_id`: it exists and is theirs to see."""
+    """Condition on the photo item for a favourite by `user_id`: it exists, is theirs to see and
+    is not in the trash."""
     return {
         "condition": "attribute_exists(pk) AND (attribute_not_exists(visibility) OR visibility = :public "
-        "OR owner_id = :fan)",
-        "values": {":public": PUBLIC, ":fan": user_id},
+        "OR owner_id = :fan) AND (attribute_not_exists(trashed_at) OR trashed_at = :untrashed)",
+        "values": {":public": PUBLIC, ":fan": user_id, ":untrashed": ""},
     }
 
 
@@ -108,7 +109,8 @@ def fan_items(photo_id):
 def follow_edit(photo):
     """After an edit: refresh each fan's copy of the card, or remove the favourite of a fan who
     may no longer see the photo. A refresh never puts back a removed favourite, nor an older
-    copy over a newer one (an edit racing another)."""
+    copy over a newer one (an edit racing another). A move to the trash or out of it is such an
+    edit: the copy leaves the fan's list or comes back to its place (schema.fan_item)."""
     table = get_connection().table
     for item in list(fan_items(photo.id)):
         fan_id = schema.fan_id_of(item)

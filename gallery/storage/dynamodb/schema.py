@@ -26,7 +26,7 @@ from gallery.domain.lists import (
     list_entries,
     owner_albums_list,
 )
-from gallery.domain.records import Album, Photo, PhotoCard
+from gallery.domain.records import Album, Photo, PhotoCard, TrashedCard
 from gallery.storage.dynamodb import model
 
 LISTS_INDEX = "lists"
@@ -160,6 +160,8 @@ def card_items(photo):
     carrying the PhotoCard fields."""
     card = asdict(photo.card)
     position = {"latitude": photo.latitude, "longitude": photo.longitude}
+    if photo.trashed_at:  # the trash's cards: when it was trashed and when it goes for good
+        card |= {"trashed_at": photo.trashed_at, "purge_after": photo.purge_after}
     return [
         {
             **card_key(photo.id, list_name, sort_key),
@@ -174,10 +176,13 @@ def card_items(photo):
 
 def fan_item(photo, user_id, favorited_at):
     """A user's favourite of `photo`: in the photo's partition (deleted with it) and, through
-    the lists index, in the user's favourites list, newest favourite first."""
+    the lists index, in the user's favourites list, newest favourite first. While the photo is
+    in the trash the favourite keeps its place (list_sk) but has no list_pk, so the sparse index
+    leaves it out of the list; a restore puts it back where it was."""
+    listed = {} if photo.trashed_at else {"list_pk": favorites_list(user_id)}
     return {
         **fan_key(photo.id, user_id),
-        "list_pk": favorites_list(user_id),
+        **listed,
         "list_sk": f"{favorited_at}#{photo.id}",
         "fan_id": user_id,
         "photo_revision": photo.revision,  # a refresh of the copy never puts an older one back
@@ -236,6 +241,13 @@ def photo_from_item(item):
 
 def card_from_item(item):
     return _record(PhotoCard, item)
+
+
+def trashed_card_from_item(item):
+    """A card of the trash list: the photo's card and its trash times."""
+    return TrashedCard(
+        card=card_from_item(item), trashed_at=item["trashed_at"], purge_after=item["purge_after"]
+    )
 
 
 def count_of(item):

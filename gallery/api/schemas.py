@@ -1,0 +1,209 @@
+"""The API's JSON as Pydantic schemas: what /api/openapi.json says every operation takes and
+answers. The operations build their JSON with gallery.api.serializers and parse bodies with
+gallery.api.bodies (the one parser, the one owner of body errors); these classes describe that
+JSON, and gallery/tests/api/test_openapi.py checks the answers against them."""
+
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+Visibility = Literal["public", "unlisted", "private"]
+
+
+class Error(Schema):
+    """Every refusal: a sentence for a person and, when fields are at fault, their messages."""
+
+    error: str = Field(description="For a person, in the caller's language.")
+    errors: dict[str, list[str]] | None = Field(
+        None, description="{field: [message, ...]} when fields are at fault."
+    )
+
+
+class Image(Schema):
+    url: str
+    width: int | None
+    height: int | None
+
+
+class File(Image):
+    bytes: int | None
+    content_type: str | None
+    metadata: Literal["kept", "removed"] | None = None
+
+
+class Card(Schema):
+    """A photo in a list."""
+
+    id: str
+    title: str
+    owner: str
+    tags: list[str]
+    visibility: Visibility
+    created: str
+    taken: str = Field(description="When it was taken: ISO 8601, with its offset when known.")
+    month: str = Field(description="The month it was taken in, YYYY-MM (the timeline's headers).")
+    url: str
+    thumbnail: Image
+
+
+class PhotoList(Schema):
+    results: list[Card]
+    next: str | None = Field(description="The next page's URL (its `cursor`), or null on the last page.")
+
+
+class Photo(Schema):
+    """A photo on its own URL. While it is processing (or once it failed) only what its owner
+    said of it, its status and why it failed; once ready, its files and details too."""
+
+    id: str
+    title: str
+    description: str
+    owner: str
+    tags: list[str]
+    visibility: Visibility
+    created: str
+    url: str
+    status: Literal["processing", "ready", "failed"]
+    reason: str | None = None
+    thumbnail: Image | None = None
+    page: str | None = None
+    taken: str | None = None
+    month: str | None = None
+    camera: str | None = None
+    lens: str | None = None
+    exposure: str | None = None
+    aperture: str | None = None
+    focal_length: str | None = None
+    iso: str | int | None = None
+    favorite_count: int | None = None
+    favorited: bool | None = None
+    revision: int | None = None
+    share_original: bool | None = None
+    original: File | None = None
+    full_size: File | None = None
+    display: Image | None = None
+
+
+class PhotoDetails(Schema):
+    """A photo's details as the site's form takes them (every field optional in a PATCH)."""
+
+    title: str | None = None
+    description: str | None = None
+    tags: list[str] | str | None = Field(None, description="A list, or the text the site's form takes.")
+    visibility: Visibility | None = None
+    share_original: bool | None = None
+    taken: str | None = Field(
+        None, description="When it was taken: ISO 8601 date and time, with an optional offset."
+    )
+
+
+class Upload(Schema):
+    """The photo's file (multipart/form-data) and its details."""
+
+    image: bytes = Field(json_schema_extra={"format": "binary"})
+    title: str | None = None
+    description: str | None = None
+    tags: str | None = None
+    visibility: Visibility | None = None
+    share_original: bool | None = None
+
+
+class Favorite(Schema):
+    favorited: bool
+    favorite_count: int
+
+
+class Cover(Schema):
+    photo_id: str
+    thumbnail: Image
+
+
+class Album(Schema):
+    id: str
+    title: str
+    description: str
+    visibility: Visibility
+    owner: str
+    created: str
+    url: str
+    page: str
+    cover: Cover | None
+    share_url: str | None = Field(description="Its owner's share link of an unlisted album; null otherwise.")
+
+
+class AlbumPage(Album):
+    photos: list[Card]
+    next: str | None
+
+
+class AlbumIn(Schema):
+    title: str
+    description: str | None = None
+    visibility: Visibility | None = None
+
+
+class AlbumChanges(Schema):
+    title: str | None = None
+    description: str | None = None
+    visibility: Visibility | None = None
+
+
+class AlbumPhoto(Schema):
+    photo_id: str
+
+
+class AlbumMove(Schema):
+    direction: Literal["up", "down"] = Field(description="One place earlier (up) or later (down).")
+
+
+class AlbumCover(Schema):
+    photo_id: str = Field(description="A photo of the album.")
+
+
+class ShareLink(Schema):
+    share_url: str | None
+
+
+class Token(Schema):
+    id: int
+    name: str
+    scope: Literal["read", "read_write"]
+    created: str
+    last_used: str | None
+
+
+class NewToken(Token):
+    key: str = Field(description="The secret: shown in this answer only.")
+
+
+class TokenList(Schema):
+    tokens: list[Token]
+
+
+class TokenIn(Schema):
+    name: str
+    scope: Literal["read", "read_write"] | None = None
+
+
+class UploadIn(Schema):
+    size: int | None = Field(None, ge=1, description="The file's size in bytes (advisory).")
+
+
+class SignedUpload(Schema):
+    upload_id: str
+    url: str
+    fields: dict[str, str] = Field(description="POST them with the file (last, named `file`) to `url`.")
+
+
+class Rotation(Schema):
+    degrees: Literal[90, 180, 270] = Field(description="Clockwise.")
+
+
+class MapPoint(Schema):
+    """A geotagged photo of the caller's on their map."""
+
+    id: str
+    lat: float
+    lon: float
+    thumbnail_url: str

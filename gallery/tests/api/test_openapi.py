@@ -1,0 +1,112 @@
+"""/api/openapi.json (gallery.api.openapi): a valid OpenAPI document that describes every route
+of gallery/api with its status codes, and /api/docs/, the browsable docs served by the site."""
+
+import inspect
+import re
+
+import pytest
+from django.urls import URLPattern, get_resolver
+from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def document(client):
+    return client.get("/api/openapi.json").json()
+
+
+def test_the_served_document_is_valid_openapi(client):
+    response = client.get("/api/openapi.json")
+
+    assert response.status_code == 200
+    served = response.json()
+    validate(served)
+    assert served["openapi"].startswith("3.")
+
+
+def api_routes():
+    """{path as OpenAPI writes it: {methods}} of every URL in the api namespace, from Django's resolver."""
+    resolver = get_resolver().namespace_dict["api"][1]
+    routes = {}
+    for pattern in resolver.url_patterns:
+        assert isinstance(pattern, URLPattern)
+        if pattern.name in ("openapi-json", "openapi-view", "api-root"):
+            continue
+        path = "/api/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        view = inspect.getclosurevars(pattern.callback.__wrapped__).nonlocals["self"]  # ninja's PathView
+        routes[path] = {method.lower() for operation in view.operations for method in operation.methods}
+    return routes
+
+
+def test_every_route_of_the_api_is_in_the_document_with_its_status_codes(document):
+    routes = api_routes()
+
+    assert "/api/albums/{album_id}/photos/{photo_id}/" in routes
+    assert {path: set(operations) for path, operations in document["paths"].items()} == routes
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            assert operation["operationId"], where
+            codes = set(operation["responses"])
+            assert any(code.startswith("2") for code in codes), where
+            assert "503" in codes, where
+            if method != "get" or path == "/api/tokens/":
+                assert "401" in codes, where
+
+
+def test_every_response_and_request_body_has_a_schema(document):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            for code, response in operation["responses"].items():
+                if code == "204":
+                    assert "content" not in response, where
+                else:
+                    assert response["content"]["application/json"]["schema"], (where, code)
+            if method in ("post", "patch") and not path.endswith(("/share/", "/favorite/")):
+                body = operation["requestBody"]["content"]
+                schema = next(iter(body.values()))["schema"]
+                name = schema["$ref"].rsplit("/", 1)[-1]
+                assert name in document["components"]["schemas"], where
+
+
+def test_errors_rate_limits_and_revisions_are_described(document):
+    upload = document["paths"]["/api/photos/"]["post"]
+    assert upload["responses"]["429"]["headers"]["Retry-After"]
+    assert upload["responses"]["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    edit = document["paths"]["/api/photos/{photo_id}/"]["patch"]
+    assert "If-Match" in [parameter["name"] for parameter in edit["parameters"]]
+    assert edit["responses"]["200"]["headers"]["ETag"]
+    assert "409" in edit["responses"]
+    listing = document["paths"]["/api/photos/"]["get"]
+    assert "cursor" in [parameter["name"] for parameter in listing["parameters"]]
+    assert {} in listing["security"]  # anybody may list
+
+
+def test_both_ways_to_sign_in_are_security_schemes(document):
+    schemes = document["components"]["securitySchemes"]
+
+    assert schemes["TokenAuth"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": schemes["TokenAuth"]["description"],
+    }
+    assert (schemes["SessionAuth"]["type"], schemes["SessionAuth"]["in"]) == ("apiKey", "cookie")
+    tokens = document["paths"]["/api/tokens/"]["post"]
+    assert tokens["security"] == [{"TokenAuth": []}, {"SessionAuth": []}]
+
+
+def test_the_docs_page_loads_its_assets_from_the_site_without_inline_script(client):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert scripts
+    for attributes, code in scripts:
+        # The settings are data (application/json), never run; the code is files of the site's.
+        assert 'type="application/json"' in attributes or (not code.strip() and 'src="/static/' in attributes)
+    assert "cdn" not in html.lower()
+    assert "script-src 'self'" in response["Content-Security-Policy"]
