@@ -4,7 +4,6 @@ django-ninja operations (gallery.api.openapi); bodies parsed by gallery.api.bodi
 gallery.api.serializers', described by gallery.api.schemas."""
 
 from django.http import JsonResponse
-from django.utils.translation import gettext as _
 from ninja import Router
 
 from gallery.api import schemas
