@@ -47,6 +47,7 @@ class ExpectedPhoto:
     tags: tuple = ()
     fans: set = field(default_factory=set)  # user ids
     rotation: int = 0
+    geotagged: bool = False  # on its owner's map once ready
     taken: str = ""  # as gallery.domain.taken stores it: the file's (none here), the upload's, or edited
 
 
@@ -139,6 +140,11 @@ def check_timelines(expected):
         assert [card.taken for card in cards] == [expected.photos[card.id].taken for card in cards]
         runs = [group.month for group in timeline.months(cards)]
         assert len(runs) == len(set(runs)), f"a month split in {owner}'s timeline: {runs}"
+        # The map: the owner's geotagged ready photos, each once, in the timeline's order.
+        on_map = [
+            photo_id for _key, photo_id in sorted(mine, reverse=True) if expected.photos[photo_id].geotagged
+        ]
+        assert [point[0] for point in timeline.places(owner.pk)] == on_map, f"{owner}'s map"
 
 
 def check_objects(stored):

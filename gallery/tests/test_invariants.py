@@ -44,7 +44,7 @@ from gallery.services import albums, photos, rotation
 from gallery.storage.dynamodb import AlreadyInAlbum, NotInAlbum, PhotoChanged, PhotoNotFound, photo_repository
 from gallery.tests import invariants, publishing
 from gallery.tests.direct_uploads import run_worker, upload_file
-from gallery.tests.factories import client_for, image_bytes
+from gallery.tests.factories import camera_exif, client_for, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,7 @@ def _profile(name):
 PROFILE = _profile(os.environ.get("PHOTOSHARE_INVARIANTS"))
 
 SMALL_IMAGE = image_bytes(size=(12, 8))
+SMALL_GPS_IMAGE = image_bytes(size=(12, 8), exif=camera_exif(taken="2020:02:29 12:00:00"))  # on the map
 TITLES = st.sampled_from(["Harbour", "Sunny sunset", "서울의 노을"])
 TAGS = st.sampled_from(["", "sea", "sea sky", "sky"])
 VISIBILITIES = st.sampled_from([PUBLIC, PRIVATE])
@@ -99,12 +100,13 @@ class UseCases(RuleBasedStateMachine):
         return data.draw(st.sampled_from(list(collection)))
 
     # --- photos ----------------------------------------------------------------------------
-    @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES)
-    def publish(self, owner, title, tags, visibility):
+    @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES, gps=st.booleans())
+    def publish(self, owner, title, tags, visibility, gps=False):
         user = self._user(owner)
-        photo = publishing.publish(user, title=title, tags=tags, visibility=visibility, data=SMALL_IMAGE)
+        data = SMALL_GPS_IMAGE if gps else SMALL_IMAGE
+        photo = publishing.publish(user, title=title, tags=tags, visibility=visibility, data=data)
         self.expected.photos[photo.id] = invariants.ExpectedPhoto(
-            user, visibility, READY, tuple(photo.tags), taken=photo.taken
+            user, visibility, READY, tuple(photo.tags), taken=photo.taken, geotagged=gps
         )
         self.snapshots[photo.id] = photo
 
@@ -440,7 +442,7 @@ def test_a_restart_of_the_local_stack_keeps_every_invariant(aws, moto_server, us
         UseCases.stack = [user, bob]
         machine = UseCases()
         machine.publish(owner=0, title="Harbour", tags="sea", visibility=PUBLIC)
-        machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PRIVATE)
+        machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PRIVATE, gps=True)
         machine.start_direct_upload(owner=1, title="Harbour", tags="", visibility=PUBLIC, good=True)
         machine.create_album(owner=0, visibility=UNLISTED)
         [(album_id, album)] = machine.expected.albums.items()

@@ -27,14 +27,15 @@ def inline_code_in(html):
     return [name for name, pattern in INLINE_CODE.items() if pattern.search(html)]
 
 
-def test_the_policy_allows_only_this_site_and_the_media_storage(aws, client):
+def test_the_policy_allows_only_this_site_the_media_storage_and_the_map_tiles(aws, client):
     policy = client.get("/")["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
 
     media = settings.STORAGES["default"]["OPTIONS"]["endpoint_url"]  # moto, in the tests
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
-    assert directives["img-src"] == f"'self' data: {media}"
+    # The owner's map's tile server: its origin, from the PHOTOSHARE_MAP_TILE_URL template.
+    assert directives["img-src"] == f"'self' data: {media} https://tile.openstreetmap.org"
     assert directives["connect-src"] == f"'self' {media}"  # the upload page POSTs files to S3
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
