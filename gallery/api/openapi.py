@@ -32,7 +32,7 @@ ERROR_STATUSES = {
 # Statuses any operation may answer, whatever it does.
 ALWAYS = (503,)
 _HEADERS = {
-    "ETag": "The photo's revision: send it back in If-Match to change that revision only.",
+    "ETag": "Its revision: send it back in If-Match to change that revision only.",
     "Location": "The URL of what was made.",
     "Retry-After": "Seconds to wait before retrying.",
     "WWW-Authenticate": "`Token`: send `Authorization: Token <key>`.",
@@ -68,7 +68,7 @@ def extra(*, body=None, content_type="application/json", headers=None, public=Fa
                 "name": "If-Match",
                 "in": "header",
                 "required": False,
-                "description": "The ETag read: refused with 409 when the photo has changed since.",
+                "description": "The ETag read: refused with 409 when it has changed since.",
                 "schema": {"type": "string"},
             }
         ]
@@ -155,8 +155,9 @@ def invalid_parameters(request, error):
 
 
 def credentials_before_methods(view):
-    """A view of ninja's that checks the caller's credentials before refusing a method (405):
-    a read-only token's PUT is refused as a write (403), an unknown token as such (401)."""
+    """A view of ninja's that checks the caller's credentials before refusing a method: a
+    read-only token's PUT is refused as a write (403), an unknown token as such (401); then the
+    405 in our contract, in the caller's language, with its Allow header."""
 
     @functools.wraps(view)  # keeps csrf_exempt and body_limits' marker
     def checked(request, *args, **kwargs):
@@ -167,6 +168,11 @@ def credentials_before_methods(view):
             next(user for user in (auth(request) for auth in AUTH) if user)
         except DomainError as error:
             return response_for(request, error)
-        return response
+        allowed = ", ".join(sorted(method.strip() for method in response["Allow"].split(",")))
+        message = _("This URL does not take %(method)s; use %(allowed)s.")
+        refusal = ApiError(
+            405, message % {"method": request.method, "allowed": allowed}, headers={"Allow": allowed}
+        )
+        return response_for(request, refusal)
 
     return checked

@@ -16,6 +16,7 @@ from gallery.api import form_errors, schemas
 from gallery.api.auth import require_login
 from gallery.api.bodies import PHOTO_CHANGE_FIELDS, photo_details
 from gallery.api.openapi import extra, responses
+from gallery.api.revisions import etag, if_match_revision
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.domain import access, lists
 from gallery.domain.limits import LIMITS, FileTooLarge
@@ -105,12 +106,7 @@ def _changing(request, photo_id):
     photo = photos.visible(request.api_user, photo_id)
     require_login(request)
     access.require_change(request.api_user, photo)
-    return photo, _if_match_revision(request, photo)
-
-
-def etag(photo):
-    """The photo's revision as an entity tag: what If-Match sends back to edit that revision."""
-    return f'"{photo.revision}"'
+    return photo, if_match_revision(request, photo, PhotoChanged)
 
 
 def _photo_response(request, photo, status=200):
@@ -119,18 +115,6 @@ def _photo_response(request, photo, status=200):
     response = JsonResponse(photo_json(request, photo, favorites), status=status)
     response["ETag"] = etag(photo)
     return response
-
-
-def _if_match_revision(request, photo):
-    """The revision a PATCH or DELETE is conditional on: the If-Match one (PhotoChanged, a 409,
-    when it is not the photo's), or without If-Match the one just read."""
-    header = request.headers.get("If-Match")
-    if header is None:
-        return photo.revision
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    if "*" in tags or etag(photo) in tags:
-        return photo.revision
-    raise PhotoChanged(photo.id)
 
 
 FAVORITE = responses({200: schemas.Favorite}, 401, 403, 404)

@@ -75,7 +75,7 @@ class Photo(Schema):
     exposure: str | None = None
     aperture: str | None = None
     focal_length: str | None = None
-    iso: str | int | None = None
+    iso: int | None = None
     favorite_count: int | None = None
     favorited: bool | None = None
     revision: int | None = None
@@ -161,6 +161,10 @@ class AlbumCover(Schema):
     photo_id: str = Field(description="A photo of the album.")
 
 
+class Moved(Schema):
+    moved: bool = Field(description="False when the photo was at that end of the album already.")
+
+
 class ShareLink(Schema):
     share_url: str | None
 
@@ -187,7 +191,11 @@ class TokenIn(Schema):
 
 
 class UploadIn(Schema):
-    size: int | None = Field(None, ge=1, description="The file's size in bytes (advisory).")
+    """What the client says of the file: advisory (S3 enforces the size, the worker the format),
+    but a size over the limit is refused before any signing."""
+
+    size: int | None = Field(None, ge=1, description="The file's size in bytes.")
+    filename: str | None = Field(None, description="For the client's own bookkeeping; not stored.")
 
 
 class SignedUpload(Schema):

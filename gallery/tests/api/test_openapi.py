@@ -2,11 +2,16 @@
 of gallery/api with its status codes, and /api/docs/, the browsable docs served by the site."""
 
 import inspect
+import json
 import re
 
 import pytest
 from django.urls import URLPattern, get_resolver
+from django.utils import translation
+from ninja.errors import ValidationError
 from openapi_spec_validator import validate
+
+from gallery.api.openapi import api
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +69,7 @@ def test_every_response_and_request_body_has_a_schema(document):
                     assert "content" not in response, where
                 else:
                     assert response["content"]["application/json"]["schema"], (where, code)
-            if method in ("post", "patch") and not path.endswith(("/share/", "/favorite/")):
+            if method in ("post", "put", "patch") and not path.endswith(("/share/", "/favorite/")):
                 body = operation["requestBody"]["content"]
                 schema = next(iter(body.values()))["schema"]
                 name = schema["$ref"].rsplit("/", 1)[-1]
@@ -110,3 +115,24 @@ def test_the_docs_page_loads_its_assets_from_the_site_without_inline_script(clie
         assert 'type="application/json"' in attributes or (not code.strip() and 'src="/static/' in attributes)
     assert "cdn" not in html.lower()
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_ninjas_own_validation_errors_keep_the_error_contract_in_the_callers_language(rf):
+    # A parameter ninja validates (by its type) and refuses: the same {"error", "errors"} 400.
+    refused = ValidationError([{"loc": ("query", "cursor"), "msg": "Input should be a valid string"}])
+
+    with translation.override("ko"):
+        response = api.on_exception(rf.get("/api/photos/"), refused)
+
+    assert response.status_code == 400
+    message = "이 매개변수에 맞지 않는 값이에요."
+    assert json.loads(response.content) == {"error": message, "errors": {"cursor": [message]}}
+
+
+def test_a_method_a_url_does_not_take_is_a_405_naming_the_ones_it_does(client):
+    english = client.put("/api/photos/")
+    korean = client.put("/api/photos/", headers={"Accept-Language": "ko"})
+
+    assert english.status_code == 405 and english["Allow"] == "GET, POST"
+    assert english.json() == {"error": "This URL does not take PUT; use GET, POST."}
+    assert korean.json()["error"].startswith("이 URL은 PUT 요청을 받지 않아요.")
