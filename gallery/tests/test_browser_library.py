@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from gallery.tests.factories import EXIF_GPS_IFD, camera_exif, image_bytes
+from gallery.tests.factories import EXIF_GPS_IFD, camera_exif, confirmed_user, image_bytes
 from gallery.tests.publishing import publish
 from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     DESKTOP,
@@ -53,7 +53,7 @@ def test_the_owner_browses_their_timeline_and_map(
     july,
     map_title,
 ):
-    owner = django_user_model.objects.create_user(username="ines", password=PASSWORD)
+    owner = confirmed_user("ines", PASSWORD)  # allauth asks a new address to be confirmed first
     paris = [
         publish(owner, title=f"Paris {n}", data=taken_at(f"2024:07:{10 + n} 12:00:00", (48, 2)))
         for n in range(3)
@@ -68,10 +68,10 @@ def test_the_owner_browses_their_timeline_and_map(
     tab.set_default_timeout(15_000)
     tab.problems = watch_for_problems(tab)
     tab.goto("/accounts/login/")
-    tab.fill("input[name=username]", "ines")
+    tab.fill("input[name=login]", "ines")
     tab.fill("input[name=password]", PASSWORD)
     tab.get_by_role("button", name="Log in").click()
-    tab.wait_for_url("**/")
+    tab.wait_for_url(lambda url: "/accounts/login/" not in url)
     context.add_cookies([{"name": "django_language", "value": language, "url": site.url}])
 
     tab.goto("/me/timeline/")
