@@ -68,6 +68,12 @@ MIDDLEWARE = [
     # Last, so it sees a view's exceptions first: domain errors become 4xx/503 pages or JSON.
     "gallery.web.errors.ErrorResponseMiddleware",
 ]
+# Pages and JSON gzipped by Django where nothing in front does it: `make run` (devstack) sets it.
+# In production nginx compresses (deploy/instance/nginx.conf: gzip), off the app's workers.
+# First, so it compresses what every other middleware made (Django pads it against BREACH).
+PHOTOSHARE_GZIP = env.bool("PHOTOSHARE_GZIP", default=False)
+if PHOTOSHARE_GZIP:
+    MIDDLEWARE.insert(0, "django.middleware.gzip.GZipMiddleware")
 
 ROOT_URLCONF = "photoshare.urls"
 WSGI_APPLICATION = "photoshare.wsgi.application"
