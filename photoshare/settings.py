@@ -382,3 +382,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"botocore": {"level": "WARNING"}, "urllib3": {"level": "WARNING"}},
 }
+
+# Zip downloads (gallery.domain.archives): a download of more bytes or photos than these is built
+# by the worker into S3 (202 and a status URL) instead of streaming in the request.
+PHOTOSHARE_DOWNLOAD_INLINE_MAX_BYTES = env.int(
+    "PHOTOSHARE_DOWNLOAD_INLINE_MAX_BYTES", default=500 * 1024 * 1024
+)
+PHOTOSHARE_DOWNLOAD_INLINE_MAX_PHOTOS = env.int("PHOTOSHARE_DOWNLOAD_INLINE_MAX_PHOTOS", default=200)
+# How long an archive the worker built (a large download, a data export) can be fetched: the
+# presigned link's lifetime; the bucket's lifecycle rule removes archives/ a day after that.
+PHOTOSHARE_ARCHIVE_LINK_SECONDS = env.int("PHOTOSHARE_ARCHIVE_LINK_SECONDS", default=24 * 3600)
+# The most photos one download request may name (a selection's form or JSON list).
+PHOTOSHARE_MAX_DOWNLOAD_PHOTOS = env.int("PHOTOSHARE_MAX_DOWNLOAD_PHOTOS", default=1000)

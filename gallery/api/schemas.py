@@ -215,3 +215,24 @@ class MapPoint(Schema):
     lat: float
     lon: float
     thumbnail_url: str
+
+
+class DownloadIn(Schema):
+    photo_ids: list[str] = Field(description="Photo ids (32 hex digits); those you may not see are left out.")
+
+
+class ArchiveAccepted(Schema):
+    """A zip the worker builds: poll `status_url`."""
+
+    status: Literal["pending"]
+    status_url: str
+
+
+class ArchiveStatus(Schema):
+    id: str
+    kind: Literal["download", "export"]
+    status: Literal["pending", "ready", "failed", "expired"]
+    created: str
+    url: str | None = Field(None, description="When ready: the zip, presigned until `expires`.")
+    expires: str | None = None
+    bytes: int | None = None

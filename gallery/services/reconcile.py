@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from gallery.domain import clock
+from gallery.services import downloads
 from gallery.storage.dynamodb import PhotoNotFound, consistency, photo_repository, purge_photo, scan_table
 from gallery.storage.s3.keys import photo_id_of_key
 from gallery.storage.s3.objects import delete_objects, list_objects
@@ -47,6 +48,7 @@ class Report:
     wrong_favorite_counts: list = field(default_factory=list)  # (photo id, stored, true count)
     album_problems: list = field(default_factory=list)  # consistency.AlbumProblem
     unknown_items: list = field(default_factory=list)  # keys of items of no declared kind: never deleted
+    expired_jobs: list = field(default_factory=list)  # ids of archive jobs past their link's expiry
     scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
@@ -56,7 +58,7 @@ class Report:
     def clean(self):
         orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
         favorites = (self.hidden_favorites, self.wrong_favorite_counts)
-        albums = (self.album_problems, self.unknown_items)
+        albums = (self.album_problems, self.unknown_items, self.expired_jobs)
         return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums))
 
 
@@ -79,6 +81,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         wrong_favorite_counts=consistency.wrong_favorite_counts(scan),
         album_problems=consistency.album_problems(scan),
         unknown_items=scan.unknown,
+        expired_jobs=sorted(job.id for job in scan.jobs if downloads.expired(job, now)),
         scan=scan,
     )
     for key, modified in sorted(objects.items()):
@@ -115,6 +118,9 @@ def remove_orphans(report):
     photos lose their items first, then their objects (the order of a delete), so a crash
     half-way leaves only orphan objects for the next run."""
     leftovers = list(report.orphan_objects)
+    expired = set(report.expired_jobs)
+    if expired:
+        downloads.expire_jobs([job for job in report.scan.jobs if job.id in expired])
     # Items of no declared kind (report.unknown_items) are never touched: only reported.
     for problem in report.album_problems:
         consistency.repair_album(report.scan, problem)

@@ -10,7 +10,7 @@ told when a delivery is the last, so that it can leave a clear state (a "failed"
 import logging
 import time
 
-from gallery.services import photos, renditions
+from gallery.services import downloads, photos, renditions
 from gallery.storage import sqs
 
 logger = logging.getLogger(__name__)
@@ -21,6 +21,9 @@ UNREACHABLE_PAUSE_SECONDS = 5
 HANDLERS = {
     photos.PROCESS_UPLOAD: lambda body, last_attempt: photos.process_upload(
         body["photo_id"], last_attempt=last_attempt
+    ),
+    downloads.BUILD_ARCHIVE: lambda body, last_attempt: downloads.build_job(
+        body["job_id"], last_attempt=last_attempt
     ),
     renditions.MAKE_SOURCES: lambda body, last_attempt: renditions.make_sources(body["photo_id"]),
 }

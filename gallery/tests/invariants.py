@@ -25,6 +25,7 @@ from gallery.storage.dynamodb import (
     photo_repository,
 )
 from gallery.storage.dynamodb import model as kinds
+from gallery.storage.dynamodb.jobs import job_from_item
 from gallery.storage.dynamodb.schema import album_from_item, card_from_item, photo_from_item
 
 ANONYMOUS = AnonymousUser()
@@ -37,6 +38,14 @@ class Expected:
     photos: dict = field(default_factory=dict)  # id: ExpectedPhoto
     albums: dict = field(default_factory=dict)  # id: ExpectedAlbum
     pending: set = field(default_factory=set)  # photo ids whose job has not run yet
+    jobs: dict = field(default_factory=dict)  # archive job id: ExpectedJob
+
+
+@dataclass
+class ExpectedJob:
+    owner: object
+    kind: str  # gallery.domain.archives.DOWNLOAD or EXPORT
+    status: str  # pending until the worker ran, then ready
 
 
 @dataclass
@@ -122,7 +131,8 @@ def check_table(expected):
         key: len(value) for key, value in fans.items() if value
     }
     check_albums(items, stored, expected)
-    check_objects(stored)
+    archives = check_jobs(items, expected)
+    check_objects(stored, archives)
     check_timelines(expected)
 
 
@@ -147,10 +157,24 @@ def check_timelines(expected):
         assert [point[0] for point in timeline.places(owner.pk)] == on_map, f"{owner}'s map"
 
 
-def check_objects(stored):
+def check_jobs(items, expected):
+    """Archive jobs are those the machine asked for, each its asker's, of its kind, pending until
+    the worker ran and then ready with its archive; returns the archive keys they name."""
+    found = {item["id"]: job_from_item(item) for item in items["archive job"]}
+    assert set(found) == set(expected.jobs), "the archive jobs are those asked for"
+    for job_id, job in found.items():
+        want = expected.jobs[job_id]
+        assert (job.owner_id, job.kind, job.status) == (want.owner.pk, want.kind, want.status)
+        assert bool(job.archive_key) == (job.status == "ready"), f"archive of job {job_id}"
+    return {job.archive_key for job in found.values() if job.archive_key}
+
+
+def check_objects(stored, archives=()):
     """Every object a photo names exists, and every object is named by a photo (its renditions,
-    or its upload while it waits for the worker): nothing deleted or processed leaves bytes."""
+    or its upload while it waits for the worker) or by a ready archive job: nothing deleted or
+    processed leaves bytes."""
     named = {key: photo_id for photo_id, photo in stored.items() for key in photo.object_keys}
+    named |= {key: "archive" for key in archives}
     keys = set(object_keys())
     assert set(named) <= keys, f"objects missing: {sorted(set(named) - keys)}"
     assert keys <= set(named), f"objects no photo names: {sorted(keys - set(named))}"
@@ -257,6 +281,13 @@ def ids(page):
 def check_reconcile_finds_nothing():
     report = find_orphans(min_age=timedelta(0))
     assert report.clean, report
+
+
+def read_object(key):
+    from django.core.files.storage import default_storage
+
+    client = default_storage.connection.meta.client
+    return client.get_object(Bucket=default_storage.bucket_name, Key=key)["Body"].read()
 
 
 def object_keys():

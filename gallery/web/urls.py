@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from gallery.domain.ids import PATTERN as ID
-from gallery.web.views import albums, browse, library, photos
+from gallery.web.views import albums, browse, downloads, library, photos
 
 app_name = "gallery"
 
@@ -25,6 +25,9 @@ urlpatterns = [
     path("users/<str:username>/", browse.user_page, name="user"),
     path("search/", browse.search, name="search"),
     path("photos/<id:photo_id>/albums/", albums.photo_albums, name="photo_albums"),
+    path("downloads/", downloads.download_photos, name="download"),
+    path("downloads/<id:job_id>/", downloads.download_status, name="download_status"),
+    path("albums/<id:album_id>/download/", downloads.download_album, name="album_download"),
     path("albums/", albums.my_albums, name="albums"),
     path("albums/new/", albums.create_album, name="album_create"),
     path("albums/<id:album_id>/", albums.album_detail, name="album"),

@@ -45,6 +45,8 @@ class Command(BaseCommand):
             self.stdout.write(f"album {problem.album_id}{photo}: {problem.what}")
         for key in report.unknown_items:
             self.stdout.write(f"item of no known kind (left alone): {key['pk']} {key['sk']}")
+        for job_id in report.expired_jobs:
+            self.stdout.write(f"archive job {job_id} expired (its zip and item go with --fix)")
         if report.recent_objects:
             self.stdout.write(f"{report.recent_objects} unnamed objects younger than {min_age} s left alone")
         if report.clean:
@@ -57,7 +59,8 @@ class Command(BaseCommand):
                     f"{len(report.broken_photos) + len(report.stray_cards)} photos; rewrote the cards "
                     f"of {len(report.stale_lists)} photos, repaired "
                     f"{len(report.album_problems)} album entries and "
-                    f"set {len(report.wrong_counts)} counters."
+                    f"set {len(report.wrong_counts)} counters; removed "
+                    f"{len(report.expired_jobs)} expired archive jobs."
                 )
             )
         else:

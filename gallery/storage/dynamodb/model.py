@@ -164,8 +164,32 @@ ALBUM_CARD = ItemKind(
     holds="exists iff the album does; the album's fields without its share token",
 )
 
+ARCHIVE_JOB = ItemKind(
+    "archive job",
+    pk="JOB#{job_id}",
+    sk="JOB",
+    list_pk="JOBS#{user_id}",
+    list_sk="{created}#{job_id}",
+    owner="the user who asked",
+    written_by="a large download or a data export (pending), the worker (ready/failed), expiry (reconcile)",
+    holds="a ready job's archive_key names an object of archives/ until it expires; an expired job is "
+    "removed with its archive",
+)
+
 # Order matters only for reading: the first kind whose patterns match an item is its kind.
-KINDS = (PHOTO, CARD, FAVORITE, FAVORITE_COUNT, MEMBERSHIP, TAG_COUNT, OWNER_COUNT, ALBUM, ENTRY, ALBUM_CARD)
+KINDS = (
+    PHOTO,
+    CARD,
+    FAVORITE,
+    FAVORITE_COUNT,
+    MEMBERSHIP,
+    TAG_COUNT,
+    OWNER_COUNT,
+    ALBUM,
+    ENTRY,
+    ALBUM_CARD,
+    ARCHIVE_JOB,
+)
 
 
 def kind_of(item):
