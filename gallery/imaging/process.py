@@ -12,7 +12,6 @@ decoded once, JPEGs at a reduced scale, other formats at most the policy's
 EXIF is ignored. No rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
 
-import functools
 import logging
 import warnings
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from PIL import Image, UnidentifiedImageError
 from gallery.imaging import shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
+from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
+from gallery.imaging.orientation import turned
 from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
 from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, sources_for
 
@@ -65,18 +66,6 @@ _REDUCED_SCALE_FORMATS = {"JPEG"}
 FULL_SIZE_QUALITY = 90
 
 _EXIF_ORIENTATION = 0x0112
-# EXIF orientation -> the transposition that shows the image upright (as ImageOps.exif_transpose).
-_ORIENTATION_TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
-# Clockwise degrees -> the transposition that turns an image so (Pillow's turn counter-clockwise).
-_CLOCKWISE = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
 # Orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
 _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
 # Formats whose plugin shows the image upright itself: Pillow's TIFF plugin reports the upright
@@ -229,26 +218,6 @@ def _check_pixels(image, image_format, policy):
         raise _too_many_pixels(policy.max_pixels)
     if image_format not in _REDUCED_SCALE_FORMATS and pixels > policy.max_full_decode_pixels:
         raise _too_many_pixels(policy.max_full_decode_pixels, image_format, policy.max_pixels)
-
-
-@functools.cache
-def turned(orientation, degrees):
-    """The EXIF orientation that shows an image written with `orientation` upright and then
-    turned `degrees` clockwise (a multiple of 90). Found by trying the eight on a 3x2 probe of
-    distinct pixels rather than from a hand-written table of the dihedral group."""
-    if degrees % 360 == 0:
-        return orientation
-    probe = Image.frombytes("L", (3, 2), bytes(range(6)))
-
-    def shown(value):
-        return probe.transpose(_ORIENTATION_TRANSPOSE[value]) if value in _ORIENTATION_TRANSPOSE else probe
-
-    want = shown(orientation).transpose(_CLOCKWISE[degrees % 360])
-    return next(
-        value
-        for value in range(1, 9)
-        if shown(value).size == want.size and shown(value).tobytes() == want.tobytes()
-    )
 
 
 def _shared_file(fileobj, image, image_format, orientation):
