@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import environ
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotocoreConfig
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from gallery.imaging.renditions import DISPLAY, THUMBNAIL
@@ -202,6 +203,9 @@ MFA_TOTP_ISSUER = env.str("PHOTOSHARE_TOTP_ISSUER", default="photoshare")
 # ALLOWED_HOSTS vets) and the origin must be https on it. Only a local run over plain http
 # (`make run`, the browser tests on http://localhost) may accept any origin.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+if MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN and not DEBUG:
+    # Any origin's passkey answer would do: a phishing page's too.
+    raise ImproperlyConfigured("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN is for a local run (DJANGO_DEBUG=1) only")
 
 # English unless the browser (Accept-Language), the language cookie or the account asks for Korean.
 LANGUAGE_CODE = "en"
