@@ -85,6 +85,7 @@ def _render_album(request, album_id, token=None):
         is_owner=is_owner,
         share_url=share_url(request, album),
         share_base=reverse("gallery:album_shared", args=[album.id, token]) if token else None,
+        token=token,
         # The album's own page opens its photos' pages within it (gallery.services.album_places).
         from_query="" if token else navigation.from_query(navigation.token(navigation.ALBUM, album.id)),
     )

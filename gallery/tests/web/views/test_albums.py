@@ -343,3 +343,23 @@ def test_a_share_links_photo_pages_step_within_the_link(client, user, album, own
     assert rel_links(first, "next") == [f"{shared}photos/{own_photos[1].id}/"]  # private: the link's own page
     assert rel_links(middle, "next") == [f"{shared}photos/{own_photos[2].id}/"]
     assert f'<a class="viewer-list" href="{shared}">' in middle.content.decode()
+
+
+def test_album_lists_page_with_their_own_cursor(aws, user, settings):
+    # The pagers of gallery/_lists.html: the owner's list pages by `cursor`, the person's page
+    # pages their albums by `album_cursor`, apart from their photos.
+    settings.PHOTOSHARE_PAGE_SIZE = 2
+    for title in ("Spring", "Summer", "Autumn"):
+        albums.create(user, title=title, description="", visibility=PUBLIC)
+    owner = client_for(user)
+
+    own_list = owner.get("/albums/").content.decode()
+    cursor = re.search(r'<a rel="next" href="\?cursor=([^"]+)">Older albums', own_list).group(1)
+    assert card_titles(owner.get(f"/albums/?cursor={cursor}")) == ["Spring"]
+
+    person_page = Client().get(f"/users/{user.username}/").content.decode()
+    album_link = re.search(r'<a rel="next" href="\?album_cursor=([^"]+)">Older albums', person_page)
+    album_cursor = album_link.group(1)
+    assert "First page" not in person_page
+    older = Client().get(f"/users/{user.username}/?album_cursor={album_cursor}")
+    assert "Spring" in card_titles(older)
