@@ -88,6 +88,13 @@ def test_arrow_keys_step_through_the_album_and_full_screen_stays_on(browser, sit
 
     tab.get_by_role("button", name="Exit full screen").click()
     tab.wait_for_function("() => document.fullscreenElement === null")
+    # A followed link keeps the keyboard where it was: on the new photo's same link.
+    tab.get_by_role("link", name="← Previous").focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(f"**/photos/{harbour.id}/?from=album:{album.id}")
+    assert tab.evaluate("() => document.activeElement.getAttribute('rel')") == "prev"
+    tab.keyboard.press("ArrowRight")
+    tab.wait_for_url(f"**/photos/{cove.id}/?from=album:{album.id}")
     tab.go_back()  # pushState'd: back is the previous photo
     tab.wait_for_url(f"**/photos/{harbour.id}/?from=album:{album.id}")
     expect(tab.get_by_role("heading", level=1)).to_have_text("Harbour at dawn")
@@ -99,12 +106,23 @@ def test_the_slideshow_plays_to_the_end_of_the_album_and_stops(browser, site, su
     tab = new_tab(browser, site)
     tab.goto(reverse("gallery:photo", args=[lighthouse.id]) + f"?from=album:{album.id}")
     viewer_ready(tab)
+
+    tab.keyboard.press("Space")  # at the default 5 s
+    expect(tab.get_by_role("button", name="Pause slideshow")).to_have_attribute("aria-pressed", "true")
+    # A hidden tab pauses it; back in view, it plays on.
+    for hidden, button in ((True, "Play slideshow"), (False, "Pause slideshow")):
+        tab.evaluate(
+            """(hidden) => {
+                Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+                document.dispatchEvent(new Event("visibilitychange"));
+            }""",
+            hidden,
+        )
+        expect(tab.get_by_role("button", name=button)).to_be_visible()
+    assert tab.url.endswith(f"/photos/{lighthouse.id}/?from=album:{album.id}")
     # A short interval, as a choice of the page's own select (no waiting for 3 s a photo).
     tab.locator("[data-viewer-interval]").evaluate("(select) => select.add(new Option('0.1 s', '0.1'))")
     tab.locator("[data-viewer-interval]").select_option("0.1")
-
-    tab.keyboard.press("Space")
-    expect(tab.get_by_role("button", name="Pause slideshow")).to_have_attribute("aria-pressed", "true")
     tab.wait_for_url(f"**/photos/{harbour.id}/?from=album:{album.id}")
     tab.wait_for_url(f"**/photos/{cove.id}/?from=album:{album.id}")
     # The album's last photo: it stops there (no loop), and says so.

@@ -102,6 +102,7 @@
     stepping = true;
     return load(url).then(function (doc) {
       stepping = false;
+      delete pages[url]; // used: a later visit fetches it afresh (favourites, media links)
       if (!swapIn(doc, url)) {
         window.location.assign(url);
         return false;
