@@ -102,14 +102,15 @@ def test_a_share_link_steps_only_through_its_own_album_and_pages(user, own_photo
     album_with(user, [own_photos[3], own_photos[1]], title="Elsewhere")
     base = f"/albums/{shared.id}/s/{shared.share_token}/"
 
-    album, photo, place = album_places.shared_photo(ANONYMOUS, shared.id, shared.share_token, own_photos[1].id)
+    token = shared.share_token
+    album, photo, place = album_places.shared_photo(ANONYMOUS, shared.id, token, own_photos[1].id)
 
     assert (album.id, photo.id) == (shared.id, own_photos[1].id)
     assert (place.previous.id, place.next.id) == (own_photos[0].id, own_photos[2].id)
     assert place.previous_url == f"{base}photos/{own_photos[0].id}/"  # the private photo's page is the link's
     assert place.next_url == f"{base}photos/{own_photos[2].id}/"
     assert place.source.url == base
-    _album, _photo, last = album_places.shared_photo(ANONYMOUS, shared.id, shared.share_token, own_photos[2].id)
+    _album, _photo, last = album_places.shared_photo(ANONYMOUS, shared.id, token, own_photos[2].id)
     assert last.next is None  # the end of this album, not the next one's photos
     with pytest.raises(NotInAlbum):
-        album_places.shared_photo(ANONYMOUS, shared.id, shared.share_token, own_photos[3].id)
+        album_places.shared_photo(ANONYMOUS, shared.id, token, own_photos[3].id)
