@@ -1,0 +1,151 @@
+"""schemathesis over the whole served /api/openapi.json (docs/api.md, "Fuzzing the API"): every
+operation in the document, called through the site's WSGI app with the suite's moto and database,
+as a user with a read and write token and as nobody, then along the document's links (create →
+read, change, delete). No answer may be a 5xx, break its documented schema, or have a status or
+content type the document does not give the operation.
+
+Bounded for CI: PHOTOSHARE_API_FUZZ examples per operation and caller (default 6, positive and
+negative data, half of them on the ids of a real photo and album); `make api-fuzz` runs many more.
+"""
+
+import os
+import re
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
+from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.core.failures import FailureGroup
+
+from accounts.models import ApiToken
+from gallery.services import albums, photos
+from gallery.storage.dynamodb import photo_repository
+from gallery.tests.factories import make_photo
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("PHOTOSHARE_API_FUZZ", "6"))
+STEPS = 10  # calls in one stateful scenario
+CHECKED = ("not_a_server_error", "response_schema_conformance", "content_type_conformance",
+           "status_code_conformance")  # fmt: skip
+LIMITS = settings(
+    max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
+
+
+class SiteApp(WSGIHandler):
+    """The site as the WSGI app schemathesis calls, in this process and this test's transaction."""
+
+
+# The document as the site serves it (read at import: it needs neither AWS nor the database).
+SCHEMA = schemathesis.openapi.from_wsgi(
+    "/api/openapi.json",
+    SiteApp(),
+    config=schemathesis.Config.from_dict(
+        {
+            "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKED}},
+            # The caller's credentials are the test's (a real token, or none), not made-up keys.
+            "generation": {"with-security-parameters": False},
+        }
+    ),
+)
+
+
+@pytest.fixture
+def api(aws, user):
+    """A real photo, album and started upload of the user's to aim at ({path parameter: id}),
+    with the test's database connection kept open between requests (as Django's test client does)."""
+    for photo in (make_photo(number, owner_id=user.pk) for number in (1, 2, 3)):
+        photo_repository().put_photo(photo)
+    album = albums.create(user, title="Harbour", visibility="unlisted")
+    for number in (1, 2):
+        albums.add_photo(user, album, f"{number:032x}")
+    ids = {"photo_id": f"{1:032x}", "album_id": album.id, "upload_id": photos.start_upload(user).upload_id}
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield ids
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+class Token:
+    """The user's read and write token, made anew when the run revoked it (DELETE /api/tokens/{id}/
+    may well pick its id): the calls after it are the user's again, not 401s."""
+
+    def __init__(self, user):
+        self.user, self.made, self.key = user, 0, None
+
+    def headers(self):
+        if self.key is None or ApiToken.authenticate(self.key) is None:
+            self.made += 1
+            self.key = ApiToken.issue(self.user, name=f"fuzz {self.made}", scope=ApiToken.READ_WRITE)
+        return {"Authorization": f"Token {self.key}"}
+
+
+class Nobody:
+    def headers(self):
+        return {}
+
+
+def test_every_operation_as_a_user_with_a_read_write_token(api, user):
+    fuzz(api, Token(user))
+
+
+def test_every_operation_as_nobody(api):
+    fuzz(api, Nobody())
+
+
+def fuzz(ids, caller):
+    """Each operation of the document, EXAMPLES times, the deletions last (the photo and album
+    aimed at stay until then); every failure of every operation reported."""
+    failures = {}
+    operations = [result.ok() for result in SCHEMA.get_all_operations()]
+    # Deletions last, the innermost first (a photo out of the album before the album goes).
+    operations.sort(key=lambda operation: (operation.method == "delete", -operation.path.count("/")))
+    for operation in operations:
+        aimed = {name: ids[name] for name in re.findall(r"{(\w+)}", operation.path) if name in ids}
+        strategy = st.one_of(
+            [operation.as_strategy(mode, path_parameters=aimed) for mode in GenerationMode]
+            + [operation.as_strategy(mode) for mode in GenerationMode]
+        )
+
+        @LIMITS
+        @given(case=strategy)
+        def call(case):
+            case.call_and_validate(headers=caller.headers(), checks=checks())
+
+        try:
+            call()
+        except (Exception, FailureGroup) as failure:  # every operation's, not only the first's
+            failures[operation.label] = failure
+    assert len(operations) >= 20
+    assert not failures, "\n\n".join(f"{label}:\n{failure}" for label, failure in failures.items())
+
+
+def test_the_links_between_operations_as_a_user(api, user):
+    caller = Token(user)
+
+    class Scenario(SCHEMA.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": caller.headers()}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            sent = kwargs.get("headers")
+            case.validate_response(response, checks=checks(), headers=sent, recorder=self.recorder)
+
+    run_state_machine_as_test(
+        Scenario, settings=settings(LIMITS, max_examples=max(EXAMPLES, 5), stateful_step_count=STEPS)
+    )
+
+
+def checks():
+    load_all_checks()
+    return [CHECKS.get_one(name) for name in CHECKED]
