@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from gallery.storage.dynamodb import get_connection
 from gallery.tests.clocks import FakeClock
+from gallery.tests.factories import confirmed_user
 
 
 def pytest_report_header(config):
@@ -115,7 +116,7 @@ class AwsState:
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(username="alice", password="correct horse battery")
+    return confirmed_user("alice", "correct horse battery")
 
 
 @pytest.fixture
@@ -140,7 +141,7 @@ def dynamodb_calls(aws):
 
 @pytest.fixture
 def bob(django_user_model):
-    return django_user_model.objects.create_user(username="bob", password="another long phrase")
+    return confirmed_user("bob", "another long phrase")
 
 
 @pytest.fixture

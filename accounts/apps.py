@@ -8,4 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Connects the user_logged_in receiver that brings an account's saved language along.
-        from accounts import languages  # noqa: F401
+        # Connects allauth's signals: tokens end with the password, confirmed addresses are freed.
+        from accounts import (
+            languages,  # noqa: F401
+            receivers,  # noqa: F401
+        )

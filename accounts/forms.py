@@ -1,63 +1,53 @@
-"""Account forms: sign-up with an address no other account has, address change, and the
-password reset that mails only verified addresses, in the recipient's language."""
+"""Account forms: allauth's sign-up and password reset, where an address counts only once it
+is confirmed, and the API token form."""
 
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.emails import address_taken, canonical_address, language_of, verified_users
 from accounts.models import ApiToken
 from gallery.domain.limits import LIMITS
 
 
-class EmailField(forms.EmailField):
-    """An address no other account has (checked case-insensitively; the database's unique
-    constraint settles a race between two sign-ups)."""
+class SignupForm(allauth_forms.SignupForm):
+    """An address is taken only once its owner confirmed it: someone who typed another's address
+    and never confirmed it (a typo or a squatter) blocks nobody. A confirmed one is not refused
+    either (that would tell who has an account): allauth answers as for any sign-up and mails the
+    address that it already has an account."""
 
-    def __init__(self, *, user=None, **kwargs):
-        kwargs.setdefault("help_text", _("We send a link to confirm it; password resets go only there."))
-        super().__init__(**kwargs)
-        self.user = user
-
-    def clean(self, value):
-        address = super().clean(value)
-        if address and address_taken(address, except_user=self.user):
-            raise forms.ValidationError(ADDRESS_TAKEN, code="taken")
-        return canonical_address(address) if address else address
+    def validate_unique_email(self, value):
+        self.account_already_exists = EmailAddress.objects.filter(email__iexact=value, verified=True).exists()
+        return get_adapter().validate_unique_email(value)
 
 
-ADDRESS_TAKEN = _("Another account already uses this email address.")
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """Resets go to confirmed addresses only (an unconfirmed one may be a typo or someone
+    else's); when only unconfirmed accounts use the address, the mail says so instead of nothing
+    coming. The page answers alike in every case."""
 
+    def clean_email(self):
+        email = super().clean_email()
+        addresses = EmailAddress.objects.filter(email__iexact=email, user__is_active=True)
+        addresses = addresses.select_related("user")
+        self.users = [address.user for address in addresses if address.verified]
+        self.unconfirmed = not self.users and bool(addresses)
+        return email
 
-class SignupForm(UserCreationForm):
-    email = EmailField(label=_("Email"))
-
-    class Meta(UserCreationForm.Meta):
-        fields = ("username", "email")
-
-
-class EmailChangeForm(forms.Form):
-    email = EmailField(label=_("New email address"))
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].user = user
-
-
-class VerifiedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, sending only to verified addresses (an unverified one may be a typo
-    or someone else's)."""
-
-    def get_users(self, email):
-        return verified_users(email)
-
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        # In the recipient's language, which need not be the one of the page asking for the reset.
-        with translation.override(language_of(context["user"])):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+    def save(self, request, **kwargs):
+        if not self.unconfirmed:
+            return super().save(request, **kwargs)
+        email = self.cleaned_data["email"]
+        context = {
+            "login_url": request.build_absolute_uri(reverse("account_login")),
+            "signup_url": request.build_absolute_uri(reverse("account_signup")),
+        }
+        get_adapter().send_mail("account/email/unconfirmed_reset", email, context)
+        return email
 
 
 class TokenForm(forms.Form):

@@ -1,5 +1,6 @@
-"""Accounts: a user's API tokens, their (verified) email address and their language. The tables
-were made by gallery's first migrations and keep their names (accounts/migrations/0001)."""
+"""Accounts: a user's API tokens and their language (their addresses are django-allauth's
+EmailAddress since accounts/migrations/0003). The tables were made by gallery's first migrations
+and keep their names (accounts/migrations/0001)."""
 
 import hashlib
 import secrets
@@ -87,6 +88,11 @@ class ApiToken(models.Model):
         return list(cls.objects.filter(user=user))
 
     @classmethod
+    def end_all(cls, user):
+        """Revokes every token of `user` (a password change or reset, "log out everywhere")."""
+        cls.objects.filter(user=user).delete()
+
+    @classmethod
     def _forget_ended(cls, user):
         cls.objects.filter(user=user).exclude(
             password_fingerprint=password_fingerprint(user.password)
@@ -165,30 +171,6 @@ def _follow_the_password(sender, instance, update_fields=None, **kwargs):
         )
     else:
         ApiToken._forget_ended(instance)
-
-
-class AccountEmail(models.Model):
-    """A user's email address, unique across accounts (auth_user.email is not), and whether a
-    mailed link verified it. Password resets go only to verified addresses."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_email"
-    )
-    # Stored case-folded, so "Alice@Example.com" and "alice@example.com" are one address.
-    address = models.EmailField(_("address"), max_length=254, unique=True)
-    verified_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-
-    class Meta:
-        db_table = "gallery_accountemail"  # created by gallery's migrations, before accounts was an app
-        verbose_name = _("email address")
-        verbose_name_plural = _("email addresses")
-
-    def __str__(self):
-        return self.address
-
-    @property
-    def verified(self):
-        return self.verified_at is not None
 
 
 class AccountLanguage(models.Model):

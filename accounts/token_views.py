@@ -24,7 +24,7 @@ def tokens(request):
         if key:
             form = TokenForm(request.user)  # a blank form under the new key
     context = {"tokens": ApiToken.of(request.user), "form": form, "key": key, "new_token": new_token}
-    return render(request, "registration/tokens.html", context, status=400 if form.errors else 200)
+    return render(request, "account/tokens.html", context, status=400 if form.errors else 200)
 
 
 @never_cache

@@ -1,20 +1,20 @@
-"""The account pages, under /accounts/ (photoshare/urls.py); the rate-limited views come before
-django.contrib.auth.urls so that theirs are the routes that answer."""
+"""The account pages, under /accounts/ (photoshare/urls.py): allauth's (sign-up, login, logout,
+confirmation, password reset and change, address) and ours beside them, listed first so that a
+page we extend answers at allauth's address and name."""
 
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts import token_views, views
 
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
-    path("login/", views.login, name="login"),
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", token_views.revoke_token, name="revoke_token"),
     path("api-token/", token_views.api_token, name="api_token"),
-    path("", views.account, name="account"),
-    path("email/resend/", views.resend_verification, name="resend_verification"),
-    path("verify/<str:token>/", views.verify_email, name="verify_email"),
-    # Verified addresses only, rate limited.
-    path("password_reset/", views.password_reset, name="password_reset"),
-    path("", include("django.contrib.auth.urls")),
+    # allauth's sessions page, whose "log out everywhere" also ends the API tokens.
+    path("sessions/", views.sessions, name="usersessions_list"),
+    # The old account page and reset address, for bookmarks: the address page is the account's.
+    path("", RedirectView.as_view(pattern_name="account_email", permanent=True), name="account"),
+    path("password_reset/", RedirectView.as_view(pattern_name="account_reset_password", permanent=True)),
+    path("", include("allauth.urls")),
 ]

@@ -1,16 +1,20 @@
-"""Display size (1600 px) and thumbnail (400 px): JPEG alone or WebP too? Encodes the same
-resized pixels both ways and prints bytes, encode time and PSNR against the resized source,
-with JPEG as the baseline (ratios). Also times the whole upload-side image work per photo
-(gallery.imaging.process.process_image: both sizes and the EXIF facts), wall clock and CPU.
+"""The renditions (gallery.imaging.renditions): formats compared (bytes, encode time, PSNR), the
+whole upload-side image work per photo (process_image: every size and the EXIF facts) against
+pyvips making the same sizes from one decode (CPU, interleaved rounds, the load printed with
+every figure), and the peak memory of a fresh process at the default limits.
 
 Run from the repository root:  .venv/bin/python bench/renditions.py [--quick]
-The test photo is synthetic but photo-like (smooth gradients, edges, fine noise), 4000x3000.
+Without --quick it refuses to run above a 1-minute load of 1.5 (no record). The photos are
+synthetic but photo-like (bench/_common.photo_like and the Mandelbrot blend below).
 """
 
 import io
 import math
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,7 +22,12 @@ from PIL import Image, ImageChops, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import _common as common
 from gallery.imaging.process import SUPPORTED_FORMATS, ImagePolicy, process_image
+from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL
+
+# A figure measured above this 1-minute load is no record: other work skews the CPU ratios.
+RECORD_MAX_LOAD = 1.5
 
 # Every format, 50 MP, all decoded whole if need be: the image work alone, without the site's limits.
 POLICY = ImagePolicy(
@@ -62,9 +71,16 @@ def main(argv=None):
     if "--quick" in argv:
         RUNS = 1
     print(f"Command: bench/renditions.py {' '.join(argv)}".rstrip())
+    print(f"Machine: {common.machine()}")
+    load = os.getloadavg()[0]
+    if "--quick" not in argv and load > RECORD_MAX_LOAD:
+        print(f"Refused: 1-minute load {load:.2f} > {RECORD_MAX_LOAD}; figures now would be no record.")
+        return 2
     if "--quick" not in argv:
         compare_formats()
     two_sizes_against_pyvips()
+    peak_memory(quick="--quick" in argv)
+    return 0
 
 
 def compare_formats():
@@ -91,37 +107,58 @@ def compare_formats():
 
 def _ours(data):
     processed = process_image(io.BytesIO(data), POLICY, thumbnail_size=400, display_size=1600)
-    return processed.display.data, processed.thumbnail.data
+    return [processed.display.data, processed.thumbnail.data] + [made.data for made in processed.sources]
 
 
 def _pyvips(data):
-    """pyvips's own way to the same two sizes from one decode: thumbnail_buffer to 1600 px kept in
-    memory, the 400 px thumbnail from it; the same JPEG settings, no metadata."""
+    """pyvips's own way to the same sizes from one decode: thumbnail_buffer (shrink-on-load) to the
+    largest, kept in memory, each smaller one from the next larger (as ours); the same encoder
+    settings (gallery.imaging.renditions), no metadata."""
     import pyvips
 
-    display = pyvips.Image.thumbnail_buffer(data, 1600, height=1600, size="down").copy_memory()
-    thumbnail = display.thumbnail_image(400, height=400)
-    return (
-        display.jpegsave_buffer(Q=82, optimize_coding=True, interlace=True, keep="none"),
-        thumbnail.jpegsave_buffer(Q=85, optimize_coding=True, keep="none"),
-    )
+    longest = max(row.long_side for row in SOURCES)
+    image = pyvips.Image.thumbnail_buffer(data, longest, height=longest, size="down").copy_memory()
+    outputs = []
+    for long_side in sorted({row.long_side for row in (*SOURCES, DISPLAY, THUMBNAIL)}, reverse=True):
+        if max(image.width, image.height) > long_side:
+            image = image.thumbnail_image(long_side, height=long_side).copy_memory()
+        if long_side == DISPLAY.long_side:
+            outputs.append(
+                image.jpegsave_buffer(Q=DISPLAY.quality, optimize_coding=True, interlace=True, keep="none")
+            )
+        if long_side == THUMBNAIL.long_side:
+            outputs.append(image.jpegsave_buffer(Q=THUMBNAIL.quality, optimize_coding=True, keep="none"))
+        row = next((row for row in SOURCES if row.long_side == long_side), None)
+        if row is not None:
+            outputs.append(image.webpsave_buffer(Q=row.quality, effort=row.effort, keep="none"))
+    return outputs
+
+
+def _samples():
+    """(name, file bytes): the photos the issue names, photo-like (bench/_common.photo_like)."""
+    for name, size, fmt in (
+        ("12 MP JPEG", (4000, 3000), "JPEG"),
+        ("24 MP JPEG", (6000, 4000), "JPEG"),
+        ("12 MP PNG", (4000, 3000), "PNG"),
+    ):
+        buffer = io.BytesIO()
+        common.photo_like(size).save(buffer, format=fmt, **({"quality": 92} if fmt == "JPEG" else {}))
+        yield name, buffer.getvalue()
 
 
 def two_sizes_against_pyvips():
-    """Both renditions + EXIF facts (process_image) against pyvips making the same two sizes:
-    interleaved rounds (A B A B), CPU time of the process (pyvips's threads included), medians."""
+    """Every size (the JPEG pair and the WebP sources) + EXIF facts (process_image) against
+    pyvips making the same sizes: interleaved rounds (A B A B), CPU time of the process (pyvips's
+    threads included), medians; the load printed with every figure."""
     try:
         import pyvips
     except ImportError:  # ours alone then, so the bench still runs (CI installs no bench-only package)
         pyvips = None
     peer = f"pyvips {pyvips.__version__}" if pyvips else "no pyvips (pip install -r bench/requirements.txt)"
-    print(f"\nBoth sizes from one upload, {RUNS} interleaved rounds, {peer}:")
-    for name, size in (("12 MP JPEG", (4000, 3000)), ("24 MP JPEG", (6000, 4000))):
-        buffer = io.BytesIO()
-        photo_like(size).save(buffer, format="JPEG", quality=92)
-        data = buffer.getvalue()
-        reference = Image.open(io.BytesIO(data)).convert("RGB")
-        methods = {"gallery.imaging.process.process_image": _ours, **({"pyvips": _pyvips} if pyvips else {})}
+    sizes = ", ".join(f"{row.long_side} {row.format}" for row in (*SOURCES, DISPLAY, THUMBNAIL))
+    print(f"\nEvery size ({sizes}) from one upload, {RUNS} interleaved rounds, {peer}:")
+    for name, data in _samples():
+        methods = {"gallery.imaging.process": _ours, **({"pyvips": _pyvips} if pyvips else {})}
         samples = {method: [] for method in methods}
         for function in methods.values():
             function(data)  # warm up
@@ -130,15 +167,49 @@ def two_sizes_against_pyvips():
                 samples[method].append(_timed(lambda function=function, data=data: function(data)))
         cpu = {method: statistics.median(sample[1] for sample in samples[method]) for method in methods}
         for method, function in methods.items():
-            outputs = [Image.open(io.BytesIO(out)).convert("RGB") for out in function(data)]
-            quality = [psnr(out, reference.resize(out.size, Image.Resampling.LANCZOS)) for out in outputs]
+            total = sum(len(out) for out in function(data))
             wall = statistics.median(sample[0] for sample in samples[method])
             ratio = f" ({cpu[method] / cpu['pyvips']:.2f}x)" if "pyvips" in cpu else ""
             print(
-                f"  {name}, {method:30} {cpu[method]:5.0f} ms CPU{ratio},"
-                f" {wall:5.0f} ms wall; PSNR vs full-res LANCZOS: display {quality[0]:.1f} dB,"
-                f" thumbnail {quality[1]:.1f} dB"
+                f"  {name}, {method:24} {cpu[method]:5.0f} ms CPU{ratio}, {wall:5.0f} ms wall,"
+                f" {total / 1024:6.0f} KB out; load {os.getloadavg()[0]:.2f}"
             )
+
+
+def _smooth(size):
+    half = (size[0] // 4, size[1] // 4)
+    return common.photo_like(half, noise=0).resize(size, Image.Resampling.BICUBIC)
+
+
+def peak_memory(quick=False):
+    """Peak RSS (VmHWM) of a fresh process making every size of the largest files the default
+    limits accept: a 50 MP JPEG (PHOTOSHARE_MAX_IMAGE_PIXELS) and a 25 MP PNG
+    (PHOTOSHARE_MAX_FULL_DECODE_PIXELS), as the worker reads them (a spooled temporary file)."""
+    print("\nPeak RSS of a fresh process (VmHWM), every size of one upload at the default limits:")
+    cases = [("25 MP PNG", (5000, 5000), "PNG")] + ([] if quick else [("50 MP JPEG", (8660, 5773), "JPEG")])
+    for name, size, fmt in cases:
+        with tempfile.NamedTemporaryFile(suffix="." + fmt.lower()) as file:
+            # Smooth enough to fit the 20 MiB upload limit as a PNG: decoding costs the same
+            # memory whatever the content, the file's bytes are what the limit bounds.
+            image = common.photo_like(size) if fmt == "JPEG" else _smooth(size)
+            image.save(file, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+            file.flush()
+            mb = os.path.getsize(file.name) / 1024**2
+            code = (
+                "import sys, tempfile, shutil; sys.path.insert(0, '.');"
+                "from bench._common import vm_hwm_mb;"
+                "from gallery.imaging.process import process_image, ImagePolicy;"
+                "policy = ImagePolicy(max_bytes=20 * 1024**2, max_pixels=50_000_000,"
+                " max_full_decode_pixels=25_000_000, formats=('JPEG', 'PNG'));"
+                "spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024**2);"
+                f"shutil.copyfileobj(open({file.name!r}, 'rb'), spool);"
+                "process_image(spool, policy, thumbnail_size=400, display_size=1600);"
+                "print(round(vm_hwm_mb()))"
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=common.ROOT
+            )
+            print(f"  {name} ({mb:.1f} MB file): {out.stdout.strip()} MB; load {os.getloadavg()[0]:.2f}")
 
 
 def _timed(function):
@@ -149,4 +220,4 @@ def _timed(function):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

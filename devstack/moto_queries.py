@@ -278,4 +278,3 @@ def fast_queries():
         return item
 
     models.DynamoDBBackend.update_item = update_item
-

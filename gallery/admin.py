@@ -7,6 +7,7 @@ gallery.services.photos, the owner's own use cases. AlbumAdmin lists every album
 deletes through gallery.services.albums (the photos stay). Users get a photo count column.
 """
 
+from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -19,7 +20,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.models import AccountEmail
 from gallery.domain import lists
 from gallery.domain.tags import parse_tags
 from gallery.models import AlbumRecord, PhotoRecord
@@ -217,16 +217,17 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
-class AccountEmailInline(admin.StackedInline):
-    model = AccountEmail
-    can_delete = False
-    readonly_fields = ("verified_at",)
+class EmailAddressInline(admin.TabularInline):
+    """allauth's addresses of the user (allauth's own admin lists them all too)."""
+
+    model = EmailAddress
+    extra = 0
 
 
 @admin.register(User)
 class UserWithPhotosAdmin(UserAdmin):
     list_display = (*UserAdmin.list_display, "photos")
-    inlines = (AccountEmailInline,)
+    inlines = (EmailAddressInline,)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -36,6 +36,11 @@ INSTALLED_APPS = [
     "ninja",
     "gallery",
     "accounts",
+    # Sign-up, confirmation, login, reset, password and address changes, their rate limits
+    # (docs/security.md). allauth.mfa joins here later: settings and templates, no code of ours.
+    "allauth",
+    "allauth.account",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -55,10 +60,19 @@ MIDDLEWARE = [
     # Once the user is known: a signed-in user's saved language replaces LocaleMiddleware's pick.
     "accounts.languages.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # allauth's login state (stages such as "confirm your address") and the list of sessions.
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees a view's exceptions first: domain errors become 4xx/503 pages or JSON.
     "gallery.web.errors.ErrorResponseMiddleware",
 ]
+# Pages and JSON gzipped by Django where nothing in front does it: `make run` (devstack) sets it.
+# In production nginx compresses (deploy/instance/nginx.conf: gzip), off the app's workers.
+# First, so it compresses what every other middleware made (Django pads it against BREACH).
+PHOTOSHARE_GZIP = env.bool("PHOTOSHARE_GZIP", default=False)
+if PHOTOSHARE_GZIP:
+    MIDDLEWARE.insert(0, "django.middleware.gzip.GZipMiddleware")
 
 ROOT_URLCONF = "photoshare.urls"
 WSGI_APPLICATION = "photoshare.wsgi.application"
@@ -130,11 +144,36 @@ AWS_SES_REGION_ENDPOINT = f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
 # django-ses's throttle asks SES for the send quota (ses:GetSendQuota, which IAM cannot scope to an
 # identity) before each mail; the site sends a few rate-limited mails, so it only sends (SendRawEmail).
 AWS_SES_AUTO_THROTTLE = None
-PHOTOSHARE_EMAIL_VERIFY_DAYS = env.int("PHOTOSHARE_EMAIL_VERIFY_DAYS", default=3)
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "gallery:home"
 LOGOUT_REDIRECT_URL = "gallery:home"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Username or email and password, with allauth's per-account lockout of failed logins.
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- Accounts (django-allauth; accounts/adapter.py and accounts/forms.py adjust it) ------------
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "reset_password": "accounts.forms.ResetPasswordForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# Mandatory: a new account signs in once its address is confirmed. Only then can a sign-up with a
+# taken address answer exactly like any other ("check your mail"), the mail telling what happened.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_UNIQUE_EMAIL = True  # among confirmed addresses (accounts.forms.SignupForm)
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = env.int("PHOTOSHARE_EMAIL_VERIFY_DAYS", default=3)
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link confirms nothing
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # password changed, address changed: the old address is told
+ACCOUNT_CHANGE_EMAIL = True  # one address per account, replaced once the new one is confirmed
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this browser stays in; the others and the tokens end
+ACCOUNT_SESSION_REMEMBER = True  # sessions last as before (no "Remember me" box)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "photoshare: "
+ACCOUNT_SIGNUP_REDIRECT_URL = "gallery:upload"
+USERSESSIONS_TRACK_ACTIVITY = False  # a write per request otherwise
 
 # English unless the browser (Accept-Language), the language cookie or the account asks for Korean.
 LANGUAGE_CODE = "en"
@@ -261,10 +300,17 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # Stored photos per user (failed uploads give their place back) and upload POSTs per IP.
 PHOTOSHARE_UPLOAD_QUOTA = env.str("PHOTOSHARE_UPLOAD_QUOTA", default="500/d")
 PHOTOSHARE_UPLOAD_BURST_RATE = env.str("PHOTOSHARE_UPLOAD_BURST_RATE", default="120/10m")
-PHOTOSHARE_LOGIN_RATE = env.str("PHOTOSHARE_LOGIN_RATE", default="10/5m")  # per IP and per username
+# The account pages' limits are allauth's (ACCOUNT_RATE_LIMITS, counted in the default cache);
+# these three set its rates. Failed logins per IP and per account (username or address).
+PHOTOSHARE_LOGIN_RATE = env.str("PHOTOSHARE_LOGIN_RATE", default="10/5m")
 PHOTOSHARE_SIGNUP_RATE = env.str("PHOTOSHARE_SIGNUP_RATE", default="5/h")  # per IP
-# Password-reset requests (and verification resends) per IP and per address (per user).
+# Password-reset requests per IP and per address.
 PHOTOSHARE_PASSWORD_RESET_RATE = env.str("PHOTOSHARE_PASSWORD_RESET_RATE", default="5/h")
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{PHOTOSHARE_LOGIN_RATE}/ip,{PHOTOSHARE_LOGIN_RATE}/key",
+    "signup": f"{PHOTOSHARE_SIGNUP_RATE}/ip",
+    "reset_password": f"{PHOTOSHARE_PASSWORD_RESET_RATE}/ip,{PHOTOSHARE_PASSWORD_RESET_RATE}/key",
+}
 # How many reverse proxies (nginx, a load balancer) append to X-Forwarded-For in front of the app;
 # 0 means clients connect directly and REMOTE_ADDR is their address.
 PHOTOSHARE_TRUSTED_PROXY_COUNT = env.int("PHOTOSHARE_TRUSTED_PROXY_COUNT", default=0)

@@ -5,7 +5,7 @@ from accounts import language_views, views
 from gallery.web.views import health
 
 urlpatterns = [
-    # Before admin.site.urls: the admin's login form gets the same rate limit as the site's.
+    # Before admin.site.urls: the admin's login is the site's, with its rate limits.
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
@@ -20,4 +20,5 @@ urlpatterns = [
 ]
 
 handler400 = handler403 = handler404 = "gallery.web.errors.refused_by_django"
+handler429 = "gallery.web.errors.too_many_requests"  # allauth's rate limits answer through it
 handler500 = "gallery.web.errors.server_error"

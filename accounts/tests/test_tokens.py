@@ -3,6 +3,7 @@ the same password does not, a read-only scope, the last use written at most once
 the migration that carries every single token over."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -61,8 +62,19 @@ def _admin_form(user):  # the admin's "change password" of a user
 def _change_page(user):
     client = Client()
     client.force_login(user)
-    data = {"old_password": OLD_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    assert client.post("/accounts/password_change/", data).status_code == 302
+    data = {"oldpassword": OLD_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    assert client.post("/accounts/password/change/", data).status_code == 302
+
+
+def _reset_page(user):
+    from django.core import mail
+
+    assert Client().post("/accounts/password/reset/", {"email": user.email}).status_code == 302
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+    visitor = Client()
+    form = visitor.get(link, follow=True)
+    data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    assert visitor.post(form.redirect_chain[-1][0], data).status_code == 302
 
 
 def _update_by_hand(user):
@@ -75,7 +87,9 @@ def _unusable(user):
     user.save()
 
 
-@pytest.mark.parametrize("change", [_reset_form, _admin_form, _change_page, _update_by_hand, _unusable])
+@pytest.mark.parametrize(
+    "change", [_reset_form, _admin_form, _change_page, _reset_page, _update_by_hand, _unusable]
+)
 def test_every_way_of_changing_the_password_ends_every_token(user, change):
     keys = [ApiToken.issue(user, name="laptop"), ApiToken.issue(user, name="phone", scope=ApiToken.READ)]
 

@@ -43,6 +43,10 @@ class PhotoCard:
     display_width: int = 0
     display_height: int = 0
     visibility: str = PUBLIC
+    # The modern-format sizes (gallery.imaging.renditions.SOURCES) that exist, largest first, as
+    # {"key", "type", "width", "height"}: what <picture> offers. Empty on photos made before them
+    # until `manage.py backfill_renditions` has run: pages then offer the JPEG sizes alone.
+    sources: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,13 @@ class Photo(ExifFacts, PhotoCard):
     @property
     def object_keys(self):
         """Every S3 key the photo names (original and each stored size): a field per key, so a
-        new size is named here, deleted with the photo and known to reconcile without more code."""
+        new size is named here, deleted with the photo and known to reconcile without more code;
+        and each of its sources."""
         return [
             getattr(self, name)
             for name in self.__dataclass_fields__
             if name.endswith("_key") and getattr(self, name)
-        ]
+        ] + [source["key"] for source in self.sources]
 
     @property
     def card(self):

@@ -12,7 +12,6 @@ decoded once, JPEGs at a reduced scale, other formats at most the policy's
 EXIF is ignored. No rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
 
-import io
 import logging
 import warnings
 from dataclasses import dataclass
@@ -20,11 +19,20 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 from gallery.imaging import shared_copy
+from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts
 from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
-from gallery.imaging.renditions import DISPLAY, THUMBNAIL
+from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, sources_for
 
-__all__ = ["ImagePolicy", "InvalidImage", "ProcessedImage", "process_image", "site_policy"]
+__all__ = [
+    "JPEG_CONTENT_TYPE",
+    "EncodedJpeg",
+    "ImagePolicy",
+    "InvalidImage",
+    "ProcessedImage",
+    "process_image",
+    "site_policy",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +60,6 @@ ACCEPT_ATTRIBUTE = ",".join(content_type for _, content_type in SUPPORTED_FORMAT
 _FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
 # Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, through draft()).
 _REDUCED_SCALE_FORMATS = {"JPEG"}
-JPEG_CONTENT_TYPE = "image/jpeg"
 # Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
 FULL_SIZE_QUALITY = 90
 
@@ -73,16 +80,6 @@ _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
 # size and transposes while loading; pillow-heif's libheif applies the HEIF's irot/imir and
 # resets the EXIF orientation to 1. Applying the EXIF orientation again would turn them twice.
 _ORIENTED_BY_PLUGIN = {"TIFF", "HEIF"}
-
-
-@dataclass(frozen=True)
-class EncodedJpeg:
-    """A re-encoded size of a photo (the thumbnail, the display size): what goes to S3."""
-
-    data: bytes
-    width: int
-    height: int
-    content_type: str = JPEG_CONTENT_TYPE
 
 
 @dataclass(frozen=True)
@@ -107,6 +104,9 @@ class ProcessedImage:
     display: EncodedJpeg
     exif: ExifFacts
     shared: SharedFile | None = None  # None: the file could not be stripped (others get no full size)
+    # The modern-format sizes (renditions.SOURCES) up to the photo's own: never enlarged, so a
+    # small photo has fewer; largest first.
+    sources: tuple = ()
 
 
 def site_policy(limits):
@@ -125,18 +125,19 @@ def supported_formats_text():
     return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
 
 
-def process_image(fileobj, policy, *, thumbnail_size, display_size):
+def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOURCES, shared=True):
     """Check that `fileobj` is an intact image of a format and a size `policy` (an ImagePolicy)
-    accepts; return its facts, its display size (`display_size` px long side) and thumbnail
-    (`thumbnail_size` px). The caller has checked the file's bytes against `policy.max_bytes`.
+    accepts; return its facts, its display size (`display_size` px long side), thumbnail
+    (`thumbnail_size` px) and `sources` (rows of gallery.imaging.renditions). The caller has
+    checked the file's bytes against `policy.max_bytes`. `shared=False` skips the full-size copy
+    (the backfill of sizes, gallery.services.renditions, has it already).
 
     Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at about
     4 bytes a pixel, so `policy.max_full_decode_pixels` is their lower limit: it is what bounds a
     worker's peak memory (docs/benchmarks.md, bench/upload.py).
 
-    Both sizes are upright JPEGs without any metadata: browsers cannot show every accepted
-    original (TIFF, HEIC), and GPS must not leak. The file is decoded once, at the scale the
-    larger size needs; the smaller one is made from that decode.
+    The file is decoded once, at the scale the largest size needs; each smaller size is resized
+    from the next larger one (a chain: each step works on a few pixels more than it makes).
     """
     with _open(fileobj, policy) as image, warnings.catch_warnings():
         # Pillow warns about oddities it then handles ("Corrupt EXIF data", palette transparency).
@@ -148,11 +149,23 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size):
         width, height = image.size
         if orientation in _ORIENTATIONS_SWAPPING_AXES:
             width, height = height, width
+        targets = _targets(width, height, thumbnail_size, display_size, sources)
+        # A copy rewritten from the file's bytes of a format decoded whole (PNG, WebP, GIF) waits
+        # until its pixels are gone: the file (up to the upload limit) and its copy then never
+        # sit in memory beside a whole decode (a 25 MP PNG: 156 -> 143 MB). A JPEG's comes first
+        # (its reduced decode is small; measured the other way round it peaks higher), as does
+        # a copy re-encoded (TIFF, HEIC), which needs the full-size pixels that the decode for
+        # the sizes releases (_reduced_whole).
+        strip_later = (
+            shared and shared_copy.can_strip(image_format) and image_format not in _REDUCED_SCALE_FORMATS
+        )
         try:
-            # The shared copy first: for formats re-encoded whole (TIFF, HEIC) it needs the
-            # full-size pixels, which the decode for the sizes releases (_reduced_whole).
-            shared = _shared_file(fileobj, image, image_format, orientation)
-            decoded = _decode_upright(image, max(display_size, thumbnail_size), orientation)
+            shared_file = (
+                _shared_file(fileobj, image, image_format, orientation)
+                if shared and not strip_later
+                else None
+            )
+            decoded = _decode_upright(image, max(long_side for long_side, _ in targets), orientation)
         except Image.DecompressionBombError:
             raise _too_many_pixels(policy.max_pixels) from None
         except Exception as error:
@@ -161,10 +174,18 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size):
             logger.info("cannot decode %s upload: %r", image_format, error)
             raise InvalidImage("damaged") from None
 
-    display = _resized(decoded, _fit(width, height, display_size))
-    # From the display-size pixels, not the file again: a second decode costs as much as the first.
-    larger = display if display_size >= thumbnail_size else decoded
-    thumbnail = _resized(larger, _fit(width, height, thumbnail_size))
+    made, larger = {}, decoded
+    for long_side, rows in targets:  # largest first
+        larger = _resized(larger, _fit(width, height, long_side))
+        for row in rows:
+            made[row] = encode(larger, row)
+    decoded = larger = None  # the pixels released before the copy is made
+    if strip_later:
+        try:
+            shared_file = _shared_file(fileobj, None, image_format, orientation)
+        except Exception as error:  # as any failure to read the upload above: the file's
+            logger.info("cannot copy %s upload: %r", image_format, error)
+            raise InvalidImage("damaged") from None
     extension, content_type = SUPPORTED_FORMATS[image_format]
     return ProcessedImage(
         format=image_format,
@@ -172,11 +193,23 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size):
         content_type=content_type,
         width=width,
         height=height,
-        thumbnail=_encode(thumbnail, quality=THUMBNAIL.quality, progressive=THUMBNAIL.progressive),
-        display=_encode(display, quality=DISPLAY.quality, progressive=DISPLAY.progressive),
+        thumbnail=made[THUMBNAIL],
+        display=made[DISPLAY],
         exif=exif_facts(exif),
-        shared=shared,
+        shared=shared_file,
+        sources=tuple(encoded for row, encoded in made.items() if row in sources),
     )
+
+
+def _targets(width, height, thumbnail_size, display_size, sources):
+    """[(long side, [rows made at it])], largest first: the JPEG sizes at their settings' sides
+    and the sources the photo has (renditions.sources_for), none larger than the photo."""
+    own = max(width, height)
+    wanted = {min(thumbnail_size, own): [THUMBNAIL]}
+    wanted.setdefault(min(display_size, own), []).append(DISPLAY)
+    for row in sources_for(width, height, sources):
+        wanted.setdefault(min(row.long_side, own), []).append(row)
+    return sorted(wanted.items(), reverse=True)
 
 
 def _check_pixels(image, image_format, policy):
@@ -206,7 +239,7 @@ def _shared_file(fileobj, image, image_format, orientation):
     rgb = image if image.mode == "RGB" else _to_rgb(image)
     # The colour profile is kept (wide-gamut phone photos); nothing else of the original's.
     exif = shared_copy.orientation_exif(orientation) if orientation != 1 else b""
-    data = _jpeg(rgb, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=image.info.get("icc_profile"))
+    data = jpeg(rgb, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=image.info.get("icc_profile"))
     return SharedFile(data, "jpg", JPEG_CONTENT_TYPE, lossless=False)
 
 
@@ -336,21 +369,6 @@ def _to_rgb(image):
         # 16-bit and 32-bit greyscale: scale to 8 bits rather than clipping to white.
         return image.point(lambda value: value / 256).convert("L").convert("RGB")
     return image.convert("RGB")
-
-
-def _encode(rgb, *, quality, progressive=False):
-    data = _jpeg(rgb, quality=quality, optimize=True, progressive=progressive)
-    return EncodedJpeg(data=data, width=rgb.width, height=rgb.height)
-
-
-def _jpeg(rgb, **options):
-    """Every JPEG this module writes. Pillow copies the source's comment (`info["comment"]`: a
-    JPEG COM segment, a GIF comment) into a JPEG it saves unless told otherwise: serial numbers,
-    places and names would reach every visitor, and one over 64 KB would not fit a JPEG at all.
-    Only what `options` name is written (no exif= for the sizes: GPS stays in the original)."""
-    buffer = io.BytesIO()
-    rgb.save(buffer, format="JPEG", comment=b"", **options)
-    return buffer.getvalue()
 
 
 def _exif(image):

@@ -28,7 +28,21 @@ def _size_fields(photo_id, processed):
         made = getattr(processed, row.field)
         fields[f"{row.field}_key"] = rendition_key(photo_id, row)
         fields[f"{row.field}_width"], fields[f"{row.field}_height"] = made.width, made.height
+    fields["sources"] = source_fields(photo_id, processed.sources)
     return fields
+
+
+def source_fields(photo_id, sources):
+    """The Photo's `sources` (gallery.domain.records.PhotoCard) from the sources process_image made."""
+    return [
+        {
+            "key": rendition_key(photo_id, made.rendition),
+            "type": made.content_type,
+            "width": made.width,
+            "height": made.height,
+        }
+        for made in sources
+    ]
 
 
 def _shared_fields(photo_id, shared):

@@ -156,6 +156,9 @@ def _objects(photo, processed, *, original=None):
     when given (the worker copies it in S3 instead)."""
     files = [(photo.original_key, original)] if original is not None else []
     files += [(getattr(photo, f"{row.field}_key"), getattr(processed, row.field).data) for row in RENDITIONS]
+    files += [
+        (source["key"], made.data) for source, made in zip(photo.sources, processed.sources, strict=True)
+    ]
     if processed.shared is not None:
         files.append((photo.shared_key, processed.shared.data))
     return files

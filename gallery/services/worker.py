@@ -10,7 +10,7 @@ told when a delivery is the last, so that it can leave a clear state (a "failed"
 import logging
 import time
 
-from gallery.services import photos
+from gallery.services import photos, renditions
 from gallery.storage import sqs
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ HANDLERS = {
     photos.PROCESS_UPLOAD: lambda body, last_attempt: photos.process_upload(
         body["photo_id"], last_attempt=last_attempt
     ),
+    renditions.MAKE_SOURCES: lambda body, last_attempt: renditions.make_sources(body["photo_id"]),
 }
 
 

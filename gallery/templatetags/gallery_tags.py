@@ -3,7 +3,7 @@ links, cards and display modules; this only registers it."""
 
 from django import template
 
-from gallery.web import cards, display, links
+from gallery.web import cards, display, links, pictures
 
 register = template.Library()
 
@@ -15,6 +15,7 @@ for module, names in (
     for name in names:
         register.filter(name, getattr(module, name))
 register.simple_tag(cards.photo_cards)
+register.simple_tag(pictures.picture)
 register.simple_tag(links.photo_in_list)
 register.simple_tag(takes_context=True)(links.card_link)
 register.simple_tag(takes_context=True)(links.absolute_url)

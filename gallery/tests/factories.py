@@ -150,3 +150,15 @@ def client_for(user, **options):
     client = Client(**options)
     client.force_login(user)
     return client
+
+
+def confirmed_user(username, password, **fields):
+    """A user as sign-up and the mailed confirmation leave one (logging in needs a confirmed
+    address): <username>@example.com, confirmed and primary."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    email = f"{username}@example.com"
+    user = get_user_model().objects.create_user(username=username, email=email, password=password, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user

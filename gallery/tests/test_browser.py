@@ -25,6 +25,7 @@ from devstack.gunicorn_site import GunicornSite
 from gallery.services import albums
 from gallery.storage.s3 import bucket
 from gallery.tests.browsers import launch, needs_chromium
+from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -243,7 +244,7 @@ def test_a_person_signs_up_uploads_browses_edits_deletes_and_logs_out(page, site
     page.goto("/")
     assert_page_is_sound(page)
 
-    # Sign up: logged in at once and sent to the upload page.
+    # Sign up: asked to confirm the address first (allauth, mandatory confirmation).
     nav(page).get_by_role("link", name="Sign up").click()
     page.fill("input[name=username]", "marta")
     page.fill("input[name=email]", "marta@example.com")
@@ -251,22 +252,27 @@ def test_a_person_signs_up_uploads_browses_edits_deletes_and_logs_out(page, site
     page.fill("input[name=password2]", PASSWORD)
     screenshot(page, "signup")
     page.get_by_role("button", name="Sign up").click()
-    page.wait_for_url("**/upload/")
-    assert "Welcome, marta!" in page.inner_text(".messages")
+    page.wait_for_url("**/accounts/confirm-email/")
+    assert "We have sent an email to you for verification" in page.inner_text("main")
+    assert_page_is_sound(page)
     assert django_user_model.objects.filter(username="marta").exists()  # the test database, via gunicorn
 
-    # The mailed link (a file, as in `make run`) confirms the address.
+    # The mailed link (a file, as in `make run`) and its button confirm the address and log in.
     mail = max(Path(os.environ["EMAIL_FILE_PATH"]).iterdir(), key=lambda path: path.stat().st_mtime)
-    link = re.search(r"http://\S+/accounts/verify/\S+/", mail.read_text()).group(0)
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.read_text()).group(0)
     page.goto(link)
-    assert "marta@example.com is confirmed." in page.inner_text(".messages")
+    assert_page_is_sound(page)
+    page.locator("main").get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/upload/")
+    assert "You have confirmed marta@example.com." in page.inner_text(".messages")
+    assert page.inner_text(".who") == "marta"
 
     # Log out (back to the gallery) and in again.
     nav(page).get_by_role("button", name="Log out").click()
     page.wait_for_url(f"{site.url}/")
     assert page.locator(".who").count() == 0
     nav(page).get_by_role("link", name="Log in").click()
-    page.fill("input[name=username]", "marta")
+    page.fill("input[name=login]", "marta")
     page.fill("input[name=password]", PASSWORD)
     screenshot(page, "login")
     page.get_by_role("button", name="Log in").click()
@@ -365,7 +371,7 @@ def accessibility_problems(page):
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_model, viewport):
-    owner = django_user_model.objects.create_user(username="ines", password=PASSWORD)
+    owner = confirmed_user("ines", PASSWORD)
     photo = publish(  # a camera-sized photo: its 400 px thumbnail and display size must fit a phone
         owner,
         title="Harbour at dusk",
@@ -386,16 +392,18 @@ def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_mo
         f"/photos/{photo.id}/",
         "/accounts/login/",
         "/accounts/signup/",
-        "/accounts/password_reset/",
+        "/accounts/password/reset/",
+        "/admin/login/",  # the site's login
         "/no-such-page/",
     ]
     signed_in = [
         "/upload/",
         f"/photos/{photo.id}/edit/",
         f"/photos/{photo.id}/delete/",
-        "/accounts/",
+        "/accounts/email/",
         "/accounts/tokens/",
-        "/accounts/password_change/",
+        "/accounts/password/change/",
+        "/accounts/sessions/",
         "/albums/",
         f"/albums/{album.id}/add/",
         "/favorites/",
@@ -408,7 +416,7 @@ def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_mo
         page.goto(path)
         problems[path] = accessibility_problems(page)
     page.goto("/accounts/login/")
-    page.fill("input[name=username]", "ines")
+    page.fill("input[name=login]", "ines")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
@@ -424,13 +432,13 @@ def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_mo
 
 
 def test_the_viewer_moves_with_the_arrow_keys_opens_full_screen_and_favourites(page, site, django_user_model):
-    owner = django_user_model.objects.create_user(username="ines", password=PASSWORD)
+    owner = confirmed_user("ines", PASSWORD)
     landscape = publish(owner, title="Hills at noon", tags="hills", data=scenic_jpeg(1))
     portrait = publish(owner, title="Tall sunset", tags="hills", data=scenic_jpeg(2, size=(900, 1500)))
     newest = publish(owner, title="Evening hills", tags="hills", data=scenic_jpeg(3))
 
     page.goto("/accounts/login/")
-    page.fill("input[name=username]", "ines")
+    page.fill("input[name=login]", "ines")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{site.url}/**")

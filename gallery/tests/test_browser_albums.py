@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from gallery.services import albums
+from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
 from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     DESKTOP,
@@ -34,14 +35,14 @@ def card_titles(tab):
 
 
 def test_a_person_makes_an_album_reorders_it_and_shares_it(page, browser, site, django_user_model):  # noqa: F811
-    marta = django_user_model.objects.create_user(username="marta", password=PASSWORD)
+    marta = confirmed_user("marta", PASSWORD)
     for seed, (title, visibility) in enumerate(
         [("Harbour at dawn", "public"), ("Our secret cove", "private"), ("Lighthouse", "public")], start=1
     ):
         publish(marta, title=title, visibility=visibility, data=scenic_jpeg(seed, size=(900, 600)))
 
     page.goto("/accounts/login/")
-    page.fill("input[name=username]", "marta")
+    page.fill("input[name=login]", "marta")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{site.url}/")
@@ -127,7 +128,7 @@ def test_a_photo_opened_from_a_share_link_fits_the_window_beside_its_title(
     django_user_model,
     viewport,
 ):
-    marta = django_user_model.objects.create_user(username="marta", password=PASSWORD)
+    marta = confirmed_user("marta", PASSWORD)
     photo = publish(marta, title="Harbour at dawn", data=scenic_jpeg(1, size=(1600, 1067)))
     album = albums.create(marta, title="Summer by the sea", visibility="unlisted")
     albums.add_photo(marta, album, photo.id)

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from django.test import Client
 
-from gallery.tests.factories import upload
+from gallery.tests.factories import confirmed_user, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def console_messages(url):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/bootstrap.sh installs it)")
 def test_public_pages_raise_no_csp_violation(aws, live_server, django_user_model):
-    owner = django_user_model.objects.create_user(username="alice", password="x")
+    owner = confirmed_user("alice", "x")
     client = Client()
     client.force_login(owner)
     photo_page = client.post("/upload/", {"title": "Dusk", "tags": "sea", "image": upload()})["Location"]

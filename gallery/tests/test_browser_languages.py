@@ -7,6 +7,7 @@ in both languages at 1280 and 390 px go to docs/screenshots/ (README, "Languages
 import pytest
 
 from gallery.services import albums
+from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
 from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     DESKTOP,
@@ -34,14 +35,14 @@ def new_tab(browser, site, viewport, locale):  # noqa: F811
 
 def log_in(tab, username, button):
     tab.goto("/accounts/login/")
-    tab.fill("input[name=username]", username)
+    tab.fill("input[name=login]", username)
     tab.fill("input[name=password]", PASSWORD)
     tab.locator("main").get_by_role("button", name=button).click()
     tab.wait_for_url("**/")
 
 
 def test_the_browsers_language_the_switcher_and_the_script_catalog(browser, site, django_user_model):  # noqa: F811
-    owner = django_user_model.objects.create_user(username="jiwoo", password=PASSWORD)
+    owner = confirmed_user("jiwoo", PASSWORD)
     photo = publish(owner, title="부산 바다", tags="sea", data=scenic_jpeg(4))
     tab = new_tab(browser, site, PHONE, "ko-KR")
 
@@ -75,7 +76,7 @@ def test_the_browsers_language_the_switcher_and_the_script_catalog(browser, site
 
 
 def test_screenshots_of_the_main_pages_in_both_languages_at_both_widths(browser, site, django_user_model):  # noqa: F811
-    owner = django_user_model.objects.create_user(username="seoyeon", password=PASSWORD)
+    owner = confirmed_user("seoyeon", PASSWORD)
     photos = [
         publish(owner, title=title, tags=tags, description=description, data=scenic_jpeg(seed))
         for seed, (title, tags, description) in enumerate(

@@ -39,8 +39,9 @@ from devstack.local_aws import MotoServer
 from gallery.domain.access import ChangeNotAllowed, PhotoHidden
 from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, UNLISTED
 from gallery.domain.tags import parse_tags
-from gallery.services import albums, photos
+from gallery.services import albums, photos, renditions
 from gallery.storage.dynamodb import AlreadyInAlbum, NotInAlbum, PhotoChanged, PhotoNotFound, photo_repository
+from gallery.storage.s3 import objects
 from gallery.tests import invariants, publishing
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import client_for, image_bytes
@@ -176,6 +177,21 @@ class UseCases(RuleBasedStateMachine):
         if visibility != PUBLIC:
             want.fans &= {want.owner.pk}
         self.snapshots[photo_id] = updated
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data())
+    def backfill_renditions(self, data):
+        """A photo as one made before its WebP sizes (none recorded, none stored), then the
+        backfill's job: the same sizes as an upload makes, nothing else changed."""
+        photo_id = self._pick(data, self.expected.photos)
+        photo = photo_repository().get_photo(photo_id)
+        if photo.status != READY:
+            assert renditions.make_sources(photo_id) == "done"  # its upload job makes them
+            return
+        objects.delete_quietly([source["key"] for source in photo.sources])
+        photo_repository().update_photo(photo_id, sources=[])
+        assert renditions.make_sources(photo_id) == "made"
+        assert photo_repository().get_photo(photo_id).sources == photo.sources
 
     @precondition(lambda self: self.expected.photos)
     @rule(data=st.data())

@@ -2,7 +2,8 @@
 with one owner, no lower package importing a higher one, and modules small enough to read.
 
     domain < imaging < storage < services < web < templatetags, accounts pages < api, admin, management
-(accounts: models beside storage, emails/languages beside services, its pages just above web)."""
+(accounts: models beside storage, languages beside services, its pages and allauth's adapter
+and signal receivers just above web)."""
 
 import ast
 from pathlib import Path
@@ -15,7 +16,7 @@ LAYERS = [
     {"gallery.domain"},  # pure rules
     {"gallery.imaging"},  # Pillow work (no Django); reads the domain's records (ExifFacts)
     {"gallery.storage", "gallery.models", "accounts.models"},  # S3, DynamoDB, SQS; the database
-    {"gallery.services", "accounts.emails", "accounts.languages"},  # the use cases
+    {"gallery.services", "accounts.languages"},  # the use cases
     {"gallery.web"},  # requests and pages
     # The template library registers gallery.web's work; the account pages use the site's
     # request helpers (rate limits, errors).
@@ -25,6 +26,8 @@ LAYERS = [
 PACKAGES = set().union(*LAYERS)
 # accounts is small: its pages are modules beside its models, one unit of the web layer.
 ACCOUNTS_WEB = {
+    "accounts.adapter",
+    "accounts.receivers",
     "accounts.forms",
     "accounts.views",
     "accounts.token_views",

@@ -13,18 +13,20 @@ from django.utils.translation import gettext as _
 
 from gallery.services import navigation
 from gallery.storage.s3 import media_urls
+from gallery.web import pictures
 
 CARD_TEMPLATE = "gallery/_photo_card.html"
-# Where a cached card's media URLs go: filled in on every view from gallery.storage.s3.media_urls.url,
-# so a cached card never carries a presigned URL past the lifetime media_urls.url guarantees.
-_THUMBNAIL_SLOT, _DISPLAY_SLOT = "\x00thumbnail\x00", "\x00display\x00"
+# Where a cached card's media URLs go (the n-th of pictures.media_keys(card) in "\x00n\x00"): filled
+# in on every view from gallery.storage.s3.media_urls.url, so a cached card never carries a
+# presigned URL past the lifetime media_urls.url guarantees.
 
 
 def photo_cards(cards, source=None):
     """Every card of a list page, each rendered from CARD_TEMPLATE once and then reused.
 
     A card is rendered from the card and the list's `source` token alone (its template sees
-    nothing but `card` and `from_query`, the ?from= its links carry, gallery.services.navigation), so its
+    nothing but `card`, its `position` and `from_query`, the ?from= its links carry,
+    gallery.services.navigation), so its
     markup is a function of those, the language, the URL prefix and the template's source:
     the cache key holds all of them. An edit, a visibility change or a new display size changes
     the fields and so the key; a deleted photo is no longer in the page's Query. Nothing is
@@ -37,24 +39,31 @@ def photo_cards(cards, source=None):
     words = (_("by %(name)s"), _("only me"))
     version = _template_version(template)
     context = repr((get_language(), words, get_script_prefix(), get_urlconf(), version, source))
-    keys = {_card_key(card, context): card for card in cards}
+    # Its position too: the first row loads eagerly (gallery.web.pictures.EAGER_CARDS).
+    keys = {
+        _card_key(card, context + repr(min(position, pictures.EAGER_CARDS))): (position, card)
+        for position, card in enumerate(cards)
+    }
     from_query = navigation.from_query(source)
     cache = caches[settings.PHOTOSHARE_CARD_CACHE]
     found = cache.get_many(keys)
-    media_keys = [key for card in cards for key in (card.thumbnail_key, card.display_key) if key]
-    urls = {key: conditional_escape(url) for key, url in media_urls.urls(media_keys).items()}
+    media_keys = {card.id: pictures.media_keys(card) for card in cards}
+    urls = {
+        key: conditional_escape(url)
+        for key, url in media_urls.urls([key for names in media_keys.values() for key in names]).items()
+    }
     rendered, missing = [], {}
-    for key, card in keys.items():
-        thumbnail = urls[card.thumbnail_key]
-        display = urls[card.display_key] if card.display_key else ""
+    for key, (position, card) in keys.items():
+        slots = [(f"\x00{index}\x00", urls[media]) for index, media in enumerate(media_keys[card.id])]
         markup = found.get(key)
         if markup is None:
-            markup = template.render({"card": card, "from_query": from_query})
-            missing[key] = markup.replace(thumbnail, _THUMBNAIL_SLOT)
-            if display:
-                missing[key] = missing[key].replace(display, _DISPLAY_SLOT)
+            markup = template.render({"card": card, "from_query": from_query, "position": position})
+            missing[key] = markup
+            for slot, url in slots:
+                missing[key] = missing[key].replace(url, slot)
         else:
-            markup = markup.replace(_THUMBNAIL_SLOT, thumbnail).replace(_DISPLAY_SLOT, display)
+            for slot, url in slots:
+                markup = markup.replace(slot, url)
         rendered.append(markup)
     if missing:
         cache.set_many(missing, timeout=None)  # keyed on content: never stale, evicted by size
@@ -75,6 +84,8 @@ def _template_version(template):
     source = getattr(template.template, "source", "")
     version = _template_versions.get(source)
     if version is None:
-        tags = get_template("gallery/_tags.html").template.source
-        version = _template_versions[source] = hashlib.sha256((source + tags).encode()).hexdigest()[:16]
+        included = "".join(
+            get_template(name).template.source for name in ("gallery/_tags.html", pictures.TEMPLATE)
+        )
+        version = _template_versions[source] = hashlib.sha256((source + included).encode()).hexdigest()[:16]
     return version

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 from gallery.domain.errors import DomainError, Forbidden, Invalid, NotFound, TooLarge, Unavailable
+from gallery.services.ratelimit import TooManyRequests
 
 logger = logging.getLogger(__name__)
 
@@ -159,3 +160,9 @@ def server_error(request):
     if is_api(request):
         return response_for(request, DomainError())
     return defaults.server_error(request)
+
+
+def too_many_requests(request):
+    """handler429, which allauth's rate limits answer through: our 429 page (or JSON). allauth
+    does not say when its window frees up; a minute is its shortest one."""
+    return response_for(request, TooManyRequests(retry_after=60))

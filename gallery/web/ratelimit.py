@@ -2,11 +2,11 @@
 asking (`client_ip`, the keys of a request) and every limit a view applies, named once here:
 the views and the API apply these, never a scope and a setting of their own.
 
-    login           per IP and per username (as Django's login form normalises it, case-folded)
-    signup          per IP
-    password reset  per IP and per address (in accounts.emails' canonical form)
-    verify resend   per user and IP
     upload burst    per IP, every upload POST counted (failed ones too): stops floods
+
+The account pages' limits (failed logins per IP and per username, sign-ups per IP, password
+resets per IP and per address) are django-allauth's, ACCOUNT_RATE_LIMITS in settings; its
+adapter (accounts.adapter) takes the client's IP and the username's form from here.
 """
 
 import functools
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from accounts.emails import canonical_address
 from gallery.services.ratelimit import Rate, TooManyRequests, check
 
 logger = logging.getLogger(__name__)
@@ -44,25 +43,8 @@ def normalized_username(username):
     return unicodedata.normalize("NFKC", username).strip().casefold()
 
 
-def login_keys(request):
-    username = normalized_username(request.POST.get("username", ""))
-    return [f"ip:{client_ip(request)}", f"username:{username}" if username else None]
-
-
 def ip_keys(request):
     return [f"ip:{client_ip(request)}"]
-
-
-def password_reset_keys(request):
-    address = canonical_address(request.POST.get("email", ""))
-    return [f"ip:{client_ip(request)}", f"email:{address}" if address else None]
-
-
-def user_keys(request):
-    """The signed-in user (API token or session) and the IP: for per-account actions."""
-    user = getattr(request, "api_user", None) or getattr(request, "user", None)
-    user_key = f"user:{user.pk}" if user is not None and user.is_authenticated else None
-    return [user_key, f"ip:{client_ip(request)}"]
 
 
 @dataclass(frozen=True)
@@ -93,10 +75,6 @@ class RequestLimit:
         return wrapper
 
 
-LOGIN = RequestLimit("login", "PHOTOSHARE_LOGIN_RATE", login_keys)
-SIGNUP = RequestLimit("signup", "PHOTOSHARE_SIGNUP_RATE", ip_keys)
-PASSWORD_RESET = RequestLimit("password-reset", "PHOTOSHARE_PASSWORD_RESET_RATE", password_reset_keys)
-VERIFY_RESEND = RequestLimit("verify-resend", "PHOTOSHARE_PASSWORD_RESET_RATE", user_keys)
 # The same for the site's form, the API's upload and a direct upload's start; the quota of stored
 # photos is counted where a photo is stored (gallery.services.ratelimit.upload_quota).
 UPLOAD_BURST = RequestLimit("upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ip_keys)

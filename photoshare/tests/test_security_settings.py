@@ -83,7 +83,7 @@ def test_session_and_csrf_cookies_are_secure_and_the_session_cookie_http_only(aw
     client = Client()
     client.get("/accounts/login/", secure=True)
     response = client.post(
-        "/accounts/login/", {"username": "alice", "password": "correct horse battery"}, secure=True
+        "/accounts/login/", {"login": "alice", "password": "correct horse battery"}, secure=True
     )
 
     assert response.status_code == 302

@@ -258,4 +258,6 @@ def _plain(value):
         return int(value)
     if isinstance(value, list):
         return [_plain(element) for element in value]
+    if isinstance(value, dict):  # a photo's sources
+        return {name: _plain(element) for name, element in value.items()}
     return value

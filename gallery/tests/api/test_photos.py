@@ -60,7 +60,7 @@ def test_token_upload_creates_the_photo(aws, user):
     assert response["Location"] == f"/api/photos/{body['id']}/"
     assert (body["title"], body["tags"], body["owner"]) == ("Harbour", ["sea", "boats"], "alice")
     assert body["original"]["content_type"] == "image/png" and body["display"]["width"] == 1200
-    assert len(aws.object_keys()) == 4
+    assert len(aws.object_keys()) == 7  # original, shared copy, 2 JPEGs, WebP at 400, 800 and its own 1200
     assert dynamodb.photo_repository().get_photo(body["id"]).title == "Harbour"
 
 
@@ -149,7 +149,7 @@ def test_other_users_get_403_and_private_photos_404(aws, user, bob):
         intruder.get(f"/api/photos/{'0' * 32}/"),
     ):
         assert response.status_code == 404 and response.json() == {"error": "No such photo."}
-    assert len(aws.object_keys()) == 8
+    assert len(aws.object_keys()) == 10  # 5 objects each (publish's small image: one WebP)
     assert dynamodb.photo_repository().get_photo(public.id) == public
 
 

@@ -44,6 +44,9 @@ def test_a_photo_goes_from_processing_to_ready_in_every_list(aws, alice, user):
         f"photos/{upload_id}/original.jpg",
         f"photos/{upload_id}/shared.jpg",  # the copy without metadata that others download
         f"photos/{upload_id}/thumb.jpg",
+        f"photos/{upload_id}/w1200.webp",  # its own size: nothing is enlarged
+        f"photos/{upload_id}/w400.webp",
+        f"photos/{upload_id}/w800.webp",
     ]  # uploads/ is empty again
     assert aws.head(f"photos/{upload_id}/original.jpg")["ContentType"] == "image/jpeg"
     assert aws.head(f"photos/{upload_id}/original.jpg")["ContentDisposition"].startswith("attachment")

@@ -18,8 +18,13 @@ def test_photo_page_shows_display_size_date_taken_and_camera_never_gps(aws, clie
 
     page = client.get(f"/photos/{photo.id}/").content.decode()
 
-    assert f"/photos/{photo.id}/display.jpg?" in page and 'width="1600" height="1067"' in page
+    assert f"/photos/{photo.id}/display.jpg?" in page and " 1600w" in page  # the JPEG fallback
     assert f"/photos/{photo.id}/thumb.jpg?" in page and " 400w, " in page  # srcset
+    viewer = page.split('<figure class="viewer"')[1].split("</picture>")[0]
+    assert '<source type="image/webp" srcset="http' in viewer and f"/photos/{photo.id}/w2000.webp?" in viewer
+    # The largest size's width and height: the aspect ratio, known before it loads.
+    assert 'width="2000" height="1333"' in viewer and 'fetchpriority="high"' in viewer
+    assert 'loading="lazy"' not in viewer
     # A visitor's full size is the copy without metadata; the original is its owner's.
     assert f"/photos/{photo.id}/shared.jpg?" in page and "/original.jpg" not in page
     assert '<dd class="taken">July 1, 2024, 6:30 p.m.</dd>' in page  # the language's format
@@ -27,8 +32,8 @@ def test_photo_page_shows_display_size_date_taken_and_camera_never_gps(aws, clie
     facts = page.split('<dl class="facts">')[1].split("</dl>")[0]
     assert re.findall(r"<dt>(\w+)</dt>", facts) == ["Taken", "Camera", "Uploaded"]  # no place
     assert "GPS" not in page and "48.0" not in page
-    assert 'loading="lazy"' in client.get("/").content.decode()
-    assert " 1600w" in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert 'fetchpriority="high"' in home and " 1600w" in home and "/w400.webp?" in home  # the LCP card
 
 
 @pytest.mark.django_db
@@ -41,8 +46,17 @@ def test_published_photo_records_the_processed_sizes_and_facts(aws, user):
     assert (photo.taken, photo.camera) == ("2024:07:01 18:30:05", "Canon EOS R6")
     assert photo.original_content_type == "image/jpeg" and photo.original_key.endswith("/original.jpg")
     assert photo.shared_key.endswith("/shared.jpg") and photo.shared_content_type == "image/jpeg"
+    assert [(source["width"], source["height"], source["type"]) for source in photo.sources] == [
+        (1500, 2000, "image/webp"),
+        (1200, 1600, "image/webp"),
+        (900, 1200, "image/webp"),
+        (600, 800, "image/webp"),
+        (300, 400, "image/webp"),
+    ]
+    assert photo.sources[0]["key"] == f"photos/{photo.id}/w2000.webp"
     assert sorted(aws.object_keys()) == sorted(
         [photo.original_key, photo.shared_key, photo.display_key, photo.thumbnail_key]
+        + [source["key"] for source in photo.sources]
     )
 
 

@@ -1,6 +1,8 @@
 """gallery.templatetags.gallery_tags: the link filters give exactly what `{% url %}` gives, and
 cached cards are never stale."""
 
+import re
+
 import pytest
 from django.template import Context, Template
 from django.template.loader import get_template
@@ -8,6 +10,7 @@ from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script
 
 from gallery.domain.records import PhotoCard
 from gallery.storage.s3 import media_urls
+from gallery.web import pictures
 from gallery.web.links import photo_url, tag_url, user_url
 
 VALUES = ["sunset", "été", "new york", "a+b", "50%", "what?", "#hash", "x&y", "o'neil", "<b>", "ü~:@!$"]
@@ -66,7 +69,8 @@ def render_cards(*cards):
 
 
 def render_uncached(*cards):
-    return "".join(get_template("gallery/_photo_card.html").render({"card": each}) for each in cards)
+    template = get_template("gallery/_photo_card.html")
+    return "".join(template.render({"card": each, "position": index}) for index, each in enumerate(cards))
 
 
 @pytest.fixture
@@ -135,3 +139,39 @@ def test_cards_link_to_the_photo_in_their_list_and_are_cached_apart_per_list(sig
     assert f'href="/photos/{card().id}/?from=feed"' in feed
     assert f'href="/photos/{card().id}/?from=tag:sea"' in tagged and "from=feed" not in tagged
     assert render("feed") == feed
+
+
+SOURCES = [
+    {"key": "photos/0123/w800.webp", "type": "image/webp", "width": 800, "height": 600},
+    {"key": "photos/0123/w400.webp", "type": "image/webp", "width": 400, "height": 300},
+]
+
+
+def test_a_card_offers_its_webp_sizes_with_the_jpeg_ones_as_fallback(signed_urls):
+    markup = render_cards(card(sources=SOURCES))
+    source = re.search(r'<source type="image/webp" srcset="([^"]*)" sizes="([^"]*)">', markup)
+    assert re.findall(r"/(w\d+\.webp)\?\S* (\d+)w", source.group(1)) == [
+        ("w800.webp", "800"),
+        ("w400.webp", "400"),
+    ]
+    assert source.group(2) == pictures.CARD_SIZES
+    img = re.search(r"<img [^>]*>", markup).group(0)
+    assert "thumb.jpg" in img and " 1600w" in img and 'width="800" height="600"' in img
+    # Cached with slots for every URL: a new signature reaches the sources too.
+    signed_urls()
+    again = render_cards(card(sources=SOURCES))
+    assert "sig1" not in again and again.count("X-Amz-Signature=sig2") == 5
+
+
+def test_a_photo_made_before_sources_offers_its_jpegs_alone(signed_urls):
+    markup = render_cards(card())
+    assert "<source" not in markup and "webp" not in markup
+    assert 'width="1600" height="1200"' in markup
+
+
+def test_the_first_row_loads_at_once_and_the_first_card_first(signed_urls):
+    cards = [card(id=f"{index:032x}") for index in range(pictures.EAGER_CARDS + 2)]
+    images = re.findall(r"<img [^>]*>", render_cards(*cards))
+    assert ['loading="lazy"' in image for image in images] == [False] * pictures.EAGER_CARDS + [True, True]
+    assert ['fetchpriority="high"' in image for image in images] == [True] + [False] * (len(cards) - 1)
+    assert render_cards(*cards) == render_uncached(*cards)  # the cache keeps each position's markup

@@ -1,5 +1,6 @@
-"""The limits of requests (gallery.web.ratelimit): uploads, logins, sign-ups per IP and username,
-and who the client is."""
+"""The limits of requests: uploads (gallery.web.ratelimit), logins and sign-ups (allauth's, as
+accounts.adapter and the settings set them up), and who the client is (password resets:
+accounts/tests/test_addresses.py)."""
 
 import pytest
 from django.test import Client
@@ -28,69 +29,78 @@ def test_the_burst_guard_is_per_address_and_counts_every_post(aws, settings, dja
     assert other.post("/upload/", {"title": "bob", "image": upload()}).status_code == 302
 
 
+TOO_MANY = "Too many failed login attempts. Try again later."
+
+
+def login(client, username, password):
+    return client.post("/accounts/login/", {"login": username, "password": password})
+
+
 @pytest.mark.parametrize("look_alike", ["\uff41lice", "\U0001d41alice", "ALICE", " alice "])
 def test_look_alike_usernames_share_the_login_counter(aws, user, settings, look_alike):
-    settings.PHOTOSHARE_LOGIN_RATE = "2/5m"
+    """allauth's failed-login count per account, keyed on the username as Django's login form
+    reads it (accounts.adapter)."""
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "100/5m/ip,2/5m/key"}
     clients = [Client(REMOTE_ADDR=f"10.0.5.{n}") for n in range(3)]
 
-    clients[0].post("/accounts/login/", {"username": "alice", "password": "guess"})
-    clients[1].post("/accounts/login/", {"username": look_alike, "password": "guess"})
-    third = clients[2].post("/accounts/login/", {"username": look_alike, "password": "correct horse battery"})
+    login(clients[0], "alice", "guess")
+    login(clients[1], look_alike, "guess")
+    third = login(clients[2], look_alike, "correct horse battery")
 
-    assert third.status_code == 429
+    assert TOO_MANY in third.content.decode()
+    assert "_auth_user_id" not in clients[2].session
 
 
-def test_logins_past_the_rate_get_429_even_with_the_right_password(aws, user, settings):
-    settings.PHOTOSHARE_LOGIN_RATE = "3/5m"
+def test_failed_logins_past_the_rate_refuse_even_the_right_password(aws, user, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/5m/ip,100/5m/key"}
     client = Client(REMOTE_ADDR="10.0.0.9")
 
-    wrong = [client.post("/accounts/login/", {"username": "alice", "password": "guess"}) for _ in range(3)]
-    right = client.post("/accounts/login/", {"username": "alice", "password": "correct horse battery"})
+    wrong = [login(client, "alice", "guess") for _ in range(3)]
+    right = login(client, "alice", "correct horse battery")
 
-    assert [response.status_code for response in wrong] == [200, 200, 200]
-    assert right.status_code == 429
+    assert [TOO_MANY in response.content.decode() for response in wrong] == [False, False, False]
+    assert TOO_MANY in right.content.decode()
     assert "_auth_user_id" not in client.session
+    assert login(Client(REMOTE_ADDR="10.0.0.10"), "alice", "correct horse battery").status_code == 302
 
 
-def test_guessing_one_username_from_many_addresses_is_limited(aws, user, settings):
-    settings.PHOTOSHARE_LOGIN_RATE = "3/5m"
+def test_guessing_one_username_from_many_addresses_is_limited(aws, user, bob, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "100/5m/ip,3/5m/key"}
 
-    statuses = [
-        Client(REMOTE_ADDR=f"10.0.1.{n}")
-        .post("/accounts/login/", {"username": "Alice", "password": "guess"})
-        .status_code
-        for n in range(4)
-    ]
-    other_user = Client(REMOTE_ADDR="10.0.2.1").post("/accounts/login/", {"username": "bob", "password": "x"})
+    answers = [login(Client(REMOTE_ADDR=f"10.0.1.{n}"), "Alice", "guess") for n in range(4)]
+    other_user = login(Client(REMOTE_ADDR="10.0.2.1"), "bob", "another long phrase")
 
-    assert statuses == [200, 200, 200, 429]
-    assert other_user.status_code == 200
+    assert [TOO_MANY in answer.content.decode() for answer in answers] == [False, False, False, True]
+    assert other_user.status_code == 302
 
 
-def test_the_admin_login_shares_the_login_limit(aws, settings, django_user_model):
-    settings.PHOTOSHARE_LOGIN_RATE = "2/5m"
-    django_user_model.objects.create_superuser(username="root", password="s3cret-admin-pass")
-    client = Client(REMOTE_ADDR="10.0.4.1")
-
-    site = client.post("/accounts/login/", {"username": "root", "password": "guess"})
-    admin = client.post("/admin/login/", {"username": "root", "password": "guess"})
-    blocked = client.post("/admin/login/", {"username": "root", "password": "s3cret-admin-pass"})
-
-    assert (site.status_code, admin.status_code, blocked.status_code) == (200, 200, 429)
-    assert "_auth_user_id" not in client.session
+def test_the_login_limits_follow_the_photoshare_settings(settings):
+    """PHOTOSHARE_LOGIN_RATE and the others set allauth's limits (README's table)."""
+    assert {
+        "login_failed": f"{settings.PHOTOSHARE_LOGIN_RATE}/ip,{settings.PHOTOSHARE_LOGIN_RATE}/key",
+        "signup": f"{settings.PHOTOSHARE_SIGNUP_RATE}/ip",
+        "reset_password": (
+            f"{settings.PHOTOSHARE_PASSWORD_RESET_RATE}/ip,{settings.PHOTOSHARE_PASSWORD_RESET_RATE}/key"
+        ),
+    } == settings.ACCOUNT_RATE_LIMITS
 
 
 def test_signups_are_limited_per_address(aws, settings):
-    settings.PHOTOSHARE_SIGNUP_RATE = "1/h"
-    client = Client(REMOTE_ADDR="10.0.3.1")
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "1/h/ip"}
     form = {"password1": "a long passphrase 42", "password2": "a long passphrase 42"}
 
-    first = client.post("/accounts/signup/", {"username": "first", "email": "first@example.com", **form})
+    first = Client(REMOTE_ADDR="10.0.3.1").post(
+        "/accounts/signup/", {"username": "first", "email": "first@example.com", **form}
+    )
     second = Client(REMOTE_ADDR="10.0.3.1").post(
         "/accounts/signup/", {"username": "second", "email": "second@example.com", **form}
     )
+    elsewhere = Client(REMOTE_ADDR="10.0.3.2").post(
+        "/accounts/signup/", {"username": "third", "email": "third@example.com", **form}
+    )
 
-    assert first.status_code == 302 and second.status_code == 429
+    assert (first.status_code, second.status_code, elsewhere.status_code) == (302, 429, 302)
+    assert second["Retry-After"]
 
 
 @pytest.mark.parametrize(
@@ -107,18 +117,3 @@ def test_the_client_address_trusts_only_our_own_proxies(rf, settings, proxies, f
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert ratelimit.client_ip(request) == expected
-
-
-def test_password_resets_count_per_address_in_its_canonical_form(aws, settings):
-    """One spelling per mailbox (accounts.emails.canonical_address): another case or spaces do
-    not open a second counter for the same address."""
-    settings.PHOTOSHARE_PASSWORD_RESET_RATE = "1/h"
-    first = Client(REMOTE_ADDR="198.51.100.1").post(
-        "/accounts/password_reset/", {"email": "alice@example.com"}
-    )
-    again = Client(REMOTE_ADDR="198.51.100.2").post(
-        "/accounts/password_reset/", {"email": " ALICE@Example.COM "}
-    )
-    other = Client(REMOTE_ADDR="198.51.100.3").post("/accounts/password_reset/", {"email": "bob@example.com"})
-
-    assert (first.status_code, again.status_code, other.status_code) == (302, 429, 302)

@@ -39,9 +39,7 @@ def home(request):
 def tag_page(request, tag):
     if not has_tag_page(tag):  # only one spelling has a page (and old-rule spellings)
         raise Http404(_("No such tag."))
-    context = _list_context(
-        request, lists.tag_list_for(tag), navigation.token(navigation.TAG, tag), tag=tag
-    )
+    context = _list_context(request, lists.tag_list_for(tag), navigation.token(navigation.TAG, tag), tag=tag)
     return render(request, "gallery/tag.html", context)
 
 

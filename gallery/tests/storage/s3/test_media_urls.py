@@ -54,9 +54,9 @@ def test_media_urls_have_a_cache_of_their_own(aws, user):
     Client().get("/")
 
     # The default cache may be Redis (the tests' rate limits): ask by key, not by its internals.
-    keys = [f"media-url:{bucket_name()}:{key}" for key in (photo.thumbnail_key, photo.display_key)]
+    keys = [f"media-url:{bucket_name()}:{key}" for key in photo.object_keys]
     assert caches["default"].get_many(keys) == {}  # nothing else (rate limits, sessions) is crowded out
-    assert len(media_url_cache()._cache) == 2  # thumbnail and display size of the one card
+    assert len(media_url_cache()._cache) == 3  # thumbnail, display size and the one WebP of the one card
 
 
 def test_a_list_page_asks_the_url_cache_once_for_all_its_cards(aws, user, monkeypatch):

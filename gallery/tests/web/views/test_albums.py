@@ -297,7 +297,7 @@ def test_each_album_cover_link_is_named_by_the_albums_title(user, album, own_pho
     page = client_for(user).get("/albums/").content.decode()
 
     cover_link = re.search(r'<li class="card album-card">\s*<a [^>]*>(.*?)</a>', page, re.S).group(1)
-    assert re.fullmatch(r'<img [^>]*alt="Summer"[^>]*>', cover_link)
+    assert re.fullmatch(r'<picture><img [^>]*alt="Summer"[^>]*></picture>', cover_link)
 
 
 def test_the_owners_page_showing_the_share_link_is_never_cached(client, user, album):

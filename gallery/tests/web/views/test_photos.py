@@ -60,9 +60,12 @@ def test_upload_stores_both_objects_and_the_item_and_shows_the_photo(aws, logged
     original, thumbnail = f"photos/{photo_id}/original.jpg", f"photos/{photo_id}/thumb.jpg"
     display = f"photos/{photo_id}/display.jpg"  # the photo page's size: see test_renditions.py
     shared = f"photos/{photo_id}/shared.jpg"  # the full size others get: see test_location_privacy.py
-    assert aws.object_keys() == [display, original, shared, thumbnail]
+    # The WebP sizes up to its own (800x1200 upright): never enlarged.
+    webp = [f"photos/{photo_id}/w{size}.webp" for size in (1200, 400, 800)]
+    assert aws.object_keys() == [display, original, shared, thumbnail, *webp]
     assert aws.head(original)["ContentType"] == "image/jpeg"
     assert aws.head(thumbnail)["ContentType"] == "image/jpeg"
+    assert aws.head(webp[0])["ContentType"] == "image/webp"
     assert aws.read(original) == data
     stored_thumbnail = Image.open(io.BytesIO(aws.read(thumbnail)))
     assert stored_thumbnail.size == (267, 400)  # orientation 6 applied: portrait
@@ -201,7 +204,7 @@ def test_edit_rejects_bad_input_with_a_400_and_changes_nothing(aws, logged_in_cl
 def test_owner_deletes_the_photo_with_every_object_and_item(aws, logged_in_client, user):
     kept = publish(user, title="Kept", tags="sea")
     photo = publish(user, title="Gone", tags="sea")
-    assert len(aws.object_keys()) == 8
+    assert len(aws.object_keys()) == 10  # 5 objects each (publish's small image: one WebP)
 
     assert logged_in_client.get(f"/photos/{photo.id}/delete/").status_code == 200  # confirmation
     response = logged_in_client.post(f"/photos/{photo.id}/delete/")
@@ -260,7 +263,7 @@ def test_another_user_gets_403_even_with_a_forged_post(aws, user, bob, action):
 
     assert forged.status_code == 403
     assert dynamodb.photo_repository().get_photo(photo.id) == photo
-    assert len(aws.object_keys()) == 4
+    assert len(aws.object_keys()) == 5
 
 
 @pytest.mark.parametrize("action", ["edit", "delete"])
@@ -279,7 +282,7 @@ def test_anonymous_posts_go_to_the_login_page(aws, client, user):
     response = client.post(f"/photos/{photo.id}/delete/")
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    assert len(aws.object_keys()) == 4
+    assert len(aws.object_keys()) == 5
 
 
 def test_csrf_is_enforced_on_delete(aws, user):
@@ -287,7 +290,7 @@ def test_csrf_is_enforced_on_delete(aws, user):
     client = client_for(user, enforce_csrf_checks=True)
 
     assert client.post(f"/photos/{photo.id}/delete/").status_code == 403
-    assert len(aws.object_keys()) == 4
+    assert len(aws.object_keys()) == 5
 
 
 def test_staff_can_edit_and_delete_other_peoples_public_photos(aws, user, django_user_model):
