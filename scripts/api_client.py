@@ -51,8 +51,8 @@ def walk(directory, base_url, token, image):
     from photoshare_client.models import (
         AlbumIn,
         AlbumPhoto,
-        PhotoDetails,
-        PhotoDetailsVisibilityType0,
+        NewPhotoDetails,
+        NewPhotoDetailsVisibility,
         UploadIn,
     )
 
@@ -67,8 +67,8 @@ def walk(directory, base_url, token, image):
     )
     if stored.status_code != 204:
         raise RuntimeError(f"S3 refused the file: {stored.status_code} {stored.text[:300]}")
-    public = PhotoDetailsVisibilityType0.PUBLIC
-    details = PhotoDetails(title="Harbour at dawn", tags=["sea", "dawn"], visibility=public)
+    public = NewPhotoDetailsVisibility.PUBLIC
+    details = NewPhotoDetails(title="Harbour at dawn", tags=["sea", "dawn"], visibility=public)
     photo = _expect(complete_upload.sync_detailed(signed.upload_id, client=client, body=details), 202)
 
     deadline = time.monotonic() + READY_SECONDS
