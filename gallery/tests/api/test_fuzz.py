@@ -12,6 +12,7 @@ scenarios of up to STEPS calls; `make api-fuzz` runs many more.
 import os
 import re
 
+import hypothesis.core
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -20,9 +21,11 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
+from hypothesis.vendor import pretty
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import FailureGroup
+from schemathesis.generation.hypothesis import setup as schemathesis_setup
 
 from accounts.models import ApiToken
 from gallery.services import albums, photos
@@ -30,6 +33,14 @@ from gallery.storage.dynamodb import photo_repository
 from gallery.tests.factories import make_photo
 
 pytestmark = pytest.mark.django_db
+
+# schemathesis's setup (once a process, when it first generates) swaps Hypothesis's printer for
+# one that prints nothing, for its own speed: every Hypothesis test run after it, the invariant
+# machine's too, would report its failing example with blank values. Its setup now, then
+# Hypothesis's own printer again, for good (pyproject.toml also keeps schemathesis's pytest
+# plugin, which runs that setup on import, out of every run).
+schemathesis_setup()
+hypothesis.core.RepresentationPrinter = pretty.RepresentationPrinter
 
 EXAMPLES = int(os.environ.get("PHOTOSHARE_API_FUZZ", "10"))
 STEPS = 10  # calls in one stateful scenario
@@ -150,3 +161,15 @@ def test_the_links_between_operations_as_a_user(api, user):
 def checks():
     load_all_checks()
     return [CHECKS.get_one(name) for name in CHECKED]
+
+
+def test_hypothesis_still_prints_the_failing_examples_of_other_tests():
+    @given(st.integers(min_value=7))
+    @settings(database=None)
+    def fails(number):
+        raise AssertionError
+
+    with pytest.raises(AssertionError) as failed:
+        fails()
+
+    assert "number=7" in "\n".join(getattr(failed.value, "__notes__", []))
