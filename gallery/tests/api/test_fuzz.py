@@ -20,11 +20,13 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 from hypothesis.vendor import pretty
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import FailureGroup
+from schemathesis.engine.errors import is_inconsistent_replay
 from schemathesis.generation.hypothesis import setup as schemathesis_setup
 
 from accounts.models import ApiToken
@@ -143,19 +145,41 @@ def fuzz(ids, caller):
 
 
 def test_the_links_between_operations_as_a_user(api, user):
-    caller = Token(user)
+    caller, found, scenarios = Token(user), [], []
 
     class Scenario(SCHEMA.as_state_machine()):
+        def setup(self):
+            scenarios.append(self)
+
         def get_call_kwargs(self, case):
             return {"headers": caller.headers()}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             sent = kwargs.get("headers")
-            case.validate_response(response, checks=checks(), headers=sent, recorder=self.recorder)
+            try:
+                case.validate_response(response, checks=checks(), headers=sent, recorder=self.recorder)
+            except FailureGroup as failure:
+                found.append(failure)
+                raise
 
-    run_state_machine_as_test(
-        Scenario, settings=settings(LIMITS, stateful_step_count=STEPS)
-    )
+    # The site's state carries over from one scenario to the next (tokens made, albums deleted),
+    # so a replay of the same choices may not draw the same rules: Hypothesis stops with Flaky (or
+    # its data tree's assertion). What matters is whether an answer failed a check; without one,
+    # the run goes on with new scenarios until EXAMPLES ran (as schemathesis's own runner does).
+    for _attempt in range(10):
+        try:
+            left = max(EXAMPLES - len(scenarios), 1)
+            run_state_machine_as_test(
+                Scenario, settings=settings(LIMITS, max_examples=left, stateful_step_count=STEPS)
+            )
+        except (Flaky, AssertionError) as error:
+            if not found and not (isinstance(error, Flaky) or is_inconsistent_replay(error)):
+                raise
+            if found:
+                raise AssertionError("\n\n".join(map(str, found))) from error
+        if len(scenarios) >= EXAMPLES:
+            break
+    assert len(scenarios) >= EXAMPLES
 
 
 def checks():
