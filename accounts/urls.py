@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import token_views, views
+from gallery.web.views.downloads import export_data
 
 urlpatterns = [
     path("tokens/", token_views.tokens, name="tokens"),
@@ -16,5 +17,7 @@ urlpatterns = [
     # The old account page and reset address, for bookmarks: the address page is the account's.
     path("", RedirectView.as_view(pattern_name="account_email", permanent=True), name="account"),
     path("password_reset/", RedirectView.as_view(pattern_name="account_reset_password", permanent=True)),
+    # The user's data as a zip (gallery.web.views.downloads; the account page shows its link).
+    path("export/", export_data, name="export"),
     path("", include("allauth.urls")),
 ]

@@ -14,7 +14,9 @@
 """
 
 import io
+import re
 import threading
+from urllib.parse import urlsplit
 
 from devstack.queue_ledger import QueueLedger
 from devstack.recording import entry_body, is_read, make_entry
@@ -120,6 +122,7 @@ class LocalApp:
         blob. `converted` (a dict), if given, gets {index: (s3_body, body without the object)}
         for the entries of an older recording that held an object's bytes inline."""
         counts = {"replayed": 0, "failed": 0, "reads": 0, "skipped": 0, "missing": 0}
+        uploads = MultipartUploads()
         for index, entry in enumerate(entries):
             if is_read(entry):
                 counts["reads"] += 1
@@ -131,9 +134,11 @@ class LocalApp:
             recorded = entry.get(BODY_FIELD)
             if recorded and recorded.get("sha256") and not _stored(recorded["sha256"]):
                 counts["missing"] += 1
+            entry = uploads.renamed(entry)
             with self.lock, created_objects(replaying=recorded) as created:
                 status, chunks = self.call(_environ_of(entry, base_url), lambda *args: None)
             if 200 <= status < 300:
+                uploads.started(entry, b"".join(chunks))
                 self.ledger.sent_again(entry, b"".join(chunks))
                 if recorded is None and created and converted is not None:
                     s3_body, body = recorded_body(created, entry_body(entry))
@@ -142,6 +147,36 @@ class LocalApp:
             else:
                 counts["failed"] += 1
         return counts
+
+
+class MultipartUploads:
+    """A multipart upload (the worker's zip archives) replayed: CreateMultipartUpload gets a new
+    UploadId from the new server, so the recorded parts and the completion, which name the old
+    one, are sent with the new one. The old id is first seen on the first part after the create
+    of the same key (entries are in commit order)."""
+
+    _ID = re.compile(r"(?<=[?&]uploadId=)[^&]+")
+
+    def __init__(self):
+        self.new_ids = {}  # old UploadId: the replay's
+        self.latest = {}  # path: UploadId the replay's last create of that key got
+
+    def renamed(self, entry):
+        url = entry.get("url") or ""
+        match = self._ID.search(url)
+        if not match:
+            return entry
+        old, path = match.group(0), urlsplit(url).path
+        new = self.new_ids.setdefault(old, self.latest.get(path, old))
+        return {**entry, "url": self._ID.sub(new, url, count=1)}
+
+    def started(self, entry, answer):
+        url = entry.get("url") or ""
+        query = urlsplit(url).query.split("&")
+        if entry.get("method") == "POST" and ("uploads" in query or "uploads=" in query):
+            found = re.search(rb"<UploadId>([^<]+)</UploadId>", answer)
+            if found:
+                self.latest[urlsplit(url).path] = found.group(1).decode()
 
 
 def _stored(digest):

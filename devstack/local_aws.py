@@ -4,9 +4,9 @@ The server is devstack/moto_app.py: moto's app with its memory leaks and whole-t
 patched out, one request at a time, S3 bodies on disk. For `make run`, persistence comes from its
 recorder (devstack/recording.py): every write that succeeded is appended to a JSON-lines
 file in commit order, and a new server replays the file before it opens its port (devstack/README.md).
-(Uploads must be single PUTs: a multipart upload cannot be replayed, see the transfer_config in
-settings.) The server is tethered to the process that starts it (devstack/tether.py) and in a
-process group of its own: it ends with that process, and a Ctrl-C in a terminal reaches only it.
+(A multipart upload, the worker's zip archives, replays under the UploadId the new server
+gives.) The server is tethered to the process that starts it (devstack/tether.py) and in a process
+group of its own: it ends with that process, and a Ctrl-C in a terminal reaches only it.
 """
 
 import contextlib

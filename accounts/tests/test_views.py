@@ -154,7 +154,7 @@ def test_changing_the_address_confirms_the_new_one_and_tells_the_old_one(logged_
 
 
 def test_a_mail_service_that_fails_does_not_fail_the_signup(client, settings, caplog):
-    settings.EMAIL_BACKEND = "accounts.tests.test_views.RefusingBackend"
+    settings.MAILERS = {"default": {"BACKEND": "accounts.tests.test_views.RefusingBackend"}}
 
     response = sign_up(client, follow=True)
 
@@ -187,6 +187,9 @@ def test_password_reset_link_works_and_logs_other_browsers_out_of_nothing_but_to
 
 
 def test_password_change(logged_in_client, user, mailoutbox):
+    elsewhere = Client()
+    login = elsewhere.post("/accounts/login/", {"login": "alice", "password": "correct horse battery"})
+    assert login.status_code == 302
     response = logged_in_client.post(
         "/accounts/password/change/",
         {"oldpassword": "correct horse battery", "password1": PASSWORD, "password2": PASSWORD},
@@ -197,6 +200,7 @@ def test_password_change(logged_in_client, user, mailoutbox):
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
     assert response.context["user"].is_authenticated  # this browser stays in
+    assert not elsewhere.get("/accounts/email/").wsgi_request.user.is_authenticated  # the others not
     assert mailoutbox[-1].to == ["alice@example.com"]  # and the owner is told
 
 

@@ -26,8 +26,9 @@ from django.test import Client
 
 from deploy.tests import cfn
 from gallery.domain import lists
-from gallery.services import albums, photos
+from gallery.services import albums, photos, zips
 from gallery.storage import dynamodb, sqs
+from gallery.storage.s3.backend import MediaUnavailable
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import upload
 
@@ -49,6 +50,12 @@ S3_ACTIONS = {
     "DeleteObject": ("s3:DeleteObject", "object"),
     "DeleteObjects": ("s3:DeleteObject", "object"),
     "CopyObject": ("s3:PutObject", "object"),  # and s3:GetObject on the source: COPY_READS
+    # The worker's zip archives (gallery.storage.s3.streaming): a multipart upload is PutObject's,
+    # but for its abort, which has an action of its own.
+    "CreateMultipartUpload": ("s3:PutObject", "object"),
+    "UploadPart": ("s3:PutObject", "object"),
+    "CompleteMultipartUpload": ("s3:PutObject", "object"),
+    "AbortMultipartUpload": ("s3:AbortMultipartUpload", "object"),
     # botocore's generate_presigned_post builds its URL from the CreateBucket operation; nothing
     # is sent. What the client then does with the signed fields is a PutObject of one key.
     "CreateBucket": ("s3:PutObject", "object"),
@@ -197,7 +204,7 @@ def ses_sender(aws, moto_server, settings):
     operator verified in SES (before the recording: the code does not verify identities)."""
     ses = boto3.client("ses", endpoint_url=moto_server.url, region_name=settings.AWS_SES_REGION_NAME)
     ses.verify_domain_identity(Domain=MAIL_FROM.split("@")[1])
-    settings.EMAIL_BACKEND = "django_ses.SESBackend"
+    settings.MAILERS = {"default": {"BACKEND": "django_ses.SESBackend"}}
     settings.AWS_SES_REGION_ENDPOINT_URL = moto_server.url
     settings.DEFAULT_FROM_EMAIL = MAIL_FROM  # what configure_env.py writes from MailFromAddress
 
@@ -243,6 +250,17 @@ def exercise_the_app(client, user):
         assert completed.status_code == 202
     assert run_worker() == 2
     assert client.get(f"/api/photos/{upload_id}/").json()["status"] == "failed"
+    # Zip downloads and the data export (issues 22, 24): streamed from S3, or built by the worker
+    # into S3 (a multipart upload; one that fails is aborted), the export's link mailed.
+    kept = upload_file(client, data=None)[0]
+    run_worker()
+    assert b"".join(client.post("/downloads/", {"photo_ids": [kept]}).streaming_content)
+    user.email = "alice@example.com"
+    user.save()
+    assert client.post("/accounts/export/").status_code == 302
+    assert run_worker() == 1
+    with pytest.raises(MediaUnavailable):
+        zips.save([zips.Member(name="gone", key="photos/gone/original.jpg")], "archives/failed.zip")
     # Mail (issue 12): a password-reset link (allauth's, as every account mail), through SES.
     assert Client().post("/accounts/password/reset/", {"email": user.email}).status_code == 302
 

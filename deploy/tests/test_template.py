@@ -157,6 +157,16 @@ def test_bucket_expires_direct_uploads_never_completed_and_admits_the_sites_post
     assert cors["AllowedMethods"] == ["POST"] and "AllowedHeaders" not in cors
 
 
+def test_bucket_expires_the_workers_archives_a_day_after_their_links():
+    from gallery.domain.archives import retention_days
+    from gallery.storage.s3.keys import ARCHIVES_PREFIX
+
+    rules = cfn.properties("MediaBucket")["LifecycleConfiguration"]["Rules"]
+    (expiry,) = [rule for rule in rules if isinstance(rule, dict) and rule.get("Id") == "expire-archives"]
+    assert expiry["Prefix"] == ARCHIVES_PREFIX and expiry["Status"] == "Enabled"
+    assert expiry["ExpirationInDays"] == retention_days()
+
+
 def test_job_queue_matches_what_init_aws_creates_with_its_dead_letter_queue():
     queue = cfn.properties("JobQueue")
     assert queue["VisibilityTimeout"] == django_settings.PHOTOSHARE_JOB_VISIBILITY_TIMEOUT

@@ -168,3 +168,34 @@ def test_a_second_server_on_a_recording_in_use_refuses_and_leaves_it_alone(recor
         assert s3.get_object(Bucket="photos", Key="after")["Body"].read() == b"kept"
     finally:
         again.stop()
+
+
+def test_a_multipart_upload_survives_a_restart(recording):
+    """The worker's zip archives are multipart uploads: the replay sends their parts under the
+    UploadId the new server gives (a recorded one would be unknown to it: the server died)."""
+    first = MotoServer(recording=recording).start()
+    try:
+        s3, _ = clients(first.url)
+        s3.create_bucket(Bucket="photos")
+        upload = s3.create_multipart_upload(Bucket="photos", Key="archives/a.zip")["UploadId"]
+        parts = [
+            {"PartNumber": number, "ETag": s3.upload_part(
+                Bucket="photos", Key="archives/a.zip", UploadId=upload, PartNumber=number, Body=body
+            )["ETag"]}
+            for number, body in ((1, b"a" * 5 * 2**20), (2, b"end"))
+        ]  # fmt: skip
+        s3.complete_multipart_upload(
+            Bucket="photos", Key="archives/a.zip", UploadId=upload, MultipartUpload={"Parts": parts}
+        )
+        s3.put_object(Bucket="photos", Key="after.txt", Body=b"after")
+    finally:
+        first.stop()
+
+    second = MotoServer(recording=recording).start()
+    try:
+        s3, _ = clients(second.url)
+        archive = s3.get_object(Bucket="photos", Key="archives/a.zip")["Body"].read()
+        assert archive == b"a" * 5 * 2**20 + b"end"
+        assert s3.get_object(Bucket="photos", Key="after.txt")["Body"].read() == b"after"
+    finally:
+        second.stop()

@@ -88,6 +88,20 @@ class PhotoList(Schema):
     next: str | None = Field(description="The next page's URL (its `cursor`), or null on the last page.")
 
 
+class TrashedCard(Card):
+    trashed_at: str = Field(description="When it was moved to the trash (ISO 8601, UTC).")
+    purge_after: str = Field(description="After this instant the daily purge deletes it for good.")
+
+
+class TrashList(Schema):
+    results: list[TrashedCard]
+    next: str | None = Field(description="The next page's URL (its `cursor`), or null on the last page.")
+
+
+class Emptied(Schema):
+    deleted: int = Field(description="How many photos were deleted for good.")
+
+
 class Photo(Schema):
     """A photo on its own URL. While it is processing (or once it failed) only what its owner
     said of it, its status and why it failed; once ready, its files and details too."""
@@ -240,3 +254,24 @@ class SignedUpload(Schema):
     upload_id: str
     url: str
     fields: dict[str, str] = Field(description="POST them with the file (last, named `file`) to `url`.")
+
+
+class DownloadIn(Schema):
+    photo_ids: list[str] = Field(description="Photo ids (32 hex digits); those you may not see are left out.")
+
+
+class ArchiveAccepted(Schema):
+    """A zip the worker builds: poll `status_url`."""
+
+    status: Literal["pending"]
+    status_url: str
+
+
+class ArchiveStatus(Schema):
+    id: str
+    kind: Literal["download", "export"]
+    status: Literal["pending", "ready", "failed", "expired"]
+    created: str
+    url: str | None = Field(None, description="When ready: the zip, presigned until `expires`.")
+    expires: str | None = None
+    bytes: int | None = None

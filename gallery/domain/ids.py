@@ -5,9 +5,18 @@ user input, so S3 keys built from them cannot collide or climb out of their fold
 converter `<id:...>` that gallery.apps registers once for the site's, the API's and the admin's URLs.
 """
 
+import re
 import uuid
 
 PATTERN = "[0-9a-f]{32}"
+
+
+_ID = re.compile(PATTERN)
+
+
+def is_id(text):
+    """Whether `text` has the form of our ids (a request's photo_ids are checked with it)."""
+    return bool(_ID.fullmatch(text))
 
 
 def new_photo_id():

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from gallery.domain import access
 from gallery.domain.lists import FEED, list_entries, person_list, tag_list
 from gallery.domain.records import PUBLIC, READY, UNLISTED, PhotoCard
-from gallery.services import albums, photos
+from gallery.services import albums, photos, trash
 from gallery.services.reconcile import find_orphans
 from gallery.storage.dynamodb import (
     AlbumNotFound,
@@ -25,6 +25,7 @@ from gallery.storage.dynamodb import (
     photo_repository,
 )
 from gallery.storage.dynamodb import model as kinds
+from gallery.storage.dynamodb.jobs import job_from_item
 from gallery.storage.dynamodb.schema import album_from_item, card_from_item, photo_from_item
 
 ANONYMOUS = AnonymousUser()
@@ -37,6 +38,14 @@ class Expected:
     photos: dict = field(default_factory=dict)  # id: ExpectedPhoto
     albums: dict = field(default_factory=dict)  # id: ExpectedAlbum
     pending: set = field(default_factory=set)  # photo ids whose job has not run yet
+    jobs: dict = field(default_factory=dict)  # archive job id: ExpectedJob
+
+
+@dataclass
+class ExpectedJob:
+    owner: object
+    kind: str  # gallery.domain.archives.DOWNLOAD or EXPORT
+    status: str  # pending until the worker ran, then ready
 
 
 @dataclass
@@ -46,15 +55,19 @@ class ExpectedPhoto:
     status: str
     tags: tuple = ()
     fans: set = field(default_factory=set)  # user ids
+    trashed: bool = False  # in its owner's trash (fans and albums kept for a restore)
+    purge_after: object = None  # the datetime after which the purge deletes it
 
 
 @dataclass
 class ExpectedAlbum:
     owner: object
     visibility: str
-    members: list = field(default_factory=list)  # photo ids, in album order
+    members: list = field(default_factory=list)  # photo ids, in album order (not those in the trash)
     cover: str = ""
     token: str = ""
+    parked: dict = field(default_factory=dict)  # photo id in the trash: (its index, version then)
+    version: int = 0  # moves with every change of members: a restore into an unchanged album
 
 
 def table_by_kind():
@@ -76,11 +89,14 @@ def check_table(expected):
     assert set(stored) == set(expected.photos), "the photos are those published and not deleted"
     for photo_id, photo in stored.items():
         want = expected.photos[photo_id]
-        assert (photo.owner_id, photo.visibility, photo.status) == (
+        assert (photo.owner_id, photo.visibility, photo.status, bool(photo.trashed_at)) == (
             want.owner.pk,
             want.visibility,
             want.status,
+            want.trashed,
         )
+        if want.trashed:
+            assert photo.purge_after == want.purge_after.isoformat(timespec="microseconds")
         assert photo.status != "processing" or photo_id in expected.pending, "processing with no job left"
     # A card exists iff its photo is ready and in that list, and carries its current card fields.
     cards = collections.defaultdict(dict)
@@ -95,8 +111,8 @@ def check_table(expected):
     truth = collections.Counter()
     for photo in stored.values():
         if photo.status == READY:
-            truth[f"OWNER#{photo.owner_id}"] += 1
-            if photo.visibility == PUBLIC:
+            truth[f"OWNER#{photo.owner_id}"] += 1  # in the trash too: still stored
+            if photo.visibility == PUBLIC and not photo.trashed_at:
                 truth.update(f"TAG#{tag}" for tag in photo.tags)
     counted = {item["sk"]: int(item["photo_count"]) for item in items["tag count"] + items["owner count"]}
     assert {sk: count for sk, count in counted.items() if count} == dict(truth), "counters"
@@ -107,6 +123,7 @@ def check_table(expected):
         fan = int(item["fan_id"])
         assert photo.owner_id == fan or (photo.visibility == PUBLIC and photo.status == READY)
         assert card_from_item(item) == photo.card, "stale copy of a favourite"
+        assert ("list_pk" in item) == (not photo.trashed_at), "a favourite listed iff out of the trash"
         fans[photo.id].add(fan)
     for photo_id, want in expected.photos.items():
         assert fans.get(photo_id, set()) == want.fans, f"favourites of {photo_id}"
@@ -117,13 +134,28 @@ def check_table(expected):
         key: len(value) for key, value in fans.items() if value
     }
     check_albums(items, stored, expected)
-    check_objects(stored)
+    archives = check_jobs(items, expected)
+    check_objects(stored, archives)
 
 
-def check_objects(stored):
+def check_jobs(items, expected):
+    """Archive jobs are those the machine asked for, each its asker's, of its kind, pending until
+    the worker ran and then ready with its archive; returns the archive keys they name."""
+    found = {item["id"]: job_from_item(item) for item in items["archive job"]}
+    assert set(found) == set(expected.jobs), "the archive jobs are those asked for"
+    for job_id, job in found.items():
+        want = expected.jobs[job_id]
+        assert (job.owner_id, job.kind, job.status) == (want.owner.pk, want.kind, want.status)
+        assert bool(job.archive_key) == (job.status == "ready"), f"archive of job {job_id}"
+    return {job.archive_key for job in found.values() if job.archive_key}
+
+
+def check_objects(stored, archives=()):
     """Every object a photo names exists, and every object is named by a photo (its renditions,
-    or its upload while it waits for the worker): nothing deleted or processed leaves bytes."""
+    or its upload while it waits for the worker) or by a ready archive job: nothing deleted or
+    processed leaves bytes."""
     named = {key: photo_id for photo_id, photo in stored.items() for key in photo.object_keys}
+    named |= {key: "archive" for key in archives}
     keys = set(object_keys())
     assert set(named) <= keys, f"objects missing: {sorted(set(named) - keys)}"
     assert keys <= set(named), f"objects no photo names: {sorted(keys - set(named))}"
@@ -144,7 +176,14 @@ def check_albums(items, stored, expected):
     for item in items["album membership"]:
         parts = kinds.MEMBERSHIP.parts(item)
         album, photo = found.get(parts["album_id"]), stored.get(parts["photo_id"])
-        assert album is not None and photo is not None, "membership of a missing album or photo"
+        assert photo is not None, "membership of a missing photo"
+        if photo.trashed_at:  # no entry; its album may be gone (the restore drops it then)
+            assert entries.get(parts["album_id"], {}).get(photo.id) is None, "entry of a trashed photo"
+            assert not item.get("is_cover"), "a trashed photo is no cover"
+            if album is not None:
+                assert parts["photo_id"] in expected.albums[album.id].parked, "parked where it was"
+            continue
+        assert album is not None, "membership of a missing album"
         assert photo.owner_id == album.owner_id and photo.status == READY
         entry = entries[album.id].get(photo.id)
         assert entry is not None and entry["position"] == item["position"], "membership without its entry"
@@ -166,7 +205,11 @@ def check_viewers(expected, users):
     """No viewer sees what they may not, through the services the pages call: the feed, each
     person's page, each tag, each photo's own page, each album and its share link."""
     viewers = [ANONYMOUS, *users]
-    shown_to_all = {pid for pid, p in expected.photos.items() if p.visibility == PUBLIC and p.status == READY}
+    shown_to_all = {
+        pid
+        for pid, p in expected.photos.items()
+        if p.visibility == PUBLIC and p.status == READY and not p.trashed
+    }
     assert ids(photo_repository().list_page(FEED, limit=100)) == shown_to_all
     tags = {tag for photo in expected.photos.values() for tag in photo.tags}
     for tag in tags:
@@ -176,19 +219,43 @@ def check_viewers(expected, users):
         viewer_id = viewer.pk if viewer.is_authenticated else None
         for person in users:
             mine = {
-                pid for pid, p in expected.photos.items() if p.owner.pk == person.pk and p.status == READY
+                pid
+                for pid, p in expected.photos.items()
+                if p.owner.pk == person.pk and p.status == READY and not p.trashed
             }
             want = mine if viewer_id == person.pk else mine & shown_to_all
             assert ids(photo_repository().list_page(person_list(viewer_id, person.pk), limit=100)) == want
         for photo_id, want in expected.photos.items():
             if viewer_id == want.owner.pk:
-                continue  # the owner sees their own, whatever its state (asserted in check_table)
+                # The owner sees their own, whatever its state (check_table), but in the trash.
+                assert _answers(photos.visible, viewer, photo_id) == (not want.trashed)
+                continue
             assert _answers(photos.visible, viewer, photo_id) == (photo_id in shown_to_all), (
                 viewer,
                 photo_id,
             )
         for album_id, want in expected.albums.items():
             check_album_view(viewer, album_id, want, expected)
+    check_trash_and_favourites(expected, users)
+
+
+def check_trash_and_favourites(expected, users):
+    """Each user's trash holds exactly their trashed photos, newest trashed first; each user's
+    favourites list the favourites of photos out of the trash they may see."""
+    for user in users:
+        page = trash.page(user, limit=100)
+        assert {item.id for item in page.items} == {
+            pid for pid, p in expected.photos.items() if p.trashed and p.owner.pk == user.pk
+        }
+        assert [item.trashed_at for item in page.items] == sorted(
+            (item.trashed_at for item in page.items), reverse=True
+        )
+        favourites = ids(photo_repository().favorites_page(user.pk, limit=100))
+        assert favourites == {
+            pid
+            for pid, p in expected.photos.items()
+            if user.pk in p.fans and not p.trashed and (p.owner.pk == user.pk or p.visibility == PUBLIC)
+        }
 
 
 def check_album_view(viewer, album_id, want, expected):
@@ -205,7 +272,7 @@ def check_album_view(viewer, album_id, want, expected):
         assert [card.id for card in shared.items] == ready
         if viewer.is_authenticated:
             return  # a photo through the link: the same answer for everyone, asked once
-        for photo_id in want.members:
+        for photo_id in [*want.members, *want.parked]:
             assert _answers(albums.shared_photo, viewer, album_id, want.token, photo_id) == (
                 photo_id in ready
             )
@@ -216,7 +283,14 @@ def _answers(call, *args):
     photo / album" (the same answer for a hidden and a missing one)."""
     try:
         call(*args)
-    except (PhotoNotFound, access.PhotoHidden, AlbumNotFound, access.AlbumHidden, NotInAlbum):
+    except (
+        PhotoNotFound,
+        access.PhotoHidden,
+        access.PhotoInTrash,
+        AlbumNotFound,
+        access.AlbumHidden,
+        NotInAlbum,
+    ):
         return False
     return True
 
@@ -230,6 +304,13 @@ def ids(page):
 def check_reconcile_finds_nothing():
     report = find_orphans(min_age=timedelta(0))
     assert report.clean, report
+
+
+def read_object(key):
+    from django.core.files.storage import default_storage
+
+    client = default_storage.connection.meta.client
+    return client.get_object(Bucket=default_storage.bucket_name, Key=key)["Body"].read()
 
 
 def object_keys():

@@ -30,7 +30,9 @@ WRITE_BODY = {"title": "Defaced", "description": "pwned", "tags": "pwned", "visi
 ID_GROUPS = {"photo_id", "album_id"}
 # Routes that answer no GET (405): their refusals are in the matrix, their success in
 # test_views_albums.py and test_api_albums.py.
-WRITE_ONLY = {"gallery:album_remove", "gallery:album_move", "api:album_photo"}
+WRITE_ONLY = {"gallery:album_remove", "gallery:album_move", "api:album_photo", "api:album_photo_move"}
+# The trash's actions (restore, delete forever): POSTs and DELETEs of a photo in the trash only.
+WRITE_ONLY |= {"gallery:trash_restore", "gallery:trash_delete", "api:trash_restore", "api:trashed"}
 WRONG_TOKEN = "w" * 43
 
 
@@ -56,7 +58,7 @@ GROUPS = {}
 ROUTES = photo_routes()
 # Any signed-in user may favourite a public photo they see: on these, strangers are tried on
 # private and guessed photos only; they are actions, with nothing to GET.
-FAVORITE_ROUTES = {"gallery:favorite", "api:favorite"}
+FAVORITE_ROUTES = {"gallery:favorite", "api:favorite", "api:unfavorite_photo"}
 
 
 def path_for(route, photo_id, album_id, token=WRONG_TOKEN):

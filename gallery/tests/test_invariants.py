@@ -6,11 +6,12 @@ finds nothing.
 Steps: inline publish; a direct upload (a good or a damaged file) whose job runs later, when
 the machine decides, with other steps in between (every example starts with one in flight, and
 a rule enabled only while one is puts it in an album, favourites or edits it); edits with a
-fresh or a stale revision and visibility changes; deletes; albums created, photos added,
-removed, moved, made cover, share links renewed, visibility changed, albums deleted; favourites
-and unfavourites by any user; `reconcile --fix`, which must then change nothing; a restart of
-the local stack (moto with its recording, as `make run` has; one example in four, once: a
-restart costs seconds).
+fresh or a stale revision and visibility changes; deletes (to the trash), restores, deletes
+for good, emptied trashes and the daily purge after days pass (gallery/tests/trash_rules.py);
+albums created, photos added, removed, moved, made cover, share links renewed, visibility
+changed, albums deleted; favourites and unfavourites by any user; `reconcile --fix`, which
+must then change nothing; a restart of the local stack (moto with its recording, as `make run`
+has; one example in four, once: a restart costs seconds).
 
 Profiles (docs/architecture.md, "Invariants, and the machine that checks them"): CI runs
 "invariants-ci"; `make invariants` (PHOTOSHARE_INVARIANTS=long) runs "invariants-long";
@@ -20,6 +21,7 @@ step cannot: a given history (a favourite, a membership, a queued job) across a 
 
 import io
 import os
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -36,15 +38,24 @@ from hypothesis.stateful import (
 
 from conftest import clear_default_cache
 from devstack.local_aws import MotoServer
-from gallery.domain.access import ChangeNotAllowed, PhotoHidden
+from gallery.domain import archives
+from gallery.domain.access import ChangeNotAllowed, PhotoHidden, PhotoInTrash
 from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, UNLISTED
 from gallery.domain.tags import parse_tags
-from gallery.services import albums, photos, renditions
-from gallery.storage.dynamodb import AlreadyInAlbum, NotInAlbum, PhotoChanged, PhotoNotFound, photo_repository
+from gallery.services import albums, downloads, photos, renditions
+from gallery.storage.dynamodb import (
+    AlreadyInAlbum,
+    NotInAlbum,
+    PhotoChanged,
+    PhotoNotFound,
+    jobs,
+    photo_repository,
+)
 from gallery.storage.s3 import objects
 from gallery.tests import invariants, publishing
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import client_for, image_bytes
+from gallery.tests.trash_rules import START, TrashRules
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +83,7 @@ VISIBILITIES = st.sampled_from([PUBLIC, PRIVATE])
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
-class UseCases(RuleBasedStateMachine):
+class UseCases(TrashRules, RuleBasedStateMachine):
     stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
     server = None  # the recording MotoServer the test runs on, for the restart step
 
@@ -85,6 +96,7 @@ class UseCases(RuleBasedStateMachine):
         self.outcomes = {}  # direct upload id: the status its job will leave
         self.snapshots = {}  # photo id: the Photo as its owner last read it (a stale edit form)
         self.restarts_left = 0
+        self.now = START  # the trash's clock: the purge rule moves it
 
     def _user(self, number):
         return self.users[number % len(self.users)]
@@ -122,11 +134,55 @@ class UseCases(RuleBasedStateMachine):
     def run_the_worker(self):
         # One job per upload started (its photo deleted since or not), each done once: none lost
         # or delivered again (a restart in between included).
-        assert run_worker() == len(self.expected.pending)
+        pending_jobs = [job_id for job_id, job in self.expected.jobs.items() if job.status == "pending"]
+        assert run_worker() == len(self.expected.pending) + len(pending_jobs)
         for photo_id in self.expected.pending:
             if photo_id in self.expected.photos:
                 self.expected.photos[photo_id].status = self.outcomes[photo_id]
         self.expected.pending.clear()
+        for job_id in pending_jobs:
+            self.expected.jobs[job_id].status = archives.READY
+            self._check_archive(job_id)
+
+    # --- archives: large downloads and data exports (gallery.services.downloads) ---------------
+    @rule(data=st.data(), asker=st.integers(0, 1), export=st.booleans())
+    def ask_for_an_archive(self, data, asker, export):
+        user = self._user(asker)
+        if export:
+            job = downloads.start_job(user, archives.EXPORT)
+        else:
+            if not self.expected.photos:
+                return
+            picked = data.draw(st.lists(st.sampled_from(list(self.expected.photos)), min_size=1, max_size=3))
+            try:
+                plan = downloads.plan_selection(user, picked)
+            except downloads.NothingToDownload:
+                assert not any(self._sees(user, photo_id) for photo_id in picked)
+                return
+            job = downloads.start_job(user, archives.DOWNLOAD, plan=plan)
+        self.expected.jobs[job.id] = invariants.ExpectedJob(user, job.kind, archives.PENDING)
+
+    def _sees(self, user, photo_id):
+        want = self.expected.photos.get(photo_id)
+        if not want or want.status != READY or getattr(want, "trashed", False):
+            return False
+        return want.owner == user or want.visibility == PUBLIC
+
+    def _check_archive(self, job_id):
+        """What the worker just zipped: an export, every ready photo of its owner; a download, only
+        photos its asker sees, originals for their owner only."""
+        job = jobs.get_job(job_id)
+        user = self.expected.jobs[job_id].owner
+        archive = zipfile.ZipFile(io.BytesIO(invariants.read_object(job.archive_key)))
+        names = [info.filename for info in archive.infolist()]
+        photo_ids = {name.rsplit("-", 1)[-1].split(".")[0] for name in names if name.startswith("photos/")}
+        if job.kind == archives.EXPORT:
+            mine = self.expected.photos.items()
+            assert photo_ids == {pid for pid, want in mine if want.owner == user and want.status == READY}
+            assert {"photos.json", "albums.json", "favourites.json"} <= set(names)
+        else:
+            shown = {name.rsplit("-", 1)[-1].split(".")[0] for name in names}
+            assert all(self._sees(user, photo_id) for photo_id in shown), names
 
     # Hypothesis picks among the enabled rules uniformly: a job left to run while other steps
     # touch its photo (the sequences that broke albums and favourites, issue 21 finding 2) is made
@@ -162,7 +218,11 @@ class UseCases(RuleBasedStateMachine):
 
     def _edit(self, photo_id, fresh, title, tags, visibility):
         want = self.expected.photos[photo_id]
-        current = photos.changeable(want.owner, photo_id)
+        try:
+            current = photos.changeable(want.owner, photo_id)
+        except PhotoInTrash:
+            assert want.trashed  # restored first, then edited
+            return
         form = current if fresh else self.snapshots[photo_id]
         try:
             updated = photos.edit(form, title=title, tags=parse_tags(tags), visibility=visibility)
@@ -194,19 +254,6 @@ class UseCases(RuleBasedStateMachine):
         assert photo_repository().get_photo(photo_id).sources == photo.sources
 
     @precondition(lambda self: self.expected.photos)
-    @rule(data=st.data())
-    def delete(self, data):
-        photo_id = self._pick(data, self.expected.photos)
-        photos.changeable(self.expected.photos[photo_id].owner, photo_id)
-        photos.delete(photo_id)
-        del self.expected.photos[photo_id]
-        for album in self.expected.albums.values():
-            if photo_id in album.members:
-                album.members.remove(photo_id)
-            if album.cover == photo_id:
-                album.cover = ""
-
-    @precondition(lambda self: self.expected.photos)
     @rule(data=st.data(), fan=st.integers(0, 1), add=st.booleans())
     def favourite(self, data, fan, add):
         self._favourite(self._pick(data, self.expected.photos), fan, add)
@@ -214,9 +261,10 @@ class UseCases(RuleBasedStateMachine):
     def _favourite(self, photo_id, fan, add):
         user, want = self._user(fan), self.expected.photos[photo_id]
         may_see = user.pk == want.owner.pk or (want.visibility == PUBLIC and want.status == READY)
+        may_see = may_see and not want.trashed
         try:
             photo = photos.visible(user, photo_id)
-        except PhotoHidden:
+        except (PhotoHidden, PhotoInTrash):
             assert not may_see
             return
         assert may_see
@@ -272,6 +320,8 @@ class UseCases(RuleBasedStateMachine):
             albums.add_photo(want.owner, album, photo_id)
         except (ChangeNotAllowed, PhotoHidden):
             assert photo.owner.pk != want.owner.pk
+        except PhotoInTrash:
+            assert photo.trashed and photo.owner.pk == want.owner.pk
         except photos.PhotoNotReady:
             assert photo.status == PROCESSING
         except albums.AlbumRefused:
@@ -280,8 +330,9 @@ class UseCases(RuleBasedStateMachine):
             assert photo_id in want.members
         else:
             assert photo.owner.pk == want.owner.pk and photo.status == READY
-            assert photo_id not in want.members
+            assert photo_id not in want.members and not photo.trashed
             want.members.append(photo_id)
+            want.version += 1
 
     @precondition(lambda self: self.expected.albums and self.expected.photos)
     @rule(data=st.data())
@@ -297,6 +348,7 @@ class UseCases(RuleBasedStateMachine):
             assert photo_id not in want.members
             return
         want.members.remove(photo_id)
+        want.version += 1
         if want.cover == photo_id:
             want.cover = ""
 
@@ -317,6 +369,7 @@ class UseCases(RuleBasedStateMachine):
         assert moved == (0 <= other < len(want.members))
         if moved:
             want.members[place], want.members[other] = want.members[other], want.members[place]
+            want.version += 1
 
     @precondition(lambda self: self.expected.albums)
     @rule(data=st.data(), visibility=ALBUM_VISIBILITIES, new_link=st.booleans())
@@ -434,3 +487,41 @@ def test_a_restart_of_the_local_stack_keeps_every_invariant(aws, moto_server, us
     finally:
         local.stop()
         moto_server.start()
+
+
+def test_a_trash_restore_and_purge_history_keeps_every_invariant(aws, user, bob):
+    """The trash rules in one given history (the machine finds others): a photo in two albums,
+    one its cover, favourited by bob, trashed, the other album deleted meanwhile, restored; then
+    trashed again and purged once its days have passed."""
+    UseCases.stack = [user, bob]
+    machine = UseCases()
+    machine.publish(owner=0, title="Harbour", tags="sea", visibility=PUBLIC)
+    machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PUBLIC)
+    machine.create_album(owner=0, visibility=UNLISTED)
+    machine.create_album(owner=0, visibility=PUBLIC)
+    (first, second), (kept, gone) = list(machine.expected.photos), list(machine.expected.albums)
+    for album_id in (kept, gone):
+        for photo_id in (first, second):
+            machine._add(album_id, photo_id)
+    albums.set_cover(albums.changeable(user, kept), first)
+    machine.expected.albums[kept].cover = first
+    machine._favourite(first, 1, add=True)
+    machine.the_data_model_holds()
+
+    choose = type("Data", (), {"draw": lambda self, strategy: first})()
+    machine.delete(choose)
+    machine.the_data_model_holds()
+    albums.delete(albums.changeable(user, gone))
+    machine.expected.albums.pop(gone)
+    machine.the_data_model_holds()
+    machine.restore(choose)
+    machine.the_data_model_holds()
+    assert machine.expected.albums[kept].members == [first, second]
+    assert machine.expected.photos[first].fans == {bob.pk}
+
+    machine.delete(choose)
+    machine.days_pass_and_the_purge_runs(days=29)
+    assert first in machine.expected.photos
+    machine.days_pass_and_the_purge_runs(days=10)
+    assert first not in machine.expected.photos
+    machine.the_data_model_holds()

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from gallery.domain.ids import PATTERN as ID
-from gallery.web.views import albums, browse, photos
+from gallery.web.views import albums, browse, downloads, photos, trash
 
 app_name = "gallery"
 
@@ -16,12 +16,19 @@ urlpatterns = [
     path("photos/<id:photo_id>/delete/", photos.delete_photo, name="delete"),
     path("photos/<id:photo_id>/favorite/", photos.favorite, name="favorite"),
     path("favorites/", browse.favorites, name="favorites"),
+    path("trash/", trash.trash_list, name="trash"),
+    path("trash/empty/", trash.empty, name="trash_empty"),
+    path("trash/<id:photo_id>/restore/", trash.restore, name="trash_restore"),
+    path("trash/<id:photo_id>/delete/", trash.delete_forever, name="trash_delete"),
     path("upload/", photos.upload, name="upload"),
     path("tags/", browse.tag_cloud, name="tags"),
     path("tags/<str:tag>/", browse.tag_page, name="tag"),
     path("users/<str:username>/", browse.user_page, name="user"),
     path("search/", browse.search, name="search"),
     path("photos/<id:photo_id>/albums/", albums.photo_albums, name="photo_albums"),
+    path("downloads/", downloads.download_photos, name="download"),
+    path("downloads/<id:job_id>/", downloads.download_status, name="download_status"),
+    path("albums/<id:album_id>/download/", downloads.download_album, name="album_download"),
     path("albums/", albums.my_albums, name="albums"),
     path("albums/new/", albums.create_album, name="album_create"),
     path("albums/<id:album_id>/", albums.album_detail, name="album"),

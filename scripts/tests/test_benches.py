@@ -24,6 +24,7 @@ BENCHES = {
     "renditions.py": "Every size (400 WEBP",
     "page_weight.py": "| home | 390x844@3 |",
     "presign.py": "presigned URLs (private), from the cache",
+    "zip_memory.py": "## Peak memory of a streamed zip (fresh process per row)",
 }
 # Benches of peers, whose packages only bench/requirements.txt installs.
 PEER_BENCHES = {

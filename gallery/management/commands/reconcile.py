@@ -40,11 +40,15 @@ class Command(BaseCommand):
             self.stdout.write(f"favourite of user {fan_id} of private photo {photo_id}")
         for photo_id, stored, true in report.wrong_favorite_counts:
             self.stdout.write(f"favourite count of {photo_id}: {stored}, should be {true}")
+        for photo_id in report.misplaced_favorites:
+            self.stdout.write(f"favourites of photo {photo_id} not as its trash state says")
         for problem in report.album_problems:
             photo = f" (photo {problem.photo_id})" if problem.photo_id else ""
             self.stdout.write(f"album {problem.album_id}{photo}: {problem.what}")
         for key in report.unknown_items:
             self.stdout.write(f"item of no known kind (left alone): {key['pk']} {key['sk']}")
+        for job_id in report.expired_jobs:
+            self.stdout.write(f"archive job {job_id} expired (its zip and item go with --fix)")
         if report.recent_objects:
             self.stdout.write(f"{report.recent_objects} unnamed objects younger than {min_age} s left alone")
         if report.clean:
@@ -57,7 +61,8 @@ class Command(BaseCommand):
                     f"{len(report.broken_photos) + len(report.stray_cards)} photos; rewrote the cards "
                     f"of {len(report.stale_lists)} photos, repaired "
                     f"{len(report.album_problems)} album entries and "
-                    f"set {len(report.wrong_counts)} counters."
+                    f"set {len(report.wrong_counts)} counters; removed "
+                    f"{len(report.expired_jobs)} expired archive jobs."
                 )
             )
         else:

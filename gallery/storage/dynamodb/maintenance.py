@@ -8,6 +8,7 @@ from boto3.dynamodb.conditions import Key
 from gallery.storage.dynamodb import model, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.errors import MetadataUnavailable
+from gallery.storage.dynamodb.jobs import job_from_item
 
 
 @dataclass
@@ -23,6 +24,7 @@ class TableScan:
     albums: dict = field(default_factory=dict)  # album id: Album
     album_cards: dict = field(default_factory=dict)  # album id: its admin card item
     entries: dict = field(default_factory=dict)  # album id: [entry item]
+    jobs: list = field(default_factory=list)  # ArchiveJob records (large downloads, data exports)
     unknown: list = field(default_factory=list)  # keys of items of no declared kind: reported only
 
     @property
@@ -54,6 +56,8 @@ class TableScan:
             self.album_cards[parts["album_id"]] = item
         elif kind is model.ENTRY:
             self.entries.setdefault(parts["album_id"], []).append(item)
+        elif kind is model.ARCHIVE_JOB:
+            self.jobs.append(job_from_item(item))
 
 
 def scan_table():

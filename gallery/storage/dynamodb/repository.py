@@ -76,7 +76,9 @@ class PhotoRepository:
         for key in _card_keys(old, items) - {card["sk"] for card in new_cards}:
             write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
         for item in items:
-            if schema.is_membership(item):  # the photo's card in each album it is in
+            # The photo's card in each album it is in (none while it is in the trash: its restore
+            # puts the entries back, gallery.storage.dynamodb.trash).
+            if schema.is_membership(item) and not new.trashed_at:
                 write.put(schema.entry_item(item["album_id"], item["position"], new))
         self._commit(write)
         add_counts(

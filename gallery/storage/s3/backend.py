@@ -3,6 +3,7 @@
 import logging
 import posixpath
 
+from botocore.config import Config as BotocoreConfig
 from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
 
@@ -39,6 +40,21 @@ class PhotoStorage(S3Storage):
 def s3_client():
     """django-storages' own boto3 client (one connection pool for the app and its tools)."""
     return default_storage.connection.meta.client
+
+
+def patient_s3_client(read_timeout):
+    """A client like s3_client() that waits `read_timeout` seconds for an answer: completing a
+    multipart upload of GBs takes longer than AWS_READ_TIMEOUT (S3 keeps the connection alive
+    with whitespace meanwhile; moto, locally, does not). Made per call: a few per archive."""
+    storage = default_storage
+    return storage._create_session().client(
+        "s3",
+        region_name=storage.region_name,
+        use_ssl=storage.use_ssl,
+        endpoint_url=storage.endpoint_url,
+        config=storage.client_config.merge(BotocoreConfig(read_timeout=read_timeout)),
+        verify=storage.verify,
+    )
 
 
 def bucket_name():

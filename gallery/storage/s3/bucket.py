@@ -4,8 +4,9 @@ it in AWS), and its health ping (/healthz)."""
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
+from gallery.domain import archives
 from gallery.storage.s3.backend import bucket_name, s3_client, unavailable
-from gallery.storage.s3.keys import UPLOADS_PREFIX
+from gallery.storage.s3.keys import ARCHIVES_PREFIX, UPLOADS_PREFIX
 
 _BLOCK_PUBLIC_ACCESS = {
     "BlockPublicAcls": True,
@@ -80,6 +81,12 @@ def configure_uploads():
             "Status": "Enabled",
             "Filter": {"Prefix": UPLOADS_PREFIX},
             "Expiration": {"Days": settings.PHOTOSHARE_UPLOAD_RETENTION_DAYS},
+        },
+        {
+            "ID": "expire-archives",
+            "Status": "Enabled",
+            "Filter": {"Prefix": ARCHIVES_PREFIX},
+            "Expiration": {"Days": archives.retention_days()},
         },
     ]
     client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})

@@ -9,6 +9,7 @@ from gallery.imaging.renditions import DISPLAY, THUMBNAIL
 
 PHOTOS_PREFIX = "photos/"
 UPLOADS_PREFIX = "uploads/"
+ARCHIVES_PREFIX = "archives/"  # zips the worker built: expired by the bucket's lifecycle rule
 _PHOTO_KEY = re.compile(rf"^photos/({ids.PATTERN})/")
 CONTENT_TYPES = {extension: content_type for extension, content_type in SUPPORTED_FORMATS.values()}
 CONTENT_TYPES.setdefault("jpg", JPEG_CONTENT_TYPE)
@@ -41,6 +42,11 @@ def upload_key(owner_id, upload_id):
     """Where the owner's browser POSTs the file of one upload: the owner is in the key, so a
     presigned POST made for one user can never fill another user's upload."""
     return f"{UPLOADS_PREFIX}{owner_id}/{upload_id}"
+
+
+def archive_key(job_id):
+    """Where the worker stores the zip of an archive job (a large download, a data export)."""
+    return f"{ARCHIVES_PREFIX}{job_id}.zip"
 
 
 def photo_id_of_key(key):

@@ -28,7 +28,9 @@ class Checked:
         operation = self.document["paths"][template][method.lower()]
         described = operation["responses"].get(str(response.status_code))
         assert described, f"{method} {template} answered {response.status_code}, not in the document"
-        if "content" in described:
+        if "application/zip" in described.get("content", {}) and response.status_code == 200:
+            assert response["Content-Type"] == "application/zip"
+        elif "content" in described:
             schema = described["content"]["application/json"]["schema"]
             OAS31Validator({**schema, "components": self.document["components"]}).validate(response.json())
         else:
@@ -82,6 +84,14 @@ def test_every_answer_of_a_walk_through_the_api_matches_its_schema(call, user):
     call("GET", "/api/tokens/")
     call("DELETE", "/api/tokens/{token_id}/", token_id=made["id"])
     call("DELETE", "/api/tokens/{token_id}/", token_id=made["id"])  # 404
+    # Downloads and the export (issues 22, 24): the zip, refusals, a job's status.
+    call("POST", "/api/downloads/", {"photo_ids": [first]})
+    call("POST", "/api/downloads/", {"photo_ids": ["nope"]})  # 400
+    call("POST", "/api/downloads/", {"photo_ids": ["f" * 32]})  # 404
+    call("GET", "/api/albums/{album_id}/download/", album_id="f" * 32)  # 404
+    job = call("POST", "/api/me/export/").json()["status_url"].rstrip("/").rsplit("/", 1)[-1]
+    call("GET", "/api/downloads/{job_id}/", job_id=job)
+    call("GET", "/api/downloads/{job_id}/", job_id="f" * 32)  # 404
     call("DELETE", "/api/photos/{photo_id}/", photo_id=second)
 
     statuses = {status for _method, _path, status in call.seen}

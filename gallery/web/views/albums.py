@@ -85,6 +85,7 @@ def _render_album(request, album_id, token=None):
         is_owner=is_owner,
         share_url=share_url(request, album),
         share_base=reverse("gallery:album_shared", args=[album.id, token]) if token else None,
+        token=token,
     )
     response = render(request, "gallery/albums/detail.html", context)
     if is_owner and context["share_url"]:
