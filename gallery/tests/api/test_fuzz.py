@@ -31,8 +31,7 @@ from schemathesis.generation.hypothesis import setup as schemathesis_setup
 
 from accounts.models import ApiToken
 from gallery.services import albums, photos
-from gallery.storage.dynamodb import photo_repository
-from gallery.tests.factories import make_photo
+from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +74,12 @@ SCHEMA = schemathesis.openapi.from_wsgi(
 def api(aws, user):
     """A real photo, album and started upload of the user's to aim at ({path parameter: id}),
     with the test's database connection kept open between requests (as Django's test client does)."""
-    for photo in (make_photo(number, owner_id=user.pk) for number in (1, 2, 3)):
-        photo_repository().put_photo(photo)
+    # Published for real (the files in S3 too): a download streams them.
+    made = [publish(user, title=f"Harbour {number}", tags="sea") for number in (1, 2, 3)]
     album = albums.create(user, title="Harbour", visibility="unlisted")
-    for number in (1, 2):
-        albums.add_photo(user, album, f"{number:032x}")
-    ids = {"photo_id": f"{1:032x}", "album_id": album.id, "upload_id": photos.start_upload(user).upload_id}
+    for photo in made[:2]:
+        albums.add_photo(user, album, photo.id)
+    ids = {"photo_id": made[0].id, "album_id": album.id, "upload_id": photos.start_upload(user).upload_id}
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
