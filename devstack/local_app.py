@@ -17,6 +17,7 @@ import io
 import re
 import sys
 import threading
+import time
 from urllib.parse import urlsplit
 
 from devstack.queue_ledger import QueueLedger
@@ -25,9 +26,11 @@ from devstack.s3_bodies import BODY_FIELD, DiskBuffer, created_objects, recorded
 from devstack.snapshot import write_snapshot
 
 READY_PATH = "/_local/ready"  # answered once the replay is done (devstack/local_aws.py waits for it)
-# Recorded writes between two snapshots while serving: what a start after a kill -9 replays at
-# most (~2 s), against ~1 s a snapshot takes at 10 000 photos (devstack/snapshot.py).
-SNAPSHOT_EVERY = 5000
+# Recorded writes between two snapshots while serving, at least: what a start after a kill -9
+# replays at most (~3 s of CPU for 1 000). And at most a tenth of the time in snapshots: one takes
+# ~1.4 s of CPU at 10 000 photos (devstack/snapshot.py, docs/benchmarks.md).
+SNAPSHOT_EVERY = 1000
+SNAPSHOT_SHARE = 0.1
 
 
 def _read_body(environ):
@@ -58,6 +61,7 @@ class LocalApp:
         self.ledger = ledger or QueueLedger()
         self.lock = threading.Lock()
         self.since_snapshot = 0
+        self.snapshot_done, self.snapshot_took = time.monotonic(), 0.0
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == READY_PATH:
@@ -91,7 +95,7 @@ class LocalApp:
                     self.ledger.note_answer(target, body, b"".join(chunks), entry)
                     self.recorder.append(entry)
                     self.since_snapshot += 1
-                    if self.since_snapshot >= SNAPSHOT_EVERY:
+                    if self._snapshot_due():
                         self._snapshot_locked()
         return chunks
 
@@ -100,10 +104,19 @@ class LocalApp:
         with self.lock:
             self._snapshot_locked()
 
+    def _snapshot_due(self):
+        since = time.monotonic() - self.snapshot_done
+        return self.since_snapshot >= SNAPSHOT_EVERY and self.snapshot_took <= SNAPSHOT_SHARE * since
+
     def _snapshot_locked(self):
         self.since_snapshot = 0
+        started = time.monotonic()
         try:
-            write_snapshot(self.recorder.path, self.recorder.fileno(), self.ledger.origins())
+            size = write_snapshot(self.recorder.path, self.recorder.fileno(), self.ledger.origins())
+            self.snapshot_done = time.monotonic()
+            self.snapshot_took = self.snapshot_done - started
+            message = f"snapshot written: {size / 2**20:.1f} MB in {self.snapshot_took:.2f}s"
+            print(message, file=sys.stderr, flush=True)  # into moto.log; stdout is the summary
         except Exception as error:  # the recording has every write: the next start replays it
             message = f"snapshot not written ({type(error).__name__}: {error}); the next start replays more"
             print(message, file=sys.stderr, flush=True)
