@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devstack.local_app import LocalApp
+from devstack.local_app import SNAPSHOT_EVERY, LocalApp
 from devstack.queue_ledger import QueueLedger, deleted_origins
 from devstack.recording import Recorder, compact_recording, iter_recording
 from devstack.s3_bodies import BODY_FIELD, BlobFile, BlobStore, blobs_dir, live_blobs
@@ -94,8 +94,10 @@ def build_app(recording=None, blob_dir=None, base_url="http://127.0.0.1:5000"):
         + compacted
     )
     app.recorder = Recorder(recording)
-    if compacted or counts["replayed"] or counts["skipped"] or counts["reads"]:
-        # The next start loads this one (a compaction changed the offsets; a tail was replayed).
+    app.since_snapshot = counts["replayed"] + counts["skipped"] + counts["reads"]
+    if compacted or app.since_snapshot >= SNAPSHOT_EVERY:
+        # A compaction changed the offsets; a long replay is not to be done again. A short tail
+        # counts towards the next snapshot while serving (a crash restart stays short).
         app.snapshot()
     return app, summary
 
