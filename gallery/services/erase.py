@@ -11,6 +11,7 @@ What goes, kind of item by kind: ERASED_WITH (test_erase.py fails when model.KIN
 that is not there).
 """
 
+import contextlib
 import logging
 
 from django.contrib.auth import get_user_model
@@ -21,9 +22,16 @@ from django.utils.translation import gettext as _
 from accounts.models import AccountLanguage, ApiToken
 from gallery.services import albums, photos
 from gallery.storage import sqs
-from gallery.storage.dynamodb import AlbumChanged, AlbumNotFound, PhotoNotFound, model, photo_repository
+from gallery.storage.dynamodb import (
+    AlbumChanged,
+    AlbumNotFound,
+    PhotoNotFound,
+    jobs,
+    model,
+    photo_repository,
+    schema,
+)
 from gallery.storage.dynamodb import erase as stored
-from gallery.storage.dynamodb import jobs, schema
 from gallery.storage.s3 import keys, objects
 
 logger = logging.getLogger(__name__)
@@ -32,7 +40,7 @@ ERASE_ACCOUNT = "erase_account"  # the worker's job name
 
 # How each declared kind of item goes when its user's account does.
 ERASED_WITH = {
-    model.PHOTO.name: "each photo of the user (any status, in the trash too): photos.delete, items then objects",
+    model.PHOTO.name: "each photo of the user (any status, in the trash too): photos.delete",
     model.CARD.name: "with its photo",
     model.FAVORITE.name: "with its photo (others' favourites of it); the user's own: remove_favorite",
     model.FAVORITE_COUNT.name: "with its photo; others' photos the user liked count one less",
@@ -90,15 +98,12 @@ def erase_account(user_id, *, language=""):
 
 def _erase_items(user_id, found):
     for parts, _item in found.of(model.PHOTO):
-        try:
+        with contextlib.suppress(PhotoNotFound):  # deleted meanwhile
             photos.delete(parts["photo_id"])
-        except PhotoNotFound:
-            pass  # deleted meanwhile
     for _parts, item in found.of(model.ALBUM):
-        try:
+        # Changed or deleted meanwhile: the next pass reads it again.
+        with contextlib.suppress(AlbumChanged, AlbumNotFound):
             albums.delete(schema.album_from_item(item))
-        except (AlbumChanged, AlbumNotFound):
-            pass  # changed or deleted meanwhile: the next pass reads it again
     for parts, _item in found.of(model.FAVORITE):
         photo_repository().remove_favorite(parts["photo_id"], user_id)
     for parts, item in found.of(model.ARCHIVE_JOB):

@@ -47,6 +47,8 @@ def leftovers(user_id, photo_ids, album_ids, archives, object_keys):
     keys = [
         key
         for key in object_keys
-        if photo_id_of_key(key) in photo_ids or key.startswith(f"{UPLOADS_PREFIX}{user_id}/") or key in archives
+        if photo_id_of_key(key) in photo_ids
+        or key.startswith(f"{UPLOADS_PREFIX}{user_id}/")
+        or key in archives
     ]
     return items, keys

@@ -14,8 +14,8 @@ from gallery.domain import archives
 from gallery.services import albums, downloads, erase, photos, trash
 from gallery.services.reconcile import find_orphans
 from gallery.storage import sqs
-from gallery.storage.dynamodb import model
 from gallery.storage.dynamodb import erase as stored
+from gallery.storage.dynamodb import model
 from gallery.tests import erasure
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import client_for
