@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotocoreConfig
+from django.utils.csp import CSP
 
 from gallery.imaging.renditions import DISPLAY, THUMBNAIL
 
@@ -47,7 +48,9 @@ MIDDLEWARE = [
     # First: every log line a request causes carries its id (gallery/web/requestid.py).
     "gallery.web.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "gallery.web.csp.ContentSecurityPolicyMiddleware",
+    # Django's Content-Security-Policy (settings below), and inside it the media storage's origins.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "gallery.web.csp.StorageSourcesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language from the cookie or Accept-Language (after sessions, before common).
@@ -88,6 +91,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ csp_nonce }}: the nonce of the request's Content-Security-Policy.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -128,16 +133,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Mail (verification links, password resets) through Django's email API: Amazon SES in production
-# (django-ses, the instance role's credentials), files under .local/mail/ in `make run`.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django_ses.SESBackend")
-EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))
-# Only for the SMTP backend (SES's SMTP interface or another provider).
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=587)
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# (django-ses, the instance role's credentials), files under .local/mail/ in `make run`. Django 6.1's
+# MAILERS (its EMAIL_* settings are deprecated); the environment keeps the EMAIL_* names, and each
+# backend gets only its own options (an unknown option is an error).
+_MAIL_BACKEND = env.str("EMAIL_BACKEND", default="django_ses.SESBackend")
+_MAIL_OPTIONS = {
+    "django.core.mail.backends.filebased.EmailBackend": {
+        "file_path": env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail")),
+    },
+    # SES's SMTP interface or another provider.
+    "django.core.mail.backends.smtp.EmailBackend": {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=587),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),
+    },
+}
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS.get(_MAIL_BACKEND, {})}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="photoshare <no-reply@localhost>")
 AWS_SES_REGION_NAME = env.str("AWS_SES_REGION_NAME", default=env.str("AWS_REGION", default="us-east-1"))
 AWS_SES_REGION_ENDPOINT = f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
@@ -356,9 +370,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Pages load scripts, styles and fonts from this site only, images also from the media storage
-# (its origin is added by gallery.web.csp); no inline script or style anywhere.
+# Pages load scripts, styles and fonts from this site only, images also from the media storage and
+# the upload page POSTs to the bucket (gallery.web.csp adds their origins); no inline script or style
+# in any template. An inline one would need the request's nonce (CSP.NONCE: in the header only on a
+# page whose template used {{ csp_nonce }}). PHOTOSHARE_CSP_REPORT_ONLY sends it as
+# Content-Security-Policy-Report-Only instead (to trial a change).
 PHOTOSHARE_CSP_REPORT_ONLY = env.bool("PHOTOSHARE_CSP_REPORT_ONLY", default=False)
+_CSP_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CSP = {} if PHOTOSHARE_CSP_REPORT_ONLY else _CSP_POLICY
+SECURE_CSP_REPORT_ONLY = _CSP_POLICY if PHOTOSHARE_CSP_REPORT_ONLY else {}
 
 LOGGING = {
     "version": 1,

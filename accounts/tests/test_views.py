@@ -154,7 +154,7 @@ def test_changing_the_address_confirms_the_new_one_and_tells_the_old_one(logged_
 
 
 def test_a_mail_service_that_fails_does_not_fail_the_signup(client, settings, caplog):
-    settings.EMAIL_BACKEND = "accounts.tests.test_views.RefusingBackend"
+    settings.MAILERS = {"default": {"BACKEND": "accounts.tests.test_views.RefusingBackend"}}
 
     response = sign_up(client, follow=True)
 

@@ -32,7 +32,7 @@ NGINX_USER=${PHOTOSHARE_NGINX_USER:-nginx}
 PY=$RELEASE/venv/bin/python
 INSTANCE=$RELEASE/deploy/instance
 # git, tar, awscli-2 and aws-cfn-bootstrap: the bootstrap's, installed before it fetched us.
-PACKAGES=(python3.11 python3.11-devel python3.11-pip gcc pkgconf-pkg-config mariadb-connector-c-devel
+PACKAGES=(python3.12 python3.12-devel python3.12-pip gcc pkgconf-pkg-config mariadb-connector-c-devel
   nginx gettext amazon-cloudwatch-agent)
 # No stack Redis (Topology=single): one here, shared by the workers (configure_env.py). AL2023's
 # redis6.conf binds 127.0.0.1 -::1 with protected-mode on.
@@ -95,7 +95,7 @@ install -d -m 0750 -o root -g "$APP_USER" "$(dirname "$ENV_FILE")"
 
 if [ ! -e "$RELEASE/.complete" ]; then
   STEP="installing requirements.txt of $RELEASE_ID"
-  python3.11 -m venv "$RELEASE/venv"
+  python3.12 -m venv "$RELEASE/venv"
   retry "$RELEASE/venv/bin/pip" install -q -r "$RELEASE/requirements.txt"
 fi
 

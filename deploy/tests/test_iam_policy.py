@@ -204,7 +204,7 @@ def ses_sender(aws, moto_server, settings):
     operator verified in SES (before the recording: the code does not verify identities)."""
     ses = boto3.client("ses", endpoint_url=moto_server.url, region_name=settings.AWS_SES_REGION_NAME)
     ses.verify_domain_identity(Domain=MAIL_FROM.split("@")[1])
-    settings.EMAIL_BACKEND = "django_ses.SESBackend"
+    settings.MAILERS = {"default": {"BACKEND": "django_ses.SESBackend"}}
     settings.AWS_SES_REGION_ENDPOINT_URL = moto_server.url
     settings.DEFAULT_FROM_EMAIL = MAIL_FROM  # what configure_env.py writes from MailFromAddress
 

@@ -16,8 +16,9 @@ the role's credentials. The virtualenv, gunicorn, nginx and MariaDB are real.
 
 Both need Redis on 127.0.0.1:6379 (its database 5, only this run's keys touched).
 
-Needs root, nginx, python3.11 with venv and headers, MariaDB on 127.0.0.1:3306 (an account that may
-create users: PHOTOSHARE_REHEARSAL_DB_USER/_PASSWORD, which .ci/run sets; root by default) and PyPI (or the
+Needs root, nginx, pyenv's Python 3.12 (AL2023's python3.12: the rehearsal's dnf copies it to
+/opt/python3.12), MariaDB on 127.0.0.1:3306 (an account that may create users:
+PHOTOSHARE_REHEARSAL_DB_USER/_PASSWORD, which .ci/run sets; root by default) and PyPI (or the
 machine's pip mirror); skips with the reason when one is missing. About a minute (a minute and a
 half while pip's cache is cold). PHOTOSHARE_REHEARSAL_KEEP=1 keeps the stage in /tmp to look at.
 """

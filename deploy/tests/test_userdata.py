@@ -130,7 +130,7 @@ def test_templates_carry_no_secret_and_no_setting_holding_one():
 def test_every_package_installed_is_known_to_the_rehearsal_dnf():
     packages = dnf_packages()
     # The bootstrap's (what fetching and signalling need) and deploy.sh's.
-    assert {"git", "aws-cfn-bootstrap", "python3.11", "nginx", "redis6"} <= set(packages)
+    assert {"git", "aws-cfn-bootstrap", "python3.12", "nginx", "redis6"} <= set(packages)
     known = set(
         re.findall(r'^    "([\w.+-]+)": \(', (DEPLOY / "tests/rehearsal/bin/dnf").read_text(), re.MULTILINE)
     )

@@ -13,7 +13,7 @@ def page_of(request, fetch, *args, limit=None, **kwargs):
 
 
 def page_context(request, page, **context):
-    """What a list's templates need of a page (gallery/_photo_grid.html, albums/_cards.html)."""
+    """What a list's templates need of a page (gallery/_lists.html's partials)."""
     return {"page": page, "is_first_page": CURSOR not in request.GET, **context}
 
 

@@ -17,10 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def production_env(**overrides):
+    # Not the test session's file mail backend either: Django 6.1's check --deploy reports it (mail.E001).
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_SECURE", "DJANGO_DEBUG", "PHOTOSHARE_CSP"))
+        if not key.startswith(("DJANGO_SECURE", "DJANGO_DEBUG", "PHOTOSHARE_CSP", "EMAIL_"))
     }
     env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(60)
     env.update(overrides)
@@ -66,6 +67,20 @@ def test_debug_mode_relaxes_https_for_make_run():
     )
 
     assert result.stdout.split() == ["False", "False", "0"], result.stderr
+
+
+@pytest.mark.parametrize("switch, enforced, report_only", [("0", "True", "False"), ("1", "False", "True")])
+def test_the_report_only_switch_moves_the_policy_to_the_report_only_header(switch, enforced, report_only):
+    expression = "s.SECURE_CSP == s._CSP_POLICY, s.SECURE_CSP_REPORT_ONLY == s._CSP_POLICY"
+    result = subprocess.run(
+        [sys.executable, "-c", f"from photoshare import settings as s; print({expression})"],
+        env=production_env(PHOTOSHARE_CSP_REPORT_ONLY=switch),
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+
+    assert result.stdout.split() == [enforced, report_only], result.stderr
 
 
 def test_pages_carry_the_security_headers(aws, client):

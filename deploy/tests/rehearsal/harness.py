@@ -9,7 +9,8 @@ that run:
   PHOTOSHARE_LISTEN    nginx listens on a free port of 127.0.0.1, not on port 80
   PHOTOSHARE_NGINX_USER  Debian's nginx runs its workers as www-data, AL2023's as nginx
   PHOTOSHARE_CFN_SIGNAL  a stand-in that records the signal
-  PATH                 dnf and systemctl are the stand-ins of rehearsal/bin
+  PATH                 dnf and systemctl are the stand-ins of rehearsal/bin; last, the bin/ of
+                       /opt/python3.12, AL2023's python3.12 as the rehearsal's dnf installs it
   AWS_ENDPOINT_URL, AWS_EC2_METADATA_SERVICE_ENDPOINT
                        moto plays S3, DynamoDB, Secrets Manager and the instance metadata
                        service, which hands out the role's credentials as on EC2
@@ -66,6 +67,7 @@ DEPLOY_SCRIPT = REPO / "deploy/instance/deploy.sh"
 SHIMS = HERE / "bin"
 PACKAGE_UNITS = HERE / "units"
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+PYTHON312_BIN = "/opt/python3.12/bin"  # rehearsal/bin/dnf's python3.12: after the system's own tools
 REGION = "us-east-1"
 STACK = "photoshare-rehearsal"
 PUBLIC_IP = "198.51.100.1"  # what moto's instance metadata reports; stands in for the Elastic IP
@@ -293,7 +295,7 @@ class Rehearsal:
 
     def environment(self):
         env = {
-            "PATH": f"{SHIMS}:{SYSTEM_PATH}",
+            "PATH": f"{SHIMS}:{SYSTEM_PATH}:{PYTHON312_BIN}",
             "HOME": "/root",
             "LANG": "C.UTF-8",
             "PHOTOSHARE_ROOT": str(self.root),

@@ -310,3 +310,23 @@ def test_the_owners_page_showing_the_share_link_is_never_cached(client, user, al
     assert "no-store" in owners["Cache-Control"]
     public = client.get(f"/albums/{albums.edit(album, visibility=PUBLIC).id}/")
     assert "no-store" not in public.get("Cache-Control", "")  # nothing secret: caches may keep it
+
+
+def test_album_lists_page_with_their_own_cursor(aws, user, settings):
+    # The pagers of gallery/_lists.html: the owner's list pages by `cursor`, the person's page
+    # pages their albums by `album_cursor`, apart from their photos.
+    settings.PHOTOSHARE_PAGE_SIZE = 2
+    for title in ("Spring", "Summer", "Autumn"):
+        albums.create(user, title=title, description="", visibility=PUBLIC)
+    owner = client_for(user)
+
+    own_list = owner.get("/albums/").content.decode()
+    cursor = re.search(r'<a rel="next" href="\?cursor=([^"]+)">Older albums', own_list).group(1)
+    assert card_titles(owner.get(f"/albums/?cursor={cursor}")) == ["Spring"]
+
+    person_page = Client().get(f"/users/{user.username}/").content.decode()
+    album_link = re.search(r'<a rel="next" href="\?album_cursor=([^"]+)">Older albums', person_page)
+    album_cursor = album_link.group(1)
+    assert "First page" not in person_page
+    older = Client().get(f"/users/{user.username}/?album_cursor={album_cursor}")
+    assert "Spring" in card_titles(older)
