@@ -8,7 +8,8 @@ the machine decides, with other steps in between (every example starts with one 
 a rule enabled only while one is puts it in an album, favourites or edits it); edits with a
 fresh or a stale revision and visibility changes; deletes; albums created, photos added,
 removed, moved, made cover, share links renewed, visibility changed, albums deleted; favourites
-and unfavourites by any user; `reconcile --fix`, which must then change nothing; a restart of
+and unfavourites by any user; an account deleted (gallery/tests/erase_rules.py: a new user takes
+its place); `reconcile --fix`, which must then change nothing; a restart of
 the local stack (moto with its recording, as `make run` has; one example in four, once: a
 restart costs seconds).
 
@@ -53,6 +54,7 @@ from gallery.storage.dynamodb import (
 from gallery.storage.s3 import objects
 from gallery.tests import invariants, publishing
 from gallery.tests.direct_uploads import run_worker, upload_file
+from gallery.tests.erase_rules import EraseRules
 from gallery.tests.factories import client_for, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +83,7 @@ VISIBILITIES = st.sampled_from([PUBLIC, PRIVATE])
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
-class UseCases(RuleBasedStateMachine):
+class UseCases(EraseRules, RuleBasedStateMachine):
     stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
     server = None  # the recording MotoServer the test runs on, for the restart step
 

@@ -128,3 +128,28 @@ def test_a_queue_that_cannot_be_reached_changes_nothing(aws, user, monkeypatch):
     with pytest.raises(sqs.JobsUnavailable):
         erase.request_deletion(user)
     assert get_user_model().objects.get(pk=user.pk).is_active
+
+
+def test_the_invariant_machine_deletes_an_account_and_goes_on_with_a_new_user(aws, user, bob):
+    """A given history of the machine's rule (gallery/tests/erase_rules.py), which Hypothesis
+    may or may not draw in a short run: every invariant holds before, after and for the newcomer."""
+    from gallery.tests.test_invariants import UseCases
+
+    UseCases.stack = [user, bob]
+    machine = UseCases()
+    machine.publish(owner=0, title="Harbour", tags="sea", visibility="public")
+    machine.publish(owner=1, title="Harbour", tags="sea sky", visibility="public")
+    machine.create_album(owner=0, visibility="unlisted")
+    machine.add_the_newest_photo(owner=0)
+    mine, bobs = list(machine.expected.photos)
+    machine._favourite(mine, 1, True)  # bob likes the user's photo
+    machine._favourite(bobs, 0, True)  # and the user bob's
+    machine.ask_for_an_archive(data=None, asker=0, export=True)
+    machine.the_data_model_holds()
+
+    machine.delete_an_account(number=0)
+    machine.the_data_model_holds()
+    assert list(machine.expected.photos) == [bobs] and machine.expected.photos[bobs].fans == set()
+    assert machine.users[0].username.startswith("newcomer") and machine.users[1] == bob
+    machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility="public")
+    machine.the_data_model_holds()
