@@ -153,3 +153,12 @@ def test_the_invariant_machine_deletes_an_account_and_goes_on_with_a_new_user(aw
     assert machine.users[0].username.startswith("newcomer") and machine.users[1] == bob
     machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility="public")
     machine.the_data_model_holds()
+
+
+def test_an_archive_job_of_a_deleted_account_is_done_without_building(aws, user):
+    publish(user)
+    downloads.start_job(user, archives.EXPORT)  # queued, not built yet
+    erase.request_deletion(user)
+    assert run_worker() == 2  # both done: the export finds its job gone (or its owner), no retry
+    assert not get_user_model().objects.filter(pk=user.pk).exists()
+    assert [key for key in aws.object_keys() if key.startswith("archives/")] == []
