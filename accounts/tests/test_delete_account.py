@@ -26,6 +26,7 @@ def test_the_account_page_has_the_section_with_its_warning(aws, logged_in_client
 def test_the_section_in_korean(aws, logged_in_client):
     page = logged_in_client.get("/accounts/email/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "계정 삭제</h2>" in page and "되돌릴 수 없어요." in page and "계정을 영구히 삭제" in page
+    assert "데이터를 다운로드</a>하세요." in page
 
 
 def test_a_wrong_password_deletes_nothing(aws, logged_in_client, user):
