@@ -20,7 +20,7 @@ from gallery.api.revisions import etag, if_match_revision
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.domain import access, lists
 from gallery.domain.limits import LIMITS, FileTooLarge
-from gallery.services import photos
+from gallery.services import photos, trash
 from gallery.storage.dynamodb import PhotoChanged, photo_repository
 from gallery.web.body_limits import file_stopped
 from gallery.web.errors import ApiError
@@ -84,8 +84,10 @@ def edit_photo(request, photo_id: str):
     openapi_extra=extra(if_match=True),
 )
 def delete_photo(request, photo_id: str):
+    """Move the photo to its owner's trash (/api/trash/); one still processing, or failed, has
+    nothing to restore and is deleted for good."""
     photo, revision = _changing(request, photo_id)
-    photos.delete(photo.id, revision=revision)
+    trash.trash(request.api_user, photo.id, revision=revision)
     return HttpResponse(status=204)
 
 

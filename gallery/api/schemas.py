@@ -50,6 +50,20 @@ class PhotoList(Schema):
     next: str | None = Field(description="The next page's URL (its `cursor`), or null on the last page.")
 
 
+class TrashedCard(Card):
+    trashed_at: str = Field(description="When it was moved to the trash (ISO 8601, UTC).")
+    purge_after: str = Field(description="After this instant the daily purge deletes it for good.")
+
+
+class TrashList(Schema):
+    results: list[TrashedCard]
+    next: str | None = Field(description="The next page's URL (its `cursor`), or null on the last page.")
+
+
+class Emptied(Schema):
+    deleted: int = Field(description="How many photos were deleted for good.")
+
+
 class Photo(Schema):
     """A photo on its own URL. While it is processing (or once it failed) only what its owner
     said of it, its status and why it failed; once ready, its files and details too."""
@@ -217,3 +231,17 @@ class ArchiveStatus(Schema):
     url: str | None = Field(None, description="When ready: the zip, presigned until `expires`.")
     expires: str | None = None
     bytes: int | None = None
+
+
+class BatchIn(Schema):
+    """One action on many of the caller's photos (at most 500)."""
+
+    action: Literal["trash", "restore", "add_to_album", "add_tags", "remove_tags", "set_visibility"]
+    photo_ids: list[str] = Field(description="Up to 500 ids of the caller's photos.")
+    album_id: str | None = Field(None, description="add_to_album: one of the caller's albums.")
+    tags: list[str] | str | None = Field(None, description="add_tags, remove_tags: a list, or text as typed.")
+    visibility: Literal["public", "private"] | None = Field(None, description="set_visibility.")
+
+
+class BatchResults(Schema):
+    results: dict[str, str] = Field(description='{photo id: "ok", or why not (for a person)}.')

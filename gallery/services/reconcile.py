@@ -10,7 +10,10 @@ Favourites of a photo that turned private are removed right after the photo's ow
 transaction (gallery.storage.dynamodb.favorites); a crash in between leaves others' favourites of a
 private photo, which are reported as hidden favourites and removed, and favourite counts that
 are off, which are set right. (Favourites of a deleted photo are stray items of a partition
-without its photo item.)
+without its photo item.) A crash right after a move to the trash or out of it leaves favourites
+listed (or unlisted) against the photo's state: reported as misplaced and listed as it says.
+A photo in the trash has cards in TRASH#<owner> and TRASH_DUE only, and memberships without
+entries (gallery.storage.dynamodb.trash): consistency judges both by the photo's state.
 
 The same scan checks the lists (gallery.storage.dynamodb.consistency): every photo's cards match its item
 (title, tags, visibility), and every counter equals the count of its cards; `remove_orphans`
@@ -30,7 +33,14 @@ from datetime import timedelta
 
 from gallery.domain import clock
 from gallery.services import downloads
-from gallery.storage.dynamodb import PhotoNotFound, consistency, photo_repository, purge_photo, scan_table
+from gallery.storage.dynamodb import (
+    PhotoNotFound,
+    consistency,
+    favorites,
+    photo_repository,
+    purge_photo,
+    scan_table,
+)
 from gallery.storage.s3.keys import photo_id_of_key
 from gallery.storage.s3.objects import delete_objects, list_objects
 
@@ -46,6 +56,9 @@ class Report:
     wrong_counts: list = field(default_factory=list)  # (counter, stored, true count)
     hidden_favorites: list = field(default_factory=list)  # (photo id, user id) the user may not see
     wrong_favorite_counts: list = field(default_factory=list)  # (photo id, stored, true count)
+    misplaced_favorites: list = field(
+        default_factory=list
+    )  # photo ids: listed in the trash or unlisted out of it
     album_problems: list = field(default_factory=list)  # consistency.AlbumProblem
     unknown_items: list = field(default_factory=list)  # keys of items of no declared kind: never deleted
     expired_jobs: list = field(default_factory=list)  # ids of archive jobs past their link's expiry
@@ -57,7 +70,7 @@ class Report:
     @property
     def clean(self):
         orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
-        favorites = (self.hidden_favorites, self.wrong_favorite_counts)
+        favorites = (self.hidden_favorites, self.wrong_favorite_counts, self.misplaced_favorites)
         albums = (self.album_problems, self.unknown_items, self.expired_jobs)
         return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums))
 
@@ -79,6 +92,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         wrong_counts=consistency.wrong_counts(scan),
         hidden_favorites=consistency.hidden_favorites(scan),
         wrong_favorite_counts=consistency.wrong_favorite_counts(scan),
+        misplaced_favorites=consistency.misplaced_favorites(scan),
         album_problems=consistency.album_problems(scan),
         unknown_items=scan.unknown,
         expired_jobs=sorted(job.id for job in scan.jobs if downloads.expired(job, now)),
@@ -127,6 +141,11 @@ def remove_orphans(report):
     for photo_id, fan_id in report.hidden_favorites:
         photo_repository().remove_favorite(photo_id, fan_id)
         logger.warning("reconcile: removed user %s's favourite of private photo %s", fan_id, photo_id)
+    for photo_id in report.misplaced_favorites:
+        favorites.follow_edit(report.scan.photos[photo_id])  # what the trash or restore did not finish
+        logger.warning(
+            "reconcile: favourites of photo %s listed or unlisted as its trash state says", photo_id
+        )
     if report.wrong_favorite_counts or report.hidden_favorites:
         # Counted again after the removals above, which moved the counts themselves.
         for photo_id, stored, true in consistency.wrong_favorite_counts(scan_table()):

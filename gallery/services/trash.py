@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 # Photos deleted for good per Query of the purge (it reads again until none is due).
 PURGE_BATCH = 100
+# The worker's job name of the daily purge (gallery.services.worker).
+PURGE_JOB = "purge_trash"
 
 
 class NotInTrash(NoSuchPhoto):

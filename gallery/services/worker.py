@@ -10,7 +10,7 @@ told when a delivery is the last, so that it can leave a clear state (a "failed"
 import logging
 import time
 
-from gallery.services import downloads, erase, photos, renditions
+from gallery.services import downloads, erase, photos, renditions, trash
 from gallery.storage import sqs
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,8 @@ HANDLERS = {
     photos.PROCESS_UPLOAD: lambda body, last_attempt: photos.process_upload(
         body["photo_id"], last_attempt=last_attempt
     ),
+    # Sent once a day by EventBridge Scheduler (deploy/cloudformation.yaml: TrashPurgeSchedule).
+    trash.PURGE_JOB: lambda body, last_attempt: trash.purge_due(),
     downloads.BUILD_ARCHIVE: lambda body, last_attempt: downloads.build_job(
         body["job_id"], last_attempt=last_attempt
     ),

@@ -4,6 +4,7 @@ links, cards and display modules; this only registers it."""
 from django import template
 
 from gallery.web import archive_status, cards, display, links, pictures
+from gallery.web.views import batch
 
 register = template.Library()
 
@@ -19,4 +20,6 @@ register.simple_tag(pictures.picture)
 register.simple_tag(links.photo_in_list)
 register.simple_tag(takes_context=True)(links.card_link)
 register.simple_tag(takes_context=True)(links.absolute_url)
+register.simple_tag(takes_context=True)(batch.own_albums)
+register.simple_tag(batch.visibility_choices)
 register.simple_tag(takes_context=True)(archive_status.latest_export)

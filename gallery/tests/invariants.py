@@ -13,9 +13,9 @@ from datetime import timedelta
 from django.contrib.auth.models import AnonymousUser
 
 from gallery.domain import access
-from gallery.domain.lists import FEED, list_entries, person_list, tag_list
+from gallery.domain.lists import FEED, MAX_ALBUMS_PER_PHOTO, list_entries, person_list, tag_list
 from gallery.domain.records import PUBLIC, READY, UNLISTED, PhotoCard
-from gallery.services import albums, photos
+from gallery.services import albums, photos, trash
 from gallery.services.reconcile import find_orphans
 from gallery.storage.dynamodb import (
     AlbumNotFound,
@@ -55,15 +55,46 @@ class ExpectedPhoto:
     status: str
     tags: tuple = ()
     fans: set = field(default_factory=set)  # user ids
+    trashed: bool = False  # in its owner's trash (fans and albums kept for a restore)
+    purge_after: object = None  # the datetime after which the purge deletes it
 
 
 @dataclass
 class ExpectedAlbum:
     owner: object
     visibility: str
-    members: list = field(default_factory=list)  # photo ids, in album order
+    members: list = field(default_factory=list)  # photo ids, in album order (not those in the trash)
     cover: str = ""
     token: str = ""
+    parked: dict = field(default_factory=dict)  # photo id in the trash: (its index, version then)
+    version: int = 0  # moves with every change of members: a restore into an unchanged album
+
+
+def apply_batch(expected, user, action, photo_ids, *, album_id=None, tags=(), visibility=None):
+    """The expected state after a batch (gallery.services.batch): the action applied to each
+    photo on its own, the caller's ready ones only; returns {photo id: whether it was done}."""
+    done = {}
+    for photo_id in photo_ids:
+        want = expected.photos[photo_id]
+        done[photo_id] = want.owner.pk == user.pk and want.status == READY
+        if not done[photo_id]:
+            continue
+        if action == "add_tags":
+            want.tags = (*want.tags, *(tag for tag in tags if tag not in want.tags))
+        elif action == "remove_tags":
+            want.tags = tuple(tag for tag in want.tags if tag not in tags)
+        elif action == "set_visibility":
+            want.visibility = visibility
+            if visibility != PUBLIC:
+                want.fans &= {want.owner.pk}
+        elif action == "add_to_album":
+            members = expected.albums[album_id].members
+            in_albums = sum(photo_id in album.members for album in expected.albums.values())
+            if photo_id not in members and in_albums >= MAX_ALBUMS_PER_PHOTO:
+                done[photo_id] = False
+            elif photo_id not in members:
+                members.append(photo_id)
+    return done
 
 
 def table_by_kind():
@@ -85,11 +116,14 @@ def check_table(expected):
     assert set(stored) == set(expected.photos), "the photos are those published and not deleted"
     for photo_id, photo in stored.items():
         want = expected.photos[photo_id]
-        assert (photo.owner_id, photo.visibility, photo.status) == (
+        assert (photo.owner_id, photo.visibility, photo.status, bool(photo.trashed_at)) == (
             want.owner.pk,
             want.visibility,
             want.status,
+            want.trashed,
         )
+        if want.trashed:
+            assert photo.purge_after == want.purge_after.isoformat(timespec="microseconds")
         assert photo.status != "processing" or photo_id in expected.pending, "processing with no job left"
     # A card exists iff its photo is ready and in that list, and carries its current card fields.
     cards = collections.defaultdict(dict)
@@ -104,8 +138,8 @@ def check_table(expected):
     truth = collections.Counter()
     for photo in stored.values():
         if photo.status == READY:
-            truth[f"OWNER#{photo.owner_id}"] += 1
-            if photo.visibility == PUBLIC:
+            truth[f"OWNER#{photo.owner_id}"] += 1  # in the trash too: still stored
+            if photo.visibility == PUBLIC and not photo.trashed_at:
                 truth.update(f"TAG#{tag}" for tag in photo.tags)
     counted = {item["sk"]: int(item["photo_count"]) for item in items["tag count"] + items["owner count"]}
     assert {sk: count for sk, count in counted.items() if count} == dict(truth), "counters"
@@ -116,6 +150,7 @@ def check_table(expected):
         fan = int(item["fan_id"])
         assert photo.owner_id == fan or (photo.visibility == PUBLIC and photo.status == READY)
         assert card_from_item(item) == photo.card, "stale copy of a favourite"
+        assert ("list_pk" in item) == (not photo.trashed_at), "a favourite listed iff out of the trash"
         fans[photo.id].add(fan)
     for photo_id, want in expected.photos.items():
         assert fans.get(photo_id, set()) == want.fans, f"favourites of {photo_id}"
@@ -168,7 +203,14 @@ def check_albums(items, stored, expected):
     for item in items["album membership"]:
         parts = kinds.MEMBERSHIP.parts(item)
         album, photo = found.get(parts["album_id"]), stored.get(parts["photo_id"])
-        assert album is not None and photo is not None, "membership of a missing album or photo"
+        assert photo is not None, "membership of a missing photo"
+        if photo.trashed_at:  # no entry; its album may be gone (the restore drops it then)
+            assert entries.get(parts["album_id"], {}).get(photo.id) is None, "entry of a trashed photo"
+            assert not item.get("is_cover"), "a trashed photo is no cover"
+            if album is not None:
+                assert parts["photo_id"] in expected.albums[album.id].parked, "parked where it was"
+            continue
+        assert album is not None, "membership of a missing album"
         assert photo.owner_id == album.owner_id and photo.status == READY
         entry = entries[album.id].get(photo.id)
         assert entry is not None and entry["position"] == item["position"], "membership without its entry"
@@ -190,7 +232,11 @@ def check_viewers(expected, users):
     """No viewer sees what they may not, through the services the pages call: the feed, each
     person's page, each tag, each photo's own page, each album and its share link."""
     viewers = [ANONYMOUS, *users]
-    shown_to_all = {pid for pid, p in expected.photos.items() if p.visibility == PUBLIC and p.status == READY}
+    shown_to_all = {
+        pid
+        for pid, p in expected.photos.items()
+        if p.visibility == PUBLIC and p.status == READY and not p.trashed
+    }
     assert ids(photo_repository().list_page(FEED, limit=100)) == shown_to_all
     tags = {tag for photo in expected.photos.values() for tag in photo.tags}
     for tag in tags:
@@ -200,19 +246,43 @@ def check_viewers(expected, users):
         viewer_id = viewer.pk if viewer.is_authenticated else None
         for person in users:
             mine = {
-                pid for pid, p in expected.photos.items() if p.owner.pk == person.pk and p.status == READY
+                pid
+                for pid, p in expected.photos.items()
+                if p.owner.pk == person.pk and p.status == READY and not p.trashed
             }
             want = mine if viewer_id == person.pk else mine & shown_to_all
             assert ids(photo_repository().list_page(person_list(viewer_id, person.pk), limit=100)) == want
         for photo_id, want in expected.photos.items():
             if viewer_id == want.owner.pk:
-                continue  # the owner sees their own, whatever its state (asserted in check_table)
+                # The owner sees their own, whatever its state (check_table), but in the trash.
+                assert _answers(photos.visible, viewer, photo_id) == (not want.trashed)
+                continue
             assert _answers(photos.visible, viewer, photo_id) == (photo_id in shown_to_all), (
                 viewer,
                 photo_id,
             )
         for album_id, want in expected.albums.items():
             check_album_view(viewer, album_id, want, expected)
+    check_trash_and_favourites(expected, users)
+
+
+def check_trash_and_favourites(expected, users):
+    """Each user's trash holds exactly their trashed photos, newest trashed first; each user's
+    favourites list the favourites of photos out of the trash they may see."""
+    for user in users:
+        page = trash.page(user, limit=100)
+        assert {item.id for item in page.items} == {
+            pid for pid, p in expected.photos.items() if p.trashed and p.owner.pk == user.pk
+        }
+        assert [item.trashed_at for item in page.items] == sorted(
+            (item.trashed_at for item in page.items), reverse=True
+        )
+        favourites = ids(photo_repository().favorites_page(user.pk, limit=100))
+        assert favourites == {
+            pid
+            for pid, p in expected.photos.items()
+            if user.pk in p.fans and not p.trashed and (p.owner.pk == user.pk or p.visibility == PUBLIC)
+        }
 
 
 def check_album_view(viewer, album_id, want, expected):
@@ -229,7 +299,7 @@ def check_album_view(viewer, album_id, want, expected):
         assert [card.id for card in shared.items] == ready
         if viewer.is_authenticated:
             return  # a photo through the link: the same answer for everyone, asked once
-        for photo_id in want.members:
+        for photo_id in [*want.members, *want.parked]:
             assert _answers(albums.shared_photo, viewer, album_id, want.token, photo_id) == (
                 photo_id in ready
             )
@@ -240,7 +310,14 @@ def _answers(call, *args):
     photo / album" (the same answer for a hidden and a missing one)."""
     try:
         call(*args)
-    except (PhotoNotFound, access.PhotoHidden, AlbumNotFound, access.AlbumHidden, NotInAlbum):
+    except (
+        PhotoNotFound,
+        access.PhotoHidden,
+        access.PhotoInTrash,
+        AlbumNotFound,
+        access.AlbumHidden,
+        NotInAlbum,
+    ):
         return False
     return True
 

@@ -31,6 +31,8 @@ ID_GROUPS = {"photo_id", "album_id"}
 # Routes that answer no GET (405): their refusals are in the matrix, their success in
 # test_views_albums.py and test_api_albums.py.
 WRITE_ONLY = {"gallery:album_remove", "gallery:album_move", "api:album_photo", "api:album_photo_move"}
+# The trash's actions (restore, delete forever): POSTs and DELETEs of a photo in the trash only.
+WRITE_ONLY |= {"gallery:trash_restore", "gallery:trash_delete", "api:trash_restore", "api:trashed"}
 WRONG_TOKEN = "w" * 43
 
 

@@ -19,6 +19,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from accounts.models import ApiToken
+from gallery.imaging.renditions import sources_for
 from gallery.storage import dynamodb
 from gallery.tests import faults
 from gallery.tests.factories import upload
@@ -32,8 +33,11 @@ from gallery.tests.stores import (
 
 pytestmark = pytest.mark.django_db
 
-# Original, thumbnail, display size and the shared copy, then the item (gallery.services.photos.publish).
-UPLOAD_STEPS = ["s3.PutObject"] * 4 + ["dynamodb.TransactWriteItems"]
+# The objects of the uploaded 1200 x 800 photo: original, thumbnail, display size, the shared copy
+# and the WebP sizes the renditions table gives a photo of that size.
+OBJECTS = 4 + len(sources_for(1200, 800))
+# The objects, then the item (gallery.services.photos.publish).
+UPLOAD_STEPS = ["s3.PutObject"] * OBJECTS + ["dynamodb.TransactWriteItems"]
 # Then the counters, after the item (gallery.storage.dynamodb.counters): one tag and the owner, or the tag
 # gained and the tag lost. Their failure fails nothing: the photo is stored, reconcile recounts.
 COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
@@ -41,10 +45,16 @@ COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
 EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
 # After an edit's or a delete's transaction and counters: its favourites (dynamodb.favorites).
 FAVORITES_STEP = "dynamodb.Query"
-# Items first (one transaction), the counters, the favourites, then the four objects
-# (gallery.services.photos.delete).
-OBJECT_DELETES = ["s3.DeleteObject"] * 4
-DELETE_STEPS = [*EDIT_STEPS, *COUNTS, FAVORITES_STEP, *OBJECT_DELETES]
+# Items first (one transaction), the counters, the favourites, then the objects of the photo
+# gallery.tests.publishing.publish makes (120 x 80) (gallery.services.photos.delete).
+OBJECT_DELETES = ["s3.DeleteObject"] * (4 + len(sources_for(120, 80)))
+# The site's delete moves the photo to the trash (gallery.services.trash): the page's read, the
+# use case's read, the photo's items, one transaction, its tag's count, its favourites.
+TRASH_STEPS = ["dynamodb.GetItem", *EDIT_STEPS]
+TRASHED_STEPS = [*TRASH_STEPS, "dynamodb.UpdateItem", FAVORITES_STEP]
+# Delete forever from the trash: the trash's read, then photos.delete (items first in one
+# transaction, the owner's count, the favourites, then the objects).
+DELETE_STEPS = [*EDIT_STEPS, "dynamodb.UpdateItem", FAVORITES_STEP, *OBJECT_DELETES]
 TRY_AGAIN = "Please try again"
 FAST_FAILING = Config(
     region_name="us-east-1",
@@ -241,10 +251,13 @@ def test_edit_and_delete_make_exactly_these_backend_calls(aws, logged_in_client,
     edit = {"title": "After", "tags": "new", "visibility": "public", "revision": 0}
     with faults.AwsCalls() as edited:
         logged_in_client.post(f"/photos/{photo.id}/edit/", edit)
-    with faults.AwsCalls() as deleted:
+    with faults.AwsCalls() as trashed:
         logged_in_client.post(f"/photos/{photo.id}/delete/")
+    with faults.AwsCalls() as deleted:
+        logged_in_client.post(f"/trash/{photo.id}/delete/")
 
     assert edited.calls == [*EDIT_STEPS, *COUNTS, FAVORITES_STEP]
+    assert trashed.calls == TRASHED_STEPS
     assert deleted.calls == DELETE_STEPS
 
 
@@ -284,7 +297,7 @@ def test_an_edit_failing_at_any_step_asks_to_retry_and_changes_nothing(
 
 
 @pytest.mark.parametrize("error", list(faults.ERRORS))
-@pytest.mark.parametrize("step", range(1, len(EDIT_STEPS) + 1))
+@pytest.mark.parametrize("step", range(1, len(TRASH_STEPS) + 1))
 @pytest.mark.parametrize("route", ["form", "api"])
 def test_a_delete_failing_before_the_items_go_asks_to_retry_and_keeps_the_photo_whole(
     aws, logged_in_client, user, photo, route, step, error
@@ -301,6 +314,8 @@ def test_a_delete_failing_before_the_items_go_asks_to_retry_and_keeps_the_photo_
     assert snapshot(aws) == before  # still there, whole: the user can simply retry
     retry = logged_in_client.post(f"/photos/{photo.id}/delete/")
     assert retry.status_code == 302
+    assert dynamodb.photo_repository().get_photo(photo.id).trashed_at  # in the trash, whole
+    assert logged_in_client.post(f"/trash/{photo.id}/delete/").status_code == 302
     assert_nothing_stored(aws)
 
 
@@ -308,8 +323,9 @@ def test_a_delete_failing_before_the_items_go_asks_to_retry_and_keeps_the_photo_
 def test_a_delete_whose_object_removal_fails_leaves_an_orphan_that_reconcile_removes(
     aws, logged_in_client, photo, caplog, step
 ):
+    logged_in_client.post(f"/photos/{photo.id}/delete/")  # to the trash, then for good
     with faults.AwsCalls(fail_at={step}, error=faults.refused):
-        response = logged_in_client.post(f"/photos/{photo.id}/delete/")
+        response = logged_in_client.post(f"/trash/{photo.id}/delete/")
 
     # The photo is gone for everyone (items first); one object could not be removed.
     assert response.status_code == 302
@@ -327,12 +343,13 @@ def test_a_delete_whose_favourites_cannot_be_removed_still_deletes_and_reconcile
     aws, logged_in_client, photo, bob, caplog
 ):
     dynamodb.photo_repository().add_favorite(photo, bob.pk)
-    with faults.AwsCalls(fail_at={len(EDIT_STEPS) + len(COUNTS) + 1}, error=faults.refused):
-        response = logged_in_client.post(f"/photos/{photo.id}/delete/")
+    logged_in_client.post(f"/photos/{photo.id}/delete/")  # to the trash (the favourite unlisted)
+    with faults.AwsCalls(fail_at={len(EDIT_STEPS) + 2}, error=faults.refused):  # its favourites
+        response = logged_in_client.post(f"/trash/{photo.id}/delete/")
 
     assert response.status_code == 302
     assert aws.object_keys() == []  # the objects went on
-    assert dynamodb.photo_repository().favorites_page(bob.pk).items != []  # a stray copy, until reconcile
+    assert [item for item in aws.table_items() if item["sk"].startswith("FAN#")]  # a stray, until reconcile
     assert any("left for reconcile" in record.getMessage() for record in caplog.records)
 
     call_command("reconcile", "--fix", "--min-age", "0", stdout=io.StringIO())

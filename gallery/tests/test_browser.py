@@ -22,7 +22,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from accounts.models import ApiToken
 from devstack.gunicorn_site import GunicornSite
-from gallery.services import albums
+from gallery.services import albums, trash
 from gallery.storage.s3 import bucket
 from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.factories import confirmed_user
@@ -326,16 +326,32 @@ def test_a_person_signs_up_uploads_browses_edits_deletes_and_logs_out(page, site
     assert gallery_titles(page) == ["Fishing nets"]
     assert_page_is_sound(page)
 
-    # Delete "Lighthouse": asked to confirm, then gone from the gallery.
+    # Delete "Lighthouse": asked to confirm, then gone from the gallery, into the trash.
     page.goto("/")
     page.locator(".grid .card").filter(has_text="Lighthouse").locator("a.title").click()
     page.get_by_role("link", name="Delete").click()
     assert_page_is_sound(page)
-    page.locator("main").get_by_role("button", name="Delete").click()
-    assert "“Lighthouse” is deleted." in page.inner_text(".messages")
+    page.locator("main").get_by_role("button", name="Move to trash").click()
+    assert "“Lighthouse” is in the trash." in page.inner_text(".messages")
     nav(page).get_by_role("link", name="Gallery").click()
     assert gallery_titles(page) == ["Evening tide", "Fishing nets", "Harbour at dawn"]
     assert_page_is_sound(page)
+    # The trash: restore it (back in the gallery), then delete it for good.
+    nav(page).get_by_role("link", name="Trash").click()
+    assert "Deleted for good in 30 days" in page.inner_text("main")
+    assert_page_is_sound(page)
+    screenshot(page, "trash")
+    page.get_by_role("button", name="Restore “Lighthouse”").click()
+    assert "“Lighthouse” is restored." in page.inner_text(".messages")
+    nav(page).get_by_role("link", name="Gallery").click()
+    assert gallery_titles(page) == ["Evening tide", "Fishing nets", "Lighthouse", "Harbour at dawn"]
+    page.locator(".grid .card").filter(has_text="Lighthouse").locator("a.title").click()
+    page.get_by_role("link", name="Delete").click()
+    page.locator("main").get_by_role("button", name="Move to trash").click()
+    nav(page).get_by_role("link", name="Trash").click()
+    page.get_by_role("button", name="Delete “Lighthouse” forever").click()
+    assert "“Lighthouse” is deleted for good." in page.inner_text(".messages")
+    assert "The trash is empty." in page.inner_text("main")
 
     # Log out: the upload link goes, and the upload page asks to log in.
     nav(page).get_by_role("button", name="Log out").click()
@@ -383,6 +399,8 @@ def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_mo
     albums.add_photo(owner, album, photo.id)
     albums.set_cover(album, photo.id)  # a cover links to its album by the album's title
     ApiToken.issue(owner, name="a rather long name for the backup script on the NAS")  # the tokens table
+    trashed = publish(owner, title="A long title of a photo now in the trash", data=scenic_jpeg(5))
+    trash.trash(owner, trashed.id)  # the trash's list and its "Empty trash" page
     public = [
         "/",
         "/tags/",
@@ -410,6 +428,8 @@ def test_every_main_page_passes_axe_at_both_widths(browser, site, django_user_mo
         "/albums/",
         f"/albums/{album.id}/add/",
         "/favorites/",
+        "/trash/",
+        "/trash/empty/",
     ]
     context = browser.new_context(base_url=site.url, viewport=viewport)
     page = context.new_page()

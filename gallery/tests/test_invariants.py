@@ -3,15 +3,17 @@ local stack (moto over HTTP, as the pages and the API call them) and, after ever
 the invariants of the declared data model (gallery/tests/invariants.py) and that reconcile
 finds nothing.
 
-Steps: inline publish; a direct upload (a good or a damaged file) whose job runs later, when
+Steps: inline publish; a batch action (gallery.services.batch) on a few photos of both users
+in any state; a direct upload (a good or a damaged file) whose job runs later, when
 the machine decides, with other steps in between (every example starts with one in flight, and
 a rule enabled only while one is puts it in an album, favourites or edits it); edits with a
-fresh or a stale revision and visibility changes; deletes; albums created, photos added,
-removed, moved, made cover, share links renewed, visibility changed, albums deleted; favourites
-and unfavourites by any user; an account deleted (gallery/tests/erase_rules.py: a new user takes
-its place); `reconcile --fix`, which must then change nothing; a restart of
-the local stack (moto with its recording, as `make run` has; one example in four, once: a
-restart costs seconds).
+fresh or a stale revision and visibility changes; deletes (to the trash), restores, deletes
+for good, emptied trashes and the daily purge after days pass (gallery/tests/trash_rules.py);
+albums created, photos added, removed, moved, made cover, share links renewed, visibility
+changed, albums deleted; favourites and unfavourites by any user; an account deleted
+(gallery/tests/erase_rules.py: a new user takes its place); `reconcile --fix`, which
+must then change nothing; a restart of the local stack (moto with its recording, as `make run`
+has; one example in four, once: a restart costs seconds).
 
 Profiles (docs/architecture.md, "Invariants, and the machine that checks them"): CI runs
 "invariants-ci"; `make invariants` (PHOTOSHARE_INVARIANTS=long) runs "invariants-long";
@@ -39,10 +41,10 @@ from hypothesis.stateful import (
 from conftest import clear_default_cache
 from devstack.local_aws import MotoServer
 from gallery.domain import archives
-from gallery.domain.access import ChangeNotAllowed, PhotoHidden
+from gallery.domain.access import ChangeNotAllowed, PhotoHidden, PhotoInTrash
 from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, UNLISTED
 from gallery.domain.tags import parse_tags
-from gallery.services import albums, downloads, photos, renditions
+from gallery.services import albums, batch, downloads, photos, renditions
 from gallery.storage.dynamodb import (
     AlreadyInAlbum,
     NotInAlbum,
@@ -56,6 +58,7 @@ from gallery.tests import invariants, publishing
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.erase_rules import EraseRules
 from gallery.tests.factories import client_for, image_bytes
+from gallery.tests.trash_rules import START, TrashRules
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +86,7 @@ VISIBILITIES = st.sampled_from([PUBLIC, PRIVATE])
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
-class UseCases(EraseRules, RuleBasedStateMachine):
+class UseCases(EraseRules, TrashRules, RuleBasedStateMachine):
     stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
     server = None  # the recording MotoServer the test runs on, for the restart step
 
@@ -96,6 +99,7 @@ class UseCases(EraseRules, RuleBasedStateMachine):
         self.outcomes = {}  # direct upload id: the status its job will leave
         self.snapshots = {}  # photo id: the Photo as its owner last read it (a stale edit form)
         self.restarts_left = 0
+        self.now = START  # the trash's clock: the purge rule moves it
 
     def _user(self, number):
         return self.users[number % len(self.users)]
@@ -217,7 +221,11 @@ class UseCases(EraseRules, RuleBasedStateMachine):
 
     def _edit(self, photo_id, fresh, title, tags, visibility):
         want = self.expected.photos[photo_id]
-        current = photos.changeable(want.owner, photo_id)
+        try:
+            current = photos.changeable(want.owner, photo_id)
+        except PhotoInTrash:
+            assert want.trashed  # restored first, then edited
+            return
         form = current if fresh else self.snapshots[photo_id]
         try:
             updated = photos.edit(form, title=title, tags=parse_tags(tags), visibility=visibility)
@@ -249,19 +257,6 @@ class UseCases(EraseRules, RuleBasedStateMachine):
         assert photo_repository().get_photo(photo_id).sources == photo.sources
 
     @precondition(lambda self: self.expected.photos)
-    @rule(data=st.data())
-    def delete(self, data):
-        photo_id = self._pick(data, self.expected.photos)
-        photos.changeable(self.expected.photos[photo_id].owner, photo_id)
-        photos.delete(photo_id)
-        del self.expected.photos[photo_id]
-        for album in self.expected.albums.values():
-            if photo_id in album.members:
-                album.members.remove(photo_id)
-            if album.cover == photo_id:
-                album.cover = ""
-
-    @precondition(lambda self: self.expected.photos)
     @rule(data=st.data(), fan=st.integers(0, 1), add=st.booleans())
     def favourite(self, data, fan, add):
         self._favourite(self._pick(data, self.expected.photos), fan, add)
@@ -269,9 +264,10 @@ class UseCases(EraseRules, RuleBasedStateMachine):
     def _favourite(self, photo_id, fan, add):
         user, want = self._user(fan), self.expected.photos[photo_id]
         may_see = user.pk == want.owner.pk or (want.visibility == PUBLIC and want.status == READY)
+        may_see = may_see and not want.trashed
         try:
             photo = photos.visible(user, photo_id)
-        except PhotoHidden:
+        except (PhotoHidden, PhotoInTrash):
             assert not may_see
             return
         assert may_see
@@ -285,6 +281,33 @@ class UseCases(EraseRules, RuleBasedStateMachine):
             assert want.status != READY
             return
         want.fans.add(user.pk)
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(
+        data=st.data(),
+        caller=st.integers(0, 1),
+        action=st.sampled_from(["add_tags", "remove_tags", "set_visibility", "add_to_album"]),
+        tags=st.sampled_from(["sea", "sea sky", "night"]),
+        visibility=VISIBILITIES,
+    )
+    def batch(self, data, caller, action, tags, visibility):
+        """Select many (of both users, in any state) and apply one action: each photo as if
+        alone, the caller's ready ones only."""
+        user = self._user(caller)
+        photo_ids = data.draw(st.lists(st.sampled_from(list(self.expected.photos)), max_size=4, unique=True))
+        own_albums = [key for key, album in self.expected.albums.items() if album.owner.pk == user.pk]
+        if action == "add_to_album" and not own_albums:
+            action = "add_tags"
+        if not photo_ids:
+            return
+        argument = {
+            "add_to_album": {"album_id": own_albums[-1] if own_albums else None},
+            "set_visibility": {"visibility": visibility},
+        }.get(action, {"tags": parse_tags(tags)})
+        results = batch.apply(user, action, photo_ids, **argument)
+        done = invariants.apply_batch(self.expected, user, action, photo_ids, **argument)
+        # The owners' edit forms (snapshots) stay as they were read: now stale, as in a tab.
+        assert {key: error is None for key, error in results.items()} == done, results
 
     # --- albums ----------------------------------------------------------------------------
     @initialize(visibilities=st.lists(ALBUM_VISIBILITIES, min_size=2, max_size=2))
@@ -327,6 +350,8 @@ class UseCases(EraseRules, RuleBasedStateMachine):
             albums.add_photo(want.owner, album, photo_id)
         except (ChangeNotAllowed, PhotoHidden):
             assert photo.owner.pk != want.owner.pk
+        except PhotoInTrash:
+            assert photo.trashed and photo.owner.pk == want.owner.pk
         except photos.PhotoNotReady:
             assert photo.status == PROCESSING
         except albums.AlbumRefused:
@@ -335,8 +360,9 @@ class UseCases(EraseRules, RuleBasedStateMachine):
             assert photo_id in want.members
         else:
             assert photo.owner.pk == want.owner.pk and photo.status == READY
-            assert photo_id not in want.members
+            assert photo_id not in want.members and not photo.trashed
             want.members.append(photo_id)
+            want.version += 1
 
     @precondition(lambda self: self.expected.albums and self.expected.photos)
     @rule(data=st.data())
@@ -352,6 +378,7 @@ class UseCases(EraseRules, RuleBasedStateMachine):
             assert photo_id not in want.members
             return
         want.members.remove(photo_id)
+        want.version += 1
         if want.cover == photo_id:
             want.cover = ""
 
@@ -372,6 +399,7 @@ class UseCases(EraseRules, RuleBasedStateMachine):
         assert moved == (0 <= other < len(want.members))
         if moved:
             want.members[place], want.members[other] = want.members[other], want.members[place]
+            want.version += 1
 
     @precondition(lambda self: self.expected.albums)
     @rule(data=st.data(), visibility=ALBUM_VISIBILITIES, new_link=st.booleans())
@@ -489,3 +517,41 @@ def test_a_restart_of_the_local_stack_keeps_every_invariant(aws, moto_server, us
     finally:
         local.stop()
         moto_server.start()
+
+
+def test_a_trash_restore_and_purge_history_keeps_every_invariant(aws, user, bob):
+    """The trash rules in one given history (the machine finds others): a photo in two albums,
+    one its cover, favourited by bob, trashed, the other album deleted meanwhile, restored; then
+    trashed again and purged once its days have passed."""
+    UseCases.stack = [user, bob]
+    machine = UseCases()
+    machine.publish(owner=0, title="Harbour", tags="sea", visibility=PUBLIC)
+    machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PUBLIC)
+    machine.create_album(owner=0, visibility=UNLISTED)
+    machine.create_album(owner=0, visibility=PUBLIC)
+    (first, second), (kept, gone) = list(machine.expected.photos), list(machine.expected.albums)
+    for album_id in (kept, gone):
+        for photo_id in (first, second):
+            machine._add(album_id, photo_id)
+    albums.set_cover(albums.changeable(user, kept), first)
+    machine.expected.albums[kept].cover = first
+    machine._favourite(first, 1, add=True)
+    machine.the_data_model_holds()
+
+    choose = type("Data", (), {"draw": lambda self, strategy: first})()
+    machine.delete(choose)
+    machine.the_data_model_holds()
+    albums.delete(albums.changeable(user, gone))
+    machine.expected.albums.pop(gone)
+    machine.the_data_model_holds()
+    machine.restore(choose)
+    machine.the_data_model_holds()
+    assert machine.expected.albums[kept].members == [first, second]
+    assert machine.expected.photos[first].fans == {bob.pk}
+
+    machine.delete(choose)
+    machine.days_pass_and_the_purge_runs(days=29)
+    assert first in machine.expected.photos
+    machine.days_pass_and_the_purge_runs(days=10)
+    assert first not in machine.expected.photos
+    machine.the_data_model_holds()

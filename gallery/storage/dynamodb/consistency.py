@@ -116,6 +116,18 @@ def hidden_favorites(scan):
     )
 
 
+def misplaced_favorites(scan):
+    """Ids of the photos with a favourite listed while the photo is in the trash, or unlisted
+    while it is not (a crash between a trash or a restore and its favourites' follow-up), sorted.
+    The repair is that follow-up: favorites.follow_edit of the photo."""
+    return sorted(
+        photo_id
+        for photo_id, fans in scan.favorites.items()
+        if photo_id in scan.photos
+        and any(("list_pk" in item) == bool(scan.photos[photo_id].trashed_at) for item in fans.values())
+    )
+
+
 def wrong_favorite_counts(scan):
     """[(photo id, stored count, true count)] of the photos whose favourite count is off."""
     return sorted(

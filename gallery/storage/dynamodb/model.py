@@ -76,8 +76,10 @@ PHOTO = ItemKind(
     pk="PHOTO#{photo_id}",
     sk="PHOTO",
     owner="the photo",
-    written_by="publish, complete_upload, the worker (ready/failed), edit, album changes (revision), delete",
-    holds="the truth of the photo; every object key it names exists in S3 (but a processing photo's upload)",
+    written_by="publish, complete_upload, the worker (ready/failed), edit, album changes (revision), trash, "
+    "restore, delete (for good: delete forever, empty trash, the purge)",
+    holds="the truth of the photo; every object key it names exists in S3 (but a processing photo's upload); "
+    "in the trash iff trashed_at is set (then purge_after too)",
 )
 CARD = ItemKind(
     "list card",
@@ -86,9 +88,10 @@ CARD = ItemKind(
     list_pk="{list}",
     list_sk="{sort_key}",
     owner="the photo",
-    written_by="put_photo, update_photo (edit, the worker), delete_photo, reindex",
+    written_by="put_photo, update_photo (edit, the worker), trash, restore, delete_photo, reindex",
     holds="exists iff its photo is ready and in that list (lists.list_entries: FEED, USER#, OWNER#, "
-    "TAG#, WORD#, ALL) and carries the photo's current card fields",
+    "TAG#, WORD#, ALL; a trashed photo's only: TRASH#, TRASH_DUE) and carries the photo's current card "
+    "fields",
 )
 FAVORITE = ItemKind(
     "favourite",
@@ -97,8 +100,10 @@ FAVORITE = ItemKind(
     list_pk="FAVS#{user_id}",
     list_sk="{favorited_at}#{photo_id}",
     owner="the photo and the fan",
-    written_by="favourite, unfavourite; refreshed or removed after an edit, removed after a delete",
-    holds="its photo exists, the fan may see it, and its copy of the card is the photo's current one",
+    written_by="favourite, unfavourite; refreshed or removed after an edit, unlisted after a trash and "
+    "listed after a restore, removed after a delete",
+    holds="its photo exists, the fan may see it, and its copy of the card is the photo's current one; "
+    "it has no list_pk (out of the fan's list, keeping list_sk) iff its photo is in the trash",
 )
 FAVORITE_COUNT = ItemKind(
     "favourite count",
@@ -113,17 +118,17 @@ MEMBERSHIP = ItemKind(
     pk="PHOTO#{photo_id}",
     sk="INALBUM#{album_id}",
     owner="the photo and the album",
-    written_by="album add, remove, move, cover, delete; photo delete",
+    written_by="album add, remove, move, cover, delete; photo trash (cover mark off), restore, delete",
     holds="names an existing album of the photo's owner, with exactly one entry at its position; "
-    "its photo is ready",
+    "its photo is ready; while its photo is in the trash: no entry, and its album may be gone",
 )
 TAG_COUNT = ItemKind(
     "tag count",
     pk="TAGS",
     sk="TAG#{tag}",
     owner="the tag",
-    written_by="put_photo, update_photo, delete_photo (ADD after the transaction)",
-    holds="photo_count equals the number of ready public photos with the tag",
+    written_by="put_photo, update_photo, trash, restore, delete_photo (ADD after the transaction)",
+    holds="photo_count equals the number of ready public photos with the tag, not in the trash",
 )
 OWNER_COUNT = ItemKind(
     "owner count",
@@ -131,7 +136,7 @@ OWNER_COUNT = ItemKind(
     sk="OWNER#{user_id}",
     owner="the user",
     written_by="put_photo, update_photo (the worker's ready), delete_photo (ADD after the transaction)",
-    holds="photo_count equals the number of the user's ready photos",
+    holds="photo_count equals the number of the user's ready photos, those in the trash included",
 )
 ALBUM = ItemKind(
     "album",
@@ -148,9 +153,10 @@ ENTRY = ItemKind(
     pk="ALBUM#{album_id}",
     sk="ENTRY#{position}#{photo_id}",
     owner="the album and the photo",
-    written_by="album add, remove, move, delete; photo edit (refreshed), photo delete",
-    holds="exactly one per membership, at its position (positions unique in the album); carries "
-    "the photo's current card fields",
+    written_by="album add, remove, move, delete; photo edit (refreshed), photo trash (removed), "
+    "restore (back at the membership's position), photo delete",
+    holds="exactly one per membership of a photo not in the trash, at its position (positions unique "
+    "in the album); carries the photo's current card fields",
 )
 ALBUM_CARD = ItemKind(
     "album card",

@@ -153,14 +153,17 @@ def test_other_users_get_403_and_private_photos_404(aws, user, bob):
     assert dynamodb.photo_repository().get_photo(public.id) == public
 
 
-def test_owner_deletes_with_204_and_everything_goes(aws, user):
+def test_owner_deletes_with_204_into_the_trash(aws, user):
     photo = publish(user, tags="sea")
 
-    response = token_client(user).delete(f"/api/photos/{photo.id}/")
+    owner = token_client(user)
+    response = owner.delete(f"/api/photos/{photo.id}/")
 
     assert response.status_code == 204 and response.content == b""
-    assert aws.object_keys() == []
+    assert len(aws.object_keys()) == 5  # restorable from the trash (gallery/tests/api/test_trash.py)
     assert Client().get(f"/api/photos/{photo.id}/").status_code == 404
+    mine = owner.get(f"/api/photos/{photo.id}/")
+    assert mine.status_code == 404 and mine.json()["error"].startswith("This photo is in your trash.")
 
 
 def test_private_photos_never_appear_in_api_lists_but_the_owner_sees_them(aws, user, bob):

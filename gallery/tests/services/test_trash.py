@@ -2,6 +2,7 @@
 and favourites list at once; a restore puts it all back where it was; delete forever, empty and
 the purge remove it for good. Against moto over HTTP, with the clock moved by hand."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from gallery.domain import lists
 from gallery.domain.access import ChangeNotAllowed, PhotoHidden, PhotoInTrash
 from gallery.domain.records import PRIVATE, PUBLIC
-from gallery.services import albums, photos, trash
+from gallery.services import albums, photos, reconcile, trash
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound, photo_repository
 from gallery.tests.publishing import publish
 from gallery.tests.stores import assert_lists_match_photos, assert_no_orphans
@@ -232,3 +233,56 @@ def test_days_left_counts_started_days():
 
 def _album_items(aws, album_id):
     return [item for item in aws.table_items() if item["pk"] == f"ALBUM#{album_id}"]
+
+
+def test_reconcile_finds_nothing_in_a_trash_and_lists_favourites_a_crash_left_behind(
+    aws, user, bob, photo, monkeypatch
+):
+    photos.favorite(bob, photo)
+    album = albums.create(user, title="Trip")
+    albums.add_photo(user, album, photo.id)
+    trash.trash(user, photo.id)
+    assert reconcile.find_orphans(min_age=timedelta(0)).clean  # entry-less membership, trash cards
+
+    # The process dies between the restore's transaction and its favourites' follow-up.
+    monkeypatch.setattr("gallery.storage.dynamodb.favorites.follow_edit", lambda photo: None)
+    trash.restore(user, photo.id)
+    monkeypatch.undo()
+    report = reconcile.find_orphans(min_age=timedelta(0))
+    assert report.misplaced_favorites == [photo.id]
+    assert photo_repository().favorites_page(bob.pk).items == []
+
+    reconcile.remove_orphans(report)
+
+    assert ids(photo_repository().favorites_page(bob.pk)) == [photo.id]
+    assert reconcile.find_orphans(min_age=timedelta(0)).clean
+
+
+def test_the_daily_purge_is_a_job_of_the_worker(aws, user, settings, monkeypatch):
+    from django.core.management import call_command
+
+    from gallery.services import worker
+
+    settings.PHOTOSHARE_TRASH_DAYS = 1
+    photo = publish(user, title="Old")
+    trash.trash(user, photo.id, clock=Clock(NOON))
+    monkeypatch.setattr("gallery.services.trash.clock_now", lambda: NOON + timedelta(days=2))
+
+    call_command("purge_trash", "--enqueue", stdout=io.StringIO())
+    assert worker.work(wait_seconds=0, until_empty=True) == 1
+
+    assert trash.page(user).items == []
+    assert aws.object_keys() == []
+
+
+def test_a_write_of_a_trashed_photo_puts_no_entry_back_in_its_albums(aws, user, photo):
+    album = albums.create(user, title="Trip")
+    albums.add_photo(user, album, photo.id)
+    trash.trash(user, photo.id)
+
+    photo_repository().update_photo(photo.id, title="Renamed meanwhile")  # e.g. a renditions backfill
+
+    assert albums.page(user, album.id).items == []
+    assert reconcile.find_orphans(min_age=timedelta(0)).clean
+    trash.restore(user, photo.id)
+    assert [card.title for card in albums.page(user, album.id).items] == ["Renamed meanwhile"]

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gallery.domain.limits import LIMITS
 from gallery.domain.records import PUBLIC, VISIBILITY_CHOICES
-from gallery.domain.tags import invalid_tags, parse_tags
+from gallery.domain.tags import parse_tags
 from gallery.imaging.policy import message_of
 from gallery.imaging.process import (
     ACCEPT_ATTRIBUTE,
@@ -126,24 +126,8 @@ class PhotoDetailsForm(forms.Form):
 
     def clean_tags(self):
         tags = parse_tags(self.cleaned_data["tags"])
-        if len(tags) > (count := LIMITS.tag_count):
-            raise forms.ValidationError(
-                ngettext("At most %(count)d tag, please.", "At most %(count)d tags, please.", count)
-                % {"count": count}
-            )
-        if invalid := invalid_tags(tags):
-            raise forms.ValidationError(
-                _("Tags can hold only letters, digits, “-” and “_”; not “%(tag)s”.") % {"tag": invalid[0]}
-            )
-        if any(len(tag) > LIMITS.tag_length for tag in tags):
-            raise forms.ValidationError(
-                ngettext(
-                    "Tags can be at most %(count)d character long.",
-                    "Tags can be at most %(count)d characters long.",
-                    LIMITS.tag_length,
-                )
-                % {"count": LIMITS.tag_length}
-            )
+        if error := LIMITS.tags_error(tags):
+            raise forms.ValidationError(error)
         return tags
 
     def clean_visibility(self):

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.domain.access import can_change, can_get_original, full_size_key
+from gallery.domain.access import PhotoInTrash, can_change, can_get_original, full_size_key
 from gallery.domain.limits import LIMITS, FileTooLarge
 from gallery.domain.records import READY
 from gallery.services import navigation as sources
-from gallery.services import photos
+from gallery.services import photos, trash
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
 from gallery.web.body_limits import accepts_upload, file_stopped
 from gallery.web.forms import (
@@ -38,8 +38,13 @@ STALE_EDIT_MESSAGE = gettext_lazy(
 @require_GET
 def photo_detail(request, photo_id):
     """The photo, its facts, its favourites, and the previous and next photo of the list it was
-    opened from (?from=..., gallery.services.navigation)."""
-    photo, favorites = photos.visible_with_favorites(request.user, photo_id)
+    opened from (?from=..., gallery.services.navigation). Its owner finds a trashed photo in
+    the trash (everyone else: no such photo)."""
+    try:
+        photo, favorites = photos.visible_with_favorites(request.user, photo_id)
+    except PhotoInTrash as error:
+        messages.info(request, error.message)
+        return redirect("gallery:trash")
     context = {
         "photo": photo,
         "can_change": can_change(request.user, photo),
@@ -122,17 +127,26 @@ def edit_photo(request, photo_id):
 
 @login_required
 def delete_photo(request, photo_id):
-    photo = photos.changeable(request.user, photo_id)
-    if request.method != "POST":
-        return render(request, "gallery/delete.html", {"photo": photo})
+    """Delete = move to the owner's trash (gallery.services.trash); a photo that is not ready
+    has nothing to restore and is deleted for good."""
     try:
-        photos.delete(photo.id)
+        photo = photos.changeable(request.user, photo_id)
+    except PhotoInTrash:  # a double submit: it is where the user sent it
+        return redirect("gallery:trash")
+    if request.method != "POST":
+        context = {"photo": photo, "to_trash": photo.status == READY, "trash_days": LIMITS.trash_days}
+        return render(request, "gallery/delete.html", context)
+    try:
+        trashed = trash.trash(request.user, photo.id)
     except PhotoChanged:
         messages.error(request, CHANGED_MESSAGE)
         return redirect("gallery:photo", photo_id=photo.id)
     except PhotoNotFound:
-        pass  # deleted meanwhile (e.g. a double submit): the outcome the user wanted
-    messages.success(request, _("“%(title)s” is deleted.") % {"title": photo.title})
+        trashed = None  # deleted meanwhile (e.g. a double submit): the outcome the user wanted
+    if trashed is not None:
+        messages.success(request, _("“%(title)s” is in the trash.") % {"title": photo.title})
+    else:
+        messages.success(request, _("“%(title)s” is deleted.") % {"title": photo.title})
     return redirect("gallery:user", username=photo.owner_username)
 
 

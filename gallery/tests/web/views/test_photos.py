@@ -201,15 +201,28 @@ def test_edit_rejects_bad_input_with_a_400_and_changes_nothing(aws, logged_in_cl
     assert dynamodb.photo_repository().get_photo(photo.id).title == "Harbour"
 
 
-def test_owner_deletes_the_photo_with_every_object_and_item(aws, logged_in_client, user):
+def test_owner_deletes_the_photo_to_the_trash_then_for_good_with_every_object_and_item(
+    aws, logged_in_client, user
+):
     kept = publish(user, title="Kept", tags="sea")
     photo = publish(user, title="Gone", tags="sea")
     assert len(aws.object_keys()) == 10  # 5 objects each (publish's small image: one WebP)
 
-    assert logged_in_client.get(f"/photos/{photo.id}/delete/").status_code == 200  # confirmation
+    confirmation = logged_in_client.get(f"/photos/{photo.id}/delete/").content.decode()
+    assert "goes to your trash" in confirmation and "30 days" in confirmation
     response = logged_in_client.post(f"/photos/{photo.id}/delete/")
 
     assert response.status_code == 302 and response["Location"] == "/users/alice/"
+    assert Client().get(f"/photos/{photo.id}/").status_code == 404
+    assert "Gone" not in Client().get("/tags/sea/").content.decode()
+    assert "is in the trash" in logged_in_client.get("/users/alice/").content.decode()  # the message
+    assert "Gone" not in logged_in_client.get("/users/alice/").content.decode()
+    assert logged_in_client.get(f"/photos/{photo.id}/")["Location"] == "/trash/"  # the owner's
+    assert "Gone" in logged_in_client.get("/trash/").content.decode()
+    assert len(aws.object_keys()) == 10  # restorable
+
+    assert logged_in_client.post(f"/trash/{photo.id}/delete/")["Location"] == "/trash/"
+
     assert aws.object_keys() == sorted(kept.object_keys)
     assert not [item for item in aws.table_items() if item["pk"] == f"PHOTO#{photo.id}"]
     assert Client().get(f"/photos/{photo.id}/").status_code == 404
@@ -225,25 +238,25 @@ def test_a_failed_object_delete_still_removes_the_photo_and_a_retry_is_harmless(
     def s3_down(key):
         raise OSError("S3 went away")
 
+    logged_in_client.post(f"/photos/{photo.id}/delete/")  # to the trash
     monkeypatch.setattr(default_storage, "delete", s3_down)
-    response = logged_in_client.post(f"/photos/{photo.id}/delete/")
+    response = logged_in_client.post(f"/trash/{photo.id}/delete/")
 
     # The item went first: the photo is gone from the site, the objects wait for reconciliation.
     assert response.status_code == 302
     assert Client().get(f"/photos/{photo.id}/").status_code == 404
     assert aws.object_keys() == sorted(photo.object_keys)
     monkeypatch.undo()
-    assert logged_in_client.post(f"/photos/{photo.id}/delete/").status_code == 404
+    assert logged_in_client.post(f"/trash/{photo.id}/delete/").status_code == 404
 
 
 def test_a_failed_item_delete_keeps_everything(aws, logged_in_client, user, monkeypatch):
     photo = publish(user, title="Kept")
-    table = dynamodb.photo_repository()
 
-    def dynamodb_down(photo_id, **kwargs):
+    def dynamodb_down(*args, **kwargs):
         raise dynamodb.MetadataUnavailable("down")
 
-    monkeypatch.setattr(table, "delete_photo", dynamodb_down)
+    monkeypatch.setattr("gallery.storage.dynamodb.transactions.Transaction.commit", dynamodb_down)
     response = logged_in_client.post(f"/photos/{photo.id}/delete/")
 
     assert response.status_code == 503
@@ -301,7 +314,9 @@ def test_staff_can_edit_and_delete_other_peoples_public_photos(aws, user, django
     assert edit(moderator, photo, title="Renamed").status_code == 302
     assert dynamodb.photo_repository().get_photo(photo.id).title == "Renamed"
     assert moderator.post(f"/photos/{photo.id}/delete/").status_code == 302
-    assert aws.object_keys() == []
+    # Into its owner's trash (the admin deletes for good): the owner can still restore it.
+    assert "Renamed" in client_for(user).get("/trash/").content.decode()
+    assert len(aws.object_keys()) == 5
 
 
 # --- the viewer: previous and next of the list it was opened from -------------------------------
