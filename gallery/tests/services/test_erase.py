@@ -162,3 +162,19 @@ def test_an_archive_job_of_a_deleted_account_is_done_without_building(aws, user)
     assert run_worker() == 2  # both done: the export finds its job gone (or its owner), no retry
     assert not get_user_model().objects.filter(pk=user.pk).exists()
     assert [key for key in aws.object_keys() if key.startswith("archives/")] == []
+
+
+def test_the_command_finishes_a_marked_account_and_refuses_an_active_one(aws, user, bob):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    publish(user)
+    erase.request_deletion(user)  # its job lost (the dead-letter queue took it, say)
+    out = StringIO()
+    call_command("erase_account", "alice", stdout=out)
+    assert out.getvalue() == "alice: deleted\n"
+    assert not erasure.owned(user.pk)[0]
+    with pytest.raises(CommandError):
+        call_command("erase_account", "bob", stdout=StringIO())
+    assert get_user_model().objects.filter(pk=bob.pk, is_active=True).exists()
