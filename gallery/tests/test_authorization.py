@@ -34,6 +34,8 @@ ID_GROUPS = {"photo_id", "album_id"}
 WRITE_ONLY = {"gallery:album_remove", "gallery:album_move", "api:album_photo", "api:album_photo_move"}
 # The trash's actions (restore, delete forever): POSTs and DELETEs of a photo in the trash only.
 WRITE_ONLY |= {"gallery:trash_restore", "gallery:trash_delete", "api:trash_restore", "api:trashed"}
+# Rotate: a POST that turns the photo (its success in test_rotation.py and the API tests).
+WRITE_ONLY |= {"gallery:rotate", "api:rotate"}
 WRONG_TOKEN = "w" * 43
 
 
