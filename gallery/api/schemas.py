@@ -50,6 +50,14 @@ class PhotoList(Schema):
     next: str | None = Field(description="The next page's URL (its `cursor`), or null on the last page.")
 
 
+class Follow(Schema):
+    """Whether the caller follows the person now, and how many do."""
+
+    username: str
+    following: bool
+    followers: int
+
+
 class TrashedCard(Card):
     trashed_at: str = Field(description="When it was moved to the trash (ISO 8601, UTC).")
     purge_after: str = Field(description="After this instant the daily purge deletes it for good.")
