@@ -96,26 +96,27 @@ def sync_photo(photo_id, owner_id, created):
         photo = photo_repository().get_photo(photo_id)
     except PhotoNotFound:
         photo = None
+    _count, wide_since = stored.is_wide(owner_id)
+    if wide_since and created > wide_since:
+        return 0  # a wide person's photo made since: never copied, read from their list
     followers = list(stored.follower_ids(owner_id))
-    wide = _wide(owner_id, followers)
-    if photo is not None and rules.in_feed(photo) and not wide:
+    wide_since = wide_since or _mark_wide(owner_id, followers)
+    if photo is not None and rules.in_feed(photo) and not wide_since:
         return stored.put_entries(followers, photo)
     # Out of the public list, or a wide owner's (merged at read time): copies made before go.
     return stored.delete_entries(followers, created, photo_id)
 
 
-def _wide(owner_id, followers):
-    """Whether the owner is wide; marks them, and gives each follower the mark, the first time
-    the worker sees them over FANOUT_LIMIT."""
-    _count, marked = stored.is_wide(owner_id)
-    if marked:
-        return True
+def _mark_wide(owner_id, followers):
+    """The first time the worker sees the owner over FANOUT_LIMIT followers: each follower gets
+    the wide mark, then the owner is marked wide from now (returned; None under the limit)."""
     if len(followers) <= rules.FANOUT_LIMIT:
-        return False
+        return None
+    since = timestamp()
     stored.put_wide_marks(followers, owner_id)
-    stored.mark_wide(owner_id)
+    stored.mark_wide(owner_id, since)
     logger.info("user %s has %d followers: their photos are merged at read time", owner_id, len(followers))
-    return True
+    return since
 
 
 def backfill(follower_id, followee_id):

@@ -144,19 +144,20 @@ def _counts_item(user_id, consistent=False):
 
 
 def is_wide(user_id):
-    """(followers, whether the person is marked wide): the fan-out's question."""
+    """(followers, since when the person is wide or None): the fan-out's question."""
     item = _counts_item(user_id, consistent=True)
-    return max(0, int(item.get("followers", 0))), bool(item.get("wide"))
+    return max(0, int(item.get("followers", 0))), item.get("wide") or None
 
 
-def mark_wide(user_id):
-    """Mark the person wide (their photos are merged at read time from now on); True if new."""
+def mark_wide(user_id, since):
+    """Mark the person wide from `since` on (their photos are merged at read time from then
+    on); True if new. Photos created after it were never copied into feeds."""
     try:
         get_connection().table.update_item(
             Key=counts_key(user_id),
-            UpdateExpression="SET wide = :yes",
+            UpdateExpression="SET wide = :since",
             ConditionExpression=Attr("wide").not_exists(),
-            ExpressionAttributeValues={":yes": True},
+            ExpressionAttributeValues={":since": since},
         )
     except ClientError as error:
         if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
