@@ -54,8 +54,9 @@ from gallery.storage.dynamodb import (
 )
 from gallery.storage.s3 import objects
 from gallery.tests import invariants, publishing
-from gallery.tests.direct_uploads import run_worker, upload_file
+from gallery.tests.direct_uploads import upload_file
 from gallery.tests.factories import client_for, image_bytes
+from gallery.tests.follow_rules import FollowRules, other_jobs
 from gallery.tests.trash_rules import START, TrashRules
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +85,7 @@ VISIBILITIES = st.sampled_from([PUBLIC, PRIVATE])
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
-class UseCases(TrashRules, RuleBasedStateMachine):
+class UseCases(TrashRules, FollowRules, RuleBasedStateMachine):
     stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
     server = None  # the recording MotoServer the test runs on, for the restart step
 
@@ -130,13 +131,14 @@ class UseCases(TrashRules, RuleBasedStateMachine):
         self.outcomes[upload_id] = READY if good else FAILED
         self.snapshots[upload_id] = photo_repository().get_photo(upload_id)
 
-    @precondition(lambda self: self.expected.pending)
     @rule()
     def run_the_worker(self):
         # One job per upload started (its photo deleted since or not), each done once: none lost
-        # or delivered again (a restart in between included).
+        # or delivered again (a restart in between included); and the followers' feed jobs.
         pending_jobs = [job_id for job_id, job in self.expected.jobs.items() if job.status == "pending"]
-        assert run_worker() == len(self.expected.pending) + len(pending_jobs)
+        ran = other_jobs(self.run_jobs())
+        assert len(ran) == len(self.expected.pending) + len(pending_jobs), ran
+        self.expected.feeds_settled = True
         for photo_id in self.expected.pending:
             if photo_id in self.expected.photos:
                 self.expected.photos[photo_id].status = self.outcomes[photo_id]
@@ -455,6 +457,8 @@ class UseCases(TrashRules, RuleBasedStateMachine):
         invariants.check_table(self.expected)
         invariants.check_viewers(self.expected, self.users)
         invariants.check_reconcile_finds_nothing()
+        # The feeds are checked whole right after the worker ran (its jobs make them), only then.
+        self.expected.feeds_settled = False
 
 
 def everything():
