@@ -41,6 +41,8 @@ class Card(Schema):
     tags: list[str]
     visibility: Visibility
     created: str
+    taken: str = Field(description="When it was taken: ISO 8601, with its offset when known.")
+    month: str = Field(description="The month it was taken in, YYYY-MM (the timeline's headers).")
     url: str
     thumbnail: Image
 
@@ -89,6 +91,7 @@ class Photo(Schema):
     thumbnail: Image | None = None
     page: str | None = None
     taken: str | None = None
+    month: str | None = None
     camera: str | None = None
     lens: str | None = None
     exposure: str | None = None
@@ -112,6 +115,9 @@ class PhotoDetails(Schema):
     tags: list[str] | str | None = Field(None, description="A list, or the text the site's form takes.")
     visibility: Visibility | None = None
     share_original: bool | None = None
+    taken: str | None = Field(
+        None, description="When it was taken: ISO 8601 date and time, with an optional offset."
+    )
 
 
 class Upload(Schema):
@@ -218,6 +224,19 @@ class SignedUpload(Schema):
     upload_id: str
     url: str
     fields: dict[str, str] = Field(description="POST them with the file (last, named `file`) to `url`.")
+
+
+class Rotation(Schema):
+    degrees: Literal[90, 180, 270] = Field(description="Clockwise.")
+
+
+class MapPoint(Schema):
+    """A geotagged photo of the caller's on their map."""
+
+    id: str
+    lat: float
+    lon: float
+    thumbnail_url: str
 
 
 class DownloadIn(Schema):

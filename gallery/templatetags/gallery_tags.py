@@ -10,7 +10,7 @@ register = template.Library()
 
 for module, names in (
     (links, ("photo_url", "user_url", "tag_url")),
-    (display, ("media_url", "exif_date", "as_datetime", "visibility_label", "preview_text")),
+    (display, ("media_url", "exif_date", "month_label", "as_datetime", "visibility_label", "preview_text")),
     (display, ("is_private", "is_unlisted", "is_processing")),
 ):
     for name in names:

@@ -39,11 +39,11 @@ from hypothesis.stateful import (
 
 from conftest import clear_default_cache
 from devstack.local_aws import MotoServer
-from gallery.domain import archives
+from gallery.domain import archives, taken
 from gallery.domain.access import ChangeNotAllowed, PhotoHidden, PhotoInTrash
 from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, UNLISTED
 from gallery.domain.tags import parse_tags
-from gallery.services import albums, batch, downloads, photos, renditions
+from gallery.services import albums, batch, downloads, photos, renditions, rotation
 from gallery.storage.dynamodb import (
     AlreadyInAlbum,
     NotInAlbum,
@@ -55,7 +55,7 @@ from gallery.storage.dynamodb import (
 from gallery.storage.s3 import objects
 from gallery.tests import invariants, publishing
 from gallery.tests.direct_uploads import upload_file
-from gallery.tests.factories import client_for, image_bytes
+from gallery.tests.factories import camera_exif, client_for, image_bytes
 from gallery.tests.follow_rules import FollowRules, other_jobs
 from gallery.tests.trash_rules import START, TrashRules
 
@@ -79,9 +79,14 @@ def _profile(name):
 PROFILE = _profile(os.environ.get("PHOTOSHARE_INVARIANTS"))
 
 SMALL_IMAGE = image_bytes(size=(12, 8))
+SMALL_GPS_IMAGE = image_bytes(size=(12, 8), exif=camera_exif(taken="2020:02:29 12:00:00"))  # on the map
 TITLES = st.sampled_from(["Harbour", "Sunny sunset", "서울의 노을"])
 TAGS = st.sampled_from(["", "sea", "sea sky", "sky"])
 VISIBILITIES = st.sampled_from([PUBLIC, PRIVATE])
+# Same wall clock in two zones (a tie broken by the id), month ends, a year far back.
+TAKEN = st.sampled_from(
+    ["2024-07-31T23:59:59+09:00", "2024-07-31T23:59:59-05:00", "2024-08-01T00:00:00", "1999-01-02T03:04:05Z"]
+)
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
@@ -109,11 +114,14 @@ class UseCases(TrashRules, FollowRules, RuleBasedStateMachine):
         return data.draw(st.sampled_from(list(collection)))
 
     # --- photos ----------------------------------------------------------------------------
-    @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES)
-    def publish(self, owner, title, tags, visibility):
+    @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES, gps=st.booleans())
+    def publish(self, owner, title, tags, visibility, gps=False):
         user = self._user(owner)
-        photo = publishing.publish(user, title=title, tags=tags, visibility=visibility, data=SMALL_IMAGE)
-        self.expected.photos[photo.id] = invariants.ExpectedPhoto(user, visibility, READY, tuple(photo.tags))
+        data = SMALL_GPS_IMAGE if gps else SMALL_IMAGE
+        photo = publishing.publish(user, title=title, tags=tags, visibility=visibility, data=data)
+        self.expected.photos[photo.id] = invariants.ExpectedPhoto(
+            user, visibility, READY, tuple(photo.tags), taken=photo.taken, geotagged=gps
+        )
         self.snapshots[photo.id] = photo
 
     @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES, good=st.booleans())
@@ -124,12 +132,12 @@ class UseCases(TrashRules, FollowRules, RuleBasedStateMachine):
             client_for(user), data=data, title=title, tags=tags, visibility=visibility
         )
         assert response.status_code == 202, response.content
+        self.snapshots[upload_id] = photo_repository().get_photo(upload_id)
         self.expected.photos[upload_id] = invariants.ExpectedPhoto(
-            user, visibility, PROCESSING, tuple(parse_tags(tags))
+            user, visibility, PROCESSING, tuple(parse_tags(tags)), taken=self.snapshots[upload_id].taken
         )
         self.expected.pending.add(upload_id)
         self.outcomes[upload_id] = READY if good else FAILED
-        self.snapshots[upload_id] = photo_repository().get_photo(upload_id)
 
     @rule()
     def run_the_worker(self):
@@ -239,6 +247,44 @@ class UseCases(TrashRules, FollowRules, RuleBasedStateMachine):
         want.visibility, want.tags = visibility, tuple(updated.tags)
         if visibility != PUBLIC:
             want.fans &= {want.owner.pk}
+        self.snapshots[photo_id] = updated
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data(), fresh=st.booleans(), when=TAKEN)
+    def edit_taken(self, data, fresh, when):
+        """The owner corrects when a photo was taken (the edit form's or the API's `taken`)."""
+        photo_id = self._pick(data, self.expected.photos)
+        want = self.expected.photos[photo_id]
+        current = photos.changeable(want.owner, photo_id)
+        form = current if fresh else self.snapshots[photo_id]
+        try:
+            updated = photos.edit(form, taken=taken.normalized(when))
+        except photos.PhotoNotReady:
+            assert form.status != READY
+            return
+        except PhotoChanged:
+            assert form.revision != current.revision
+            return
+        want.taken = updated.taken
+        self.snapshots[photo_id] = updated
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data(), fresh=st.booleans(), degrees=st.sampled_from(rotation.DEGREES))
+    def rotate(self, data, fresh, degrees):
+        """The owner turns a photo (new sizes from the original, the old ones removed)."""
+        photo_id = self._pick(data, self.expected.photos)
+        want = self.expected.photos[photo_id]
+        current = photos.changeable(want.owner, photo_id)
+        form = current if fresh else self.snapshots[photo_id]
+        try:
+            updated = rotation.rotate(form, degrees)
+        except photos.PhotoNotReady:
+            assert form.status != READY
+            return
+        except PhotoChanged:
+            assert form.revision != current.revision
+            return
+        want.rotation = updated.rotation
         self.snapshots[photo_id] = updated
 
     @precondition(lambda self: self.expected.photos)
@@ -496,7 +542,7 @@ def test_a_restart_of_the_local_stack_keeps_every_invariant(aws, moto_server, us
         UseCases.stack = [user, bob]
         machine = UseCases()
         machine.publish(owner=0, title="Harbour", tags="sea", visibility=PUBLIC)
-        machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PRIVATE)
+        machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PRIVATE, gps=True)
         machine.start_direct_upload(owner=1, title="Harbour", tags="", visibility=PUBLIC, good=True)
         machine.create_album(owner=0, visibility=UNLISTED)
         [(album_id, album)] = machine.expected.albums.items()

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from gallery.domain.ids import PATTERN as ID
-from gallery.web.views import albums, batch, browse, downloads, follows, photos, trash
+from gallery.web.views import albums, batch, browse, downloads, follows, library, photos, trash
 
 app_name = "gallery"
 
@@ -16,11 +16,14 @@ urlpatterns = [
     path("photos/<id:photo_id>/edit/", photos.edit_photo, name="edit"),
     path("photos/<id:photo_id>/delete/", photos.delete_photo, name="delete"),
     path("photos/<id:photo_id>/favorite/", photos.favorite, name="favorite"),
+    path("photos/<id:photo_id>/rotate/", photos.rotate_photo, name="rotate"),
     path("favorites/", browse.favorites, name="favorites"),
     path("trash/", trash.trash_list, name="trash"),
     path("trash/empty/", trash.empty, name="trash_empty"),
     path("trash/<id:photo_id>/restore/", trash.restore, name="trash_restore"),
     path("trash/<id:photo_id>/delete/", trash.delete_forever, name="trash_delete"),
+    path("me/timeline/", library.timeline_page, name="timeline"),
+    path("me/map/", library.map_page, name="map"),
     path("upload/", photos.upload, name="upload"),
     path("tags/", browse.tag_cloud, name="tags"),
     path("tags/<str:tag>/", browse.tag_page, name="tag"),

@@ -178,19 +178,26 @@ class PhotoRepository:
         limit=24,
         oldest_first=False,
         record=schema.card_from_item,
+        before=None,
     ):
         """One page of a list, newest first: a single Query on the lists index.
 
         The cursor is bound to the list. `record` reads an item (a PhotoCard by default; the album
-        lists pass schema.album_from_item). (Searches: gallery.storage.dynamodb.search.)
+        lists pass schema.album_from_item). `before`: only sort keys below it (the timeline's
+        jump to a month). (Searches: gallery.storage.dynamodb.search.)
         """
-        key = (list_name, cursor, limit, oldest_first, record.__qualname__)
-        return listcache.page(key, lambda: self._query_list(list_name, cursor, limit, oldest_first, record))
+        key = (list_name, cursor, limit, oldest_first, record.__qualname__, before)
+        return listcache.page(
+            key, lambda: self._query_list(list_name, cursor, limit, oldest_first, record, before)
+        )
 
-    def _query_list(self, list_name, cursor, limit, oldest_first, record):
+    def _query_list(self, list_name, cursor, limit, oldest_first, record, before=None):
+        condition = Key("list_pk").eq(list_name)
+        if before is not None:
+            condition &= Key("list_sk").lt(before)
         query = {
             "IndexName": schema.LISTS_INDEX,
-            "KeyConditionExpression": Key("list_pk").eq(list_name),
+            "KeyConditionExpression": condition,
             "ScanIndexForward": oldest_first,
             # One extra item tells whether there is a next page without an empty last page.
             "Limit": limit + 1,

@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gallery.domain import taken as taken_time
 from gallery.domain.limits import LIMITS
 from gallery.domain.records import PUBLIC, VISIBILITY_CHOICES
 from gallery.domain.tags import parse_tags
@@ -111,6 +112,7 @@ class PhotoDetailsForm(forms.Form):
             "tags": ", ".join(photo.tags),
             "visibility": photo.visibility,
             "share_original": photo.share_original,
+            "taken": photo.taken,
             "revision": photo.revision,
         }
         if data is not None:
@@ -170,7 +172,34 @@ def over_newer_save(form_for, record, data):
     return form
 
 
-class PhotoEditForm(PhotoDetailsForm, RevisionedForm):
+class PhotoChangeForm(PhotoDetailsForm):
+    """The details of a photo that exists: those of an upload and when it was taken (an upload's
+    comes from its file: gallery.imaging.exif, or the upload time)."""
+
+    taken = forms.CharField(
+        label=_("Taken"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Date and time as YYYY-MM-DD HH:MM, optionally with the offset from UTC: "
+            "“2024-07-01 18:30” or “2024-07-01 18:30+09:00”."
+        ),
+    )
+
+    def clean_taken(self):
+        text = self.cleaned_data["taken"].strip()
+        if not text:  # left empty: as it is
+            return self.initial.get("taken", "")
+        try:
+            return taken_time.normalized(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a date and time such as “2024-07-01 18:30” or “2024-07-01T18:30:00+09:00”."),
+                code="invalid_taken",
+            ) from None
+
+
+class PhotoEditForm(PhotoChangeForm, RevisionedForm):
     """The site's edit form (gallery.services.photos.edit checks its revision)."""
 
 
