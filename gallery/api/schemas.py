@@ -272,3 +272,20 @@ class BatchIn(Schema):
 
 class BatchResults(Schema):
     results: dict[str, str] = Field(description='{photo id: "ok", or why not (for a person)}.')
+
+
+class ProfileChange(Schema):
+    display_name: str | None = None
+    bio: str | None = None
+
+
+class Profile(Schema):
+    """A person: what they say of themselves (plain text), their counts and public albums."""
+
+    username: str
+    display_name: str
+    bio: str
+    avatar_url: str | None = Field(description="Not yet: always null.")
+    followers: int
+    following: int
+    albums: list[Album]

@@ -31,6 +31,7 @@ ACCOUNTS_WEB = {
     "accounts.forms",
     "accounts.views",
     "accounts.token_views",
+    "accounts.profile_views",
     "accounts.language_views",
     "accounts.urls",
 }
