@@ -188,15 +188,10 @@ def follower_ids(followee_id):
 
 
 def has_followers(followee_id):
-    """Whether anyone follows the person: one Query of one item (a photo write asks it before
-    queueing a fan-out)."""
-    with translate_errors():
-        items = get_connection().query_items(
-            KeyConditionExpression=Key("pk").eq(model.FOLLOW.pk_of(followee_id=followee_id)),
-            Limit=1,
-            ConsistentRead=True,
-        )
-    return bool(items)
+    """Whether anyone follows the person: one consistent GetItem of their counts (a photo write
+    asks it before queueing a fan-out; a GetItem, so list pages' Query counts are unchanged)."""
+    item = _counts_item(followee_id, consistent=True)
+    return int(item.get("followers", 0)) > 0
 
 
 # --- the feed -------------------------------------------------------------------------------------
