@@ -126,6 +126,7 @@ def main():
     parser.add_argument("--force", action="store_true", help="run above the load limit (not for recording)")
     arguments = parser.parse_args()
     load = os.getloadavg()[0]
+    print(f"Command: bench/feed.py {' '.join(sys.argv[1:])}".rstrip())
     print(machine(), file=sys.stderr)
     if load > MAX_LOAD and not (arguments.quick or arguments.force):
         sys.exit(f"load average {load:.1f} > {MAX_LOAD}: figures would not be worth recording (--force)")
