@@ -141,6 +141,18 @@ def clean_unfollow(follower_id, followee_id):
     return len(keys)
 
 
+def forget(user_id):
+    """An erased account's follows both ways, its photos in its followers' feeds, its own feed
+    and its counts: removed (the erasure, gallery.services.erase)."""
+    for follower_id in list(stored.follower_ids(user_id)):
+        stored.remove_follow(follower_id, user_id)
+        clean_unfollow(follower_id, user_id)
+    for followee_id in list(stored.followee_ids(user_id)):
+        stored.remove_follow(user_id, followee_id)
+    stored.delete_keys(list(stored.feed_keys(user_id)))
+    stored.delete_keys([stored.counts_key(user_id)])
+
+
 # --- the page --------------------------------------------------------------------------------------
 def feed_page(user, *, cursor=None, limit=rules.FEED_PAGE):
     """A page of "Following": the newest public photos of the people `user` follows, newest

@@ -11,7 +11,7 @@ import logging
 import time
 
 from gallery.domain import follows as feed_jobs
-from gallery.services import downloads, follows, photos, renditions, trash
+from gallery.services import downloads, erase, follows, photos, renditions, trash
 from gallery.storage import sqs
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,9 @@ HANDLERS = {
     trash.PURGE_JOB: lambda body, last_attempt: trash.purge_due(),
     downloads.BUILD_ARCHIVE: lambda body, last_attempt: downloads.build_job(
         body["job_id"], last_attempt=last_attempt
+    ),
+    erase.ERASE_ACCOUNT: lambda body, last_attempt: erase.erase_account(
+        body["user_id"], language=body.get("language", "")
     ),
     renditions.MAKE_SOURCES: lambda body, last_attempt: renditions.make_sources(body["photo_id"]),
     feed_jobs.FEED_SYNC: lambda body, last_attempt: follows.sync_photo(

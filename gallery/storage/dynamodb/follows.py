@@ -187,6 +187,25 @@ def follower_ids(followee_id):
         yield int(item["follower_id"])
 
 
+def followee_ids(follower_id):
+    """Everyone the user follows (their FOLLOWING# list of the index, page by page)."""
+    items = get_connection().query_all(
+        IndexName=schema.LISTS_INDEX,
+        KeyConditionExpression=Key("list_pk").eq(model.FOLLOW.list_pk.format(follower_id=follower_id)),
+    )
+    for item in items:
+        yield int(item["followee_id"])
+
+
+def feed_keys(follower_id):
+    """Every item of the user's feed partition (entries and wide marks)."""
+    items = get_connection().query_all(
+        KeyConditionExpression=Key("pk").eq(feed_pk(follower_id)), ProjectionExpression="pk, sk"
+    )
+    for item in items:
+        yield schema.key_of(item)
+
+
 def has_followers(followee_id):
     """Whether anyone follows the person: one consistent GetItem of their counts (a photo write
     asks it before queueing a fan-out; a GetItem, so list pages' Query counts are unchanged)."""
