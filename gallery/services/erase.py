@@ -40,6 +40,10 @@ ERASE_ACCOUNT = "erase_account"  # the worker's job name
 
 # How each declared kind of item goes when its user's account does.
 ERASED_WITH = {
+    model.FOLLOW.name: "both ways, the other's counts moved: follows.forget",
+    model.FOLLOW_COUNT.name: "the user's own: follows.forget",
+    model.FEED_WIDE.name: "the user's own feed, and the marks of them in followers' feeds: follows.forget",
+    model.FEED_ENTRY.name: "the user's own feed, and their photos in followers' feeds: follows.forget",
     model.PHOTO.name: "each photo of the user (any status, in the trash too): photos.delete",
     model.CARD.name: "with its photo",
     model.FAVORITE.name: "with its photo (others' favourites of it); the user's own: remove_favorite",
