@@ -91,6 +91,14 @@ class PhotoList(Schema):
     next: str | None = Field(description="The next page's URL (its `cursor`), or null on the last page.")
 
 
+class Follow(Schema):
+    """Whether the caller follows the person now, and how many do."""
+
+    username: str
+    following: bool
+    followers: int
+
+
 class TrashedCard(Card):
     trashed_at: str = Field(description="When it was moved to the trash (ISO 8601, UTC).")
     purge_after: str = Field(description="After this instant the daily purge deletes it for good.")
@@ -327,3 +335,20 @@ class BatchIn(Schema):
 
 class BatchResults(Schema):
     results: dict[str, str] = Field(description='{photo id: "ok", or why not (for a person)}.')
+
+
+class ProfileChange(Schema):
+    display_name: str | None = None
+    bio: str | None = None
+
+
+class Profile(Schema):
+    """A person: what they say of themselves (plain text), their counts and public albums."""
+
+    username: str
+    display_name: str
+    bio: str
+    avatar_url: str | None = Field(description="Not yet: always null.")
+    followers: int
+    following: int
+    albums: list[Album]

@@ -47,6 +47,9 @@ class Limits:
     # its time (docs/benchmarks.md), and five pages of the largest list page.
     batch_photos = 500
     trash_days = _Setting("PHOTOSHARE_TRASH_DAYS")  # a trashed photo's days before the purge
+    # A person's profile (accounts.models.Profile): what a header line and a short paragraph hold.
+    display_name_length = 50
+    bio_length = 300
 
     @property
     def upload_request_bytes(self):

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from gallery.domain.ids import PATTERN as ID
-from gallery.web.views import albums, batch, browse, downloads, library, photos, trash
+from gallery.web.views import albums, batch, browse, downloads, follows, library, photos, trash
 
 app_name = "gallery"
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("tags/", browse.tag_cloud, name="tags"),
     path("tags/<str:tag>/", browse.tag_page, name="tag"),
     path("users/<str:username>/", browse.user_page, name="user"),
+    path("users/<str:username>/follow/", follows.follow, name="follow"),
+    path("following/", follows.following, name="following"),
     path("search/", browse.search, name="search"),
     path("photos/<id:photo_id>/albums/", albums.photo_albums, name="photo_albums"),
     path("downloads/", downloads.download_photos, name="download"),

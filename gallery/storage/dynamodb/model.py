@@ -181,6 +181,47 @@ ARCHIVE_JOB = ItemKind(
     "removed with its archive",
 )
 
+FOLLOW = ItemKind(
+    "follow",
+    pk="FOLLOWERS#{followee_id}",
+    sk="FOLLOWER#{follower_id}",
+    list_pk="FOLLOWING#{follower_id}",
+    list_sk="{followed_at}#{followee_id}",
+    owner="the follower and the person followed",
+    written_by="follow, unfollow (gallery.services.follows)",
+    holds="at most one per pair (the key), never of oneself; the followed person's public photos are "
+    "in the follower's feed once the worker ran (FEED#), unless they have over FANOUT_LIMIT followers",
+)
+FOLLOW_COUNT = ItemKind(
+    "follow counts",
+    pk="PERSON#{user_id}",
+    sk="COUNTS",
+    owner="the user",
+    written_by="follow, unfollow (ADD after the FOLLOWER# write or delete)",
+    holds="followers and following equal the numbers of the user's FOLLOWER# items either way; "
+    "wide (set once, never unset) after the worker saw over FANOUT_LIMIT followers",
+)
+FEED_WIDE = ItemKind(
+    "feed wide mark",
+    pk="FEED#{follower_id}",
+    sk="WIDE#{followee_id}",
+    owner="the follower",
+    written_by="follow of a person over FANOUT_LIMIT followers; feed_sync when a person goes over it "
+    "(one for each follower); unfollow removes it",
+    holds="the follower follows that person, whose counts item is marked wide: the feed's page merges "
+    "their public list (sorts after every FEED# entry: read first)",
+)
+FEED_ENTRY = ItemKind(
+    "feed entry",
+    pk="FEED#{follower_id}",
+    sk="{created}#{photo_id}",
+    owner="the follower (and the photo)",
+    written_by="the worker's feed_sync after a photo enters, changes in or leaves its owner's public list, "
+    "feed_follow after a follow (the newest BACKFILL), feed_unfollow after an unfollow",
+    holds="its photo is in its owner's public list (ready, public, not trashed), the follower follows "
+    "its owner, and it carries the photo's current card",
+)
+
 # Order matters only for reading: the first kind whose patterns match an item is its kind.
 KINDS = (
     PHOTO,
@@ -194,6 +235,10 @@ KINDS = (
     ENTRY,
     ALBUM_CARD,
     ARCHIVE_JOB,
+    FOLLOW,
+    FOLLOW_COUNT,
+    FEED_WIDE,  # before FEED_ENTRY, whose {created}#{photo_id} would match WIDE#<id> too
+    FEED_ENTRY,
 )
 
 

@@ -14,7 +14,7 @@ from boto3.dynamodb.conditions import Key
 from gallery.domain.clock import timestamp
 from gallery.domain.lists import counted_photos, counted_tags, favorites_list
 from gallery.domain.records import Page, TagCount
-from gallery.storage.dynamodb import favorites, listcache, schema, search
+from gallery.storage.dynamodb import favorites, follows, listcache, schema, search
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.counters import add_counts, add_favorite_count, tag_deltas
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
@@ -54,6 +54,7 @@ class PhotoRepository:
         add_counts(
             tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: counted_photos(photo)}
         )
+        follows.photo_changed(None, photo)
 
     def update_photo(self, photo_id, *, expected_revision=None, **changes):
         """Change title, description, tags, visibility, sharing or status; returns the updated Photo.
@@ -102,6 +103,8 @@ class PhotoRepository:
             owners[new.owner_id] = owners.get(new.owner_id, 0) + counted_photos(new) - counted_photos(old)
         add_counts(tags=tags, owners=owners)
         list(each(favorites.follow_edit, [new for _old, new in edits]))
+        for old, new in edits:  # the followers' feeds: queued for the worker
+            follows.photo_changed(old, new)
 
     def delete_photo(self, photo_id, *, expected_revision=None):
         """Delete the photo's item, every card of it and its entry in each album (and the cover of
@@ -132,6 +135,7 @@ class PhotoRepository:
             # The photo is gone for good: its favourites are now items of a partition without its
             # photo item, which `manage.py reconcile` purges (stray cards). Nobody can open them.
             logger.warning("favourites of deleted photo %s left for reconcile", photo_id)
+        follows.photo_changed(photo, None)
         return photo
 
     def _transaction(self):
