@@ -5,6 +5,7 @@ points them at moto. See the configuration table in README.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from boto3.s3.transfer import TransferConfig
@@ -379,11 +380,22 @@ X_FRAME_OPTIONS = "DENY"
 # page whose template used {{ csp_nonce }}). PHOTOSHARE_CSP_REPORT_ONLY sends it as
 # Content-Security-Policy-Report-Only instead (to trial a change).
 PHOTOSHARE_CSP_REPORT_ONLY = env.bool("PHOTOSHARE_CSP_REPORT_ONLY", default=False)
+# The owner's map (/me/map/): its tile server (a Leaflet URL template) and the attribution its
+# licence asks for. Its origin is the only other one images may come from (the CSP's img-src;
+# a "{s}" subdomain placeholder allows any subdomain).
+PHOTOSHARE_MAP_TILE_URL = env.str(
+    "PHOTOSHARE_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+PHOTOSHARE_MAP_ATTRIBUTION = env.str("PHOTOSHARE_MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
+PHOTOSHARE_MAP_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(
+    urlsplit(PHOTOSHARE_MAP_TILE_URL.replace("{s}", "*"))
+)
 _CSP_POLICY = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    # The map's tile server too (PHOTOSHARE_MAP_TILE_ORIGIN, from its URL template).
+    "img-src": [CSP.SELF, "data:", PHOTOSHARE_MAP_TILE_ORIGIN],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

@@ -7,10 +7,12 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from gallery.web.errors import ApiError
-from gallery.web.forms import PhotoDetailsForm
+from gallery.web.forms import PhotoChangeForm, PhotoDetailsForm
 
-# What a photo's JSON may say of it: the form's fields, and of them the ones that are true or false.
+# What a photo's JSON may say of it: the form's fields, and of them the ones that are true or false;
+# a photo that exists may also be told when it was taken.
 PHOTO_DETAIL_FIELDS = tuple(PhotoDetailsForm.base_fields)
+PHOTO_CHANGE_FIELDS = tuple(PhotoChangeForm.base_fields)
 _BOOLEAN_FIELDS = {
     name for name, field in PhotoDetailsForm.base_fields.items() if isinstance(field, forms.BooleanField)
 }
@@ -40,10 +42,11 @@ def require_strings(data):
     return data
 
 
-def photo_details(request, unknown_message=None):
-    """The photo's details in the body, as PhotoDetailsForm's data: only its fields, tags as a
-    list or as text, each value a string but `share_original` (true or false)."""
-    details = json_object(request, PHOTO_DETAIL_FIELDS, unknown_message)
+def photo_details(request, unknown_message=None, fields=PHOTO_DETAIL_FIELDS):
+    """The photo's details in the body, as PhotoDetailsForm's data (PhotoChangeForm's with
+    `fields` PHOTO_CHANGE_FIELDS): only its fields, tags as a list or as text, each value a
+    string but `share_original` (true or false)."""
+    details = json_object(request, fields, unknown_message)
     if isinstance(details.get("tags"), list):
         details["tags"] = ", ".join(str(tag) for tag in details["tags"])
     wrong_type = {

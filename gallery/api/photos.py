@@ -14,21 +14,22 @@ from ninja import Router
 
 from gallery.api import form_errors, schemas
 from gallery.api.auth import require_login
-from gallery.api.bodies import photo_details
+from gallery.api.bodies import PHOTO_CHANGE_FIELDS, photo_details
 from gallery.api.openapi import extra, responses
 from gallery.api.revisions import etag, if_match_revision
 from gallery.api.serializers import NO_FAVORITES, card_json, favorite_json, photo_json
 from gallery.domain import access, lists
 from gallery.domain.limits import LIMITS, FileTooLarge
-from gallery.services import photos, trash
+from gallery.services import photos, timeline, trash
 from gallery.storage.dynamodb import PhotoChanged, photo_repository
 from gallery.web.body_limits import file_stopped
 from gallery.web.errors import ApiError
-from gallery.web.forms import PhotoDetailsForm, UploadForm
+from gallery.web.forms import PhotoChangeForm, UploadForm
 from gallery.web.paging import next_url, page_of
 from gallery.web.ratelimit import UPLOAD_BURST
 
 router = Router(tags=["photos"])
+ORDERS = ("created", "taken")  # ?order=: by upload (every list), by date taken (the owner's own)
 PHOTO = responses({200: schemas.Photo}, 404)
 CHANGE = responses({200: schemas.Photo}, 400, 401, 403, 404, 409)
 
@@ -39,9 +40,20 @@ CHANGE = responses({200: schemas.Photo}, 400, 401, 403, 404, 409)
     response=responses({200: schemas.PhotoList}, 400),
     openapi_extra=extra(public=True),
 )
-def list_photos(request, tag: str | None = None, owner: str | None = None, cursor: str | None = None):
+def list_photos(
+    request,
+    tag: str | None = None,
+    owner: str | None = None,
+    cursor: str | None = None,
+    order: str = "created",
+):
     """The newest photos everybody may see, or one tag's, or one person's (`tag` or `owner`);
-    a page at a time (`next`)."""
+    a page at a time (`next`). `order=taken` with `owner=<you>`: your own photos by the date
+    they were taken, newest first (403 for anyone else's)."""
+    if order not in ORDERS:
+        raise ApiError(400, errors={"order": [_("Order by “created” or “taken”.")]})
+    if order == "taken":
+        return _timeline(request, owner)
     return _list(request, tag, owner)
 
 
@@ -149,6 +161,18 @@ def _list(request, tag, owner):
     return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
 
 
+def _timeline(request, owner):
+    """The caller's own photos by date taken, newest first (one Query a page): someone else's
+    library, or none named, is not theirs to order so (403: their public photos are listed by
+    upload, ?owner=<name> alone)."""
+    require_login(request)
+    if owner != request.api_user.get_username():
+        raise ApiError(403, errors={"order": [_("Only your own photos can be ordered by date taken.")]})
+    page = page_of(request, timeline.page, request.api_user.pk)
+    results = [card_json(request, card) for card in page.items]
+    return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
+
+
 def _create(request):
     require_login(request)
     # Refuse an oversized body before reading it (the site's page reads it to keep the form).
@@ -173,8 +197,8 @@ def _create(request):
 
 
 def _update(request, photo, revision):
-    changes = photo_details(request, _("This field cannot be changed."))
-    form = PhotoDetailsForm.for_photo(photo, changes, partial=True)
+    changes = photo_details(request, _("This field cannot be changed."), PHOTO_CHANGE_FIELDS)
+    form = PhotoChangeForm.for_photo(photo, changes, partial=True)
     if not form.is_valid():
         raise form_errors.invalid(form)
     return photos.edit(photo, revision=revision, **{name: form.cleaned_data[name] for name in changes})

@@ -41,6 +41,8 @@ class Card(Schema):
     tags: list[str]
     visibility: Visibility
     created: str
+    taken: str = Field(description="When it was taken: ISO 8601, with its offset when known.")
+    month: str = Field(description="The month it was taken in, YYYY-MM (the timeline's headers).")
     url: str
     thumbnail: Image
 
@@ -81,6 +83,7 @@ class Photo(Schema):
     thumbnail: Image | None = None
     page: str | None = None
     taken: str | None = None
+    month: str | None = None
     camera: str | None = None
     lens: str | None = None
     exposure: str | None = None
@@ -104,6 +107,9 @@ class PhotoDetails(Schema):
     tags: list[str] | str | None = Field(None, description="A list, or the text the site's form takes.")
     visibility: Visibility | None = None
     share_original: bool | None = None
+    taken: str | None = Field(
+        None, description="When it was taken: ISO 8601 date and time, with an optional offset."
+    )
 
 
 class Upload(Schema):
@@ -212,6 +218,19 @@ class SignedUpload(Schema):
     fields: dict[str, str] = Field(description="POST them with the file (last, named `file`) to `url`.")
 
 
+class Rotation(Schema):
+    degrees: Literal[90, 180, 270] = Field(description="Clockwise.")
+
+
+class MapPoint(Schema):
+    """A geotagged photo of the caller's on their map."""
+
+    id: str
+    lat: float
+    lon: float
+    thumbnail_url: str
+
+
 class DownloadIn(Schema):
     photo_ids: list[str] = Field(description="Photo ids (32 hex digits); those you may not see are left out.")
 
@@ -267,3 +286,17 @@ class ReportIn(Schema):
 
 class ReportOut(Schema):
     id: int
+
+
+class BatchIn(Schema):
+    """One action on many of the caller's photos (at most 500)."""
+
+    action: Literal["trash", "restore", "add_to_album", "add_tags", "remove_tags", "set_visibility"]
+    photo_ids: list[str] = Field(description="Up to 500 ids of the caller's photos.")
+    album_id: str | None = Field(None, description="add_to_album: one of the caller's albums.")
+    tags: list[str] | str | None = Field(None, description="add_tags, remove_tags: a list, or text as typed.")
+    visibility: Literal["public", "private"] | None = Field(None, description="set_visibility.")
+
+
+class BatchResults(Schema):
+    results: dict[str, str] = Field(description='{photo id: "ok", or why not (for a person)}.')

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from gallery.domain import access
+from gallery.domain import access, taken
 from gallery.domain.records import READY, FavoriteState
 from gallery.storage.s3 import media_urls
 from gallery.web.forms import failure_reason_message
@@ -18,6 +18,9 @@ def card_json(request, card):
         "tags": card.tags,
         "visibility": card.visibility,
         "created": card.created,
+        # When it was taken (ISO 8601, with its offset when known) and that month: the timeline's.
+        "taken": taken.effective(card),
+        "month": taken.month(taken.effective(card)),
         "url": request.build_absolute_uri(reverse("api:photo", args=[card.id])),
         "thumbnail": {
             "url": media_urls.url(card.thumbnail_key),
@@ -53,7 +56,6 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
         status=photo.status,
         description=photo.description,
         page=request.build_absolute_uri(reverse("gallery:photo", args=[photo.id])),
-        taken=photo.taken or None,
         camera=photo.camera or None,
         lens=photo.lens or None,
         exposure=photo.exposure or None,

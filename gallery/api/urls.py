@@ -1,8 +1,19 @@
-from gallery.api import albums, comments, downloads, moderation, photos, tokens, trash, uploads
+from gallery.api import (
+    albums,
+    batch,
+    comments,
+    downloads,
+    library,
+    moderation,
+    photos,
+    tokens,
+    trash,
+    uploads,
+)
 from gallery.api.openapi import api, credentials_before_methods
 from gallery.web.body_limits import accepts_upload
 
-for module in (photos, albums, tokens, uploads, downloads, trash, comments, moderation):
+for module in (batch, photos, library, albums, tokens, uploads, downloads, trash, comments, moderation):
     api.add_router("/", module.router)
 
 # /api/ is the NinjaAPI's; also /api/openapi.json (its document) and /api/docs/ (Swagger UI).

@@ -11,7 +11,9 @@ class ExifFacts:
     """Only what the photo page shows, as it shows it ("1/250 s", "f/2.8", "35 mm"); empty (0 for
     the ISO) when the camera did not write it. GPS and every other tag stay in the original."""
 
-    taken: str = ""  # DateTimeOriginal as written by the camera, e.g. "2024:07:01 18:30:00"
+    # DateTimeOriginal with its offset when written, in gallery.domain.taken's format
+    # ("2024-07-01T18:30:00+09:00"); a photo without one is given its upload time instead.
+    taken: str = ""
     camera: str = ""
     lens: str = ""
     exposure: str = ""

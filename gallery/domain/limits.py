@@ -9,8 +9,10 @@ derived by the deploy from the same PHOTOSHARE_MAX_UPLOAD_BYTES (deploy/instance
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gallery.domain.errors import TooLarge
+from gallery.domain.tags import invalid_tags
 
 
 class _Setting:
@@ -43,6 +45,9 @@ class Limits:
     api_tokens = _Setting("PHOTOSHARE_MAX_API_TOKENS")  # tokens one user may hold at once
     comment_length = _Setting("PHOTOSHARE_MAX_COMMENT_LENGTH")  # characters in a comment
     report_reason_length = 1000  # characters in a report's reason (the admin reads it whole)
+    # Photos one batch action takes (gallery.services.batch): what a request can do well within
+    # its time (docs/benchmarks.md), and five pages of the largest list page.
+    batch_photos = 500
     trash_days = _Setting("PHOTOSHARE_TRASH_DAYS")  # a trashed photo's days before the purge
 
     @property
@@ -58,6 +63,27 @@ class Limits:
     @property
     def upload_size_text(self):
         return filesizeformat(self.upload_bytes)
+
+    def too_many_tags_message(self):
+        count = self.tag_count
+        return ngettext("At most %(count)d tag, please.", "At most %(count)d tags, please.", count) % {
+            "count": count
+        }
+
+    def tags_error(self, tags):
+        """What is wrong with a photo's list of (canonical) tags, or "": too many, a character
+        a tag may not hold, one too long. The forms, the API and the batch actions ask here."""
+        if len(tags) > self.tag_count:
+            return self.too_many_tags_message()
+        if invalid := invalid_tags(tags):
+            return _("Tags can hold only letters, digits, “-” and “_”; not “%(tag)s”.") % {"tag": invalid[0]}
+        if any(len(tag) > self.tag_length for tag in tags):
+            return ngettext(
+                "Tags can be at most %(count)d character long.",
+                "Tags can be at most %(count)d characters long.",
+                self.tag_length,
+            ) % {"count": self.tag_length}
+        return ""
 
     def body_too_large_message(self, limit):
         return _("The request is larger than the limit of %(size)s. Nothing was stored.") % {

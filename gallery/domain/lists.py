@@ -10,6 +10,10 @@ Lists:
     FEED              every public photo
     USER#<user id>    a user's public photos (what others see on /users/<name>/)
     OWNER#<user id>   all of a user's photos, private ones included (what the owner sees)
+    PLACES#<user id>  the owner's photos with a GPS position, by date taken: their map, whose
+                      cards alone carry the position (gallery.storage.dynamodb.schema)
+    TAKEN#<user id>   the same photos by when they were taken (gallery.domain.taken: the wall
+                      clock, newest first): the owner's timeline, one Query a page
     TAG#<tag>         public photos with the tag
     FAVS#<user id>    the photos a user favourited that they may see, newest favourite first
                       (cards copied onto the favourite items, see gallery.storage.dynamodb.favorites)
@@ -27,15 +31,16 @@ Albums (Album, AlbumPage) hold a user's own photos in the order they chose. Whic
 album a viewer sees is `album_cards`; who sees the album at all is gallery.domain.access.
 """
 
+from gallery.domain import taken
 from gallery.domain.records import PUBLIC, READY
 from gallery.domain.tags import canonical_tag, legacy_tag
 from gallery.domain.words import MIN_QUERY, first_match, title_tokens
 
 # Every photo write (edit, delete) is one transaction over the photo's items and one or two per
 # album it is in; DynamoDB takes at most 100 actions. The worst edit (20 tags and 20 search
-# tokens all replaced, of a photo stored with a TITLE# card) is 86 before albums: the photo, 44
-# new cards, 41 deletes. 10 albums per photo (+1 each) keep it at 96; the worst delete is 87
-# (test_metadata_words.py builds both).
+# tokens all replaced, of a photo stored with a TITLE# card and a position) is 88 before albums:
+# the photo, 46 new cards, 41 deletes. 10 albums per photo (+1 each) keep it at 98; the worst
+# delete is 89 (test_search.py builds both, without a position: one less each).
 MAX_ALBUMS_PER_PHOTO = 10
 
 FEED = "FEED"
@@ -51,6 +56,38 @@ def user_list(user_id):
 
 def owner_list(user_id):
     return f"OWNER#{user_id}"
+
+
+def taken_list(user_id):
+    return f"TAKEN#{user_id}"
+
+
+def places_list(user_id):
+    return f"{_PLACES_PREFIX}{user_id}"
+
+
+def carries_position(list_name):
+    """Whether a list's cards carry their photo's position: the owner's map list alone."""
+    return list_name.startswith(_PLACES_PREFIX)
+
+
+_PLACES_PREFIX = "PLACES#"
+
+
+def taken_sort_key(photo):
+    """Where the photo sits in its owner's timeline: its wall-clock `taken`, then its id."""
+    return f"{taken.sort_key(taken.effective(photo))}#{photo.id}"
+
+
+def month_start(month):
+    """The sort key a timeline read from `month` ("2024-07") on starts below: the month after's
+    first instant, so the newest photo of that month (or of the nearest month before) comes
+    first. ValueError for a month that is not one."""
+    year, number = (int(part) for part in month.split("-"))
+    if not (taken.MIN_YEAR <= year <= taken.MAX_YEAR and 1 <= number <= 12 and len(month) == 7):
+        raise ValueError(month)
+    year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return f"{year:04d}-{number:02d}"
 
 
 def favorites_list(user_id):
@@ -132,6 +169,9 @@ def list_entries(photo):
         ]
     by_date = f"{photo.created}#{photo.id}"
     entries = [(ALL, by_date), (owner_list(photo.owner_id), by_date)]
+    entries.append((taken_list(photo.owner_id), taken_sort_key(photo)))
+    if photo.latitude and photo.longitude:
+        entries.append((places_list(photo.owner_id), taken_sort_key(photo)))
     if photo.visibility != PUBLIC:
         return entries
     entries += [(FEED, by_date), (user_list(photo.owner_id), by_date)]

@@ -43,6 +43,9 @@ class PhotoCard:
     display_width: int = 0
     display_height: int = 0
     visibility: str = PUBLIC
+    # When it was taken (gallery.domain.taken; ExifFacts declares it for the photo, whose field
+    # this is): the timeline's month headers read it from the card.
+    taken: str = ""
     # The modern-format sizes (gallery.imaging.renditions.SOURCES) that exist, largest first, as
     # {"key", "type", "width", "height"}: what <picture> offers. Empty on photos made before them
     # until `manage.py backfill_renditions` has run: pages then offer the JPEG sizes alone.
@@ -73,6 +76,13 @@ class Photo(ExifFacts, PhotoCard):
     shared_content_type: str = ""
     shared_bytes: int = 0
     share_original: bool = False
+    # Degrees the owner turned the photo clockwise (0, 90, 180, 270): its sizes and full-size copy
+    # are made from the original turned so; the original itself is never changed.
+    rotation: int = 0
+    # Where it was taken, from the file's GPS ("48.858333", "2.294444"; "" when not written): its
+    # owner's alone, for their map. On no card but the owner's PLACES# one (gallery.domain.lists).
+    latitude: str = ""
+    longitude: str = ""
     # In its owner's trash since `trashed_at` (empty: not in the trash), purged for good once
     # past `purge_after` (gallery.services.trash); both times as gallery.domain.clock writes them.
     trashed_at: str = ""

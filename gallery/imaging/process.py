@@ -20,7 +20,9 @@ from PIL import Image, UnidentifiedImageError
 
 from gallery.imaging import shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
-from gallery.imaging.exif import ExifFacts, exif_facts
+from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
+from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
+from gallery.imaging.orientation import turned
 from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
 from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, sources_for
 
@@ -64,16 +66,6 @@ _REDUCED_SCALE_FORMATS = {"JPEG"}
 FULL_SIZE_QUALITY = 90
 
 _EXIF_ORIENTATION = 0x0112
-# EXIF orientation -> the transposition that shows the image upright (as ImageOps.exif_transpose).
-_ORIENTATION_TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
 # Orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
 _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
 # Formats whose plugin shows the image upright itself: Pillow's TIFF plugin reports the upright
@@ -107,6 +99,7 @@ class ProcessedImage:
     # The modern-format sizes (renditions.SOURCES) up to the photo's own: never enlarged, so a
     # small photo has fewer; largest first.
     sources: tuple = ()
+    position: tuple | None = None  # (latitude, longitude): the owner's alone (exif.gps_position)
 
 
 def site_policy(limits):
@@ -125,7 +118,7 @@ def supported_formats_text():
     return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
 
 
-def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOURCES, shared=True):
+def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOURCES, shared=True, rotation=0):
     """Check that `fileobj` is an intact image of a format and a size `policy` (an ImagePolicy)
     accepts; return its facts, its display size (`display_size` px long side), thumbnail
     (`thumbnail_size` px) and `sources` (rows of gallery.imaging.renditions). The caller has
@@ -138,6 +131,10 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
 
     The file is decoded once, at the scale the largest size needs; each smaller size is resized
     from the next larger one (a chain: each step works on a few pixels more than it makes).
+
+    `rotation` (0, 90, 180, 270: clockwise) turns the upright image further (the owner's rotate):
+    it is folded into the orientation, so the sizes, the dimensions and the full-size copy's
+    orientation tag all follow it without a second transform.
     """
     with _open(fileobj, policy) as image, warnings.catch_warnings():
         # Pillow warns about oddities it then handles ("Corrupt EXIF data", palette transparency).
@@ -146,6 +143,7 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         _check_pixels(image, image_format, policy)
         exif = _exif(image)
         orientation = 1 if image_format in _ORIENTED_BY_PLUGIN else _orientation(exif)
+        orientation = turned(orientation, rotation)
         width, height = image.size
         if orientation in _ORIENTATIONS_SWAPPING_AXES:
             width, height = height, width
@@ -198,6 +196,7 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         exif=exif_facts(exif),
         shared=shared_file,
         sources=tuple(encoded for row, encoded in made.items() if row in sources),
+        position=gps_position(exif),
     )
 
 

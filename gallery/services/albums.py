@@ -153,17 +153,24 @@ def add_photo(user, album, photo_id):
     processing photo never meets an album change."""
     table = album_repository()
     photo, memberships = table.photo_memberships(photo_id)
+    require_may_join(user, album, photo, memberships)
+    table.add_photo(album, photo)
+    logger.info("added photo %s to album %s", photo.id, album.id)
+    return photo
+
+
+def require_may_join(user, album, photo, album_ids):
+    """The rules of a photo joining `album` (the batch actions ask them too), given the ids of
+    the albums it is in: the user's own, ready (not failed), in not too many albums."""
     access.require_own_photo(user, photo)
     if photo.status == FAILED:
         raise AlbumRefused(_("This photo could not be processed, so it cannot go into an album."))
     if photo.status != READY:
         raise PhotoNotReady(photo.id)
-    if album.id not in memberships and len(memberships) >= lists.MAX_ALBUMS_PER_PHOTO:
+    if album.id not in album_ids and len(album_ids) >= lists.MAX_ALBUMS_PER_PHOTO:
         raise AlbumRefused(
             _("A photo can be in at most %(count)d albums.") % {"count": lists.MAX_ALBUMS_PER_PHOTO}
         )
-    table.add_photo(album, photo)
-    logger.info("added photo %s to album %s", photo.id, album.id)
     return photo
 
 

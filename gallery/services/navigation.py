@@ -33,6 +33,7 @@ MAX_TOKEN_LENGTH = 200
 _RESOLVERS = {}
 # The kinds of list a photo page may be opened from.
 FEED, TAG, USER, SEARCH, FAVORITES = "feed", "tag", "user", "search", "favorites"
+TIMELINE = "timeline"
 
 
 def token(kind, value=None):
@@ -175,3 +176,11 @@ def _favorites(value, viewer):
         lists.favorites_list(user_id),
         sort_key=lambda photo: photo_repository().favorite_sort_key(photo.id, user_id),
     )
+
+
+@source_kind(TIMELINE)
+def _timeline(value, viewer):
+    if value or not viewer.is_authenticated:  # one's own timeline only
+        return None
+    url = reverse("gallery:timeline")
+    return Source(token(TIMELINE), _("Your timeline"), url, lists.taken_list(viewer.pk))

@@ -18,25 +18,48 @@ def rendition_fields(photo_id, processed, original_bytes):
         **_size_fields(photo_id, processed),
         **asdict(processed.exif),  # date, camera, lens, exposure, ...: never where
         **_shared_fields(photo_id, processed.shared),
+        **_position_fields(processed.position),  # where: the owner's map only
     }
 
 
-def _size_fields(photo_id, processed):
+def _position_fields(position):
+    if position is None:
+        return {}
+    latitude, longitude = position
+    return {"latitude": f"{latitude:.6f}", "longitude": f"{longitude:.6f}"}
+
+
+def rotated_fields(photo_id, processed, variant):
+    """The fields a rotation rewrites: the dimensions, each size and the full-size copy (none
+    when it could not be made), stored under keys named by `variant`. Never the original, nor
+    what the file says (EXIF facts, date taken): the owner may have changed those."""
+    return {
+        "width": processed.width,
+        "height": processed.height,
+        **_size_fields(photo_id, processed, variant),
+        "shared_key": "",
+        "shared_content_type": "",
+        "shared_bytes": 0,
+        **_shared_fields(photo_id, processed.shared, variant),
+    }
+
+
+def _size_fields(photo_id, processed, variant=""):
     """<field>_key, _width and _height of each size (gallery.imaging.renditions)."""
     fields = {}
     for row in RENDITIONS:
         made = getattr(processed, row.field)
-        fields[f"{row.field}_key"] = rendition_key(photo_id, row)
+        fields[f"{row.field}_key"] = rendition_key(photo_id, row, variant)
         fields[f"{row.field}_width"], fields[f"{row.field}_height"] = made.width, made.height
-    fields["sources"] = source_fields(photo_id, processed.sources)
+    fields["sources"] = source_fields(photo_id, processed.sources, variant)
     return fields
 
 
-def source_fields(photo_id, sources):
+def source_fields(photo_id, sources, variant=""):
     """The Photo's `sources` (gallery.domain.records.PhotoCard) from the sources process_image made."""
     return [
         {
-            "key": rendition_key(photo_id, made.rendition),
+            "key": rendition_key(photo_id, made.rendition, variant),
             "type": made.content_type,
             "width": made.width,
             "height": made.height,
@@ -45,12 +68,12 @@ def source_fields(photo_id, sources):
     ]
 
 
-def _shared_fields(photo_id, shared):
+def _shared_fields(photo_id, shared, variant=""):
     """The full-size copy without metadata that others download (gallery/imaging/shared_copy.py)."""
     if shared is None:
         return {}
     return {
-        "shared_key": shared_key(photo_id, shared.extension),
+        "shared_key": shared_key(photo_id, shared.extension, variant),
         "shared_content_type": shared.content_type,
         "shared_bytes": len(shared.data),
     }

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from gallery.domain import access
+from gallery.domain import taken as taken_time
 from gallery.domain.clock import timestamp
 from gallery.domain.errors import Conflict, Invalid, NotFound, Unavailable
 from gallery.domain.ids import new_photo_id
@@ -122,7 +123,7 @@ def publish(
     # back if storing fails.
     with ratelimit.upload_quota(owner):
         try:
-            for key, content in _objects(photo, image.processed, original=image.file):
+            for key, content in objects_of(photo, image.processed, original=image.file):
                 objects.save(key, content)
                 written.append(key)
             photo_repository().put_photo(photo)
@@ -138,7 +139,7 @@ def _new_photo(owner, photo_id, *, details, clock, **fields):
     """The record of a new photo of `owner`: what they said of it (`details`: title,
     description, tags, visibility), created now, and `fields`."""
     title, description, tags, visibility = details
-    return Photo(
+    photo = Photo(
         id=photo_id,
         title=title,
         description=description,
@@ -149,9 +150,11 @@ def _new_photo(owner, photo_id, *, details, clock, **fields):
         created=timestamp(clock),
         **fields,
     )
+    # No date in the file (or none yet: a direct upload's is read by the worker): the upload time.
+    return photo if photo.taken else replace(photo, taken=taken_time.effective(photo))
 
 
-def _objects(photo, processed, *, original=None):
+def objects_of(photo, processed, *, original=None):
     """(key, content) of every object a photo made from `processed` stores; the original only
     when given (the worker copies it in S3 instead)."""
     files = [(photo.original_key, original)] if original is not None else []
@@ -313,9 +316,10 @@ def process_upload(photo_id, *, last_attempt=False):
                 upload, policy, thumbnail_size=LIMITS.thumbnail_size, display_size=LIMITS.display_size
             )
         ready = rendition_fields(photo.id, processed, size)
+        ready["taken"] = ready["taken"] or taken_time.effective(photo)  # the upload time
         objects.copy(photo.upload_key, ready["original_key"])
         written.append(ready["original_key"])
-        for key, content in _objects(replace(photo, **ready), processed):
+        for key, content in objects_of(replace(photo, **ready), processed):
             objects.save(key, content)
             written.append(key)
         # The item last: the photo joins its lists only once every object it names exists.

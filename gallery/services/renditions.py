@@ -86,6 +86,7 @@ def make_sources(photo_id):
                 thumbnail_size=LIMITS.thumbnail_size,
                 display_size=LIMITS.display_size,
                 shared=False,  # the photo has its full-size copy
+                rotation=photo.rotation,  # turned as its owner turned it (gallery.services.rotation)
             )
     except (InvalidImage, ObjectTooLarge) as error:
         # Accepted once, over today's limits now: it keeps its JPEG sizes.

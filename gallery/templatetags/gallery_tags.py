@@ -4,12 +4,13 @@ links, cards and display modules; this only registers it."""
 from django import template
 
 from gallery.web import archive_status, cards, comment_text, display, links, pictures
+from gallery.web.views import batch
 
 register = template.Library()
 
 for module, names in (
     (links, ("photo_url", "user_url", "tag_url")),
-    (display, ("media_url", "exif_date", "as_datetime", "visibility_label", "preview_text")),
+    (display, ("media_url", "exif_date", "month_label", "as_datetime", "visibility_label", "preview_text")),
     (display, ("is_private", "is_unlisted", "is_processing")),
     (comment_text, ("comment_html",)),
 ):
@@ -20,4 +21,6 @@ register.simple_tag(pictures.picture)
 register.simple_tag(links.photo_in_list)
 register.simple_tag(takes_context=True)(links.card_link)
 register.simple_tag(takes_context=True)(links.absolute_url)
+register.simple_tag(takes_context=True)(batch.own_albums)
+register.simple_tag(batch.visibility_choices)
 register.simple_tag(takes_context=True)(archive_status.latest_export)

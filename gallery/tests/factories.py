@@ -12,6 +12,7 @@ from gallery.domain.records import Album, Photo
 EXIF_ORIENTATION = 0x0112
 EXIF_GPS_IFD = 0x8825
 EXIF_IFD, DATE_TIME_ORIGINAL, MAKE, MODEL = 0x8769, 0x9003, 0x010F, 0x0110
+OFFSET_TIME_ORIGINAL = 0x9011
 EXPOSURE_TIME, F_NUMBER, ISO, FOCAL_LENGTH, LENS_MAKE, LENS_MODEL = (
     0x829A,
     0x829D,
@@ -51,7 +52,13 @@ def exif_with(orientation=None, gps=False):
 
 
 def camera_exif(
-    make="Canon", model="Canon EOS R6", taken="2024:07:01 18:30:05", gps=True, orientation=None, **shot
+    make="Canon",
+    model="Canon EOS R6",
+    taken="2024:07:01 18:30:05",
+    gps=True,
+    orientation=None,
+    offset=None,
+    **shot,
 ):
     """EXIF as a camera writes it: make, model, date taken and (by default) where; `shot` adds
     any of exposure_time, f_number, iso, focal_length, lens_make, lens_model."""
@@ -59,6 +66,8 @@ def camera_exif(
     exif[MAKE], exif[MODEL] = make, model
     details = exif.get_ifd(EXIF_IFD)
     details[DATE_TIME_ORIGINAL] = taken
+    if offset is not None:
+        details[OFFSET_TIME_ORIGINAL] = offset
     tags = {
         "exposure_time": EXPOSURE_TIME,
         "f_number": F_NUMBER,

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 
-from gallery.domain import access
-from gallery.domain.lists import FEED, list_entries, person_list, tag_list
+from gallery.domain import access, taken
+from gallery.domain.lists import FEED, MAX_ALBUMS_PER_PHOTO, list_entries, person_list, tag_list
 from gallery.domain.records import PUBLIC, READY, UNLISTED, PhotoCard
-from gallery.services import albums, photos, trash
+from gallery.services import albums, photos, timeline, trash
 from gallery.services.reconcile import find_orphans
 from gallery.storage.dynamodb import (
     AlbumNotFound,
@@ -57,6 +57,9 @@ class ExpectedPhoto:
     fans: set = field(default_factory=set)  # user ids
     trashed: bool = False  # in its owner's trash (fans and albums kept for a restore)
     purge_after: object = None  # the datetime after which the purge deletes it
+    rotation: int = 0
+    geotagged: bool = False  # on its owner's map once ready
+    taken: str = ""  # as gallery.domain.taken stores it: the file's (none here), the upload's, or edited
 
 
 @dataclass
@@ -68,6 +71,33 @@ class ExpectedAlbum:
     token: str = ""
     parked: dict = field(default_factory=dict)  # photo id in the trash: (its index, version then)
     version: int = 0  # moves with every change of members: a restore into an unchanged album
+
+
+def apply_batch(expected, user, action, photo_ids, *, album_id=None, tags=(), visibility=None):
+    """The expected state after a batch (gallery.services.batch): the action applied to each
+    photo on its own, the caller's ready ones only; returns {photo id: whether it was done}."""
+    done = {}
+    for photo_id in photo_ids:
+        want = expected.photos[photo_id]
+        done[photo_id] = want.owner.pk == user.pk and want.status == READY
+        if not done[photo_id]:
+            continue
+        if action == "add_tags":
+            want.tags = (*want.tags, *(tag for tag in tags if tag not in want.tags))
+        elif action == "remove_tags":
+            want.tags = tuple(tag for tag in want.tags if tag not in tags)
+        elif action == "set_visibility":
+            want.visibility = visibility
+            if visibility != PUBLIC:
+                want.fans &= {want.owner.pk}
+        elif action == "add_to_album":
+            members = expected.albums[album_id].members
+            in_albums = sum(photo_id in album.members for album in expected.albums.values())
+            if photo_id not in members and in_albums >= MAX_ALBUMS_PER_PHOTO:
+                done[photo_id] = False
+            elif photo_id not in members:
+                members.append(photo_id)
+    return done
 
 
 def table_by_kind():
@@ -98,6 +128,8 @@ def check_table(expected):
         if want.trashed:
             assert photo.purge_after == want.purge_after.isoformat(timespec="microseconds")
         assert photo.status != "processing" or photo_id in expected.pending, "processing with no job left"
+        assert photo.taken == want.taken, f"taken of {photo_id}"
+        assert photo.rotation == want.rotation, f"rotation of {photo_id}"
     # A card exists iff its photo is ready and in that list, and carries its current card fields.
     cards = collections.defaultdict(dict)
     for item in items["list card"]:
@@ -136,6 +168,28 @@ def check_table(expected):
     check_albums(items, stored, expected)
     archives = check_jobs(items, expected)
     check_objects(stored, archives)
+    check_timelines(expected)
+
+
+def check_timelines(expected):
+    """Each owner's timeline is all their ready photos, private ones included, newest taken first
+    (the wall clock, then the id, as the sort key breaks ties), in runs of one month each."""
+    for owner in {want.owner for want in expected.photos.values()}:
+        mine = [
+            (taken.sort_key(want.taken), photo_id)
+            for photo_id, want in expected.photos.items()
+            if want.owner.pk == owner.pk and want.status == READY
+        ]
+        cards = timeline.page(owner.pk, limit=100).items
+        assert [card.id for card in cards] == [photo_id for _key, photo_id in sorted(mine, reverse=True)]
+        assert [card.taken for card in cards] == [expected.photos[card.id].taken for card in cards]
+        runs = [group.month for group in timeline.months(cards)]
+        assert len(runs) == len(set(runs)), f"a month split in {owner}'s timeline: {runs}"
+        # The map: the owner's geotagged ready photos, each once, in the timeline's order.
+        on_map = [
+            photo_id for _key, photo_id in sorted(mine, reverse=True) if expected.photos[photo_id].geotagged
+        ]
+        assert [point[0] for point in timeline.places(owner.pk)] == on_map, f"{owner}'s map"
 
 
 def check_jobs(items, expected):

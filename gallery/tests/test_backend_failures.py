@@ -19,6 +19,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from accounts.models import ApiToken
+from gallery.imaging.renditions import sources_for
 from gallery.storage import dynamodb
 from gallery.tests import faults
 from gallery.tests.factories import upload
@@ -32,8 +33,11 @@ from gallery.tests.stores import (
 
 pytestmark = pytest.mark.django_db
 
-# Original, thumbnail, display size and the shared copy, then the item (gallery.services.photos.publish).
-UPLOAD_STEPS = ["s3.PutObject"] * 4 + ["dynamodb.TransactWriteItems"]
+# The objects of the uploaded 1200 x 800 photo: original, thumbnail, display size, the shared copy
+# and the WebP sizes the renditions table gives a photo of that size.
+OBJECTS = 4 + len(sources_for(1200, 800))
+# The objects, then the item (gallery.services.photos.publish).
+UPLOAD_STEPS = ["s3.PutObject"] * OBJECTS + ["dynamodb.TransactWriteItems"]
 # Then the counters, after the item (gallery.storage.dynamodb.counters): one tag and the owner, or the tag
 # gained and the tag lost. Their failure fails nothing: the photo is stored, reconcile recounts.
 COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
@@ -41,15 +45,15 @@ COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
 EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
 # After an edit's or a delete's transaction and counters: its favourites (dynamodb.favorites).
 FAVORITES_STEP = "dynamodb.Query"
-# Items first (one transaction), the counters, the favourites, then the four objects
-# (gallery.services.photos.delete).
-OBJECT_DELETES = ["s3.DeleteObject"] * 4
+# Items first (one transaction), the counters, the favourites, then the objects of the photo
+# gallery.tests.publishing.publish makes (120 x 80) (gallery.services.photos.delete).
+OBJECT_DELETES = ["s3.DeleteObject"] * (4 + len(sources_for(120, 80)))
 # The site's delete moves the photo to the trash (gallery.services.trash): the page's read, the
 # use case's read, the photo's items, one transaction, its tag's count, its favourites.
 TRASH_STEPS = ["dynamodb.GetItem", *EDIT_STEPS]
 TRASHED_STEPS = [*TRASH_STEPS, "dynamodb.UpdateItem", FAVORITES_STEP]
 # Delete forever from the trash: the trash's read, then photos.delete (items first in one
-# transaction, the owner's count, the favourites, then the four objects).
+# transaction, the owner's count, the favourites, then the objects).
 DELETE_STEPS = [*EDIT_STEPS, "dynamodb.UpdateItem", FAVORITES_STEP, *OBJECT_DELETES]
 TRY_AGAIN = "Please try again"
 FAST_FAILING = Config(

@@ -3,7 +3,8 @@ local stack (moto over HTTP, as the pages and the API call them) and, after ever
 the invariants of the declared data model (gallery/tests/invariants.py) and that reconcile
 finds nothing.
 
-Steps: inline publish; a direct upload (a good or a damaged file) whose job runs later, when
+Steps: inline publish; a batch action (gallery.services.batch) on a few photos of both users
+in any state; a direct upload (a good or a damaged file) whose job runs later, when
 the machine decides, with other steps in between (every example starts with one in flight, and
 a rule enabled only while one is puts it in an album, favourites or edits it); edits with a
 fresh or a stale revision and visibility changes; deletes (to the trash), restores, deletes
@@ -38,11 +39,11 @@ from hypothesis.stateful import (
 
 from conftest import clear_default_cache
 from devstack.local_aws import MotoServer
-from gallery.domain import archives
+from gallery.domain import archives, taken
 from gallery.domain.access import ChangeNotAllowed, PhotoHidden, PhotoInTrash
 from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, UNLISTED
 from gallery.domain.tags import parse_tags
-from gallery.services import albums, downloads, photos, renditions
+from gallery.services import albums, batch, downloads, photos, renditions, rotation
 from gallery.storage.dynamodb import (
     AlreadyInAlbum,
     NotInAlbum,
@@ -54,7 +55,7 @@ from gallery.storage.dynamodb import (
 from gallery.storage.s3 import objects
 from gallery.tests import invariants, publishing
 from gallery.tests.direct_uploads import run_worker, upload_file
-from gallery.tests.factories import client_for, image_bytes
+from gallery.tests.factories import camera_exif, client_for, image_bytes
 from gallery.tests.trash_rules import START, TrashRules
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +78,14 @@ def _profile(name):
 PROFILE = _profile(os.environ.get("PHOTOSHARE_INVARIANTS"))
 
 SMALL_IMAGE = image_bytes(size=(12, 8))
+SMALL_GPS_IMAGE = image_bytes(size=(12, 8), exif=camera_exif(taken="2020:02:29 12:00:00"))  # on the map
 TITLES = st.sampled_from(["Harbour", "Sunny sunset", "서울의 노을"])
 TAGS = st.sampled_from(["", "sea", "sea sky", "sky"])
 VISIBILITIES = st.sampled_from([PUBLIC, PRIVATE])
+# Same wall clock in two zones (a tie broken by the id), month ends, a year far back.
+TAKEN = st.sampled_from(
+    ["2024-07-31T23:59:59+09:00", "2024-07-31T23:59:59-05:00", "2024-08-01T00:00:00", "1999-01-02T03:04:05Z"]
+)
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
@@ -107,11 +113,14 @@ class UseCases(TrashRules, RuleBasedStateMachine):
         return data.draw(st.sampled_from(list(collection)))
 
     # --- photos ----------------------------------------------------------------------------
-    @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES)
-    def publish(self, owner, title, tags, visibility):
+    @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES, gps=st.booleans())
+    def publish(self, owner, title, tags, visibility, gps=False):
         user = self._user(owner)
-        photo = publishing.publish(user, title=title, tags=tags, visibility=visibility, data=SMALL_IMAGE)
-        self.expected.photos[photo.id] = invariants.ExpectedPhoto(user, visibility, READY, tuple(photo.tags))
+        data = SMALL_GPS_IMAGE if gps else SMALL_IMAGE
+        photo = publishing.publish(user, title=title, tags=tags, visibility=visibility, data=data)
+        self.expected.photos[photo.id] = invariants.ExpectedPhoto(
+            user, visibility, READY, tuple(photo.tags), taken=photo.taken, geotagged=gps
+        )
         self.snapshots[photo.id] = photo
 
     @rule(owner=st.integers(0, 1), title=TITLES, tags=TAGS, visibility=VISIBILITIES, good=st.booleans())
@@ -122,12 +131,12 @@ class UseCases(TrashRules, RuleBasedStateMachine):
             client_for(user), data=data, title=title, tags=tags, visibility=visibility
         )
         assert response.status_code == 202, response.content
+        self.snapshots[upload_id] = photo_repository().get_photo(upload_id)
         self.expected.photos[upload_id] = invariants.ExpectedPhoto(
-            user, visibility, PROCESSING, tuple(parse_tags(tags))
+            user, visibility, PROCESSING, tuple(parse_tags(tags)), taken=self.snapshots[upload_id].taken
         )
         self.expected.pending.add(upload_id)
         self.outcomes[upload_id] = READY if good else FAILED
-        self.snapshots[upload_id] = photo_repository().get_photo(upload_id)
 
     @precondition(lambda self: self.expected.pending)
     @rule()
@@ -239,6 +248,44 @@ class UseCases(TrashRules, RuleBasedStateMachine):
         self.snapshots[photo_id] = updated
 
     @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data(), fresh=st.booleans(), when=TAKEN)
+    def edit_taken(self, data, fresh, when):
+        """The owner corrects when a photo was taken (the edit form's or the API's `taken`)."""
+        photo_id = self._pick(data, self.expected.photos)
+        want = self.expected.photos[photo_id]
+        current = photos.changeable(want.owner, photo_id)
+        form = current if fresh else self.snapshots[photo_id]
+        try:
+            updated = photos.edit(form, taken=taken.normalized(when))
+        except photos.PhotoNotReady:
+            assert form.status != READY
+            return
+        except PhotoChanged:
+            assert form.revision != current.revision
+            return
+        want.taken = updated.taken
+        self.snapshots[photo_id] = updated
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(data=st.data(), fresh=st.booleans(), degrees=st.sampled_from(rotation.DEGREES))
+    def rotate(self, data, fresh, degrees):
+        """The owner turns a photo (new sizes from the original, the old ones removed)."""
+        photo_id = self._pick(data, self.expected.photos)
+        want = self.expected.photos[photo_id]
+        current = photos.changeable(want.owner, photo_id)
+        form = current if fresh else self.snapshots[photo_id]
+        try:
+            updated = rotation.rotate(form, degrees)
+        except photos.PhotoNotReady:
+            assert form.status != READY
+            return
+        except PhotoChanged:
+            assert form.revision != current.revision
+            return
+        want.rotation = updated.rotation
+        self.snapshots[photo_id] = updated
+
+    @precondition(lambda self: self.expected.photos)
     @rule(data=st.data())
     def backfill_renditions(self, data):
         """A photo as one made before its WebP sizes (none recorded, none stored), then the
@@ -278,6 +325,33 @@ class UseCases(TrashRules, RuleBasedStateMachine):
             assert want.status != READY
             return
         want.fans.add(user.pk)
+
+    @precondition(lambda self: self.expected.photos)
+    @rule(
+        data=st.data(),
+        caller=st.integers(0, 1),
+        action=st.sampled_from(["add_tags", "remove_tags", "set_visibility", "add_to_album"]),
+        tags=st.sampled_from(["sea", "sea sky", "night"]),
+        visibility=VISIBILITIES,
+    )
+    def batch(self, data, caller, action, tags, visibility):
+        """Select many (of both users, in any state) and apply one action: each photo as if
+        alone, the caller's ready ones only."""
+        user = self._user(caller)
+        photo_ids = data.draw(st.lists(st.sampled_from(list(self.expected.photos)), max_size=4, unique=True))
+        own_albums = [key for key, album in self.expected.albums.items() if album.owner.pk == user.pk]
+        if action == "add_to_album" and not own_albums:
+            action = "add_tags"
+        if not photo_ids:
+            return
+        argument = {
+            "add_to_album": {"album_id": own_albums[-1] if own_albums else None},
+            "set_visibility": {"visibility": visibility},
+        }.get(action, {"tags": parse_tags(tags)})
+        results = batch.apply(user, action, photo_ids, **argument)
+        done = invariants.apply_batch(self.expected, user, action, photo_ids, **argument)
+        # The owners' edit forms (snapshots) stay as they were read: now stale, as in a tab.
+        assert {key: error is None for key, error in results.items()} == done, results
 
     # --- albums ----------------------------------------------------------------------------
     @initialize(visibilities=st.lists(ALBUM_VISIBILITIES, min_size=2, max_size=2))
@@ -464,7 +538,7 @@ def test_a_restart_of_the_local_stack_keeps_every_invariant(aws, moto_server, us
         UseCases.stack = [user, bob]
         machine = UseCases()
         machine.publish(owner=0, title="Harbour", tags="sea", visibility=PUBLIC)
-        machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PRIVATE)
+        machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PRIVATE, gps=True)
         machine.start_direct_upload(owner=1, title="Harbour", tags="", visibility=PUBLIC, good=True)
         machine.create_album(owner=0, visibility=UNLISTED)
         [(album_id, album)] = machine.expected.albums.items()

@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from gallery.domain import records
+from gallery.domain import records, taken
 from gallery.storage.s3 import media_urls
 
 
@@ -17,13 +17,23 @@ def media_url(key):
 
 
 def exif_date(value):
-    """EXIF writes "2024:07:01 18:30:00" (the camera's local time): shown in the language's
-    DATETIME_FORMAT ("July 1, 2024, 6:30 p.m.", "2024년 7월 1일 6:30 오후"). Anything else as it is."""
+    """When a photo was taken (gallery.domain.taken's format, or EXIF's "2024:07:01 18:30:00" of
+    photos stored before it), on the photo's own clock, in the language's DATETIME_FORMAT
+    ("July 1, 2024, 6:30 p.m.", "2024년 7월 1일 6:30 오후"). Anything else as it is."""
+    stored = taken.from_exif(value) or value
     try:
-        taken = datetime.strptime((value or "").strip(), "%Y:%m:%d %H:%M:%S")
+        return formats.date_format(taken.wall_clock(taken.normalized(stored)), "DATETIME_FORMAT")
     except ValueError:
         return value
-    return formats.date_format(taken, "DATETIME_FORMAT")
+
+
+def month_label(month):
+    """ "2024-07" in the language's YEAR_MONTH_FORMAT ("July 2024", "2024년 7월"): the timeline's
+    headers and its jump. Anything else as it is."""
+    try:
+        return formats.date_format(datetime.strptime(month, "%Y-%m").date(), "YEAR_MONTH_FORMAT")
+    except ValueError:
+        return month
 
 
 def as_datetime(value):

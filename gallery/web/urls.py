@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from gallery.domain.ids import PATTERN as ID
-from gallery.web.views import albums, browse, comments, downloads, photos, trash
+from gallery.web.views import albums, batch, browse, comments, downloads, library, photos, trash
 
 app_name = "gallery"
 
@@ -11,10 +11,12 @@ SHARED = rf"albums/(?P<album_id>{ID})/s/(?P<token>[A-Za-z0-9_-]{{20,100}})"
 
 urlpatterns = [
     path("", browse.home, name="home"),
+    path("photos/batch/", batch.batch_photos, name="photos_batch"),
     path("photos/<id:photo_id>/", photos.photo_detail, name="photo"),
     path("photos/<id:photo_id>/edit/", photos.edit_photo, name="edit"),
     path("photos/<id:photo_id>/delete/", photos.delete_photo, name="delete"),
     path("photos/<id:photo_id>/favorite/", photos.favorite, name="favorite"),
+    path("photos/<id:photo_id>/rotate/", photos.rotate_photo, name="rotate"),
     path("photos/<id:photo_id>/comments/", comments.write, name="comment_write"),
     path("comments/<str:comment_id>/edit/", comments.edit, name="comment_edit"),
     path("comments/<str:comment_id>/delete/", comments.delete, name="comment_delete"),
@@ -25,6 +27,8 @@ urlpatterns = [
     path("trash/empty/", trash.empty, name="trash_empty"),
     path("trash/<id:photo_id>/restore/", trash.restore, name="trash_restore"),
     path("trash/<id:photo_id>/delete/", trash.delete_forever, name="trash_delete"),
+    path("me/timeline/", library.timeline_page, name="timeline"),
+    path("me/map/", library.map_page, name="map"),
     path("upload/", photos.upload, name="upload"),
     path("tags/", browse.tag_cloud, name="tags"),
     path("tags/<str:tag>/", browse.tag_page, name="tag"),

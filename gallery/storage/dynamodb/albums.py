@@ -228,8 +228,20 @@ class AlbumRepository:
         """Append the photo to the album: its entry after the last one, its membership, and a
         bump of its revision, in one transaction that also checks the album still exists.
         Raises AlreadyInAlbum, AlbumNotFound or PhotoChanged."""
-        last = self._neighbours(album.id, schema.ENTRIES_END, before=True, count=1)
-        position = positions.after(last[0]["position"] if last else None)
+        position = self.next_position(album.id)
+        write = self.add_write(album, photo, position)
+        write.extend(self.album_check(album))
+        write.commit()
+        return position
+
+    def next_position(self, album_id):
+        """The position after the album's last entry (one Query of one item)."""
+        last = self._neighbours(album_id, schema.ENTRIES_END, before=True, count=1)
+        return positions.after(last[0]["position"] if last else None)
+
+    def add_write(self, album, photo, position):
+        """The Transaction that puts `photo` at `position` in the album (entry, membership, a
+        bump of the photo's revision); with album_check once per request (batches)."""
         write = Transaction()
         write.touch_photo(photo)
         write.put(schema.entry_item(album.id, position, photo))
@@ -237,9 +249,13 @@ class AlbumRepository:
             schema.membership_item(photo.id, album.id, position),
             **not_written_yet(on_fail=AlreadyInAlbum(photo.id)),
         )
+        return write
+
+    def album_check(self, album):
+        """A Transaction of one check: the album still exists (AlbumNotFound)."""
+        write = Transaction()
         write.check(schema.album_key(album.id), **exists(on_fail=AlbumNotFound(album.id)))
-        write.commit()
-        return position
+        return write
 
     def remove_photo(self, album, photo, membership):
         write = Transaction()

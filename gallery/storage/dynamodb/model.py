@@ -90,8 +90,8 @@ CARD = ItemKind(
     owner="the photo",
     written_by="put_photo, update_photo (edit, the worker), trash, restore, delete_photo, reindex",
     holds="exists iff its photo is ready and in that list (lists.list_entries: FEED, USER#, OWNER#, "
-    "TAG#, WORD#, ALL; a trashed photo's only: TRASH#, TRASH_DUE) and carries the photo's current card "
-    "fields",
+    "TAKEN#, PLACES#, TAG#, WORD#, ALL; a trashed photo's only: TRASH#, TRASH_DUE) and carries the "
+    "photo's current card fields (a PLACES# card its position too)",
 )
 FAVORITE = ItemKind(
     "favourite",

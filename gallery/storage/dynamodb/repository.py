@@ -68,6 +68,15 @@ class PhotoRepository:
         """
         old, items = self.photo_with_items(photo_id)
         _check_revision(old, expected_revision)
+        new, write = self.edit_write(old, items, changes)
+        self._commit(write)
+        self.follow_edits([(old, new)])
+        return new
+
+    def edit_write(self, old, items, changes):
+        """(the edited Photo, the Transaction that stores it): `old` as read with its partition's
+        `items` (photo_with_items), with `changes`. Not sent: update_photo sends it, and
+        batches.update_photos sends several photos' in one request."""
         new = replace(old, **changes, revision=old.revision + 1, updated=timestamp())
         new_cards = schema.card_items(new)
         write = self._transaction()
@@ -75,19 +84,25 @@ class PhotoRepository:
         for card in new_cards:
             write.put(card)
         for key in _card_keys(old, items) - {card["sk"] for card in new_cards}:
-            write.delete({"pk": schema.photo_pk(photo_id), "sk": key})
+            write.delete({"pk": schema.photo_pk(old.id), "sk": key})
         for item in items:
             # The photo's card in each album it is in (none while it is in the trash: its restore
             # puts the entries back, gallery.storage.dynamodb.trash).
             if schema.is_membership(item) and not new.trashed_at:
                 write.put(schema.entry_item(item["album_id"], item["position"], new))
-        self._commit(write)
-        add_counts(
-            tags=tag_deltas(counted_tags(old), counted_tags(new)),
-            owners={new.owner_id: counted_photos(new) - counted_photos(old)},
-        )
-        favorites.follow_edit(new)
-        return new
+        return new, write
+
+    def follow_edits(self, edits, each=map):
+        """After edits committed ((old, new) Photos): the counters that changed, each ADDed once
+        for all of them, then each photo's favourites (favorites.follow_edit, called through
+        `each`, a map: the batches' runs them on a few threads)."""
+        tags, owners = {}, {}
+        for old, new in edits:
+            for tag, delta in tag_deltas(counted_tags(old), counted_tags(new)).items():
+                tags[tag] = tags.get(tag, 0) + delta
+            owners[new.owner_id] = owners.get(new.owner_id, 0) + counted_photos(new) - counted_photos(old)
+        add_counts(tags=tags, owners=owners)
+        list(each(favorites.follow_edit, [new for _old, new in edits]))
 
     def delete_photo(self, photo_id, *, expected_revision=None):
         """Delete the photo's item, every card of it and its entry in each album (and the cover of
@@ -162,20 +177,27 @@ class PhotoRepository:
         limit=24,
         oldest_first=False,
         record=schema.card_from_item,
+        before=None,
     ):
         """One page of a list, newest first: a single Query on the lists index.
 
         The cursor is bound to the list. `record` reads an item (a PhotoCard by default; the album
-        lists pass schema.album_from_item). (Searches: gallery.storage.dynamodb.search.)
+        lists pass schema.album_from_item). `before`: only sort keys below it (the timeline's
+        jump to a month). (Searches: gallery.storage.dynamodb.search.)
         """
-        key = (list_name, cursor, limit, oldest_first, record.__qualname__)
-        page = listcache.page(key, lambda: self._query_list(list_name, cursor, limit, oldest_first, record))
+        key = (list_name, cursor, limit, oldest_first, record.__qualname__, before)
+        page = listcache.page(
+            key, lambda: self._query_list(list_name, cursor, limit, oldest_first, record, before)
+        )
         return without_suspended(page)  # after the cache: a suspension shows at once
 
-    def _query_list(self, list_name, cursor, limit, oldest_first, record):
+    def _query_list(self, list_name, cursor, limit, oldest_first, record, before=None):
+        condition = Key("list_pk").eq(list_name)
+        if before is not None:
+            condition &= Key("list_sk").lt(before)
         query = {
             "IndexName": schema.LISTS_INDEX,
-            "KeyConditionExpression": Key("list_pk").eq(list_name),
+            "KeyConditionExpression": condition,
             "ScanIndexForward": oldest_first,
             # One extra item tells whether there is a next page without an empty last page.
             "Limit": limit + 1,

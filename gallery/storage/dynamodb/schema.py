@@ -18,7 +18,14 @@ transaction with its 100-action limit.
 from dataclasses import asdict
 from decimal import Decimal
 
-from gallery.domain.lists import ALL_ALBUMS, card_name, favorites_list, list_entries, owner_albums_list
+from gallery.domain.lists import (
+    ALL_ALBUMS,
+    card_name,
+    carries_position,
+    favorites_list,
+    list_entries,
+    owner_albums_list,
+)
 from gallery.domain.records import Album, Photo, PhotoCard, TrashedCard
 from gallery.storage.dynamodb import model
 
@@ -152,6 +159,7 @@ def card_items(photo):
     """One card per list of the photo (gallery.domain.lists.list_entries; per token in a word list),
     carrying the PhotoCard fields."""
     card = asdict(photo.card)
+    position = {"latitude": photo.latitude, "longitude": photo.longitude}
     if photo.trashed_at:  # the trash's cards: when it was trashed and when it goes for good
         card |= {"trashed_at": photo.trashed_at, "purge_after": photo.purge_after}
     return [
@@ -160,6 +168,7 @@ def card_items(photo):
             "list_pk": list_name,
             "list_sk": sort_key,
             **card,
+            **(position if carries_position(list_name) else {}),
         }
         for list_name, sort_key in list_entries(photo)
     ]

@@ -27,6 +27,7 @@ class Transaction:
         self.table_name = table_name or get_connection().table_name
         self.actions = []
         self._conditional = {}  # index of each action that carries a condition -> its error
+        self.failed = []  # after a commit refused by conditions: the indexes of their actions
 
     def put(self, item, **condition):
         self._add("Put", Item=item, **condition)
@@ -36,6 +37,13 @@ class Transaction:
 
     def update(self, key, expression, **condition):
         self._add("Update", Key=key, UpdateExpression=expression, **condition)
+
+    def extend(self, other):
+        """Append `other`'s actions (with their conditions' errors): several photos' writes sent
+        as one request (gallery.storage.dynamodb.batches)."""
+        offset = len(self.actions)
+        self.actions += other.actions
+        self._conditional.update({offset + index: error for index, error in other._conditional.items()})
 
     def check(self, key, **condition):
         """No write: the transaction happens only if `key`'s item meets the condition."""
@@ -66,7 +74,8 @@ class Transaction:
                 return
             except ClientError as error:
                 reasons = error.response.get("CancellationReasons") or []
-                failed = self.failed_action(reasons)
+                self.failed = self.failed_actions(reasons)
+                failed = self.failed[0] if self.failed else None
                 if failed is not None:
                     raise (self._conditional[failed] or conflict or PhotoChanged()) from error
                 delay = next(delays, None) if conflicted(reasons) else None
@@ -76,6 +85,10 @@ class Transaction:
                 backoff.sleep(delay)
             except BotoCoreError as error:
                 raise unavailable(error) from error
+
+    def error_of(self, index):
+        """The error a failed condition of action `index` raises (PhotoChanged unless given)."""
+        return self._conditional.get(index) or PhotoChanged()
 
     def condition_failed(self, cancellation_reasons):
         """Whether DynamoDB cancelled the transaction because an action's condition failed."""
@@ -87,11 +100,16 @@ class Transaction:
         Reasons come one per action, in order; only those of actions that carry a condition are
         read, so a throttled or conflicting unconditional action is not mistaken for a stale read.
         """
+        return next(iter(self.failed_actions(cancellation_reasons)), None)
+
+    def failed_actions(self, cancellation_reasons):
+        """The indexes of every action whose condition failed, in order."""
+        failed = []
         for index in sorted(self._conditional):
             reason = cancellation_reasons[index] if index < len(cancellation_reasons) else {}
             if reason.get("Code") == CONDITION_FAILED:
-                return index
-        return None
+                failed.append(index)
+        return failed
 
     def _add(self, kind, condition=None, values=None, names=None, on_fail=None, **body):
         body["TableName"] = self.table_name

@@ -21,13 +21,19 @@ def original_key(photo_id, extension):
     return f"{PHOTOS_PREFIX}{photo_id}/original.{extension}"
 
 
-def shared_key(photo_id, extension):
-    return f"{PHOTOS_PREFIX}{photo_id}/shared.{extension}"
+def shared_key(photo_id, extension, variant=""):
+    return f"{PHOTOS_PREFIX}{photo_id}/shared{_suffix(variant)}.{extension}"
 
 
-def rendition_key(photo_id, rendition):
-    """Where a size of the photo (a row of gallery.imaging.renditions) is stored."""
-    return f"{PHOTOS_PREFIX}{photo_id}/{rendition.name}.{rendition.extension}"
+def rendition_key(photo_id, rendition, variant=""):
+    """Where a size of the photo (a row of gallery.imaging.renditions) is stored. `variant`
+    names the sizes of a rotation ("thumb-3fa9c2d1.jpg"): new keys, so that no cache (a
+    browser's, a CDN's, the presigned-URL cache) shows the old pixels under the old name."""
+    return f"{PHOTOS_PREFIX}{photo_id}/{rendition.name}{_suffix(variant)}.{rendition.extension}"
+
+
+def _suffix(variant):
+    return f"-{variant}" if variant else ""
 
 
 def display_key(photo_id):

@@ -10,7 +10,8 @@ from openapi_schema_validator import OAS31Validator
 from accounts.models import ApiToken
 from gallery.domain.records import PROCESSING
 from gallery.storage.dynamodb import photo_repository
-from gallery.tests.factories import make_photo
+from gallery.tests.factories import camera_exif, image_bytes, make_photo
+from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,10 @@ def test_every_answer_of_a_walk_through_the_api_matches_its_schema(call, user):
     call("POST", "/api/photos/{photo_id}/favorite/", photo_id=first)
     call("DELETE", "/api/photos/{photo_id}/favorite/", photo_id=first)
     call("GET", "/api/photos/{photo_id}/", photo_id="f" * 32)
+    real = publish(user, data=image_bytes(size=(120, 80), exif=camera_exif()))  # files to turn, a position
+    call("POST", "/api/photos/{photo_id}/rotate/", {"degrees": 90}, photo_id=real.id)
+    call("POST", "/api/photos/{photo_id}/rotate/", {"degrees": 45}, photo_id=real.id)  # 400
+    assert call("GET", "/api/map/").json()[0]["id"] == real.id
 
     album = call("POST", "/api/albums/", {"title": "Summer", "visibility": "unlisted"}).json()["id"]
     call("POST", "/api/albums/", {"title": ""})

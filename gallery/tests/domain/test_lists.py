@@ -30,13 +30,13 @@ def lists_of(item):
 
 def test_a_public_photo_is_in_the_feed_its_owners_lists_its_tags_and_its_word_lists():
     assert lists_of(photo()) == {
-        *{ALL, FEED, "OWNER#7", "USER#7", "TAG#sea", "TAG#boats"},
+        *{ALL, FEED, "OWNER#7", "TAKEN#7", "USER#7", "TAG#sea", "TAG#boats"},
         *{"WORD#et", "WORD#a ", "WORD#l ", "WORD#il"},  # "ete a l ile", "a l ile", "l ile", "ile"
     }
 
 
 def test_a_private_photo_is_only_in_the_admin_list_and_its_owners_own_list():
-    assert lists_of(photo(visibility=PRIVATE)) == {ALL, "OWNER#7"}
+    assert lists_of(photo(visibility=PRIVATE)) == {ALL, "OWNER#7", "TAKEN#7"}
     assert lists.counted_tags(photo(visibility=PRIVATE)) == set()
     assert lists.counted_tags(photo()) == {"sea", "boats"}
 

@@ -239,7 +239,7 @@ def test_accept_attribute_offers_every_supported_format():
 
 def test_exif_facts_are_date_taken_and_camera_when_nothing_else_is_written():
     assert process(image_bytes(exif=camera_exif())).exif == ExifFacts(
-        taken="2024:07:01 18:30:05", camera="Canon EOS R6"
+        taken="2024-07-01T18:30:05", camera="Canon EOS R6"
     )
     assert process(image_bytes(exif=camera_exif(make="NIKON", model="D750"))).exif.camera == "NIKON D750"
     assert process(image_bytes()).exif == ExifFacts()
@@ -249,7 +249,7 @@ def test_exif_facts_name_lens_exposure_aperture_focal_length_and_iso_but_never_w
     facts = process(image_bytes(exif=full_camera_exif())).exif
 
     assert facts == ExifFacts(
-        taken="2024:07:01 18:30:05",
+        taken="2024-07-01T18:30:05",
         camera="Canon EOS R6",
         lens="Canon RF35mm F1.8 MACRO IS STM",
         exposure="1/250 s",
@@ -286,7 +286,22 @@ def test_exif_facts_name_lens_exposure_aperture_focal_length_and_iso_but_never_w
 def test_each_shot_fact_is_read_and_broken_ones_are_left_out(shot, expected):
     facts = process(image_bytes(exif=camera_exif(**shot))).exif
 
-    assert facts == ExifFacts(taken="2024:07:01 18:30:05", camera="Canon EOS R6", **expected)
+    assert facts == ExifFacts(taken="2024-07-01T18:30:05", camera="Canon EOS R6", **expected)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ({"offset": "+09:00"}, "2024-07-01T18:30:05+09:00"),  # OffsetTimeOriginal
+        ({"offset": "-05:30"}, "2024-07-01T18:30:05-05:30"),
+        ({"offset": "  :  "}, "2024-07-01T18:30:05"),  # blank offset: none known
+        ({"taken": "0000:00:00 00:00:00"}, ""),  # blank date: the upload time is used instead
+        ({"taken": "2024:13:01 18:30:05"}, ""),
+        ({"taken": "yesterday"}, ""),
+    ],
+)
+def test_the_date_taken_is_iso_8601_with_the_offset_the_camera_wrote(written, expected):
+    assert process(image_bytes(exif=camera_exif(**written))).exif.taken == expected
 
 
 def test_corrupt_exif_is_ignored():

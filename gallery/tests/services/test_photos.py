@@ -43,7 +43,7 @@ def test_published_photo_records_the_processed_sizes_and_facts(aws, user):
     assert (photo.width, photo.height) == (3000, 4000)
     assert (photo.display_width, photo.display_height) == (1200, 1600)
     assert (photo.thumbnail_width, photo.thumbnail_height) == (300, 400)
-    assert (photo.taken, photo.camera) == ("2024:07:01 18:30:05", "Canon EOS R6")
+    assert (photo.taken, photo.camera) == ("2024-07-01T18:30:05", "Canon EOS R6")
     assert photo.original_content_type == "image/jpeg" and photo.original_key.endswith("/original.jpg")
     assert photo.shared_key.endswith("/shared.jpg") and photo.shared_content_type == "image/jpeg"
     assert [(source["width"], source["height"], source["type"]) for source in photo.sources] == [

@@ -32,14 +32,15 @@ def inline_code_in(html):
     return [name for name, pattern in INLINE_CODE.items() if pattern.search(html)]
 
 
-def test_the_policy_allows_only_this_site_and_the_media_storage(aws, client):
+def test_the_policy_allows_only_this_site_the_media_storage_and_the_map_tiles(aws, client):
     policy = client.get("/")["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
 
     media = settings.STORAGES["default"]["OPTIONS"]["endpoint_url"]  # moto, in the tests
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
-    assert directives["img-src"] == f"'self' data: {media}"
+    # The owner's map's tile server: its origin, from the PHOTOSHARE_MAP_TILE_URL template.
+    assert directives["img-src"] == f"'self' data: https://tile.openstreetmap.org {media}"
     assert directives["connect-src"] == f"'self' {media}"  # the upload page POSTs files to S3
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
@@ -48,7 +49,8 @@ def test_the_policy_allows_only_this_site_and_the_media_storage(aws, client):
     # has no inline code.
     assert policy == (
         "default-src 'self'; script-src 'self'; style-src 'self'; "
-        f"img-src 'self' data: {media}; connect-src 'self' {media}; object-src 'none'; "
+        f"img-src 'self' data: https://tile.openstreetmap.org {media}; connect-src 'self' {media}; "
+        "object-src 'none'; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
     assert "Content-Security-Policy-Report-Only" not in client.get("/")

@@ -7,6 +7,7 @@ revision), albums.py, and the fields both use (fields.py).
 
 from gallery.web.forms.albums import AlbumEditForm, AlbumForm
 from gallery.web.forms.photos import (
+    PhotoChangeForm,
     PhotoDetailsForm,
     PhotoEditForm,
     PhotoFileField,
@@ -21,6 +22,7 @@ from gallery.web.forms.photos import (
 __all__ = [
     "AlbumEditForm",
     "AlbumForm",
+    "PhotoChangeForm",
     "PhotoDetailsForm",
     "PhotoEditForm",
     "PhotoFileField",

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gallery.domain import taken as taken_time
 from gallery.domain.limits import LIMITS
 from gallery.domain.records import PUBLIC, VISIBILITY_CHOICES
-from gallery.domain.tags import invalid_tags, parse_tags
+from gallery.domain.tags import parse_tags
 from gallery.imaging.policy import message_of
 from gallery.imaging.process import (
     ACCEPT_ATTRIBUTE,
@@ -111,6 +112,7 @@ class PhotoDetailsForm(forms.Form):
             "tags": ", ".join(photo.tags),
             "visibility": photo.visibility,
             "share_original": photo.share_original,
+            "taken": photo.taken,
             "revision": photo.revision,
         }
         if data is not None:
@@ -126,24 +128,8 @@ class PhotoDetailsForm(forms.Form):
 
     def clean_tags(self):
         tags = parse_tags(self.cleaned_data["tags"])
-        if len(tags) > (count := LIMITS.tag_count):
-            raise forms.ValidationError(
-                ngettext("At most %(count)d tag, please.", "At most %(count)d tags, please.", count)
-                % {"count": count}
-            )
-        if invalid := invalid_tags(tags):
-            raise forms.ValidationError(
-                _("Tags can hold only letters, digits, “-” and “_”; not “%(tag)s”.") % {"tag": invalid[0]}
-            )
-        if any(len(tag) > LIMITS.tag_length for tag in tags):
-            raise forms.ValidationError(
-                ngettext(
-                    "Tags can be at most %(count)d character long.",
-                    "Tags can be at most %(count)d characters long.",
-                    LIMITS.tag_length,
-                )
-                % {"count": LIMITS.tag_length}
-            )
+        if error := LIMITS.tags_error(tags):
+            raise forms.ValidationError(error)
         return tags
 
     def clean_visibility(self):
@@ -186,7 +172,34 @@ def over_newer_save(form_for, record, data):
     return form
 
 
-class PhotoEditForm(PhotoDetailsForm, RevisionedForm):
+class PhotoChangeForm(PhotoDetailsForm):
+    """The details of a photo that exists: those of an upload and when it was taken (an upload's
+    comes from its file: gallery.imaging.exif, or the upload time)."""
+
+    taken = forms.CharField(
+        label=_("Taken"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Date and time as YYYY-MM-DD HH:MM, optionally with the offset from UTC: "
+            "“2024-07-01 18:30” or “2024-07-01 18:30+09:00”."
+        ),
+    )
+
+    def clean_taken(self):
+        text = self.cleaned_data["taken"].strip()
+        if not text:  # left empty: as it is
+            return self.initial.get("taken", "")
+        try:
+            return taken_time.normalized(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a date and time such as “2024-07-01 18:30” or “2024-07-01T18:30:00+09:00”."),
+                code="invalid_taken",
+            ) from None
+
+
+class PhotoEditForm(PhotoChangeForm, RevisionedForm):
     """The site's edit form (gallery.services.photos.edit checks its revision)."""
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gallery.domain.access import PhotoInTrash, can_change, can_get_original, full_size_key
 from gallery.domain.limits import LIMITS, FileTooLarge
 from gallery.domain.records import READY
-from gallery.services import comments, photos, trash
+from gallery.services import comments, photos, rotation, trash
 from gallery.services import navigation as sources
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
 from gallery.web.body_limits import accepts_upload, file_stopped
@@ -153,6 +153,20 @@ def delete_photo(request, photo_id):
     else:
         messages.success(request, _("“%(title)s” is deleted.") % {"title": photo.title})
     return redirect("gallery:user", username=photo.owner_username)
+
+
+@require_POST
+@login_required
+def rotate_photo(request, photo_id):
+    """The rotate buttons: POST degrees=90|180|270 (clockwise), back to the photo's page."""
+    photo = photos.changeable(request.user, photo_id)
+    try:
+        rotation.rotate(photo, rotation.degrees_of(request.POST.get("degrees")))
+    except PhotoChanged:
+        messages.error(request, CHANGED_MESSAGE)
+    else:
+        messages.success(request, _("The photo is rotated."))
+    return redirect(sources.photo_url(photo.id, request.POST.get("from")))
 
 
 def _edit_over_a_newer_save(request, photo_id):

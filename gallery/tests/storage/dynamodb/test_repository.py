@@ -348,7 +348,7 @@ def test_an_edit_reads_neither_the_favourites_nor_writes_them_in_its_transaction
     finally:
         events.unregister("provide-client-params.dynamodb.TransactWriteItems", capture)
 
-    # The photo, its 6 cards (ALL, OWNER, FEED, USER, TAG#sea, WORD#renamed) and the delete of
+    # The photo, its 7 cards (ALL, OWNER, TAKEN, FEED, USER, TAG#sea, WORD#renamed) and the delete of
     # the old title's word card ("photo 1"): the favourite is refreshed after, whatever the number of fans.
-    assert captured == [8]
+    assert captured == [9]
     assert table.favorite_state(photo.id).count == 1

@@ -4,7 +4,7 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from gallery.domain import lists
-from gallery.domain.lists import ALL, FEED, owner_list, tag_list, user_list, word_list
+from gallery.domain.lists import ALL, FEED, owner_list, tag_list, taken_list, user_list, word_list
 from gallery.domain.records import PRIVATE
 from gallery.storage.dynamodb import LISTS_INDEX, table_schema
 from gallery.storage.dynamodb.schema import card_from_item, card_items, photo_from_item, photo_item
@@ -53,6 +53,7 @@ def test_a_public_photo_has_a_card_in_each_of_its_lists_sharing_its_partition():
         owner_list(7),
         FEED,
         user_list(7),
+        taken_list(7),
         tag_list("sea"),
         tag_list("city"),
         word_list("sunset"),
@@ -76,7 +77,7 @@ def test_a_photo_has_one_card_per_search_token_told_apart_by_the_token():
 def test_a_private_photo_has_cards_only_in_the_admin_and_owner_lists():
     cards = card_items(make_photo(1, owner_id=7, visibility=PRIVATE))
 
-    assert {card["list_pk"] for card in cards} == {ALL, owner_list(7)}
+    assert {card["list_pk"] for card in cards} == {ALL, owner_list(7), taken_list(7)}
 
 
 def test_the_lists_index_is_the_one_global_secondary_index():
