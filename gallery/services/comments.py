@@ -20,9 +20,10 @@ from gallery.domain import access, clock
 from gallery.domain import comments as rules
 from gallery.domain.comments import Comment, CommentingBlocked, CommentNotYours
 from gallery.domain.errors import NoSuchPhoto
+from gallery.domain.records import READY
 from gallery.services import blocks
+from gallery.storage.dynamodb import PhotoNotFound, photo_repository
 from gallery.storage.dynamodb import comments as store
-from gallery.storage.dynamodb import photo_repository
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ def write(user, photo, text):
     """Store a new comment by `user` on `photo` (which they may see); CommentingBlocked if its
     owner blocked them, CommentInvalid for empty or too long text."""
     access.require_view(user, photo)
+    if photo.status != READY:  # its owner sees it processing: nothing to comment on yet
+        raise PhotoNotFound(photo.id)
     text = rules.clean_text(text)
     if blocks.is_blocked(photo.owner_id, user):
         raise CommentingBlocked(photo.id)
