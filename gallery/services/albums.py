@@ -99,11 +99,17 @@ def page(user, album_id, *, token=None, cursor=None, limit=None):
 def shared_photo(user, album_id, token, photo_id):
     """A photo as seen through an album's share link: (album, photo). The photo's own page
     would hide a private photo; its album's link shares it. One BatchGetItem."""
+    album, photo, _membership = shared_photo_and_place(user, album_id, token, photo_id)
+    return album, photo
+
+
+def shared_photo_and_place(user, album_id, token, photo_id):
+    """shared_photo's (album, photo) and the photo's Membership in the album (its place)."""
     album, photo, membership = album_repository().album_and_photo(album_id, photo_id)
     access.require_album_view(user, album, token)
     if photo is None or membership is None or photo.status != READY or photo.trashed_at:
         raise NotInAlbum(photo_id)
-    return album, photo
+    return album, photo, membership
 
 
 def visible(user, album_id):

@@ -7,7 +7,7 @@ they may see (someone else's favourites, an unknown user or tag: no source, no l
 neighbours are one bounded Query each way on that list (PhotoRepository.neighbours), never a scan.
 
 Other lists join with `@source_kind("<kind>")`: a resolver `(value, viewer) -> Source | None`
-(an album, say, resolves "album:<id>" when the viewer may see the album, with its own sort key).
+(gallery.services.album_places: "album:<id>" when the viewer may see the album, in album order).
 This module is in the use-case layer (gallery/tests/test_layers.py), so a resolver of a module of
 the same layer registers from above it, e.g. in its views module, which the URLconf imports.
 """
@@ -32,7 +32,7 @@ MAX_TOKEN_LENGTH = 200
 
 _RESOLVERS = {}
 # The kinds of list a photo page may be opened from.
-FEED, TAG, USER, SEARCH, FAVORITES = "feed", "tag", "user", "search", "favorites"
+FEED, TAG, USER, SEARCH, FAVORITES, ALBUM = "feed", "tag", "user", "search", "favorites", "album"
 TIMELINE = "timeline"
 
 
@@ -57,12 +57,17 @@ class Source:
     sort_key: Callable = field(default=None, compare=False)
     # (previous, next) card of a sort key; by default one card each way in the list.
     neighbours: Callable = field(default=None, compare=False)
+    # A neighbour's page: by default its photo page opened from this list (?from=<token>); an
+    # album's share link keeps to its own pages.
+    link: Callable = field(default=None, compare=False)
 
     def __post_init__(self):
         if self.sort_key is None:
             object.__setattr__(self, "sort_key", _list_sort_key(self.list_name))
         if self.neighbours is None:
             object.__setattr__(self, "neighbours", functools.partial(_list_neighbours, self))
+        if self.link is None:
+            object.__setattr__(self, "link", lambda photo_id: photo_url(photo_id, self.token))
 
 
 def _list_neighbours(source, sort_key):
@@ -97,11 +102,24 @@ class Place:
     previous: object = None
     next: object = None
 
+    @property
+    def previous_url(self):
+        return self.source.link(self.previous.id) if self.previous else None
+
+    @property
+    def next_url(self):
+        return self.source.link(self.next.id) if self.next else None
+
 
 def place(token, viewer, photo):
     """The photo's Place in the list `token` names for `viewer`, or None: no such list, not
     the viewer's to see, or the photo is not (or no longer) in it."""
-    source = resolve(token, viewer)
+    return place_in(resolve(token, viewer), photo)
+
+
+def place_in(source, photo):
+    """The photo's Place in `source` (a Source or None): the one way every viewer, a list's or
+    an album's share link's, finds what comes before and after."""
     sort_key = source.sort_key(photo) if source else None
     if sort_key is None:
         return None

@@ -18,7 +18,6 @@ for module, names in (
         register.filter(name, getattr(module, name))
 register.simple_tag(cards.photo_cards)
 register.simple_tag(pictures.picture)
-register.simple_tag(links.photo_in_list)
 register.simple_tag(takes_context=True)(links.card_link)
 register.simple_tag(takes_context=True)(links.absolute_url)
 register.simple_tag(takes_context=True)(batch.own_albums)

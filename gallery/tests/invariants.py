@@ -172,13 +172,14 @@ def check_table(expected):
 
 
 def check_timelines(expected):
-    """Each owner's timeline is all their ready photos, private ones included, newest taken first
-    (the wall clock, then the id, as the sort key breaks ties), in runs of one month each."""
+    """Each owner's timeline is all their ready photos not in the trash, private ones included,
+    newest taken first (the wall clock, then the id, as the sort key breaks ties), in runs of one
+    month each."""
     for owner in {want.owner for want in expected.photos.values()}:
         mine = [
             (taken.sort_key(want.taken), photo_id)
             for photo_id, want in expected.photos.items()
-            if want.owner.pk == owner.pk and want.status == READY
+            if want.owner.pk == owner.pk and want.status == READY and not want.trashed
         ]
         cards = timeline.page(owner.pk, limit=100).items
         assert [card.id for card in cards] == [photo_id for _key, photo_id in sorted(mine, reverse=True)]

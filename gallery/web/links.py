@@ -9,7 +9,6 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 
 from gallery.domain import ids
-from gallery.services import navigation
 
 # A list page links every card to its photo, its owner and each of its tags: ~100 links a page,
 # and `{% url %}` (a full reverse each) was about 30 % of the page's time (docs/benchmarks.md).
@@ -61,11 +60,6 @@ def user_url(username):
 
 def tag_url(tag):
     return _url("gallery:tag", tag)
-
-
-def photo_in_list(photo_id, source=None):
-    """A photo page's URL opened from a list: `source` is the list's token (gallery.services.navigation)."""
-    return navigation.photo_url(photo_id, source)
 
 
 def absolute_url(context, url):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.domain import records
-from gallery.services import albums, photos
+from gallery.services import album_places, albums, navigation, photos
 from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged
 from gallery.web.forms import AlbumEditForm, AlbumForm, over_newer_save
 from gallery.web.paging import page_context, page_of
@@ -86,6 +86,8 @@ def _render_album(request, album_id, token=None):
         share_url=share_url(request, album),
         share_base=reverse("gallery:album_shared", args=[album.id, token]) if token else None,
         token=token,
+        # The album's own page opens its photos' pages within it (gallery.services.album_places).
+        from_query="" if token else navigation.from_query(navigation.token(navigation.ALBUM, album.id)),
     )
     response = render(request, "gallery/albums/detail.html", context)
     if is_owner and context["share_url"]:
@@ -105,12 +107,12 @@ def shared_album(request, album_id, token):
 
 @require_GET
 def shared_photo(request, album_id, token, photo_id):
-    album, photo = albums.shared_photo(request.user, album_id, token, photo_id)
+    album, photo, place = album_places.shared_photo(request.user, album_id, token, photo_id)
     share_base = reverse("gallery:album_shared", args=[album.id, token])
     return render(
         request,
         "gallery/albums/shared_photo.html",
-        {"album": album, "photo": photo, "share_base": share_base},
+        {"album": album, "photo": photo, "share_base": share_base, "place": place},
     )
 
 

@@ -70,7 +70,8 @@ def test_the_album_page_shows_the_photos_in_order_in_one_query(client, user, alb
 
     dynamodb_calls.clear()
     response = owner.get(f"/albums/{album.id}/")
-    assert dynamodb_calls == ["Query"]
+    # The album's entries, and the owner's albums for the select bar's "Add to album".
+    assert dynamodb_calls == ["Query", "Query"]
     assert card_titles(response) == ["Harbour", "Secret cove", "Lighthouse"]
     assert "By the sea" in response.content.decode()
 
@@ -130,7 +131,7 @@ def test_the_share_link_shows_every_photo_and_a_private_photos_page(
 
     dynamodb_calls.clear()
     photo_page = client.get(f"{shared}photos/{own_photos[1].id}/")
-    assert dynamodb_calls == ["BatchGetItem"]
+    assert dynamodb_calls == ["BatchGetItem", "Query", "Query"]  # the photo, then one step each way
     assert "<h1>Secret cove</h1>" in photo_page.content.decode()
     assert own_photos[1].original_key not in photo_page.content.decode()  # display sizes only
     assert client.get(f"/photos/{own_photos[1].id}/").status_code == 404  # its own page hides it
@@ -282,7 +283,7 @@ def test_add_photos_shows_the_photos_already_in_the_album_as_in_it(user, own_pho
     assert "Add “Harbour”" not in page and "Add “Lighthouse”" in page and "Add “Secret cove”" in page
     cards = {
         re.search(r'class="title"[^>]*>([^<]*)<', card).group(1): card
-        for card in page.split('<li class="card">')[1:]
+        for card in re.split(r'<li class="card"[^>]*>', page)[1:]
     }
     assert ["In this album" in cards[title] for title in ("Lighthouse", "Secret cove", "Harbour")] == [
         False,
@@ -310,6 +311,39 @@ def test_the_owners_page_showing_the_share_link_is_never_cached(client, user, al
     assert "no-store" in owners["Cache-Control"]
     public = client.get(f"/albums/{albums.edit(album, visibility=PUBLIC).id}/")
     assert "no-store" not in public.get("Cache-Control", "")  # nothing secret: caches may keep it
+
+
+def rel_links(response, rel):
+    return re.findall(rf'<a rel="{rel}" href="([^"]+)"', response.content.decode())
+
+
+def test_an_albums_photos_step_through_the_album_in_its_order(client, user, album, own_photos):
+    albums.move(album, own_photos[2].id, up=True)  # Harbour, Lighthouse, Secret cove
+    owner = client_for(user)
+    opened_from = f"?from=album:{album.id}"
+
+    page = owner.get(f"/albums/{album.id}/").content.decode()
+    assert f'href="/photos/{own_photos[2].id}/{opened_from}"' in page
+
+    middle = owner.get(f"/photos/{own_photos[2].id}/{opened_from}")
+    assert rel_links(middle, "prev") == [f"/photos/{own_photos[0].id}/{opened_from}"]
+    assert rel_links(middle, "next") == [f"/photos/{own_photos[1].id}/{opened_from}"]
+    assert f'<a class="viewer-list" href="/albums/{album.id}/">Album “Summer”</a>' in middle.content.decode()
+    # Anyone else: the private photo is not a step.
+    assert rel_links(client.get(f"/photos/{own_photos[2].id}/{opened_from}"), "next") == []
+
+
+def test_a_share_links_photo_pages_step_within_the_link(client, user, album, own_photos):
+    album = albums.edit(album, visibility=UNLISTED)
+    shared = f"/albums/{album.id}/s/{album.share_token}/"
+
+    first = client.get(f"{shared}photos/{own_photos[0].id}/")
+    middle = client.get(f"{shared}photos/{own_photos[1].id}/")
+
+    assert rel_links(first, "prev") == []
+    assert rel_links(first, "next") == [f"{shared}photos/{own_photos[1].id}/"]  # private: the link's own page
+    assert rel_links(middle, "next") == [f"{shared}photos/{own_photos[2].id}/"]
+    assert f'<a class="viewer-list" href="{shared}">' in middle.content.decode()
 
 
 def test_album_lists_page_with_their_own_cursor(aws, user, settings):
