@@ -256,6 +256,17 @@ class TokenIn(Body):
     scope: Literal["read", "read_write"]
 
 
+class DeleteAccountIn(Schema):
+    password: str
+    code: str | None = None  # the second factor's, when the user set one up
+
+
+class AccountDeletion(Schema):
+    """DELETE /api/me/'s answer: the account is marked; the worker deletes the rest."""
+
+    status: Literal["deleting"]
+
+
 class UploadIn(Schema):
     """What the client says of the file: advisory (S3 enforces the size, the worker the format),
     but a size over the limit is refused before any signing."""

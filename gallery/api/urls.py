@@ -1,4 +1,5 @@
 from gallery.api import (
+    account,
     albums,
     batch,
     comments,
@@ -13,7 +14,19 @@ from gallery.api import (
 from gallery.api.openapi import api, credentials_before_methods
 from gallery.web.body_limits import accepts_upload
 
-for module in (batch, photos, library, albums, tokens, uploads, downloads, trash, comments, moderation):
+for module in (
+    batch,
+    photos,
+    library,
+    albums,
+    tokens,
+    uploads,
+    downloads,
+    trash,
+    account,
+    comments,
+    moderation,
+):
     api.add_router("/", module.router)
 
 # /api/ is the NinjaAPI's; also /api/openapi.json (its document) and /api/docs/ (Swagger UI).

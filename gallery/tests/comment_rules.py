@@ -30,6 +30,11 @@ class CommentRules:
         self.written = {}  # comment id: (photo id, author id, text)
         self.blocked = set()  # (owner id, blocked id)
 
+    def _blocks(self):
+        """The blocks between current users (an erased account's went with it)."""
+        present = {user.pk for user in self.users}
+        return {pair for pair in self.blocked if set(pair) <= present}
+
     def _may_see(self, user, want):
         if want.trashed:
             return False
@@ -48,12 +53,12 @@ class CommentRules:
         try:
             made = comments.write(user, photo, text)
         except CommentingBlocked:
-            assert (want.owner.pk, user.pk) in self.blocked
+            assert (want.owner.pk, user.pk) in self._blocks()
             return
         except PhotoNotFound:  # processing: the owner sees it, there is nothing to comment on yet
             assert want.status != READY
             return
-        assert (want.owner.pk, user.pk) not in self.blocked
+        assert (want.owner.pk, user.pk) not in self._blocks()
         self.written[made.id] = (photo_id, user.pk, made.text)
 
     @precondition(lambda self: self.__dict__.get("written"))
@@ -65,11 +70,12 @@ class CommentRules:
         if want is None:  # its photo was deleted for good, and the comment with it
             del self.written[comment_id]
             return
-        user = want.owner if by_owner else next(u for u in self.users if u.pk == author_id)
+        author = next((u for u in self.users if u.pk == author_id), None)  # None: erased since
+        user = want.owner if by_owner or author is None else author
         try:
             comment, photo = comments.find(user, comment_id)
         except NoSuchComment:
-            assert not self._may_see(user, want) or (user.pk, author_id) in self.blocked
+            assert not self._may_see(user, want) or (user.pk, author_id) in self._blocks()
             return
         if edit and user.pk == author_id:
             comments.edit(user, comment, photo, "edited text")
@@ -110,6 +116,6 @@ class CommentRules:
                 expect = {
                     cid
                     for cid, (pid, author_id, _) in alive.items()
-                    if pid == photo_id and (viewer_id, author_id) not in self.blocked
+                    if pid == photo_id and (viewer_id, author_id) not in self._blocks()
                 }
                 assert shown == expect, (viewer, photo_id)
