@@ -323,6 +323,42 @@ class ArchiveStatus(Schema):
     bytes: int | None = None
 
 
+class CommentText(Schema):
+    """A comment's text (plain text: links and @mentions are made by the pages)."""
+
+    text: str
+
+
+class CommentOut(Schema):
+    id: str
+    text: str = Field(description="As written: plain text, never HTML.")
+    author: str
+    created: str
+    edited: str | None = Field(description="When last edited; null if never.")
+    mentions: list[str] = Field(description="The usernames the text mentions that are linked.")
+
+
+class CommentList(Schema):
+    results: list[CommentOut]
+    next: str | None
+
+
+class Blocked(Schema):
+    blocked: bool
+
+
+class ReportIn(Schema):
+    """Exactly one of photo_id and comment_id, and why."""
+
+    photo_id: str | None = None
+    comment_id: str | None = None
+    reason: str
+
+
+class ReportOut(Schema):
+    id: int
+
+
 class BatchIn(Schema):
     """One action on many of the caller's photos (at most 500)."""
 

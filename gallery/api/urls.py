@@ -2,9 +2,11 @@ from gallery.api import (
     account,
     albums,
     batch,
+    comments,
     downloads,
     follows,
     library,
+    moderation,
     photos,
     profiles,
     tokens,
@@ -14,7 +16,21 @@ from gallery.api import (
 from gallery.api.openapi import api, credentials_before_methods
 from gallery.web.body_limits import accepts_upload
 
-for module in (batch, photos, library, albums, tokens, uploads, downloads, trash, account, follows, profiles):
+for module in (
+    batch,
+    photos,
+    library,
+    albums,
+    tokens,
+    uploads,
+    downloads,
+    trash,
+    account,
+    follows,
+    profiles,
+    comments,
+    moderation,
+):
     api.add_router("/", module.router)
 
 # /api/ is the NinjaAPI's; also /api/openapi.json (its document) and /api/docs/ (Swagger UI).

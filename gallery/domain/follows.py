@@ -31,7 +31,7 @@ class CannotFollowSelf(Invalid):
 
 
 class CannotFollow(Invalid):
-    """A block between the two people (gallery.services.follows.is_blocked)."""
+    """A block between the two people (gallery.services.blocks.is_blocked)."""
 
     code = "cannot_follow"
     message = _("You cannot follow this person.")

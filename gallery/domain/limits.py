@@ -43,6 +43,8 @@ class Limits:
     tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
     page_size = _Setting("PHOTOSHARE_PAGE_SIZE")  # cards (or albums) on a page of any list
     api_tokens = _Setting("PHOTOSHARE_MAX_API_TOKENS")  # tokens one user may hold at once
+    comment_length = _Setting("PHOTOSHARE_MAX_COMMENT_LENGTH")  # characters in a comment
+    report_reason_length = 1000  # characters in a report's reason (the admin reads it whole)
     # Photos one batch action takes (gallery.services.batch): what a request can do well within
     # its time (docs/benchmarks.md), and five pages of the largest list page.
     batch_photos = 500

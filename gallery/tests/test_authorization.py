@@ -62,6 +62,8 @@ ROUTES = photo_routes()
 # Any signed-in user may favourite a public photo they see: on these, strangers are tried on
 # private and guessed photos only; they are actions, with nothing to GET.
 FAVORITE_ROUTES = {"gallery:favorite", "api:favorite", "api:unfavorite_photo"}
+# So may they comment on it; the comments' JSON names no photo title (tests/api/test_comments.py).
+FAVORITE_ROUTES |= {"gallery:comment_write", "api:comments", "api:write_comment"}
 
 
 def path_for(route, photo_id, album_id, token=WRONG_TOKEN):

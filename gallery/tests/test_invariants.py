@@ -11,7 +11,9 @@ fresh or a stale revision and visibility changes; deletes (to the trash), restor
 for good, emptied trashes and the daily purge after days pass (gallery/tests/trash_rules.py);
 albums created, photos added, removed, moved, made cover, share links renewed, visibility
 changed, albums deleted; favourites and unfavourites by any user; an account deleted
-(gallery/tests/erase_rules.py: a new user takes its place); `reconcile --fix`, which
+(gallery/tests/erase_rules.py: a new user takes its place); comments written, edited and deleted
+(by their author or the photo's owner) and blocks (gallery/tests/comment_rules.py);
+`reconcile --fix`, which
 must then change nothing; a restart of the local stack (moto with its recording, as `make run`
 has; one example in four, once: a restart costs seconds).
 
@@ -55,6 +57,7 @@ from gallery.storage.dynamodb import (
 )
 from gallery.storage.s3 import objects
 from gallery.tests import invariants, publishing
+from gallery.tests.comment_rules import CommentRules
 from gallery.tests.direct_uploads import upload_file
 from gallery.tests.erase_rules import EraseRules
 from gallery.tests.factories import camera_exif, client_for, image_bytes
@@ -92,7 +95,7 @@ TAKEN = st.sampled_from(
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
-class UseCases(EraseRules, TrashRules, FollowRules, RuleBasedStateMachine):
+class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, RuleBasedStateMachine):
     stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
     server = None  # the recording MotoServer the test runs on, for the restart step
 

@@ -168,6 +168,16 @@ ALBUM_CARD = ItemKind(
     written_by="with the album item, in the same transactions",
     holds="exists iff the album does; the album's fields without its share token",
 )
+COMMENT = ItemKind(
+    "comment",
+    pk="PHOTO#{photo_id}",
+    sk="CMT#{comment_key}",
+    owner="the photo (its author's to edit, the photo owner's to delete)",
+    written_by="comment, edit comment, delete comment (author or photo owner), moderation (hide); "
+    "removed after a photo delete or purge",
+    holds="its photo exists; shown only to whoever may see the photo (not in the trash, public or "
+    "the viewer's own) and not to a viewer who blocked its author; text within the length limit",
+)
 
 ARCHIVE_JOB = ItemKind(
     "archive job",
@@ -234,6 +244,7 @@ KINDS = (
     ALBUM,
     ENTRY,
     ALBUM_CARD,
+    COMMENT,
     ARCHIVE_JOB,
     FOLLOW,
     FOLLOW_COUNT,
