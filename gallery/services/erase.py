@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountLanguage, ApiToken
-from gallery.services import albums, follows, photos
+from gallery.services import albums, comments, follows, photos
 from gallery.storage import sqs
 from gallery.storage.dynamodb import (
     AlbumChanged,
@@ -31,6 +31,7 @@ from gallery.storage.dynamodb import (
     photo_repository,
     schema,
 )
+from gallery.storage.dynamodb import comments as stored_comments
 from gallery.storage.dynamodb import erase as stored
 from gallery.storage.s3 import keys, objects
 
@@ -55,6 +56,7 @@ ERASED_WITH = {
     model.ENTRY.name: "with its photo and its album",
     model.ALBUM_CARD.name: "with its album",
     model.ARCHIVE_JOB.name: "each job of the user, its archive object first",
+    model.COMMENT.name: "with its photo (comments on the user's photos); the user's own: comments.delete_any",
 }
 
 # Passes over the table: a request that was under way when the user was marked may still write
@@ -115,6 +117,8 @@ def _erase_items(user_id, found):
         if item.get("archive_key"):
             objects.delete_objects([item["archive_key"]])
         jobs.delete_job(parts["job_id"])
+    for _parts, item in found.of(model.COMMENT):
+        comments.delete_any(stored_comments.comment_from_item(item))
     for _parts, item in found.of(model.OWNER_COUNT):
         stored.delete_item(item)
 

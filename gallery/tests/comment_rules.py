@@ -70,8 +70,11 @@ class CommentRules:
         if want is None:  # its photo was deleted for good, and the comment with it
             del self.written[comment_id]
             return
-        author = next((u for u in self.users if u.pk == author_id), None)  # None: erased since
-        user = want.owner if by_owner or author is None else author
+        author = next((u for u in self.users if u.pk == author_id), None)
+        if author is None:  # its author's account was deleted, and the comment with it
+            del self.written[comment_id]
+            return
+        user = want.owner if by_owner else author
         try:
             comment, photo = comments.find(user, comment_id)
         except NoSuchComment:
@@ -98,12 +101,14 @@ class CommentRules:
     def comments_are_where_they_belong(self):
         if "written" not in self.__dict__:
             return
-        alive = {cid: w for cid, w in self.written.items() if w[0] in self.expected.photos}
+        # Comments go with their photo and with their author's account.
+        users = {user.pk for user in self.users}
+        alive = {cid: w for cid, w in self.written.items() if w[0] in self.expected.photos and w[1] in users}
         stored = {}
         for item in invariants.table_by_kind().get("comment", []):
             comment = store.comment_from_item(item)
             stored[comment.id] = (comment.photo_id, comment.author_id, comment.text)
-        assert stored == alive, "the stored comments are those written, of existing photos"
+        assert stored == alive, "the stored comments are those written, of existing photos and authors"
         for viewer in [AnonymousUser(), *self.users]:
             viewer_id = viewer.pk if viewer.is_authenticated else None
             for photo_id, want in self.expected.photos.items():

@@ -53,6 +53,8 @@ def user_items(user_id):
     """Every item that is the user's (see above), by kind."""
     conditions = [Attr(name).eq(value) for name, value in user_keys(user_id)]
     conditions.append(Attr("sk").eq(model.PHOTO.sk) & Attr("owner_id").eq(user_id))
+    # Comments the user wrote, on anyone's photos (those on their own photos go with the photos).
+    conditions.append(Attr("sk").begins_with(model.COMMENT.sk_prefix()) & Attr("author_id").eq(user_id))
     scan = {"FilterExpression": reduce(or_, conditions)}
     found = UserItems()
     table = get_connection().table

@@ -11,7 +11,7 @@ from django.core import mail
 
 from accounts.models import AccountLanguage, ApiToken
 from gallery.domain import archives
-from gallery.services import albums, downloads, erase, follows, photos, trash
+from gallery.services import albums, comments, downloads, erase, follows, photos, trash
 from gallery.services.reconcile import find_orphans
 from gallery.storage import sqs
 from gallery.storage.dynamodb import erase as stored
@@ -58,6 +58,8 @@ def a_full_library(user, bob):
     albums.add_photo(bob, bobs_album, bobs.id)
     photos.favorite(user, bobs)  # the user's favourite of bob's photo
     photos.favorite(bob, public)  # bob's favourite of the user's photo
+    comments.write(user, bobs, "Lovely light")  # the user's comment on bob's photo
+    comments.write(bob, public, "Nice one")  # bob's comment on the user's photo: goes with it
     downloads.start_job(user, archives.EXPORT, language="ko")
     assert run_worker() == 1  # the export is built: a job and an archive in S3
     follows_stored.add_follow(bob.pk, user.pk, "2026-01-01T00:00:00")  # no feed jobs queued
