@@ -14,6 +14,7 @@
 """
 
 import io
+import json
 import re
 import threading
 from urllib.parse import urlsplit
@@ -23,6 +24,8 @@ from devstack.recording import entry_body, is_read, make_entry
 from devstack.s3_bodies import BODY_FIELD, DiskBuffer, created_objects, recorded_body
 
 READY_PATH = "/_local/ready"  # answered once the replay is done (devstack/local_aws.py waits for it)
+# The mail moto's SES accepted (SendRawEmail), as JSON: what the deploy rehearsal's users read.
+SENT_MAIL_PATH = "/_local/ses/sent"
 
 
 def _read_body(environ):
@@ -44,6 +47,20 @@ def _is_long_poll(environ, body):
     )
 
 
+def sent_mail():
+    """[{"source", "destinations", "raw"}] of every raw mail moto's SES accepted, oldest first
+    (moto keeps them in its backends: ses_backend.sent_messages, its documented way to look)."""
+    from moto.ses.models import ses_backends
+
+    return [
+        {"source": message.source, "destinations": message.destinations, "raw": message.raw_data}
+        for regions in ses_backends.values()
+        for backend in regions.values()
+        for message in backend.sent_messages
+        if hasattr(message, "raw_data")
+    ]
+
+
 class LocalApp:
     """moto's app behind one lock (SQS long polls aside), recording each committed write."""
 
@@ -57,6 +74,11 @@ class LocalApp:
         if environ.get("PATH_INFO") == READY_PATH:
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ready"]
+        if environ.get("PATH_INFO") == SENT_MAIL_PATH:
+            with self.lock:
+                answer = json.dumps(sent_mail()).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [answer]
         body = _read_body(environ)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
