@@ -10,7 +10,7 @@ SETUP_STAMP := $(VENV)/.setup-done
 # PYTEST_ARGS comes after, so PYTEST_ARGS="-n 0" runs it in one process (e.g. to use --pdb).
 PYTEST_WORKERS ?= auto
 
-.PHONY: run manage test lint setup messages clean invariants
+.PHONY: run manage test lint setup messages clean invariants api-fuzz
 
 run: $(SETUP_STAMP) messages
 	$(PYTHON) devstack/run.py
@@ -29,6 +29,15 @@ test: $(SETUP_STAMP) messages
 INVARIANTS ?= long
 invariants: $(SETUP_STAMP) messages
 	PHOTOSHARE_INVARIANTS=$(INVARIANTS) $(PYTHON) -m pytest -p no:cacheprovider gallery/tests/test_invariants.py
+
+# schemathesis over every operation of /api/openapi.json (gallery/tests/api/test_fuzz.py, docs/api.md)
+# with API_FUZZ examples per operation and caller instead of CI's 10, and as many stateful
+# scenarios; stopped after API_FUZZ_SECONDS whatever it has done (the default: ~12 min at load 13).
+API_FUZZ ?= 100
+API_FUZZ_SECONDS ?= 1800
+api-fuzz: $(SETUP_STAMP) messages
+	PHOTOSHARE_API_FUZZ=$(API_FUZZ) timeout $(API_FUZZ_SECONDS) $(PYTHON) -m pytest -n 0 -p no:cacheprovider \
+		--durations=3 gallery/tests/api/test_fuzz.py
 
 # The .mo files of locale/ (never committed), from the .po catalogs. No settings needed: Django
 # finds ./locale itself; hidden directories (.venv, .git, .local) are not searched.

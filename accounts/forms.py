@@ -5,6 +5,7 @@ from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django import forms
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -97,3 +98,46 @@ class TokenForm(forms.Form):
 
 
 TOKEN_NAME_TAKEN = _("You already have a token with this name.")
+
+
+class DeleteAccountForm(forms.Form):
+    """The form of "Delete my account": the password, and a code of the second factor when the user set one up
+    (allauth.mfa's own check: an authenticator app's code or a recovery code)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if has_second_factor(user):
+            self.fields["code"] = forms.CharField(
+                label=_("A code from your authenticator app, or a recovery code"),
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+            )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
+    def clean_code(self):
+        from allauth.mfa.base.forms import AuthenticateForm
+
+        check = AuthenticateForm({"code": self.cleaned_data["code"]}, user=self.user)
+        if not check.is_valid():
+            raise forms.ValidationError(check.errors["code"])
+        return self.cleaned_data["code"]
+
+
+def has_second_factor(user):
+    """Whether the user set up a second factor (allauth.mfa, once the site has it)."""
+    if not apps.is_installed("allauth.mfa"):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user).exists()

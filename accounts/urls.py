@@ -19,5 +19,9 @@ urlpatterns = [
     path("password_reset/", RedirectView.as_view(pattern_name="account_reset_password", permanent=True)),
     # The user's data as a zip (gallery.web.views.downloads; the account page shows its link).
     path("export/", export_data, name="export"),
+    # allauth's address page, which is the account page, with the "Delete my account" form.
+    path("email/", views.account_page, name="account_email"),
+    # "Delete my account" (gallery.services.erase; the account page shows its form).
+    path("delete/", views.delete_account, name="delete_account"),
     path("", include("allauth.urls")),
 ]

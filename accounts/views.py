@@ -1,19 +1,27 @@
 """The account pages allauth has no equivalent for, or that do more here: "log out everywhere"
-(allauth's sessions page, which also ends the API tokens), and the admin's login, which is the
-site's (tokens: token_views; languages: language_views)."""
+(allauth's sessions page, which also ends the API tokens), "delete my account", and the admin's
+login, which is the site's (tokens: token_views; languages: language_views)."""
 
 from urllib.parse import urlencode
 
+from allauth.account.views import EmailView
+from allauth.core import ratelimit
 from allauth.usersessions.forms import ManageUserSessionsForm
 from allauth.usersessions.views import ListUserSessionsView
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.forms import DeleteAccountForm
 from accounts.models import ApiToken
+from gallery.services import erase
 
 
 class EndOtherSessionsForm(ManageUserSessionsForm):
@@ -44,3 +52,36 @@ def admin_login(request):
             raise PermissionDenied
         return redirect(target)
     return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: target})}")
+
+
+class AccountPageView(EmailView):
+    """allauth's address page, the account page: with the "Delete my account" form below."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, "delete_form": DeleteAccountForm(user=self.request.user)}
+
+
+account_page = AccountPageView.as_view()
+
+
+@never_cache
+@login_required
+def delete_account(request):
+    """/accounts/delete/: the account page's "Delete my account" (its form posts here; a refused
+    form is shown again here). The password (and second factor) checked, the user is marked and
+    logged out, and the worker deletes everything (gallery.services.erase)."""
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST":
+        # allauth's limit on password re-checks: a stolen session cannot guess the password here.
+        limited = ratelimit.consume_or_429(request, action="reauthenticate", user=request.user)
+        if limited:
+            return limited
+        if form.is_valid():
+            erase.request_deletion(request.user, language=get_language())
+            logout(request)
+            messages.success(
+                request, _("Your account is being deleted. We will email you once everything is gone.")
+            )
+            return redirect("gallery:home")
+    return render(request, "account/delete.html", {"form": form}, status=400 if form.errors else 200)

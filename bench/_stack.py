@@ -44,13 +44,15 @@ class Stack:
         import django
 
         django.setup()
-        from django.contrib.auth import get_user_model
         from django.core.management import call_command
+
+        from gallery.tests.factories import confirmed_user
 
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("init_aws", verbosity=0)
-        self.user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
+        # Logging in needs a confirmed address (django-allauth), as the site's own users have.
+        self.user = confirmed_user(USERNAME, PASSWORD)
         return self
 
     def serve(self, workers=2):
@@ -90,7 +92,7 @@ class Client:
 
     def login(self):
         self.request("GET", "/accounts/login/")
-        form = {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": self.cookies["csrftoken"]}
+        form = {"login": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": self.cookies["csrftoken"]}
         response, _ = self.request(
             "POST",
             "/accounts/login/",

@@ -27,8 +27,10 @@ from pathlib import Path
 
 from _common import machine, median_ms, table
 
+from devstack.local_app import SNAPSHOT_EVERY
 from devstack.local_aws import MotoServer, create_photo_store, free_port
 from devstack.s3_bodies import blobs_dir
+from devstack.snapshot import snapshot_path
 
 TABLE, BUCKET = "bench-photos", "bench-photos"
 PHOTO_BYTES = {"size": 40 * 1024}
@@ -46,6 +48,8 @@ def load():
 def disk_mb(recording):
     blobs = blobs_dir(recording)
     stored = sum(path.stat().st_size for path in blobs.iterdir()) if blobs.exists() else 0
+    snapshot = snapshot_path(recording)
+    stored += snapshot.stat().st_size if snapshot.exists() else 0
     return (recording.stat().st_size + stored) / 2**20
 
 
@@ -175,7 +179,40 @@ def restart(server_class, recording):
     return server, time.perf_counter() - started
 
 
-def run(kind, server_class, sizes, samples, workdir, deadline=None):
+def seed(server, recording, first, end):
+    """Photos first..end-1 written straight into the recording (no request: 10 000 photos in
+    seconds, not the image pipeline nor HTTP), as the server records an upload: its transaction's
+    entry and its PUT's naming a blob. The entries of photo `first`, sent for real, are the
+    templates. The server is stopped meanwhile and started again (it replays what was seeded);
+    returns the new server."""
+    import base64
+    import hashlib
+    import json
+
+    from devstack.s3_bodies import BlobStore
+
+    s3, dynamodb = clients(server.url)
+    add_photo(s3, dynamodb, first)
+    server.stop()
+    transaction, put = [json.loads(line) for line in recording.read_text().splitlines()[-2:]]
+    drop = ("x-amz-checksum", "content-md5", "x-amz-sdk-checksum")
+    put["headers"] = {k: v for k, v in put["headers"].items() if not k.lower().startswith(drop)}
+    store = BlobStore(blobs_dir(recording))
+    lines = []
+    for number in range(first + 1, end):
+        body = json.dumps({"TransactItems": upload_actions(number)}).encode()
+        lines.append(json.dumps({**transaction, "body": base64.b64encode(body).decode()}))
+        data = body_of(number)
+        etag = hashlib.md5(data).hexdigest()  # noqa: S324 - S3's ETag
+        s3_body = {"sha256": store.put(data), "size": len(data), "etag": etag, "offset": 0}
+        url = put["url"].replace(f"{first:08d}", f"{number:08d}")
+        lines.append(json.dumps({**put, "url": url, "s3_body": s3_body}))
+    with recording.open("a") as out:
+        out.write("".join(line + "\n" for line in lines))
+    return server.__class__(port=free_port(), recording=recording).start()
+
+
+def run(kind, server_class, sizes, samples, workdir, deadline=None, seeded=True):
     recording = Path(workdir) / f"{kind.split()[0]}.jsonl"
     server = server_class(port=free_port(), recording=recording).start()
     rows, restarts, count = [], [], 0
@@ -184,6 +221,10 @@ def run(kind, server_class, sizes, samples, workdir, deadline=None):
         create(s3, dynamodb)
         for size in sizes:
             fill_started, filled_from = time.perf_counter(), count
+            if seeded and server_class is MotoServer and count < size - samples:
+                server = seed(server, recording, count, size - samples)
+                s3, dynamodb = clients(server.url)
+                count = size - samples
             while count < size - samples:
                 add_photo(s3, dynamodb, count)
                 count += 1
@@ -213,21 +254,36 @@ def run(kind, server_class, sizes, samples, workdir, deadline=None):
                 ]
             )
             print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+            # A clean stop (a snapshot: the start loads it and replays nothing), then a crash
+            # (kill -9) after the most writes a start may have to replay: SNAPSHOT_EVERY - 2 (at the last
+            # size only: it adds photos).
             server.stop()
             disk = disk_mb(recording)
             server, seconds = restart(server_class, recording)
             s3, dynamodb = clients(server.url)
             query_seconds(dynamodb)
             per_photo = disk * 2**20 / count
+            rss = status_mb(server.process.pid, "VmRSS")
+            killed_seconds = ""
+            if server_class is MotoServer and size == sizes[-1]:
+                for _ in range(SNAPSHOT_EVERY // 2 - 1):
+                    add_photo(s3, dynamodb, count)
+                    count += 1
+                server.process.kill()
+                server.process.wait()
+                server, killed = restart(server_class, recording)
+                s3, dynamodb = clients(server.url)
+                killed_seconds = f"{killed:.2f}"
             restarts.append(
                 [
                     kind,
-                    f"{count:,}".replace(",", " "),
+                    f"{size:,}".replace(",", " "),
                     f"{disk:.1f}",
                     f"{per_photo / 1024:.1f}",
                     f"{per_photo / PHOTO_BYTES['size']:.2f}",
                     f"{seconds:.2f}",
-                    f"{status_mb(server.process.pid, 'VmRSS'):.0f}",
+                    killed_seconds,
+                    f"{rss:.0f}",
                     load(),
                 ]
             )
@@ -243,6 +299,9 @@ def main():
     parser.add_argument("--baseline", action="store_true", help="also plain moto.server (before the fix)")
     parser.add_argument("--baseline-max", type=int, default=300, help="photos for the baseline (default 300)")
     parser.add_argument("--sizes", type=lambda text: [int(n) for n in text.split(",")], help="e.g. 100,1000")
+    parser.add_argument(
+        "--requests", action="store_true", help="fill through requests, not seeded into the recording"
+    )
     parser.add_argument("--photo-kb", type=int, default=40, help="each photo's object, KB (default 40)")
     args = parser.parse_args()
     PHOTO_BYTES["size"] = args.photo_kb * 1024
@@ -257,7 +316,9 @@ def main():
             kinds.insert(0, ("moto.server (before)", PlainMoto, limit))
         for kind, server_class, kind_sizes in kinds:
             deadline = time.monotonic() + 1800
-            kind_rows, kind_restarts = run(kind, server_class, kind_sizes, samples, workdir, deadline)
+            kind_rows, kind_restarts = run(
+                kind, server_class, kind_sizes, samples, workdir, deadline, seeded=not args.requests
+            )
             rows += kind_rows
             restarts += kind_restarts
     headers = [
@@ -275,6 +336,7 @@ def main():
     print(table(headers, rows))
     print()
     headers = ["server", "photos", "disk MB", "disk KB/photo", "disk / photo bytes", "restart s"]
+    headers.append(f"restart after kill -9, {SNAPSHOT_EVERY - 2} writes after the snapshot, s")
     print(table([*headers, "RSS after restart MB", "load"], restarts))
     print(f"\nmedians of {samples} requests at each size, one boto3 client, 127.0.0.1")
 

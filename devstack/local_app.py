@@ -16,16 +16,24 @@
 import io
 import json
 import re
+import sys
 import threading
+import time
 from urllib.parse import urlsplit
 
 from devstack.queue_ledger import QueueLedger
 from devstack.recording import entry_body, is_read, make_entry
 from devstack.s3_bodies import BODY_FIELD, DiskBuffer, created_objects, recorded_body
+from devstack.snapshot import write_snapshot
 
 READY_PATH = "/_local/ready"  # answered once the replay is done (devstack/local_aws.py waits for it)
 # The mail moto's SES accepted (SendRawEmail), as JSON: what the deploy rehearsal's users read.
 SENT_MAIL_PATH = "/_local/ses/sent"
+# Recorded writes between two snapshots while serving, at least: what a start after a kill -9
+# replays at most (~3 s of CPU for 1 000). And at most a tenth of the time in snapshots: one takes
+# ~1.4 s of CPU at 10 000 photos (devstack/snapshot.py, docs/benchmarks.md).
+SNAPSHOT_EVERY = 1000
+SNAPSHOT_SHARE = 0.1
 
 
 def _read_body(environ):
@@ -69,6 +77,8 @@ class LocalApp:
         self.recorder = recorder
         self.ledger = ledger or QueueLedger()
         self.lock = threading.Lock()
+        self.since_snapshot = 0
+        self.snapshot_done, self.snapshot_took = time.monotonic(), 0.0
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == READY_PATH:
@@ -106,7 +116,32 @@ class LocalApp:
                 if not is_read(entry) and not entry["url"].partition("/moto-api/recorder")[1]:
                     self.ledger.note_answer(target, body, b"".join(chunks), entry)
                     self.recorder.append(entry)
+                    self.since_snapshot += 1
+                    if self._snapshot_due():
+                        self._snapshot_locked()
         return chunks
+
+    def snapshot(self):
+        """Snapshot moto's state as of the recording's end (devstack/snapshot.py)."""
+        with self.lock:
+            self._snapshot_locked()
+
+    def _snapshot_due(self):
+        since = time.monotonic() - self.snapshot_done
+        return self.since_snapshot >= SNAPSHOT_EVERY and self.snapshot_took <= SNAPSHOT_SHARE * since
+
+    def _snapshot_locked(self):
+        self.since_snapshot = 0
+        started = time.monotonic()
+        try:
+            size = write_snapshot(self.recorder.path, self.recorder.fileno(), self.ledger.origins())
+            self.snapshot_done = time.monotonic()
+            self.snapshot_took = self.snapshot_done - started
+            message = f"snapshot written: {size / 2**20:.1f} MB in {self.snapshot_took:.2f}s"
+            print(message, file=sys.stderr, flush=True)  # into moto.log; stdout is the summary
+        except Exception as error:  # the recording has every write: the next start replays it
+            message = f"snapshot not written ({type(error).__name__}: {error}); the next start replays more"
+            print(message, file=sys.stderr, flush=True)
 
     def call(self, environ, start_response):
         """Run the app to the end of its answer (under the lock): (status, body chunks)."""

@@ -23,10 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from devstack.local_app import LocalApp
+from devstack.local_app import SNAPSHOT_EVERY, LocalApp
 from devstack.queue_ledger import QueueLedger, deleted_origins
 from devstack.recording import Recorder, compact_recording, iter_recording
 from devstack.s3_bodies import BODY_FIELD, BlobFile, BlobStore, blobs_dir, live_blobs
+from devstack.snapshot import forget_deleted_messages, load_snapshot
 from devstack.tether import die_with_parent
 
 RECORDING_IN_USE = 3  # the exit code of a server refused its recording
@@ -70,19 +71,34 @@ def build_app(recording=None, blob_dir=None, base_url="http://127.0.0.1:5000"):
         return app, None
     recording = Path(recording)
     started = time.monotonic()
+    offset, origins = load_snapshot(recording) if recording.exists() else (None, "no recording")
+    start = offset or 0
     if recording.exists():
-        app.ledger = QueueLedger(deleted_origins(recording))
+        app.ledger = QueueLedger(deleted_origins(recording, start))
+    if offset is not None:
+        app.ledger.restore_origins(origins)
+        forget_deleted_messages(app.ledger.deleted, origins)
     damaged, converted = [], {}
-    counts = app.replay(iter_recording(recording, damaged=damaged), base_url, converted)
+    counts = app.replay(iter_recording(recording, damaged=damaged, start=start), base_url, converted)
     # Rewritten only here: before the port opens, under the recording's lock.
     compacted = compact(recording, store, bool(damaged or counts["reads"]), converted)
+    loaded = "no snapshot" if offset is None else f"snapshot ({start} bytes of it) loaded"
+    if offset is None and recording.exists() and origins != "no snapshot":
+        loaded = origins  # why the snapshot was not used
     summary = (
-        f"replayed {counts['replayed']} recorded writes from {recording} in {time.monotonic() - started:.1f}s"
+        f"{loaded}; replayed {counts['replayed']} recorded writes from {recording}"
+        + (f" after byte {start}" if start else "")
+        + f" in {time.monotonic() - started:.1f}s"
         + (f"; {counts['failed']} of them failed again (see the log)" if counts["failed"] else "")
         + (f"; {counts['missing']} object bodies missing from {store.directory}" if counts["missing"] else "")
         + compacted
     )
     app.recorder = Recorder(recording)
+    app.since_snapshot = counts["replayed"] + counts["skipped"] + counts["reads"]
+    if compacted or app.since_snapshot >= SNAPSHOT_EVERY:
+        # A compaction changed the offsets; a long replay is not to be done again. A short tail
+        # counts towards the next snapshot while serving (a crash restart stays short).
+        app.snapshot()
     return app, summary
 
 
@@ -148,6 +164,7 @@ def main(argv=None):
         pass
     finally:
         if app.recorder:
+            app.snapshot()  # a clean stop: the next start loads the state, replays nothing
             app.recorder.close()
 
 

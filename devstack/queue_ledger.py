@@ -57,11 +57,13 @@ def _json(data):
     return value if isinstance(value, dict) else {}
 
 
-def deleted_origins(path):
-    """Every origin a delete in the recording names (a cheap pass: only lines naming one are parsed)."""
+def deleted_origins(path, start=0):
+    """Every origin a delete in the recording (from byte `start`) names (a cheap pass: only lines
+    naming one are parsed)."""
     found = set()
     marker = f'"{DELETED_FIELD}"'.encode()
     with open(path, "rb") as recording:
+        recording.seek(start)
         for line in recording:
             if marker in line:
                 for entry in split_line(line.decode("utf-8", errors="replace"))[0]:
@@ -101,6 +103,16 @@ class QueueLedger:
         with self._lock:
             messages = [self._message_of_handle.pop(handle, None) for handle in handles]
             return [self._origin_of_message.pop(message, message) for message in messages if message]
+
+    # --- a snapshot (devstack/snapshot.py) ------------------------------------------------------
+    def origins(self):
+        """MessageId -> origin of the messages a replay sent again (kept in a snapshot)."""
+        with self._lock:
+            return dict(self._origin_of_message)
+
+    def restore_origins(self, origins):
+        with self._lock:
+            self._origin_of_message.update(origins)
 
     # --- a replay ---------------------------------------------------------------------------------
     def replays(self, entry):

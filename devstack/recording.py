@@ -88,15 +88,17 @@ def split_line(line):
     return entries, ""
 
 
-def iter_recording(path, warn=None, damaged=None, set_aside=True):
-    """The entries of a recording, one at a time (bodies can add up to GBs). Text that is not an
-    entry is appended to `<path>.damaged` (unless not set_aside), kept for a human, and its line
-    number added to `damaged` (a list)."""
+def iter_recording(path, warn=None, damaged=None, set_aside=True, start=0):
+    """The entries of a recording, one at a time (bodies can add up to GBs), from byte `start` (a
+    snapshot's offset, devstack/snapshot.py). Text that is not an entry is appended to
+    `<path>.damaged` (unless not set_aside), kept for a human, and its line number (counted from
+    `start`) added to `damaged` (a list)."""
     path = Path(path)
     warn = warn or (lambda message: print(message, file=sys.stderr, flush=True))
     if not path.exists():
         return
     with path.open("rb") as recording:
+        recording.seek(start)
         for number, raw in enumerate(recording, start=1):
             line = raw.decode("utf-8", errors="replace")
             if not line.strip():
@@ -111,7 +113,8 @@ def iter_recording(path, warn=None, damaged=None, set_aside=True):
                 with path.with_name(path.name + ".damaged").open("a") as aside:
                     aside.write(rest + "\n")
                 warn(
-                    f"{path}: line {number} is not a whole recorded request (a write cut short?); "
+                    f"{path}: line {number}{f' after byte {start}' if start else ''} is not a whole "
+                    "recorded request (a write cut short?); "
                     f"set aside in {path.name}.damaged, {len(found)} entries on it kept, "
                     "everything else replayed"
                 )
@@ -178,6 +181,9 @@ class Recorder:
         while view:
             written = os.write(self._fd, view)
             view = view[written:]
+
+    def fileno(self):
+        return self._fd
 
     def close(self):
         os.close(self._fd)

@@ -29,6 +29,13 @@ ALBUM_FIELDS = ("title", "description", "visibility")
 
 
 router = Router(tags=["albums"])
+# What an answer holding an album's id leads to (the document's links).
+ALBUM_ID = {"album_id": "$response.body#/id"}
+ALBUM_LINKS = {
+    name: ALBUM_ID
+    for name in ("get_album", "edit_album", "add_album_photo", "set_album_cover", "new_album_share_link",
+                 "revoke_album_share_link", "delete_album")
+}  # fmt: skip
 SECRET = decorate_view(never_cache)  # answers with the share link, a secret
 
 
@@ -36,7 +43,7 @@ SECRET = decorate_view(never_cache)  # answers with the share link, a secret
     "/albums/",
     url_name="albums",
     response=responses({201: schemas.Album}, 400, 401, 403),
-    openapi_extra=extra(body=schemas.AlbumIn, headers={201: ["Location"]}),
+    openapi_extra=extra(body=schemas.AlbumIn, headers={201: ["Location"]}, links={201: ALBUM_LINKS}),
 )
 @SECRET
 def create_album(request):
@@ -128,7 +135,15 @@ def move_album_photo(request, album_id: str, photo_id: str):
     "/albums/{id:album_id}/photos/",
     url_name="album_photos",
     response=responses({201: schemas.Card}, 400, 401, 403, 404, 409),
-    openapi_extra=extra(body=schemas.AlbumPhoto),
+    openapi_extra=extra(
+        body=schemas.AlbumPhoto,
+        links={
+            201: {
+                name: {"album_id": "$request.path.album_id", "photo_id": "$response.body#/id"}
+                for name in ("move_album_photo", "remove_album_photo")
+            }
+        },
+    ),
 )
 def add_album_photo(request, album_id: str):
     """Append one of the caller's ready photos to the album."""

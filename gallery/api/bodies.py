@@ -35,6 +35,18 @@ def json_object(request, allowed=None, unknown_message=None):
     return data
 
 
+def whole_number(value):
+    """`value` as an int when it is a whole number as JSON Schema counts one (1000 and 1000.0
+    alike: some encoders write every number with a point), else None (true and false too)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def require_strings(data):
     wrong_type = sorted(name for name, value in data.items() if not isinstance(value, str))
     if wrong_type:

@@ -45,10 +45,14 @@ def responses(ok, *errors):
     return {**ok, **{status: schemas.Error for status in sorted({*errors, *ALWAYS})}}
 
 
-def extra(*, body=None, content_type="application/json", headers=None, public=False, if_match=False):
+def extra(
+    *, body=None, content_type="application/json", headers=None, public=False, if_match=False, links=None
+):
     """The openapi_extra of an operation: its request `body` (a schema class: the body is read by
     gallery.api.bodies, not by ninja), the `headers` of its answers ({status: [name, ...]}),
-    whether anybody may call it (`public`), whether it takes If-Match."""
+    whether anybody may call it (`public`), whether it takes If-Match, and the `links` of its
+    answers ({status: {operationId: {parameter: runtime expression}}}: what a client, or
+    schemathesis's stateful run, may call next with what this answer holds)."""
     result = {}
     if body is not None:
         result["requestBody"] = {
@@ -59,6 +63,11 @@ def extra(*, body=None, content_type="application/json", headers=None, public=Fa
     if headers:
         result["responses"] = {
             status: {"headers": {name: _header(name) for name in names}} for status, names in headers.items()
+        }
+    for status, targets in (links or {}).items():
+        result.setdefault("responses", {}).setdefault(status, {})["links"] = {
+            target: {"operationId": target, "parameters": parameters}
+            for target, parameters in targets.items()
         }
     if public:
         result["x-anonymous"] = True

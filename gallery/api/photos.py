@@ -31,6 +31,11 @@ from gallery.web.ratelimit import UPLOAD_BURST
 router = Router(tags=["photos"])
 ORDERS = ("created", "taken")  # ?order=: by upload (every list), by date taken (the owner's own)
 PHOTO = responses({200: schemas.Photo}, 404)
+# What an answer holding a photo's id leads to (the document's links).
+PHOTO_LINKS = {
+    name: {"photo_id": "$response.body#/id"}
+    for name in ("get_photo", "edit_photo", "favorite_photo", "unfavorite_photo", "delete_photo")
+}
 CHANGE = responses({200: schemas.Photo}, 400, 401, 403, 404, 409)
 
 
@@ -61,7 +66,10 @@ def list_photos(
     "/photos/",
     response=responses({201: schemas.Photo}, 400, 401, 403, 413, 429),
     openapi_extra=extra(
-        body=schemas.Upload, content_type="multipart/form-data", headers={201: ["ETag", "Location"]}
+        body=schemas.Upload,
+        content_type="multipart/form-data",
+        headers={201: ["ETag", "Location"]},
+        links={201: PHOTO_LINKS},
     ),
 )
 def upload_photo(request):

@@ -3,12 +3,51 @@ answers. The operations build their JSON with gallery.api.serializers and parse 
 gallery.api.bodies (the one parser, the one owner of body errors); these classes describe that
 JSON, and gallery/tests/api/test_openapi.py checks the answers against them."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
+
+from accounts.forms import TokenForm
+from gallery.domain.limits import LIMITS
+from gallery.web.forms import PhotoChangeForm
 
 Visibility = Literal["public", "unlisted", "private"]
+
+
+def _limited(limit, keyword="maxLength", **rules):
+    """A field's limit, read from LIMITS (settings) when the document is made, and its other
+    `rules`: what the site's forms refuse, said in the document, so that a client (or
+    schemathesis) does not build a body the API answers with a 400."""
+    return lambda schema: schema.update({keyword: getattr(LIMITS, limit)}, **rules)
+
+
+# Not blank: the forms strip the text, and an empty required field is refused.
+_SAID = r"\S"
+Title = Annotated[str, Field(json_schema_extra=_limited("title_length", minLength=1, pattern=_SAID))]
+Description = Annotated[str, Field(json_schema_extra=_limited("description_length"))]
+# A tag as the site's rules take it (gallery.domain.tags): these letters, digits, "-" and "_"
+# always are (others may be, Unicode letters among them).
+Tag = Annotated[str, Field(json_schema_extra=_limited("tag_length", pattern=r"^[A-Za-z0-9_-]*$"))]
+Tags = Annotated[list[Tag], Field(json_schema_extra=_limited("tag_count", "maxItems"))]
+# The tags as typed on the site, separated by commas or white space.
+TagsText = Annotated[
+    str, Field(json_schema_extra=_limited("tags_text_length", pattern=r"^[A-Za-z0-9_,\s-]*$"))
+]
+
+
+def _optional_not_null(schema):
+    # A field left out keeps its value (or the default); null is refused ("Must be a string.").
+    for field in schema["properties"].values():
+        if field.get("default", "") is None:
+            del field["default"]
+
+
+class Body(Schema):
+    """A JSON request body as gallery.api.bodies reads it: no field it does not know
+    (additionalProperties: false), and an optional field is left out, never null."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_optional_not_null)
 
 
 class Error(Schema):
@@ -99,26 +138,39 @@ class Photo(Schema):
     display: Image | None = None
 
 
-class PhotoDetails(Schema):
-    """A photo's details as the site's form takes them (every field optional in a PATCH)."""
+class Details(Body):
+    """A photo's details as the site's form takes them, every one optional."""
 
-    title: str | None = None
-    description: str | None = None
-    tags: list[str] | str | None = Field(None, description="A list, or the text the site's form takes.")
-    visibility: Visibility | None = None
-    share_original: bool | None = None
-    taken: str | None = Field(
-        None, description="When it was taken: ISO 8601 date and time, with an optional offset."
+    title: Title = None
+    description: Description = None
+    tags: Tags | TagsText = Field(None, description="A list, or the text the site's form takes.")
+    visibility: Visibility = None
+    share_original: bool = None
+
+
+class PhotoDetails(Details):
+    """The details of a photo that exists (a PATCH: only those sent change), when it was taken too."""
+
+    taken: str = Field(
+        None,
+        max_length=PhotoChangeForm.base_fields["taken"].max_length,
+        description="When it was taken: ISO 8601 date and time, with an optional offset.",
     )
+
+
+class NewPhotoDetails(Details):
+    """A new photo's details: its title is required."""
+
+    title: Title
 
 
 class Upload(Schema):
     """The photo's file (multipart/form-data) and its details."""
 
     image: bytes = Field(json_schema_extra={"format": "binary"})
-    title: str | None = None
-    description: str | None = None
-    tags: str | None = None
+    title: Title
+    description: Description | None = None
+    tags: TagsText | None = None
     visibility: Visibility | None = None
     share_original: bool | None = None
 
@@ -151,27 +203,27 @@ class AlbumPage(Album):
     next: str | None
 
 
-class AlbumIn(Schema):
-    title: str
-    description: str | None = None
-    visibility: Visibility | None = None
+class AlbumIn(Body):
+    title: Title
+    description: Description = None
+    visibility: Visibility = None
 
 
-class AlbumChanges(Schema):
-    title: str | None = None
-    description: str | None = None
-    visibility: Visibility | None = None
+class AlbumChanges(Body):
+    title: Title = None
+    description: Description = None
+    visibility: Visibility = None
 
 
-class AlbumPhoto(Schema):
+class AlbumPhoto(Body):
     photo_id: str
 
 
-class AlbumMove(Schema):
+class AlbumMove(Body):
     direction: Literal["up", "down"] = Field(description="One place earlier (up) or later (down).")
 
 
-class AlbumCover(Schema):
+class AlbumCover(Body):
     photo_id: str = Field(description="A photo of the album.")
 
 
@@ -199,9 +251,20 @@ class TokenList(Schema):
     tokens: list[Token]
 
 
-class TokenIn(Schema):
-    name: str
-    scope: Literal["read", "read_write"] | None = None
+class TokenIn(Body):
+    name: str = Field(min_length=1, max_length=TokenForm.base_fields["name"].max_length, pattern=_SAID)
+    scope: Literal["read", "read_write"]
+
+
+class DeleteAccountIn(Schema):
+    password: str
+    code: str | None = None  # the second factor's, when the user set one up
+
+
+class AccountDeletion(Schema):
+    """DELETE /api/me/'s answer: the account is marked; the worker deletes the rest."""
+
+    status: Literal["deleting"]
 
 
 class UploadIn(Schema):

@@ -35,7 +35,9 @@ def list_tokens(request):
 @router.post(
     "/tokens/",
     response=responses({201: schemas.NewToken}, 400, *ACCOUNT),
-    openapi_extra=extra(body=schemas.TokenIn),
+    openapi_extra=extra(
+        body=schemas.TokenIn, links={201: {"revoke_token": {"token_id": "$response.body#/id"}}}
+    ),
 )
 @SECRET
 def create_token(request):

@@ -11,8 +11,9 @@ from ninja import Router
 
 from gallery.api import form_errors, schemas
 from gallery.api.auth import require_login
-from gallery.api.bodies import json_object, photo_details
+from gallery.api.bodies import json_object, photo_details, whole_number
 from gallery.api.openapi import extra, responses
+from gallery.api.photos import PHOTO_LINKS
 from gallery.api.serializers import photo_json
 from gallery.domain.limits import require_file_size
 from gallery.services import photos
@@ -27,18 +28,22 @@ router = Router(tags=["uploads"])
     "/uploads/",
     url_name="uploads",
     response=responses({201: schemas.SignedUpload}, 400, 401, 403, 413, 429),
-    openapi_extra=extra(body=schemas.UploadIn, headers={201: ["Location"]}),
+    openapi_extra=extra(
+        body=schemas.UploadIn,
+        headers={201: ["Location"]},
+        links={201: {"complete_upload": {"upload_id": "$response.body#/upload_id"}}},
+    ),
 )
 def start_upload(request):
     """A signed S3 POST for one photo's file (the client sends the file to S3 itself)."""
     require_login(request)
     # What the client says of the file is advisory (S3 enforces the size, the worker the
     # format), but a size over the limit is refused before any signing.
-    body = json_object(request)
-    size = body.get("size")
-    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
-        raise ApiError(400, errors={"size": [_("The size of the file in bytes, a whole number.")]})
+    size = json_object(request).get("size")
     if size is not None:
+        size = whole_number(size)
+        if size is None or size < 1:
+            raise ApiError(400, errors={"size": [_("The size of the file in bytes, a whole number.")]})
         require_file_size(size)
     # The same burst guard as an inline upload; the quota counts the photo at complete.
     UPLOAD_BURST.check(request)
@@ -54,7 +59,7 @@ def start_upload(request):
     "/uploads/{id:upload_id}/complete/",
     url_name="upload-complete",
     response=responses({202: schemas.Photo}, 400, 401, 403, 404, 409, 413, 429),
-    openapi_extra=extra(body=schemas.PhotoDetails, headers={202: ["Location"]}),
+    openapi_extra=extra(body=schemas.NewPhotoDetails, headers={202: ["Location"]}, links={202: PHOTO_LINKS}),
 )
 def complete_upload(request, upload_id: str):
     """The file is in S3: record the photo as processing and queue it (GET it to see it ready)."""

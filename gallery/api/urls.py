@@ -1,8 +1,8 @@
-from gallery.api import albums, batch, downloads, library, photos, tokens, trash, uploads
+from gallery.api import account, albums, batch, downloads, library, photos, tokens, trash, uploads
 from gallery.api.openapi import api, credentials_before_methods
 from gallery.web.body_limits import accepts_upload
 
-for module in (batch, photos, library, albums, tokens, uploads, downloads, trash):
+for module in (batch, photos, library, albums, tokens, uploads, downloads, trash, account):
     api.add_router("/", module.router)
 
 # /api/ is the NinjaAPI's; also /api/openapi.json (its document) and /api/docs/ (Swagger UI).

@@ -172,10 +172,13 @@ def build_job(job_id, *, last_attempt=False, now=None):
     Idempotent: a ready job is left alone; a rebuild overwrites the same key."""
     from gallery.services import exports  # exports builds on this module
 
-    job = jobs.get_job(job_id)
+    try:
+        job = jobs.get_job(job_id)
+        owner = _owner(job)
+    except (jobs.JobNotFound, get_user_model().DoesNotExist):
+        return "gone"  # its account was deleted meanwhile (gallery.services.erase): nothing to build
     if job.status != archives.PENDING:
         return job.status
-    owner = _owner(job)
     key = keys.archive_key(job.id)
     try:
         if job.kind == archives.EXPORT:

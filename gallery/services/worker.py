@@ -10,7 +10,7 @@ told when a delivery is the last, so that it can leave a clear state (a "failed"
 import logging
 import time
 
-from gallery.services import downloads, photos, renditions, trash
+from gallery.services import downloads, erase, photos, renditions, trash
 from gallery.storage import sqs
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,9 @@ HANDLERS = {
     trash.PURGE_JOB: lambda body, last_attempt: trash.purge_due(),
     downloads.BUILD_ARCHIVE: lambda body, last_attempt: downloads.build_job(
         body["job_id"], last_attempt=last_attempt
+    ),
+    erase.ERASE_ACCOUNT: lambda body, last_attempt: erase.erase_account(
+        body["user_id"], language=body.get("language", "")
     ),
     renditions.MAKE_SOURCES: lambda body, last_attempt: renditions.make_sources(body["photo_id"]),
 }

@@ -16,6 +16,7 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     PHONE,
     accessibility_problems,
     browser,
+    docs_screenshot,
     site,
     watch_for_problems,
 )
@@ -75,6 +76,7 @@ def test_the_owner_browses_their_timeline_and_map(
     context.add_cookies([{"name": "django_language", "value": language, "url": site.url}])
 
     tab.goto("/me/timeline/")
+    docs_screenshot(tab, f"timeline-{language}-{viewport['width']}", full_page=True)
     headers = tab.locator(".timeline-month h2").all_inner_texts()
     assert headers[1:] == [july, "December 2023" if language == "en" else "2023년 12월"]  # the scan: now
     assert tab.locator(".timeline-month").nth(1).locator("img").count() == 3
@@ -99,6 +101,6 @@ def test_the_owner_browses_their_timeline_and_map(
     expect(link.locator("img")).to_be_visible()
     assert accessibility_problems(tab) == []
     assert problems_but_tiles(tab) == []
-    tab.screenshot(path=f"/tmp/timeline-map-{language}-{viewport['width']}.png")
+    docs_screenshot(tab, f"map-{language}-{viewport['width']}")
     assert paris  # published above
     context.close()

@@ -14,6 +14,7 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     PHONE,
     accessibility_problems,
     browser,
+    docs_screenshot,
     scenic_jpeg,
     site,
     watch_for_problems,
@@ -58,6 +59,7 @@ def test_select_three_add_a_tag_then_trash_one(browser, site, django_user_model,
     tab.keyboard.press("Space")
     expect(check).to_have_attribute("aria-pressed", "true")
     expect(tab.locator("[data-select-count]")).to_contain_text("4")
+    docs_screenshot(tab, f"select-{locale}-{viewport['width']}", full_page=True)
     tab.keyboard.press("Enter")
     expect(check).to_have_attribute("aria-pressed", "false")
     assert accessibility_problems(tab) == []

@@ -10,7 +10,8 @@ a rule enabled only while one is puts it in an album, favourites or edits it); e
 fresh or a stale revision and visibility changes; deletes (to the trash), restores, deletes
 for good, emptied trashes and the daily purge after days pass (gallery/tests/trash_rules.py);
 albums created, photos added, removed, moved, made cover, share links renewed, visibility
-changed, albums deleted; favourites and unfavourites by any user; `reconcile --fix`, which
+changed, albums deleted; favourites and unfavourites by any user; an account deleted
+(gallery/tests/erase_rules.py: a new user takes its place); `reconcile --fix`, which
 must then change nothing; a restart of the local stack (moto with its recording, as `make run`
 has; one example in four, once: a restart costs seconds).
 
@@ -55,6 +56,7 @@ from gallery.storage.dynamodb import (
 from gallery.storage.s3 import objects
 from gallery.tests import invariants, publishing
 from gallery.tests.direct_uploads import run_worker, upload_file
+from gallery.tests.erase_rules import EraseRules
 from gallery.tests.factories import camera_exif, client_for, image_bytes
 from gallery.tests.trash_rules import START, TrashRules
 
@@ -89,7 +91,7 @@ TAKEN = st.sampled_from(
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
-class UseCases(TrashRules, RuleBasedStateMachine):
+class UseCases(EraseRules, TrashRules, RuleBasedStateMachine):
     stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
     server = None  # the recording MotoServer the test runs on, for the restart step
 

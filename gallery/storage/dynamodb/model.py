@@ -206,6 +206,11 @@ def kind_of(item):
     return None, {}
 
 
+def placeholders(pattern):
+    """The names of a key pattern's placeholders, in order ("FAN#{user_id}" -> ["user_id"])."""
+    return _PLACEHOLDER.findall(pattern)
+
+
 def kinds_table():
     """The item kinds as a Markdown table (docs/architecture.md)."""
     rows = [

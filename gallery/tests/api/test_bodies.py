@@ -46,3 +46,15 @@ def test_a_body_that_is_not_a_json_object_is_a_json_400_on_every_endpoint(aws, a
 
         assert (method, path, response.status_code) == (method, path, 400)
         assert response.json() == {"error": SEND_AN_OBJECT, "errors": {"body": [SEND_AN_OBJECT]}}
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [(1000, 1000), (1000.0, 1000), (-3.0, -3), (1000.5, None), (True, None), (False, None),
+     (float("inf"), None), (float("nan"), None), ("1000", None), (None, None), ([1], None)],
+)  # fmt: skip
+def test_a_whole_number_is_one_as_json_schema_counts_it(value, number):
+    from gallery.api.bodies import whole_number
+
+    assert whole_number(value) == number
+    assert type(whole_number(value)) is type(number)

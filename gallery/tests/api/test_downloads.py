@@ -108,3 +108,13 @@ def test_my_data_export_is_202_with_a_status_url_and_needs_a_login(aws, user):
     assert post(Client(), "/api/me/export/", {}).status_code == 401
     worker.work(until_empty=True, wait_seconds=0)
     assert token_client(user).get(response.json()["status_url"]).json()["kind"] == "export"
+
+
+def test_a_share_token_that_is_not_the_album_s_is_a_404_whatever_its_characters(aws, user, bob):
+    # Found by schemathesis (gallery/tests/api/test_fuzz.py): `?token=é` was a 500.
+    album = albums.create(user, title="Trip", visibility="unlisted")
+
+    for token in ("é", "부산", "x" * 43):
+        response = token_client(bob).get(f"/api/albums/{album.id}/download/", {"token": token})
+        assert response.status_code == 404, token
+        assert response.json() == {"error": response.json()["error"]}

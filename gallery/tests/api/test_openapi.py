@@ -139,3 +139,44 @@ def test_a_method_a_url_does_not_take_is_a_405_naming_the_ones_it_does(client):
     assert english.status_code == 405 and english["Allow"] == "GET, POST"
     assert english.json() == {"error": "This URL does not take PUT; use GET, POST."}
     assert korean.json()["error"].startswith("이 URL은 PUT 요청을 받지 않아요.")
+
+
+def test_what_a_made_thing_leads_to_is_linked_to_operations_of_the_document(document):
+    # The links of an answer name an operation of the document and fill its path parameters:
+    # how a generated client, or schemathesis's stateful run (test_fuzz.py), follows create → use.
+    operations = {
+        operation["operationId"]: set(re.findall(r"{(\w+)}", path))
+        for path, methods in document["paths"].items()
+        for operation in methods.values()
+    }
+    linked = {}
+    for path, methods in document["paths"].items():
+        for operation in methods.values():
+            for response in operation["responses"].values():
+                for name, link in response.get("links", {}).items():
+                    assert set(link["parameters"]) == operations[link["operationId"]], (path, name)
+                    linked.setdefault(operation["operationId"], set()).add(link["operationId"])
+
+    assert {"get_album", "edit_album", "delete_album"} <= linked["create_album"]
+    assert {"get_photo", "edit_photo", "delete_photo"} <= linked["upload_photo"] & linked["complete_upload"]
+    assert linked["start_upload"] == {"complete_upload"}
+    assert linked["create_token"] == {"revoke_token"}
+    assert {"remove_album_photo", "move_album_photo"} <= linked["add_album_photo"]
+
+
+def test_request_bodies_say_what_the_forms_refuse(client, settings):
+    # Found by schemathesis (positive data the document allowed, answered 400): unknown fields,
+    # nulls, a missing title or scope, text over the limits. The limits follow the settings.
+    settings.PHOTOSHARE_MAX_TITLE_LENGTH = 42
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+
+    for name in ("PhotoDetails", "NewPhotoDetails", "AlbumIn", "AlbumChanges", "TokenIn", "AlbumPhoto"):
+        assert schemas[name]["additionalProperties"] is False, name
+    assert schemas["NewPhotoDetails"]["required"] == ["title"]
+    assert "title" in schemas["Upload"]["required"]
+    assert schemas["TokenIn"]["required"] == ["name", "scope"]
+    changes = schemas["PhotoDetails"]["properties"]
+    title = {"type": "string", "minLength": 1, "maxLength": 42, "pattern": r"\S", "title": "Title"}
+    assert changes["title"] == title
+    assert {"type": "null"} not in changes["tags"]["anyOf"]
+    assert changes["tags"]["anyOf"][0]["maxItems"] == settings.PHOTOSHARE_MAX_TAGS

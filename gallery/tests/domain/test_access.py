@@ -88,6 +88,12 @@ def test_a_share_token_opens_only_an_unlisted_album_and_only_the_current_one():
     assert not access.can_view_album(Viewer(None), _album("private", token), token)  # no longer unlisted
 
 
+@pytest.mark.parametrize("token", ["é" * 43, "한", "\ud800", "t" * 42 + "é"])
+def test_a_share_token_of_any_characters_is_simply_not_the_album_s(token):
+    # It once raised TypeError (compare_digest and non-ASCII str): a 500 for the caller.
+    assert not access.can_view_album(Viewer(None), _album("unlisted", "t" * 43), token)
+
+
 @pytest.mark.parametrize("status", [PROCESSING, FAILED])
 def test_a_photo_not_ready_is_its_owners_only_even_if_public(status):
     photo = Item(PUBLIC, status=status)
