@@ -1,7 +1,7 @@
 """What photoshare changes in django-allauth's account flows (settings.ACCOUNT_ADAPTER): the
-client's address as our proxies report it, one failed-login counter per look-alike username,
-mail in the recipient's language (a mail service that fails fails no page), and the language an
-account was made in."""
+client's address as our proxies report it, one failed-login counter per look-alike username
+(and per known browser: accounts/devices.py), mail in the recipient's language (a mail service
+that fails fails no page), and the language an account was made in."""
 
 import logging
 
@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts import devices
 from accounts.models import AccountLanguage
-from gallery.web.ratelimit import client_ip, normalized_username
+from gallery.web.ratelimit import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth only lower-cases the login: a full-width "alice" and "alice" would count
-        # apart though Django's login form reads them alike (NFKC).
+        # apart though Django's login form reads them alike (NFKC). A browser the account
+        # logged in from before counts apart from strangers (accounts/devices.py).
         login = credentials.get("email", credentials.get("username", ""))
-        return f"login:{normalized_username(login)}"
+        return devices.login_failures_key(request, login)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

@@ -1,9 +1,10 @@
 """Account forms: allauth's sign-up and password reset, where an address counts only once it
-is confirmed, and the API token form."""
+is confirmed, the API token form, and the passkey form (allauth.mfa's, as a passkey)."""
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.apps import apps
 from django.db import IntegrityError, transaction
@@ -98,6 +99,21 @@ class TokenForm(forms.Form):
 
 
 TOKEN_NAME_TAKEN = _("You already have a token with this name.")
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    """allauth's "add a security key" as the site offers it: a passkey, which also logs in on
+    its own (resident and user-verified), unless the box is cleared for a plain second factor."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name")
+        self.fields["name"].help_text = _("So you can tell your passkeys apart, e.g. “phone”.")
+        passwordless = self.fields.get("passwordless")
+        if passwordless is not None:
+            passwordless.initial = True
+            passwordless.label = _("Also log in with it, without the password")
+            passwordless.help_text = _("Your device then asks for its PIN, fingerprint or face.")
 
 
 class DeleteAccountForm(forms.Form):

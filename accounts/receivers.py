@@ -1,11 +1,13 @@
 """What follows allauth's account events here: tokens end with the password, and a confirmed
-address stops being anyone else's unconfirmed one."""
+address stops being anyone else's unconfirmed one, a browser that logged in is known to the
+failed-login counters."""
 
 from allauth.account.models import EmailAddress
-from allauth.account.signals import email_confirmed, password_changed, password_reset
+from allauth.account.signals import email_confirmed, password_changed, password_reset, user_logged_in
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 
+from accounts import devices
 from accounts.models import ApiToken
 
 
@@ -28,3 +30,11 @@ def release_unconfirmed_copies(sender, request, email_address, **kwargs):
     users = list(others.values_list("user_id", flat=True))
     others.delete()
     get_user_model().objects.filter(pk__in=users, email__iexact=email_address.email).update(email="")
+
+
+@receiver(user_logged_in)
+def remember_the_browser(sender, request, user, response=None, **kwargs):
+    """allauth's login (password, passkey, after the second factor) gives the browser its device
+    cookie; Django's own login() (the test client's force_login) has no response to carry it."""
+    if response is not None:
+        devices.remember(request, response, user)

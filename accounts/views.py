@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts import staff
 from accounts.forms import DeleteAccountForm
 from accounts.models import ApiToken
 from gallery.services import erase
@@ -42,16 +43,25 @@ sessions = SessionsView.as_view()
 @never_cache
 def admin_login(request):
     """/admin/login/: the site's login (allauth's, with its rate limits) and back to the admin.
-    The admin stays for staff: a signed-in user who is not staff gets a 403, not a loop."""
+    The admin stays for staff: a signed-in user who is not staff gets a 403, not a loop. Staff
+    without a second factor are sent to set one up; with one, to prove it in this session."""
     target = request.GET.get(REDIRECT_FIELD_NAME, "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = ""
     target = target or reverse("admin:index")
-    if request.user.is_authenticated:
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return redirect(target)
-    return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: target})}")
+    back = urlencode({REDIRECT_FIELD_NAME: target})
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{back}")
+    if not (request.user.is_active and request.user.is_staff):
+        raise PermissionDenied
+    if not staff.has_second_factor(request.user):
+        messages.warning(
+            request, _("The admin needs a second factor: add a passkey or an authenticator app first.")
+        )
+        return redirect("mfa_index")
+    if not staff.passed_second_factor(request):
+        return redirect(f"{staff.second_factor_url(request)}?{back}")
+    return redirect(target)
 
 
 class AccountPageView(EmailView):

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import environ
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotocoreConfig
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from gallery.imaging.renditions import DISPLAY, THUMBNAIL
@@ -25,7 +26,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose site lets staff in only after a second factor (docs/security.md).
+    "accounts.admin_config.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,9 +41,10 @@ INSTALLED_APPS = [
     "gallery",
     "accounts",
     # Sign-up, confirmation, login, reset, password and address changes, their rate limits
-    # (docs/security.md). allauth.mfa joins here later: settings and templates, no code of ours.
+    # (docs/security.md); second factors (TOTP, recovery codes, passkeys).
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.usersessions",
 ]
 
@@ -193,6 +196,20 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "photoshare: "
 ACCOUNT_SIGNUP_REDIRECT_URL = "gallery:upload"
 USERSESSIONS_TRACK_ACTIVITY = False  # a write per request otherwise
 
+# --- Second factors (allauth.mfa): TOTP with recovery codes, passkeys (WebAuthn) ---------------
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# "Sign in with a passkey" on the login page; a passkey made there counts as both factors.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {"add_webauthn": "accounts.forms.AddPasskeyForm"}
+MFA_TOTP_ISSUER = env.str("PHOTOSHARE_TOTP_ISSUER", default="photoshare")
+# The relying party is the host the browser asked for (allauth: request.get_host(), which
+# ALLOWED_HOSTS vets) and the origin must be https on it. Only a local run over plain http
+# (`make run`, the browser tests on http://localhost) may accept any origin.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+if MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN and not DEBUG:
+    # Any origin's passkey answer would do: a phishing page's too.
+    raise ImproperlyConfigured("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN is for a local run (DJANGO_DEBUG=1) only")
+
 # English unless the browser (Accept-Language), the language cookie or the account asks for Korean.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ko", "한국어")]
@@ -321,6 +338,9 @@ PHOTOSHARE_UPLOAD_BURST_RATE = env.str("PHOTOSHARE_UPLOAD_BURST_RATE", default="
 # The account pages' limits are allauth's (ACCOUNT_RATE_LIMITS, counted in the default cache);
 # these three set its rates. Failed logins per IP and per account (username or address).
 PHOTOSHARE_LOGIN_RATE = env.str("PHOTOSHARE_LOGIN_RATE", default="10/5m")
+# The per-account count spares browsers that logged in as the account before: each has its own
+# (a signed device cookie, accounts/devices.py), valid this many days after its last login.
+PHOTOSHARE_DEVICE_COOKIE_DAYS = env.int("PHOTOSHARE_DEVICE_COOKIE_DAYS", default=180)
 PHOTOSHARE_SIGNUP_RATE = env.str("PHOTOSHARE_SIGNUP_RATE", default="5/h")  # per IP
 # Password-reset requests per IP and per address.
 PHOTOSHARE_PASSWORD_RESET_RATE = env.str("PHOTOSHARE_PASSWORD_RESET_RATE", default="5/h")

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
+from gallery.tests.factories import admin_client_for
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a long river stone"
@@ -204,9 +206,9 @@ def test_password_change(logged_in_client, user, mailoutbox):
     assert mailoutbox[-1].to == ["alice@example.com"]  # and the owner is told
 
 
-def test_the_admin_lists_users_for_staff(client, django_user_model):
+def test_the_admin_lists_users_for_staff(django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
-    client.force_login(admin)
+    client = admin_client_for(admin)
 
     response = client.get("/admin/auth/user/")
 

@@ -171,3 +171,21 @@ def confirmed_user(username, password, **fields):
     user = get_user_model().objects.create_user(username=username, email=email, password=password, **fields)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
+
+
+def admin_client_for(user, **options):
+    """A test client through the admin's door (accounts/staff.py): `user` has an authenticator
+    app and this session passed it, as logging in with the code leaves one."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.test import RequestFactory
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+    client = client_for(user, **options)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, user, "mfa", type="totp")
+    request.session.save()
+    return client

@@ -5,6 +5,7 @@ from django.test import Client
 
 from gallery.services import albums, photos
 from gallery.storage import dynamodb
+from gallery.tests.factories import admin_client_for
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +16,7 @@ LIST = "/admin/gallery/photorecord/"
 @pytest.fixture
 def admin_client(django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.com", "a long river stone")
-    client = Client()
-    client.force_login(admin)
-    return client
+    return admin_client_for(admin)
 
 
 def test_photo_list_is_newest_first_with_thumbnails_and_private_photos(aws, admin_client, user, bob):
@@ -82,9 +81,9 @@ def test_bulk_delete_removes_the_selected_photos(aws, admin_client, user, bob):
 
 def test_only_staff_with_permissions_get_in(aws, user, django_user_model):
     photo = publish(user)
-    member, staff = Client(), Client()
+    member = Client()
     member.force_login(user)
-    staff.force_login(django_user_model.objects.create_user("clerk", password="x" * 12, is_staff=True))
+    staff = admin_client_for(django_user_model.objects.create_user("clerk", password="x" * 12, is_staff=True))
 
     assert member.get(LIST).status_code == 302  # to the admin login
     assert staff.get(LIST).status_code == 403  # staff without the photo permissions

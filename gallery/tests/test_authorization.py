@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken
 from gallery.services import albums
+from gallery.tests.factories import admin_client_for
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -167,8 +168,7 @@ def test_the_owner_can_open_every_route_of_their_private_photo(aws, photos, user
 
 def test_staff_open_the_admin_routes_and_strangers_are_sent_to_log_in(aws, photos, django_user_model):
     staff = django_user_model.objects.create_superuser(username="root", password="x" * 12)
-    admin_client = Client()
-    admin_client.force_login(staff)
+    admin_client = admin_client_for(staff)
 
     for route in [route for route in ROUTES if route.startswith("admin:")]:
         path = path_for(route, photos["private"].id, photos["album"].id)

@@ -21,7 +21,15 @@ LAYERS = [
     # The template library registers gallery.web's work; the account pages use the site's
     # request helpers (rate limits, errors).
     {"gallery.templatetags", "accounts.web"},
-    {"gallery.api", "gallery.admin", "gallery.management", "gallery.apps", "accounts.apps"},
+    {
+        "gallery.api",
+        "gallery.admin",
+        "gallery.management",
+        "gallery.apps",
+        "accounts.apps",
+        "accounts.admin_site",
+        "accounts.admin_config",
+    },
 ]
 PACKAGES = set().union(*LAYERS)
 # accounts is small: its pages are modules beside its models, one unit of the web layer.
@@ -33,6 +41,8 @@ ACCOUNTS_WEB = {
     "accounts.token_views",
     "accounts.language_views",
     "accounts.urls",
+    "accounts.devices",
+    "accounts.staff",
 }
 AWS_OWNER = "gallery.storage"
 AWS_LIBRARIES = ("boto3", "botocore", "storages")

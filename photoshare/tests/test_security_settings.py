@@ -56,6 +56,14 @@ def test_check_deploy_would_catch_an_insecure_setting():
     assert "security.W012" in result.stderr + result.stdout
 
 
+def test_passkeys_from_any_origin_are_refused_outside_a_local_run():
+    refused = run_manage(production_env(MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN="1"), "check")
+    local = run_manage(production_env(MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN="1", DJANGO_DEBUG="1"), "check")
+
+    assert refused.returncode != 0 and "for a local run (DJANGO_DEBUG=1) only" in refused.stderr
+    assert local.returncode == 0, local.stderr
+
+
 def test_debug_mode_relaxes_https_for_make_run():
     expression = "s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS"
     result = subprocess.run(
