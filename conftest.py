@@ -56,6 +56,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture(autouse=True)
+def _nobody_suspended_without_a_database(request, monkeypatch):
+    """Who is suspended is in the database (gallery.services.suspensions, asked by the access
+    rules): a test without one is handed "nobody" (the pure rules' tests, the storage's)."""
+    with_database = {"db", "transactional_db"} & set(request.fixturenames)
+    if not with_database and not request.node.get_closest_marker("django_db"):
+        monkeypatch.setattr("gallery.domain.access._suspended_among", lambda ids: set())
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # The rate limits count in the cache: every test starts with none of its hits used, and
     # leaves none behind in a shared Redis.

@@ -13,6 +13,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gallery.domain.limits import LIMITS
+
 
 def _digest(text):
     return hashlib.sha256(text.encode()).hexdigest()
@@ -195,3 +197,15 @@ class AccountLanguage(models.Model):
     @classmethod
     def remember(cls, user, code):
         cls.objects.update_or_create(user=user, defaults={"code": code})
+
+
+class Profile(models.Model):
+    """What a person says of themselves on their page: a display name and a short bio (plain
+    text, autoescaped wherever shown). Limits: gallery.domain.limits."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(_("display name"), max_length=LIMITS.display_name_length, blank=True)
+    bio = models.TextField(_("bio"), max_length=LIMITS.bio_length, blank=True)
+
+    def __str__(self):
+        return self.display_name or self.user.get_username()

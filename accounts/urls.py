@@ -5,11 +5,12 @@ page we extend answers at allauth's address and name."""
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts import token_views, views
+from accounts import profile_views, token_views, views
 from gallery.web.views.downloads import export_data
 
 urlpatterns = [
     path("tokens/", token_views.tokens, name="tokens"),
+    path("profile/", profile_views.profile, name="profile"),
     path("tokens/<int:token_id>/revoke/", token_views.revoke_token, name="revoke_token"),
     path("api-token/", token_views.api_token, name="api_token"),
     # allauth's sessions page, whose "log out everywhere" also ends the API tokens.

@@ -7,6 +7,8 @@ gallery.services.photos, the owner's own use cases. AlbumAdmin lists every album
 deletes through gallery.services.albums (the photos stay). Users get a photo count column.
 """
 
+import contextlib
+
 from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -21,9 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from gallery.domain import lists
+from gallery.domain.comments import NoSuchComment
 from gallery.domain.tags import parse_tags
-from gallery.models import AlbumRecord, PhotoRecord
-from gallery.services import albums, photos
+from gallery.models import AlbumRecord, Block, PhotoRecord, Report, Suspension
+from gallery.services import albums, comments, photos, suspensions
 from gallery.storage.dynamodb import (
     AlbumChanged,
     AlbumNotFound,
@@ -34,6 +37,7 @@ from gallery.storage.dynamodb import (
     album_repository,
     photo_repository,
 )
+from gallery.web.comment_text import comment_html
 from gallery.web.forms import PhotoEditForm
 from gallery.web.paging import page_of
 
@@ -250,3 +254,105 @@ class UserWithPhotosAdmin(UserAdmin):
         )
         label = ngettext("%(count)d photo", "%(count)d photos", count) % {"count": count}
         return format_html('<a href="{}">{}</a>', url, label)
+
+
+# --- moderation: the review queue of reports, blocks, suspensions ------------------------------
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Reports, newest first; open ones on top of the filter. Actions: hide the content (a comment
+    is hidden, a photo turned private), delete it, suspend its author, or dismiss the report."""
+
+    list_display = ("created", "state", "kind", "reporter", "author", "short_reason")
+    list_filter = ("state",)
+    readonly_fields = ("reporter", "author", "photo_id", "comment_id", "reason", "created", "content")
+    fields = ("state", *readonly_fields)
+    actions = ("hide_content", "delete_content", "suspend_author", "dismiss")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=gettext_lazy("kind"))
+    def kind(self, report):
+        return _("comment") if report.comment_id else _("photo")
+
+    @admin.display(description=gettext_lazy("reason"))
+    def short_reason(self, report):
+        return report.reason[:80]  # escaped by the admin, like every value
+
+    @admin.display(description=gettext_lazy("content"))
+    def content(self, report):
+        """The reported comment as the pages show it (escaped, gallery.web.comment_text), or a
+        link to the photo."""
+        if report.comment_id:
+            try:
+                return comment_html(comments.by_id(report.comment_id))
+            except NoSuchComment:
+                return _("(deleted)")
+        return format_html(
+            '<a href="{}">{}</a>', reverse("gallery:photo", args=[report.photo_id]), report.photo_id
+        )
+
+    @admin.action(description=gettext_lazy("Hide the reported content"))
+    def hide_content(self, request, queryset):
+        self._act(request, queryset, Report.HIDDEN, _hide)
+
+    @admin.action(description=gettext_lazy("Delete the reported content"))
+    def delete_content(self, request, queryset):
+        self._act(request, queryset, Report.DELETED, _delete)
+
+    @admin.action(description=gettext_lazy("Suspend the author"))
+    def suspend_author(self, request, queryset):
+        self._act(
+            request,
+            queryset,
+            Report.SUSPENDED,
+            lambda report: report.author and suspensions.suspend(report.author),
+        )
+
+    @admin.action(description=gettext_lazy("Dismiss"))
+    def dismiss(self, request, queryset):
+        self._act(request, queryset, Report.DISMISSED, lambda report: None)
+
+    def _act(self, request, queryset, state, act):
+        for report in queryset:
+            # Gone already: the report is settled all the same.
+            with contextlib.suppress(NoSuchComment, PhotoNotFound):
+                act(report)
+            report.state = state
+            report.save(update_fields=["state"])
+        messages.success(request, _("%(count)d reports done.") % {"count": len(queryset)})
+
+
+def _hide(report):
+    if report.comment_id:
+        comments.hide(comments.by_id(report.comment_id))
+    else:
+        photo = photo_repository().get_photo(report.photo_id)
+        photos.edit(photo, visibility="private")
+
+
+def _suspend(report):
+    if report.author is not None:
+        suspensions.suspend(report.author, reason=report.reason)
+
+
+def _delete(report):
+    if report.comment_id:
+        comments.delete_any(comments.by_id(report.comment_id))
+    else:
+        photos.delete(report.photo_id)
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(admin.ModelAdmin):
+    list_display = ("user", "created", "reason")
+
+    def delete_model(self, request, obj):
+        suspensions.unsuspend(obj.user)
+
+    def delete_queryset(self, request, queryset):
+        for suspension in queryset:
+            suspensions.unsuspend(suspension.user)
+
+
+admin.site.register(Block, list_display=("owner", "blocked", "created"))

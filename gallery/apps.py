@@ -12,3 +12,8 @@ class GalleryConfig(AppConfig):
     def ready(self):
         # Before any URLconf is loaded: the site's, the API's and the admin's routes use <id:...>.
         register_converter(IdConverter, "id")
+        # The access rules ask who is suspended; the answer is in the database (services).
+        from gallery.domain import access
+        from gallery.services import suspensions
+
+        access.install_suspensions(suspensions.suspended_among)

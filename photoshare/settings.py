@@ -315,6 +315,7 @@ PHOTOSHARE_MAX_TAGS = env.int("PHOTOSHARE_MAX_TAGS", default=20)
 PHOTOSHARE_MAX_TAG_LENGTH = env.int("PHOTOSHARE_MAX_TAG_LENGTH", default=50)
 # API tokens a user may hold at once (accounts.forms.TokenForm).
 PHOTOSHARE_MAX_API_TOKENS = env.int("PHOTOSHARE_MAX_API_TOKENS", default=20)
+PHOTOSHARE_MAX_COMMENT_LENGTH = env.int("PHOTOSHARE_MAX_COMMENT_LENGTH", default=2000)
 
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -335,6 +336,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # Stored photos per user (failed uploads give their place back) and upload POSTs per IP.
 PHOTOSHARE_UPLOAD_QUOTA = env.str("PHOTOSHARE_UPLOAD_QUOTA", default="500/d")
 PHOTOSHARE_UPLOAD_BURST_RATE = env.str("PHOTOSHARE_UPLOAD_BURST_RATE", default="120/10m")
+PHOTOSHARE_COMMENT_RATE = env.str("PHOTOSHARE_COMMENT_RATE", default="20/10m")
+PHOTOSHARE_REPORT_RATE = env.str("PHOTOSHARE_REPORT_RATE", default="20/h")
 # The account pages' limits are allauth's (ACCOUNT_RATE_LIMITS, counted in the default cache);
 # these three set its rates. Failed logins per IP and per account (username or address).
 PHOTOSHARE_LOGIN_RATE = env.str("PHOTOSHARE_LOGIN_RATE", default="10/5m")

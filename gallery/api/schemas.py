@@ -91,6 +91,14 @@ class PhotoList(Schema):
     next: str | None = Field(description="The next page's URL (its `cursor`), or null on the last page.")
 
 
+class Follow(Schema):
+    """Whether the caller follows the person now, and how many do."""
+
+    username: str
+    following: bool
+    followers: int
+
+
 class TrashedCard(Card):
     trashed_at: str = Field(description="When it was moved to the trash (ISO 8601, UTC).")
     purge_after: str = Field(description="After this instant the daily purge deletes it for good.")
@@ -315,6 +323,42 @@ class ArchiveStatus(Schema):
     bytes: int | None = None
 
 
+class CommentText(Schema):
+    """A comment's text (plain text: links and @mentions are made by the pages)."""
+
+    text: str
+
+
+class CommentOut(Schema):
+    id: str
+    text: str = Field(description="As written: plain text, never HTML.")
+    author: str
+    created: str
+    edited: str | None = Field(description="When last edited; null if never.")
+    mentions: list[str] = Field(description="The usernames the text mentions that are linked.")
+
+
+class CommentList(Schema):
+    results: list[CommentOut]
+    next: str | None
+
+
+class Blocked(Schema):
+    blocked: bool
+
+
+class ReportIn(Schema):
+    """Exactly one of photo_id and comment_id, and why."""
+
+    photo_id: str | None = None
+    comment_id: str | None = None
+    reason: str
+
+
+class ReportOut(Schema):
+    id: int
+
+
 class BatchIn(Schema):
     """One action on many of the caller's photos (at most 500)."""
 
@@ -327,3 +371,20 @@ class BatchIn(Schema):
 
 class BatchResults(Schema):
     results: dict[str, str] = Field(description='{photo id: "ok", or why not (for a person)}.')
+
+
+class ProfileChange(Schema):
+    display_name: str | None = None
+    bio: str | None = None
+
+
+class Profile(Schema):
+    """A person: what they say of themselves (plain text), their counts and public albums."""
+
+    username: str
+    display_name: str
+    bio: str
+    avatar_url: str | None = Field(description="Not yet: always null.")
+    followers: int
+    following: int
+    albums: list[Album]

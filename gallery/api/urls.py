@@ -1,8 +1,36 @@
-from gallery.api import account, albums, batch, downloads, library, photos, tokens, trash, uploads
+from gallery.api import (
+    account,
+    albums,
+    batch,
+    comments,
+    downloads,
+    follows,
+    library,
+    moderation,
+    photos,
+    profiles,
+    tokens,
+    trash,
+    uploads,
+)
 from gallery.api.openapi import api, credentials_before_methods
 from gallery.web.body_limits import accepts_upload
 
-for module in (batch, photos, library, albums, tokens, uploads, downloads, trash, account):
+for module in (
+    batch,
+    photos,
+    library,
+    albums,
+    tokens,
+    uploads,
+    downloads,
+    trash,
+    account,
+    follows,
+    profiles,
+    comments,
+    moderation,
+):
     api.add_router("/", module.router)
 
 # /api/ is the NinjaAPI's; also /api/openapi.json (its document) and /api/docs/ (Swagger UI).

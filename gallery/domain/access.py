@@ -30,9 +30,45 @@ class ChangeNotAllowed(Forbidden):
     message = _("Only the owner can change this photo.")
 
 
+# --- suspended accounts -------------------------------------------------------------------------
+# Whose accounts staff suspended: a function of a set of user ids giving the suspended among them,
+# installed by gallery.apps (gallery.services.suspensions reads the database; the domain does no
+# I/O). Until then nobody is. Every "may see" below asks it, so a suspension hides the account's
+# photos, comments and albums from every page and API answer at once.
+_suspended_among = None
+
+
+def install_suspensions(suspended_among):
+    global _suspended_among
+    _suspended_among = suspended_among
+
+
+def suspended_among(user_ids):
+    ids = {user_id for user_id in user_ids if user_id is not None}
+    return set(_suspended_among(ids)) if ids and _suspended_among else set()
+
+
+def is_suspended(user_id):
+    return bool(suspended_among({user_id}))
+
+
+def without_suspended(page):
+    """A page of cards or albums without those of suspended owners (one question for the page)."""
+    gone = suspended_among({getattr(item, "owner_id", None) for item in page.items})
+    if not gone:
+        return page
+    return type(page)(
+        items=[item for item in page.items if getattr(item, "owner_id", None) not in gone],
+        next_cursor=page.next_cursor,
+    )
+
+
 def visible_to(photo, user_id):
     """Whether the user (None: nobody signed in) may see the photo or card: its owner always;
-    everyone else a public one that is ready (cards are of ready photos only)."""
+    everyone else a public one that is ready (cards are of ready photos only). A suspended
+    account's photos are nobody's to see."""
+    if is_suspended(photo.owner_id):
+        return False
     if user_id is not None and user_id == photo.owner_id:
         return True
     return photo.visibility == PUBLIC and getattr(photo, "status", READY) == READY
@@ -112,6 +148,8 @@ def has_share_token(album, token):
 def can_view_album(user, album, token=None):
     """The owner sees their albums; with the share link anyone sees an unlisted one; without it
     only public albums are for everyone (an unlisted album's own URL is the owner's)."""
+    if is_suspended(album.owner_id):
+        return False
     if token is not None:
         return has_share_token(album, token) or is_album_owner(user, album)
     return album.visibility == PUBLIC or is_album_owner(user, album)

@@ -43,10 +43,15 @@ class Limits:
     tag_length = _Setting("PHOTOSHARE_MAX_TAG_LENGTH")
     page_size = _Setting("PHOTOSHARE_PAGE_SIZE")  # cards (or albums) on a page of any list
     api_tokens = _Setting("PHOTOSHARE_MAX_API_TOKENS")  # tokens one user may hold at once
+    comment_length = _Setting("PHOTOSHARE_MAX_COMMENT_LENGTH")  # characters in a comment
+    report_reason_length = 1000  # characters in a report's reason (the admin reads it whole)
     # Photos one batch action takes (gallery.services.batch): what a request can do well within
     # its time (docs/benchmarks.md), and five pages of the largest list page.
     batch_photos = 500
     trash_days = _Setting("PHOTOSHARE_TRASH_DAYS")  # a trashed photo's days before the purge
+    # A person's profile (accounts.models.Profile): what a header line and a short paragraph hold.
+    display_name_length = 50
+    bio_length = 300
 
     @property
     def upload_request_bytes(self):

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountLanguage, ApiToken
-from gallery.services import albums, photos
+from gallery.services import albums, follows, photos
 from gallery.storage import sqs
 from gallery.storage.dynamodb import (
     AlbumChanged,
@@ -40,6 +40,10 @@ ERASE_ACCOUNT = "erase_account"  # the worker's job name
 
 # How each declared kind of item goes when its user's account does.
 ERASED_WITH = {
+    model.FOLLOW.name: "both ways, the other's counts moved: follows.forget",
+    model.FOLLOW_COUNT.name: "the user's own: follows.forget",
+    model.FEED_WIDE.name: "the user's own feed, and the marks of them in followers' feeds: follows.forget",
+    model.FEED_ENTRY.name: "the user's own feed, and their photos in followers' feeds: follows.forget",
     model.PHOTO.name: "each photo of the user (any status, in the trash too): photos.delete",
     model.CARD.name: "with its photo",
     model.FAVORITE.name: "with its photo (others' favourites of it); the user's own: remove_favorite",
@@ -89,6 +93,7 @@ def erase_account(user_id, *, language=""):
         if not found:
             break
         _erase_items(user_id, found)
+    follows.forget(user_id)  # after the photos: their feed jobs find no followers left to write to
     objects.delete_objects(objects.list_objects(prefix=keys.upload_key(user_id, "")))
     _mail_goodbye(user, language)
     user.delete()  # with it (on delete cascade): tokens, addresses, second factors, language

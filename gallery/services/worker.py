@@ -10,7 +10,8 @@ told when a delivery is the last, so that it can leave a clear state (a "failed"
 import logging
 import time
 
-from gallery.services import downloads, erase, photos, renditions, trash
+from gallery.domain import follows as feed_jobs
+from gallery.services import downloads, erase, follows, photos, renditions, trash
 from gallery.storage import sqs
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,15 @@ HANDLERS = {
         body["user_id"], language=body.get("language", "")
     ),
     renditions.MAKE_SOURCES: lambda body, last_attempt: renditions.make_sources(body["photo_id"]),
+    feed_jobs.FEED_SYNC: lambda body, last_attempt: follows.sync_photo(
+        body["photo_id"], body["owner_id"], body["created"]
+    ),
+    feed_jobs.FEED_FOLLOW: lambda body, last_attempt: follows.backfill(
+        body["follower_id"], body["followee_id"]
+    ),
+    feed_jobs.FEED_UNFOLLOW: lambda body, last_attempt: follows.clean_unfollow(
+        body["follower_id"], body["followee_id"]
+    ),
 }
 
 

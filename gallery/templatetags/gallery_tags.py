@@ -3,7 +3,7 @@ links, cards and display modules; this only registers it."""
 
 from django import template
 
-from gallery.web import archive_status, cards, display, links, pictures
+from gallery.web import archive_status, cards, comment_text, display, links, pictures
 from gallery.web.views import batch
 
 register = template.Library()
@@ -12,6 +12,7 @@ for module, names in (
     (links, ("photo_url", "user_url", "tag_url")),
     (display, ("media_url", "exif_date", "month_label", "as_datetime", "visibility_label", "preview_text")),
     (display, ("is_private", "is_unlisted", "is_processing")),
+    (comment_text, ("comment_html",)),
 ):
     for name in names:
         register.filter(name, getattr(module, name))

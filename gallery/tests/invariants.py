@@ -27,6 +27,7 @@ from gallery.storage.dynamodb import (
 from gallery.storage.dynamodb import model as kinds
 from gallery.storage.dynamodb.jobs import job_from_item
 from gallery.storage.dynamodb.schema import album_from_item, card_from_item, photo_from_item
+from gallery.tests.follow_rules import check_follows
 
 ANONYMOUS = AnonymousUser()
 
@@ -39,6 +40,8 @@ class Expected:
     albums: dict = field(default_factory=dict)  # id: ExpectedAlbum
     pending: set = field(default_factory=set)  # photo ids whose job has not run yet
     jobs: dict = field(default_factory=dict)  # archive job id: ExpectedJob
+    follows: set = field(default_factory=set)  # (follower id, followee id)
+    feeds_settled: bool = True  # the worker ran since the last step (follow_rules.check_follows)
 
 
 @dataclass
@@ -166,6 +169,7 @@ def check_table(expected):
         key: len(value) for key, value in fans.items() if value
     }
     check_albums(items, stored, expected)
+    check_follows(items, expected, settled=expected.feeds_settled)
     archives = check_jobs(items, expected)
     check_objects(stored, archives)
     check_timelines(expected)

@@ -59,7 +59,8 @@ def test_single_delete_asks_then_removes_objects_and_items(aws, admin_client, us
     kept, photo = publish(user, title="Kept"), publish(user, title="Gone")
 
     confirmation = admin_client.get(f"{LIST}{photo.id}/delete/")
-    assert "Gone" in confirmation.content.decode() and len(aws.object_keys()) == 8
+    assert "Gone" in confirmation.content.decode()
+    assert len(aws.object_keys()) == len(kept.object_keys) + len(photo.object_keys)
     admin_client.post(LIST, {"selected": [photo.id], "confirm": "yes"})
 
     assert aws.object_keys() == sorted(kept.object_keys)
@@ -71,7 +72,8 @@ def test_bulk_delete_removes_the_selected_photos(aws, admin_client, user, bob):
     first, second, kept = publish(user, title="One"), publish(bob, title="Two"), publish(user, title="Kept")
 
     confirmation = admin_client.post(LIST, {"selected": [first.id, second.id]}).content.decode()
-    assert "One" in confirmation and "Two" in confirmation and len(aws.object_keys()) == 12
+    assert "One" in confirmation and "Two" in confirmation
+    assert len(aws.object_keys()) == sum(len(p.object_keys) for p in (first, second, kept))
     response = admin_client.post(LIST, {"selected": [first.id, second.id], "confirm": "yes"}, follow=True)
 
     assert "Deleted 2 photos." in response.content.decode()
@@ -88,7 +90,7 @@ def test_only_staff_with_permissions_get_in(aws, user, django_user_model):
     assert member.get(LIST).status_code == 302  # to the admin login
     assert staff.get(LIST).status_code == 403  # staff without the photo permissions
     assert staff.post(LIST, {"selected": [photo.id], "confirm": "yes"}).status_code == 403
-    assert len(aws.object_keys()) == 4
+    assert aws.object_keys() == sorted(photo.object_keys)
 
 
 def test_user_list_shows_photo_counts_linking_to_their_photos(aws, admin_client, user, bob):

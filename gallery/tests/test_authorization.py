@@ -34,6 +34,8 @@ ID_GROUPS = {"photo_id", "album_id"}
 WRITE_ONLY = {"gallery:album_remove", "gallery:album_move", "api:album_photo", "api:album_photo_move"}
 # The trash's actions (restore, delete forever): POSTs and DELETEs of a photo in the trash only.
 WRITE_ONLY |= {"gallery:trash_restore", "gallery:trash_delete", "api:trash_restore", "api:trashed"}
+# Rotate: a POST that turns the photo (its success in test_rotation.py and the API tests).
+WRITE_ONLY |= {"gallery:rotate", "api:rotate"}
 WRONG_TOKEN = "w" * 43
 
 
@@ -60,6 +62,8 @@ ROUTES = photo_routes()
 # Any signed-in user may favourite a public photo they see: on these, strangers are tried on
 # private and guessed photos only; they are actions, with nothing to GET.
 FAVORITE_ROUTES = {"gallery:favorite", "api:favorite", "api:unfavorite_photo"}
+# So may they comment on it; the comments' JSON names no photo title (tests/api/test_comments.py).
+FAVORITE_ROUTES |= {"gallery:comment_write", "api:comments", "api:write_comment"}
 
 
 def path_for(route, photo_id, album_id, token=WRONG_TOKEN):

@@ -11,7 +11,9 @@ fresh or a stale revision and visibility changes; deletes (to the trash), restor
 for good, emptied trashes and the daily purge after days pass (gallery/tests/trash_rules.py);
 albums created, photos added, removed, moved, made cover, share links renewed, visibility
 changed, albums deleted; favourites and unfavourites by any user; an account deleted
-(gallery/tests/erase_rules.py: a new user takes its place); `reconcile --fix`, which
+(gallery/tests/erase_rules.py: a new user takes its place); comments written, edited and deleted
+(by their author or the photo's owner) and blocks (gallery/tests/comment_rules.py);
+`reconcile --fix`, which
 must then change nothing; a restart of the local stack (moto with its recording, as `make run`
 has; one example in four, once: a restart costs seconds).
 
@@ -55,9 +57,11 @@ from gallery.storage.dynamodb import (
 )
 from gallery.storage.s3 import objects
 from gallery.tests import invariants, publishing
-from gallery.tests.direct_uploads import run_worker, upload_file
+from gallery.tests.comment_rules import CommentRules
+from gallery.tests.direct_uploads import upload_file
 from gallery.tests.erase_rules import EraseRules
 from gallery.tests.factories import camera_exif, client_for, image_bytes
+from gallery.tests.follow_rules import FollowRules, other_jobs
 from gallery.tests.trash_rules import START, TrashRules
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +95,7 @@ TAKEN = st.sampled_from(
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
-class UseCases(EraseRules, TrashRules, RuleBasedStateMachine):
+class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, RuleBasedStateMachine):
     stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
     server = None  # the recording MotoServer the test runs on, for the restart step
 
@@ -140,13 +144,14 @@ class UseCases(EraseRules, TrashRules, RuleBasedStateMachine):
         self.expected.pending.add(upload_id)
         self.outcomes[upload_id] = READY if good else FAILED
 
-    @precondition(lambda self: self.expected.pending)
     @rule()
     def run_the_worker(self):
         # One job per upload started (its photo deleted since or not), each done once: none lost
-        # or delivered again (a restart in between included).
+        # or delivered again (a restart in between included); and the followers' feed jobs.
         pending_jobs = [job_id for job_id, job in self.expected.jobs.items() if job.status == "pending"]
-        assert run_worker() == len(self.expected.pending) + len(pending_jobs)
+        ran = other_jobs(self.run_jobs())
+        assert len(ran) == len(self.expected.pending) + len(pending_jobs), ran
+        self.expected.feeds_settled = True
         for photo_id in self.expected.pending:
             if photo_id in self.expected.photos:
                 self.expected.photos[photo_id].status = self.outcomes[photo_id]
@@ -503,6 +508,8 @@ class UseCases(EraseRules, TrashRules, RuleBasedStateMachine):
         invariants.check_table(self.expected)
         invariants.check_viewers(self.expected, self.users)
         invariants.check_reconcile_finds_nothing()
+        # The feeds are checked whole right after the worker ran (its jobs make them), only then.
+        self.expected.feeds_settled = False
 
 
 def everything():

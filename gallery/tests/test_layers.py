@@ -39,6 +39,7 @@ ACCOUNTS_WEB = {
     "accounts.forms",
     "accounts.views",
     "accounts.token_views",
+    "accounts.profile_views",
     "accounts.language_views",
     "accounts.urls",
     "accounts.devices",

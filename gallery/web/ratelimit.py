@@ -3,6 +3,8 @@ asking (`client_ip`, the keys of a request) and every limit a view applies, name
 the views and the API apply these, never a scope and a setting of their own.
 
     upload burst    per IP, every upload POST counted (failed ones too): stops floods
+    comments        per user and per IP, every comment written or edited (site and API)
+    reports         per user, every report sent to staff
 
 The account pages' limits (failed logins per IP and per username, sign-ups per IP, password
 resets per IP and per address) are django-allauth's, ACCOUNT_RATE_LIMITS in settings; its
@@ -78,3 +80,19 @@ class RequestLimit:
 # The same for the site's form, the API's upload and a direct upload's start; the quota of stored
 # photos is counted where a photo is stored (gallery.services.ratelimit.upload_quota).
 UPLOAD_BURST = RequestLimit("upload-burst", "PHOTOSHARE_UPLOAD_BURST_RATE", ip_keys)
+
+
+def user_and_ip_keys(request):
+    user = getattr(request, "api_user", None) or request.user
+    return [f"user:{user.pk}", *ip_keys(request)]
+
+
+def user_keys(request):
+    user = getattr(request, "api_user", None) or request.user
+    return [f"user:{user.pk}"]
+
+
+# Comments written or edited, on the photo page and through the API alike.
+COMMENT_RATE = RequestLimit("comments", "PHOTOSHARE_COMMENT_RATE", user_and_ip_keys)
+# Reports to staff: one per user per few minutes is plenty; more is a flood of the queue.
+REPORT_RATE = RequestLimit("reports", "PHOTOSHARE_REPORT_RATE", user_keys)

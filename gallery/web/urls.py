@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from gallery.domain.ids import PATTERN as ID
-from gallery.web.views import albums, batch, browse, downloads, library, photos, trash
+from gallery.web.views import albums, batch, browse, comments, downloads, follows, library, photos, trash
 
 app_name = "gallery"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("photos/<id:photo_id>/delete/", photos.delete_photo, name="delete"),
     path("photos/<id:photo_id>/favorite/", photos.favorite, name="favorite"),
     path("photos/<id:photo_id>/rotate/", photos.rotate_photo, name="rotate"),
+    path("photos/<id:photo_id>/comments/", comments.write, name="comment_write"),
+    path("comments/<str:comment_id>/edit/", comments.edit, name="comment_edit"),
+    path("comments/<str:comment_id>/delete/", comments.delete, name="comment_delete"),
+    path("reports/", comments.report, name="report"),
+    path("users/<str:username>/block/", comments.block, name="block"),
     path("favorites/", browse.favorites, name="favorites"),
     path("trash/", trash.trash_list, name="trash"),
     path("trash/empty/", trash.empty, name="trash_empty"),
@@ -28,6 +33,8 @@ urlpatterns = [
     path("tags/", browse.tag_cloud, name="tags"),
     path("tags/<str:tag>/", browse.tag_page, name="tag"),
     path("users/<str:username>/", browse.user_page, name="user"),
+    path("users/<str:username>/follow/", follows.follow, name="follow"),
+    path("following/", follows.following, name="following"),
     path("search/", browse.search, name="search"),
     path("photos/<id:photo_id>/albums/", albums.photo_albums, name="photo_albums"),
     path("downloads/", downloads.download_photos, name="download"),

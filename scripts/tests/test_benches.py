@@ -25,6 +25,7 @@ BENCHES = {
     "page_weight.py": "| home | 390x844@3 |",
     "presign.py": "presigned URLs (private), from the cache",
     "zip_memory.py": "## Peak memory of a streamed zip (fresh process per row)",
+    "feed.py": "| follows the two below the limit | ",
 }
 # Benches of peers, whose packages only bench/requirements.txt installs.
 PEER_BENCHES = {

@@ -24,13 +24,16 @@ class TableScan:
     albums: dict = field(default_factory=dict)  # album id: Album
     album_cards: dict = field(default_factory=dict)  # album id: its admin card item
     entries: dict = field(default_factory=dict)  # album id: [entry item]
+    comments: dict = field(default_factory=dict)  # photo id: {comment key: comment item}
     jobs: list = field(default_factory=list)  # ArchiveJob records (large downloads, data exports)
     unknown: list = field(default_factory=list)  # keys of items of no declared kind: reported only
 
     @property
     def stray_ids(self):
-        """Ids whose partition holds cards, favourites, a count or memberships but no photo item."""
+        """Ids whose partition holds cards, favourites, a count, memberships or comments but no
+        photo item (a crash after the photo's delete: purge_photo removes them)."""
         held = set(self.cards) | set(self.favorites) | set(self.favorite_counts) | set(self.memberships)
+        held |= set(self.comments)
         return held - set(self.photos)
 
     def add(self, item):
@@ -56,6 +59,8 @@ class TableScan:
             self.album_cards[parts["album_id"]] = item
         elif kind is model.ENTRY:
             self.entries.setdefault(parts["album_id"], []).append(item)
+        elif kind is model.COMMENT:
+            self.comments.setdefault(parts["photo_id"], {})[parts["comment_key"]] = item
         elif kind is model.ARCHIVE_JOB:
             self.jobs.append(job_from_item(item))
 

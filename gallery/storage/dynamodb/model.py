@@ -168,6 +168,16 @@ ALBUM_CARD = ItemKind(
     written_by="with the album item, in the same transactions",
     holds="exists iff the album does; the album's fields without its share token",
 )
+COMMENT = ItemKind(
+    "comment",
+    pk="PHOTO#{photo_id}",
+    sk="CMT#{comment_key}",
+    owner="the photo (its author's to edit, the photo owner's to delete)",
+    written_by="comment, edit comment, delete comment (author or photo owner), moderation (hide); "
+    "removed after a photo delete or purge",
+    holds="its photo exists; shown only to whoever may see the photo (not in the trash, public or "
+    "the viewer's own) and not to a viewer who blocked its author; text within the length limit",
+)
 
 ARCHIVE_JOB = ItemKind(
     "archive job",
@@ -179,6 +189,47 @@ ARCHIVE_JOB = ItemKind(
     written_by="a large download or a data export (pending), the worker (ready/failed), expiry (reconcile)",
     holds="a ready job's archive_key names an object of archives/ until it expires; an expired job is "
     "removed with its archive",
+)
+
+FOLLOW = ItemKind(
+    "follow",
+    pk="FOLLOWERS#{followee_id}",
+    sk="FOLLOWER#{follower_id}",
+    list_pk="FOLLOWING#{follower_id}",
+    list_sk="{followed_at}#{followee_id}",
+    owner="the follower and the person followed",
+    written_by="follow, unfollow (gallery.services.follows)",
+    holds="at most one per pair (the key), never of oneself; the followed person's public photos are "
+    "in the follower's feed once the worker ran (FEED#), unless they have over FANOUT_LIMIT followers",
+)
+FOLLOW_COUNT = ItemKind(
+    "follow counts",
+    pk="PERSON#{user_id}",
+    sk="COUNTS",
+    owner="the user",
+    written_by="follow, unfollow (ADD after the FOLLOWER# write or delete)",
+    holds="followers and following equal the numbers of the user's FOLLOWER# items either way; "
+    "wide (set once, never unset) after the worker saw over FANOUT_LIMIT followers",
+)
+FEED_WIDE = ItemKind(
+    "feed wide mark",
+    pk="FEED#{follower_id}",
+    sk="WIDE#{followee_id}",
+    owner="the follower",
+    written_by="follow of a person over FANOUT_LIMIT followers; feed_sync when a person goes over it "
+    "(one for each follower); unfollow removes it",
+    holds="the follower follows that person, whose counts item is marked wide: the feed's page merges "
+    "their public list (sorts after every FEED# entry: read first)",
+)
+FEED_ENTRY = ItemKind(
+    "feed entry",
+    pk="FEED#{follower_id}",
+    sk="{created}#{photo_id}",
+    owner="the follower (and the photo)",
+    written_by="the worker's feed_sync after a photo enters, changes in or leaves its owner's public list, "
+    "feed_follow after a follow (the newest BACKFILL), feed_unfollow after an unfollow",
+    holds="its photo is in its owner's public list (ready, public, not trashed), the follower follows "
+    "its owner, and it carries the photo's current card",
 )
 
 # Order matters only for reading: the first kind whose patterns match an item is its kind.
@@ -193,7 +244,12 @@ KINDS = (
     ALBUM,
     ENTRY,
     ALBUM_CARD,
+    COMMENT,
     ARCHIVE_JOB,
+    FOLLOW,
+    FOLLOW_COUNT,
+    FEED_WIDE,  # before FEED_ENTRY, whose {created}#{photo_id} would match WIDE#<id> too
+    FEED_ENTRY,
 )
 
 

@@ -11,10 +11,11 @@ from dataclasses import replace
 
 from boto3.dynamodb.conditions import Key
 
+from gallery.domain.access import without_suspended
 from gallery.domain.clock import timestamp
 from gallery.domain.lists import counted_photos, counted_tags, favorites_list
 from gallery.domain.records import Page, TagCount
-from gallery.storage.dynamodb import favorites, listcache, schema, search
+from gallery.storage.dynamodb import comments, favorites, follows, listcache, schema, search
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.counters import add_counts, add_favorite_count, tag_deltas
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
@@ -54,6 +55,7 @@ class PhotoRepository:
         add_counts(
             tags=tag_deltas(set(), counted_tags(photo)), owners={photo.owner_id: counted_photos(photo)}
         )
+        follows.photo_changed(None, photo)
 
     def update_photo(self, photo_id, *, expected_revision=None, **changes):
         """Change title, description, tags, visibility, sharing or status; returns the updated Photo.
@@ -102,6 +104,8 @@ class PhotoRepository:
             owners[new.owner_id] = owners.get(new.owner_id, 0) + counted_photos(new) - counted_photos(old)
         add_counts(tags=tags, owners=owners)
         list(each(favorites.follow_edit, [new for _old, new in edits]))
+        for old, new in edits:  # the followers' feeds: queued for the worker
+            follows.photo_changed(old, new)
 
     def delete_photo(self, photo_id, *, expected_revision=None):
         """Delete the photo's item, every card of it and its entry in each album (and the cover of
@@ -128,10 +132,13 @@ class PhotoRepository:
         )
         try:
             favorites.follow_delete(photo_id)
+            comments.follow_delete(photo_id)
         except MetadataUnavailable:
-            # The photo is gone for good: its favourites are now items of a partition without its
-            # photo item, which `manage.py reconcile` purges (stray cards). Nobody can open them.
-            logger.warning("favourites of deleted photo %s left for reconcile", photo_id)
+            # The photo is gone for good: its favourites and comments are now items of a partition
+            # without its photo item, which `manage.py reconcile` purges (stray cards). Nobody can
+            # open them.
+            logger.warning("favourites or comments of deleted photo %s left for reconcile", photo_id)
+        follows.photo_changed(photo, None)
         return photo
 
     def _transaction(self):
@@ -183,9 +190,10 @@ class PhotoRepository:
         jump to a month). (Searches: gallery.storage.dynamodb.search.)
         """
         key = (list_name, cursor, limit, oldest_first, record.__qualname__, before)
-        return listcache.page(
+        page = listcache.page(
             key, lambda: self._query_list(list_name, cursor, limit, oldest_first, record, before)
         )
+        return without_suspended(page)  # after the cache: a suspension shows at once
 
     def _query_list(self, list_name, cursor, limit, oldest_first, record, before=None):
         condition = Key("list_pk").eq(list_name)
@@ -271,7 +279,7 @@ class PhotoRepository:
         """Public photos whose title has `text` at the start of a word (anywhere in a Hangul or
         CJK run), each once, in the order of the matching words: one Query (search.py).
         Raises ValueError for fewer than gallery.domain.words.MIN_QUERY characters."""
-        return search.search_page(text, cursor=cursor, limit=limit)
+        return without_suspended(search.search_page(text, cursor=cursor, limit=limit))
 
     def search_neighbours(self, text, sort_key):
         """(previous, next) of a card in the results of a search: one Query each way."""

@@ -21,7 +21,7 @@ from boto3.dynamodb.conditions import Key
 
 from gallery.domain.clock import timestamp
 from gallery.domain.lists import TRASH_DUE, counted_photos, counted_tags, trash_list
-from gallery.storage.dynamodb import favorites, positions, schema
+from gallery.storage.dynamodb import favorites, follows, positions, schema
 from gallery.storage.dynamodb.albums import _batch_get
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.counters import add_counts, tag_deltas
@@ -154,3 +154,4 @@ def _follow(old, new):
         owners={new.owner_id: counted_photos(new) - counted_photos(old)},
     )
     favorites.follow_edit(new)
+    follows.photo_changed(old, new)

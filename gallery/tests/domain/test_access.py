@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from gallery.domain import access
-from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY
-from gallery.tests.factories import make_album
+from gallery.domain.records import FAILED, PRIVATE, PROCESSING, PUBLIC, READY, Page
+from gallery.tests.factories import make_album, make_photo
 
 
 @dataclass
@@ -100,3 +101,16 @@ def test_a_photo_not_ready_is_its_owners_only_even_if_public(status):
     assert access.can_view(OWNER, photo)
     assert not access.can_view(OTHER, photo) and not access.can_view(ANONYMOUS, photo)
     assert not access.can_view(STAFF, photo)  # staff use the admin
+
+
+def test_a_suspended_owners_photos_and_albums_are_nobodys_to_see(monkeypatch):
+    monkeypatch.setattr(access, "_suspended_among", lambda ids: {1} & set(ids))
+    photo, album = (
+        make_photo(1, owner_id=1, visibility="public"),
+        make_album(1, owner_id=1, visibility="public"),
+    )
+
+    assert not access.visible_to(photo, None) and not access.visible_to(photo, 1)
+    assert not access.can_view_album(AnonymousUser(), album)
+    page = Page(items=[photo, make_photo(2, owner_id=2, visibility="public")])
+    assert [card.owner_id for card in access.without_suspended(page).items] == [2]

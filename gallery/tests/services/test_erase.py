@@ -11,14 +11,16 @@ from django.core import mail
 
 from accounts.models import AccountLanguage, ApiToken
 from gallery.domain import archives
-from gallery.services import albums, downloads, erase, photos, trash
+from gallery.services import albums, downloads, erase, follows, photos, trash
 from gallery.services.reconcile import find_orphans
 from gallery.storage import sqs
 from gallery.storage.dynamodb import erase as stored
+from gallery.storage.dynamodb import follows as follows_stored
 from gallery.storage.dynamodb import model
 from gallery.tests import erasure
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import client_for
+from gallery.tests.follow_rules import FollowRules, other_jobs
 from gallery.tests.invariants import table_by_kind
 from gallery.tests.publishing import publish
 
@@ -37,6 +39,7 @@ def test_the_keys_that_name_a_user_come_from_the_model():
         ("list_pk", "FAVS#7"),
         ("list_pk", "ALBUMS#7"),
         ("list_pk", "JOBS#7"),
+        ("pk", "PERSON#7"),
     }
 
 
@@ -57,6 +60,11 @@ def a_full_library(user, bob):
     photos.favorite(bob, public)  # bob's favourite of the user's photo
     downloads.start_job(user, archives.EXPORT, language="ko")
     assert run_worker() == 1  # the export is built: a job and an archive in S3
+    follows_stored.add_follow(bob.pk, user.pk, "2026-01-01T00:00:00")  # no feed jobs queued
+    follows_stored.add_follow(user.pk, bob.pk, "2026-01-01T00:00:00")
+    follows.sync_photo(public.id, user.pk, public.created)  # into bob's feed (the job, run here)
+    follows.backfill(user.pk, bob.pk)  # bob's photo into the user's feed
+    follows_stored.put_wide_marks([bob.pk], user.pk)  # as if the user had many followers
     upload_file(client_for(user))  # a direct upload still processing (its job is queued)
     ApiToken.issue(user)
     return bobs, private
@@ -71,7 +79,10 @@ def test_deleting_an_account_leaves_nothing_of_it_and_keeps_everyone_else_right(
     erase.request_deletion(user, language="en")
     assert not get_user_model().objects.get(pk=user.pk).is_active  # marked first
     assert not ApiToken.objects.filter(user=user).exists()
-    assert run_worker() == 2  # the upload's job (its photo is gone by then, or goes) and the deletion
+    ran = FollowRules().run_jobs()
+    # The upload's job (its photo is gone by then, or goes) and the deletion; beside them the
+    # feed jobs of the photos deleted (bob follows the user).
+    assert len(other_jobs(ran)) == 2, ran
 
     items, keys = erasure.leftovers(user.pk, photo_ids, album_ids, archive_keys, aws.object_keys())
     assert items == [] and keys == []

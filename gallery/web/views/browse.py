@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from gallery.domain import lists
 from gallery.domain.limits import LIMITS
 from gallery.domain.tags import has_tag_page, parse_tags
-from gallery.services import albums, navigation
+from gallery.services import albums, blocks, follows, navigation, profiles
 from gallery.storage.dynamodb import photo_repository
 from gallery.web.paging import page_context, page_of
 
@@ -74,6 +74,9 @@ def user_page(request, username):
         navigation.token(navigation.USER, username),
         person=person,
         is_owner=request.user.pk == person.pk,
+        profile=profiles.profile_of(person),
+        is_following=follows.is_following(request.user, person),
+        is_blocked=blocks.is_blocked(request.user, person) if request.user.is_authenticated else False,
     )
     if context["is_first_page"]:  # their albums above the first page of their photos
         context["albums"] = albums.public_albums_of(person, cursor=request.GET.get("album_cursor"))

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from gallery.domain.access import PhotoInTrash, can_change, can_get_original, full_size_key
 from gallery.domain.limits import LIMITS, FileTooLarge
 from gallery.domain.records import READY
+from gallery.services import comments, photos, rotation, trash
 from gallery.services import navigation as sources
-from gallery.services import photos, rotation, trash
 from gallery.storage.dynamodb import PhotoChanged, PhotoNotFound
 from gallery.web.body_limits import accepts_upload, file_stopped
 from gallery.web.forms import (
@@ -24,6 +24,7 @@ from gallery.web.forms import (
     over_newer_save,
 )
 from gallery.web.ratelimit import UPLOAD_BURST
+from gallery.web.views.comments import CommentForm
 
 CHANGED_MESSAGE = gettext_lazy(
     "This photo was changed since you opened it (in another tab or window). Nothing of your "
@@ -57,6 +58,10 @@ def photo_detail(request, photo_id):
     context |= {
         "favorites": favorites,
         "place": sources.place(request.GET.get("from"), request.user, photo),
+        "comments": comments.page(
+            request.user, photo, cursor=request.GET.get("comments"), limit=LIMITS.page_size
+        ),
+        "comment_form": CommentForm(),
     }
     return render(request, "gallery/photo_detail.html", context)
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gallery.domain.comments import Comment
 from gallery.domain.tags import parse_tags
-from gallery.storage.dynamodb import model, schema
+from gallery.storage.dynamodb import comments, follows, model, schema
 from gallery.tests.factories import make_album, make_photo
 
 IDS = st.text("0123456789abcdef", min_size=32, max_size=32)
@@ -39,6 +40,11 @@ def test_every_key_built_is_recognised_as_its_own_kind_with_its_parts(
         model.ALBUM: schema.album_key(album_id),
         model.ENTRY: schema.entry_key(album_id, position, photo_id),
         model.ALBUM_CARD: schema.album_card_key(album_id),
+        model.FOLLOW: follows.follow_key(user_id, user_id + 1),
+        model.FOLLOW_COUNT: follows.counts_key(user_id),
+        model.FEED_WIDE: follows.wide_key(user_id, user_id + 1),
+        model.FEED_ENTRY: follows.feed_key(user_id, "2026-01-01T00:00:00.000000+00:00", photo_id),
+        model.COMMENT: comments.comment_key(photo_id, "0" * 12 + photo_id[:8]),
     }
     for kind, key in built.items():
         found, parts = model.kind_of(key)
@@ -61,6 +67,11 @@ def test_every_item_the_codec_writes_is_of_a_declared_kind():
         schema.album_item(album),
         schema.album_card_item(album),
         schema.entry_item(album.id, "000001V", photo),
+        follows.follow_item(7, 8, "2026-01-01T00:00:00"),
+        follows.feed_item(7, photo),
+        comments.comment_item(
+            Comment(photo_id=photo.id, key="1" * 20, author_id=7, author="bob", text="hi", created="x")
+        ),
     ]
     kinds = [model.kind_of(item)[0] for item in items]
 

@@ -390,8 +390,9 @@ def test_a_photo_page_is_one_read_of_the_photo_and_its_favourites_and_a_query_ea
 
     client.get(f"/photos/{three[1].id}/?from=feed")
 
-    # The photo and its favourites (one BatchGetItem), one bounded Query each way.
-    assert sorted(dynamodb_calls) == ["BatchGetItem", "Query", "Query"]
+    # The photo and its favourites (one BatchGetItem), one bounded Query each way, and one
+    # Query for the first page of its comments.
+    assert sorted(dynamodb_calls) == ["BatchGetItem", "Query", "Query", "Query"]
 
 
 @pytest.mark.parametrize(

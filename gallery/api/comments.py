@@ -1,0 +1,81 @@
+"""/api/photos/<id>/comments/ and /api/comments/<id>/: read, write, edit and delete comments
+(docs/api.md). The rules are gallery.services.comments'; the JSON is data, never HTML."""
+
+from django.http import HttpResponse, JsonResponse
+from ninja import Router
+
+from gallery.api import schemas
+from gallery.api.auth import require_login
+from gallery.api.bodies import json_object, require_strings
+from gallery.api.openapi import extra, responses
+from gallery.services import comments, photos
+from gallery.web.paging import next_url, page_of
+from gallery.web.ratelimit import COMMENT_RATE
+
+router = Router(tags=["comments"])
+COMMENT = responses({200: schemas.CommentOut}, 400, 401, 403, 404, 429)
+
+
+def comment_json(comment):
+    return {
+        "id": comment.id,
+        "text": comment.text,
+        "author": comment.author,
+        "created": comment.created,
+        "edited": comment.edited or None,
+        "mentions": list(comment.mentions),
+    }
+
+
+@router.get(
+    "/photos/{id:photo_id}/comments/",
+    url_name="comments",
+    response=responses({200: schemas.CommentList}, 400, 404),
+    openapi_extra=extra(public=True),
+)
+def list_comments(request, photo_id: str, cursor: str | None = None):
+    """The photo's comments, oldest first, a page at a time (`next`)."""
+    photo = photos.visible(request.api_user, photo_id)
+    page = page_of(request, comments.page, request.api_user, photo)
+    return JsonResponse(
+        {"results": [comment_json(c) for c in page.items], "next": next_url(request, page.next_cursor)}
+    )
+
+
+@router.post(
+    "/photos/{id:photo_id}/comments/",
+    response=responses({201: schemas.CommentOut}, 400, 401, 403, 404, 429),
+    openapi_extra=extra(body=schemas.CommentText),
+)
+def write_comment(request, photo_id: str):
+    """A new comment on the photo."""
+    photo = photos.visible(request.api_user, photo_id)
+    require_login(request)
+    text = _text(request)
+    COMMENT_RATE.check(request)
+    comment = comments.write(request.api_user, photo, text)
+    return JsonResponse(comment_json(comment), status=201)
+
+
+@router.patch("/comments/{comment_id}/", response=COMMENT, openapi_extra=extra(body=schemas.CommentText))
+def edit_comment(request, comment_id: str):
+    """Change your comment's text; it is marked edited."""
+    require_login(request)
+    comment, photo = comments.find(request.api_user, comment_id)
+    text = _text(request)
+    COMMENT_RATE.check(request)
+    return JsonResponse(comment_json(comments.edit(request.api_user, comment, photo, text)))
+
+
+@router.delete("/comments/{comment_id}/", response=responses({204: None}, 401, 403, 404))
+def delete_comment(request, comment_id: str):
+    """Delete your comment, or any comment on your photo."""
+    require_login(request)
+    comment, photo = comments.find(request.api_user, comment_id)
+    comments.delete(request.api_user, comment, photo)
+    return HttpResponse(status=204)
+
+
+def _text(request):
+    data = require_strings(json_object(request, ("text",)))
+    return data.get("text", "")

@@ -1,0 +1,138 @@
+"""Comments on photos: write, edit, delete, read a page (gallery.storage.dynamodb.comments stores
+them; gallery.domain.comments has their rules).
+
+Who may read a photo's comments is who may see the photo (gallery.domain.access.require_view):
+nothing is copied, so a photo turning private or going to the trash hides its comments at once,
+and a restore brings them back. A reader does not see comments by people they blocked, nor any
+by a suspended account or hidden by staff. A writer must be signed in, may see the photo, and
+must not be blocked by its owner; @mentions link only existing users who did not block the writer.
+
+`after_comment` is the hook for notifications (another workstream): it is called once a comment
+is stored (and again after an edit, with `edited=True`) with the comment and the users it
+mentions; it does nothing until notifications exist.
+"""
+
+import logging
+
+from django.contrib.auth import get_user_model
+
+from gallery.domain import access, clock
+from gallery.domain import comments as rules
+from gallery.domain.comments import Comment, CommentingBlocked, CommentNotYours
+from gallery.domain.errors import NoSuchPhoto
+from gallery.domain.records import READY
+from gallery.services import blocks
+from gallery.storage.dynamodb import PhotoNotFound, photo_repository
+from gallery.storage.dynamodb import comments as store
+
+logger = logging.getLogger(__name__)
+
+
+def after_comment(comment, photo, mentioned, *, edited=False):
+    """Hook: a comment was stored (or edited). `mentioned` are the User objects it mentions.
+    Notifications plug in here; until then nothing happens."""
+
+
+def page(user, photo, *, cursor=None, limit=24):
+    """(a page of the photo's comments `user` may read, oldest first). The caller has checked that
+    `user` may see `photo` (photos.visible)."""
+    access.require_view(user, photo)
+    found = store.comments_page(photo.id, cursor=cursor, limit=limit)
+    hidden_authors = set(blocks.blocked_ids(user)) | access.suspended_among(c.author_id for c in found.items)
+    shown = [c for c in found.items if rules.visible_comment(c, _id(user), hidden_authors)]
+    return type(found)(items=shown, next_cursor=found.next_cursor)
+
+
+def write(user, photo, text):
+    """Store a new comment by `user` on `photo` (which they may see); CommentingBlocked if its
+    owner blocked them, CommentInvalid for empty or too long text."""
+    access.require_view(user, photo)
+    if photo.status != READY:  # its owner sees it processing: nothing to comment on yet
+        raise PhotoNotFound(photo.id)
+    text = rules.clean_text(text)
+    if blocks.is_blocked(photo.owner_id, user):
+        raise CommentingBlocked(photo.id)
+    mentioned = _mentions(user, text)
+    now = clock.now()
+    comment = Comment(
+        photo_id=photo.id,
+        key=rules.new_key(now),
+        author_id=user.pk,
+        author=user.get_username(),
+        text=text,
+        created=clock.timestamp(lambda: now),
+        mentions=tuple(person.get_username() for person in mentioned),
+    )
+    store.add_comment(comment)
+    logger.info("user %s commented on photo %s", user.pk, photo.id)
+    after_comment(comment, photo, mentioned)
+    return comment
+
+
+def find(user, comment_id):
+    """(comment, photo) for `comment_id` if `user` may see both; NoSuchComment otherwise (a hidden
+    photo's comments, a hidden comment, one by someone the reader blocked: as if missing)."""
+    photo_id, key = rules.split_id(comment_id)
+    try:
+        photo = access.require_view(user, photo_repository().get_photo(photo_id))
+    except NoSuchPhoto as error:  # missing, hidden or in the trash: so are its comments
+        raise rules.NoSuchComment(comment_id) from error
+    comment = store.get_comment(photo_id, key)
+    hidden_authors = set(blocks.blocked_ids(user)) | access.suspended_among({comment.author_id})
+    if not rules.visible_comment(comment, _id(user), hidden_authors):
+        raise rules.NoSuchComment(comment_id)
+    return comment, photo
+
+
+def edit(user, comment, photo, text):
+    """The author changes the text; the comment is marked edited."""
+    if comment.author_id != _id(user):
+        raise CommentNotYours(comment.id)
+    text = rules.clean_text(text)
+    mentioned = _mentions(user, text)
+    changed = store.update_comment(
+        comment,
+        text=text,
+        edited=clock.timestamp(),
+        mentions=tuple(person.get_username() for person in mentioned),
+    )
+    after_comment(changed, photo, mentioned, edited=True)
+    return changed
+
+
+def delete(user, comment, photo):
+    """Its author or the photo's owner deletes a comment (idempotent)."""
+    if not rules.can_delete(_id(user), comment, photo.owner_id):
+        raise CommentNotYours(comment.id, message=rules.DELETE_NOT_ALLOWED)
+    store.delete_comment(comment)
+    logger.info("user %s deleted comment %s", user.pk, comment.id)
+
+
+def hide(comment):
+    """Staff hide a comment (a report's action): shown to nobody, kept for the record."""
+    return store.update_comment(comment, hidden=True)
+
+
+def delete_any(comment):
+    """Staff delete a comment (a report's action)."""
+    store.delete_comment(comment)
+
+
+def by_id(comment_id):
+    """The comment, whoever may see it (staff, the admin); NoSuchComment if gone."""
+    photo_id, key = rules.split_id(comment_id)
+    return store.get_comment(photo_id, key)
+
+
+def _mentions(user, text):
+    """The users @mentioned in `text` who exist, are not the writer and did not block the writer."""
+    names = rules.mentioned_names(text)
+    if not names:
+        return []
+    people = list(get_user_model().objects.filter(username__in=names, is_active=True).exclude(pk=user.pk))
+    refused = blocks.blockers_among([person.pk for person in people], user)
+    return [person for person in people if person.pk not in refused]
+
+
+def _id(user):
+    return user.pk if user is not None and user.is_authenticated else None

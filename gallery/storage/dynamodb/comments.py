@@ -1,0 +1,147 @@
+"""Comments: items in their photo's partition (model.COMMENT: pk PHOTO#<id>, sk CMT#<key>).
+
+"CMT#" sorts before "FAN#", so a photo's edit or delete, which reads its partition from after
+FANS on, never reads its comments, however many; a page of comments is one Query of the
+partition, oldest first (the keys start with the time written). A comment is written in one
+transaction with a check of its photo (there, not in the trash, the writer's to see), so none
+outlives a delete that committed first; after a delete the photo's comments are removed
+(`follow_delete`), and a crash in between leaves them to `manage.py reconcile` (stray items of a
+partition without its photo: purge_photo). Who may *read* them is not stored: the photo's
+visibility decides at read time (gallery.services.comments), so a photo turning private or
+going to the trash hides its comments at once and a restore brings them back.
+"""
+
+from boto3.dynamodb.conditions import Key
+
+from gallery.domain.comments import Comment, NoSuchComment
+from gallery.domain.records import Page
+from gallery.storage.dynamodb import model, schema
+from gallery.storage.dynamodb.connection import get_connection, translate_errors
+from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
+from gallery.storage.dynamodb.errors import PhotoChanged, PhotoNotFound
+from gallery.storage.dynamodb.favorites import may_favorite
+from gallery.storage.dynamodb.transactions import Transaction, exists, not_written_yet
+
+PREFIX = model.COMMENT.sk_prefix()
+_KEY_ATTRIBUTES = ("pk", "sk")
+
+
+def comment_key(photo_id, key):
+    return model.COMMENT.key(photo_id=photo_id, comment_key=key)
+
+
+def comment_item(comment):
+    return {
+        **comment_key(comment.photo_id, comment.key),
+        "author_id": comment.author_id,
+        "author": comment.author,
+        "text": comment.text,
+        "created": comment.created,
+        "edited": comment.edited,
+        "mentions": list(comment.mentions),
+        "hidden": comment.hidden,
+    }
+
+
+def comment_from_item(item):
+    parts = model.COMMENT.parts(item)
+    return Comment(
+        photo_id=parts["photo_id"],
+        key=parts["comment_key"],
+        author_id=int(item["author_id"]),
+        author=item.get("author", ""),
+        text=item.get("text", ""),
+        created=item.get("created", ""),
+        edited=item.get("edited", ""),
+        mentions=tuple(item.get("mentions") or ()),
+        hidden=bool(item.get("hidden", False)),
+    )
+
+
+def add_comment(comment):
+    """Store a new comment, in one transaction with the check that its photo is there, not in
+    the trash and the author's to see (the same condition as a favourite's); PhotoNotFound if not."""
+    write = Transaction()
+    write.check(
+        schema.photo_key(comment.photo_id),
+        **may_favorite(comment.author_id),
+        on_fail=PhotoNotFound(comment.photo_id),
+    )
+    write.put(comment_item(comment), **not_written_yet())
+    write.commit()
+    return comment
+
+
+def get_comment(photo_id, key):
+    with translate_errors():
+        item = (
+            get_connection().table.get_item(Key=comment_key(photo_id, key), ConsistentRead=True).get("Item")
+        )
+    if item is None:
+        raise NoSuchComment(photo_id + key)
+    return comment_from_item(item)
+
+
+def update_comment(comment, **changes):
+    """Rewrite the comment's fields `changes` (text, edited, mentions, hidden); NoSuchComment if
+    it was deleted meanwhile (an update would otherwise create it)."""
+    names = {f"#{name}": name for name in changes}
+    values = {
+        f":{name}": list(value) if isinstance(value, tuple) else value for name, value in changes.items()
+    }
+    write = Transaction()
+    write.update(
+        comment_key(comment.photo_id, comment.key),
+        "SET " + ", ".join(f"#{name} = :{name}" for name in changes),
+        **exists(on_fail=NoSuchComment(comment.id)),
+        names=names,
+        values=values,
+    )
+    write.commit()
+    return Comment(**{**comment.__dict__, **changes})
+
+
+def delete_comment(comment):
+    """Delete the comment; False if it was gone already (two tabs, two deletes: both end right)."""
+    write = Transaction()
+    write.delete(comment_key(comment.photo_id, comment.key), **exists())
+    try:
+        write.commit()
+    except PhotoChanged:
+        return False
+    return True
+
+
+def comments_page(photo_id, *, cursor=None, limit=24):
+    """One page of the photo's comments, oldest first: one Query (hidden ones included: the
+    reader filters, so a page's cursor never skips)."""
+    pk = schema.photo_pk(photo_id)
+    query = {
+        "KeyConditionExpression": Key("pk").eq(pk) & Key("sk").begins_with(PREFIX),
+        "Limit": limit,
+    }
+    if cursor:
+        query["ExclusiveStartKey"] = decode_cursor(cursor, pk, attributes=_KEY_ATTRIBUTES, partition="pk")
+    with translate_errors():
+        response = get_connection().table.query(**query)
+    last = response.get("LastEvaluatedKey")
+    return Page(
+        items=[comment_from_item(item) for item in response["Items"]],
+        next_cursor=encode_cursor({name: last[name] for name in _KEY_ATTRIBUTES}) if last else None,
+    )
+
+
+def comment_items(photo_id):
+    """Every comment item of the photo, consistently read."""
+    return get_connection().query_all(
+        KeyConditionExpression=Key("pk").eq(schema.photo_pk(photo_id)) & Key("sk").begins_with(PREFIX),
+        ConsistentRead=True,
+    )
+
+
+def follow_delete(photo_id):
+    """After a photo's delete: remove every comment of it."""
+    table = get_connection().table
+    for item in list(comment_items(photo_id)):
+        with translate_errors():
+            table.delete_item(Key=schema.key_of(item))
