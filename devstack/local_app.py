@@ -14,6 +14,7 @@
 """
 
 import io
+import json
 import re
 import sys
 import threading
@@ -26,6 +27,8 @@ from devstack.s3_bodies import BODY_FIELD, DiskBuffer, created_objects, recorded
 from devstack.snapshot import write_snapshot
 
 READY_PATH = "/_local/ready"  # answered once the replay is done (devstack/local_aws.py waits for it)
+# The mail moto's SES accepted (SendRawEmail), as JSON: what the deploy rehearsal's users read.
+SENT_MAIL_PATH = "/_local/ses/sent"
 # Recorded writes between two snapshots while serving, at least: what a start after a kill -9
 # replays at most (~3 s of CPU for 1 000). And at most a tenth of the time in snapshots: one takes
 # ~1.4 s of CPU at 10 000 photos (devstack/snapshot.py, docs/benchmarks.md).
@@ -52,6 +55,20 @@ def _is_long_poll(environ, body):
     )
 
 
+def sent_mail():
+    """[{"source", "destinations", "raw"}] of every raw mail moto's SES accepted, oldest first
+    (moto keeps them in its backends: ses_backend.sent_messages, its documented way to look)."""
+    from moto.ses.models import ses_backends
+
+    return [
+        {"source": message.source, "destinations": message.destinations, "raw": message.raw_data}
+        for regions in ses_backends.values()
+        for backend in regions.values()
+        for message in backend.sent_messages
+        if hasattr(message, "raw_data")
+    ]
+
+
 class LocalApp:
     """moto's app behind one lock (SQS long polls aside), recording each committed write."""
 
@@ -67,6 +84,11 @@ class LocalApp:
         if environ.get("PATH_INFO") == READY_PATH:
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ready"]
+        if environ.get("PATH_INFO") == SENT_MAIL_PATH:
+            with self.lock:
+                answer = json.dumps(sent_mail()).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [answer]
         body = _read_body(environ)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))

@@ -10,6 +10,7 @@ group of its own: it ends with that process, and a Ctrl-C in a terminal reaches 
 """
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -20,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from devstack import tether
-from devstack.local_app import READY_PATH
+from devstack.local_app import READY_PATH, SENT_MAIL_PATH
 from devstack.recording import compact_recording, is_read
 
 __all__ = ["MotoServer", "compact_recording", "free_port", "is_read"]
@@ -74,6 +75,11 @@ class MotoServer:
     def reset(self):
         """Forget every bucket, object and table (the tests' clean slate)."""
         self._post("/moto-api/reset")
+
+    def sent_mail(self):
+        """The mail SES accepted: [{"source", "destinations", "raw" (the MIME text)}], oldest first."""
+        with urllib.request.urlopen(self.url + SENT_MAIL_PATH, timeout=60) as response:
+            return json.loads(response.read())
 
     def stop(self):
         if self.process:

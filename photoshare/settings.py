@@ -158,7 +158,10 @@ _MAIL_OPTIONS = {
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS.get(_MAIL_BACKEND, {})}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="photoshare <no-reply@localhost>")
 AWS_SES_REGION_NAME = env.str("AWS_SES_REGION_NAME", default=env.str("AWS_REGION", default="us-east-1"))
-AWS_SES_REGION_ENDPOINT = f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
+# No endpoint of our own: boto3 resolves SES's as every other client's (email.<region>.amazonaws.com,
+# or AWS_ENDPOINT_URL[_SES] where set: the deploy rehearsal's moto). django-ses's default would
+# pin the real one.
+AWS_SES_REGION_ENDPOINT_URL = None
 # django-ses's throttle asks SES for the send quota (ses:GetSendQuota, which IAM cannot scope to an
 # identity) before each mail; the site sends a few rate-limited mails, so it only sends (SendRawEmail).
 AWS_SES_AUTO_THROTTLE = None

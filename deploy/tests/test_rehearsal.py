@@ -7,12 +7,13 @@ systemd and cfn-signal, and moto for AWS, including the instance metadata servic
 the role's credentials. The virtualenv, gunicorn, nginx and MariaDB are real.
 
 - Topology=single: one instance with its own Redis (AL2023's redis6; here the machine's, database
-  5); a photo is uploaded through nginx, a second run must leave everything as the first left it,
-  and 40 concurrent bad logins let exactly the limit through (issue 16).
+  5); a user signs up, confirms the address by the link SES (moto) was given to mail, logs in and
+  uploads a photo through nginx, a second run must leave everything as the first left it, and 40
+  concurrent bad logins let exactly the limit through (issue 16).
 - Topology=scaled: two instances boot at once against one database, one Redis and one moto,
-  behind a load balancer (an nginx of the harness): migrations run once, sessions and rate limits
-  hold across both, and killing one's gunicorn mid-stream fails no request that was not in flight
-  on it.
+  behind a load balancer (an nginx of the harness): migrations run once, sign-up, confirmation,
+  sessions and rate limits hold across both, and killing one's gunicorn mid-stream fails no
+  request that was not in flight on it.
 
 Both need Redis on 127.0.0.1:6379 (its database 5, only this run's keys touched).
 
@@ -23,6 +24,7 @@ machine's pip mirror); skips with the reason when one is missing. About a minute
 half while pip's cache is cold). PHOTOSHARE_REHEARSAL_KEEP=1 keeps the stage in /tmp to look at.
 """
 
+import email.utils
 import json
 import os
 import pwd
@@ -38,6 +40,7 @@ import pytest
 
 from deploy.tests.rehearsal.harness import (
     APP_USER,
+    MAIL_FROM,
     MAX_UPLOAD_BYTES,
     PUBLIC_IP,
     REDIS_URL,
@@ -60,6 +63,12 @@ STREAM = 200  # sequential GETs while one instance is killed
 KILL_AFTER = 60  # answers before the kill
 CONCURRENT_LOGINS = 40  # issue 16: with the database cache, 14-17 of them got through a limit of 10
 CACHES = ("DJANGO_CACHE_URL", "PHOTOSHARE_MEDIA_URL_CACHE_URL", "PHOTOSHARE_LIST_CACHE_URL")
+USERNAME, ADDRESS = "rehearsal", "rehearsal@example.com"
+ACCOUNT_PAGE = "/accounts/email/"  # the signed-in user's own page (/accounts/ redirects to it)
+# allauth's answers to a login POST: the form again, with one of these, or its 429 past 30 login
+# POSTs a minute per IP (docs/security.md).
+NOT_CORRECT = "The username and/or password you specified are not correct."
+TOO_MANY = "Too many failed login attempts. Try again later."
 
 
 @pytest.fixture
@@ -99,7 +108,8 @@ def test_userdata_serves_photoshare_and_a_second_run_changes_nothing(rehearsal):
     assert_healthy(site)
     assert_nginx_serves_static_files_itself(rehearsal, site)
     assert site.announce_body("/upload/", MAX_UPLOAD_BYTES + 2 * 1024 * 1024).status == 413
-    sign_up(site)
+    password = sign_up_and_confirm(rehearsal, site, f"http://{PUBLIC_IP}")
+    site = log_in(Site(rehearsal.port, PUBLIC_IP), password)  # another browser: the password works
     first_photo = upload(site, "Harbour at dusk")
     before = rehearsal.snapshot()
 
@@ -160,30 +170,48 @@ def assert_caches_in_redis(instance, url, local):
 
 def assert_concurrent_bad_logins_stop_at_the_limit(rehearsal):
     """Issue 16: 40 bad logins at once, from one address (for 40 usernames, so that only the
-    address's counter limits them): Redis's INCR counts each, so exactly the limit gets through."""
+    address's counter limits them): counted in Redis (allauth's count under a lock per key, whose
+    SET NX is atomic there), exactly the limit gets its password checked ("not correct"); the rest
+    are refused, with the form ("too many") or, past allauth's 30 login POSTs a minute, a 429."""
     clients = [Site(rehearsal.port, PUBLIC_IP) for _ in range(CONCURRENT_LOGINS)]
     tokens = [client.csrf_token("/accounts/login/") for client in clients]
     start = threading.Barrier(CONCURRENT_LOGINS)
-    statuses = [None] * CONCURRENT_LOGINS
+    outcomes = [None] * CONCURRENT_LOGINS
 
     def attempt(number):
         start.wait()
-        fields = {"username": f"nobody{number}", "password": "not-the-password"}
+        fields = {"login": f"nobody{number}", "password": "not-the-password"}
         try:
             response = clients[number].post_form("/accounts/login/", fields, token=tokens[number])
-            statuses[number] = response.status
+            outcomes[number] = login_outcome(response)
         except Exception as error:
-            statuses[number] = repr(error)
+            outcomes[number] = repr(error)
 
     threads = [threading.Thread(target=attempt, args=(number,)) for number in range(CONCURRENT_LOGINS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert Counter(statuses) == {200: LOGIN_LIMIT, 429: CONCURRENT_LOGINS - LOGIN_LIMIT}, statuses
+    counted = Counter(outcomes)
+    assert counted["not correct"] == LOGIN_LIMIT, outcomes
+    assert set(counted) <= {"not correct", "too many", 429}, outcomes
     prefix = rehearsal.cache_prefix.encode() + b":"
     assert any(key.startswith(prefix) for key in rehearsal.redis_keys())  # counted in Redis
-    return f"{CONCURRENT_LOGINS} concurrent bad logins, {LOGIN_LIMIT} let through (the limit)"
+    return (
+        f"{CONCURRENT_LOGINS} concurrent bad logins, {LOGIN_LIMIT} let through (the limit), "
+        f"{counted['too many']} refused by the form, {counted[429]} by the 429 of login POSTs"
+    )
+
+
+def login_outcome(response):
+    """What a login POST's answer says: "not correct", "too many", 429, or what else it was."""
+    if response.status == 429:
+        return 429
+    if response.status == 200 and NOT_CORRECT in response.text:
+        return "not correct"
+    if response.status == 200 and TOO_MANY in response.text:
+        return "too many"
+    return (response.status, response.text[:300])
 
 
 def assert_migrated_once(pair, runs):
@@ -201,13 +229,15 @@ def assert_migrated_once(pair, runs):
 
 
 def assert_sessions_hold_on_both(pair, site):
-    """Sign up through the load balancer (the form from one instance, the POST to the other), then
-    the session and the photo hold on both."""
-    sign_up(site)
+    """Sign up and confirm through the load balancer (each form from one instance, its POST to the
+    other; the link in the mail opens on either), log in from another browser, then its session
+    and the photo hold on both."""
+    password = sign_up_and_confirm(pair.a, site, f"https://{SCALED['Hosts']}")
+    site = log_in(Site(pair.port, SCALED["Hosts"], scheme="https"), password)  # another browser
     served = Counter()
     for _ in range(4):
-        page = site.get("/accounts/")
-        assert page.status == 200 and ">rehearsal</a>" in page.text, (page.status, page.text[:500])
+        page = site.get(ACCOUNT_PAGE)
+        assert page.status == 200 and f">{USERNAME}</a>" in page.text, (page.status, page.text[:500])
         served[pair.name(page.headers["x-rehearsal-upstream"])] += 1
     assert served == {"a": 2, "b": 2}
     photo = upload(site, "Harbour at dusk")
@@ -216,7 +246,10 @@ def assert_sessions_hold_on_both(pair, site):
         assert page.status == 200 and "Harbour at dusk" in page.text
         served[pair.name(page.headers["x-rehearsal-upstream"])] += 1
     assert served == {"a": 3, "b": 3}
-    return f"signed in on both ({dict(served)} pages per instance), the photo shown by both"
+    return (
+        f"signed up, confirmed, signed in on both ({dict(served)} pages per instance), "
+        "the photo shown by both"
+    )
 
 
 def assert_login_limit_is_shared(pair):
@@ -226,16 +259,18 @@ def assert_login_limit_is_shared(pair):
     outcomes = []
     for _ in range(LOGIN_LIMIT + 6):
         response = stranger.post_form(
-            "/accounts/login/", {"username": "rehearsal", "password": "not-the-password"}, token=token
+            "/accounts/login/", {"login": USERNAME, "password": "not-the-password"}, token=token
         )
-        assert response.status in (200, 429), response.text[:1000]
-        outcomes.append((response.status, pair.name(response.headers["x-rehearsal-upstream"])))
-    allowed = [where for status, where in outcomes if status == 200]
-    assert [status for status, _ in outcomes] == [200] * LOGIN_LIMIT + [429] * 6, outcomes
+        outcomes.append((login_outcome(response), pair.name(response.headers["x-rehearsal-upstream"])))
+    allowed = [where for outcome, where in outcomes if outcome == "not correct"]
+    assert [outcome for outcome, _ in outcomes] == ["not correct"] * LOGIN_LIMIT + ["too many"] * 6, outcomes
     assert Counter(allowed) == {"a": LOGIN_LIMIT // 2, "b": LOGIN_LIMIT // 2}
-    assert {where for status, where in outcomes if status == 429} == {"a", "b"}
+    assert {where for outcome, where in outcomes if outcome == "too many"} == {"a", "b"}
     assert any(key.startswith(pair.prefix.encode() + b":") for key in pair.redis_keys())  # counted in Redis
-    return f"{len(outcomes)} sent alternating, {len(allowed)} let through (the limit), then 429 from both"
+    return (
+        f"{len(outcomes)} sent alternating, {len(allowed)} let through (the limit), "
+        f"then the form's {TOO_MANY!r} from both"
+    )
 
 
 def assert_killing_one_fails_only_requests_in_flight_on_it(pair, site):
@@ -264,9 +299,9 @@ def assert_killing_one_fails_only_requests_in_flight_on_it(pair, site):
     for number in range(STREAM):
         sent = time.time()
         try:
-            response = site.get("/accounts/" if number % 2 else "/")
+            response = site.get(ACCOUNT_PAGE if number % 2 else "/")
             outcome = response.status
-            if outcome == 200 and ">rehearsal</a>" not in response.text:
+            if outcome == 200 and f">{USERNAME}</a>" not in response.text:
                 outcome = "200 but signed out"
             addresses = response.headers["x-rehearsal-upstream"].split(", ")
             upstreams = [pair.name(address) for address in addresses]
@@ -346,18 +381,40 @@ def assert_nginx_serves_static_files_itself(rehearsal, site):
     assert "GET /healthz" in gunicorn_log and path not in gunicorn_log, "static file served by gunicorn"
 
 
-def sign_up(site):
+def sign_up_and_confirm(stage, site, origin):
+    """Sign up in `site`, then follow the link of the mail SES was given, as its reader does (the
+    page, then its button): allauth signs the browser that signed up in. `origin`: the site's
+    public scheme and host, which the link must name (the proxies' headers reached Django).
+    Returns the password."""
     password = "rehearsal-Passw0rd-" + os.urandom(4).hex()
     response = site.post_form(
         "/accounts/signup/",
-        {
-            "username": "rehearsal",
-            "email": "rehearsal@example.com",
-            "password1": password,
-            "password2": password,
-        },
+        {"username": USERNAME, "email": ADDRESS, "password1": password, "password2": password},
     )
-    assert (response.status, response.headers.get("location")) == (302, "/upload/"), response.text[:2000]
+    assert (response.status, response.headers.get("location")) == (302, "/accounts/confirm-email/"), (
+        response.text[:2000]
+    )
+    assert f">{USERNAME}</a>" not in site.get("/").text  # not signed in before confirming
+
+    (mail,) = stage.mail_to(ADDRESS)  # sent while the sign-up was answered (or its failure logged)
+    assert email.utils.parseaddr(mail["from"])[1] == MAIL_FROM
+    text = mail.get_body(("plain",)).get_content()
+    link = re.search(r"(https?://[^/\s]+)(/accounts/confirm-email/\S+/)", text)
+    assert link and link.group(1) == origin, text
+    assert site.get(link.group(2)).status == 200
+    confirmed = site.post_form(link.group(2), {})
+    assert confirmed.status == 302, confirmed.text[:2000]
+    page = site.get("/upload/")
+    assert page.status == 200 and f">{USERNAME}</a>" in page.text, (page.status, page.text[:500])
+    return password
+
+
+def log_in(site, password):
+    """Log in with the username and password in `site` (a browser); returns it."""
+    response = site.post_form("/accounts/login/", {"login": USERNAME, "password": password})
+    assert (response.status, response.headers.get("location")) == (302, "/"), response.text[:2000]
+    assert f">{USERNAME}</a>" in site.get(ACCOUNT_PAGE).text
+    return site
 
 
 def upload(site, title):

@@ -2,9 +2,12 @@ import os
 import subprocess
 import sys
 
+import boto3
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import connection
+from django_ses import SESBackend
 
 
 @pytest.mark.django_db
@@ -64,3 +67,25 @@ def test_mysql_url_gets_utf8mb4():
     result = _settings_in_a_fresh_process(env, "settings.DATABASES['default']['OPTIONS']['charset']")
 
     assert result.stdout.strip() == "utf8mb4"
+
+
+def test_mail_goes_to_the_ses_endpoint_the_environment_names(moto_server, monkeypatch, settings):
+    """django-ses finds SES as every boto3 client does: AWS_ENDPOINT_URL when set (the deploy
+    rehearsal's moto, which its users read their mail from), SES of the region otherwise."""
+    settings.MAILERS = {"default": {"BACKEND": "django_ses.SESBackend"}}
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_SES", raising=False)
+    backend = SESBackend()
+    backend.open()
+    real_ses = f"https://email.{settings.AWS_SES_REGION_NAME}.amazonaws.com"
+    assert backend.connection.meta.endpoint_url == real_ses
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
+    ses = boto3.client("ses", region_name=settings.AWS_SES_REGION_NAME)
+    ses.verify_email_identity(EmailAddress="no-reply@photos.example.com")
+    sent = len(moto_server.sent_mail())
+
+    mail.send_mail("Hello", "A link", "no-reply@photos.example.com", ["bob@example.com"])
+
+    (message,) = moto_server.sent_mail()[sent:]
+    assert set(message["destinations"]) == {"bob@example.com"} and "A link" in message["raw"]

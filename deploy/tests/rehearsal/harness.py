@@ -12,10 +12,14 @@ that run:
   PATH                 dnf and systemctl are the stand-ins of rehearsal/bin; last, the bin/ of
                        /opt/python3.12, AL2023's python3.12 as the rehearsal's dnf installs it
   AWS_ENDPOINT_URL, AWS_EC2_METADATA_SERVICE_ENDPOINT
-                       moto plays S3, DynamoDB, Secrets Manager and the instance metadata
-                       service, which hands out the role's credentials as on EC2
+                       moto plays S3, DynamoDB, SQS, SES, Secrets Manager and the instance
+                       metadata service, which hands out the role's credentials as on EC2
 and one edit of the settings: PHOTOSHARE_DB_SSL_MODE and _CA_URL are empty, as the MariaDB here has
-no TLS. The single instance's own Redis (AL2023's redis6, which deploy.sh installs and enables when
+no TLS. The stack sends mail as MAIL_FROM, whose domain the stage verifies in moto's SES first
+(the operator's step, docs/deploy.md); the site sends through SES as in production, and a user
+reads what moto's SES accepted (Rehearsal.mail_to).
+
+The single instance's own Redis (AL2023's redis6, which deploy.sh installs and enables when
 the stack has no shared cache) is the Redis this machine already runs on 127.0.0.1:6379, which the
 test suite and others share: rehearsal/units/redis6.service checks that it answers and starts no
 second one, PHOTOSHARE_LOCAL_CACHE_URL points the app at its database 5 instead of 0, and every
@@ -38,6 +42,9 @@ settings, moto, MariaDB database and Redis; what differs from two EC2 instances:
 """
 
 import contextlib
+import email
+import email.policy
+import email.utils
 import fcntl
 import grp
 import hashlib
@@ -74,6 +81,7 @@ PUBLIC_IP = "198.51.100.1"  # what moto's instance metadata reports; stands in f
 APP_USER = "photoshare"
 NGINX_USER = "www-data"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAIL_FROM = "no-reply@photos.rehearsal.test"  # MailFromAddress; its domain is verified in moto's SES
 LOCK = Path(tempfile.gettempdir()) / "photoshare-rehearsal.lock"
 # The RDS master stand-in: a MariaDB account that may create users and grant (what deploy.sh does
 # with the master secret). .ci/run makes one with a password of its run; by default root over TCP.
@@ -231,6 +239,16 @@ class Rehearsal:
         def secret(name, value):
             return manager.create_secret(Name=name, SecretString=value)["ARN"]
 
+        # What the operator does before giving the stack a MailFromAddress (docs/deploy.md).
+        ses = boto3.client(
+            "ses",
+            endpoint_url=self.moto.url,
+            region_name=REGION,
+            aws_access_key_id="rehearsal",
+            aws_secret_access_key="rehearsal",
+        )
+        ses.verify_domain_identity(Domain=MAIL_FROM.split("@")[1])
+
         source, version = self.app_source()
         values = {
             "AWS::StackName": STACK,
@@ -252,7 +270,7 @@ class Rehearsal:
             "DjangoSecretKey": secret("DjangoSecretKey", self.secret_key),
             "Hosts": PUBLIC_IP,
             "MaxUploadBytes": MAX_UPLOAD_BYTES,
-            "MailFromAddress": "",  # no SES here: the mail of a sign-up fails and is logged
+            "MailFromAddress": MAIL_FROM,
             # Topology=single's values; no Redis, no log group here.
             "DatabaseAccount": "create",
             "CacheUrl": "",
@@ -400,6 +418,14 @@ class Rehearsal:
             if path.is_file():
                 found[str(path.relative_to(self.root))] = path.read_text(errors="replace")
         return found
+
+    def mail_to(self, address):
+        """The mail SES (moto) accepted for `address`, oldest first, as email.message.EmailMessage."""
+        return [
+            email.message_from_string(sent["raw"], policy=email.policy.default)
+            for sent in self.moto.sent_mail()
+            if any(email.utils.parseaddr(to)[1] == address for to in sent["destinations"])
+        ]
 
     def redis_keys(self):
         """This run's keys in Redis: the default cache's (list pages: prefix + "lists"), and the
