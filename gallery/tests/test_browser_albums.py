@@ -44,7 +44,7 @@ def test_a_person_makes_an_album_reorders_it_and_shares_it(page, browser, site, 
     page.goto("/accounts/login/")
     page.fill("input[name=login]", "marta")
     page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_url(f"{site.url}/")
 
     # A new album, shared by link.

@@ -37,7 +37,7 @@ def log_in(tab, username, button):
     tab.goto("/accounts/login/")
     tab.fill("input[name=login]", username)
     tab.fill("input[name=password]", PASSWORD)
-    tab.locator("main").get_by_role("button", name=button).click()
+    tab.locator("main").get_by_role("button", name=button, exact=True).click()
     tab.wait_for_url("**/")
 
 

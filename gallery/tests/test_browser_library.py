@@ -71,7 +71,7 @@ def test_the_owner_browses_their_timeline_and_map(
     tab.goto("/accounts/login/")
     tab.fill("input[name=login]", "ines")
     tab.fill("input[name=password]", PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
+    tab.get_by_role("button", name="Log in", exact=True).click()
     tab.wait_for_url(lambda url: "/accounts/login/" not in url)
     context.add_cookies([{"name": "django_language", "value": language, "url": site.url}])
 
