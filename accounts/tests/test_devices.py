@@ -86,6 +86,8 @@ def test_the_cookie_knows_the_user_by_any_login(aws, user, settings):
         signing.dumps({"1": "nonce"}, salt="another purpose"),
         signing.dumps({"1": "nonce"}, key="a key that is not ours", salt=devices.SALT),
     ],
+    # Names that do not change with the signing time: every xdist worker collects the same tests.
+    ids=["unsigned", "signed for another purpose", "signed with another key"],
 )
 def test_a_forged_or_foreign_cookie_counts_as_a_stranger(aws, user, settings, forged):
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "100/5m/ip,2/5m/key"}
