@@ -45,16 +45,21 @@ COUNTS = ["dynamodb.UpdateItem", "dynamodb.UpdateItem"]
 EDIT_STEPS = ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.TransactWriteItems"]
 # After an edit's or a delete's transaction and counters: its favourites (dynamodb.favorites).
 FAVORITES_STEP = "dynamodb.Query"
+# Last, after a write that changes what followers see: whether anyone follows the owner (their
+# counts item; gallery.services.follows queues the feed job only then).
+FOLLOWERS_STEP = "dynamodb.GetItem"
+# A delete for good, before the objects: the photo's comments (dynamodb.comments.follow_delete).
+COMMENTS_STEP = "dynamodb.Query"
 # Items first (one transaction), the counters, the favourites, then the objects of the photo
 # gallery.tests.publishing.publish makes (120 x 80) (gallery.services.photos.delete).
 OBJECT_DELETES = ["s3.DeleteObject"] * (4 + len(sources_for(120, 80)))
 # The site's delete moves the photo to the trash (gallery.services.trash): the page's read, the
 # use case's read, the photo's items, one transaction, its tag's count, its favourites.
 TRASH_STEPS = ["dynamodb.GetItem", *EDIT_STEPS]
-TRASHED_STEPS = [*TRASH_STEPS, "dynamodb.UpdateItem", FAVORITES_STEP]
+TRASHED_STEPS = [*TRASH_STEPS, "dynamodb.UpdateItem", FAVORITES_STEP, FOLLOWERS_STEP]
 # Delete forever from the trash: the trash's read, then photos.delete (items first in one
 # transaction, the owner's count, the favourites, then the objects).
-DELETE_STEPS = [*EDIT_STEPS, "dynamodb.UpdateItem", FAVORITES_STEP, *OBJECT_DELETES]
+DELETE_STEPS = [*EDIT_STEPS, "dynamodb.UpdateItem", FAVORITES_STEP, COMMENTS_STEP, *OBJECT_DELETES]
 TRY_AGAIN = "Please try again"
 FAST_FAILING = Config(
     region_name="us-east-1",
@@ -73,7 +78,7 @@ def test_an_upload_makes_exactly_these_backend_calls(aws, logged_in_client):
         response = post_upload(logged_in_client)
 
     assert response.status_code == 302
-    assert recorded.calls == UPLOAD_STEPS + COUNTS
+    assert recorded.calls == UPLOAD_STEPS + COUNTS + [FOLLOWERS_STEP]
 
 
 @pytest.mark.parametrize("step", range(len(UPLOAD_STEPS) + 1, len(UPLOAD_STEPS) + len(COUNTS) + 1))
@@ -256,7 +261,7 @@ def test_edit_and_delete_make_exactly_these_backend_calls(aws, logged_in_client,
     with faults.AwsCalls() as deleted:
         logged_in_client.post(f"/trash/{photo.id}/delete/")
 
-    assert edited.calls == [*EDIT_STEPS, *COUNTS, FAVORITES_STEP]
+    assert edited.calls == [*EDIT_STEPS, *COUNTS, FAVORITES_STEP, FOLLOWERS_STEP]
     assert trashed.calls == TRASHED_STEPS
     assert deleted.calls == DELETE_STEPS
 
