@@ -25,7 +25,13 @@ class FollowRules:
     def follow(self, follower, add):
         user, other = self._user(follower), self._user(follower + 1)
         if add:
-            follows.follow(user, other)
+            blocked = {(user.pk, other.pk), (other.pk, user.pk)} & set(self._blocks())
+            try:
+                follows.follow(user, other)
+            except rules.CannotFollow:
+                assert blocked, "only a block stops a follow"
+                return
+            assert not blocked, "a block stops a follow either way"
             self.expected.follows.add((user.pk, other.pk))
         else:
             follows.unfollow(user, other)

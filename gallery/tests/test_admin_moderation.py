@@ -7,6 +7,7 @@ from django.test import Client
 from gallery.domain.comments import NoSuchComment
 from gallery.models import Report, Suspension
 from gallery.services import comments
+from gallery.tests.factories import admin_client_for
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +18,7 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 @pytest.fixture
 def admin_client(django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.com", "a long river stone")
-    client = Client()
-    client.force_login(admin)
-    return client
+    return admin_client_for(admin)  # staff pass a second factor to enter the admin
 
 
 @pytest.fixture

@@ -26,9 +26,12 @@ def _plain_static_names(settings):
 
 
 @pytest.fixture
-def page(live_server, user):
+def page(live_server, user, monkeypatch):
     session = Client()
     session.force_login(user)
+    # Playwright's sync API keeps an asyncio loop in this thread, which makes Django refuse the
+    # test's own ORM calls (a list page asks who is suspended), as in test_browser.browser.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = launch(playwright)
         context = browser.new_context()

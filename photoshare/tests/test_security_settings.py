@@ -43,7 +43,10 @@ def test_check_deploy_passes_with_no_warnings_on_production_defaults():
     result = run_manage(production_env(), "check", "--deploy", "--fail-level", "WARNING")
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # On MySQL/MariaDB one is silenced: models.W036, allauth's conditional unique constraints that
+    # MariaDB cannot create (photoshare/settings.py says why); no other database raises it.
+    silenced = 1 if settings.DATABASES["default"]["ENGINE"].endswith("mysql") else 0
+    assert f"System check identified no issues ({silenced} silenced)." in result.stdout
 
 
 def test_check_deploy_would_catch_an_insecure_setting():
