@@ -194,7 +194,10 @@ class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, RuleBasedState
         photo_ids = {name.rsplit("-", 1)[-1].split(".")[0] for name in names if name.startswith("photos/")}
         if job.kind == archives.EXPORT:
             mine = self.expected.photos.items()
-            assert photo_ids == {pid for pid, want in mine if want.owner == user and want.status == READY}
+            # Not the trash's: the export leaves it out today (issue 22's note lists it as left).
+            assert photo_ids == {
+                pid for pid, want in mine if want.owner == user and want.status == READY and not want.trashed
+            }
             assert {"photos.json", "albums.json", "favourites.json"} <= set(names)
         else:
             shown = {name.rsplit("-", 1)[-1].split(".")[0] for name in names}
