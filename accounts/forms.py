@@ -6,7 +6,6 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -151,9 +150,8 @@ class DeleteAccountForm(forms.Form):
 
 
 def has_second_factor(user):
-    """Whether the user set up a second factor (allauth.mfa, once the site has it)."""
-    if not apps.is_installed("allauth.mfa"):
-        return False
+    """Whether the user set up any authenticator of allauth.mfa (the delete form then asks for a
+    code; accounts/staff.py's rule for the admin counts only TOTP and passkeys)."""
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user).exists()
