@@ -1,4 +1,4 @@
-"""Our moto server: moto 5.2.5's server app, patched and wrapped for a long-running local stack.
+"""Our moto server: moto 5.2.6's server app, patched and wrapped for a long-running local stack.
 
     python devstack/moto_app.py -H 127.0.0.1 -p 5000 [--recording .local/moto-recording.jsonl]
 

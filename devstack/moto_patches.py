@@ -21,7 +21,7 @@ import threading
 from devstack.moto_queries import fast_queries, item_slot, note_item
 from devstack.s3_bodies import use_store
 
-MOTO_VERSION = "5.2.5"
+MOTO_VERSION = "5.2.6"
 
 
 def untrack_models():

@@ -1,6 +1,6 @@
 """moto patch 4: a DynamoDB Query looks at its candidate items only, not at the whole table.
 
-moto 5.2.5's `Table.query` sorts every item of the table (as DynamoType objects) on every call, then
+moto 5.2.6's `Table.query` sorts every item of the table (as DynamoType objects) on every call, then
 the matches again: a list page cost O(table). Here a base-table Query looks at the items of its
 partition, and a Query on a global secondary index at the items indexed under its hash key (an index
 kept per table and index, fed by every write and checked against the stored item on every use).
