@@ -201,7 +201,7 @@ def test_an_authenticator_app_and_a_recovery_code_that_works_once(browser, site)
 
 
 def test_a_passkey_only_user_deletes_their_account_with_the_passkey(browser, site):  # noqa: F811
-    """"Delete my account" asks for the passkey (allauth's WebAuthn re-authentication), then the
+    """ "Delete my account" asks for the passkey (allauth's WebAuthn re-authentication), then the
     password; a recovery code is offered instead, never required."""
     user = confirmed_user("hana", PASSWORD)
     tab = new_tab(browser, site)
