@@ -13,14 +13,20 @@ is chosen here:
   addresses locks out unknown browsers, not the owner's.
 
 The per-IP count (.../ip) is allauth's and applies to every browser alike.
+
+A password reset or change clears every counter of the account (forget_failures): the strangers'
+shared keys under each of its names, and the known browsers' keys, whose nonces only their
+cookies hold, by a new generation in those keys (the old counts expire unread).
 """
 
 import secrets
 
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 
 from gallery.web.ratelimit import normalized_username
 
@@ -28,6 +34,7 @@ COOKIE = "photoshare_device"
 SALT = "photoshare.accounts.devices"
 MAX_ACCOUNTS = 5  # accounts a shared browser remembers; the oldest goes first
 PATH = "/accounts/"  # only the account pages (the login form) read it
+GENERATION = "photoshare:devices:generation:{user_id}"  # in the cache, beside allauth's counters
 
 
 def _lifetime():
@@ -62,11 +69,26 @@ def _names_of(user_id, login):
 
 def login_failures_key(request, login):
     """The failed-login counter key for `login` typed in this browser (module docstring)."""
-    key = f"login:{normalized_username(login)}"
+    key = _shared_key(login)
     for user_id, nonce in _entries(request).items():
         if _names_of(user_id, login):
-            return f"{key}:device:{nonce}"
+            return f"{key}:device:{nonce}{cache.get(GENERATION.format(user_id=user_id), '')}"
     return key
+
+
+def _shared_key(login):
+    return f"login:{normalized_username(login)}"
+
+
+def forget_failures(request, user):
+    """After a password reset or change: every failed-login counter of `user` starts afresh, so
+    the owner is locked out nowhere (module docstring). allauth's clear() also clears this
+    request's per-IP count, as allauth's own reset does."""
+    # Lives as long as a cookie: an older generation's counts expired long before.
+    cache.set(GENERATION.format(user_id=user.pk), f":{secrets.token_urlsafe(8)}", timeout=_lifetime())
+    names = {user.username, *EmailAddress.objects.filter(user_id=user.pk).values_list("email", flat=True)}
+    for name in {_shared_key(name) for name in names}:
+        ratelimit.clear(request, action="login_failed", key=name)
 
 
 def remember(request, response, user):

@@ -6,11 +6,14 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from accounts import factors
 from accounts.models import ApiToken
 from gallery.domain.limits import LIMITS
 
@@ -116,8 +119,10 @@ class AddPasskeyForm(AddWebAuthnForm):
 
 
 class DeleteAccountForm(forms.Form):
-    """The form of "Delete my account": the password, and a code of the second factor when the user set one up
-    (allauth.mfa's own check: an authenticator app's code or a recovery code)."""
+    """The form of "Delete my account": the password, and the second factor when the user has one
+    (accounts/factors.py): a code of the authenticator app or a recovery code (allauth.mfa's own
+    check), or a passkey, proved through allauth's re-authentication (`passkey_url`) shortly
+    before; a factor proved that recently in this session (a passkey login too) stands."""
 
     password = forms.CharField(
         label=_("Your password"),
@@ -125,12 +130,25 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        if has_second_factor(user):
+        self.user = request.user
+        has_factor = factors.has_second_factor(self.user)
+        self.factor_proved = has_factor and factors.recently_passed_second_factor(request)
+        self.needs_factor = has_factor and not self.factor_proved
+        self.passkey_url = None
+        if self.needs_factor and factors.has_passkey(self.user):
+            back = urlencode({REDIRECT_FIELD_NAME: reverse("delete_account")})
+            self.passkey_url = f"{reverse('mfa_reauthenticate_webauthn')}?{back}"
+        if self.needs_factor and factors.has_codes(self.user):
+            if factors.has_totp(self.user):
+                label = _("A code from your authenticator app, or a recovery code")
+            else:
+                label = _("A recovery code, instead of the passkey")
             self.fields["code"] = forms.CharField(
-                label=_("A code from your authenticator app, or a recovery code"),
+                label=label,
+                # With a passkey, the passkey may stand instead (clean() asks for one of both).
+                required=self.passkey_url is None,
                 widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
             )
 
@@ -143,15 +161,18 @@ class DeleteAccountForm(forms.Form):
     def clean_code(self):
         from allauth.mfa.base.forms import AuthenticateForm
 
-        check = AuthenticateForm({"code": self.cleaned_data["code"]}, user=self.user)
+        code = self.cleaned_data["code"]
+        if not code:
+            return code
+        check = AuthenticateForm({"code": code}, user=self.user)
         if not check.is_valid():
             raise forms.ValidationError(check.errors["code"])
-        return self.cleaned_data["code"]
+        return code
 
-
-def has_second_factor(user):
-    """Whether the user set up any authenticator of allauth.mfa (the delete form then asks for a
-    code; accounts/staff.py's rule for the admin counts only TOTP and passkeys)."""
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user).exists()
+    def clean(self):
+        cleaned = super().clean()
+        if self.passkey_url and not cleaned.get("code") and "code" not in self.errors:
+            raise forms.ValidationError(
+                _("Confirm with your passkey first, or type a code."), code="second_factor"
+            )
+        return cleaned

@@ -1,6 +1,6 @@
 """What follows allauth's account events here: tokens end with the password, and a confirmed
 address stops being anyone else's unconfirmed one, a browser that logged in is known to the
-failed-login counters."""
+failed-login counters, which a new password clears."""
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, password_changed, password_reset, user_logged_in
@@ -18,6 +18,14 @@ def end_tokens(sender, request, user, **kwargs):
     would refuse them anyway (even after a change made outside these pages); this clears the
     list at once."""
     ApiToken.end_all(user)
+
+
+@receiver(password_changed)
+@receiver(password_reset)
+def forget_failed_logins(sender, request, user, **kwargs):
+    """The owner proved the account is theirs: guesses counted against it lock them out nowhere
+    any more, in any browser (accounts/devices.py)."""
+    devices.forget_failures(request, user)
 
 
 @receiver(email_confirmed)

@@ -1,24 +1,10 @@
-"""Staff enter the admin with a second factor: the one rule (accounts.admin_site applies it to
-every admin page, accounts.views.admin_login sends staff where they can satisfy it)."""
+"""Staff enter the admin with a second factor (accounts.admin_site applies it to every admin page,
+accounts.views.admin_login sends staff where they can satisfy it); what counts as one is
+accounts/factors.py's rule."""
 
 from allauth.account.adapter import get_adapter as get_account_adapter
-from allauth.account.authentication import get_authentication_records
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 
-# Recovery codes alone are no second factor: they exist to stand in for one.
-SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-
-
-def has_second_factor(user):
-    return is_mfa_enabled(user, SECOND_FACTORS)
-
-
-def passed_second_factor(request):
-    """Whether this session proved a second factor (allauth records "mfa" for a code or a
-    recovery code after the password, a passkey login, or a re-authentication)."""
-    records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
+from accounts.factors import has_second_factor, passed_second_factor
 
 
 def may_enter_admin(request):

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts import staff
+from accounts import factors, staff
 from accounts.forms import DeleteAccountForm
 from accounts.models import ApiToken
 from gallery.services import erase
@@ -54,12 +54,12 @@ def admin_login(request):
         return redirect(f"{reverse('account_login')}?{back}")
     if not (request.user.is_active and request.user.is_staff):
         raise PermissionDenied
-    if not staff.has_second_factor(request.user):
+    if not factors.has_second_factor(request.user):
         messages.warning(
             request, _("The admin needs a second factor: add a passkey or an authenticator app first.")
         )
         return redirect("mfa_index")
-    if not staff.passed_second_factor(request):
+    if not factors.passed_second_factor(request):
         return redirect(f"{staff.second_factor_url(request)}?{back}")
     return redirect(target)
 
@@ -69,7 +69,7 @@ class AccountPageView(EmailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        return {**context, "delete_form": DeleteAccountForm(user=self.request.user)}
+        return {**context, "delete_form": DeleteAccountForm(request=self.request)}
 
 
 account_page = AccountPageView.as_view()
@@ -81,7 +81,7 @@ def delete_account(request):
     """/accounts/delete/: the account page's "Delete my account" (its form posts here; a refused
     form is shown again here). The password (and second factor) checked, the user is marked and
     logged out, and the worker deletes everything (gallery.services.erase)."""
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST":
         # allauth's limit on password re-checks: a stolen session cannot guess the password here.
         limited = ratelimit.consume_or_429(request, action="reauthenticate", user=request.user)

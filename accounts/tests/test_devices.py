@@ -127,3 +127,53 @@ def test_the_cookie_is_signed_http_only_and_remembers_a_few_accounts(aws, user, 
     cookie = answer.cookies[devices.COOKIE]
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/accounts/"
     assert set(signing.loads(cookie.value, salt=devices.SALT)) == {str(user.pk), str(bob.pk)}
+
+
+def lock_out_everywhere(user, hers):
+    """Three wrong passwords from her own browser and three from strangers under each name."""
+    for _ in range(3):
+        login(hers, "alice", "guess")
+    for n, name in enumerate(["alice", "alice", "alice", user.email, user.email, user.email]):
+        login(Client(REMOTE_ADDR=f"10.8.7.{n}"), name, "guess")
+    assert TOO_MANY in login(hers, "alice", PASSWORD).content.decode()
+    assert TOO_MANY in login(Client(REMOTE_ADDR="10.8.8.1"), "alice", PASSWORD).content.decode()
+    assert TOO_MANY in login(Client(REMOTE_ADDR="10.8.8.2"), user.email, PASSWORD).content.decode()
+
+
+def nobody_is_locked_out(user, hers, other, password):
+    assert login(hers, "alice", password).status_code == 302
+    assert login(other, "alice", password).status_code == 302
+    assert login(Client(REMOTE_ADDR="10.8.9.1"), "alice", password).status_code == 302
+    assert login(Client(REMOTE_ADDR="10.8.9.2"), user.email, password).status_code == 302
+
+
+def test_a_password_reset_clears_every_failure_counter_of_the_account(aws, user, settings, mailoutbox):
+    """Not only the counter of the browser that finished the reset: the owner's other browsers
+    and strangers start afresh too."""
+    from accounts.tests.test_views import link_in
+
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "100/5m/ip,3/5m/key"}
+    hers, other = known_browser(), known_browser(address="10.9.0.2")
+    lock_out_everywhere(user, hers)
+
+    resetting = Client(REMOTE_ADDR="10.9.0.5")
+    resetting.post("/accounts/password/reset/", {"email": user.email})
+    form = resetting.get(link_in(mailoutbox[-1]), follow=True)
+    new = "another river stone"
+    assert resetting.post(form.redirect_chain[-1][0], {"password1": new, "password2": new}).status_code == 302
+
+    nobody_is_locked_out(user, hers, other, new)
+
+
+def test_a_password_change_clears_every_failure_counter_of_the_account(aws, user, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "100/5m/ip,3/5m/key"}
+    hers, other = known_browser(), known_browser(address="10.9.0.2")
+    changing = known_browser(address="10.9.0.6")
+    assert login(changing, "alice", PASSWORD).status_code == 302
+    lock_out_everywhere(user, hers)
+
+    new = "another river stone"
+    data = {"oldpassword": PASSWORD, "password1": new, "password2": new}
+    assert changing.post("/accounts/password/change/", data).status_code == 302
+
+    nobody_is_locked_out(user, hers, other, new)

@@ -40,7 +40,7 @@ def delete_me(request):
     user = request.api_user
     if not ratelimit.consume(request, action="reauthenticate", user=user):
         raise TooManyRequests(RETRY_SECONDS)
-    form = DeleteAccountForm(require_strings(json_object(request, ("password", "code"))), user=user)
+    form = DeleteAccountForm(require_strings(json_object(request, ("password", "code"))), request=request)
     if not form.is_valid():
         raise invalid(form)
     erase.request_deletion(user, language=get_language())

@@ -90,6 +90,23 @@ def axe_at_both_widths(tab):
     return {width: problems for width, problems in found.items() if problems}
 
 
+def add_a_passkey(tab, check=False):
+    """The 2FA page's "Add a passkey" named "Laptop" (after the password, as allauth asks);
+    `check`: its pages pass axe at both widths and the passwordless box is ticked."""
+    tab.goto("/accounts/2fa/")
+    if check:
+        assert axe_at_both_widths(tab) == {}
+    tab.locator("main").get_by_role("link", name="Add a passkey").click()
+    confirm_password(tab)
+    tab.wait_for_url(re.compile(r"/accounts/2fa/webauthn/add/"))
+    if check:
+        assert axe_at_both_widths(tab) == {}
+        expect(tab.get_by_label("Also log in with it, without the password")).to_be_checked()
+    tab.get_by_label("Name").fill("Laptop")
+    tab.locator("#mfa_webauthn_add").click()
+    tab.wait_for_url(lambda url: "/webauthn/add/" not in url)
+
+
 def test_a_passkey_is_added_then_logs_in_alone_and_as_the_second_step(browser, site):  # noqa: F811
     user = confirmed_user("mina", PASSWORD)
     tab = new_tab(browser, site)
@@ -97,16 +114,7 @@ def test_a_passkey_is_added_then_logs_in_alone_and_as_the_second_step(browser, s
     log_in_with_password(tab, "mina")
     assert_signed_in_as(tab, "mina")
 
-    tab.goto("/accounts/2fa/")
-    assert axe_at_both_widths(tab) == {}
-    tab.locator("main").get_by_role("link", name="Add a passkey").click()
-    confirm_password(tab)
-    tab.wait_for_url(re.compile(r"/accounts/2fa/webauthn/add/"))
-    assert axe_at_both_widths(tab) == {}
-    tab.get_by_label("Name").fill("Laptop")
-    expect(tab.get_by_label("Also log in with it, without the password")).to_be_checked()
-    tab.locator("#mfa_webauthn_add").click()
-    tab.wait_for_url(lambda url: "/webauthn/add/" not in url)
+    add_a_passkey(tab, check=True)
 
     passkey = Authenticator.objects.get(user=user, type=Authenticator.Type.WEBAUTHN)
     assert passkey.wrap().name == "Laptop" and passkey.wrap().is_passwordless
@@ -190,3 +198,36 @@ def test_an_authenticator_app_and_a_recovery_code_that_works_once(browser, site)
     second_step_with(codes[0])  # spent: refused
     expect(tab.locator("main")).to_contain_text("Incorrect code.")
     assert tab.locator(".who").count() == 0
+
+
+def test_a_passkey_only_user_deletes_their_account_with_the_passkey(browser, site):  # noqa: F811
+    """ "Delete my account" asks for the passkey (allauth's WebAuthn re-authentication), then the
+    password; a recovery code is offered instead, never required."""
+    user = confirmed_user("hana", PASSWORD)
+    tab = new_tab(browser, site)
+    virtual_authenticator(tab)
+    log_in_with_password(tab, "hana")
+    assert_signed_in_as(tab, "hana")
+    add_a_passkey(tab)
+
+    tab.goto("/accounts/delete/")
+    assert axe_at_both_widths(tab) == {}
+    main = tab.locator("main")
+    # The recovery codes allauth made beside the passkey may stand in; no app code is asked.
+    expect(main.get_by_label("A recovery code, instead of the passkey")).not_to_have_attribute("required", "")
+    main.get_by_role("link", name="Confirm with a passkey").click()
+    tab.wait_for_url(re.compile(r"/accounts/2fa/webauthn/reauthenticate/"))
+    assert axe_at_both_widths(tab) == {}
+    main.get_by_role("button", name="Use a security key").click()
+    tab.wait_for_url(re.compile(r"/accounts/delete/$"))
+    expect(main).to_contain_text("You confirmed your second factor a moment ago")
+    assert axe_at_both_widths(tab) == {}
+    tab.fill("input[name=password]", PASSWORD)
+    main.get_by_role("button", name="Delete my account for good").click()
+
+    tab.wait_for_url(re.compile(r"/$"))
+    expect(tab.locator("body")).to_contain_text("Your account is being deleted.")
+    assert tab.locator(".who").count() == 0
+    user.refresh_from_db()
+    assert not user.is_active
+    assert tab.problems == []
