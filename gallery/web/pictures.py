@@ -2,8 +2,9 @@
 of its markup (templates/gallery/_picture.html), its srcset, sizes and loading.
 
 A photo offers what its record says exists: its WebP `sources` (gallery.domain.records.PhotoCard;
-none on photos made before them) and its JPEG thumbnail and display size, the fallback. S3 is
-never asked what exists.
+none on photos made before them), the viewer's whole and the cards' cropped to a card's shape
+(gallery.imaging.renditions.CARD_ASPECTS), and its JPEG thumbnail and display size, the
+fallback. S3 is never asked what exists.
 """
 
 from django.template.loader import get_template
@@ -84,7 +85,10 @@ def _sizes(item, role):
         )
         if key
     ]
-    return fallback, list(item.sources)
+    viewer = [source for source in item.sources if not source.get("card")]
+    cards = [source for source in item.sources if source.get("card")]
+    # A card shows the cards' cropped sizes; a photo made before them, the viewer's.
+    return fallback, viewer if role == "viewer" else cards or viewer
 
 
 def _srcset(candidates):
