@@ -155,6 +155,8 @@ class Album:
     cover_thumbnail_key: str = ""
     cover_thumbnail_width: int = 0
     cover_thumbnail_height: int = 0
+    # The cover photo's `sources` (PhotoCard), copied with its thumbnail: its WebP <picture>.
+    cover_sources: list = field(default_factory=list)
     revision: int = 1  # bumped by every change; changes and deletes are conditional on it
     updated: str = ""
 

@@ -76,7 +76,10 @@ def _sizes(item, role):
     """([(key, width, height)] of the JPEG sizes, smallest first; the sources)."""
     if role == "cover":
         key = item.cover_thumbnail_key
-        return ([(key, item.cover_thumbnail_width, item.cover_thumbnail_height)] if key else []), []
+        if not key:
+            return [], []
+        fallback = [(key, item.cover_thumbnail_width, item.cover_thumbnail_height)]
+        return fallback, _role_sources(item.cover_sources, role)
     fallback = [
         (key, width, height)
         for key, width, height in (
@@ -85,10 +88,14 @@ def _sizes(item, role):
         )
         if key
     ]
-    viewer = [source for source in item.sources if not source.get("card")]
-    cards = [source for source in item.sources if source.get("card")]
-    # A card shows the cards' cropped sizes; a photo made before them, the viewer's.
-    return fallback, viewer if role == "viewer" else cards or viewer
+    return fallback, _role_sources(item.sources, role)
+
+
+def _role_sources(sources, role):
+    viewer = [source for source in sources if not source.get("card")]
+    cards = [source for source in sources if source.get("card")]
+    # A card (and a cover) shows the cards' cropped sizes; a photo made before them, the viewer's.
+    return viewer if role == "viewer" else cards or viewer
 
 
 def _srcset(candidates):
