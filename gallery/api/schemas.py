@@ -65,6 +65,15 @@ class Image(Schema):
     height: int | None
 
 
+class Source(Image):
+    """A size of the photo in a modern format, as <picture> offers it."""
+
+    type: str = Field(description="Its content type (image/webp).")
+    card: bool = Field(
+        description="Cut to a card's shape (1:1 to 2.07:1, centred) for lists; else the whole photo."
+    )
+
+
 class File(Image):
     bytes: int | None
     content_type: str | None
@@ -144,6 +153,11 @@ class Photo(Schema):
     original: File | None = None
     full_size: File | None = None
     display: Image | None = None
+    sources: list[Source] | None = Field(
+        None,
+        description="The sizes it has in a modern format, the whole photo's then the cards', each "
+        "largest first; empty on a photo made before them until the site's backfill has run.",
+    )
 
 
 class Details(Body):

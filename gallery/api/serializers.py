@@ -89,6 +89,16 @@ def photo_json(request, photo, favorites=NO_FAVORITES):
             if photo.display_key
             else None
         ),
+        sources=[
+            {
+                "url": media_urls.url(source["key"]),
+                "width": source["width"],
+                "height": source["height"],
+                "type": source["type"],
+                "card": bool(source.get("card")),
+            }
+            for source in photo.sources
+        ],
     )
     return body
 

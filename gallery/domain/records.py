@@ -46,9 +46,11 @@ class PhotoCard:
     # When it was taken (gallery.domain.taken; ExifFacts declares it for the photo, whose field
     # this is): the timeline's month headers read it from the card.
     taken: str = ""
-    # The modern-format sizes (gallery.imaging.renditions.SOURCES) that exist, largest first, as
-    # {"key", "type", "width", "height"}: what <picture> offers. Empty on photos made before them
-    # until `manage.py backfill_renditions` has run: pages then offer the JPEG sizes alone.
+    # The modern-format sizes (gallery.imaging.renditions.SOURCES) that exist, the viewer's then
+    # the cards' (cropped), each largest first, as {"key", "type", "width", "height", "card"}
+    # ("card" missing on sizes made before cards had their own): what <picture> offers. Empty on
+    # photos made before them until `manage.py backfill_renditions` has run: pages then offer the
+    # JPEG sizes alone.
     sources: list = field(default_factory=list)
 
 
@@ -153,6 +155,8 @@ class Album:
     cover_thumbnail_key: str = ""
     cover_thumbnail_width: int = 0
     cover_thumbnail_height: int = 0
+    # The cover photo's `sources` (PhotoCard), copied with its thumbnail: its WebP <picture>.
+    cover_sources: list = field(default_factory=list)
     revision: int = 1  # bumped by every change; changes and deletes are conditional on it
     updated: str = ""
 

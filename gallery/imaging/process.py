@@ -24,7 +24,7 @@ from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
 from gallery.imaging.orientation import turned
 from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
-from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, sources_for
+from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, card_box, sources_for, uncropped_long_side
 
 __all__ = [
     "JPEG_CONTENT_TYPE",
@@ -97,7 +97,7 @@ class ProcessedImage:
     exif: ExifFacts
     shared: SharedFile | None = None  # None: the file could not be stripped (others get no full size)
     # The modern-format sizes (renditions.SOURCES) up to the photo's own: never enlarged, so a
-    # small photo has fewer; largest first.
+    # small photo has fewer; the viewer's largest first, then the cards' largest first.
     sources: tuple = ()
     position: tuple | None = None  # (latitude, longitude): the owner's alone (exif.gps_position)
 
@@ -176,7 +176,7 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
     for long_side, rows in targets:  # largest first
         larger = _resized(larger, _fit(width, height, long_side))
         for row in rows:
-            made[row] = encode(larger, row)
+            made[row] = encode(larger.crop(card_box(*larger.size)) if row.card else larger, row)
     decoded = larger = None  # the pixels released before the copy is made
     if strip_later:
         try:
@@ -195,7 +195,12 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         display=made[DISPLAY],
         exif=exif_facts(exif),
         shared=shared_file,
-        sources=tuple(encoded for row, encoded in made.items() if row in sources),
+        sources=tuple(
+            sorted(
+                (encoded for row, encoded in made.items() if row in sources),
+                key=lambda encoded: (encoded.rendition.card, -encoded.rendition.long_side),
+            )
+        ),
         position=gps_position(exif),
     )
 
@@ -207,7 +212,8 @@ def _targets(width, height, thumbnail_size, display_size, sources):
     wanted = {min(thumbnail_size, own): [THUMBNAIL]}
     wanted.setdefault(min(display_size, own), []).append(DISPLAY)
     for row in sources_for(width, height, sources):
-        wanted.setdefault(min(row.long_side, own), []).append(row)
+        # A card's row is cut from the whole photo at the size that makes the crop its width.
+        wanted.setdefault(min(uncropped_long_side(width, height, row), own), []).append(row)
     return sorted(wanted.items(), reverse=True)
 
 

@@ -71,7 +71,7 @@ def _album_facts(album):
     album_fields = {
         name: value
         for name, value in asdict(album).items()
-        if name != "share_token" and not name.startswith("cover_thumbnail")
+        if name != "share_token" and not name.startswith(("cover_thumbnail", "cover_sources"))
     }
     album_fields["photo_ids"] = list(jobs.album_photo_ids(album.id))  # album order
     return album_fields

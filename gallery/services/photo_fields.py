@@ -63,6 +63,7 @@ def source_fields(photo_id, sources, variant=""):
             "type": made.content_type,
             "width": made.width,
             "height": made.height,
+            "card": made.rendition.card,  # cropped for cards (gallery.imaging.renditions.CARD_ASPECTS)
         }
         for made in sources
     ]

@@ -2,8 +2,9 @@
 of its markup (templates/gallery/_picture.html), its srcset, sizes and loading.
 
 A photo offers what its record says exists: its WebP `sources` (gallery.domain.records.PhotoCard;
-none on photos made before them) and its JPEG thumbnail and display size, the fallback. S3 is
-never asked what exists.
+none on photos made before them), the viewer's whole and the cards' cropped to a card's shape
+(gallery.imaging.renditions.CARD_ASPECTS), and its JPEG thumbnail and display size, the
+fallback. S3 is never asked what exists.
 """
 
 from django.template.loader import get_template
@@ -75,7 +76,10 @@ def _sizes(item, role):
     """([(key, width, height)] of the JPEG sizes, smallest first; the sources)."""
     if role == "cover":
         key = item.cover_thumbnail_key
-        return ([(key, item.cover_thumbnail_width, item.cover_thumbnail_height)] if key else []), []
+        if not key:
+            return [], []
+        fallback = [(key, item.cover_thumbnail_width, item.cover_thumbnail_height)]
+        return fallback, _role_sources(item.cover_sources, role)
     fallback = [
         (key, width, height)
         for key, width, height in (
@@ -84,7 +88,14 @@ def _sizes(item, role):
         )
         if key
     ]
-    return fallback, list(item.sources)
+    return fallback, _role_sources(item.sources, role)
+
+
+def _role_sources(sources, role):
+    viewer = [source for source in sources if not source.get("card")]
+    cards = [source for source in sources if source.get("card")]
+    # A card (and a cover) shows the cards' cropped sizes; a photo made before them, the viewer's.
+    return viewer if role == "viewer" else cards or viewer
 
 
 def _srcset(candidates):

@@ -300,7 +300,7 @@ class AlbumRepository:
         cover's mark goes. Conditional on the album's revision."""
         cover = {
             f"cover_{name}": getattr(photo, name)
-            for name in ("thumbnail_key", "thumbnail_width", "thumbnail_height")
+            for name in ("thumbnail_key", "thumbnail_width", "thumbnail_height", "sources")
         }
         changes = {**cover, "revision": album.revision + 1, "updated": timestamp()}
         new = replace(album, cover_photo_id=photo.id, **changes)

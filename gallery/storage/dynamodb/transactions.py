@@ -148,12 +148,15 @@ def _condition(condition, on_fail, **extra):
     return {"condition": condition, **extra, **({"on_fail": on_fail} if on_fail else {})}
 
 
-_NO_COVER = "SET cover_photo_id = :none, cover_thumbnail_key = :none, revision = revision + :one"
+_NO_COVER = (
+    "SET cover_photo_id = :none, cover_thumbnail_key = :none, cover_sources = :no_sources,"
+    " revision = revision + :one"
+)
 
 
 def clear_cover(write, album_id):
     """The album and its admin card lose their cover (its photo left the album or was
     deleted). Conditional on the album existing: an update would otherwise create an item."""
-    values = {":none": "", ":one": 1}
+    values = {":none": "", ":no_sources": [], ":one": 1}
     write.update(album_key(album_id), _NO_COVER, **exists(), values=values)
     write.update(album_card_key(album_id), _NO_COVER, **exists(), values=values)

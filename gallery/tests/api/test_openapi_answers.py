@@ -63,6 +63,11 @@ def test_every_answer_of_a_walk_through_the_api_matches_its_schema(call, user):
     call("DELETE", "/api/photos/{photo_id}/favorite/", photo_id=first)
     call("GET", "/api/photos/{photo_id}/", photo_id="f" * 32)
     real = publish(user, data=image_bytes(size=(120, 80), exif=camera_exif()))  # files to turn, a position
+    sources = call("GET", "/api/photos/{photo_id}/", photo_id=real.id).json()["sources"]
+    assert [(source["width"], source["type"], source["card"]) for source in sources] == [
+        (120, "image/webp", False),
+        (120, "image/webp", True),
+    ]
     call("POST", "/api/photos/{photo_id}/rotate/", {"degrees": 90}, photo_id=real.id)
     call("POST", "/api/photos/{photo_id}/rotate/", {"degrees": 45}, photo_id=real.id)  # 400
     assert call("GET", "/api/map/").json()[0]["id"] == real.id

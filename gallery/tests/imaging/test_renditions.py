@@ -4,9 +4,20 @@ import io
 
 import pytest
 from django.conf import settings
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
-from gallery.imaging.renditions import DISPLAY, RENDITIONS, SOURCES, THUMBNAIL, sources_for
+from gallery.imaging.renditions import (
+    CARD_ASPECTS,
+    DISPLAY,
+    RENDITIONS,
+    SOURCES,
+    THUMBNAIL,
+    card_aspect,
+    card_box,
+    sources_for,
+)
 from gallery.storage.s3.keys import rendition_key
 from gallery.tests.factories import camera_exif, image_bytes
 from gallery.tests.imaging.test_process import process
@@ -45,24 +56,37 @@ def test_the_sources_cover_one_to_three_times_a_card_and_the_viewer_in_webp():
         ("w1200", 1200, "WEBP"),
         ("w1600", 1600, "WEBP"),
         ("w2000", 2000, "WEBP"),
+        ("c400", 400, "WEBP"),
+        ("c700", 700, "WEBP"),
+        ("c1100", 1100, "WEBP"),
     ]
+    assert [row.card for row in SOURCES] == [False] * 5 + [True] * 3
+    assert all(row.quality < DISPLAY.quality for row in SOURCES if row.card)  # small on dense screens
     assert rendition_key("ab" * 16, SOURCES[0]) == f"photos/{'ab' * 16}/w400.webp"
     assert SOURCES[0].content_type == "image/webp" and THUMBNAIL.content_type == "image/jpeg"
 
 
 @pytest.mark.parametrize(
-    ("size", "long_sides"),
+    ("size", "long_sides", "cards"),
     [
-        ((4000, 3000), [2000, 1600, 1200, 800, 400]),
-        ((1000, 1500), [1500, 1200, 800, 400]),  # its own size once, never enlarged
-        ((800, 600), [800, 400]),
-        ((120, 80), [120]),
+        ((4000, 3000), [2000, 1600, 1200, 800, 400], [(1100, 825), (700, 525), (400, 300)]),
+        # its own size once, never enlarged; a portrait photo's cards are its centre square
+        ((1000, 1500), [1500, 1200, 800, 400], [(1000, 1000), (700, 700), (400, 400)]),
+        ((800, 600), [800, 400], [(800, 600), (700, 525), (400, 300)]),
+        ((120, 80), [120], [(120, 80)]),
+        (
+            (3000, 1000),
+            [2000, 1600, 1200, 800, 400],
+            [(1099, 531), (700, 338), (400, 193)],
+        ),  # 2.07:1, to a pixel
     ],
 )
-def test_process_image_makes_each_source_the_photo_has_from_one_decode(size, long_sides):
+def test_process_image_makes_each_source_the_photo_has_from_one_decode(size, long_sides, cards):
     processed = process(image_bytes("JPEG", size=size))
-    assert [max(made.width, made.height) for made in processed.sources] == long_sides
-    assert len(sources_for(*size)) == len(long_sides)  # the rows a record of that size lists
+    viewer = [made for made in processed.sources if not made.rendition.card]
+    assert [max(made.width, made.height) for made in viewer] == long_sides
+    assert [(made.width, made.height) for made in processed.sources if made.rendition.card] == cards
+    assert len(sources_for(*size)) == len(long_sides) + len(cards)  # the rows a record of that size lists
     for made in processed.sources:
         opened = Image.open(io.BytesIO(made.data))
         assert (opened.format, opened.size) == ("WEBP", (made.width, made.height))
@@ -74,4 +98,32 @@ def test_no_source_carries_the_originals_metadata():
     for made in process(data).sources:
         opened = Image.open(io.BytesIO(made.data))
         assert not opened.getexif() and "xmp" not in opened.info and "icc_profile" not in opened.info
-        assert opened.width < opened.height  # upright
+        assert opened.width < opened.height or made.rendition.card  # upright (a card: its square)
+
+
+def test_a_card_is_cut_from_the_middle_of_the_photo():
+    # A portrait photo, dark above and below its light middle square: its card is that square.
+    image = Image.new("RGB", (300, 600), (0, 0, 0))
+    image.paste((255, 255, 255), (0, 150, 300, 450))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    card = next(made for made in process(buffer.getvalue()).sources if made.rendition.card)
+    opened = Image.open(io.BytesIO(card.data)).convert("L")
+    assert opened.size == (300, 300)
+    assert min(opened.getdata()) > 200  # no dark band: nothing outside the middle square
+
+
+@given(
+    st.integers(1, 10_000),
+    st.integers(1, 10_000),
+    st.floats(CARD_ASPECTS[0], CARD_ASPECTS[1]),
+)
+def test_a_card_crop_keeps_all_that_any_card_box_shows(width, height, box_aspect):
+    """object-fit: cover in a box of any card's aspect shows the centre of the photo; that part of
+    the whole photo lies inside the crop (to a pixel's rounding)."""
+    left, top, right, bottom = card_box(width, height)
+    assert 0 <= left < right <= width and 0 <= top < bottom <= height
+    shown_width = min(width, height * box_aspect)
+    shown_height = min(height, width / box_aspect)
+    assert right - left >= shown_width - 1 and bottom - top >= shown_height - 1
+    assert CARD_ASPECTS[0] <= card_aspect(width, height) <= CARD_ASPECTS[1]

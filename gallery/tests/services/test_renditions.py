@@ -46,13 +46,15 @@ def test_old_photos_get_every_size_through_the_worker_once(aws, client, user):
 
     done = dynamodb.photo_repository().get_photo(old.id)
     assert done.sources == made.sources  # the sizes an upload makes today
-    assert [source["width"] for source in done.sources] == [1800, 1600, 1200, 800, 400]
+    # The viewer's sizes, then the cards' (a 3:2 photo is card-shaped already: not cropped).
+    assert [source["width"] for source in done.sources] == [1800, 1600, 1200, 800, 400, 1100, 700, 400]
     boats = dynamodb.photo_repository().get_photo(other.id)
     assert (boats.width, boats.height) == (600, 900)  # recorded when missing
     sizes = [(source["width"], source["height"]) for source in boats.sources]
-    assert sizes == [(600, 900), (533, 800), (267, 400)]
+    # A portrait photo's cards are its centre square, never wider than the photo.
+    assert sizes == [(600, 900), (533, 800), (267, 400), (600, 600), (400, 400)]
     page = client.get("/").content.decode()
-    assert page.count('<source type="image/webp"') == 2 and f"/photos/{old.id}/w1200.webp?" in page
+    assert page.count('<source type="image/webp"') == 2 and f"/photos/{old.id}/c1100.webp?" in page
     assert_no_orphans(aws)
     assert_lists_match_photos(aws)  # the cards carry the sources too
     assert reconcile.find_orphans(min_age=timedelta(0)).clean
@@ -109,5 +111,8 @@ def test_an_edit_meanwhile_is_kept_and_the_sizes_recorded(aws, user, monkeypatch
     monkeypatch.setattr(objects, "save", edit_while_saving)
     assert renditions.make_sources(old.id) == "made"
     photo = dynamodb.photo_repository().get_photo(old.id)
-    assert photo.title == "Edited meanwhile" and [s["width"] for s in photo.sources] == [120]  # its own size
+    assert photo.title == "Edited meanwhile" and [s["width"] for s in photo.sources] == [
+        120,
+        120,
+    ]  # its own size
     assert_no_orphans(aws)

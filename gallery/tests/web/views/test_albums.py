@@ -301,6 +301,43 @@ def test_each_album_cover_link_is_named_by_the_albums_title(user, album, own_pho
     assert re.fullmatch(r'<picture><img [^>]*alt="Summer"[^>]*></picture>', cover_link)
 
 
+def test_an_album_cover_offers_its_photos_webp_card_sizes_until_the_photo_leaves(user, album, own_photos):
+    card_sizes = [
+        {
+            "key": f"photos/{own_photos[0].id}/c{width}.webp",
+            "type": "image/webp",
+            "width": width,
+            "height": width * 3 // 4,
+            "card": True,
+        }
+        for width in (700, 400)
+    ]
+    viewer_size = {
+        "key": f"photos/{own_photos[0].id}/w800.webp",
+        "type": "image/webp",
+        "width": 800,
+        "height": 600,
+        "card": False,
+    }
+    photo_repository().update_photo(own_photos[0].id, sources=[viewer_size, *card_sizes])
+    albums.set_cover(album, own_photos[0].id)
+
+    page = client_for(user).get("/albums/").content.decode()
+
+    cover = re.search(r'<li class="card album-card">\s*<a [^>]*>(.*?)</a>', page, re.S).group(1)
+    source = re.search(r'<source type="image/webp" srcset="([^"]*)"', cover).group(1)
+    assert [
+        candidate.split("?")[0].rsplit("/", 1)[1] + candidate.rsplit(" ", 1)[1]
+        for candidate in source.split(", ")
+    ] == ["c700.webp700w", "c400.webp400w"]  # the card's, not the viewer's
+    assert "/thumb" in re.search(r'<img src="([^"]*)"', cover).group(1)  # JPEG for the rest
+
+    albums.remove_photo(albums.visible(user, album.id), own_photos[0].id)
+
+    assert albums.visible(user, album.id).cover_sources == []
+    assert "<source" not in client_for(user).get("/albums/").content.decode()
+
+
 def test_the_owners_page_showing_the_share_link_is_never_cached(client, user, album):
     """A sibling of the API tokens page (issue 22): a page that shows a secret is no-store."""
     album = albums.edit(album, visibility=UNLISTED)
