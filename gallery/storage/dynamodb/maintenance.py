@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from boto3.dynamodb.conditions import Key
 
-from gallery.storage.dynamodb import model, schema
+from gallery.storage.dynamodb import follows, model, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.errors import MetadataUnavailable
 from gallery.storage.dynamodb.jobs import job_from_item
@@ -43,8 +43,8 @@ class TableScan:
     def add(self, item):
         """File one item under its kind; one of no declared kind under `unknown`."""
         kind, parts = model.kind_of(item)
-        if kind is model.FEED_ENTRY and item["sk"] != f"{item.get('created')}#{item.get('id')}":
-            kind = None  # FEED_ENTRY's "{created}#{photo_id}" matches any sk with a "#": not ours
+        if kind is model.FEED_ENTRY and not follows.is_entry(item):
+            kind = None
         if kind is None:
             self.unknown.append(schema.key_of(item))
         elif kind is model.PHOTO:
