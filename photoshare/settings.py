@@ -320,6 +320,8 @@ PHOTOSHARE_MAX_TAG_LENGTH = env.int("PHOTOSHARE_MAX_TAG_LENGTH", default=50)
 # API tokens a user may hold at once (accounts.forms.TokenForm).
 PHOTOSHARE_MAX_API_TOKENS = env.int("PHOTOSHARE_MAX_API_TOKENS", default=20)
 PHOTOSHARE_MAX_COMMENT_LENGTH = env.int("PHOTOSHARE_MAX_COMMENT_LENGTH", default=2000)
+# Entries a follower's feed keeps; the fan-out job deletes older ones (docs/architecture.md).
+PHOTOSHARE_FEED_MAX_ENTRIES = env.int("PHOTOSHARE_FEED_MAX_ENTRIES", default=1000)
 
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

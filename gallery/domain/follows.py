@@ -20,6 +20,17 @@ FANOUT_LIMIT = 1000
 # so the page is not empty until their next upload.
 BACKFILL = 50
 FEED_PAGE = 24
+# A feed over its limit (the PHOTOSHARE_FEED_MAX_ENTRIES setting) is cut down to this share
+# of it: the Query that finds the old entries then runs once every tenth of the limit's new
+# entries, not at every one.
+TRIM_TO = 0.9
+
+
+def trimmed_size(limit):
+    """How many entries a trimmed feed keeps, of at most `limit`."""
+    return int(limit * TRIM_TO)
+
+
 # The worker's jobs (gallery.services.worker): a photo's feed entries made right, a follow's
 # backfill, an unfollow's cleanup.
 FEED_SYNC, FEED_FOLLOW, FEED_UNFOLLOW = "feed_sync", "feed_follow", "feed_unfollow"

@@ -15,6 +15,7 @@ feed holds a mark instead and the page merges the wide person's public list (doc
 import heapq
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 
@@ -97,7 +98,9 @@ def sync_photo(photo_id, owner_id, created):
     followers = list(stored.follower_ids(owner_id))
     wide_since = wide_since or _mark_wide(owner_id, followers)
     if photo is not None and rules.in_feed(photo) and not wide_since:
-        return stored.put_entries(followers, photo)
+        written = stored.put_entries(followers, photo)
+        # One ADD to each feed's size too, and the deletes of a trim.
+        return written + len(followers) + _trim(stored.grow_feeds(followers, 1, max_entries()))
     # Out of the public list, or a wide owner's (merged at read time): copies made before go.
     return stored.delete_entries(followers, created, photo_id)
 
@@ -124,7 +127,25 @@ def backfill(follower_id, followee_id):
         return 1
     items = stored.public_items(followee_id, limit=rules.BACKFILL)
     stored.put_items(stored.entry_from_card_item(follower_id, item) for item in items)
+    if items:
+        _trim(stored.grow_feeds([follower_id], len(items), max_entries()))
     return len(items)
+
+
+def max_entries():
+    return settings.PHOTOSHARE_FEED_MAX_ENTRIES
+
+
+def _trim(follower_ids):
+    """Trim the feeds that passed the limit (feed_size counts at least their entries): their
+    oldest entries go, down to rules.trimmed_size. Returns the writes done (the counts' ADDs
+    made before are counted by the caller's followers)."""
+    deleted = sum(
+        stored.trim_feed(follower_id, rules.trimmed_size(max_entries())) for follower_id in follower_ids
+    )
+    if deleted:
+        logger.info("trimmed %d old feed entries of %d feeds", deleted, len(follower_ids))
+    return deleted
 
 
 def clean_unfollow(follower_id, followee_id):

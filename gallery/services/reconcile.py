@@ -24,6 +24,10 @@ declared kind is reported and never deleted.
 
 Objects younger than `min_age` are left alone: they may belong to an upload still in progress,
 whose item is about to be written.
+
+Follows and feeds (gallery.storage.dynamodb.follow_consistency): follow counts that disagree with
+the FOLLOWER# items are recounted; feed entries and wide marks the follows and photos do not call
+for are removed (derived data), entries with an old card rewritten.
 """
 
 import contextlib
@@ -37,6 +41,7 @@ from gallery.storage.dynamodb import (
     PhotoNotFound,
     consistency,
     favorites,
+    follow_consistency,
     photo_repository,
     purge_photo,
     scan_table,
@@ -62,6 +67,8 @@ class Report:
     album_problems: list = field(default_factory=list)  # consistency.AlbumProblem
     unknown_items: list = field(default_factory=list)  # keys of items of no declared kind: never deleted
     expired_jobs: list = field(default_factory=list)  # ids of archive jobs past their link's expiry
+    wrong_follow_counts: list = field(default_factory=list)  # (user id, stored, true): (followers, following)
+    feed_problems: list = field(default_factory=list)  # follow_consistency.FeedProblem
     scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
@@ -72,7 +79,8 @@ class Report:
         orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
         favorites = (self.hidden_favorites, self.wrong_favorite_counts, self.misplaced_favorites)
         albums = (self.album_problems, self.unknown_items, self.expired_jobs)
-        return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums))
+        feeds = (self.wrong_follow_counts, self.feed_problems)
+        return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums, *feeds))
 
 
 def find_orphans(*, min_age=timedelta(hours=1), now=None):
@@ -96,6 +104,8 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         album_problems=consistency.album_problems(scan),
         unknown_items=scan.unknown,
         expired_jobs=sorted(job.id for job in scan.jobs if downloads.expired(job, now)),
+        wrong_follow_counts=follow_consistency.wrong_follow_counts(scan),
+        feed_problems=follow_consistency.feed_problems(scan),
         scan=scan,
     )
     for key, modified in sorted(objects.items()):
@@ -161,6 +171,11 @@ def remove_orphans(report):
         for photo_id in [*report.broken_photos, *report.stray_cards]:
             leftovers += [key for key in existing if photo_id_of_key(key) == photo_id]
             logger.warning("reconcile: removed the items of photo %s", photo_id)
+    for user_id, stored, true in report.wrong_follow_counts:
+        follow_consistency.set_follow_counts(user_id, stored, true)
+    # Judged on the scan: a photo removed above as broken is gone from the feeds' point of view
+    # at the next run (its entries are then "photo gone").
+    follow_consistency.repair_feeds(report.scan, report.feed_problems)
     for photo_id in report.stale_lists:
         if photo_id not in report.broken_photos:
             consistency.rewrite_cards(report.scan.photos[photo_id], report.scan.cards.get(photo_id, {}))

@@ -360,8 +360,12 @@ def ids(page):
     return {card.id for card in page.items}
 
 
-def check_reconcile_finds_nothing():
+def check_reconcile_finds_nothing(*, feeds_settled=True):
+    """Reconcile finds nothing; until the worker ran, feeds may lag behind their photos and
+    follows (what it would repair there the worker's pending jobs do too)."""
     report = find_orphans(min_age=timedelta(0))
+    if not feeds_settled:
+        report.feed_problems = []
     assert report.clean, report
 
 

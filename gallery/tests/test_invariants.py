@@ -501,22 +501,27 @@ class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, RuleBasedState
     # --- repair ------------------------------------------------------------------------------
     @rule()
     def reconcile_fix(self):
-        before = everything()
+        # Feeds waiting for the worker are only derived data lagging: reconcile may bring them
+        # forward (as the pending jobs will), so they are compared once settled.
+        settled = self.expected.feeds_settled
+        before = everything(feeds=settled)
         call_command("reconcile", "--fix", "--min-age", "0", stdout=io.StringIO())
-        assert everything() == before, "reconcile --fix changed a consistent store"
+        assert everything(feeds=settled) == before, "reconcile --fix changed a consistent store"
 
     # --- after every step ----------------------------------------------------------------------
     @invariant()
     def the_data_model_holds(self):
         invariants.check_table(self.expected)
         invariants.check_viewers(self.expected, self.users)
-        invariants.check_reconcile_finds_nothing()
+        invariants.check_reconcile_finds_nothing(feeds_settled=self.expected.feeds_settled)
         # The feeds are checked whole right after the worker ran (its jobs make them), only then.
         self.expected.feeds_settled = False
 
 
-def everything():
+def everything(*, feeds=True):
     items = invariants.table_by_kind()
+    if not feeds:
+        items.pop("feed entry", None)
     return sorted(
         (item["pk"], item["sk"], repr(sorted(item.items()))) for kind in items.values() for item in kind
     ), sorted(invariants.object_keys())

@@ -8,8 +8,9 @@ from gallery.services.reconcile import find_orphans, remove_orphans
 class Command(BaseCommand):
     help = (
         "Find S3 objects under photos/ that no DynamoDB item names, items whose objects are "
-        "missing, list cards that do not match their photo, album entries that break their rules "
-        "and counters that are off; with --fix, remove the orphans and repair the lists, albums and "
+        "missing, list cards that do not match their photo, album entries that break their rules, "
+        "counters that are off, follow counts and feed entries that disagree with the follows and "
+        "photos; with --fix, remove the orphans and repair the lists, albums, feeds and "
         "counters. Items of no known kind are reported, never removed."
     )
 
@@ -47,6 +48,14 @@ class Command(BaseCommand):
             self.stdout.write(f"album {problem.album_id}{photo}: {problem.what}")
         for key in report.unknown_items:
             self.stdout.write(f"item of no known kind (left alone): {key['pk']} {key['sk']}")
+        for user_id, stored, true in report.wrong_follow_counts:
+            self.stdout.write(
+                f"follow counts of user {user_id}: {stored}, should be {true} (followers, following)"
+            )
+        for problem in report.feed_problems:
+            self.stdout.write(
+                f"feed of user {problem.follower_id}: {problem.sk}: {problem.what} ({problem.repair})"
+            )
         for job_id in report.expired_jobs:
             self.stdout.write(f"archive job {job_id} expired (its zip and item go with --fix)")
         if report.recent_objects:
@@ -62,7 +71,9 @@ class Command(BaseCommand):
                     f"of {len(report.stale_lists)} photos, repaired "
                     f"{len(report.album_problems)} album entries and "
                     f"set {len(report.wrong_counts)} counters; removed "
-                    f"{len(report.expired_jobs)} expired archive jobs."
+                    f"{len(report.expired_jobs)} expired archive jobs; recounted the follows of "
+                    f"{len(report.wrong_follow_counts)} people and repaired {len(report.feed_problems)} "
+                    "feed items."
                 )
             )
         else:

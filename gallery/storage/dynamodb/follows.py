@@ -225,6 +225,57 @@ def put_entries(follower_ids, photo):
     return written
 
 
+def grow_feeds(follower_ids, added, limit):
+    """ADD `added` to each follower's feed size (an attribute of their counts item; it never
+    counts fewer than the entries there: a card rewritten is counted again, removals are not
+    counted). Returns the ids whose size passed `limit`: those feeds need a trim."""
+    over = []
+    table = get_connection().table
+    with translate_errors():
+        for follower_id in follower_ids:
+            attributes = table.update_item(
+                Key=counts_key(follower_id),
+                UpdateExpression="ADD feed_size :n",
+                ExpressionAttributeValues={":n": added},
+                ReturnValues="UPDATED_NEW",
+            )["Attributes"]
+            if int(attributes["feed_size"]) > limit:
+                over.append(follower_id)
+    return over
+
+
+def trim_feed(follower_id, keep):
+    """Delete the feed's entries older than its newest `keep` (wide marks stay) and set its size
+    to what is left. Idempotent; returns the number deleted. One Query of the entries' keys."""
+    table = get_connection().table
+    size_read = int(_counts_item(follower_id, consistent=True).get("feed_size", 0))
+    entries = get_connection().query_all(
+        KeyConditionExpression=Key("pk").eq(feed_pk(follower_id)) & Key("sk").lt(WIDE_PREFIX),
+        ProjectionExpression="pk, sk, id, created",
+        ScanIndexForward=False,
+    )
+    keys = [schema.key_of(item) for item in entries if is_entry(item)]
+    old = keys[keep:]
+    delete_keys(old)
+    left = len(keys) - len(old)
+    with translate_errors():
+        try:
+            table.update_item(
+                Key=counts_key(follower_id),
+                UpdateExpression="SET feed_size = :left",
+                ConditionExpression=Attr("feed_size").not_exists() | Attr("feed_size").eq(size_read),
+                ExpressionAttributeValues={":left": left},
+            )
+        except table.meta.client.exceptions.ConditionalCheckFailedException:
+            # Entries were added meanwhile: count down only what went, the size stays an upper bound.
+            table.update_item(
+                Key=counts_key(follower_id),
+                UpdateExpression="ADD feed_size :n",
+                ExpressionAttributeValues={":n": -len(old)},
+            )
+    return len(old)
+
+
 def delete_entries(follower_ids, created, photo_id):
     """Remove the photo from each follower's feed (deleting a missing item is not an error)."""
     deleted = 0
@@ -270,11 +321,18 @@ def feed_items(follower_id, *, before=None, limit=24):
             items = get_connection().query_items(KeyConditionExpression=condition, **query)
         wide = [int(model.FEED_WIDE.parts(item)["followee_id"]) for item in items if _is_wide(item)]
         if not wide:
-            return items, wide
+            return [item for item in items if is_entry(item)], wide  # items of no kind left out
         before = WIDE_PREFIX
     with translate_errors():
         items = get_connection().query_items(KeyConditionExpression=condition & Key("sk").lt(before), **query)
-    return items, wide
+    return [item for item in items if is_entry(item)], wide
+
+
+def is_entry(item):
+    """Whether a FEED# item is a feed entry: FEED_ENTRY's "{created}#{photo_id}" would match any
+    sort key with a "#", so an entry is one whose sk is its own created#id (others are of no
+    declared kind: left alone)."""
+    return item["sk"] == f"{item.get('created')}#{item.get('id')}"
 
 
 def _is_wide(item):

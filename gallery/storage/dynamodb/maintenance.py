@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from boto3.dynamodb.conditions import Key
 
-from gallery.storage.dynamodb import model, schema
+from gallery.storage.dynamodb import follows, model, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.errors import MetadataUnavailable
 from gallery.storage.dynamodb.jobs import job_from_item
@@ -26,6 +26,10 @@ class TableScan:
     entries: dict = field(default_factory=dict)  # album id: [entry item]
     comments: dict = field(default_factory=dict)  # photo id: {comment key: comment item}
     jobs: list = field(default_factory=list)  # ArchiveJob records (large downloads, data exports)
+    follows: set = field(default_factory=set)  # (follower id, followee id)
+    follow_counts: dict = field(default_factory=dict)  # user id: counts item
+    feed_entries: dict = field(default_factory=dict)  # follower id: {sk: feed entry item}
+    wide_marks: set = field(default_factory=set)  # (follower id, followee id)
     unknown: list = field(default_factory=list)  # keys of items of no declared kind: reported only
 
     @property
@@ -39,6 +43,8 @@ class TableScan:
     def add(self, item):
         """File one item under its kind; one of no declared kind under `unknown`."""
         kind, parts = model.kind_of(item)
+        if kind is model.FEED_ENTRY and not follows.is_entry(item):
+            kind = None
         if kind is None:
             self.unknown.append(schema.key_of(item))
         elif kind is model.PHOTO:
@@ -63,6 +69,14 @@ class TableScan:
             self.comments.setdefault(parts["photo_id"], {})[parts["comment_key"]] = item
         elif kind is model.ARCHIVE_JOB:
             self.jobs.append(job_from_item(item))
+        elif kind is model.FOLLOW:
+            self.follows.add((int(parts["follower_id"]), int(parts["followee_id"])))
+        elif kind is model.FOLLOW_COUNT:
+            self.follow_counts[int(parts["user_id"])] = item
+        elif kind is model.FEED_WIDE:
+            self.wide_marks.add((int(parts["follower_id"]), int(parts["followee_id"])))
+        elif kind is model.FEED_ENTRY:
+            self.feed_entries.setdefault(int(parts["follower_id"]), {})[item["sk"]] = item
 
 
 def scan_table():

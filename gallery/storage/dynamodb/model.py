@@ -207,9 +207,11 @@ FOLLOW_COUNT = ItemKind(
     pk="PERSON#{user_id}",
     sk="COUNTS",
     owner="the user",
-    written_by="follow, unfollow (ADD after the FOLLOWER# write or delete)",
+    written_by="follow, unfollow (ADD after the FOLLOWER# write or delete); the fan-out (feed_size: ADD "
+    "per entry written, SET by a trim); reconcile (recount)",
     holds="followers and following equal the numbers of the user's FOLLOWER# items either way; "
-    "wide (set once, never unset) after the worker saw over FANOUT_LIMIT followers",
+    "wide (set once, never unset) after the worker saw over FANOUT_LIMIT followers; feed_size at "
+    "least the entries of the user's feed",
 )
 FEED_WIDE = ItemKind(
     "feed wide mark",
@@ -227,9 +229,11 @@ FEED_ENTRY = ItemKind(
     sk="{created}#{photo_id}",
     owner="the follower (and the photo)",
     written_by="the worker's feed_sync after a photo enters, changes in or leaves its owner's public list, "
-    "feed_follow after a follow (the newest BACKFILL), feed_unfollow after an unfollow",
-    holds="its photo is in its owner's public list (ready, public, not trashed), the follower follows "
-    "its owner, and it carries the photo's current card",
+    "feed_follow after a follow (the newest BACKFILL), feed_unfollow after an unfollow; the oldest "
+    "deleted by the fan-out's trim; stale ones removed by reconcile",
+    holds="its sk is its own created#id; its photo is in its owner's public list (ready, public, not "
+    "trashed), the follower follows its owner, and it carries the photo's current card; at most "
+    "PHOTOSHARE_FEED_MAX_ENTRIES a feed",
 )
 
 # Order matters only for reading: the first kind whose patterns match an item is its kind.

@@ -26,4 +26,5 @@ def follow(request, username):
 def following(request):
     """The feed: one Query a page (docs/architecture.md, "The following feed")."""
     page = page_of(request, follows.feed_page, request.user)
-    return render(request, "gallery/following.html", page_context(request, page, source=None))
+    context = page_context(request, page, source=None, feed_limit=follows.max_entries())
+    return render(request, "gallery/following.html", context)
