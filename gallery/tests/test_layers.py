@@ -44,6 +44,7 @@ ACCOUNTS_WEB = {
     "accounts.urls",
     "accounts.devices",
     "accounts.staff",
+    "accounts.factors",
 }
 AWS_OWNER = "gallery.storage"
 AWS_LIBRARIES = ("boto3", "botocore", "storages")
