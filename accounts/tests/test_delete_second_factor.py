@@ -5,12 +5,11 @@ here; the real passkey in a browser: gallery/tests/test_browser_mfa.py), on the 
 DELETE /api/me/."""
 
 import json
-import time
 from unittest import mock
 
 import pytest
 from allauth.account import app_settings as account_settings
-from allauth.account.internal.flows.login import record_authentication
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY, record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -49,8 +48,10 @@ def proved(client, user, ago=0, type=Authenticator.Type.WEBAUTHN):
     """The record allauth's passkey re-authentication leaves in the session, `ago` seconds old."""
     request = RequestFactory().get("/")
     request.session = client.session
-    with mock.patch("allauth.account.internal.flows.login.time.time", return_value=time.time() - ago):
-        record_authentication(request, user, "mfa", type=type, reauthenticated=True)
+    record_authentication(request, user, "mfa", type=type, reauthenticated=True)
+    records = request.session[AUTHENTICATION_METHODS_SESSION_KEY]
+    records[-1]["at"] -= ago
+    request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records
     request.session.save()
 
 

@@ -1,12 +1,14 @@
-"""My data export: every original of the owner, their albums (in their order), favourites and all
-the facts kept about their photos, as one zip the worker builds into S3 (an archive job of kind
-EXPORT, gallery.services.downloads), with an expiring link mailed in the owner's language.
+"""My data export: every original of the owner (those in their trash too, under trash/), their
+albums (in their order), favourites and all the facts kept about their photos, as one zip the
+worker builds into S3 (an archive job of kind EXPORT, gallery.services.downloads), with an expiring
+link mailed in the owner's language.
 
 Bounded memory for any library size: the owner's photos are read a page at a time (their OWNER#
 list, then BatchGetItem), each original streamed into the zip, and the JSON files are streamed
 too (one photo, album or favourite at a time): nothing holds the whole library.
 """
 
+import itertools
 import json
 import logging
 from dataclasses import asdict
@@ -24,6 +26,7 @@ from gallery.storage.dynamodb import jobs
 logger = logging.getLogger(__name__)
 
 PHOTOS_FOLDER = "photos/"
+TRASH_FOLDER = "trash/"  # not yet purged: still the owner's, and theirs to take
 # The facts of a photo the export's photos.json gives (the owner's own: nothing is held back).
 PHOTO_FIELDS = ("id", "title", "description", "tags", "visibility", "created", "updated", "width", "height")
 EXIF_FIELDS = tuple(ExifFacts.__dataclass_fields__)
@@ -31,17 +34,25 @@ LOCATION_FIELDS = ("latitude", "longitude", "altitude")  # kept by records that 
 
 
 def _owner_photos(owner):
-    photos = jobs.photos_by_ids(jobs.owner_photo_ids(owner.pk))
-    return (
-        photo
-        for photo in photos
-        if photo.owner_id == owner.pk and photo.status == READY and not photo.in_trash
+    """The owner's ready photos (OWNER# list), then those in their trash (TRASH#), each list
+    keeping the photos still where it says (one trashed between the two reads may come twice,
+    under photos/ and trash/; never under one name twice)."""
+    listed = jobs.photos_by_ids(jobs.owner_photo_ids(owner.pk))
+    trashed = jobs.photos_by_ids(jobs.trashed_photo_ids(owner.pk))
+    return itertools.chain(
+        (photo for photo in listed if _mine(owner, photo) and not photo.in_trash),
+        (photo for photo in trashed if _mine(owner, photo) and photo.in_trash),
     )
+
+
+def _mine(owner, photo):
+    return photo.owner_id == owner.pk and photo.status == READY
 
 
 def file_name(photo):
     extension = archives.extension_of(photo.original_key)
-    return PHOTOS_FOLDER + archives.member_name(photo.title, photo.id, extension)
+    folder = TRASH_FOLDER if photo.in_trash else PHOTOS_FOLDER
+    return folder + archives.member_name(photo.title, photo.id, extension)
 
 
 def photo_facts(photo):
@@ -55,6 +66,9 @@ def photo_facts(photo):
     if location:
         facts["location"] = location
     facts["original_shared"] = bool(photo.share_original)
+    facts["trashed"] = photo.in_trash
+    if photo.in_trash:
+        facts["purge_after"] = photo.purge_after
     return facts
 
 

@@ -24,6 +24,7 @@ step cannot: a given history (a favourite, a membership, a queued job) across a 
 """
 
 import io
+import json
 import os
 import zipfile
 
@@ -185,20 +186,25 @@ class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, RuleBasedState
         return want.owner == user or want.visibility == PUBLIC
 
     def _check_archive(self, job_id):
-        """What the worker just zipped: an export, every ready photo of its owner; a download, only
-        photos its asker sees, originals for their owner only."""
+        """What the worker just zipped: an export, every ready photo of its owner, those in the
+        trash under trash/; a download, only photos its asker sees, originals for their owner only."""
         job = jobs.get_job(job_id)
         user = self.expected.jobs[job_id].owner
         archive = zipfile.ZipFile(io.BytesIO(invariants.read_object(job.archive_key)))
         names = [info.filename for info in archive.infolist()]
-        photo_ids = {name.rsplit("-", 1)[-1].split(".")[0] for name in names if name.startswith("photos/")}
+
+        def ids_under(folder):
+            return {name.rsplit("-", 1)[-1].split(".")[0] for name in names if name.startswith(folder)}
+
         if job.kind == archives.EXPORT:
-            mine = self.expected.photos.items()
-            # Not the trash's: the export leaves it out today (issue 22's note lists it as left).
-            assert photo_ids == {
-                pid for pid, want in mine if want.owner == user and want.status == READY and not want.trashed
+            mine = [(pid, want) for pid, want in self.expected.photos.items() if want.owner == user]
+            assert ids_under("photos/") == {
+                pid for pid, want in mine if want.status == READY and not want.trashed
             }
+            assert ids_under("trash/") == {pid for pid, want in mine if want.status == READY and want.trashed}
             assert {"photos.json", "albums.json", "favourites.json"} <= set(names)
+            trashed = {fact["id"] for fact in json.loads(archive.read("photos.json")) if fact["trashed"]}
+            assert trashed == ids_under("trash/")
         else:
             shown = {name.rsplit("-", 1)[-1].split(".")[0] for name in names}
             assert all(self._sees(user, photo_id) for photo_id in shown), names

@@ -121,6 +121,12 @@ def owner_photo_ids(owner_id):
         yield schema.photo_id_of(item["pk"])
 
 
+def trashed_photo_ids(owner_id):
+    """Every photo in the user's trash (their TRASH# list)."""
+    for item in _list_items(lists.trash_list(owner_id), ("pk",)):
+        yield schema.photo_id_of(item["pk"])
+
+
 def favorite_items(user_id):
     """(photo id, favourited at) of the user's favourites, newest first (FAVS#)."""
     for item in _list_items(lists.favorites_list(user_id), ("pk", "list_sk")):

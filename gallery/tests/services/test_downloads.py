@@ -151,6 +151,25 @@ def test_the_data_export_holds_every_original_albums_favourites_and_facts_and_is
     assert link.split("?")[0] in mail.outbox[0].body
 
 
+def test_the_data_export_holds_the_trash_too_in_its_own_folder(aws, user):
+    """ "Download my data" is every original: a photo in the trash (not yet purged) is the
+    owner's still, under trash/ with its purge date in photos.json."""
+    kept, binned = stored_photo(aws, 1, user, title="Kept"), stored_photo(aws, 2, user, title="Binned")
+    trash.trash(user, binned.id)
+    binned = photo_repository().get_photo(binned.id)
+
+    job = downloads.start_job(user, archives.EXPORT)
+    worker.work(until_empty=True, wait_seconds=0)
+
+    archive = contents(zipfile.ZipFile(io.BytesIO(aws.read(jobs.get_job(job.id).archive_key))))
+    assert archive[f"photos/Kept-{kept.id}.jpg"] == b"ORIGINAL-1"
+    assert archive[f"trash/Binned-{binned.id}.jpg"] == b"ORIGINAL-2"
+    facts = {fact["id"]: fact for fact in json.loads(archive["photos.json"])}
+    assert facts[kept.id]["trashed"] is False and "purge_after" not in facts[kept.id]
+    assert facts[binned.id]["trashed"] is True and facts[binned.id]["purge_after"] == binned.purge_after
+    assert facts[binned.id]["file"] == f"trash/Binned-{binned.id}.jpg"
+
+
 def test_reconcile_reports_and_removes_expired_archive_jobs(aws, user):
     stored_photo(aws, 1, user)
     job = downloads.start_job(user, archives.EXPORT)
