@@ -3,6 +3,7 @@ links, cards and display modules; this only registers it."""
 
 from django import template
 
+from gallery.services import notifications
 from gallery.web import archive_status, cards, comment_text, display, links, pictures
 from gallery.web.views import batch
 
@@ -23,3 +24,10 @@ register.simple_tag(takes_context=True)(links.absolute_url)
 register.simple_tag(takes_context=True)(batch.own_albums)
 register.simple_tag(batch.visibility_choices)
 register.simple_tag(takes_context=True)(archive_status.latest_export)
+
+
+@register.inclusion_tag("gallery/notifications/_bell.html", takes_context=True)
+def notification_bell(context):
+    """The header's bell: the signed-in user's unread count (one GetItem)."""
+    user = context["user"]
+    return {"unread": notifications.unread_count(user)}
