@@ -37,6 +37,7 @@ from gallery.storage.dynamodb import (
     PhotoNotFound,
     consistency,
     favorites,
+    notifications,
     photo_repository,
     purge_photo,
     scan_table,
@@ -62,6 +63,7 @@ class Report:
     album_problems: list = field(default_factory=list)  # consistency.AlbumProblem
     unknown_items: list = field(default_factory=list)  # keys of items of no declared kind: never deleted
     expired_jobs: list = field(default_factory=list)  # ids of archive jobs past their link's expiry
+    wrong_note_counts: list = field(default_factory=list)  # (user id, stored, true unread count)
     scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
@@ -71,7 +73,7 @@ class Report:
     def clean(self):
         orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
         favorites = (self.hidden_favorites, self.wrong_favorite_counts, self.misplaced_favorites)
-        albums = (self.album_problems, self.unknown_items, self.expired_jobs)
+        albums = (self.album_problems, self.unknown_items, self.expired_jobs, self.wrong_note_counts)
         return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums))
 
 
@@ -96,6 +98,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         album_problems=consistency.album_problems(scan),
         unknown_items=scan.unknown,
         expired_jobs=sorted(job.id for job in scan.jobs if downloads.expired(job, now)),
+        wrong_note_counts=consistency.wrong_note_counts(scan),
         scan=scan,
     )
     for key, modified in sorted(objects.items()):
@@ -164,6 +167,9 @@ def remove_orphans(report):
     for photo_id in report.stale_lists:
         if photo_id not in report.broken_photos:
             consistency.rewrite_cards(report.scan.photos[photo_id], report.scan.cards.get(photo_id, {}))
+    for user_id, stored, true in report.wrong_note_counts:
+        if notifications.set_count(user_id, stored, true):
+            logger.warning("reconcile: set user %s's unread count from %d to %d", user_id, stored, true)
     if report.wrong_counts or report.broken_photos:
         # Counted again after the deletes above, which moved the counts themselves.
         for counter, stored, true in consistency.wrong_counts(scan_table()):

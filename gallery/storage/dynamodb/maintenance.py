@@ -26,6 +26,8 @@ class TableScan:
     entries: dict = field(default_factory=dict)  # album id: [entry item]
     comments: dict = field(default_factory=dict)  # photo id: {comment key: comment item}
     jobs: list = field(default_factory=list)  # ArchiveJob records (large downloads, data exports)
+    unread_notes: dict = field(default_factory=dict)  # user id: number of unread NOTE# items
+    note_counts: dict = field(default_factory=dict)  # user id: stored unread count
     unknown: list = field(default_factory=list)  # keys of items of no declared kind: reported only
 
     @property
@@ -63,6 +65,11 @@ class TableScan:
             self.comments.setdefault(parts["photo_id"], {})[parts["comment_key"]] = item
         elif kind is model.ARCHIVE_JOB:
             self.jobs.append(job_from_item(item))
+        elif kind is model.NOTE:
+            unread = 0 if item.get("read") else 1
+            self.unread_notes[parts["user_id"]] = self.unread_notes.get(parts["user_id"], 0) + unread
+        elif kind is model.NOTE_COUNT:
+            self.note_counts[parts["user_id"]] = int(item.get("unread", 0))
 
 
 def scan_table():

@@ -136,10 +136,21 @@ def unread_count(user_id):
     return max(0, int(item.get(COUNTER, 0)))
 
 
-def set_count(user_id, count):
-    """Reconcile's repair of a count."""
+def set_count(user_id, stored, true):
+    """Reconcile's repair: set the unread count to its true value if it still holds the count
+    read (a notification made or read since moved it: the next run judges again)."""
+    table = get_connection().table
     with translate_errors():
-        get_connection().table.put_item(Item={**count_key(user_id), COUNTER: count})
+        try:
+            table.update_item(
+                Key=count_key(user_id),
+                UpdateExpression=f"SET {COUNTER} = :true",
+                ConditionExpression=f"attribute_not_exists({COUNTER}) OR {COUNTER} = :stored",
+                ExpressionAttributeValues={":true": true, ":stored": stored},
+            )
+        except table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+    return True
 
 
 def delete_count(user_id):

@@ -2,18 +2,22 @@
 follow; never of oneself nor from someone blocked; hidden when their photo turns hidden or their
 actor is suspended; the unread count moves once per change; a backend down never fails the action."""
 
-from datetime import UTC, datetime
+import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import AccountLanguage, Profile
 from gallery.domain import notifications as rules
 from gallery.services import blocks, comments, follows, notifications, photos, suspensions, trash
+from gallery.services.reconcile import find_orphans, remove_orphans
 from gallery.storage.dynamodb import MetadataUnavailable
 from gallery.storage.dynamodb import notifications as stored
+from gallery.tests.direct_uploads import run_worker
 from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
 
@@ -199,3 +203,26 @@ def test_a_digest_period_is_the_last_whole_day_or_week_before_now(now):
         assert end <= now and (now - end).days < days and (end - start).days == days
         assert rules.digest_period(frequency, end)[0] != name  # the next period has another name
     assert rules.digest_period(rules.DIGEST_WEEKLY, now)[1].weekday() == 0
+
+
+def test_reconcile_finds_and_sets_a_wrong_unread_count(people):
+    ann, ben, cat = people
+    follows.follow(ben, ann)
+    follows.follow(cat, ann)
+    notifications.mark_read(ann, [notifications.page(ann).items[0].id])
+    stored.set_count(ann.pk, 1, 5)  # as if a crash had left it off
+    report = find_orphans(min_age=timedelta(0))
+    assert report.wrong_note_counts == [(ann.pk, 5, 1)]
+    remove_orphans(report)
+    assert notifications.unread_count(ann) == 1
+    assert find_orphans(min_age=timedelta(0)).clean
+
+
+def test_the_worker_sends_the_digests_it_is_sent(people):
+    ann, ben, _cat = people
+    Profile.objects.create(user=ann, digest=rules.DIGEST_DAILY)
+    notifications.notify(ann.pk, ben, rules.FOLLOW, now=datetime(2000, 1, 1, tzinfo=UTC))
+    call_command("send_digests", "--enqueue", stdout=io.StringIO())
+    assert run_worker() == 1
+    assert len(mail.outbox) == 0  # nothing of yesterday's: no mail, the period recorded
+    assert Profile.objects.get(user=ann).digest_sent
