@@ -236,3 +236,13 @@ def _mail(user, shown, period):
     message.attach_alternative(html, "text/html")
     message.send()
     logger.info("digest %s sent to user %s (%d notifications)", period, user.pk, len(shown))
+
+
+def digest_of(user):
+    """The user's digest choice (off unless they chose one)."""
+    return Profile.objects.filter(user=user).values_list("digest", flat=True).first() or rules.DIGEST_OFF
+
+
+def set_digest(user, frequency):
+    """Opt in or out of the digest (a choice of rules.DIGEST_CHOICES, validated by the form)."""
+    Profile.objects.update_or_create(user=user, defaults={"digest": frequency})

@@ -48,6 +48,7 @@ urlpatterns = [
     path("following/", follows.following, name="following"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_read, name="notifications_read"),
+    path("notifications/digest/", notifications.digest, name="notifications_digest"),
     path("search/", browse.search, name="search"),
     path("photos/<id:photo_id>/albums/", albums.photo_albums, name="photo_albums"),
     path("downloads/", downloads.download_photos, name="download"),

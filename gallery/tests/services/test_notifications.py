@@ -173,7 +173,7 @@ def test_the_digest_is_sent_once_per_period_in_the_users_language(people, monkey
     assert notifications.send_digests(now=NOW) == 0  # the job delivered twice
     [message] = mail.outbox
     assert message.to == [ann.email]
-    assert "팔로우" in message.body and "<b>Ben</b>" in message.body and "cat" not in message.body
+    assert "팔로우" in message.body and "<b>Ben</b>" in message.body and "/users/cat/" not in message.body
     html = message.alternatives[0][0]
     assert "&lt;b&gt;Ben&lt;/b&gt;" in html and "<b>Ben</b>" not in html
 
@@ -201,7 +201,8 @@ def test_a_digest_period_is_the_last_whole_day_or_week_before_now(now):
     for frequency, days in ((rules.DIGEST_DAILY, 1), (rules.DIGEST_WEEKLY, 7)):
         name, start, end = rules.digest_period(frequency, now)
         assert end <= now and (now - end).days < days and (end - start).days == days
-        assert rules.digest_period(frequency, end)[0] != name  # the next period has another name
+        assert rules.digest_period(frequency, end)[0] == name  # one name all through the next period
+        assert rules.digest_period(frequency, end + timedelta(days=days))[0] != name
     assert rules.digest_period(rules.DIGEST_WEEKLY, now)[1].weekday() == 0
 
 
