@@ -9,18 +9,20 @@ turning private, going to the trash or being deleted hides it without a write.
 """
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
 from gallery.domain import access
+
+# A notification's key is a comment's kind of key (when, then random digits): one format, and a
+# comment's notifications take the comment's own key (gallery.services.notifications.commented).
+from gallery.domain.comments import KEY_PATTERN, new_key  # noqa: F401 - re-exported
 from gallery.domain.errors import Invalid
 
 FAVORITE, COMMENT, MENTION, FOLLOW = "favorite", "comment", "mention", "follow"
 KINDS = (FAVORITE, COMMENT, MENTION, FOLLOW)
-KEY_PATTERN = "[0-9a-f]{20}"
 _KEY = re.compile(KEY_PATTERN)
 PAGE_SIZE = 24
 # A "mark all read" marks at most this many a request (the rest on the next): one request stays
@@ -58,11 +60,6 @@ class Notification:
     @property
     def id(self):
         return self.key
-
-
-def new_key(now):
-    """A new notification's key: when (hex milliseconds, 12 digits) then 8 random hex digits."""
-    return f"{int(now.timestamp() * 1000):012x}{secrets.token_hex(4)}"
 
 
 def key_at(moment):
