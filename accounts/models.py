@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gallery.domain.limits import LIMITS
+from gallery.domain.notifications import DIGEST_CHOICES, DIGEST_OFF
 
 
 def _digest(text):
@@ -206,6 +207,10 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(_("display name"), max_length=LIMITS.display_name_length, blank=True)
     bio = models.TextField(_("bio"), max_length=LIMITS.bio_length, blank=True)
+    # The notifications' email digest (gallery.services.notifications.send_digests): opt-in, and
+    # the last period mailed, claimed by a conditional UPDATE so a period is mailed once.
+    digest = models.CharField(_("email digest"), max_length=10, choices=DIGEST_CHOICES, default=DIGEST_OFF)
+    digest_sent = models.CharField(max_length=20, blank=True, editable=False)
 
     def __str__(self):
         return self.display_name or self.user.get_username()

@@ -298,6 +298,8 @@ PHOTOSHARE_UPLOAD_ORIGINS = env.list(
 )
 # Uploads never completed are deleted by the bucket's lifecycle rule on uploads/ after this many days.
 PHOTOSHARE_UPLOAD_RETENTION_DAYS = env.int("PHOTOSHARE_UPLOAD_RETENTION_DAYS", default=1)
+# The site's address in mails sent by jobs (the notifications' digest), which have no request.
+PHOTOSHARE_SITE_URL = env.str("PHOTOSHARE_SITE_URL", default="http://localhost:8000").rstrip("/")
 # Days a deleted photo stays in its owner's trash (restorable) before the worker's purge.
 PHOTOSHARE_TRASH_DAYS = env.int("PHOTOSHARE_TRASH_DAYS", default=30)
 

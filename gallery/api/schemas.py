@@ -402,3 +402,31 @@ class Profile(Schema):
     followers: int
     following: int
     albums: list[Album]
+
+
+class NotificationOut(Schema):
+    id: str
+    kind: Literal["favorite", "comment", "mention", "follow"]
+    actor: str = Field(description="The username of whoever did it.")
+    actor_name: str = Field(description="Their display name, or their username (plain text).")
+    photo_id: str | None = Field(description="The photo it is about; null for a follow.")
+    created: str
+    read: bool
+
+
+class NotificationList(Schema):
+    unread: int = Field(description="How many of the caller's notifications they may see are unread.")
+    results: list[NotificationOut]
+    next: str | None
+
+
+class NotificationsRead(Body):
+    """Either the ids to mark read (at most 100), or `"all": true`."""
+
+    ids: list[str] | None = Field(None, max_length=100)
+    all: bool | None = None
+
+
+class NotificationsMarked(Schema):
+    marked: int = Field(description="How many were unread and are read now.")
+    unread: int

@@ -7,6 +7,7 @@ from gallery.api import (
     follows,
     library,
     moderation,
+    notifications,
     photos,
     profiles,
     tokens,
@@ -30,6 +31,7 @@ for module in (
     profiles,
     comments,
     moderation,
+    notifications,
 ):
     api.add_router("/", module.router)
 

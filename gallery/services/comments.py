@@ -7,9 +7,9 @@ and a restore brings them back. A reader does not see comments by people they bl
 by a suspended account or hidden by staff. A writer must be signed in, may see the photo, and
 must not be blocked by its owner; @mentions link only existing users who did not block the writer.
 
-`after_comment` is the hook for notifications (another workstream): it is called once a comment
-is stored (and again after an edit, with `edited=True`) with the comment and the users it
-mentions; it does nothing until notifications exist.
+`after_comment` is the hook for notifications (gallery.services.notifications): it is called once
+a comment is stored (and again after an edit, with `edited=True`) with the comment and the users
+it mentions.
 """
 
 import logging
@@ -21,7 +21,7 @@ from gallery.domain import comments as rules
 from gallery.domain.comments import Comment, CommentingBlocked, CommentNotYours
 from gallery.domain.errors import NoSuchPhoto
 from gallery.domain.records import READY
-from gallery.services import blocks
+from gallery.services import blocks, notifications
 from gallery.storage.dynamodb import PhotoNotFound, photo_repository
 from gallery.storage.dynamodb import comments as store
 
@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 
 
 def after_comment(comment, photo, mentioned, *, edited=False):
-    """Hook: a comment was stored (or edited). `mentioned` are the User objects it mentions.
-    Notifications plug in here; until then nothing happens."""
+    """Hook: a comment was stored (or edited). `mentioned` are the User objects it mentions."""
+    notifications.commented(comment, photo, mentioned, edited=edited)
 
 
 def page(user, photo, *, cursor=None, limit=24):

@@ -33,6 +33,7 @@ from gallery.storage.dynamodb import (
 )
 from gallery.storage.dynamodb import comments as stored_comments
 from gallery.storage.dynamodb import erase as stored
+from gallery.storage.dynamodb import notifications as stored_notes
 from gallery.storage.s3 import keys, objects
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ ERASED_WITH = {
     model.ALBUM_CARD.name: "with its album",
     model.ARCHIVE_JOB.name: "each job of the user, its archive object first",
     model.COMMENT.name: "with its photo (comments on the user's photos); the user's own: comments.delete_any",
+    model.NOTE.name: "the user's own, and those they caused in others' partitions (their counts moved): "
+    "notifications' delete",
+    model.NOTE_COUNT.name: "the user's own, after their notifications",
 }
 
 # Passes over the table: a request that was under way when the user was marked may still write
@@ -120,6 +124,10 @@ def _erase_items(user_id, found):
     for _parts, item in found.of(model.COMMENT):
         comments.delete_any(stored_comments.comment_from_item(item))
     for _parts, item in found.of(model.OWNER_COUNT):
+        stored.delete_item(item)
+    for _parts, item in found.of(model.NOTE):  # the user's, and those they caused
+        stored_notes.delete(item)
+    for _parts, item in found.of(model.NOTE_COUNT):  # after the notifications it counted
         stored.delete_item(item)
 
 

@@ -23,6 +23,7 @@ from gallery.domain import follows as rules
 from gallery.domain.clock import timestamp
 from gallery.domain.errors import NotFound
 from gallery.domain.records import Page
+from gallery.services import notifications
 from gallery.services.blocks import is_blocked
 from gallery.storage import sqs
 from gallery.storage.dynamodb import InvalidCursor, PhotoNotFound, photo_repository, schema
@@ -56,6 +57,7 @@ def follow(user, followee, *, now=None):
     if added:
         _queue({"job": rules.FEED_FOLLOW, "follower_id": user.pk, "followee_id": followee.pk})
         logger.info("user %s follows user %s", user.pk, followee.pk)
+        notifications.followed(user, followee)
     return added
 
 

@@ -29,7 +29,7 @@ from gallery.domain.limits import LIMITS, FileTooLarge, require_file_size
 from gallery.domain.records import FAILED, PROCESSING, PUBLIC, READY, Photo
 from gallery.imaging.process import InvalidImage, process_image, site_policy
 from gallery.imaging.renditions import RENDITIONS
-from gallery.services import ratelimit
+from gallery.services import notifications, ratelimit
 from gallery.services.photo_fields import rendition_fields
 from gallery.storage import sqs
 from gallery.storage.dynamodb import (
@@ -382,6 +382,7 @@ def favorite(user, photo):
     added = photo_repository().add_favorite(photo, user.pk)
     if added:
         logger.info("user %s favourited photo %s", user.pk, photo.id)
+        notifications.favorited(user, photo)
     return added
 
 

@@ -42,6 +42,7 @@ from gallery.storage.dynamodb import (
     consistency,
     favorites,
     follow_consistency,
+    notifications,
     photo_repository,
     purge_photo,
     scan_table,
@@ -69,6 +70,7 @@ class Report:
     expired_jobs: list = field(default_factory=list)  # ids of archive jobs past their link's expiry
     wrong_follow_counts: list = field(default_factory=list)  # (user id, stored, true): (followers, following)
     feed_problems: list = field(default_factory=list)  # follow_consistency.FeedProblem
+    wrong_note_counts: list = field(default_factory=list)  # (user id, stored, true unread count)
     scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
@@ -79,8 +81,8 @@ class Report:
         orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
         favorites = (self.hidden_favorites, self.wrong_favorite_counts, self.misplaced_favorites)
         albums = (self.album_problems, self.unknown_items, self.expired_jobs)
-        feeds = (self.wrong_follow_counts, self.feed_problems)
-        return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums, *feeds))
+        people = (self.wrong_follow_counts, self.feed_problems, self.wrong_note_counts)
+        return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums, *people))
 
 
 def find_orphans(*, min_age=timedelta(hours=1), now=None):
@@ -106,6 +108,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         expired_jobs=sorted(job.id for job in scan.jobs if downloads.expired(job, now)),
         wrong_follow_counts=follow_consistency.wrong_follow_counts(scan),
         feed_problems=follow_consistency.feed_problems(scan),
+        wrong_note_counts=consistency.wrong_note_counts(scan),
         scan=scan,
     )
     for key, modified in sorted(objects.items()):
@@ -179,6 +182,9 @@ def remove_orphans(report):
     for photo_id in report.stale_lists:
         if photo_id not in report.broken_photos:
             consistency.rewrite_cards(report.scan.photos[photo_id], report.scan.cards.get(photo_id, {}))
+    for user_id, stored, true in report.wrong_note_counts:
+        if notifications.set_count(user_id, stored, true):
+            logger.warning("reconcile: set user %s's unread count from %d to %d", user_id, stored, true)
     if report.wrong_counts or report.broken_photos:
         # Counted again after the deletes above, which moved the counts themselves.
         for counter, stored, true in consistency.wrong_counts(scan_table()):

@@ -11,7 +11,8 @@ import logging
 import time
 
 from gallery.domain import follows as feed_jobs
-from gallery.services import downloads, erase, follows, photos, renditions, trash
+from gallery.domain.notifications import SEND_DIGESTS
+from gallery.services import downloads, erase, follows, notifications, photos, renditions, trash
 from gallery.storage import sqs
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ HANDLERS = {
     ),
     # Sent once a day by EventBridge Scheduler (deploy/cloudformation.yaml: TrashPurgeSchedule).
     trash.PURGE_JOB: lambda body, last_attempt: trash.purge_due(),
+    # Sent once a day by EventBridge Scheduler (deploy/cloudformation.yaml: DigestSchedule).
+    SEND_DIGESTS: lambda body, last_attempt: notifications.send_digests(),
     downloads.BUILD_ARCHIVE: lambda body, last_attempt: downloads.build_job(
         body["job_id"], last_attempt=last_attempt
     ),

@@ -3,7 +3,9 @@ links, cards and display modules; this only registers it."""
 
 from django import template
 
+from gallery.services import notifications
 from gallery.web import archive_status, cards, comment_text, display, links, pictures
+from gallery.web.forms.notifications import DigestForm
 from gallery.web.views import batch
 
 register = template.Library()
@@ -23,3 +25,20 @@ register.simple_tag(takes_context=True)(links.absolute_url)
 register.simple_tag(takes_context=True)(batch.own_albums)
 register.simple_tag(batch.visibility_choices)
 register.simple_tag(takes_context=True)(archive_status.latest_export)
+
+
+@register.inclusion_tag("gallery/notifications/_bell.html", takes_context=True)
+def notification_bell(context):
+    """The header's bell: the signed-in user's unread count (one GetItem)."""
+    user = context["user"]
+    return {"unread": notifications.unread_count(user)}
+
+
+@register.inclusion_tag("gallery/notifications/_digest_form.html", takes_context=True)
+def digest_form(context):
+    """The profile page's digest choice (its own form: gallery.web.views.notifications.digest)."""
+    user = context["user"]
+    return {
+        "form": DigestForm(initial={"digest": notifications.digest_of(user)}),
+        "csrf_token": context.get("csrf_token"),
+    }

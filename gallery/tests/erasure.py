@@ -41,6 +41,7 @@ def leftovers(user_id, photo_ids, album_ids, archives, object_keys):
             or parts.get("album_id") in album_ids
             or item.get("owner_id") == user_id
             or item.get("author_id") == user_id
+            or item.get("actor_id") == user_id
             or item.get("list_pk", "").endswith(f"#{user_id}")
         )
         if names:

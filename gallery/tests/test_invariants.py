@@ -12,7 +12,8 @@ for good, emptied trashes and the daily purge after days pass (gallery/tests/tra
 albums created, photos added, removed, moved, made cover, share links renewed, visibility
 changed, albums deleted; favourites and unfavourites by any user; an account deleted
 (gallery/tests/erase_rules.py: a new user takes its place); comments written, edited and deleted
-(by their author or the photo's owner) and blocks (gallery/tests/comment_rules.py);
+(by their author or the photo's owner) and blocks (gallery/tests/comment_rules.py); follows
+(gallery/tests/follow_rules.py); notifications read (gallery/tests/notification_rules.py);
 `reconcile --fix`, which
 must then change nothing; a restart of the local stack (moto with its recording, as `make run`
 has; one example in four, once: a restart costs seconds).
@@ -63,6 +64,7 @@ from gallery.tests.direct_uploads import upload_file
 from gallery.tests.erase_rules import EraseRules
 from gallery.tests.factories import camera_exif, client_for, image_bytes
 from gallery.tests.follow_rules import FollowRules, other_jobs
+from gallery.tests.notification_rules import NotificationRules
 from gallery.tests.trash_rules import START, TrashRules
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +98,7 @@ TAKEN = st.sampled_from(
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
-class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, RuleBasedStateMachine):
+class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, NotificationRules, RuleBasedStateMachine):
     stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
     server = None  # the recording MotoServer the test runs on, for the restart step
 

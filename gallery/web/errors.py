@@ -111,7 +111,8 @@ def response_for(request, error, *, page_context=True):
     elif error.status == 400:
         response = defaults.bad_request(request, BadRequest(error.message))
     else:
-        context = {"message": error.message}
+        # backend_down: the header's bell does not ask the backend that just failed again.
+        context = {"message": error.message, "backend_down": error.status == 503}
         body = loader.render_to_string("gallery/unavailable.html", context, request if page_context else None)
         response = HttpResponse(body, status=error.status)
     for name, value in error.headers.items():

@@ -1,7 +1,18 @@
 from django.urls import path, re_path
 
 from gallery.domain.ids import PATTERN as ID
-from gallery.web.views import albums, batch, browse, comments, downloads, follows, library, photos, trash
+from gallery.web.views import (
+    albums,
+    batch,
+    browse,
+    comments,
+    downloads,
+    follows,
+    library,
+    notifications,
+    photos,
+    trash,
+)
 
 app_name = "gallery"
 
@@ -35,6 +46,9 @@ urlpatterns = [
     path("users/<str:username>/", browse.user_page, name="user"),
     path("users/<str:username>/follow/", follows.follow, name="follow"),
     path("following/", follows.following, name="following"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.mark_read, name="notifications_read"),
+    path("notifications/digest/", notifications.digest, name="notifications_digest"),
     path("search/", browse.search, name="search"),
     path("photos/<id:photo_id>/albums/", albums.photo_albums, name="photo_albums"),
     path("downloads/", downloads.download_photos, name="download"),

@@ -41,6 +41,8 @@ class Command(BaseCommand):
             self.stdout.write(f"favourite of user {fan_id} of private photo {photo_id}")
         for photo_id, stored, true in report.wrong_favorite_counts:
             self.stdout.write(f"favourite count of {photo_id}: {stored}, should be {true}")
+        for user_id, stored, true in report.wrong_note_counts:
+            self.stdout.write(f"unread count of user {user_id}: {stored}, should be {true}")
         for photo_id in report.misplaced_favorites:
             self.stdout.write(f"favourites of photo {photo_id} not as its trash state says")
         for problem in report.album_problems:

@@ -154,6 +154,16 @@ def set_favorite_count(photo_id, stored, true):
     return True
 
 
+def wrong_note_counts(scan):
+    """[(user id, stored unread count, true count)] of the recipients whose count is off."""
+    users = set(scan.unread_notes) | set(scan.note_counts)
+    return sorted(
+        (int(user_id), scan.note_counts.get(user_id, 0), scan.unread_notes.get(user_id, 0))
+        for user_id in users
+        if scan.note_counts.get(user_id, 0) != scan.unread_notes.get(user_id, 0)
+    )
+
+
 # --- albums: entries, memberships and admin cards (model.MEMBERSHIP, ENTRY, ALBUM_CARD) -----------
 @dataclass(frozen=True, order=True)
 class AlbumProblem:

@@ -30,6 +30,8 @@ class TableScan:
     follow_counts: dict = field(default_factory=dict)  # user id: counts item
     feed_entries: dict = field(default_factory=dict)  # follower id: {sk: feed entry item}
     wide_marks: set = field(default_factory=set)  # (follower id, followee id)
+    unread_notes: dict = field(default_factory=dict)  # user id: number of unread NOTE# items
+    note_counts: dict = field(default_factory=dict)  # user id: stored unread count
     unknown: list = field(default_factory=list)  # keys of items of no declared kind: reported only
 
     @property
@@ -77,6 +79,11 @@ class TableScan:
             self.wide_marks.add((int(parts["follower_id"]), int(parts["followee_id"])))
         elif kind is model.FEED_ENTRY:
             self.feed_entries.setdefault(int(parts["follower_id"]), {})[item["sk"]] = item
+        elif kind is model.NOTE:
+            unread = 0 if item.get("read") else 1
+            self.unread_notes[parts["user_id"]] = self.unread_notes.get(parts["user_id"], 0) + unread
+        elif kind is model.NOTE_COUNT:
+            self.note_counts[parts["user_id"]] = int(item.get("unread", 0))
 
 
 def scan_table():

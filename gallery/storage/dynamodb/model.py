@@ -235,6 +235,27 @@ FEED_ENTRY = ItemKind(
     "trashed), the follower follows its owner, and it carries the photo's current card; at most "
     "PHOTOSHARE_FEED_MAX_ENTRIES a feed",
 )
+NOTE = ItemKind(
+    "notification",
+    pk="NOTES#{user_id}",
+    sk="NOTE#{note_key}",
+    list_pk="UNREAD#{user_id}",
+    list_sk="{note_key}",
+    owner="the recipient (and the actor who caused it)",
+    written_by="favourite, comment, mention, follow (gallery.services.notifications, after the action); "
+    "mark read; the erasure of the recipient or the actor",
+    holds="never of oneself nor from someone the recipient blocked when written; in the UNREAD# list iff "
+    "unread; shown only while its photo is the recipient's to see and its actor is not suspended nor "
+    "blocked (decided when read)",
+)
+NOTE_COUNT = ItemKind(
+    "unread count",
+    pk="NOTES#{user_id}",
+    sk="UNREAD",
+    owner="the recipient",
+    written_by="in the same transaction as each notification's write and each mark read",
+    holds="unread equals the number of the user's unread NOTE# items",
+)
 
 # Order matters only for reading: the first kind whose patterns match an item is its kind.
 KINDS = (
@@ -254,6 +275,8 @@ KINDS = (
     FOLLOW_COUNT,
     FEED_WIDE,  # before FEED_ENTRY, whose {created}#{photo_id} would match WIDE#<id> too
     FEED_ENTRY,
+    NOTE,
+    NOTE_COUNT,
 )
 
 

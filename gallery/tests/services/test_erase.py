@@ -40,6 +40,8 @@ def test_the_keys_that_name_a_user_come_from_the_model():
         ("list_pk", "ALBUMS#7"),
         ("list_pk", "JOBS#7"),
         ("pk", "PERSON#7"),
+        ("pk", "NOTES#7"),
+        ("list_pk", "UNREAD#7"),
     }
 
 

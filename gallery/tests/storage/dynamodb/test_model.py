@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from gallery.domain.comments import Comment
 from gallery.domain.tags import parse_tags
-from gallery.storage.dynamodb import comments, follows, model, schema
+from gallery.storage.dynamodb import comments, follows, model, notifications, schema
 from gallery.tests.factories import make_album, make_photo
 
 IDS = st.text("0123456789abcdef", min_size=32, max_size=32)
@@ -45,6 +45,8 @@ def test_every_key_built_is_recognised_as_its_own_kind_with_its_parts(
         model.FEED_WIDE: follows.wide_key(user_id, user_id + 1),
         model.FEED_ENTRY: follows.feed_key(user_id, "2026-01-01T00:00:00.000000+00:00", photo_id),
         model.COMMENT: comments.comment_key(photo_id, "0" * 12 + photo_id[:8]),
+        model.NOTE: notifications.note_key(user_id, "0" * 12 + photo_id[:8]),
+        model.NOTE_COUNT: notifications.count_key(user_id),
     }
     for kind, key in built.items():
         found, parts = model.kind_of(key)

@@ -70,8 +70,9 @@ def test_the_album_page_shows_the_photos_in_order_in_one_query(client, user, alb
 
     dynamodb_calls.clear()
     response = owner.get(f"/albums/{album.id}/")
-    # The album's entries, and the owner's albums for the select bar's "Add to album".
-    assert dynamodb_calls == ["Query", "Query"]
+    # The album's entries, the header's notification bell (one GetItem on every signed-in page),
+    # and the owner's albums for the select bar's "Add to album".
+    assert dynamodb_calls == ["Query", "GetItem", "Query"]
     assert card_titles(response) == ["Harbour", "Secret cove", "Lighthouse"]
     assert "By the sea" in response.content.decode()
 
@@ -269,7 +270,7 @@ def test_my_albums_is_one_query_and_asks_to_log_in(client, user, album, dynamodb
     owner = client_for(user)
     dynamodb_calls.clear()
     response = owner.get("/albums/")
-    assert dynamodb_calls == ["Query"]
+    assert dynamodb_calls == ["Query", "GetItem"]  # the albums; the header's notification bell
     assert "Summer" in response.content.decode()
 
 
