@@ -6,6 +6,14 @@ phone (412x823 DPR 1.75) and a 1280x800 desktop at DPR 1 and 2.
 
     .venv/bin/python bench/page_weight.py            (24 photos, every viewport; refused above load 1.5)
     .venv/bin/python bench/page_weight.py --quick    (6 smaller photos, two viewports: the CI smoke run)
+    .venv/bin/python bench/page_weight.py --lighthouse   (and Lighthouse's mobile run of the home and
+                                                          photo pages: score, LCP, image bytes)
+
+Lighthouse (Node; LIGHTHOUSE_VERSION below, the one place it is pinned) is installed outside the
+repository's tracked files, under the gitignored .local/:
+    npm install --prefix .local/lighthouse lighthouse@<LIGHTHOUSE_VERSION>
+--lighthouse without Node or that install says so and skips it (the byte figures still run). It
+drives Debian's Chromium (CHROME_PATH, as the browser tests' gallery/tests/browsers.CHROMIUM).
 
 The site runs as bench/_stack.py runs it (gunicorn, production settings, its own moto); with
 --gzip Django compresses pages (PHOTOSHARE_GZIP, as `make run`; production's nginx does it there).
@@ -15,7 +23,10 @@ Targets (issue 26) for the home page, scrolled to the end: <= 1.25 MiB of images
 
 import argparse
 import io
+import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 
@@ -37,6 +48,10 @@ TARGETS = {
 # Camera sizes, landscape and portrait: 5, 12, 16 and 12 MP (a phone held upright).
 SIZES = [(2592, 1944), (4000, 3000), (4608, 3456), (3024, 4032)]
 RECORD_MAX_LOAD = 1.5
+LIGHTHOUSE_VERSION = "12.8.2"
+LIGHTHOUSE_DIR = common.ROOT / ".local" / "lighthouse"
+LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
+LIGHTHOUSE_PAGES = ("home", "photo")
 LCP_SCRIPT = """
 window.__lcp = 0;
 new PerformanceObserver((list) => {
@@ -102,6 +117,77 @@ def measure(browser, base, path, viewport):
     return {"image_bytes": sum(images), "requests": len(images), "html": sum(html), "lcp": lcp}
 
 
+def lighthouse_missing():
+    """Why Lighthouse cannot run here (None: it can)."""
+    install = f"npm install --prefix .local/lighthouse lighthouse@{LIGHTHOUSE_VERSION}"
+    if not shutil.which("node"):
+        return "no Node on PATH"
+    if not LIGHTHOUSE_CLI.exists():
+        return f"Lighthouse is not installed: {install}"
+    version = json.loads((LIGHTHOUSE_CLI.parent.parent / "package.json").read_text())["version"]
+    if version != LIGHTHOUSE_VERSION:
+        return f"Lighthouse {version} is installed, the bench pins {LIGHTHOUSE_VERSION}: {install}"
+    return None
+
+
+def lighthouse(url, chromium):
+    """Lighthouse's default run (mobile: a 412x823 DPR 1.75 phone, simulated slow 4G and 4x CPU
+    slowdown), performance only: (score, LCP ms, image KiB, total KiB, [failing audits' titles])."""
+    result = subprocess.run(
+        [
+            shutil.which("node"),
+            str(LIGHTHOUSE_CLI),
+            url,
+            "--only-categories=performance",
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+        env={**os.environ, "CHROME_PATH": chromium},
+    )
+    report = json.loads(result.stdout)
+    audits = report["audits"]
+    requests = audits["network-requests"]["details"]["items"]
+    image_bytes = sum(item.get("transferSize", 0) for item in requests if item.get("resourceType") == "Image")
+    flagged = [
+        audit["title"]
+        for audit in audits.values()
+        if audit.get("score") is not None
+        and audit["score"] < 0.9
+        and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
+    ]
+    return (
+        round(report["categories"]["performance"]["score"] * 100),
+        audits["largest-contentful-paint"]["numericValue"],
+        image_bytes / 1024,
+        audits["total-byte-weight"]["numericValue"] / 1024,
+        flagged,
+    )
+
+
+def print_lighthouse(base, pages):
+    from gallery.tests.browsers import CHROMIUM
+
+    missing = lighthouse_missing()
+    if missing:
+        print(f"\nLighthouse skipped: {missing}")
+        return
+    print(f"\nLighthouse {LIGHTHOUSE_VERSION}, mobile preset (412x823 DPR 1.75, simulated slow 4G, 4x CPU):")
+    print("\n| page | score | LCP ms | image KiB | total KiB | flagged | load |")
+    print("|---|---|---|---|---|---|---|")
+    for name in LIGHTHOUSE_PAGES:
+        score, lcp, images, total, flagged = lighthouse(base + pages[name], CHROMIUM)
+        print(
+            f"| {name} | {score} | {lcp:.0f} | {images:.0f} | {total:.0f} |"
+            f" {'; '.join(flagged) or '-'} | {os.getloadavg()[0]:.2f} |"
+        )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -109,6 +195,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="6 photos, two viewports (CI)")
     parser.add_argument("--photos", type=int, default=24)
     parser.add_argument("--gzip", action="store_true", help="Django compresses pages (as make run)")
+    parser.add_argument(
+        "--lighthouse", action="store_true", help="and Lighthouse's mobile run of the home and photo page"
+    )
     parser.add_argument(
         "--force", action="store_true", help="run above load 1.5 too (figures marked: no record)"
     )
@@ -166,6 +255,8 @@ def main(argv=None):
                         f" {os.getloadavg()[0]:.2f} |"
                     )
             browser.close()
+        if args.lighthouse:
+            print_lighthouse(base, pages)
     return 1 if failed else 0
 
 

@@ -24,7 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as common
 from gallery.imaging.process import SUPPORTED_FORMATS, ImagePolicy, process_image
-from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL
+from gallery.imaging.renditions import (
+    DISPLAY,
+    SOURCES,
+    THUMBNAIL,
+    VIEWER_SOURCES,
+    card_box,
+    sources_for,
+    uncropped_long_side,
+)
 
 # A figure measured above this 1-minute load is no record: other work skews the CPU ratios.
 RECORD_MAX_LOAD = 1.5
@@ -105,32 +113,40 @@ def compare_formats():
             )
 
 
-def _ours(data):
-    processed = process_image(io.BytesIO(data), POLICY, thumbnail_size=400, display_size=1600)
+def _ours(data, sources=SOURCES):
+    processed = process_image(
+        io.BytesIO(data), POLICY, thumbnail_size=400, display_size=1600, sources=sources
+    )
     return [processed.display.data, processed.thumbnail.data] + [made.data for made in processed.sources]
 
 
 def _pyvips(data):
     """pyvips's own way to the same sizes from one decode: thumbnail_buffer (shrink-on-load) to the
-    largest, kept in memory, each smaller one from the next larger (as ours); the same encoder
-    settings (gallery.imaging.renditions), no metadata."""
+    largest, kept in memory, each smaller one from the next larger (as ours), a card's size cut
+    from the whole one at the size its width needs (gallery.imaging.renditions.card_box); the
+    same encoder settings (gallery.imaging.renditions), no metadata."""
     import pyvips
 
     longest = max(row.long_side for row in SOURCES)
     image = pyvips.Image.thumbnail_buffer(data, longest, height=longest, size="down").copy_memory()
+    width, height = image.width, image.height  # the photo's aspect, as ours sees it
+    targets = {DISPLAY.long_side: [DISPLAY], THUMBNAIL.long_side: [THUMBNAIL]}
+    for row in sources_for(width, height):
+        targets.setdefault(uncropped_long_side(width, height, row), []).append(row)
     outputs = []
-    for long_side in sorted({row.long_side for row in (*SOURCES, DISPLAY, THUMBNAIL)}, reverse=True):
+    for long_side in sorted(targets, reverse=True):
         if max(image.width, image.height) > long_side:
             image = image.thumbnail_image(long_side, height=long_side).copy_memory()
-        if long_side == DISPLAY.long_side:
-            outputs.append(
-                image.jpegsave_buffer(Q=DISPLAY.quality, optimize_coding=True, interlace=True, keep="none")
-            )
-        if long_side == THUMBNAIL.long_side:
-            outputs.append(image.jpegsave_buffer(Q=THUMBNAIL.quality, optimize_coding=True, keep="none"))
-        row = next((row for row in SOURCES if row.long_side == long_side), None)
-        if row is not None:
-            outputs.append(image.webpsave_buffer(Q=row.quality, effort=row.effort, keep="none"))
+        for row in targets[long_side]:
+            if row.format == "JPEG":
+                options = {"interlace": True} if row.progressive else {}
+                outputs.append(
+                    image.jpegsave_buffer(Q=row.quality, optimize_coding=True, keep="none", **options)
+                )
+                continue
+            left, top, right, bottom = card_box(image.width, image.height)
+            cut = image.crop(left, top, right - left, bottom - top) if row.card else image
+            outputs.append(cut.webpsave_buffer(Q=row.quality, effort=row.effort, keep="none"))
     return outputs
 
 
@@ -155,10 +171,17 @@ def two_sizes_against_pyvips():
     except ImportError:  # ours alone then, so the bench still runs (CI installs no bench-only package)
         pyvips = None
     peer = f"pyvips {pyvips.__version__}" if pyvips else "no pyvips (pip install -r bench/requirements.txt)"
-    sizes = ", ".join(f"{row.long_side} {row.format}" for row in (*SOURCES, DISPLAY, THUMBNAIL))
+    sizes = ", ".join(
+        f"{row.long_side}{' card' if row.card else ''} {row.format}" for row in (*SOURCES, DISPLAY, THUMBNAIL)
+    )
     print(f"\nEvery size ({sizes}) from one upload, {RUNS} interleaved rounds, {peer}:")
     for name, data in _samples():
-        methods = {"gallery.imaging.process": _ours, **({"pyvips": _pyvips} if pyvips else {})}
+        methods = {
+            "gallery.imaging.process": _ours,
+            # What the cards' sizes cost: the same without them (issue 26).
+            "ours without card sizes": lambda data: _ours(data, VIEWER_SOURCES),
+            **({"pyvips": _pyvips} if pyvips else {}),
+        }
         samples = {method: [] for method in methods}
         for function in methods.values():
             function(data)  # warm up

@@ -21,6 +21,7 @@ from gallery.storage.dynamodb import (
     MetadataUnavailable,
     PhotoChanged,
     PhotoNotFound,
+    album_repository,
     photo_repository,
     scan_photos,
 )
@@ -99,7 +100,7 @@ def make_sources(photo_id):
         for source, made in zip(sources, processed.sources, strict=True):
             objects.save(source["key"], made.data)
             written.append(source["key"])
-        _record(photo, sources=sources, width=processed.width, height=processed.height)
+        recorded = _record(photo, sources=sources, width=processed.width, height=processed.height)
     except PhotoNotFound:
         objects.delete_quietly(written)  # deleted meanwhile: what we stored is nobody's
         return None
@@ -107,6 +108,8 @@ def make_sources(photo_id):
         # Never one the record names (a size the photo had already: the same key rewritten).
         objects.delete_quietly([key for key in written if key not in named])
         raise
+    # The albums it is the cover of offer the new sizes too.
+    album_repository().refresh_covers(recorded)
     # Sizes the table no longer has: named by nothing now.
     objects.delete_quietly(sorted(named - {source["key"] for source in sources}))
     logger.info("photo %s: %d sizes made", photo.id, len(sources))

@@ -23,7 +23,7 @@ from gallery.domain.records import READY
 from gallery.imaging.process import process_image, site_policy
 from gallery.services.photo_fields import rotated_fields
 from gallery.services.photos import PhotoNotReady, objects_of
-from gallery.storage.dynamodb import photo_repository
+from gallery.storage.dynamodb import album_repository, photo_repository
 from gallery.storage.s3 import objects
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ def rotate(photo, degrees, *, revision=None):
     except Exception:
         objects.delete_quietly(written)
         raise
+    album_repository().refresh_covers(updated)  # its covers show the new keys before the old go
     objects.delete_quietly(sorted(set(photo.object_keys) - set(updated.object_keys)))
     logger.info("rotated photo %s by %s to %s degrees", photo.id, degrees, rotation)
     return updated

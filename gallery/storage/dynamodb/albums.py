@@ -19,7 +19,13 @@ from gallery.domain.records import AlbumPage, Page
 from gallery.storage.dynamodb import positions, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
-from gallery.storage.dynamodb.errors import AlbumChanged, AlbumNotFound, AlreadyInAlbum, NotInAlbum
+from gallery.storage.dynamodb.errors import (
+    AlbumChanged,
+    AlbumNotFound,
+    AlreadyInAlbum,
+    NotInAlbum,
+    PhotoChanged,
+)
 from gallery.storage.dynamodb.repository import photo_repository
 from gallery.storage.dynamodb.transactions import (
     Transaction,
@@ -36,6 +42,8 @@ _DELETE_PAIRS = 50
 _BATCH_GET_KEYS = 100
 # Entries a step's Query reads at a time: enough to pass a few photos this viewer may not see.
 STEP_QUERY_LIMIT = 25
+# What an album copies of its cover photo (as cover_<name>): its thumbnail and WebP sizes.
+COVER_FIELDS = ("thumbnail_key", "thumbnail_width", "thumbnail_height", "sources")
 
 
 @dataclass(frozen=True)
@@ -298,10 +306,7 @@ class AlbumRepository:
         """Make `photo` (in the album) its cover: the album and its card copy its thumbnail, its
         membership is marked so that deleting or removing the photo clears the cover; the old
         cover's mark goes. Conditional on the album's revision."""
-        cover = {
-            f"cover_{name}": getattr(photo, name)
-            for name in ("thumbnail_key", "thumbnail_width", "thumbnail_height", "sources")
-        }
+        cover = {f"cover_{name}": getattr(photo, name) for name in COVER_FIELDS}
         changes = {**cover, "revision": album.revision + 1, "updated": timestamp()}
         new = replace(album, cover_photo_id=photo.id, **changes)
         write = Transaction()
@@ -318,6 +323,26 @@ class AlbumRepository:
             write.put(schema.membership_item(old_photo.id, album.id, old_membership.position), **exists())
         write.commit()
         return new
+
+    def refresh_covers(self, photo):
+        """The albums whose cover `photo` is copy its sizes again (they changed: new sizes made
+        for it, a rotation's new keys), the album and its admin card in one transaction, each
+        only while the photo is still the cover (one chosen meanwhile is left alone)."""
+        _, items = photo_repository().photo_with_items(photo.id)
+        expression = "SET " + ", ".join(f"cover_{name} = :{name}" for name in COVER_FIELDS)
+        expression += ", revision = revision + :one"
+        values = {f":{name}": getattr(photo, name) for name in COVER_FIELDS}
+        values.update({":one": 1, ":photo": photo.id})
+        for item in items:
+            if not (schema.is_membership(item) and item.get("is_cover")):
+                continue
+            write = Transaction()
+            for key in (schema.album_key(item["album_id"]), schema.album_card_key(item["album_id"])):
+                write.update(key, expression, condition="cover_photo_id = :photo", values=values)
+            try:
+                write.commit()
+            except PhotoChanged:  # its cover changed meanwhile (the condition's default error)
+                continue
 
     # --- stepping through an album (the photo page's previous and next) ---------------------
     def entry_sort_key(self, album_id, photo_id, membership=None):

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 
-from gallery.domain.records import FAILED
-from gallery.services import photos, reconcile, renditions
+from gallery.domain.records import FAILED, PUBLIC
+from gallery.services import albums, photos, reconcile, renditions, rotation
 from gallery.storage import dynamodb
 from gallery.storage.s3 import objects
 from gallery.tests.direct_uploads import run_worker
@@ -115,4 +115,37 @@ def test_an_edit_meanwhile_is_kept_and_the_sizes_recorded(aws, user, monkeypatch
         120,
         120,
     ]  # its own size
+    assert_no_orphans(aws)
+
+
+def test_the_albums_a_photo_covers_offer_the_sizes_the_backfill_made(aws, user):
+    old = publish(user, title="Cover")
+    album = albums.create(user, title="Summer", visibility=PUBLIC)
+    albums.add_photo(user, album, old.id)
+    albums.set_cover(albums.visible(user, album.id), old.id)
+    made_before_sources(old)
+    # An album made before the sizes: its copy of the cover has none either.
+    assert albums.visible(user, album.id).cover_sources == old.sources
+    dynamodb.album_repository().refresh_covers(dynamodb.photo_repository().get_photo(old.id))
+    assert albums.visible(user, album.id).cover_sources == []
+
+    backfill()
+    run_worker()
+
+    done = dynamodb.photo_repository().get_photo(old.id)
+    assert albums.visible(user, album.id).cover_sources == done.sources != []
+
+
+def test_a_rotated_cover_shows_its_new_sizes(aws, user):
+    photo = publish(user, title="Cover")
+    album = albums.create(user, title="Summer", visibility=PUBLIC)
+    albums.add_photo(user, album, photo.id)
+    albums.set_cover(albums.visible(user, album.id), photo.id)
+
+    photo = dynamodb.photo_repository().get_photo(photo.id)  # the cover mark bumped its revision
+    turned = rotation.rotate(photo, 90)
+
+    cover = albums.visible(user, album.id)
+    assert (cover.cover_thumbnail_key, cover.cover_sources) == (turned.thumbnail_key, turned.sources)
+    assert cover.cover_thumbnail_key != photo.thumbnail_key  # new keys: the old objects are gone
     assert_no_orphans(aws)
