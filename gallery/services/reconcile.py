@@ -46,6 +46,7 @@ from gallery.storage.dynamodb import (
     purge_photo,
     scan_table,
 )
+from gallery.storage.dynamodb import comments as stored_comments
 from gallery.storage.s3.keys import photo_id_of_key
 from gallery.storage.s3.objects import delete_objects, list_objects
 
@@ -69,6 +70,7 @@ class Report:
     expired_jobs: list = field(default_factory=list)  # ids of archive jobs past their link's expiry
     wrong_follow_counts: list = field(default_factory=list)  # (user id, stored, true): (followers, following)
     feed_problems: list = field(default_factory=list)  # follow_consistency.FeedProblem
+    unlisted_comments: list = field(default_factory=list)  # (photo id, key): not in their author's list
     scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
@@ -79,7 +81,7 @@ class Report:
         orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
         favorites = (self.hidden_favorites, self.wrong_favorite_counts, self.misplaced_favorites)
         albums = (self.album_problems, self.unknown_items, self.expired_jobs)
-        feeds = (self.wrong_follow_counts, self.feed_problems)
+        feeds = (self.wrong_follow_counts, self.feed_problems, self.unlisted_comments)
         return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums, *feeds))
 
 
@@ -106,6 +108,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         expired_jobs=sorted(job.id for job in scan.jobs if downloads.expired(job, now)),
         wrong_follow_counts=follow_consistency.wrong_follow_counts(scan),
         feed_problems=follow_consistency.feed_problems(scan),
+        unlisted_comments=stored_comments.unlisted(scan),
         scan=scan,
     )
     for key, modified in sorted(objects.items()):
@@ -171,6 +174,8 @@ def remove_orphans(report):
         for photo_id in [*report.broken_photos, *report.stray_cards]:
             leftovers += [key for key in existing if photo_id_of_key(key) == photo_id]
             logger.warning("reconcile: removed the items of photo %s", photo_id)
+    for photo_id, key in report.unlisted_comments:
+        stored_comments.list_comment(photo_id, key)
     for user_id, stored, true in report.wrong_follow_counts:
         follow_consistency.set_follow_counts(user_id, stored, true)
     # Judged on the scan: a photo removed above as broken is gone from the feeds' point of view

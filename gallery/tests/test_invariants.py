@@ -24,6 +24,7 @@ step cannot: a given history (a favourite, a membership, a queued job) across a 
 """
 
 import io
+import json
 import os
 import zipfile
 
@@ -198,7 +199,12 @@ class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, RuleBasedState
             assert photo_ids == {
                 pid for pid, want in mine if want.owner == user and want.status == READY and not want.trashed
             }
-            assert {"photos.json", "albums.json", "favourites.json"} <= set(names)
+            assert {"photos.json", "albums.json", "favourites.json", "comments.json"} <= set(names)
+            exported = {
+                (c["id"], c["photo_id"], c["text"]) for c in json.loads(archive.read("comments.json"))
+            }
+            mine = self.alive_comments().items()
+            assert exported == {(cid, pid, text) for cid, (pid, author, text) in mine if author == user.pk}
         else:
             shown = {name.rsplit("-", 1)[-1].split(".")[0] for name in names}
             assert all(self._sees(user, photo_id) for photo_id in shown), names
