@@ -206,6 +206,8 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(_("display name"), max_length=LIMITS.display_name_length, blank=True)
     bio = models.TextField(_("bio"), max_length=LIMITS.bio_length, blank=True)
+    # The version in the keys of the avatar's objects (gallery.storage.s3.keys.avatar_key); empty: none.
+    avatar = models.CharField(_("avatar"), max_length=16, blank=True, editable=False)
 
     def __str__(self):
         return self.display_name or self.user.get_username()

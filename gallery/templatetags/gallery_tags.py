@@ -3,7 +3,7 @@ links, cards and display modules; this only registers it."""
 
 from django import template
 
-from gallery.web import archive_status, cards, comment_text, display, links, pictures
+from gallery.web import archive_status, avatars, cards, comment_text, display, links, pictures
 from gallery.web.views import batch
 
 register = template.Library()
@@ -23,3 +23,7 @@ register.simple_tag(takes_context=True)(links.absolute_url)
 register.simple_tag(takes_context=True)(batch.own_albums)
 register.simple_tag(batch.visibility_choices)
 register.simple_tag(takes_context=True)(archive_status.latest_export)
+register.simple_tag(avatars.avatar_img)
+register.simple_tag(avatars.avatar_of)
+register.simple_tag(avatars.author_avatars)
+register.simple_tag(avatars.avatar_in)

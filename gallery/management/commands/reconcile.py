@@ -58,6 +58,8 @@ class Command(BaseCommand):
             )
         for photo_id, key in report.unlisted_comments:
             self.stdout.write(f"comment {photo_id}{key} not in its author's list")
+        for key, why in sorted(report.stray_avatars.items()):
+            self.stdout.write(f"avatar object {key}: {why} (left alone)")
         for job_id in report.expired_jobs:
             self.stdout.write(f"archive job {job_id} expired (its zip and item go with --fix)")
         if report.recent_objects:

@@ -4,6 +4,7 @@ their COMMENTS# list (one Query a page); and reconcile lists comments written be
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 import pytest
 
@@ -63,9 +64,9 @@ def test_comments_written_before_the_author_list_are_listed_by_reconcile(aws, us
     )
     assert list(stored.author_comments(bob.pk)) == []
 
-    report = find_orphans(min_age=0)
+    report = find_orphans(min_age=timedelta(0))
     assert report.unlisted_comments == [(old.photo_id, old.key)]
     remove_orphans(report)
 
     assert [c.id for c in stored.author_comments(bob.pk)] == [old.id]
-    assert find_orphans(min_age=0).clean
+    assert find_orphans(min_age=timedelta(0)).clean
