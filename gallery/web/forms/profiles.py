@@ -5,9 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gallery.domain.limits import LIMITS
 from gallery.imaging.avatar import make_avatar
-from gallery.imaging.policy import InvalidImage
-from gallery.imaging.process import ACCEPT_ATTRIBUTE, site_policy
-from gallery.web.forms.photos import image_error_message
+from gallery.web.forms.photos import PhotoFileField
 
 
 class ProfileForm(forms.Form):
@@ -19,25 +17,12 @@ class ProfileForm(forms.Form):
     )
 
 
-class AvatarField(forms.FileField):
-    """A picture checked and made as any photo upload is (the site's one ImagePolicy and decoder,
-    gallery.imaging.avatar); cleans to an Avatar. Errors carry the image module's codes."""
+class AvatarField(PhotoFileField):
+    """A picture checked as any photo upload is (the site's one ImagePolicy and decoder, the same
+    error codes), made into an Avatar (gallery.imaging.avatar)."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if not upload:
-            return upload
-        policy = site_policy(LIMITS)
-        if upload.size > policy.max_bytes:
-            raise forms.ValidationError(LIMITS.file_too_large_message(upload.size), code="too_large")
-        try:
-            return make_avatar(upload, policy)
-        except InvalidImage as error:
-            raise forms.ValidationError(image_error_message(error), code=error.code) from None
+    def made(self, upload, policy):
+        return make_avatar(upload, policy)
 
 
 class AvatarForm(forms.Form):
