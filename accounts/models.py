@@ -211,6 +211,8 @@ class Profile(models.Model):
     # the last period mailed, claimed by a conditional UPDATE so a period is mailed once.
     digest = models.CharField(_("email digest"), max_length=10, choices=DIGEST_CHOICES, default=DIGEST_OFF)
     digest_sent = models.CharField(max_length=20, blank=True, editable=False)
+    # The version in the keys of the avatar's objects (gallery.storage.s3.keys.avatar_key); empty: none.
+    avatar = models.CharField(_("avatar"), max_length=16, blank=True, editable=False)
 
     def __str__(self):
         return self.display_name or self.user.get_username()

@@ -392,13 +392,21 @@ class ProfileChange(Schema):
     bio: str | None = None
 
 
+class AvatarUpload(Schema):
+    """A profile picture (multipart/form-data): any photo format the site takes, within its limits."""
+
+    avatar: bytes = Field(json_schema_extra={"format": "binary"})
+
+
 class Profile(Schema):
     """A person: what they say of themselves (plain text), their counts and public albums."""
 
     username: str
     display_name: str
     bio: str
-    avatar_url: str | None = Field(description="Not yet: always null.")
+    avatar_url: str | None = Field(
+        description="Their profile picture, 256 px square JPEG without metadata; null: none (show a default)."
+    )
     followers: int
     following: int
     albums: list[Album]

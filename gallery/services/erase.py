@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountLanguage, ApiToken
-from gallery.services import albums, comments, follows, photos
+from gallery.services import albums, avatars, comments, follows, photos
 from gallery.storage import sqs
 from gallery.storage.dynamodb import (
     AlbumChanged,
@@ -101,6 +101,7 @@ def erase_account(user_id, *, language=""):
         _erase_items(user_id, found)
     follows.forget(user_id)  # after the photos: their feed jobs find no followers left to write to
     objects.delete_objects(objects.list_objects(prefix=keys.upload_key(user_id, "")))
+    avatars.erase(user_id)  # the profile row goes with the user below
     _mail_goodbye(user, language)
     user.delete()  # with it (on delete cascade): tokens, addresses, second factors, language
     logger.info("deleted the account of user %s", user_id)

@@ -21,6 +21,7 @@ from gallery.domain import access, archives
 from gallery.domain.exif_facts import ExifFacts
 from gallery.domain.records import READY
 from gallery.services import zips
+from gallery.storage.dynamodb import comments as stored_comments
 from gallery.storage.dynamodb import jobs
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,19 @@ def members(owner):
     yield zips.Member(name="albums.json", chunks=_json_array(albums))
     favourites = ({"photo_id": pid, "favorited_at": at} for pid, at in jobs.favorite_items(owner.pk))
     yield zips.Member(name="favourites.json", chunks=_json_array(favourites))
+    yield zips.Member(name="comments.json", chunks=_json_array(comment_facts(owner)))
+
+
+# --- comments.json (issue 25) ---------------------------------------------------------------------
+# What comments.json says of each comment the owner wrote, on anyone's photo (hidden: a moderator
+# hid it from others; it is still the writer's text).
+COMMENT_FIELDS = ("id", "photo_id", "text", "created", "edited", "hidden")
+
+
+def comment_facts(owner):
+    """The owner's comments, oldest first, streamed: their COMMENTS# list, one Query a page."""
+    for comment in stored_comments.author_comments(owner.pk):
+        yield {name: getattr(comment, name) for name in COMMENT_FIELDS}
 
 
 def mail_link(owner, job):

@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 
 from accounts.models import Profile
-from gallery.services import follows
+from gallery.services import avatars, follows
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,7 @@ class PersonProfile:
     bio: str
     followers: int
     following: int
+    avatar_url: str | None = None  # the large one (gallery.services.avatars); None: the default
 
 
 def profile_of(person):
@@ -25,6 +26,7 @@ def profile_of(person):
         bio=stored.bio if stored else "",
         followers=followers,
         following=following,
+        avatar_url=avatars.url(person.pk, stored.avatar if stored else ""),
     )
 
 

@@ -35,8 +35,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+
 from gallery.domain import clock
-from gallery.services import downloads
+from gallery.services import avatars, downloads
 from gallery.storage.dynamodb import (
     PhotoNotFound,
     consistency,
@@ -47,7 +49,8 @@ from gallery.storage.dynamodb import (
     purge_photo,
     scan_table,
 )
-from gallery.storage.s3.keys import photo_id_of_key
+from gallery.storage.dynamodb import comments as stored_comments
+from gallery.storage.s3.keys import AVATARS_PREFIX, photo_id_of_key
 from gallery.storage.s3.objects import delete_objects, list_objects
 
 logger = logging.getLogger(__name__)
@@ -71,6 +74,8 @@ class Report:
     wrong_follow_counts: list = field(default_factory=list)  # (user id, stored, true): (followers, following)
     feed_problems: list = field(default_factory=list)  # follow_consistency.FeedProblem
     wrong_note_counts: list = field(default_factory=list)  # (user id, stored, true unread count)
+    unlisted_comments: list = field(default_factory=list)  # (photo id, key): not in their author's list
+    stray_avatars: dict = field(default_factory=dict)  # key under avatars/: why it is no one's avatar
     scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
     photos: int = 0
@@ -82,6 +87,7 @@ class Report:
         favorites = (self.hidden_favorites, self.wrong_favorite_counts, self.misplaced_favorites)
         albums = (self.album_problems, self.unknown_items, self.expired_jobs)
         people = (self.wrong_follow_counts, self.feed_problems, self.wrong_note_counts)
+        people += (self.unlisted_comments, self.stray_avatars)
         return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums, *people))
 
 
@@ -109,6 +115,8 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         wrong_follow_counts=follow_consistency.wrong_follow_counts(scan),
         feed_problems=follow_consistency.feed_problems(scan),
         wrong_note_counts=consistency.wrong_note_counts(scan),
+        unlisted_comments=stored_comments.unlisted(scan),
+        stray_avatars=_stray_avatars(now, min_age),
         scan=scan,
     )
     for key, modified in sorted(objects.items()):
@@ -125,6 +133,19 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         if not {key for key in photo.object_keys if photo_id_of_key(key)} <= objects.keys()
     )
     return report
+
+
+def _stray_avatars(now, min_age):
+    """Objects under avatars/ that are not an existing user's current avatar, older than `min_age`
+    (a younger one may be a picture being replaced). Reported only, never deleted: an old
+    picture left by a crash and a key of no known shape are told apart in the report."""
+    listed = {
+        key: modified
+        for key, modified in list_objects(prefix=AVATARS_PREFIX).items()
+        if now - modified >= min_age
+    }
+    versions = dict(get_user_model().objects.values_list("pk", "profile__avatar"))
+    return avatars.stray_objects(listed, {user_id: version or "" for user_id, version in versions.items()})
 
 
 def reindex():
@@ -174,6 +195,8 @@ def remove_orphans(report):
         for photo_id in [*report.broken_photos, *report.stray_cards]:
             leftovers += [key for key in existing if photo_id_of_key(key) == photo_id]
             logger.warning("reconcile: removed the items of photo %s", photo_id)
+    for photo_id, key in report.unlisted_comments:
+        stored_comments.list_comment(photo_id, key)
     for user_id, stored, true in report.wrong_follow_counts:
         follow_consistency.set_follow_counts(user_id, stored, true)
     # Judged on the scan: a photo removed above as broken is gone from the feeds' point of view

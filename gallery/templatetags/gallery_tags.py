@@ -4,7 +4,7 @@ links, cards and display modules; this only registers it."""
 from django import template
 
 from gallery.services import notifications
-from gallery.web import archive_status, cards, comment_text, display, links, pictures
+from gallery.web import archive_status, avatars, cards, comment_text, display, links, pictures
 from gallery.web.forms.notifications import DigestForm
 from gallery.web.views import batch
 
@@ -42,3 +42,9 @@ def digest_form(context):
         "form": DigestForm(initial={"digest": notifications.digest_of(user)}),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+register.simple_tag(avatars.avatar_img)
+register.simple_tag(avatars.avatar_of)
+register.simple_tag(avatars.author_avatars)
+register.simple_tag(avatars.avatar_in)

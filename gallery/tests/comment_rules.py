@@ -87,6 +87,13 @@ class CommentRules:
             comments.delete(user, comment, photo)
             del self.written[comment_id]
 
+    def alive_comments(self):
+        """{comment id: (photo id, author id, text)} of the comments that must be stored."""
+        if "written" not in self.__dict__:
+            return {}
+        users = {user.pk for user in self.users}
+        return {cid: w for cid, w in self.written.items() if w[0] in self.expected.photos and w[1] in users}
+
     @rule(owner=st.integers(0, 1), block=st.booleans())
     def block_the_other(self, owner, block):
         user, other = self._user(owner), self._user(owner + 1)
@@ -102,12 +109,15 @@ class CommentRules:
         if "written" not in self.__dict__:
             return
         # Comments go with their photo and with their author's account.
-        users = {user.pk for user in self.users}
-        alive = {cid: w for cid, w in self.written.items() if w[0] in self.expected.photos and w[1] in users}
+        alive = self.alive_comments()
         stored = {}
         for item in invariants.table_by_kind().get("comment", []):
             comment = store.comment_from_item(item)
             stored[comment.id] = (comment.photo_id, comment.author_id, comment.text)
+            # In its author's list: the data export reads it there (comments.json).
+            assert (item.get("list_pk"), item.get("list_sk")) == tuple(
+                store.author_list_key(comment).values()
+            )
         assert stored == alive, "the stored comments are those written, of existing photos and authors"
         for viewer in [AnonymousUser(), *self.users]:
             viewer_id = viewer.pk if viewer.is_authenticated else None

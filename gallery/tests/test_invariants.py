@@ -204,9 +204,16 @@ class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, NotificationRu
                 pid for pid, want in mine if want.status == READY and not want.trashed
             }
             assert ids_under("trash/") == {pid for pid, want in mine if want.status == READY and want.trashed}
-            assert {"photos.json", "albums.json", "favourites.json"} <= set(names)
             trashed = {fact["id"] for fact in json.loads(archive.read("photos.json")) if fact["trashed"]}
             assert trashed == ids_under("trash/")
+            assert {"photos.json", "albums.json", "favourites.json", "comments.json"} <= set(names)
+            exported = {
+                (c["id"], c["photo_id"], c["text"]) for c in json.loads(archive.read("comments.json"))
+            }
+            my_comments = self.alive_comments().items()
+            assert exported == {
+                (cid, pid, text) for cid, (pid, author, text) in my_comments if author == user.pk
+            }
         else:
             shown = {name.rsplit("-", 1)[-1].split(".")[0] for name in names}
             assert all(self._sees(user, photo_id) for photo_id in shown), names

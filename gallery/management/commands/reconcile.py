@@ -58,6 +58,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"feed of user {problem.follower_id}: {problem.sk}: {problem.what} ({problem.repair})"
             )
+        for photo_id, key in report.unlisted_comments:
+            self.stdout.write(f"comment {photo_id}{key} not in its author's list")
+        for key, why in sorted(report.stray_avatars.items()):
+            self.stdout.write(f"avatar object {key}: {why} (left alone)")
         for job_id in report.expired_jobs:
             self.stdout.write(f"archive job {job_id} expired (its zip and item go with --fix)")
         if report.recent_objects:
@@ -75,7 +79,7 @@ class Command(BaseCommand):
                     f"set {len(report.wrong_counts)} counters; removed "
                     f"{len(report.expired_jobs)} expired archive jobs; recounted the follows of "
                     f"{len(report.wrong_follow_counts)} people and repaired {len(report.feed_problems)} "
-                    "feed items."
+                    f"feed items; listed {len(report.unlisted_comments)} comments for their authors."
                 )
             )
         else:

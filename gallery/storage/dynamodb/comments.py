@@ -30,9 +30,23 @@ def comment_key(photo_id, key):
     return model.COMMENT.key(photo_id=photo_id, comment_key=key)
 
 
+def author_list(author_id):
+    return model.COMMENT.list_pk.format(author_id=author_id)
+
+
+def author_list_key(comment):
+    """The comment's place in its author's COMMENTS# list of the lists index (the data export's
+    one Query a page): the key starts with the time written, so oldest first."""
+    return {
+        "list_pk": author_list(comment.author_id),
+        "list_sk": model.COMMENT.list_sk.format(comment_key=comment.key, photo_id=comment.photo_id),
+    }
+
+
 def comment_item(comment):
     return {
         **comment_key(comment.photo_id, comment.key),
+        **author_list_key(comment),
         "author_id": comment.author_id,
         "author": comment.author,
         "text": comment.text,
@@ -145,3 +159,44 @@ def follow_delete(photo_id):
     for item in list(comment_items(photo_id)):
         with translate_errors():
             table.delete_item(Key=schema.key_of(item))
+
+
+def author_comments(author_id):
+    """Every comment the user wrote, oldest first: their COMMENTS# list, one Query a page."""
+    items = get_connection().query_all(
+        IndexName=schema.LISTS_INDEX, KeyConditionExpression=Key("list_pk").eq(author_list(author_id))
+    )
+    for item in items:
+        yield comment_from_item(item)
+
+
+def unlisted(scan):
+    """Comments missing from (or misplaced in) their author's list, by their items' keys:
+    those written before the list existed. Sorted."""
+    return sorted(
+        (photo_id, key)
+        for photo_id, found in scan.comments.items()
+        for key, item in found.items()
+        if {name: item.get(name) for name in ("list_pk", "list_sk")}
+        != author_list_key(comment_from_item(item))
+    )
+
+
+def list_comment(photo_id, key):
+    """Put the comment in its author's list (reconcile's repair); nothing if it is gone."""
+    table = get_connection().table
+    with translate_errors():
+        try:
+            item = table.get_item(Key=comment_key(photo_id, key), ConsistentRead=True).get("Item")
+            if item is None:
+                return False
+            listed = author_list_key(comment_from_item(item))
+            table.update_item(
+                Key=comment_key(photo_id, key),
+                UpdateExpression="SET list_pk = :pk, list_sk = :sk",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":pk": listed["list_pk"], ":sk": listed["list_sk"]},
+            )
+        except table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+    return True

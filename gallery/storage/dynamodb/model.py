@@ -172,11 +172,14 @@ COMMENT = ItemKind(
     "comment",
     pk="PHOTO#{photo_id}",
     sk="CMT#{comment_key}",
+    list_pk="COMMENTS#{author_id}",
+    list_sk="{comment_key}#{photo_id}",
     owner="the photo (its author's to edit, the photo owner's to delete)",
     written_by="comment, edit comment, delete comment (author or photo owner), moderation (hide); "
-    "removed after a photo delete or purge",
+    "removed after a photo delete or purge; listed in its author's COMMENTS# by reconcile if older",
     holds="its photo exists; shown only to whoever may see the photo (not in the trash, public or "
-    "the viewer's own) and not to a viewer who blocked its author; text within the length limit",
+    "the viewer's own) and not to a viewer who blocked its author; text within the length limit; "
+    "in its author's COMMENTS# list (the export reads it there, one Query a page)",
 )
 
 ARCHIVE_JOB = ItemKind(

@@ -10,6 +10,8 @@ from gallery.imaging.renditions import DISPLAY, THUMBNAIL
 PHOTOS_PREFIX = "photos/"
 UPLOADS_PREFIX = "uploads/"
 ARCHIVES_PREFIX = "archives/"  # zips the worker built: expired by the bucket's lifecycle rule
+AVATARS_PREFIX = "avatars/"  # profile pictures: avatars/<user id>/<version>-<size>.jpg
+_AVATAR_KEY = re.compile(r"^avatars/([0-9]+)/([0-9a-f]{16})-([0-9]+)\.jpg$")
 _PHOTO_KEY = re.compile(rf"^photos/({ids.PATTERN})/")
 CONTENT_TYPES = {extension: content_type for extension, content_type in SUPPORTED_FORMATS.values()}
 CONTENT_TYPES.setdefault("jpg", JPEG_CONTENT_TYPE)
@@ -59,3 +61,19 @@ def photo_id_of_key(key):
     """The photo id a key belongs to, or None for a key outside photos/<id>/."""
     match = _PHOTO_KEY.match(key)
     return match.group(1) if match else None
+
+
+def avatar_prefix(user_id):
+    return f"{AVATARS_PREFIX}{user_id}/"
+
+
+def avatar_key(user_id, version, size):
+    """A size of a person's avatar: `version` is new at each change (accounts.models.Profile.avatar),
+    so no cache shows the old picture under the new one's name."""
+    return f"{avatar_prefix(user_id)}{version}-{size}.jpg"
+
+
+def avatar_owner_of_key(key):
+    """(user id, version) of an avatar key, or None for any other key."""
+    match = _AVATAR_KEY.match(key)
+    return (int(match.group(1)), match.group(2)) if match else None

@@ -3,6 +3,7 @@ recounted, feed entries and wide marks the follows and photos do not call for ar
 rewritten when only their card is old), and items of no declared kind are left alone."""
 
 import io
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -40,7 +41,7 @@ def test_follows_and_feeds_made_by_the_use_cases_are_clean(people):
     publish(ben, title="Shown")
     run_worker()
 
-    report = find_orphans(min_age=0)
+    report = find_orphans(min_age=timedelta(0))
 
     assert report.wrong_follow_counts == [] and report.feed_problems == []
     assert "No orphans." in reconcile()
@@ -65,7 +66,7 @@ def test_counts_left_behind_by_a_crash_are_recounted_and_keep_the_wide_mark(peop
 
     assert follows.counts(ann) == (0, 0) and follows.counts(ben) == (0, 0)
     assert stored.is_wide(ben.pk)[1] == "2026-01-01T00:00:00"
-    assert find_orphans(min_age=0).clean
+    assert find_orphans(min_age=timedelta(0)).clean
 
 
 def test_a_count_that_moves_while_reconcile_runs_is_left_for_the_next_run(people):
@@ -92,7 +93,7 @@ def test_stale_feed_entries_are_removed_and_old_cards_rewritten(people):
     stored.remove_follow(ann.pk, cat.pk)  # its feed_unfollow job never queued
     run_worker()
 
-    report = find_orphans(min_age=0)
+    report = find_orphans(min_age=timedelta(0))
     problems = {(problem.what, problem.repair) for problem in report.feed_problems}
     assert problems == {
         ("photo not public", "remove"),
@@ -105,14 +106,14 @@ def test_stale_feed_entries_are_removed_and_old_cards_rewritten(people):
     reconcile("--fix")
 
     assert feed_titles(ann) == ["Renamed again", "Kept"]
-    assert find_orphans(min_age=0).clean
+    assert find_orphans(min_age=timedelta(0)).clean
 
 
 def test_wide_marks_without_a_follow_or_a_wide_person_are_removed(people):
     ann, ben = people
     stored.put_wide_marks([ann.pk], ben.pk)
 
-    report = find_orphans(min_age=0)
+    report = find_orphans(min_age=timedelta(0))
     assert [problem.what for problem in report.feed_problems] == [f"wide mark of user {ben.pk}, not followed"]
 
     reconcile("--fix")

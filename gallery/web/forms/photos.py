@@ -68,11 +68,15 @@ class PhotoFileField(forms.FileField):
         if upload.size > policy.max_bytes:
             raise forms.ValidationError(LIMITS.file_too_large_message(upload.size), code="too_large")
         try:
-            processed = process_image(
-                upload, policy, thumbnail_size=LIMITS.thumbnail_size, display_size=LIMITS.display_size
-            )
+            return self.made(upload, policy)
         except InvalidImage as error:
             raise forms.ValidationError(image_error_message(error), code=error.code) from None
+
+    def made(self, upload, policy):
+        """What the field cleans to, from the checked upload (a subclass makes something else of it)."""
+        processed = process_image(
+            upload, policy, thumbnail_size=LIMITS.thumbnail_size, display_size=LIMITS.display_size
+        )
         return ValidatedPhoto(file=upload, processed=processed)
 
 
