@@ -151,6 +151,8 @@ def lighthouse(url, chromium):
         env={**os.environ, "CHROME_PATH": chromium},
     )
     report = json.loads(result.stdout)
+    # Kept for a look at what it flags (gitignored).
+    (LIGHTHOUSE_DIR / f"report-{url.rstrip('/').rsplit('/', 1)[-1] or 'home'}.json").write_text(result.stdout)
     audits = report["audits"]
     requests = audits["network-requests"]["details"]["items"]
     image_bytes = sum(item.get("transferSize", 0) for item in requests if item.get("resourceType") == "Image")
@@ -213,7 +215,8 @@ def main(argv=None):
     sys.path.insert(0, str(common.ROOT))
     from gallery.tests.browsers import launch
 
-    if args.gzip:
+    if args.gzip or args.lighthouse:
+        # Lighthouse is the production view: nginx compresses there, Django here (as make run).
         os.environ["PHOTOSHARE_GZIP"] = "1"
     count = 6 if args.quick else args.photos
     viewports = ["390x844@3", "1280x800@1"] if args.quick else list(VIEWPORTS)
