@@ -130,7 +130,7 @@ def lighthouse_missing():
     return None
 
 
-def lighthouse(url, chromium):
+def lighthouse(name, url, chromium):
     """Lighthouse's default run (mobile: a 412x823 DPR 1.75 phone, simulated slow 4G and 4x CPU
     slowdown), performance only: (score, LCP ms, image KiB, total KiB, [failing audits' titles])."""
     result = subprocess.run(
@@ -151,6 +151,8 @@ def lighthouse(url, chromium):
         env={**os.environ, "CHROME_PATH": chromium},
     )
     report = json.loads(result.stdout)
+    # Kept for a look at what it flags (gitignored).
+    (LIGHTHOUSE_DIR / f"report-{name}.json").write_text(result.stdout)
     audits = report["audits"]
     requests = audits["network-requests"]["details"]["items"]
     image_bytes = sum(item.get("transferSize", 0) for item in requests if item.get("resourceType") == "Image")
@@ -181,7 +183,7 @@ def print_lighthouse(base, pages):
     print("\n| page | score | LCP ms | image KiB | total KiB | flagged | load |")
     print("|---|---|---|---|---|---|---|")
     for name in LIGHTHOUSE_PAGES:
-        score, lcp, images, total, flagged = lighthouse(base + pages[name], CHROMIUM)
+        score, lcp, images, total, flagged = lighthouse(name, base + pages[name], CHROMIUM)
         print(
             f"| {name} | {score} | {lcp:.0f} | {images:.0f} | {total:.0f} |"
             f" {'; '.join(flagged) or '-'} | {os.getloadavg()[0]:.2f} |"
@@ -213,7 +215,8 @@ def main(argv=None):
     sys.path.insert(0, str(common.ROOT))
     from gallery.tests.browsers import launch
 
-    if args.gzip:
+    if args.gzip or args.lighthouse:
+        # Lighthouse is the production view: nginx compresses there, Django here (as make run).
         os.environ["PHOTOSHARE_GZIP"] = "1"
     count = 6 if args.quick else args.photos
     viewports = ["390x844@3", "1280x800@1"] if args.quick else list(VIEWPORTS)

@@ -28,9 +28,12 @@ VIEWER_SIZES = (
     "(max-width: 1239px) calc(75vw - 48px), 852px"
 )
 SIZES = {"card": CARD_SIZES, "viewer": VIEWER_SIZES, "cover": CARD_SIZES}
-# Cards loaded at once (the rest lazily): the first row at the widest layout (4 columns); the
-# first card is the list page's Largest Contentful Paint, fetched first (fetchpriority).
+# Cards loaded at once (the rest lazily): the first row at the widest layout (4 columns). The
+# first two are fetched first (fetchpriority): a phone's screen shows two one-column cards of
+# one size, and Chrome may name either its Largest Contentful Paint (Lighthouse saw the second:
+# a pixel of rounding larger).
 EAGER_CARDS = 4
+PRIORITY_CARDS = 2
 TEMPLATE = "gallery/_picture.html"
 
 
@@ -46,7 +49,7 @@ def picture(item, role="card", position=None):
     else:
         # A template without a position (an include outside a list) gives "": lazy.
         eager = isinstance(position, int) and position < EAGER_CARDS
-        priority = eager and position == 0
+        priority = eager and position < PRIORITY_CARDS
     src_key = fallback[-1][0] if role == "viewer" else fallback[0][0]
     # The largest size's: the photo's aspect ratio, as exact as the record has it.
     width, height = (sources[0]["width"], sources[0]["height"]) if sources else fallback[-1][1:]

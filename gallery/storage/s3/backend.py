@@ -13,6 +13,9 @@ from gallery.storage.s3.keys import CONTENT_TYPES, FALLBACK_CONTENT_TYPE
 logger = logging.getLogger(__name__)
 
 
+SIZE_CACHE_CONTROL = "max-age=31536000, immutable"
+
+
 class MediaUnavailable(Unavailable):
     """S3 could not be reached or refused the request; the caller may retry later."""
 
@@ -34,6 +37,9 @@ class PhotoStorage(S3Storage):
             params["ContentDisposition"] = f'attachment; filename="photo-{photo_id}{extension}"'
         else:
             params["ContentDisposition"] = "inline"
+            # A size is never rewritten with other pixels under its key (a rotation makes new
+            # keys, gallery.storage.s3.keys.rendition_key): browsers keep it (Lighthouse's cache audit).
+            params["CacheControl"] = SIZE_CACHE_CONTROL
         return params
 
 

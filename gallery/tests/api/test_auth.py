@@ -24,7 +24,9 @@ def test_writes_need_authentication(aws, client, user):
     assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Token")
     bad_token = Client(headers={"Authorization": "Token not-a-token"})
     assert bad_token.get("/api/photos/").status_code == 401
-    assert len(aws.object_keys()) == 5  # original, shared copy, JPEG display and thumbnail, one WebP
+    assert (
+        len(aws.object_keys()) == 6
+    )  # original, shared copy, JPEG display and thumbnail, one WebP, one card
 
 
 def test_session_writes_need_the_csrf_token(aws, user):

@@ -60,7 +60,8 @@ def test_token_upload_creates_the_photo(aws, user):
     assert response["Location"] == f"/api/photos/{body['id']}/"
     assert (body["title"], body["tags"], body["owner"]) == ("Harbour", ["sea", "boats"], "alice")
     assert body["original"]["content_type"] == "image/png" and body["display"]["width"] == 1200
-    assert len(aws.object_keys()) == 7  # original, shared copy, 2 JPEGs, WebP at 400, 800 and its own 1200
+    # original, shared copy, 2 JPEGs, WebP at 400, 800 and its own 1200, cards at 400, 700 and 1100
+    assert len(aws.object_keys()) == 10
     assert dynamodb.photo_repository().get_photo(body["id"]).title == "Harbour"
 
 
@@ -149,7 +150,7 @@ def test_other_users_get_403_and_private_photos_404(aws, user, bob):
         intruder.get(f"/api/photos/{'0' * 32}/"),
     ):
         assert response.status_code == 404 and response.json() == {"error": "No such photo."}
-    assert len(aws.object_keys()) == 10  # 5 objects each (publish's small image: one WebP)
+    assert len(aws.object_keys()) == 12  # 6 objects each (publish's small image: one WebP, one card)
     assert dynamodb.photo_repository().get_photo(public.id) == public
 
 
@@ -160,7 +161,7 @@ def test_owner_deletes_with_204_into_the_trash(aws, user):
     response = owner.delete(f"/api/photos/{photo.id}/")
 
     assert response.status_code == 204 and response.content == b""
-    assert len(aws.object_keys()) == 5  # restorable from the trash (gallery/tests/api/test_trash.py)
+    assert len(aws.object_keys()) == 6  # restorable from the trash (gallery/tests/api/test_trash.py)
     assert Client().get(f"/api/photos/{photo.id}/").status_code == 404
     mine = owner.get(f"/api/photos/{photo.id}/")
     assert mine.status_code == 404 and mine.json()["error"].startswith("This photo is in your trash.")

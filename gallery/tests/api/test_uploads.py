@@ -40,6 +40,9 @@ def test_a_photo_goes_from_processing_to_ready_in_every_list(aws, alice, user):
     assert photo["thumbnail"]["width"] == 400 and photo["display"]["width"] == 1200
     assert [card["id"] for card in alice.get("/api/photos/?tag=sea").json()["results"]] == [upload_id]
     assert aws.object_keys() == [
+        f"photos/{upload_id}/c1100.webp",  # the cards' (a 3:2 photo is card-shaped: whole)
+        f"photos/{upload_id}/c400.webp",
+        f"photos/{upload_id}/c700.webp",
         f"photos/{upload_id}/display.jpg",
         f"photos/{upload_id}/original.jpg",
         f"photos/{upload_id}/shared.jpg",  # the copy without metadata that others download

@@ -33,7 +33,7 @@ def test_photo_page_shows_display_size_date_taken_and_camera_never_gps(aws, clie
     assert re.findall(r"<dt>(\w+)</dt>", facts) == ["Taken", "Camera", "Uploaded"]  # no place
     assert "GPS" not in page and "48.0" not in page
     home = client.get("/").content.decode()
-    assert 'fetchpriority="high"' in home and " 1600w" in home and "/w400.webp?" in home  # the LCP card
+    assert 'fetchpriority="high"' in home and " 1600w" in home and "/c400.webp?" in home  # the LCP card
 
 
 @pytest.mark.django_db
@@ -52,6 +52,10 @@ def test_published_photo_records_the_processed_sizes_and_facts(aws, user):
         (900, 1200, "image/webp"),
         (600, 800, "image/webp"),
         (300, 400, "image/webp"),
+        # The cards': a portrait photo's centre square.
+        (1100, 1100, "image/webp"),
+        (700, 700, "image/webp"),
+        (400, 400, "image/webp"),
     ]
     assert photo.sources[0]["key"] == f"photos/{photo.id}/w2000.webp"
     assert sorted(aws.object_keys()) == sorted(

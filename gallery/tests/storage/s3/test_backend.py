@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
         (f"photos/{'c' * 32}/original.heic", "image/heic", f'attachment; filename="photo-{"c" * 32}.heic"'),
         (f"photos/{'c' * 32}/display.jpg", "image/jpeg", "inline"),
         (f"photos/{'c' * 32}/thumb.jpg", "image/jpeg", "inline"),
+        (f"photos/{'c' * 32}/c700-3fa9c2d1.webp", "image/webp", "inline"),
         (
             f"photos/{'c' * 32}/notes.html",
             "application/octet-stream",
@@ -26,3 +27,12 @@ def test_object_headers_come_from_the_key(aws, key, content_type, disposition):
 
     head = aws.head(key)
     assert (head["ContentType"], head["ContentDisposition"]) == (content_type, disposition)
+
+
+def test_sizes_are_kept_by_browsers_and_files_to_download_are_not(aws):
+    size, original = f"photos/{'c' * 32}/w800.webp", f"photos/{'c' * 32}/original.jpg"
+    for key in (size, original):
+        objects.save(key, b"bytes")
+
+    assert aws.head(size)["CacheControl"] == "max-age=31536000, immutable"
+    assert "CacheControl" not in aws.head(original)

@@ -62,7 +62,8 @@ def test_upload_stores_both_objects_and_the_item_and_shows_the_photo(aws, logged
     shared = f"photos/{photo_id}/shared.jpg"  # the full size others get: see test_location_privacy.py
     # The WebP sizes up to its own (800x1200 upright): never enlarged.
     webp = [f"photos/{photo_id}/w{size}.webp" for size in (1200, 400, 800)]
-    assert aws.object_keys() == [display, original, shared, thumbnail, *webp]
+    cards = [f"photos/{photo_id}/c{size}.webp" for size in (1100, 400, 700)]  # c1100: its 800 px square
+    assert aws.object_keys() == [*cards, display, original, shared, thumbnail, *webp]
     assert aws.head(original)["ContentType"] == "image/jpeg"
     assert aws.head(thumbnail)["ContentType"] == "image/jpeg"
     assert aws.head(webp[0])["ContentType"] == "image/webp"
@@ -206,7 +207,7 @@ def test_owner_deletes_the_photo_to_the_trash_then_for_good_with_every_object_an
 ):
     kept = publish(user, title="Kept", tags="sea")
     photo = publish(user, title="Gone", tags="sea")
-    assert len(aws.object_keys()) == 10  # 5 objects each (publish's small image: one WebP)
+    assert len(aws.object_keys()) == 12  # 6 objects each (publish's small image: one WebP, one card)
 
     confirmation = logged_in_client.get(f"/photos/{photo.id}/delete/").content.decode()
     assert "goes to your trash" in confirmation and "30 days" in confirmation
@@ -219,7 +220,7 @@ def test_owner_deletes_the_photo_to_the_trash_then_for_good_with_every_object_an
     assert "Gone" not in logged_in_client.get("/users/alice/").content.decode()
     assert logged_in_client.get(f"/photos/{photo.id}/")["Location"] == "/trash/"  # the owner's
     assert "Gone" in logged_in_client.get("/trash/").content.decode()
-    assert len(aws.object_keys()) == 10  # restorable
+    assert len(aws.object_keys()) == 12  # restorable
 
     assert logged_in_client.post(f"/trash/{photo.id}/delete/")["Location"] == "/trash/"
 
@@ -276,7 +277,7 @@ def test_another_user_gets_403_even_with_a_forged_post(aws, user, bob, action):
 
     assert forged.status_code == 403
     assert dynamodb.photo_repository().get_photo(photo.id) == photo
-    assert len(aws.object_keys()) == 5
+    assert len(aws.object_keys()) == 6
 
 
 @pytest.mark.parametrize("action", ["edit", "delete"])
@@ -295,7 +296,7 @@ def test_anonymous_posts_go_to_the_login_page(aws, client, user):
     response = client.post(f"/photos/{photo.id}/delete/")
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    assert len(aws.object_keys()) == 5
+    assert len(aws.object_keys()) == 6
 
 
 def test_csrf_is_enforced_on_delete(aws, user):
@@ -303,7 +304,7 @@ def test_csrf_is_enforced_on_delete(aws, user):
     client = client_for(user, enforce_csrf_checks=True)
 
     assert client.post(f"/photos/{photo.id}/delete/").status_code == 403
-    assert len(aws.object_keys()) == 5
+    assert len(aws.object_keys()) == 6
 
 
 def test_staff_can_edit_and_delete_other_peoples_public_photos(aws, user, django_user_model):
@@ -316,7 +317,7 @@ def test_staff_can_edit_and_delete_other_peoples_public_photos(aws, user, django
     assert moderator.post(f"/photos/{photo.id}/delete/").status_code == 302
     # Into its owner's trash (the admin deletes for good): the owner can still restore it.
     assert "Renamed" in client_for(user).get("/trash/").content.decode()
-    assert len(aws.object_keys()) == 5
+    assert len(aws.object_keys()) == 6
 
 
 # --- the viewer: previous and next of the list it was opened from -------------------------------
