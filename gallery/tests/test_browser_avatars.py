@@ -15,6 +15,7 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     PHONE,
     accessibility_problems,
     browser,
+    docs_screenshot,
     scenic_jpeg,
     site,
 )
@@ -60,6 +61,8 @@ def test_a_profile_picture_is_shown_wherever_the_person_is(browser, site, locale
     tab.locator("main").get_by_role("button", name=words["save"], exact=True).click()
     expect(tab.locator(".avatar-current img")).to_have_attribute("src", re.compile(r"-256\.jpg"))
     axe_at_both_widths(tab)
+    tab.set_viewport_size(viewport)
+    docs_screenshot(tab, f"profile-{locale}-{viewport['width']}", full_page=True)
 
     tab.goto("/users/nico/")
     assert loaded(tab.locator(".person-follow img.avatar"))

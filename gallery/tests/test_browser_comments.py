@@ -15,6 +15,7 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     accessibility_problems,
     assert_page_is_sound,
     browser,
+    docs_screenshot,
     scenic_jpeg,
     site,
     watch_for_problems,
@@ -59,5 +60,6 @@ def test_a_visitor_writes_a_comment_and_sees_it(browser, site, viewport, languag
         assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert accessibility_problems(tab) == []
         assert_page_is_sound(tab)
+        docs_screenshot(tab, f"comments-{language}-{viewport['width']}", full_page=True)
     finally:
         context.close()

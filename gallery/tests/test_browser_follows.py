@@ -14,6 +14,7 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     PHONE,
     accessibility_problems,
     browser,
+    docs_screenshot,
     scenic_jpeg,
     site,
 )
@@ -49,9 +50,11 @@ def test_follow_someone_then_their_photo_is_in_following(browser, site, locale, 
     expect(tab.locator(".follow-counts")).to_contain_text(words["count"])
     expect(tab.locator(".person-follow button")).to_have_attribute("aria-pressed", "true")
     assert accessibility_problems(tab) == []
+    docs_screenshot(tab, f"person-{locale}-{viewport['width']}")
 
     run_worker()  # the follow's job: marta's photos into nico's feed
     tab.get_by_role("link", name=words["following"], exact=True).click()
     expect(tab.locator("h1")).to_have_text(words["following"])
     expect(tab.locator(".grid .card .title")).to_have_text(["Harbour"])
     assert accessibility_problems(tab) == []
+    docs_screenshot(tab, f"following-{locale}-{viewport['width']}")
