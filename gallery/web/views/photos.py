@@ -108,7 +108,9 @@ def upload(request):
                 return redirect("gallery:photo", photo_id=photo.id)
         else:
             status = 400
-    return render(request, "gallery/upload.html", {**context, "form": form}, status=status)
+    # backend_down: the header's bell does not ask the backend that just failed again.
+    context = {**context, "form": form, "backend_down": status == 503}
+    return render(request, "gallery/upload.html", context, status=status)
 
 
 @login_required
