@@ -107,6 +107,9 @@ def env_values(environ, database_url, secret_key, ssl_ca=""):
         "DJANGO_DEBUG": "false",
         # localhost: nginx sends /healthz with it, whatever address a load balancer asked for.
         "DJANGO_ALLOWED_HOSTS": environ["PHOTOSHARE_HOSTS"] + ",localhost",
+        # Links in mails the worker sends (no request to take a host from): the last host is the
+        # public name (the domain, CloudFront's, or a single instance's address; the template says).
+        "PHOTOSHARE_SITE_URL": f"{'https' if https else 'http'}://{environ['PHOTOSHARE_HOSTS'].split(',')[-1]}",
         "DJANGO_SECURE_PROXY_SSL_HEADER": "true",
         # No TLS without a load balancer: no redirect, HSTS, Secure cookies.
         **(

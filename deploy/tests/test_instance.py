@@ -241,6 +241,7 @@ def test_without_a_load_balancer_the_site_is_plain_http_behind_one_proxy():
     assert values["DJANGO_SECRET_KEY"] == "key"
     assert values["DATABASE_URL"] == "mysql://u:p@db:3306/d"
     assert values["DJANGO_ALLOWED_HOSTS"] == "198.51.100.1,photos.example,localhost"
+    assert values["PHOTOSHARE_SITE_URL"] == "http://photos.example"
     assert values["PHOTOSHARE_MAX_UPLOAD_BYTES"] == "20971520"
     assert values["PHOTOSHARE_TRUSTED_PROXY_COUNT"] == "1"
     assert {values[name] for name in ("DJANGO_SECURE_SSL_REDIRECT", "DJANGO_SECURE_COOKIES")} == {"0"}
@@ -252,6 +253,7 @@ def test_behind_a_load_balancer_the_secure_defaults_stay_and_two_proxies_are_tru
     balanced = {**SETTINGS, "PHOTOSHARE_BEHIND_LOAD_BALANCER": "true", "AWS_ENDPOINT_URL": "http://moto:5000"}
     values = configure_env.env_values(balanced, "mysql://u:p@db:3306/d", "key")
     assert values["PHOTOSHARE_TRUSTED_PROXY_COUNT"] == "2"
+    assert values["PHOTOSHARE_SITE_URL"] == "https://photos.example"  # the digest mail's links
     assert not {"DJANGO_SECURE_SSL_REDIRECT", "DJANGO_SECURE_COOKIES", "DJANGO_SECURE_HSTS_SECONDS"} & set(
         values
     )
