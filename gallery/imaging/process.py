@@ -373,6 +373,11 @@ def _to_rgb(image):
     if image.mode.startswith("I;16") or image.mode in ("I", "F"):
         # 16-bit and 32-bit greyscale: scale to 8 bits rather than clipping to white.
         return image.point(lambda value: value / 256).convert("L").convert("RGB")
+    if image.mode == "RGB":
+        # No copy (convert() makes one even to its own mode): ~2 % of a JPEG's CPU and 4 bytes a
+        # pixel of the decode less at the peak. Loaded here, while its file is still open.
+        image.load()
+        return image
     return image.convert("RGB")
 
 

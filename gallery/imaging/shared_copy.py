@@ -75,6 +75,9 @@ def _strip_jpeg(data, orientation):
     out = [b"\xff\xd8"]
     position = 2
     inserted = orientation == 1
+    # Pieces as views of `data`, copied once by the join: slices of bytes were copies too, so the
+    # file, its pieces and the copy were 3x the file at once (a 9 MB JPEG's step: +19 -> +14 MB).
+    view = memoryview(data)
     while True:
         marker, position = _next_marker(data, position)
         if marker == _EOI:
@@ -86,7 +89,7 @@ def _strip_jpeg(data, orientation):
         (length,) = struct.unpack(">H", data[position : position + 2])
         if length < 2 or position + length > len(data):
             raise CannotStrip("segment past the end")
-        segment = data[position - 2 : position + length]
+        segment = view[position - 2 : position + length]
         payload = data[position + 2 : position + length]
         position += length
         if not inserted and marker != _APP0:
@@ -101,7 +104,7 @@ def _strip_jpeg(data, orientation):
         out.append(segment)
         if marker == _SOS:
             end = _entropy_end(data, position)
-            out.append(data[position:end])
+            out.append(view[position:end])
             position = end
 
 
@@ -130,6 +133,7 @@ def _strip_png(data, orientation):
     if not data.startswith(_PNG_SIGNATURE):
         raise CannotStrip("no PNG signature")
     out, position = [_PNG_SIGNATURE], len(_PNG_SIGNATURE)
+    view = memoryview(data)  # pieces copied once, by the join (as _strip_jpeg)
     while True:
         (length,) = struct.unpack(">I", data[position : position + 4])
         kind = data[position + 4 : position + 8]
@@ -140,7 +144,7 @@ def _strip_png(data, orientation):
             out.append(_png_chunk(b"eXIf", orientation_exif(orientation)))
             orientation = 1
         if kind in _PNG_KEPT:
-            out.append(data[position:end])
+            out.append(view[position:end])
         position = end
         if kind == b"IEND":
             return b"".join(out)
@@ -184,6 +188,7 @@ def _strip_gif(data, orientation):
         raise CannotStrip("no GIF header")
     position = 13 + _colour_table_bytes(data[10])
     out = [data[:position]]
+    view = memoryview(data)  # pieces copied once, by the join (as _strip_jpeg)
     while True:
         introducer = data[position]
         if introducer == 0x3B:  # trailer: anything after it goes
@@ -196,12 +201,12 @@ def _strip_gif(data, orientation):
                 label == 0xFF and data[position + 3 : position + 14] in _GIF_KEPT_APPLICATIONS
             )
             if keep:
-                out.append(data[position:end])
+                out.append(view[position:end])
             position = end
         elif introducer == 0x2C:
             start = position + 10 + _colour_table_bytes(data[position + 9])
             end = _sub_blocks_end(data, start + 1)  # after the LZW minimum code size
-            out.append(data[position:end])
+            out.append(view[position:end])
             position = end
         else:
             raise CannotStrip(f"unknown GIF block {introducer:#x}")

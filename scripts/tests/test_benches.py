@@ -26,6 +26,7 @@ BENCHES = {
     "presign.py": "presigned URLs (private), from the cache",
     "zip_memory.py": "## Peak memory of a streamed zip (fresh process per row)",
     "feed.py": "| follows the two below the limit | ",
+    "worker_memory.py": "| 25 MP PNG, RGB (the full-decode limit) | 6.9 MiB |",
 }
 # Benches of peers, whose packages only bench/requirements.txt installs.
 PEER_BENCHES = {

@@ -137,10 +137,9 @@ def comments_page(photo_id, *, cursor=None, limit=24):
     if cursor:
         query["ExclusiveStartKey"] = decode_cursor(cursor, pk, attributes=_KEY_ATTRIBUTES, partition="pk")
     with translate_errors():
-        response = get_connection().table.query(**query)
-    last = response.get("LastEvaluatedKey")
+        items, last = get_connection().query_page(**query)  # read from the JSON (connection.query_items)
     return Page(
-        items=[comment_from_item(item) for item in response["Items"]],
+        items=[comment_from_item(item) for item in items],
         next_cursor=encode_cursor({name: last[name] for name in _KEY_ATTRIBUTES}) if last else None,
     )
 

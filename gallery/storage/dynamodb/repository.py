@@ -227,12 +227,12 @@ class PhotoRepository:
     def _adjacent(self, list_name, sort_key, *, greater):
         side = Key("list_sk").gt(sort_key) if greater else Key("list_sk").lt(sort_key)
         with translate_errors():
-            items = get_connection().table.query(
+            items = get_connection().query_items(
                 IndexName=schema.LISTS_INDEX,
                 KeyConditionExpression=Key("list_pk").eq(list_name) & side,
                 ScanIndexForward=greater,
                 Limit=1,
-            )["Items"]
+            )
         return schema.card_from_item(items[0]) if items else None
 
     # --- favourites (gallery.storage.dynamodb.favorites) ---------------------------------------------

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
 
 from gallery.domain.errors import TooLarge, Unavailable
+from gallery.storage import clients
 from gallery.storage.s3.keys import CONTENT_TYPES, FALLBACK_CONTENT_TYPE
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,30 @@ class ObjectTooLarge(TooLarge):
 
 class PhotoStorage(S3Storage):
     """django-storages' S3Storage with the headers photoshare decides from the key."""
+
+    @property
+    def connection(self):
+        """django-storages' per-thread S3 resource, made from the process's one session
+        (gallery.storage.clients): not a session of its own per thread."""
+        connection = getattr(self._connections, "connection", None)
+        if connection is None and self.session_profile:
+            return super().connection
+        if connection is None:
+            with clients.SESSION_LOCK:
+                connection = clients.shared_session().resource(
+                    "s3",
+                    region_name=self.region_name,
+                    use_ssl=self.use_ssl,
+                    endpoint_url=self.endpoint_url,
+                    config=self.client_config,
+                    verify=self.verify,
+                    # django-storages' own settings, else boto3's chain (None), as it would.
+                    aws_access_key_id=self.access_key,
+                    aws_secret_access_key=self.secret_key,
+                    aws_session_token=self.security_token,
+                )
+            self._connections.connection = connection
+        return connection
 
     def get_object_parameters(self, name):
         params = super().get_object_parameters(name)

@@ -2,6 +2,8 @@
 
 import threading
 
+from django.core.files.storage import default_storage
+
 from gallery.storage.clients import PerThread, client_config
 from gallery.storage.dynamodb import get_connection
 from gallery.storage.sqs import LONG_POLL_SECONDS, queue
@@ -15,6 +17,12 @@ def test_each_thread_gets_its_own_client_and_keeps_it():
     thread.start()
     thread.join()
     assert clients.get() is mine and theirs[0] is not mine
+
+
+def test_every_service_shares_one_session_and_its_parsed_models():
+    # One botocore data loader for the process (not one per session: 8 MB more in a worker).
+    table_client = get_connection().client
+    assert table_client._loader is queue().client._loader is default_storage.connection.meta.client._loader
 
 
 def test_every_client_has_explicit_timeouts_and_retries(settings):
