@@ -1,5 +1,7 @@
-"""/api/photos/<id>/comments/ and /api/comments/<id>/: read, write, edit and delete comments
-(docs/api.md). The rules are gallery.services.comments'; the JSON is data, never HTML."""
+"""/api/photos/<id>/comments/, /api/albums/<id>/comments/ and /api/comments/<id>/: read, write,
+edit and delete comments (docs/api.md). The rules are gallery.services.comments'; the JSON is
+data, never HTML. An unlisted album's comments are read and written with its share link's
+`token` (what its share page's visitors have)."""
 
 from django.http import HttpResponse, JsonResponse
 from ninja import Router
@@ -8,7 +10,7 @@ from gallery.api import schemas
 from gallery.api.auth import require_login
 from gallery.api.bodies import json_object, require_strings
 from gallery.api.openapi import extra, responses
-from gallery.services import comments, photos
+from gallery.services import albums, comments, photos
 from gallery.web.paging import next_url, page_of
 from gallery.web.ratelimit import COMMENT_RATE
 
@@ -57,21 +59,52 @@ def write_comment(request, photo_id: str):
     return JsonResponse(comment_json(comment), status=201)
 
 
-@router.patch("/comments/{comment_id}/", response=COMMENT, openapi_extra=extra(body=schemas.CommentText))
-def edit_comment(request, comment_id: str):
-    """Change your comment's text; it is marked edited."""
+@router.get(
+    "/albums/{id:album_id}/comments/",
+    url_name="album_comments",
+    response=responses({200: schemas.CommentList}, 400, 403, 404),
+    openapi_extra=extra(public=True),
+)
+def list_album_comments(request, album_id: str, cursor: str | None = None, token: str | None = None):
+    """The album's comments, oldest first, a page at a time (`next`), while its owner keeps
+    them open (403 `comments_closed` otherwise)."""
+    album = albums.visible(request.api_user, album_id, token)
+    page = page_of(request, comments.page, request.api_user, album, token=token)
+    return JsonResponse(
+        {"results": [comment_json(c) for c in page.items], "next": next_url(request, page.next_cursor)}
+    )
+
+
+@router.post(
+    "/albums/{id:album_id}/comments/",
+    response=responses({201: schemas.CommentOut}, 400, 401, 403, 404, 429),
+    openapi_extra=extra(body=schemas.CommentText),
+)
+def write_album_comment(request, album_id: str, token: str | None = None):
+    """A new comment on the album, if its owner lets people comment."""
+    album = albums.visible(request.api_user, album_id, token)
     require_login(request)
-    comment, photo = comments.find(request.api_user, comment_id)
+    text = _text(request)
+    COMMENT_RATE.check(request)
+    comment = comments.write(request.api_user, album, text, token=token)
+    return JsonResponse(comment_json(comment), status=201)
+
+
+@router.patch("/comments/{comment_id}/", response=COMMENT, openapi_extra=extra(body=schemas.CommentText))
+def edit_comment(request, comment_id: str, token: str | None = None):
+    """Change your comment's text; it is marked edited (an unlisted album's: with its `token`)."""
+    require_login(request)
+    comment, photo = comments.find_any(request.api_user, comment_id, token=token)
     text = _text(request)
     COMMENT_RATE.check(request)
     return JsonResponse(comment_json(comments.edit(request.api_user, comment, photo, text)))
 
 
 @router.delete("/comments/{comment_id}/", response=responses({204: None}, 401, 403, 404))
-def delete_comment(request, comment_id: str):
-    """Delete your comment, or any comment on your photo."""
+def delete_comment(request, comment_id: str, token: str | None = None):
+    """Delete your comment, or any comment on your photo or album."""
     require_login(request)
-    comment, photo = comments.find(request.api_user, comment_id)
+    comment, photo = comments.find_any(request.api_user, comment_id, token=token)
     comments.delete(request.api_user, comment, photo)
     return HttpResponse(status=204)
 

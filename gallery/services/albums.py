@@ -44,7 +44,7 @@ def new_share_token():
     return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
 
 
-def create(owner, *, title, description="", visibility=records.PRIVATE, clock=None):
+def create(owner, *, title, description="", visibility=records.PRIVATE, comments_open=False, clock=None):
     album = Album(
         id=new_album_id(),
         owner_id=owner.pk,
@@ -53,6 +53,7 @@ def create(owner, *, title, description="", visibility=records.PRIVATE, clock=No
         description=description,
         visibility=visibility,
         share_token=new_share_token() if visibility == UNLISTED else "",
+        comments_open=comments_open,
         created=timestamp(clock),
     )
     album_repository().create_album(album)
@@ -112,9 +113,10 @@ def shared_photo_and_place(user, album_id, token, photo_id):
     return album, photo, membership
 
 
-def visible(user, album_id):
-    """The album if `user` may see it at its own URL; raises AlbumNotFound or AlbumHidden."""
-    return access.require_album_view(user, album_repository().get_album(album_id))
+def visible(user, album_id, token=None):
+    """The album if `user` may see it at its own URL (or through its share link's `token`);
+    raises AlbumNotFound or AlbumHidden."""
+    return access.require_album_view(user, album_repository().get_album(album_id), token)
 
 
 def changeable(user, album_id):
