@@ -20,7 +20,7 @@ class AlbumForm(forms.Form):
         label=_("Let people comment"),
         help_text=_(
             "Signed-in people who can see the album (with its share link, if unlisted) can read and "
-            "write comments under its photos. Turned off, the comments are hidden, not deleted."
+            "write comments on it. Turned off, the comments are hidden, not deleted."
         ),
     )
 
