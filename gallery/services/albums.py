@@ -24,6 +24,7 @@ from gallery.storage.dynamodb import (
     album_repository,
     photo_repository,
 )
+from gallery.storage.dynamodb import comments as stored_comments
 
 logger = logging.getLogger(__name__)
 
@@ -208,8 +209,10 @@ def set_cover(album, photo_id):
 
 
 def delete(album):
-    """Delete the album; its photos stay where they are."""
+    """Delete the album, then its comments (a crash between: reconcile removes them); its photos
+    stay where they are."""
     album_repository().delete_album(album)
+    stored_comments.follow_album_delete(album.id)
     logger.info("deleted album %s", album.id)
 
 

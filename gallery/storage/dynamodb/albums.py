@@ -16,7 +16,7 @@ from boto3.dynamodb.conditions import Attr, Key
 
 from gallery.domain.clock import timestamp
 from gallery.domain.records import AlbumPage, Page
-from gallery.storage.dynamodb import comments, positions, schema
+from gallery.storage.dynamodb import positions, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
 from gallery.storage.dynamodb.errors import (
@@ -92,7 +92,7 @@ class AlbumRepository:
         (consistently, so a photo added just before is among them) and removed with their
         memberships, a pair per entry, in transactions of up to 100 actions. A crash in between
         leaves entries of a missing album, which no page reads; deleting the album again
-        (or the photos) removes them. Its comments go last (reconcile removes those a crash left).
+        (or the photos) removes them.
         """
         write = Transaction()
         write.delete(schema.album_item(album), **same_revision(album, on_fail=AlbumChanged(album.id)))
@@ -107,7 +107,6 @@ class AlbumRepository:
             )
         write.commit()
         self.remove_entries(album.id)
-        comments.follow_album_delete(album.id)
 
     def remove_entries(self, album_id):
         """Remove every entry left in the album's partition and each one's membership."""
