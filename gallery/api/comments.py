@@ -37,11 +37,7 @@ def comment_json(comment):
 )
 def list_comments(request, photo_id: str, cursor: str | None = None):
     """The photo's comments, oldest first, a page at a time (`next`)."""
-    photo = photos.visible(request.api_user, photo_id)
-    page = page_of(request, comments.page, request.api_user, photo)
-    return JsonResponse(
-        {"results": [comment_json(c) for c in page.items], "next": next_url(request, page.next_cursor)}
-    )
+    return _page(request, photos.visible(request.api_user, photo_id))
 
 
 @router.post(
@@ -51,12 +47,7 @@ def list_comments(request, photo_id: str, cursor: str | None = None):
 )
 def write_comment(request, photo_id: str):
     """A new comment on the photo."""
-    photo = photos.visible(request.api_user, photo_id)
-    require_login(request)
-    text = _text(request)
-    COMMENT_RATE.check(request)
-    comment = comments.write(request.api_user, photo, text)
-    return JsonResponse(comment_json(comment), status=201)
+    return _write(request, photos.visible(request.api_user, photo_id))
 
 
 @router.get(
@@ -68,11 +59,7 @@ def write_comment(request, photo_id: str):
 def list_album_comments(request, album_id: str, cursor: str | None = None, token: str | None = None):
     """The album's comments, oldest first, a page at a time (`next`), while its owner keeps
     them open (403 `comments_closed` otherwise)."""
-    album = albums.visible(request.api_user, album_id, token)
-    page = page_of(request, comments.page, request.api_user, album, token=token)
-    return JsonResponse(
-        {"results": [comment_json(c) for c in page.items], "next": next_url(request, page.next_cursor)}
-    )
+    return _page(request, albums.visible(request.api_user, album_id, token), token=token)
 
 
 @router.post(
@@ -82,12 +69,7 @@ def list_album_comments(request, album_id: str, cursor: str | None = None, token
 )
 def write_album_comment(request, album_id: str, token: str | None = None):
     """A new comment on the album, if its owner lets people comment."""
-    album = albums.visible(request.api_user, album_id, token)
-    require_login(request)
-    text = _text(request)
-    COMMENT_RATE.check(request)
-    comment = comments.write(request.api_user, album, text, token=token)
-    return JsonResponse(comment_json(comment), status=201)
+    return _write(request, albums.visible(request.api_user, album_id, token), token=token)
 
 
 @router.patch("/comments/{comment_id}/", response=COMMENT, openapi_extra=extra(body=schemas.CommentText))
@@ -107,6 +89,23 @@ def delete_comment(request, comment_id: str, token: str | None = None):
     comment, photo = comments.find_any(request.api_user, comment_id, token=token)
     comments.delete(request.api_user, comment, photo)
     return HttpResponse(status=204)
+
+
+def _page(request, target, **token):
+    """A page of the photo's or album's comments, as JSON."""
+    page = page_of(request, comments.page, request.api_user, target, **token)
+    return JsonResponse(
+        {"results": [comment_json(c) for c in page.items], "next": next_url(request, page.next_cursor)}
+    )
+
+
+def _write(request, target, **token):
+    """A new comment on the photo or album (which the caller may see): 201 and its JSON."""
+    require_login(request)
+    text = _text(request)
+    COMMENT_RATE.check(request)
+    comment = comments.write(request.api_user, target, text, **token)
+    return JsonResponse(comment_json(comment), status=201)
 
 
 def _text(request):
