@@ -12,7 +12,7 @@ from ninja.decorators import decorate_view
 
 from gallery.api import form_errors, schemas
 from gallery.api.auth import require_login
-from gallery.api.bodies import json_object, require_strings
+from gallery.api.bodies import json_object, require_types
 from gallery.api.openapi import extra, responses
 from gallery.api.revisions import etag, if_match_revision
 from gallery.api.serializers import album_json, card_json
@@ -25,7 +25,8 @@ from gallery.web.forms import AlbumForm
 from gallery.web.paging import next_url, page_of
 from gallery.web.views.albums import share_url
 
-ALBUM_FIELDS = ("title", "description", "visibility")
+ALBUM_FIELDS = ("title", "description", "visibility", "comments_open")
+_ALBUM_BOOLEANS = {"comments_open"}
 
 
 router = Router(tags=["albums"])
@@ -48,7 +49,7 @@ SECRET = decorate_view(never_cache)  # answers with the share link, a secret
 @SECRET
 def create_album(request):
     require_login(request)
-    form = AlbumForm(require_strings(json_object(request, ALBUM_FIELDS)))
+    form = AlbumForm(require_types(json_object(request, ALBUM_FIELDS), _ALBUM_BOOLEANS))
     if not form.is_valid():
         raise form_errors.invalid(form)
     album = albums.create(request.api_user, **form.cleaned_data)
@@ -90,11 +91,12 @@ def delete_album(request, album_id: str):
 )
 @SECRET
 def edit_album(request, album_id: str):
-    """Change the fields sent (title, description, visibility), on the revision of If-Match
+    """Change the fields sent (title, description, visibility, comments_open), on the revision of If-Match
     (else the one just read). Becoming unlisted makes a share link; leaving unlisted drops it."""
     album = _changeable(request, album_id)
     revision = if_match_revision(request, album, AlbumChanged)
-    changes = require_strings(json_object(request, ALBUM_FIELDS, _("This field cannot be changed.")))
+    changes = json_object(request, ALBUM_FIELDS, _("This field cannot be changed."))
+    changes = require_types(changes, _ALBUM_BOOLEANS)
     # The site's form over the album as it is: what is not sent stays.
     form = AlbumForm({**AlbumForm.for_album(album).initial, **changes})
     if not form.is_valid():

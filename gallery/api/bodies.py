@@ -61,11 +61,16 @@ def photo_details(request, unknown_message=None, fields=PHOTO_DETAIL_FIELDS):
     details = json_object(request, fields, unknown_message)
     if isinstance(details.get("tags"), list):
         details["tags"] = ", ".join(str(tag) for tag in details["tags"])
+    return require_types(details, _BOOLEAN_FIELDS)
+
+
+def require_types(data, booleans):
+    """`data` if each value is a string, but those named in `booleans`: true or false; else 400."""
     wrong_type = {
-        name: [_("Must be true or false.")] if name in _BOOLEAN_FIELDS else [_("Must be a string.")]
-        for name, value in details.items()
-        if not isinstance(value, bool if name in _BOOLEAN_FIELDS else str)
+        name: [_("Must be true or false.")] if name in booleans else [_("Must be a string.")]
+        for name, value in data.items()
+        if not isinstance(value, bool if name in booleans else str)
     }
     if wrong_type:
         raise ApiError(400, errors=dict(sorted(wrong_type.items())))
-    return details
+    return data

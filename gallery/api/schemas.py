@@ -212,6 +212,7 @@ class Album(Schema):
     title: str
     description: str
     visibility: Visibility
+    comments_open: bool = Field(description="Whether whoever sees the album may read and write its comments.")
     owner: str
     created: str
     url: str
@@ -229,12 +230,14 @@ class AlbumIn(Body):
     title: Title
     description: Description = None
     visibility: Visibility = None
+    comments_open: bool = None
 
 
 class AlbumChanges(Body):
     title: Title = None
     description: Description = None
     visibility: Visibility = None
+    comments_open: bool = None
 
 
 class AlbumPhoto(Body):

@@ -125,6 +125,7 @@ def album_json(request, album, share_url=None):
         "title": album.title,
         "description": album.description,
         "visibility": album.visibility,
+        "comments_open": album.comments_open,
         "owner": album.owner_username,
         "created": album.created,
         "url": request.build_absolute_uri(reverse("api:album", args=[album.id])),

@@ -1,9 +1,11 @@
 """Comments: their record, their ids, the rules of their text and of @mentions. Pure.
 
-A comment lives in its photo's partition (gallery.storage.dynamodb.model.COMMENT). Its public id
-is the photo's id followed by its own key, so `PATCH /api/comments/<id>/` finds it with one
-GetItem; the key starts with the time it was written (hex milliseconds), so the partition's
-comments sort oldest first.
+A comment lives in its photo's partition (gallery.storage.dynamodb.model.COMMENT), or, on an
+album's share page, in the album's (model.ALBUM_COMMENT: the album's, not its photos', so a
+photo's own visibility neither leaks nor hides it through a share link). Its public id is the
+photo's id followed by its own key ("a", the album's id and the key for an album's), so
+`PATCH /api/comments/<id>/` finds either with one GetItem; the key starts with the time it was
+written (hex milliseconds), so the partition's comments sort oldest first.
 """
 
 import re
@@ -19,6 +21,9 @@ from gallery.domain.limits import LIMITS
 KEY_PATTERN = "[0-9a-f]{20}"
 ID_PATTERN = PHOTO_ID_PATTERN + KEY_PATTERN
 _ID = re.compile(f"(?P<photo_id>{PHOTO_ID_PATTERN})(?P<key>{KEY_PATTERN})")
+# An album comment's id: ids are hex, so the "a" (and the length) tells it from a photo comment's.
+ALBUM_MARK = "a"
+_ALBUM_ID = re.compile(f"{ALBUM_MARK}(?P<album_id>{PHOTO_ID_PATTERN})(?P<key>{KEY_PATTERN})")
 # @name: Django's username characters (letters, digits, @.+-_), not glued to a word before it
 # (an e-mail address is no mention). A trailing "." ends the sentence, not the name.
 MENTION = re.compile(r"(?<![\w@.+-])@(?P<name>[\w.+-]*[\w+-])")
@@ -35,9 +40,12 @@ class Comment:
     edited: str = ""  # when last edited, "" if never
     mentions: tuple = field(default_factory=tuple)  # usernames linked in the text
     hidden: bool = False  # hidden by staff (a report's action): shown to nobody
+    album_id: str = ""  # set (and photo_id "") for a comment on an album's page
 
     @property
     def id(self):
+        if self.album_id:
+            return ALBUM_MARK + self.album_id + self.key
         return self.photo_id + self.key
 
 
@@ -52,6 +60,16 @@ def split_id(comment_id):
     if match is None:
         raise NoSuchComment(comment_id)
     return match["photo_id"], match["key"]
+
+
+def split_any(comment_id):
+    """(photo id, album id, key) of a photo's or an album's comment id (the other id "");
+    NoSuchComment if it is neither."""
+    match = _ALBUM_ID.fullmatch(comment_id or "")
+    if match is not None:
+        return "", match["album_id"], match["key"]
+    photo_id, key = split_id(comment_id)
+    return photo_id, "", key
 
 
 def clean_text(text):
@@ -77,9 +95,9 @@ def visible_comment(comment, viewer_id, blocked_ids):
     return not comment.hidden and comment.author_id not in blocked_ids
 
 
-def can_delete(user_id, comment, photo_owner_id):
-    """Its author deletes a comment, and so does the owner of the photo it is on."""
-    return user_id is not None and user_id in (comment.author_id, photo_owner_id)
+def can_delete(user_id, comment, target_owner_id):
+    """Its author deletes a comment, and so does the owner of the photo (or album) it is on."""
+    return user_id is not None and user_id in (comment.author_id, target_owner_id)
 
 
 class NoSuchComment(NotFound):
@@ -98,6 +116,7 @@ class CommentNotYours(Forbidden):
 
 
 DELETE_NOT_ALLOWED = _("Only its author or the photo's owner can delete this comment.")
+ALBUM_DELETE_NOT_ALLOWED = _("Only its author or the album's owner can delete this comment.")
 
 
 class CommentingBlocked(Forbidden):
@@ -105,3 +124,14 @@ class CommentingBlocked(Forbidden):
 
     code = "blocked"
     message = _("You cannot comment on this photo.")
+
+
+class AlbumCommentingBlocked(CommentingBlocked):
+    message = _("You cannot comment on this album.")
+
+
+class CommentsClosed(Forbidden):
+    """The album's owner has not opened (or has closed) its comments."""
+
+    code = "comments_closed"
+    message = _("Comments are off for this album.")

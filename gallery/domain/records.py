@@ -151,6 +151,7 @@ class Album:
     description: str = ""
     visibility: str = PRIVATE
     share_token: str = ""  # set while the album is unlisted; a new one kills the old link
+    comments_open: bool = False  # its owner lets whoever sees it comment (and read the comments)
     cover_photo_id: str = ""
     cover_thumbnail_key: str = ""
     cover_thumbnail_width: int = 0

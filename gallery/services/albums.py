@@ -24,6 +24,7 @@ from gallery.storage.dynamodb import (
     album_repository,
     photo_repository,
 )
+from gallery.storage.dynamodb import comments as stored_comments
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def new_share_token():
     return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
 
 
-def create(owner, *, title, description="", visibility=records.PRIVATE, clock=None):
+def create(owner, *, title, description="", visibility=records.PRIVATE, comments_open=False, clock=None):
     album = Album(
         id=new_album_id(),
         owner_id=owner.pk,
@@ -53,6 +54,7 @@ def create(owner, *, title, description="", visibility=records.PRIVATE, clock=No
         description=description,
         visibility=visibility,
         share_token=new_share_token() if visibility == UNLISTED else "",
+        comments_open=comments_open,
         created=timestamp(clock),
     )
     album_repository().create_album(album)
@@ -112,9 +114,10 @@ def shared_photo_and_place(user, album_id, token, photo_id):
     return album, photo, membership
 
 
-def visible(user, album_id):
-    """The album if `user` may see it at its own URL; raises AlbumNotFound or AlbumHidden."""
-    return access.require_album_view(user, album_repository().get_album(album_id))
+def visible(user, album_id, token=None):
+    """The album if `user` may see it at its own URL (or through its share link's `token`);
+    raises AlbumNotFound or AlbumHidden."""
+    return access.require_album_view(user, album_repository().get_album(album_id), token)
 
 
 def changeable(user, album_id):
@@ -206,8 +209,10 @@ def set_cover(album, photo_id):
 
 
 def delete(album):
-    """Delete the album; its photos stay where they are."""
+    """Delete the album, then its comments (a crash between: reconcile removes them); its photos
+    stay where they are."""
     album_repository().delete_album(album)
+    stored_comments.follow_album_delete(album.id)
     logger.info("deleted album %s", album.id)
 
 

@@ -58,6 +58,8 @@ ERASED_WITH = {
     model.ALBUM_CARD.name: "with its album",
     model.ARCHIVE_JOB.name: "each job of the user, its archive object first",
     model.COMMENT.name: "with its photo (comments on the user's photos); the user's own: comments.delete_any",
+    model.ALBUM_COMMENT.name: "with its album (comments on the user's albums); the user's own: "
+    "comments.delete_any",
     model.NOTE.name: "the user's own, and those they caused in others' partitions (their counts moved): "
     "notifications' delete",
     model.NOTE_COUNT.name: "the user's own, after their notifications",
@@ -122,7 +124,7 @@ def _erase_items(user_id, found):
         if item.get("archive_key"):
             objects.delete_objects([item["archive_key"]])
         jobs.delete_job(parts["job_id"])
-    for _parts, item in found.of(model.COMMENT):
+    for _parts, item in [*found.of(model.COMMENT), *found.of(model.ALBUM_COMMENT)]:
         comments.delete_any(stored_comments.comment_from_item(item))
     for _parts, item in found.of(model.OWNER_COUNT):
         stored.delete_item(item)

@@ -108,9 +108,9 @@ def members(owner):
 
 
 # --- comments.json (issue 25) ---------------------------------------------------------------------
-# What comments.json says of each comment the owner wrote, on anyone's photo (hidden: a moderator
-# hid it from others; it is still the writer's text).
-COMMENT_FIELDS = ("id", "photo_id", "text", "created", "edited", "hidden")
+# What comments.json says of each comment the owner wrote, on anyone's photo or album (one of
+# photo_id and album_id is ""; hidden: a moderator hid it from others; it is still the writer's text).
+COMMENT_FIELDS = ("id", "photo_id", "album_id", "text", "created", "edited", "hidden")
 
 
 def comment_facts(owner):

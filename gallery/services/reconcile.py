@@ -75,6 +75,7 @@ class Report:
     feed_problems: list = field(default_factory=list)  # follow_consistency.FeedProblem
     wrong_note_counts: list = field(default_factory=list)  # (user id, stored, true unread count)
     unlisted_comments: list = field(default_factory=list)  # (photo id, key): not in their author's list
+    stray_album_comments: list = field(default_factory=list)  # (album id, key): their album is gone
     stray_avatars: dict = field(default_factory=dict)  # key under avatars/: why it is no one's avatar
     scan: object = field(default=None, repr=False)  # the TableScan judged
     recent_objects: int = 0  # unnamed objects younger than min_age, left alone
@@ -87,7 +88,7 @@ class Report:
         favorites = (self.hidden_favorites, self.wrong_favorite_counts, self.misplaced_favorites)
         albums = (self.album_problems, self.unknown_items, self.expired_jobs)
         people = (self.wrong_follow_counts, self.feed_problems, self.wrong_note_counts)
-        people += (self.unlisted_comments, self.stray_avatars)
+        people += (self.unlisted_comments, self.stray_album_comments, self.stray_avatars)
         return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums, *people))
 
 
@@ -116,6 +117,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         feed_problems=follow_consistency.feed_problems(scan),
         wrong_note_counts=consistency.wrong_note_counts(scan),
         unlisted_comments=stored_comments.unlisted(scan),
+        stray_album_comments=scan.stray_album_comments,
         stray_avatars=_stray_avatars(now, min_age),
         scan=scan,
     )
@@ -197,6 +199,9 @@ def remove_orphans(report):
             logger.warning("reconcile: removed the items of photo %s", photo_id)
     for photo_id, key in report.unlisted_comments:
         stored_comments.list_comment(photo_id, key)
+    for album_id in sorted({album_id for album_id, _key in report.stray_album_comments}):
+        stored_comments.follow_album_delete(album_id)
+        logger.warning("reconcile: removed the comments of deleted album %s", album_id)
     for user_id, stored, true in report.wrong_follow_counts:
         follow_consistency.set_follow_counts(user_id, stored, true)
     # Judged on the scan: a photo removed above as broken is gone from the feeds' point of view

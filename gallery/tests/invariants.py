@@ -72,6 +72,7 @@ class ExpectedAlbum:
     members: list = field(default_factory=list)  # photo ids, in album order (not those in the trash)
     cover: str = ""
     token: str = ""
+    comments_open: bool = False  # its owner lets whoever sees it comment
     parked: dict = field(default_factory=dict)  # photo id in the trash: (its index, version then)
     version: int = 0  # moves with every change of members: a restore into an unchanged album
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("photos/<id:photo_id>/favorite/", photos.favorite, name="favorite"),
     path("photos/<id:photo_id>/rotate/", photos.rotate_photo, name="rotate"),
     path("photos/<id:photo_id>/comments/", comments.write, name="comment_write"),
+    path("albums/<id:album_id>/comments/", comments.album_write, name="album_comment_write"),
     path("comments/<str:comment_id>/edit/", comments.edit, name="comment_edit"),
     path("comments/<str:comment_id>/delete/", comments.delete, name="comment_delete"),
     path("reports/", comments.report, name="report"),

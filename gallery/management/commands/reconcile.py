@@ -60,6 +60,8 @@ class Command(BaseCommand):
             )
         for photo_id, key in report.unlisted_comments:
             self.stdout.write(f"comment {photo_id}{key} not in its author's list")
+        for album_id, key in report.stray_album_comments:
+            self.stdout.write(f"comment {key} of deleted album {album_id}")
         for key, why in sorted(report.stray_avatars.items()):
             self.stdout.write(f"avatar object {key}: {why} (left alone)")
         for job_id in report.expired_jobs:
@@ -79,7 +81,8 @@ class Command(BaseCommand):
                     f"set {len(report.wrong_counts)} counters; removed "
                     f"{len(report.expired_jobs)} expired archive jobs; recounted the follows of "
                     f"{len(report.wrong_follow_counts)} people and repaired {len(report.feed_problems)} "
-                    f"feed items; listed {len(report.unlisted_comments)} comments for their authors."
+                    f"feed items; listed {len(report.unlisted_comments)} comments for their authors; "
+                    f"removed {len(report.stray_album_comments)} comments of deleted albums."
                 )
             )
         else:

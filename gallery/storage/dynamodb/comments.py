@@ -9,11 +9,16 @@ outlives a delete that committed first; after a delete the photo's comments are 
 partition without its photo: purge_photo). Who may *read* them is not stored: the photo's
 visibility decides at read time (gallery.services.comments), so a photo turning private or
 going to the trash hides its comments at once and a restore brings them back.
+
+An album's comments (model.ALBUM_COMMENT, its share page's) are the same items in the album's
+partition, after its entries and card ("TALK#"), written with a check that the album is there
+with its comments open; its delete removes them (`follow_album_delete`). Who reads them is the
+album's visibility, share link and switch at read time.
 """
 
 from boto3.dynamodb.conditions import Key
 
-from gallery.domain.comments import Comment, NoSuchComment
+from gallery.domain.comments import Comment, CommentsClosed, NoSuchComment
 from gallery.domain.records import Page
 from gallery.storage.dynamodb import model, schema
 from gallery.storage.dynamodb.connection import get_connection, translate_errors
@@ -23,11 +28,19 @@ from gallery.storage.dynamodb.favorites import may_favorite
 from gallery.storage.dynamodb.transactions import Transaction, exists, not_written_yet
 
 PREFIX = model.COMMENT.sk_prefix()
+ALBUM_PREFIX = model.ALBUM_COMMENT.sk_prefix()
 _KEY_ATTRIBUTES = ("pk", "sk")
 
 
-def comment_key(photo_id, key):
+def comment_key(photo_id, key, album_id=""):
+    """A photo's comment's key, or an album's when `album_id` is given."""
+    if album_id:
+        return model.ALBUM_COMMENT.key(album_id=album_id, comment_key=key)
     return model.COMMENT.key(photo_id=photo_id, comment_key=key)
+
+
+def _key(comment):
+    return comment_key(comment.photo_id, comment.key, comment.album_id)
 
 
 def author_list(author_id):
@@ -37,15 +50,16 @@ def author_list(author_id):
 def author_list_key(comment):
     """The comment's place in its author's COMMENTS# list of the lists index (the data export's
     one Query a page): the key starts with the time written, so oldest first."""
-    return {
-        "list_pk": author_list(comment.author_id),
-        "list_sk": model.COMMENT.list_sk.format(comment_key=comment.key, photo_id=comment.photo_id),
-    }
+    if comment.album_id:
+        list_sk = model.ALBUM_COMMENT.list_sk.format(comment_key=comment.key, album_id=comment.album_id)
+    else:
+        list_sk = model.COMMENT.list_sk.format(comment_key=comment.key, photo_id=comment.photo_id)
+    return {"list_pk": author_list(comment.author_id), "list_sk": list_sk}
 
 
 def comment_item(comment):
     return {
-        **comment_key(comment.photo_id, comment.key),
+        **_key(comment),
         **author_list_key(comment),
         "author_id": comment.author_id,
         "author": comment.author,
@@ -58,9 +72,10 @@ def comment_item(comment):
 
 
 def comment_from_item(item):
-    parts = model.COMMENT.parts(item)
+    parts = model.COMMENT.parts(item) or model.ALBUM_COMMENT.parts(item)
     return Comment(
-        photo_id=parts["photo_id"],
+        photo_id=parts.get("photo_id", ""),
+        album_id=parts.get("album_id", ""),
         key=parts["comment_key"],
         author_id=int(item["author_id"]),
         author=item.get("author", ""),
@@ -76,20 +91,30 @@ def add_comment(comment):
     """Store a new comment, in one transaction with the check that its photo is there, not in
     the trash and the author's to see (the same condition as a favourite's); PhotoNotFound if not."""
     write = Transaction()
-    write.check(
-        schema.photo_key(comment.photo_id),
-        **may_favorite(comment.author_id),
-        on_fail=PhotoNotFound(comment.photo_id),
-    )
+    if comment.album_id:  # the album is there with its comments open (who sees it: the service)
+        write.check(
+            schema.album_key(comment.album_id),
+            condition="attribute_exists(pk) AND comments_open = :open",
+            values={":open": True},
+            on_fail=CommentsClosed(comment.album_id),
+        )
+    else:
+        write.check(
+            schema.photo_key(comment.photo_id),
+            **may_favorite(comment.author_id),
+            on_fail=PhotoNotFound(comment.photo_id),
+        )
     write.put(comment_item(comment), **not_written_yet())
     write.commit()
     return comment
 
 
-def get_comment(photo_id, key):
+def get_comment(photo_id, key, album_id=""):
     with translate_errors():
         item = (
-            get_connection().table.get_item(Key=comment_key(photo_id, key), ConsistentRead=True).get("Item")
+            get_connection()
+            .table.get_item(Key=comment_key(photo_id, key, album_id), ConsistentRead=True)
+            .get("Item")
         )
     if item is None:
         raise NoSuchComment(photo_id + key)
@@ -105,7 +130,7 @@ def update_comment(comment, **changes):
     }
     write = Transaction()
     write.update(
-        comment_key(comment.photo_id, comment.key),
+        _key(comment),
         "SET " + ", ".join(f"#{name} = :{name}" for name in changes),
         **exists(on_fail=NoSuchComment(comment.id)),
         names=names,
@@ -118,7 +143,7 @@ def update_comment(comment, **changes):
 def delete_comment(comment):
     """Delete the comment; False if it was gone already (two tabs, two deletes: both end right)."""
     write = Transaction()
-    write.delete(comment_key(comment.photo_id, comment.key), **exists())
+    write.delete(_key(comment), **exists())
     try:
         write.commit()
     except PhotoChanged:
@@ -126,12 +151,13 @@ def delete_comment(comment):
     return True
 
 
-def comments_page(photo_id, *, cursor=None, limit=24):
-    """One page of the photo's comments, oldest first: one Query (hidden ones included: the
-    reader filters, so a page's cursor never skips)."""
-    pk = schema.photo_pk(photo_id)
+def comments_page(photo_id, *, cursor=None, limit=24, album_id=""):
+    """One page of the photo's (or album's) comments, oldest first: one Query (hidden ones
+    included: the reader filters, so a page's cursor never skips)."""
+    pk = schema.album_pk(album_id) if album_id else schema.photo_pk(photo_id)
+    prefix = ALBUM_PREFIX if album_id else PREFIX
     query = {
-        "KeyConditionExpression": Key("pk").eq(pk) & Key("sk").begins_with(PREFIX),
+        "KeyConditionExpression": Key("pk").eq(pk) & Key("sk").begins_with(prefix),
         "Limit": limit,
     }
     if cursor:
@@ -156,6 +182,18 @@ def follow_delete(photo_id):
     """After a photo's delete: remove every comment of it."""
     table = get_connection().table
     for item in list(comment_items(photo_id)):
+        with translate_errors():
+            table.delete_item(Key=schema.key_of(item))
+
+
+def follow_album_delete(album_id):
+    """After an album's delete: remove every comment of it."""
+    table = get_connection().table
+    items = get_connection().query_all(
+        KeyConditionExpression=Key("pk").eq(schema.album_pk(album_id)) & Key("sk").begins_with(ALBUM_PREFIX),
+        ConsistentRead=True,
+    )
+    for item in list(items):
         with translate_errors():
             table.delete_item(Key=schema.key_of(item))
 

@@ -55,6 +55,8 @@ def user_items(user_id):
     conditions.append(Attr("sk").eq(model.PHOTO.sk) & Attr("owner_id").eq(user_id))
     # Comments the user wrote, on anyone's photos (those on their own photos go with the photos).
     conditions.append(Attr("sk").begins_with(model.COMMENT.sk_prefix()) & Attr("author_id").eq(user_id))
+    # ... and on anyone's albums (those on their own albums go with the albums).
+    conditions.append(Attr("sk").begins_with(model.ALBUM_COMMENT.sk_prefix()) & Attr("author_id").eq(user_id))
     # Notifications the user caused, in anyone's partition.
     conditions.append(Attr("sk").begins_with(model.NOTE.sk_prefix()) & Attr("actor_id").eq(user_id))
     scan = {"FilterExpression": reduce(or_, conditions)}

@@ -25,6 +25,7 @@ class TableScan:
     album_cards: dict = field(default_factory=dict)  # album id: its admin card item
     entries: dict = field(default_factory=dict)  # album id: [entry item]
     comments: dict = field(default_factory=dict)  # photo id: {comment key: comment item}
+    album_comments: dict = field(default_factory=dict)  # album id: {comment key: comment item}
     jobs: list = field(default_factory=list)  # ArchiveJob records (large downloads, data exports)
     follows: set = field(default_factory=set)  # (follower id, followee id)
     follow_counts: dict = field(default_factory=dict)  # user id: counts item
@@ -33,6 +34,16 @@ class TableScan:
     unread_notes: dict = field(default_factory=dict)  # user id: number of unread NOTE# items
     note_counts: dict = field(default_factory=dict)  # user id: stored unread count
     unknown: list = field(default_factory=list)  # keys of items of no declared kind: reported only
+
+    @property
+    def stray_album_comments(self):
+        """(album id, comment key) of comments whose album is gone (a crash after its delete)."""
+        return sorted(
+            (album_id, key)
+            for album_id, found in self.album_comments.items()
+            if album_id not in self.albums
+            for key in found
+        )
 
     @property
     def stray_ids(self):
@@ -69,6 +80,8 @@ class TableScan:
             self.entries.setdefault(parts["album_id"], []).append(item)
         elif kind is model.COMMENT:
             self.comments.setdefault(parts["photo_id"], {})[parts["comment_key"]] = item
+        elif kind is model.ALBUM_COMMENT:
+            self.album_comments.setdefault(parts["album_id"], {})[parts["comment_key"]] = item
         elif kind is model.ARCHIVE_JOB:
             self.jobs.append(job_from_item(item))
         elif kind is model.FOLLOW:

@@ -181,6 +181,20 @@ COMMENT = ItemKind(
     "the viewer's own) and not to a viewer who blocked its author; text within the length limit; "
     "in its author's COMMENTS# list (the export reads it there, one Query a page)",
 )
+ALBUM_COMMENT = ItemKind(
+    "album comment",
+    pk="ALBUM#{album_id}",
+    # "TALK#" sorts after the album's item, entries and card: an album page's Query never reads it.
+    sk="TALK#{comment_key}",
+    list_pk="COMMENTS#{author_id}",
+    list_sk="{comment_key}#{album_id}",
+    owner="the album (its author's to edit, the album owner's to delete)",
+    written_by="comment on an album (share page), edit comment, delete comment (author or album owner), "
+    "moderation (hide); removed with its album; listed in its author's COMMENTS# like a photo's",
+    holds="its album exists; shown only while the album's comments are open and to whoever may see the "
+    "album (its owner, the share link's holders while unlisted, everyone while public), not to a viewer "
+    "who blocked its author; text within the length limit; in its author's COMMENTS# list",
+)
 
 ARCHIVE_JOB = ItemKind(
     "archive job",
@@ -273,6 +287,7 @@ KINDS = (
     ENTRY,
     ALBUM_CARD,
     COMMENT,
+    ALBUM_COMMENT,
     ARCHIVE_JOB,
     FOLLOW,
     FOLLOW_COUNT,

@@ -62,6 +62,10 @@ def a_full_library(user, bob):
     photos.favorite(bob, public)  # bob's favourite of the user's photo
     comments.write(user, bobs, "Lovely light")  # the user's comment on bob's photo
     comments.write(bob, public, "Nice one")  # bob's comment on the user's photo: goes with it
+    bobs_album = albums.edit(bobs_album, visibility="public", comments_open=True)
+    comments.write(user, bobs_album, "Great trip")  # the user's comment on bob's album
+    album = albums.edit(albums.changeable(user, album.id), visibility="public", comments_open=True)
+    comments.write(bob, album, "Thanks for sharing")  # bob's comment on the user's album: goes with it
     downloads.start_job(user, archives.EXPORT, language="ko")
     assert run_worker() == 1  # the export is built: a job and an archive in S3
     follows_stored.add_follow(bob.pk, user.pk, "2026-01-01T00:00:00")  # no feed jobs queued

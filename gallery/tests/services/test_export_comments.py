@@ -40,7 +40,7 @@ def test_the_export_holds_the_comments_the_owner_wrote_and_no_one_elses(aws, use
         (second.id, mine.id, "Thanks!"),
     ]
     assert exported[1]["hidden"] is True and set(exported[0]) == set(
-        ("id", "photo_id", "text", "created", "edited", "hidden")
+        ("id", "photo_id", "album_id", "text", "created", "edited", "hidden")
     )
     assert exported_comments(aws, bob)[0]["text"] == "Bob's own words"
 

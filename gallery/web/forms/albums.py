@@ -1,6 +1,7 @@
 """An album's form."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from gallery.domain.records import ALBUM_VISIBILITY_CHOICES, PRIVATE
 from gallery.web.forms.fields import description_field, title_field, visibility_field
@@ -14,6 +15,14 @@ class AlbumForm(forms.Form):
     title = title_field()
     description = description_field(rows=3)
     visibility = visibility_field(ALBUM_VISIBILITY_CHOICES, PRIVATE)
+    comments_open = forms.BooleanField(
+        required=False,
+        label=_("Let people comment"),
+        help_text=_(
+            "Signed-in people who can see the album (with its share link, if unlisted) can read and "
+            "write comments on it. Turned off, the comments are hidden, not deleted."
+        ),
+    )
 
     @classmethod
     def for_album(cls, album, data=None):
@@ -21,6 +30,7 @@ class AlbumForm(forms.Form):
             "title": album.title,
             "description": album.description,
             "visibility": album.visibility,
+            "comments_open": album.comments_open,
             "revision": album.revision,
         }
         return cls(data, initial=initial)

@@ -8,6 +8,7 @@ words the error carries (gallery.domain.errors).
 """
 
 import functools
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,10 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.domain import records
-from gallery.services import album_places, albums, navigation, photos
+from gallery.domain.limits import LIMITS
+from gallery.services import album_places, albums, comments, navigation, photos
 from gallery.storage.dynamodb import AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged
 from gallery.web.forms import AlbumEditForm, AlbumForm, over_newer_save
 from gallery.web.paging import page_context, page_of
+from gallery.web.views.comments import CommentForm
 
 # What a change answers with a message and a redirect rather than an error page.
 _REFUSALS = (albums.AlbumRefused, AlbumChanged, AlreadyInAlbum, NotInAlbum, PhotoChanged)
@@ -89,6 +92,14 @@ def _render_album(request, album_id, token=None):
         # The album's own page opens its photos' pages within it (gallery.services.album_places).
         from_query="" if token else navigation.from_query(navigation.token(navigation.ALBUM, album.id)),
     )
+    if comments.shown(request.user, album, token):  # open, and this viewer's to see
+        context |= {
+            "comments": comments.page(
+                request.user, album, token=token, cursor=request.GET.get("comments"), limit=LIMITS.page_size
+            ),
+            "comment_form": CommentForm(),
+            "comment_query": "?" + urlencode({"token": token}) if token else "",
+        }
     response = render(request, "gallery/albums/detail.html", context)
     if is_owner and context["share_url"]:
         add_never_cache_headers(response)  # the share link is a secret: no cache may keep it

@@ -1,6 +1,7 @@
-"""The photo page's comment forms without JavaScript: write, edit, delete a comment, report a
-photo or a comment, block a person (from their page). The rules are the services'; a refusal
-is answered by gallery.web.errors like any other."""
+"""The photo page's (and an album's page's) comment forms without JavaScript: write, edit,
+delete a comment, report a photo or a comment, block a person (from their page). The rules are
+the services'; a refusal is answered by gallery.web.errors like any other. On an album's share
+page the forms carry its link's token in their URL (`?token=`), which is how its visitors see it."""
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gallery.domain.comments import CommentInvalid, CommentNotYours
 from gallery.domain.limits import LIMITS
-from gallery.services import blocks, comments, photos, reports
+from gallery.services import albums, blocks, comments, photos, reports
 from gallery.web.ratelimit import COMMENT_RATE, REPORT_RATE
 
 
@@ -30,6 +31,19 @@ def _back_to(photo_id, anchor="comments"):
     return redirect(reverse("gallery:photo", args=[photo_id]) + f"#{anchor}")
 
 
+def _target_url(target, token, *, album):
+    """The page a comment is shown on: its photo's, or its `album`'s (the share page's with `token`)."""
+    if not album:
+        return reverse("gallery:photo", args=[target.id])
+    if token:
+        return reverse("gallery:album_shared", args=[target.id, token])
+    return reverse("gallery:album", args=[target.id])
+
+
+def _token(request):
+    return request.GET.get("token") or None
+
+
 @require_POST
 @login_required
 def write(request, photo_id):
@@ -43,26 +57,45 @@ def write(request, photo_id):
     return _back_to(photo.id, f"comment-{comment.id}")
 
 
+@require_POST
+@login_required
+def album_write(request, album_id):
+    """A comment on an album's page (its share page's: `?token=`)."""
+    token = _token(request)
+    album = albums.visible(request.user, album_id, token)
+    back = _target_url(album, token, album=True)
+    COMMENT_RATE.check(request)
+    try:
+        comment = comments.write(request.user, album, request.POST.get("text", ""), token=token)
+    except CommentInvalid as error:
+        messages.error(request, error.message)
+        return redirect(back + "#comment-form")
+    return redirect(back + f"#comment-{comment.id}")
+
+
 @login_required
 def edit(request, comment_id):
-    comment, photo = comments.find(request.user, comment_id)
+    token = _token(request)
+    comment, target = comments.find_any(request.user, comment_id, token=token)
     if comment.author_id != request.user.pk:
         raise CommentNotYours(comment.id)
+    back = _target_url(target, token, album=bool(comment.album_id))
     form = CommentForm(request.POST or None, initial={"text": comment.text})
     if request.method == "POST" and form.is_valid():
         COMMENT_RATE.check(request)
-        comments.edit(request.user, comment, photo, form.cleaned_data["text"])
-        return _back_to(photo.id, f"comment-{comment.id}")
-    return render(request, "gallery/comment_edit.html", {"form": form, "comment": comment, "photo": photo})
+        comments.edit(request.user, comment, target, form.cleaned_data["text"])
+        return redirect(back + f"#comment-{comment.id}")
+    return render(request, "gallery/comment_edit.html", {"form": form, "comment": comment, "back_url": back})
 
 
 @require_POST
 @login_required
 def delete(request, comment_id):
-    comment, photo = comments.find(request.user, comment_id)
-    comments.delete(request.user, comment, photo)
+    token = _token(request)
+    comment, target = comments.find_any(request.user, comment_id, token=token)
+    comments.delete(request.user, comment, target)
     messages.success(request, _("The comment was deleted."))
-    return _back_to(photo.id)
+    return redirect(_target_url(target, token, album=bool(comment.album_id)) + "#comments")
 
 
 @require_POST
