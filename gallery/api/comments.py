@@ -6,7 +6,7 @@ data, never HTML. An unlisted album's comments are read and written with its sha
 from django.http import HttpResponse, JsonResponse
 from ninja import Router
 
-from gallery.api import schemas
+from gallery.api import people_schemas
 from gallery.api.auth import require_login
 from gallery.api.bodies import json_object, require_strings
 from gallery.api.openapi import extra, responses
@@ -15,7 +15,7 @@ from gallery.web.paging import next_url, page_of
 from gallery.web.ratelimit import COMMENT_RATE
 
 router = Router(tags=["comments"])
-COMMENT = responses({200: schemas.CommentOut}, 400, 401, 403, 404, 429)
+COMMENT = responses({200: people_schemas.CommentOut}, 400, 401, 403, 404, 429)
 
 
 def comment_json(comment):
@@ -32,7 +32,7 @@ def comment_json(comment):
 @router.get(
     "/photos/{id:photo_id}/comments/",
     url_name="comments",
-    response=responses({200: schemas.CommentList}, 400, 404),
+    response=responses({200: people_schemas.CommentList}, 400, 404),
     openapi_extra=extra(public=True),
 )
 def list_comments(request, photo_id: str, cursor: str | None = None):
@@ -42,8 +42,8 @@ def list_comments(request, photo_id: str, cursor: str | None = None):
 
 @router.post(
     "/photos/{id:photo_id}/comments/",
-    response=responses({201: schemas.CommentOut}, 400, 401, 403, 404, 429),
-    openapi_extra=extra(body=schemas.CommentText),
+    response=responses({201: people_schemas.CommentOut}, 400, 401, 403, 404, 429),
+    openapi_extra=extra(body=people_schemas.CommentText),
 )
 def write_comment(request, photo_id: str):
     """A new comment on the photo."""
@@ -53,7 +53,7 @@ def write_comment(request, photo_id: str):
 @router.get(
     "/albums/{id:album_id}/comments/",
     url_name="album_comments",
-    response=responses({200: schemas.CommentList}, 400, 403, 404),
+    response=responses({200: people_schemas.CommentList}, 400, 403, 404),
     openapi_extra=extra(public=True),
 )
 def list_album_comments(request, album_id: str, cursor: str | None = None, token: str | None = None):
@@ -64,15 +64,17 @@ def list_album_comments(request, album_id: str, cursor: str | None = None, token
 
 @router.post(
     "/albums/{id:album_id}/comments/",
-    response=responses({201: schemas.CommentOut}, 400, 401, 403, 404, 429),
-    openapi_extra=extra(body=schemas.CommentText),
+    response=responses({201: people_schemas.CommentOut}, 400, 401, 403, 404, 429),
+    openapi_extra=extra(body=people_schemas.CommentText),
 )
 def write_album_comment(request, album_id: str, token: str | None = None):
     """A new comment on the album, if its owner lets people comment."""
     return _write(request, albums.visible(request.api_user, album_id, token), token=token)
 
 
-@router.patch("/comments/{comment_id}/", response=COMMENT, openapi_extra=extra(body=schemas.CommentText))
+@router.patch(
+    "/comments/{comment_id}/", response=COMMENT, openapi_extra=extra(body=people_schemas.CommentText)
+)
 def edit_comment(request, comment_id: str, token: str | None = None):
     """Change your comment's text; it is marked edited (an unlisted album's: with its `token`)."""
     require_login(request)

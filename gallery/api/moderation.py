@@ -4,7 +4,7 @@ comment to staff (docs/api.md). The rules: gallery.services.blocks and gallery.s
 from django.http import JsonResponse
 from ninja import Router
 
-from gallery.api import schemas
+from gallery.api import people_schemas
 from gallery.api.auth import require_login
 from gallery.api.bodies import json_object, require_strings
 from gallery.api.openapi import extra, responses
@@ -12,7 +12,7 @@ from gallery.services import blocks, reports
 from gallery.web.ratelimit import REPORT_RATE
 
 router = Router(tags=["moderation"])
-BLOCK = responses({200: schemas.Blocked}, 400, 401, 404)
+BLOCK = responses({200: people_schemas.Blocked}, 400, 401, 404)
 
 
 @router.post("/users/{username}/block/", url_name="block", response=BLOCK)
@@ -35,8 +35,8 @@ def unblock_user(request, username: str):
 @router.post(
     "/reports/",
     url_name="reports",
-    response=responses({201: schemas.ReportOut}, 400, 401, 404, 429),
-    openapi_extra=extra(body=schemas.ReportIn),
+    response=responses({201: people_schemas.ReportOut}, 400, 401, 404, 429),
+    openapi_extra=extra(body=people_schemas.ReportIn),
 )
 def report(request):
     """Report a photo or a comment you can see to staff, with a reason."""

@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from gallery.api import schemas
+from gallery.api import people_schemas
 from gallery.api.auth import require_login
 from gallery.api.bodies import json_object
 from gallery.api.openapi import extra, responses
@@ -32,7 +32,7 @@ def notification_json(shown):
 @router.get(
     "/notifications/",
     url_name="notifications",
-    response=responses({200: schemas.NotificationList}, 400, 401),
+    response=responses({200: people_schemas.NotificationList}, 400, 401),
 )
 def list_notifications(request, cursor: str | None = None):
     """The caller's notifications, newest first (`next`), and how many are unread."""
@@ -50,8 +50,8 @@ def list_notifications(request, cursor: str | None = None):
 @router.post(
     "/notifications/read/",
     url_name="notifications_read",
-    response=responses({200: schemas.NotificationsMarked}, 400, 401, 403),
-    openapi_extra=extra(body=schemas.NotificationsRead),
+    response=responses({200: people_schemas.NotificationsMarked}, 400, 401, 403),
+    openapi_extra=extra(body=people_schemas.NotificationsRead),
 )
 def mark_read(request):
     """Mark the notifications `ids` read, or every one with `"all": true` (idempotent)."""

@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from gallery.api import form_errors, schemas
+from gallery.api import form_errors, people_schemas
 from gallery.api.auth import require_login
 from gallery.api.bodies import json_object, require_strings
 from gallery.api.openapi import extra, responses
@@ -27,8 +27,8 @@ FIELDS = tuple(ProfileForm.base_fields)
 @router.patch(
     "/users/me/",
     url_name="me",
-    response=responses({200: schemas.Profile}, 400, 401),
-    openapi_extra=extra(body=schemas.ProfileChange),
+    response=responses({200: people_schemas.Profile}, 400, 401),
+    openapi_extra=extra(body=people_schemas.ProfileChange),
 )
 def change_profile(request):
     """Change the fields sent (`display_name`, `bio`); plain text, shown escaped everywhere."""
@@ -46,8 +46,8 @@ def change_profile(request):
 @router.post(
     "/users/me/avatar/",
     url_name="my_avatar",
-    response=responses({200: schemas.Profile}, 400, 401, 413),
-    openapi_extra=extra(body=schemas.AvatarUpload, content_type="multipart/form-data"),
+    response=responses({200: people_schemas.Profile}, 400, 401, 413),
+    openapi_extra=extra(body=people_schemas.AvatarUpload, content_type="multipart/form-data"),
 )
 def change_avatar(request):
     """A new profile picture (multipart/form-data, the file as `avatar`): checked as a photo upload
@@ -74,7 +74,7 @@ def change_avatar(request):
 @router.delete(
     "/users/me/avatar/",
     url_name="my_avatar_delete",
-    response=responses({200: schemas.Profile}, 401),
+    response=responses({200: people_schemas.Profile}, 401),
 )
 def remove_avatar(request):
     """Back to the default picture (idempotent)."""
@@ -86,7 +86,7 @@ def remove_avatar(request):
 @router.get(
     "/users/{username}/",
     url_name="person",
-    response=responses({200: schemas.Profile}, 404),
+    response=responses({200: people_schemas.Profile}, 404),
     openapi_extra=extra(public=True),
 )
 def get_profile(request, username: str):

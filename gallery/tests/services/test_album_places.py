@@ -6,8 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from gallery.domain.records import PRIVATE, PUBLIC, UNLISTED
 from gallery.services import album_places, albums, navigation
-from gallery.storage.dynamodb import NotInAlbum, photo_repository
-from gallery.storage.dynamodb import albums as album_storage
+from gallery.storage.dynamodb import NotInAlbum, album_steps, photo_repository
 from gallery.tests.factories import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +63,7 @@ def test_others_step_over_the_private_photos_of_a_public_album(user, bob, own_ph
 
 
 def test_past_a_long_run_of_hidden_photos(user, bob, own_photos, monkeypatch):
-    monkeypatch.setattr(album_storage, "STEP_QUERY_LIMIT", 1)  # a Query page per entry
+    monkeypatch.setattr(album_steps, "STEP_QUERY_LIMIT", 1)  # a Query page per entry
     hidden = [make_photo(10 + number, owner_id=user.pk, visibility=PRIVATE) for number in range(3)]
     for photo in hidden:
         photo_repository().put_photo(photo)
