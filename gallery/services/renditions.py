@@ -27,7 +27,7 @@ from gallery.storage.dynamodb import (
 )
 from gallery.storage.s3 import objects
 from gallery.storage.s3.backend import ObjectTooLarge
-from gallery.storage.s3.keys import rendition_key
+from gallery.storage.s3.keys import rendition_key, variant_of
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ def lacks_sources(photo):
         return False  # processing: its upload job makes every size; failed: nothing to make
     if not photo.width:
         return True
-    wanted = {rendition_key(photo.id, row) for row in sources_for(photo.width, photo.height)}
+    variant = variant_of(photo.thumbnail_key)  # a rotated photo's sizes carry its rotation's name
+    wanted = {rendition_key(photo.id, row, variant) for row in sources_for(photo.width, photo.height)}
     return wanted != {source["key"] for source in photo.sources}
 
 
@@ -93,7 +94,7 @@ def make_sources(photo_id):
         # Accepted once, over today's limits now: it keeps its JPEG sizes.
         logger.warning("photo %s: no sizes made from its original: %s", photo.id, error)
         return "skipped"
-    sources = source_fields(photo.id, processed.sources)
+    sources = source_fields(photo.id, processed.sources, variant_of(photo.thumbnail_key))
     named = {source["key"] for source in photo.sources}
     written = []
     try:

@@ -38,6 +38,15 @@ def _suffix(variant):
     return f"-{variant}" if variant else ""
 
 
+_VARIANT = re.compile(r"^[^/]+/[^/]+/[^/.-]+-([0-9a-f]+)\.[a-z0-9]+$")
+
+
+def variant_of(key):
+    """The `variant` a size's key was made with ("" for an upload's own sizes)."""
+    found = _VARIANT.match(key or "")
+    return found.group(1) if found else ""
+
+
 def display_key(photo_id):
     return rendition_key(photo_id, DISPLAY)
 

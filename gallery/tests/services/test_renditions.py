@@ -149,3 +149,19 @@ def test_a_rotated_cover_shows_its_new_sizes(aws, user):
     assert (cover.cover_thumbnail_key, cover.cover_sources) == (turned.thumbnail_key, turned.sources)
     assert cover.cover_thumbnail_key != photo.thumbnail_key  # new keys: the old objects are gone
     assert_no_orphans(aws)
+
+
+def test_a_rotated_photo_needs_nothing_and_a_backfill_keeps_its_turned_keys(aws, client, user):
+    # A rotation names its sizes anew ("w400-<variant>.webp"): the backfill must see them as the
+    # sizes the photo has, and a photo that lacks one gets it under the rotation's names too.
+    turned = rotation.rotate(publish(user, title="Harbour", data=image_bytes(size=(1800, 1200))), 90)
+    assert not renditions.lacks_sources(turned)
+    assert "1 photos; 0 queued for the worker, 1 need nothing." in backfill()
+
+    old = made_before_sources(turned)
+    assert renditions.make_sources(old.id) == "made"
+    done = dynamodb.photo_repository().get_photo(old.id)
+    assert done.sources == turned.sources  # same keys: the variant of its other sizes
+    assert f"/photos/{old.id}/c1100-" in client.get("/").content.decode()
+    assert_no_orphans(aws)
+    assert reconcile.find_orphans(min_age=timedelta(0)).clean
