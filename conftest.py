@@ -2,6 +2,7 @@
 
 import pytest
 import redis
+from _pytest.nodeid import NodeId
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import default_storage
@@ -40,7 +41,7 @@ LONG_GROUPS = 2
 
 
 @pytest.hookimpl(wrapper=True)  # around every other plugin's hook, xdist's and pytest-django's
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     browser_modules = []
     for item in items:
         if item.get_closest_marker("rehearsal"):
@@ -54,6 +55,24 @@ def pytest_collection_modifyitems(items):
     yield  # xdist reads the marks; pytest-django puts the tests without a database last
     # A group runs in collection order: the rehearsals at its start, not after half the browsers.
     items.sort(key=lambda item: item.get_closest_marker("rehearsal") is None)
+    if config.getvalue("loadgroup"):  # an xdist worker of `make test`
+        name_the_groups(items)
+
+
+def name_the_groups(items):
+    """What xdist 3.8 does on a worker under --dist loadgroup, again: the controller groups the tests
+    by the "@<group>" ending of their node ids. xdist sets item._nodeid, which pytest 9.2 no longer
+    reads (Node.nodeid comes from item._id): without this no group held together, every browser
+    test and rehearsal went to either worker, and each browser test started its own gunicorn."""
+    for item in items:
+        names = sorted(
+            {
+                mark.args[0] if mark.args else mark.kwargs.get("name", "default")
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.fixture(scope="session")
