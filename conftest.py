@@ -55,7 +55,7 @@ def pytest_collection_modifyitems(config, items):
     yield  # xdist reads the marks; pytest-django puts the tests without a database last
     # A group runs in collection order: the rehearsals at its start, not after half the browsers.
     items.sort(key=lambda item: item.get_closest_marker("rehearsal") is None)
-    if config.getvalue("loadgroup"):  # an xdist worker of `make test`
+    if config.getoption("loadgroup", False):  # set on an xdist worker of `make test`
         name_the_groups(items)
 
 
