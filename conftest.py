@@ -2,6 +2,7 @@
 
 import pytest
 import redis
+from _pytest.nodeid import NodeId
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import default_storage
@@ -28,21 +29,50 @@ def pytest_sessionstart(session):
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-# The long tests. Under pytest-xdist (`make test`: -n auto --dist loadgroup) each of these groups
-# runs on one worker, one test at a time: the rehearsals because they share the host's app user
-# and MariaDB (their host_lock would leave the other worker waiting), the browser tests so that
-# two chromiums and two gunicorns do not run at once on two cores. xdist sends the groups out
-# first, the largest first (the browser tests to one worker, the rehearsals to the other), then
-# the single tests in their order to whichever worker has the fewest left.
-SERIAL_GROUPS = ("browser", "rehearsal")
+# The long tests: the deploy rehearsals and the browser tests. Under pytest-xdist (`make test`:
+# -n auto --dist loadgroup) they are split in LONG_GROUPS groups, each run on one worker, one test
+# at a time: the rehearsals together and first (they share the host's app user and MariaDB: their
+# host_lock would leave another worker waiting), then every other browser module, whole (a module's
+# tests share one gunicorn, worker and chromium: gallery/tests/shared_site.py). xdist sends the
+# groups out first, the largest first, one to each worker, so that the long chains start at once
+# side by side (one browser group was the longest chain of the run); the single tests fill in
+# behind them, each to whichever worker has the fewest left.
+LONG_GROUPS = 2
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
-def pytest_collection_modifyitems(items):
+@pytest.hookimpl(wrapper=True)  # around every other plugin's hook, xdist's and pytest-django's
+def pytest_collection_modifyitems(config, items):
+    browser_modules = []
     for item in items:
-        for group in SERIAL_GROUPS:
-            if item.get_closest_marker(group):
-                item.add_marker(pytest.mark.xdist_group(group))
+        if item.get_closest_marker("rehearsal"):
+            item.add_marker(pytest.mark.xdist_group("long-0"))
+        elif item.get_closest_marker("browser"):
+            if item.module not in browser_modules:
+                browser_modules.append(item.module)
+            # The rehearsals' group takes the second module, the others the first.
+            group = (browser_modules.index(item.module) + 1) % LONG_GROUPS
+            item.add_marker(pytest.mark.xdist_group(f"long-{group}"))
+    yield  # xdist reads the marks; pytest-django puts the tests without a database last
+    # A group runs in collection order: the rehearsals at its start, not after half the browsers.
+    items.sort(key=lambda item: item.get_closest_marker("rehearsal") is None)
+    if config.getoption("loadgroup", False):  # set on an xdist worker of `make test`
+        name_the_groups(items)
+
+
+def name_the_groups(items):
+    """What xdist 3.8 does on a worker under --dist loadgroup, again: the controller groups the tests
+    by the "@<group>" ending of their node ids. xdist sets item._nodeid, which pytest 9.2 no longer
+    reads (Node.nodeid comes from item._id): without this no group held together, every browser
+    test and rehearsal went to either worker, and each browser test started its own gunicorn."""
+    for item in items:
+        names = sorted(
+            {
+                mark.args[0] if mark.args else mark.kwargs.get("name", "default")
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,6 @@ import io
 import json
 import os
 import re
-import subprocess
-import sys
 import urllib.parse
 from pathlib import Path
 
@@ -21,12 +19,12 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect, sync_playwright
 
 from accounts.models import ApiToken
-from devstack.gunicorn_site import GunicornSite
 from gallery.services import albums, trash
 from gallery.storage.s3 import bucket
 from gallery.tests.browsers import launch, needs_chromium
 from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
+from gallery.tests.shared_site import SHARED
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PASSWORD = "a long walk by the harbour"
@@ -48,31 +46,20 @@ def database_url(settings_dict):
 
 
 @pytest.fixture
-def site(transactional_db, aws, tmp_path, settings):
+def site(transactional_db, aws, tmp_path_factory, settings):
     # transactional_db: gunicorn's own connections must see committed rows, and the tables are
-    # emptied afterwards instead of rolled back.
+    # emptied afterwards instead of rolled back. gunicorn and the worker are shared by the tests
+    # in a row that use them (gallery/tests/shared_site.py: what each test still gets afresh).
     env = dict(os.environ, DATABASE_URL=database_url(connection.settings_dict), DATABASE_CONN_MAX_AGE="0")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    server = GunicornSite(env, workers=2, log=tmp_path / "gunicorn.log")
+    env.pop("PYTEST_CURRENT_TEST", None)  # names each test: the site would be started for each
+    server = SHARED.get(env, tmp_path_factory)
     # The bucket's CORS rule must name this site's origin (its port is free-chosen) for the upload
     # page's direct POSTs to S3, as `make run` writes it for its own port.
     settings.PHOTOSHARE_UPLOAD_ORIGINS = [server.url]
     bucket.configure_uploads()
-    # The upload page sends files straight to S3; the worker makes them ready, as on a server.
-    with (tmp_path / "worker.log").open("ab") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "manage.py", "worker"], env=env, cwd=settings.BASE_DIR, stdout=log, stderr=log
-        )
-    try:
-        with server:
-            yield server
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)  # SIGTERM ends after the current job and poll (1 s in tests)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    yield server
+    SHARED.settle()  # before moto is reset for the next test: no job of this one is left to run
 
 
 @pytest.fixture(scope="module")
