@@ -50,3 +50,19 @@ def test_bad_bodies_are_400(album, user):
     owner.patch(f"/api/albums/{album.id}/", {"comments_open": True}, content_type=JSON)
     empty = owner.post(f"/api/albums/{album.id}/comments/", {"text": "  "}, content_type=JSON)
     assert empty.status_code == 400
+
+
+def test_a_link_holder_reports_an_album_comment(album, user, bob):
+    from gallery.models import Report
+    from gallery.services import comments
+
+    opened = albums.edit(album, comments_open=True)
+    made = comments.write(user, opened, "spam", token=album.share_token)
+    api = token_client(bob)
+    body = {"comment_id": made.id, "reason": "spam"}
+
+    assert api.post("/api/reports/", body, content_type=JSON).status_code == 404  # no link
+    filed = api.post(f"/api/reports/?token={album.share_token}", body, content_type=JSON)
+
+    assert filed.status_code == 201
+    assert list(Report.objects.values_list("comment_id", "author_id")) == [(made.id, user.pk)]
