@@ -66,3 +66,14 @@ def test_a_link_holder_reports_an_album_comment(album, user, bob):
 
     assert filed.status_code == 201
     assert list(Report.objects.values_list("comment_id", "author_id")) == [(made.id, user.pk)]
+
+
+def test_an_album_comment_notifies_its_owner_with_the_album_id(album, user, bob):
+    from gallery.services import comments
+
+    opened = albums.edit(album, comments_open=True)
+    comments.write(bob, opened, "hello", token=album.share_token)
+
+    item = token_client(user).get("/api/notifications/").json()["results"][0]
+
+    assert (item["kind"], item["album_id"], item["photo_id"]) == ("comment", album.id, None)

@@ -99,3 +99,11 @@ def test_a_link_holder_reports_an_album_comment_through_the_form(album, user, bo
 
     assert response.status_code == 302 and response["Location"].startswith(share_path(album))
     assert list(Report.objects.values_list("comment_id", "reason")) == [(made.id, "rude")]
+
+
+def test_the_notifications_page_links_an_album_comment_to_its_album(album, user, bob):
+    comments.write(bob, album, "hello", token=album.share_token)
+
+    html = html_of(signed_in(user), "/notifications/")
+
+    assert f'href="/albums/{album.id}/"' in html and "commented on your album" in html
