@@ -38,8 +38,9 @@ def unblock_user(request, username: str):
     response=responses({201: people_schemas.ReportOut}, 400, 401, 404, 429),
     openapi_extra=extra(body=people_schemas.ReportIn),
 )
-def report(request):
-    """Report a photo or a comment you can see to staff, with a reason."""
+def report(request, token: str | None = None):
+    """Report a photo or a comment you can see to staff, with a reason (an unlisted album's
+    comment: with its share link's `token`)."""
     require_login(request)
     data = require_strings(json_object(request, ("photo_id", "comment_id", "reason")))
     REPORT_RATE.check(request)
@@ -48,5 +49,6 @@ def report(request):
         photo_id=data.get("photo_id", ""),
         comment_id=data.get("comment_id", ""),
         reason=data.get("reason", ""),
+        token=token,
     )
     return JsonResponse({"id": made.pk}, status=201)

@@ -24,6 +24,7 @@ def notification_json(shown):
         "actor": shown.actor,
         "actor_name": shown.actor_name,
         "photo_id": shown.photo_id or None,
+        "album_id": shown.album_id or None,
         "created": shown.created,
         "read": shown.read,
     }

@@ -75,7 +75,10 @@ class NotificationOut(Schema):
     kind: Literal["favorite", "comment", "mention", "follow"]
     actor: str = Field(description="The username of whoever did it.")
     actor_name: str = Field(description="Their display name, or their username (plain text).")
-    photo_id: str | None = Field(description="The photo it is about; null for a follow.")
+    photo_id: str | None = Field(
+        description="The photo it is about; null for a follow or an album's comment."
+    )
+    album_id: str | None = Field(description="The album whose comment (or mention) it is about, else null.")
     created: str
     read: bool
 

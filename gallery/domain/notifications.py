@@ -5,7 +5,9 @@ A notification lives in its recipient's partition (gallery.storage.dynamodb.mode
 starts with the time it was made (hex milliseconds, as a comment's), so one Query newest first is
 a page. Whether it is *shown* is decided when it is read (`shown`): its photo must still be the
 recipient's to see and its actor neither suspended nor blocked by the recipient, so a photo
-turning private, going to the trash or being deleted hides it without a write.
+turning private, going to the trash or being deleted hides it without a write. A comment or
+mention on an album's page names the album instead (`album_id`): shown while the album is the
+recipient's to see without a share link (its owner; everyone's if public) and its comments open.
 """
 
 import re
@@ -20,6 +22,7 @@ from gallery.domain import access
 # comment's notifications take the comment's own key (gallery.services.notifications.commented).
 from gallery.domain.comments import KEY_PATTERN, new_key  # noqa: F401 - re-exported
 from gallery.domain.errors import Invalid
+from gallery.domain.records import PUBLIC
 
 FAVORITE, COMMENT, MENTION, FOLLOW = "favorite", "comment", "mention", "follow"
 KINDS = (FAVORITE, COMMENT, MENTION, FOLLOW)
@@ -54,8 +57,9 @@ class Notification:
     actor_id: int
     actor: str  # the actor's username when made (usernames do not change)
     created: str
-    photo_id: str = ""  # "" for a follow
+    photo_id: str = ""  # "" for a follow and for an album's comment
     read: bool = False
+    album_id: str = ""  # the album of an album's comment (or mention), else ""
 
     @property
     def id(self):
@@ -79,18 +83,30 @@ def should_notify(recipient_id, actor_id):
     return recipient_id is not None and recipient_id != actor_id
 
 
-def shown(note, photos, hidden_actors):
+def shown(note, photos, hidden_actors, albums=None):
     """Whether `note` is shown to its recipient: its actor is not hidden (suspended, blocked) and,
     if it is about a photo, the photo (`photos`: id -> Photo, missing if deleted) is theirs to see
-    and not in the trash."""
+    and not in the trash; if about an album (`albums`: id -> Album), the album is theirs to see
+    and its comments are open."""
     if note.actor_id in hidden_actors:
         return False
+    if note.album_id:
+        album = (albums or {}).get(note.album_id)
+        return album is not None and album.comments_open and album_visible_to(album, note.recipient_id)
     if not note.photo_id:
         return True
     photo = photos.get(note.photo_id)
     if photo is None or getattr(photo, "trashed_at", ""):
         return False
     return access.visible_to(photo, note.recipient_id)
+
+
+def album_visible_to(album, user_id):
+    """Whether the user may see the album without its share link (a notification carries none:
+    an unlisted album's is its owner's only)."""
+    if access.is_suspended(album.owner_id):
+        return False
+    return album.visibility == PUBLIC or user_id == album.owner_id
 
 
 def digest_period(frequency, now):

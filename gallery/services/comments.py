@@ -41,11 +41,8 @@ logger = logging.getLogger(__name__)
 
 
 def after_comment(comment, photo, mentioned, *, edited=False):
-    """Hook: a comment was stored (or edited). `mentioned` are the User objects it mentions.
-    Notifications name a photo (and are shown while it is the recipient's to see), so an
-    album's comments notify nobody yet."""
-    if isinstance(photo, Album):
-        return
+    """Hook: a comment was stored (or edited) on `photo` (or an album). `mentioned` are the User
+    objects it mentions."""
     notifications.commented(comment, photo, mentioned, edited=edited)
 
 

@@ -51,15 +51,18 @@ class Shown:
 
 
 # --- writing ------------------------------------------------------------------------------------
-def notify(recipient_id, actor, kind, *, photo=None, key=None, now=None):
-    """Store a notification for `recipient_id` of `actor`'s doing; True if one was stored.
-    Never raises for a backend down (logged), so the action that caused it stands."""
+def notify(recipient_id, actor, kind, *, photo=None, key=None, now=None, album=None):
+    """Store a notification for `recipient_id` of `actor`'s doing (about a photo, or an album's
+    comment); True if one was stored. Never raises for a backend down (logged), so the action
+    that caused it stands."""
     if not rules.should_notify(recipient_id, actor.pk):
         return False
     try:
         if blocks.is_blocked(recipient_id, actor):
             return False
         if photo is not None and not access.visible_to(photo, recipient_id):
+            return False
+        if album is not None and not rules.album_visible_to(album, recipient_id):
             return False
         moment = now or clock.now()
         note = rules.Notification(
@@ -70,6 +73,7 @@ def notify(recipient_id, actor, kind, *, photo=None, key=None, now=None):
             actor=actor.get_username(),
             created=clock.timestamp(lambda: moment),
             photo_id=photo.id if photo is not None else "",
+            album_id=album.id if album is not None else "",
         )
         return stored.add(note)
     except MetadataUnavailable:
@@ -85,15 +89,16 @@ def followed(user, followee):
     return notify(followee.pk, user, rules.FOLLOW)
 
 
-def commented(comment, photo, mentioned, *, edited=False):
-    """The photo's owner hears of a new comment; each person mentioned of the mention. Both are
-    keyed by the comment's own key, so an edit notifies only those it newly mentions, and an
-    owner mentioned on their own photo hears of it once."""
+def commented(comment, target, mentioned, *, edited=False):
+    """The photo's (album's) owner hears of a new comment; each person mentioned of the mention.
+    Both are keyed by the comment's own key, so an edit notifies only those it newly mentions,
+    and an owner mentioned on their own photo hears of it once."""
     author = get_user_model()(pk=comment.author_id, username=comment.author)
+    about = {"album": target} if comment.album_id else {"photo": target}
     if not edited:
-        notify(photo.owner_id, author, rules.COMMENT, photo=photo, key=comment.key)
+        notify(target.owner_id, author, rules.COMMENT, key=comment.key, **about)
     for person in mentioned:
-        notify(person.pk, author, rules.MENTION, photo=photo, key=comment.key)
+        notify(person.pk, author, rules.MENTION, key=comment.key, **about)
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -122,13 +127,14 @@ def unread(user):
 
 def _shown(user, notes):
     photos = stored.photos(note.photo_id for note in notes)
+    albums = stored.albums(note.album_id for note in notes)
     hidden_actors = set(blocks.blocked_ids(user)) | access.suspended_among({n.actor_id for n in notes})
     names = _display_names({note.actor_id for note in notes})
     shown, hidden = [], []
     for note in notes:
-        if rules.shown(note, photos, hidden_actors):
-            photo = photos.get(note.photo_id)
-            title = photo.title if photo is not None else ""
+        if rules.shown(note, photos, hidden_actors, albums):
+            about = albums.get(note.album_id) or photos.get(note.photo_id)
+            title = about.title if about is not None else ""
             shown.append(Shown(note, names.get(note.actor_id) or note.actor, title))
         elif not note.read:
             hidden.append(note)

@@ -14,8 +14,10 @@ class ReportInvalid(Invalid):
     code = "invalid_report"
 
 
-def report(user, *, photo_id="", comment_id="", reason=""):
-    """File a report by `user` of a photo or a comment they may see (a hidden one: 404)."""
+def report(user, *, photo_id="", comment_id="", reason="", token=None):
+    """File a report by `user` of a photo or a comment they may see (a hidden one: 404). An
+    album's comment is whoever may read it's to report (`token`: the album's share link); its
+    report has no photo_id (the comment's id names its album)."""
     reason = (reason or "").strip()
     if bool(photo_id) == bool(comment_id):
         raise ReportInvalid(message=_("Report either a photo or a comment."))
@@ -26,13 +28,12 @@ def report(user, *, photo_id="", comment_id="", reason=""):
             message=_("A reason has at most %(limit)d characters.") % {"limit": LIMITS.report_reason_length}
         )
     if comment_id:
-        comment, photo = comments.find(user, comment_id)
-        author_id = comment.author_id
+        comment = comments.find_any(user, comment_id, token=token)[0]
+        author_id, photo_id = comment.author_id, comment.photo_id
     else:
         if not is_id(photo_id):
             raise NoSuchPhoto(photo_id)
-        photo = photos.visible(user, photo_id)
-        author_id = photo.owner_id
+        author_id = photos.visible(user, photo_id).owner_id
     return Report.objects.create(
-        reporter=user, author_id=author_id, photo_id=photo.id, comment_id=comment_id, reason=reason
+        reporter=user, author_id=author_id, photo_id=photo_id, comment_id=comment_id, reason=reason
     )

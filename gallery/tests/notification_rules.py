@@ -2,8 +2,10 @@
 marks one or all of their notifications read; the favourites, comments, mentions and follows of
 the other rules make them. What must hold after every step: each user's unread count equals
 their unread notification items; nothing about oneself; none listed about a photo the reader
-may no longer see (deleted, in the trash, private and not theirs, processing) nor from someone
-they blocked; and once a page was read, the unread count (the bell) equals the unread ones listed."""
+may no longer see (deleted, in the trash, private and not theirs, processing), nor about an
+album's comment while the album is not theirs to see without a link or its comments are closed,
+nor from someone they blocked; and once a page was read, the unread count (the bell) equals the
+unread ones listed."""
 
 import collections
 
@@ -61,6 +63,10 @@ class NotificationRules:
                 if note.photo_id:
                     want = self.expected.photos.get(note.photo_id)
                     assert want is not None and self._may_see(user, want), (user, note)
+                if note.album_id:  # an album's comment: no share link in a notification
+                    want = self.expected.albums.get(note.album_id)
+                    assert want is not None and want.comments_open, (user, note)
+                    assert self._may_see_album(user, want, None), (user, note)
             shown_unread = sum(not note.read for note in listed)
             assert notifications.unread(user) == shown_unread
             assert notifications.unread_count(user) == shown_unread, "the bell agrees once read"

@@ -259,11 +259,12 @@ NOTE = ItemKind(
     list_pk="UNREAD#{user_id}",
     list_sk="{note_key}",
     owner="the recipient (and the actor who caused it)",
-    written_by="favourite, comment, mention, follow (gallery.services.notifications, after the action); "
-    "mark read; the erasure of the recipient or the actor",
+    written_by="favourite, comment, mention (a photo's or an album's), follow "
+    "(gallery.services.notifications, after the action); mark read; the erasure of the recipient or "
+    "the actor",
     holds="never of oneself nor from someone the recipient blocked when written; in the UNREAD# list iff "
-    "unread; shown only while its photo is the recipient's to see and its actor is not suspended nor "
-    "blocked (decided when read)",
+    "unread; shown only while its photo (an album comment's: its album, open to comments) is the "
+    "recipient's to see and its actor is not suspended nor blocked (decided when read)",
 )
 NOTE_COUNT = ItemKind(
     "unread count",

@@ -45,6 +45,7 @@ def note_item(note):
         "actor": note.actor,
         "photo_id": note.photo_id,
         "created": note.created,
+        **({"album_id": note.album_id} if note.album_id else {}),
         "read": note.read,
     }
     if not note.read:
@@ -64,6 +65,7 @@ def note_from_item(item):
         created=item.get("created", ""),
         photo_id=item.get("photo_id", ""),
         read=bool(item.get("read", False)),
+        album_id=item.get("album_id", ""),
     )
 
 
@@ -195,17 +197,26 @@ def unread(user_id, *, since_key=None, until_key=None, limit=None):
 
 def photos(photo_ids):
     """{photo id: Photo} of those that exist: one BatchGetItem (per 100 ids)."""
+    return _batch_get(photo_ids, schema.photo_key, schema.photo_from_item)
+
+
+def albums(album_ids):
+    """{album id: Album} of those that exist (an album's comment's notifications), as photos."""
+    return _batch_get(album_ids, schema.album_key, schema.album_from_item)
+
+
+def _batch_get(ids, key_of, from_item):
     connection = get_connection()
-    ids = sorted(set(filter(None, photo_ids)))
+    ids = sorted(set(filter(None, ids)))
     found = {}
     for start in range(0, len(ids), 100):
-        request = {connection.table_name: {"Keys": [schema.photo_key(i) for i in ids[start : start + 100]]}}
+        request = {connection.table_name: {"Keys": [key_of(i) for i in ids[start : start + 100]]}}
         while request:  # unprocessed keys (throttling) are asked for again
             with translate_errors():
                 response = connection.client.batch_get_item(RequestItems=request)
             for item in response["Responses"].get(connection.table_name, []):
-                photo = schema.photo_from_item(item)
-                found[photo.id] = photo
+                record = from_item(item)
+                found[record.id] = record
             request = response.get("UnprocessedKeys")
     return found
 

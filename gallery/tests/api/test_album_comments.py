@@ -50,3 +50,30 @@ def test_bad_bodies_are_400(album, user):
     owner.patch(f"/api/albums/{album.id}/", {"comments_open": True}, content_type=JSON)
     empty = owner.post(f"/api/albums/{album.id}/comments/", {"text": "  "}, content_type=JSON)
     assert empty.status_code == 400
+
+
+def test_a_link_holder_reports_an_album_comment(album, user, bob):
+    from gallery.models import Report
+    from gallery.services import comments
+
+    opened = albums.edit(album, comments_open=True)
+    made = comments.write(user, opened, "spam", token=album.share_token)
+    api = token_client(bob)
+    body = {"comment_id": made.id, "reason": "spam"}
+
+    assert api.post("/api/reports/", body, content_type=JSON).status_code == 404  # no link
+    filed = api.post(f"/api/reports/?token={album.share_token}", body, content_type=JSON)
+
+    assert filed.status_code == 201
+    assert list(Report.objects.values_list("comment_id", "author_id")) == [(made.id, user.pk)]
+
+
+def test_an_album_comment_notifies_its_owner_with_the_album_id(album, user, bob):
+    from gallery.services import comments
+
+    opened = albums.edit(album, comments_open=True)
+    comments.write(bob, opened, "hello", token=album.share_token)
+
+    item = token_client(user).get("/api/notifications/").json()["results"][0]
+
+    assert (item["kind"], item["album_id"], item["photo_id"]) == ("comment", album.id, None)

@@ -33,7 +33,7 @@ def test_the_list_pages_with_its_unread_count_and_mark_read(aws, user, bob, sett
         ("favorite", "bob", False),
     ]
     assert items[0]["photo_id"] is None and items[1]["photo_id"] == photo.id
-    assert set(items[0]) == {"id", "kind", "actor", "actor_name", "photo_id", "created", "read"}
+    assert set(items[0]) == {"id", "kind", "actor", "actor_name", "photo_id", "album_id", "created", "read"}
 
     marked = api.post("/api/notifications/read/", {"ids": [items[0]["id"]]}, content_type="application/json")
     assert marked.json() == {"marked": 1, "unread": 2}

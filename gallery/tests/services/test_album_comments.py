@@ -134,3 +134,22 @@ def test_any_comment_id_is_parsed_or_refused_never_crashes(text):
     except NoSuchComment:
         return
     assert (rules.ALBUM_MARK + album_id if album_id else photo_id) + key == text
+
+
+def test_a_link_holder_reports_an_album_comment_and_staff_act_on_it(album, user, bob):
+    from gallery.admin import _delete, _hide
+    from gallery.services import reports
+
+    token = album.share_token
+    made = comments.write(user, album, "buy my stuff", token=token)
+    with pytest.raises(NoSuchComment):  # without the link: not bob's to read, nor to report
+        reports.report(bob, comment_id=made.id, reason="spam")
+
+    filed = reports.report(bob, comment_id=made.id, reason="spam", token=token)
+
+    assert (filed.comment_id, filed.author_id, filed.photo_id) == (made.id, user.pk, "")
+    _hide(filed)
+    assert texts(user, album) == []
+    _delete(filed)
+    with pytest.raises(NoSuchComment):
+        comments.by_id(made.id)

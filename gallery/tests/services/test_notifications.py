@@ -227,3 +227,23 @@ def test_the_worker_sends_the_digests_it_is_sent(people):
     assert run_worker() == 1
     assert len(mail.outbox) == 0  # nothing of yesterday's: no mail, the period recorded
     assert Profile.objects.get(user=ann).digest_sent
+
+
+def test_an_album_comment_notifies_its_owner_and_the_mentioned_while_they_may_see_it(people):
+    from gallery.domain.records import PUBLIC, UNLISTED
+    from gallery.services import albums
+
+    ann, ben, cat = people
+    album = albums.create(ann, title="Trip", visibility=PUBLIC, comments_open=True)
+    comments.write(ben, album, "Lovely, @cat")
+    assert kinds(ann) == [("comment", "ben")] and kinds(cat) == [("mention", "ben")]
+    shown = notifications.page(ann).items[0]
+    assert (shown.album_id, shown.photo_id, shown.photo_title) == (album.id, "", "Trip")
+
+    closed = albums.edit(album, comments_open=False)  # its comments hidden: so are their notes
+    assert kinds(ann) == kinds(cat) == []
+    reopened = albums.edit(closed, comments_open=True)
+    assert kinds(cat) == [("mention", "ben")]
+    albums.edit(reopened, visibility=UNLISTED)  # cat has no link: no longer cat's to see
+    assert kinds(cat) == [] and kinds(ann) == [("comment", "ben")]
+    assert notifications.unread(cat) == 0 == notifications.unread_count(cat)

@@ -101,16 +101,22 @@ def delete(request, comment_id):
 @require_POST
 @login_required
 def report(request):
-    """POST photo_id or comment_id, and reason: back to the photo with a thank-you."""
+    """POST photo_id or comment_id, and reason: back to the photo (the album's page, `?token=`
+    for its share page's) with a thank-you."""
     REPORT_RATE.check(request)
+    token = _token(request)
     made = reports.report(
         request.user,
         photo_id=request.POST.get("photo_id", ""),
         comment_id=request.POST.get("comment_id", ""),
         reason=request.POST.get("reason", ""),
+        token=token,
     )
     messages.success(request, _("Thank you. Staff will look at your report."))
-    return _back_to(made.photo_id, "comments")
+    if made.photo_id:
+        return _back_to(made.photo_id, "comments")
+    album = comments.find_any(request.user, made.comment_id, token=token)[1]
+    return redirect(_target_url(album, token, album=True) + "#comments")
 
 
 @require_POST

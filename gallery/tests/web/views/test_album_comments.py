@@ -84,3 +84,26 @@ def test_the_owner_opens_comments_in_the_edit_form(aws, user):
 
     assert albums.visible(user, made.id).comments_open
     assert 'id="comment-form"' in html_of(client, f"/albums/{made.id}/")
+
+
+def test_a_link_holder_reports_an_album_comment_through_the_form(album, user, bob):
+    from gallery.models import Report
+
+    made = comments.write(user, album, "spam", token=album.share_token)
+    client = signed_in(bob)
+    query = f"?token={album.share_token}"
+    html = html_of(client, share_path(album))
+    assert f'action="/reports/{query}"' in html and f'value="{made.id}"' in html
+
+    response = client.post(f"/reports/{query}", {"comment_id": made.id, "reason": "rude"})
+
+    assert response.status_code == 302 and response["Location"].startswith(share_path(album))
+    assert list(Report.objects.values_list("comment_id", "reason")) == [(made.id, "rude")]
+
+
+def test_the_notifications_page_links_an_album_comment_to_its_album(album, user, bob):
+    comments.write(bob, album, "hello", token=album.share_token)
+
+    html = html_of(signed_in(user), "/notifications/")
+
+    assert f'href="/albums/{album.id}/"' in html and "commented on your album" in html
