@@ -15,6 +15,7 @@ from gallery.tests.test_browser import (  # noqa: F401 - fixtures
     PHONE,
     accessibility_problems,
     browser,
+    docs_screenshot,
     scenic_jpeg,
     site,
 )
@@ -80,6 +81,7 @@ def test_the_bell_the_page_and_mark_read(browser, site, locale, viewport, other,
         tab.set_viewport_size(size)
         assert accessibility_problems(tab) == []
     tab.set_viewport_size(viewport)
+    docs_screenshot(tab, f"notifications-{locale}-{viewport['width']}")
 
     tab.locator(".notification").first.get_by_role("button").click()
     expect(tab.get_by_role("link", name=words["bell_one"], exact=True)).to_be_visible()
