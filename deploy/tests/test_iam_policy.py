@@ -27,7 +27,7 @@ from django.test import Client
 from deploy.tests import cfn
 from gallery.domain import lists
 from gallery.services import albums, photos, zips
-from gallery.storage import dynamodb, sqs
+from gallery.storage import clients, dynamodb, sqs
 from gallery.storage.s3.backend import MediaUnavailable
 from gallery.tests.direct_uploads import run_worker, upload_file
 from gallery.tests.factories import upload
@@ -190,6 +190,9 @@ def recorded_calls(aws, settings, monkeypatch):
         "BUILTIN_HANDLERS",
         [*botocore.handlers.BUILTIN_HANDLERS, ("before-parameter-build", record)],
     )
+    # Handlers are a session's, made when it is: the app's clients come from one session of the
+    # process (gallery.storage.clients), so a new one is made for the clients made from now on.
+    monkeypatch.setattr(clients, "_session", None)
     settings.STORAGES = {**settings.STORAGES}  # a new default_storage, hence a new S3 client
     dynamodb.get_connection.cache_clear()
     sqs.queue.cache_clear()

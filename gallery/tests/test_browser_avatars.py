@@ -58,7 +58,7 @@ def test_a_profile_picture_is_shown_wherever_the_person_is(browser, site, locale
     tab.get_by_label(words["picture"]).set_input_files(
         {"name": "me.jpg", "mimeType": "image/jpeg", "buffer": scenic_jpeg(2, size=(800, 600))}
     )
-    tab.locator("main").get_by_role("button", name=words["save"], exact=True).click()
+    tab.locator("form.profile-form").get_by_role("button", name=words["save"], exact=True).click()
     expect(tab.locator(".avatar-current img")).to_have_attribute("src", re.compile(r"-256\.jpg"))
     axe_at_both_widths(tab)
     tab.set_viewport_size(viewport)
