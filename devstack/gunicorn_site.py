@@ -20,7 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class GunicornSite:
-    def __init__(self, env=None, *, workers=2, port=None, wsgi="photoshare.wsgi", log=None, extra_args=()):
+    def __init__(
+        self, env=None, *, workers=2, port=None, wsgi="photoshare.wsgi", log=None, extra_args=(), python=None
+    ):
+        # python: another interpreter (a venv of its own), e.g. for a bench's peer project.
+        self.python = python or sys.executable
         self.env = dict(os.environ if env is None else env)
         self.workers = workers
         self.port = port or free_port()
@@ -35,7 +39,7 @@ class GunicornSite:
 
     def start(self, timeout=30, ready_path="/healthz"):
         command = [
-            sys.executable, "-m", "gunicorn", self.wsgi,
+            self.python, "-m", "gunicorn", self.wsgi,
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers),
             "--chdir", str(ROOT),
