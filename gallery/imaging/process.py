@@ -7,8 +7,8 @@ whose message can be shown to the person who uploaded it and whose `code` says w
 
 Hostile files (see docs/security.md): the upload is opened once, by the plugins of the formats
 we accept only; the pixel count is checked from the header before anything is decoded; it is
-decoded once, JPEGs at a reduced scale, other formats at most the policy's
-`max_full_decode_pixels` (about 4 bytes each); animated files give their first frame; corrupt
+decoded once, JPEGs at a reduced scale, other formats only while their pixels' cost stays within
+the policy's `max_decode_bytes` (policy.decode_pixel_limit); animated files give their first frame; corrupt
 EXIF is ignored. No rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
 
@@ -23,7 +23,7 @@ from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
 from gallery.imaging.orientation import turned
-from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
+from gallery.imaging.policy import ImagePolicy, InvalidImage, decode_pixel_limit, has_alpha, too_many_pixels
 from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, card_box, sources_for, uncropped_long_side
 
 __all__ = [
@@ -109,13 +109,14 @@ def site_policy(limits):
     return ImagePolicy(
         max_bytes=limits.upload_bytes,
         max_pixels=limits.image_pixels,
-        max_full_decode_pixels=limits.full_decode_pixels,
+        max_decode_bytes=limits.decode_bytes,
         formats=tuple(SUPPORTED_FORMATS),
     )
 
 
-def supported_formats_text():
-    return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
+def supported_formats_text(*names):
+    """The formats' names as people know them ("WebP"): `names`, else every supported one."""
+    return ", ".join("WebP" if name == "WEBP" else name for name in names or SUPPORTED_FORMATS)
 
 
 def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOURCES, shared=True, rotation=0):
@@ -125,9 +126,9 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
     checked the file's bytes against `policy.max_bytes`. `shared=False` skips the full-size copy
     (the backfill of sizes, gallery.services.renditions, has it already).
 
-    Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at about
-    4 bytes a pixel, so `policy.max_full_decode_pixels` is their lower limit: it is what bounds a
-    worker's peak memory (docs/benchmarks.md, bench/upload.py).
+    Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at 6-16
+    bytes a pixel by format and mode, so `policy.max_decode_bytes` gives them a lower limit: it is
+    what bounds a worker's peak memory (policy.decode_pixel_limit, bench/worker_memory.py).
 
     The file is decoded once, at the scale the largest size needs; each smaller size is resized
     from the next larger one (a chain: each step works on a few pixels more than it makes).
@@ -165,7 +166,7 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
             )
             decoded = _decode_upright(image, max(long_side for long_side, _ in targets), orientation)
         except Image.DecompressionBombError:
-            raise _too_many_pixels(policy.max_pixels) from None
+            raise too_many_pixels(policy.max_pixels) from None
         except Exception as error:
             # Pillow's decoders raise many types on malformed data (OSError, SyntaxError,
             # struct.error, IndexError, ...): any failure to decode an upload is the file's.
@@ -221,9 +222,11 @@ def _check_pixels(image, image_format, policy):
     """The header's pixel count against the policy, before anything is decoded."""
     pixels = image.width * image.height
     if pixels > policy.max_pixels:
-        raise _too_many_pixels(policy.max_pixels)
-    if image_format not in _REDUCED_SCALE_FORMATS and pixels > policy.max_full_decode_pixels:
-        raise _too_many_pixels(policy.max_full_decode_pixels, image_format, policy.max_pixels)
+        raise too_many_pixels(policy.max_pixels)
+    limit = decode_pixel_limit(policy, image_format, image.mode, image.info)
+    if pixels > limit:
+        alpha = has_alpha(image.mode, image.info)
+        raise too_many_pixels(limit, supported_formats_text(image_format), policy.max_pixels, alpha=alpha)
 
 
 def _shared_file(fileobj, image, image_format, orientation):
@@ -258,7 +261,7 @@ def _open(fileobj, policy):
             warnings.simplefilter("ignore")
             return Image.open(fileobj, formats=_allowed(policy))
     except Image.DecompressionBombError:
-        raise _too_many_pixels(policy.max_pixels) from None
+        raise too_many_pixels(policy.max_pixels) from None
     except UnidentifiedImageError:
         detected = _sniffed_format(fileobj)
         if detected is None:
@@ -397,11 +400,3 @@ def _orientation(exif):
         return orientation if orientation in _ORIENTATION_TRANSPOSE else 1
     except Exception:
         return 1
-
-
-def _too_many_pixels(max_pixels, image_format=None, jpeg_max_pixels=None):
-    params = {"megapixels": f"{max_pixels / 1_000_000:g}"}
-    if image_format is None:
-        return InvalidImage("too_many_pixels", params)
-    params.update(format=image_format, jpeg_megapixels=f"{jpeg_max_pixels / 1_000_000:g}")
-    return InvalidImage("too_many_pixels", params, message_id=TOO_MANY_PIXELS_OF_FORMAT)
