@@ -4,6 +4,7 @@ Unset AWS endpoint URLs mean the real AWS services; the local stack (`make run`,
 points them at moto. See the configuration table in README.md.
 """
 
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,8 +37,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "storages",
-    # django-ninja: the /api/docs/ page's template and its Swagger UI files (served by whitenoise).
-    "ninja",
     "gallery",
     "accounts",
     # Sign-up, confirmation, login, reset, password and address changes, their rate limits
@@ -84,10 +83,15 @@ if PHOTOSHARE_GZIP:
 ROOT_URLCONF = "photoshare.urls"
 WSGI_APPLICATION = "photoshare.wsgi.application"
 
+# django-ninja's /api/docs/ template and Swagger UI files (served by whitenoise), found without
+# importing it: as an installed app, every process (the worker too) would import ninja and
+# pydantic at setup, ~13 MB of a worker's 87 MB floor (issue 26). gallery.api.openapi renders it.
+NINJA_DIR = Path(find_spec("ninja").origin).parent
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -388,7 +392,7 @@ CACHES[PHOTOSHARE_LIST_CACHE]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_DIR / "static"]
 
 # --- Security (HTTPS by default unless DEBUG; `manage.py check --deploy` passes) ---------------
 # Behind nginx or a load balancer that terminates TLS and sets X-Forwarded-Proto.
