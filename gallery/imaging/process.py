@@ -22,6 +22,7 @@ from gallery.imaging import shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
+from gallery.imaging.orientation import exif_orientation as _orientation
 from gallery.imaging.orientation import turned
 from gallery.imaging.policy import ImagePolicy, InvalidImage, decode_pixel_limit, has_alpha, too_many_pixels
 from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, card_box, sources_for, uncropped_long_side
@@ -65,7 +66,6 @@ _REDUCED_SCALE_FORMATS = {"JPEG"}
 # Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
 FULL_SIZE_QUALITY = 90
 
-_EXIF_ORIENTATION = 0x0112
 # Orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
 _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
 # Formats whose plugin shows the image upright itself: Pillow's TIFF plugin reports the upright
@@ -149,22 +149,25 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         if orientation in _ORIENTATIONS_SWAPPING_AXES:
             width, height = height, width
         targets = _targets(width, height, thumbnail_size, display_size, sources)
-        # A copy rewritten from the file's bytes of a format decoded whole (PNG, WebP, GIF) waits
-        # until its pixels are gone: the file (up to the upload limit) and its copy then never
-        # sit in memory beside a whole decode (a 25 MP PNG: 156 -> 143 MB). A JPEG's comes first
-        # (its reduced decode is small; measured the other way round it peaks higher), as does
-        # a copy re-encoded (TIFF, HEIC), which needs the full-size pixels that the decode for
-        # the sizes releases (_reduced_whole).
-        strip_later = (
-            shared and shared_copy.can_strip(image_format) and image_format not in _REDUCED_SCALE_FORMATS
+        # A copy rewritten from the file's bytes waits until the decode is gone when the decode is
+        # the larger: the file and its copy (twice the file, up to the upload limit) then never
+        # sit in memory beside it. Always for formats decoded whole (a 25 MP PNG: 156 -> 143 MB);
+        # a JPEG's reduced decode can be smaller than its file (a worker's peak, 50 MP: 158 MB
+        # first, 165 later; 24 MP: 157 first, 147 later). A copy re-encoded (TIFF, HEIC) comes
+        # first: it needs the full-size pixels that the decode for the sizes releases.
+        largest = max(long_side for long_side, _ in targets)
+        file_bytes = fileobj.seek(0, 2)
+        decode_larger = (
+            image_format not in _REDUCED_SCALE_FORMATS or _draft_bytes(image, largest) > file_bytes
         )
+        strip_later = shared and shared_copy.can_strip(image_format) and decode_larger
         try:
             shared_file = (
                 _shared_file(fileobj, image, image_format, orientation)
                 if shared and not strip_later
                 else None
             )
-            decoded = _decode_upright(image, max(long_side for long_side, _ in targets), orientation)
+            decoded = _decode_upright(image, largest, orientation)
         except Image.DecompressionBombError:
             raise too_many_pixels(policy.max_pixels) from None
         except Exception as error:
@@ -343,6 +346,13 @@ def _reduced_whole(image, box):
     return reduced
 
 
+def _draft_bytes(image, size):
+    """The bytes of a JPEG decoded by libjpeg at the scale draft() picks for a `size` px box."""
+    box = _fit(image.width, image.height, size)
+    scale = next(s for s in (8, 4, 2, 1) if min(image.width // box[0], image.height // box[1]) >= s)
+    return -(-image.width // scale) * -(-image.height // scale) * 4  # 4 bytes a pixel (RGB)
+
+
 def _fit(width, height, size):
     """The size of a `width` x `height` image fitted in a `size` px square; never enlarged."""
     if width <= size and height <= size:
@@ -391,12 +401,3 @@ def _exif(image):
         return image.getexif()
     except Exception:
         return Image.Exif()
-
-
-def _orientation(exif):
-    """1 (upright) when the tag is missing, corrupt or out of range."""
-    try:
-        orientation = exif.get(_EXIF_ORIENTATION, 1)
-        return orientation if orientation in _ORIENTATION_TRANSPOSE else 1
-    except Exception:
-        return 1
