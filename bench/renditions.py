@@ -41,7 +41,7 @@ RECORD_MAX_LOAD = 1.5
 POLICY = ImagePolicy(
     max_bytes=200_000_000,
     max_pixels=50_000_000,
-    max_full_decode_pixels=50_000_000,
+    max_decode_bytes=16 * 50_000_000,
     formats=tuple(SUPPORTED_FORMATS),
 )
 
@@ -206,8 +206,9 @@ def _smooth(size):
 
 def peak_memory(quick=False):
     """Peak RSS (VmHWM) of a fresh process making every size of the largest files the default
-    limits accept: a 50 MP JPEG (PHOTOSHARE_MAX_IMAGE_PIXELS) and a 25 MP PNG
-    (PHOTOSHARE_MAX_FULL_DECODE_PIXELS), as the worker reads them (a spooled temporary file)."""
+    limits accepted: a 50 MP JPEG (PHOTOSHARE_MAX_IMAGE_PIXELS) and a 25 MP PNG (the former
+    full-decode limit; PHOTOSHARE_MAX_DECODE_BYTES now stops an RGB PNG near 20.8 MP), as the
+    worker reads them (a spooled temporary file)."""
     print("\nPeak RSS of a fresh process (VmHWM), every size of one upload at the default limits:")
     cases = [("25 MP PNG", (5000, 5000), "PNG")] + ([] if quick else [("50 MP JPEG", (8660, 5773), "JPEG")])
     for name, size, fmt in cases:
@@ -223,7 +224,7 @@ def peak_memory(quick=False):
                 "from bench._common import vm_hwm_mb;"
                 "from gallery.imaging.process import process_image, ImagePolicy;"
                 "policy = ImagePolicy(max_bytes=20 * 1024**2, max_pixels=50_000_000,"
-                " max_full_decode_pixels=25_000_000, formats=('JPEG', 'PNG'));"
+                " max_decode_bytes=16 * 25_000_000, formats=('JPEG', 'PNG'));"
                 "spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024**2);"
                 f"shutil.copyfileobj(open({file.name!r}, 'rb'), spool);"
                 "process_image(spool, policy, thumbnail_size=400, display_size=1600);"

@@ -54,7 +54,7 @@ MAX_PIXELS = 50_000_000
 POLICY = ImagePolicy(
     max_bytes=200_000_000,
     max_pixels=MAX_PIXELS,
-    max_full_decode_pixels=MAX_PIXELS,
+    max_decode_bytes=16 * MAX_PIXELS,
     formats=tuple(SUPPORTED_FORMATS),
 )
 IMAGES = {

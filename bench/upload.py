@@ -110,7 +110,11 @@ def memory(stack, quick=False):
     which the full-decode limit now refuses before decoding anything."""
     from django.conf import settings
 
-    full = settings.PHOTOSHARE_MAX_FULL_DECODE_PIXELS
+    from gallery.domain.limits import LIMITS
+    from gallery.imaging.policy import decode_pixel_limit
+    from gallery.imaging.process import site_policy
+
+    full = decode_pixel_limit(site_policy(LIMITS), "PNG", "RGB", {})  # an opaque PNG's
     side = math.isqrt(full * 4 // 3) // 4 * 4
     at_limit = (side, full // side)
     files = [
@@ -139,7 +143,8 @@ def memory(stack, quick=False):
         rows.append([name, f"{len(data) / 1e6:.1f} MB", outcome, f"{before:.0f}", f"{after:.0f}", verdict])
     print("\n## Peak RSS (VmHWM) of the one gunicorn worker, MB\n")
     print(f"Limits: PHOTOSHARE_MAX_IMAGE_PIXELS {settings.PHOTOSHARE_MAX_IMAGE_PIXELS:,}, "
-          f"PHOTOSHARE_MAX_FULL_DECODE_PIXELS {full:,} (formats decoded whole)\n")  # fmt: skip
+          f"PHOTOSHARE_MAX_DECODE_BYTES {settings.PHOTOSHARE_MAX_DECODE_BYTES:,} "
+          f"({full:,} px of an RGB PNG)\n")  # fmt: skip
     print(
         table(
             ["upload", "file", "outcome", "worker peak before (warmed up)", "peak after the upload",

@@ -9,10 +9,13 @@ the original, makes every rendition, uploads them and writes the item (photos.pr
 The child prints its peak RSS (VmHWM) when done; a child that only starts Django and the worker
 with nothing queued gives the floor. The goal (issue 26): <= 150 MB for any upload the default
 limits accept (PHOTOSHARE_MAX_UPLOAD_BYTES 20 MiB, _MAX_IMAGE_PIXELS 50 MP for JPEG,
-_MAX_FULL_DECODE_PIXELS 25 MP for every format decoded whole). Memory does not depend on the load.
+_MAX_DECODE_BYTES 125 MB for every format decoded whole: its rows are the largest 4:3 image of
+their format and mode that gallery.imaging.policy.decode_pixel_limit accepts, and one pixel
+more, refused before anything is decoded). Memory does not depend on the load.
 """
 
 import io
+import math
 import os
 import subprocess
 import sys
@@ -51,23 +54,51 @@ def _smooth(size, mode="RGB"):
 
 
 def _file(case):
-    _name, size, fmt, mode = case
-    image = photo_like(size) if fmt == "JPEG" else _smooth(size, mode)
+    size, fmt, mode = _size(case), case[2], case[3]
+    image = photo_like(size) if fmt in ("JPEG", "HEIF") else _smooth(size, mode)
     buffer = io.BytesIO()
     image.save(buffer, format=fmt, **{"JPEG": {"quality": 92}, "WEBP": {"quality": 90}}.get(fmt, {}))
     return buffer.getvalue()
 
 
-# (name, size, Pillow format, mode): the largest of each kind the default limits accept.
+def pixel_limit(fmt, mode):
+    """The most pixels the site's policy accepts of `fmt` and `mode` (a 16-bit PNG opens as I;16)."""
+    from gallery.domain.limits import LIMITS
+    from gallery.imaging.policy import decode_pixel_limit
+    from gallery.imaging.process import site_policy  # registers the HEIC plugin too
+
+    return decode_pixel_limit(site_policy(LIMITS), fmt, mode, {})
+
+
+def at_limit(fmt, mode, over=False):
+    """The largest 4:3 size an image of `fmt` and `mode` may have at the site's limits (one row
+    more with `over`): read from the policy, as every upload path does."""
+    pixels = pixel_limit(fmt, mode)
+    width = math.isqrt(pixels * 4 // 3)
+    height = pixels // width
+    return (width, height + 1) if over else (width, height)
+
+
+# (name, size or (format, mode) of at_limit, Pillow format, mode): the largest of each kind the
+# default limits accept, and one pixel row more of a format decoded whole (refused).
 CASES = [
-    ("25 MP PNG, RGB (the full-decode limit)", (5000, 5000), "PNG", "RGB"),
-    ("25 MP PNG, RGBA", (5000, 5000), "PNG", "RGBA"),
-    ("25 MP PNG, 16-bit greyscale", (5000, 5000), "PNG", "I;16"),
-    ("25 MP WebP", (5000, 5000), "WEBP", "RGB"),
+    ("PNG, RGB, at the decode limit", ("PNG", "RGB"), "PNG", "RGB"),
+    ("PNG, RGB, one row over it", ("PNG", "RGB", True), "PNG", "RGB"),
+    ("PNG, RGBA, at the decode limit", ("PNG", "RGBA"), "PNG", "RGBA"),
+    ("PNG, 16-bit greyscale, at the decode limit", ("PNG", "I;16"), "PNG", "I;16"),
+    ("WebP at the decode limit", ("WEBP", "RGB"), "WEBP", "RGB"),
+    ("WebP, one row over it", ("WEBP", "RGB", True), "WEBP", "RGB"),
+    ("12 MP PNG screenshot, RGBA (4032x3024)", (4032, 3024), "PNG", "RGBA"),
+    ("12 MP iPhone HEIC (4032x3024)", (4032, 3024), "HEIF", "RGB"),
     ("50 MP JPEG (the pixel limit)", (8660, 5773), "JPEG", "RGB"),
     ("24 MP JPEG (6000x4000)", (6000, 4000), "JPEG", "RGB"),
 ]
 QUICK_CASES = [CASES[0]]
+
+
+def _size(case):
+    size = case[1]
+    return at_limit(*size) if isinstance(size[0], str) else size
 
 
 def run_child(run):
@@ -96,18 +127,24 @@ def main(argv=None):
         rows = [("Django + the worker, nothing queued (the floor)", "-", f"{floor:.0f}", "-", "-")]
         for case in QUICK_CASES if quick else CASES:
             data = _file(case)
+            width, height = _size(case)
+            name = f"{case[0]}: {width}x{height}, {width * height / 1e6:.2f} MP"
             if len(data) > LIMITS.upload_bytes:
-                rows.append((case[0], f"{len(data) / 1024**2:.1f} MiB", "over the upload limit", "-", "-"))
+                rows.append((name, f"{len(data) / 1024**2:.1f} MiB", "over the upload limit", "-", "-"))
                 continue
             upload_id = photos.start_upload(stack.user).upload_id
             objects.save(upload_key(stack.user.pk, upload_id), data)
             photos.complete_upload(stack.user, upload_id, title=case[0])
             peak, seconds = run_child(run=True)
-            status = photo_repository().get_photo(upload_id).status
-            assert status == "ready", f"{case[0]}: the worker left the photo {status}"
+            photo = photo_repository().get_photo(upload_id)
+            refused = width * height > pixel_limit(case[2], case[3])  # one row over, or a lower budget
+            expected = "failed" if refused else "ready"
+            assert photo.status == expected, f"{name}: the worker left the photo {photo.status}"
             verdict = "met" if peak <= GOAL_MB else "**over**"
-            rows.append((case[0], f"{len(data) / 1024**2:.1f} MiB", f"{peak:.0f}", f"{seconds:.1f}", verdict))
-            print(f"  {case[0]}: {peak:.0f} MB; load {os.getloadavg()[0]:.2f}", file=sys.stderr)
+            if refused:
+                verdict = f"refused: {photo.failure_reason}"
+            rows.append((name, f"{len(data) / 1024**2:.1f} MiB", f"{peak:.0f}", f"{seconds:.1f}", verdict))
+            print(f"  {name}: {peak:.0f} MB; load {os.getloadavg()[0]:.2f}", file=sys.stderr)
     print(f"\n## Worker peak RSS (VmHWM), one upload, fresh process (goal <= {GOAL_MB} MB)\n")
     print(table(["upload", "file", "peak MB", "child s", f"<= {GOAL_MB} MB"], rows))
     print(f"\nload average after: {', '.join(f'{value:.2f}' for value in os.getloadavg())}")

@@ -4,6 +4,7 @@ Unset AWS endpoint URLs mean the real AWS services; the local stack (`make run`,
 points them at moto. See the configuration table in README.md.
 """
 
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,8 +37,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "storages",
-    # django-ninja: the /api/docs/ page's template and its Swagger UI files (served by whitenoise).
-    "ninja",
     "gallery",
     "accounts",
     # Sign-up, confirmation, login, reset, password and address changes, their rate limits
@@ -84,10 +83,15 @@ if PHOTOSHARE_GZIP:
 ROOT_URLCONF = "photoshare.urls"
 WSGI_APPLICATION = "photoshare.wsgi.application"
 
+# django-ninja's /api/docs/ template and Swagger UI files (served by whitenoise), found without
+# importing it: as an installed app, every process (the worker too) would import ninja and
+# pydantic at setup, ~13 MB of a worker's 87 MB floor (issue 26). gallery.api.openapi renders it.
+NINJA_DIR = Path(find_spec("ninja").origin).parent
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -307,10 +311,10 @@ PHOTOSHARE_TRASH_DAYS = env.int("PHOTOSHARE_TRASH_DAYS", default=30)
 PHOTOSHARE_MAX_UPLOAD_BYTES = env.int("PHOTOSHARE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Pixel bound checked from the header before any decode (decompression bombs).
 PHOTOSHARE_MAX_IMAGE_PIXELS = env.int("PHOTOSHARE_MAX_IMAGE_PIXELS", default=50_000_000)
-# The lower bound for formats decoded whole (PNG, GIF, WebP, TIFF, HEIC; JPEGs decode at reduced
-# scale): a worker's peak memory grows by ~5 bytes per pixel of these (docs/benchmarks.md). 25 MP
-# keeps a 24 MP phone HEIC (~230 MB peak); 9 MP holds every worker under 150 MB.
-PHOTOSHARE_MAX_FULL_DECODE_PIXELS = env.int("PHOTOSHARE_MAX_FULL_DECODE_PIXELS", default=25_000_000)
+# The memory a PNG, GIF, WebP, TIFF or HEIC may cost to decode whole (JPEGs decode at reduced
+# scale): pixels x 6-16 bytes by format and mode (gallery.imaging.policy.decode_pixel_limit).
+# 125 MB keeps a 12 MP phone HEIC and a 12 MP RGBA screenshot (docs/benchmarks.md).
+PHOTOSHARE_MAX_DECODE_BYTES = env.int("PHOTOSHARE_MAX_DECODE_BYTES", default=125_000_000)
 # The long sides of the sizes made of each photo (gallery/imaging/renditions.py, which holds the rest).
 PHOTOSHARE_THUMBNAIL_SIZE = env.int("PHOTOSHARE_THUMBNAIL_SIZE", default=THUMBNAIL.long_side)
 PHOTOSHARE_DISPLAY_SIZE = env.int("PHOTOSHARE_DISPLAY_SIZE", default=DISPLAY.long_side)
@@ -388,7 +392,7 @@ CACHES[PHOTOSHARE_LIST_CACHE]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_DIR / "static"]
 
 # --- Security (HTTPS by default unless DEBUG; `manage.py check --deploy` passes) ---------------
 # Behind nginx or a load balancer that terminates TLS and sets X-Forwarded-Proto.

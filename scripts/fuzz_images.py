@@ -29,7 +29,7 @@ CODES = set(MESSAGES)
 POLICY = ImagePolicy(
     max_bytes=200_000_000,
     max_pixels=50_000_000,
-    max_full_decode_pixels=50_000_000,
+    max_decode_bytes=16 * 50_000_000,
     formats=tuple(SUPPORTED_FORMATS),
 )
 

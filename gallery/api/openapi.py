@@ -8,11 +8,14 @@ path parameter of the wrong type) become the same {"error", "errors"} 400.
 """
 
 import functools
+import json
 
 from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
 
 from gallery.api import schemas
 from gallery.api.auth import AUTH
@@ -122,6 +125,20 @@ def _describe(operation):
             response.setdefault("headers", {})["WWW-Authenticate"] = _header("WWW-Authenticate")
 
 
+class SiteSwagger(Swagger):
+    """ninja's Swagger UI page from its template and the site's static files. ninja renders from
+    a CDN when it is not an installed app, and it is not one (photoshare.settings: NINJA_DIR)."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": any(getattr(auth, "csrf", False) for auth in api.auth),  # the session's
+        }
+        return render(request, self.template, context)
+
+
 api = PhotoshareAPI(
     title="photoshare",
     version="1",
@@ -130,6 +147,7 @@ api = PhotoshareAPI(
     urls_namespace="api",
     auth=AUTH,
     docs_url="/docs/",
+    docs=SiteSwagger(),
 )
 
 

@@ -33,8 +33,9 @@ class Limits:
     # The largest body of any request but an upload (forms, JSON).
     form_bytes = _Setting("PHOTOSHARE_MAX_FORM_BYTES")
     image_pixels = _Setting("PHOTOSHARE_MAX_IMAGE_PIXELS")
-    # Formats decoded whole (all but JPEG): what bounds a worker's memory.
-    full_decode_pixels = _Setting("PHOTOSHARE_MAX_FULL_DECODE_PIXELS")
+    # The memory an image of a format decoded whole (all but JPEG) may cost: what bounds a
+    # worker's peak (gallery.imaging.policy.decode_pixel_limit turns it into pixels).
+    decode_bytes = _Setting("PHOTOSHARE_MAX_DECODE_BYTES")
     thumbnail_size = _Setting("PHOTOSHARE_THUMBNAIL_SIZE")
     display_size = _Setting("PHOTOSHARE_DISPLAY_SIZE")
     title_length = _Setting("PHOTOSHARE_MAX_TITLE_LENGTH")

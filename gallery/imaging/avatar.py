@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from gallery.imaging.encode import EncodedJpeg, jpeg
-from gallery.imaging.policy import InvalidImage
+from gallery.imaging.policy import InvalidImage, too_many_pixels
 from gallery.imaging.process import (
     _ORIENTED_BY_PLUGIN,
     _accepted_format,
@@ -19,7 +19,6 @@ from gallery.imaging.process import (
     _exif,
     _open,
     _orientation,
-    _too_many_pixels,
 )
 
 # The sizes kept (px, square): the person's page and the header/comments, at 2x for sharp screens.
@@ -49,7 +48,7 @@ def make_avatar(fileobj, policy, sizes=SIZES):
         try:
             decoded = _decode_upright(image, box, orientation)
         except Image.DecompressionBombError:
-            raise _too_many_pixels(policy.max_pixels) from None
+            raise too_many_pixels(policy.max_pixels) from None
         except Exception:  # Pillow's many errors on malformed data: the file's fault
             raise InvalidImage("damaged") from None
     side = min(decoded.size)

@@ -15,8 +15,18 @@ ORIENTATION_TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+_EXIF_ORIENTATION = 0x0112
 # Clockwise degrees -> the transposition that turns an image so (Pillow's turn counter-clockwise).
 CLOCKWISE = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
+
+
+def exif_orientation(exif):
+    """The EXIF block's orientation; 1 (upright) when the tag is missing, corrupt or out of range."""
+    try:
+        orientation = exif.get(_EXIF_ORIENTATION, 1)
+        return orientation if orientation in ORIENTATION_TRANSPOSE else 1
+    except Exception:
+        return 1
 
 
 @functools.cache

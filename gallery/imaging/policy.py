@@ -24,17 +24,22 @@ MESSAGES = {
     "unsupported_format": gettext_noop("%(format)s images are not supported; please upload %(formats)s."),
     "too_many_pixels": gettext_noop("The image has too many pixels; the limit is %(megapixels)s megapixels."),
 }
-# Formats decoded whole have a lower limit than JPEG: the message names both.
+# Formats decoded whole have a lower limit than JPEG (decode_pixel_limit): the message names both.
 TOO_MANY_PIXELS_OF_FORMAT = gettext_noop(
     "The image has too many pixels; the limit is %(megapixels)s megapixels for %(format)s images "
     "(%(jpeg_megapixels)s for JPEG)."
+)
+# Transparency costs twice the memory (an RGBA decode, then its flattening): its own, lower limit.
+TOO_MANY_PIXELS_WITH_ALPHA = gettext_noop(
+    "The image has too many pixels; the limit is %(megapixels)s megapixels for %(format)s images "
+    "with transparency (%(jpeg_megapixels)s for JPEG)."
 )
 
 
 def message_of(text):
     """(message_id, params) of an English refusal made here, or None. A failed photo keeps its
     reason as the English text (gallery.services.photos); read back, it is shown translated."""
-    for message_id in (*MESSAGES.values(), TOO_MANY_PIXELS_OF_FORMAT):
+    for message_id in (*MESSAGES.values(), TOO_MANY_PIXELS_OF_FORMAT, TOO_MANY_PIXELS_WITH_ALPHA):
         if match := _pattern(message_id).fullmatch(text):
             return message_id, match.groupdict()
     return None
@@ -57,17 +62,66 @@ class InvalidImage(ValueError):
         super().__init__(self.message_id % self.params)
 
 
+def too_many_pixels(max_pixels, format_name=None, jpeg_max_pixels=None, *, alpha=False):
+    """The refusal of an image over `max_pixels`: of any format, or of `format_name`'s own limit
+    (with transparency when `alpha`) beside JPEG's."""
+    params = {"megapixels": _megapixels(max_pixels)}
+    if format_name is None:
+        return InvalidImage("too_many_pixels", params)
+    params.update(format=format_name, jpeg_megapixels=_megapixels(jpeg_max_pixels))
+    message_id = TOO_MANY_PIXELS_WITH_ALPHA if alpha else TOO_MANY_PIXELS_OF_FORMAT
+    return InvalidImage("too_many_pixels", params, message_id=message_id)
+
+
+def _megapixels(pixels):
+    """Rounded down to a tenth (7.8125 -> "7.8"): never more than is accepted; under 1 MP as is."""
+    return f"{pixels / 1_000_000:g}" if pixels < 1_000_000 else f"{pixels // 100_000 / 10:g}"
+
+
 @dataclass(frozen=True)
 class ImagePolicy:
     """Every limit an uploaded image is held to. All are required: no path gets a laxer default.
 
     `max_bytes`: the largest file, checked by whoever reads it (the form from the upload's size,
     the worker while reading it from S3) before any image work. `max_pixels`: width x height of
-    any image, from its header. `max_full_decode_pixels`: the lower limit of the formats that
-    cannot be decoded at a reduced scale (all but JPEG): what bounds a worker's memory.
-    `formats`: the Pillow format names accepted (gallery.imaging.process.SUPPORTED_FORMATS)."""
+    any image, from its header. `max_decode_bytes`: the memory an image of a format that cannot
+    be decoded at a reduced scale (all but JPEG) may cost, pixels x decode_cost: what bounds a
+    worker's peak (decode_pixel_limit). `formats`: the Pillow format names accepted
+    (gallery.imaging.process.SUPPORTED_FORMATS)."""
 
     max_bytes: int
     max_pixels: int
-    max_full_decode_pixels: int
+    max_decode_bytes: int
     formats: tuple[str, ...]
+
+
+# Peak bytes a pixel of a format decoded whole costs process_image, rounded up from its growth in
+# a fresh process (Pillow 13, pillow-heif 1.9; bench/worker_memory.py, docs/benchmarks.md):
+# WebP 16 (Pillow decodes through libwebp's WebPAnimDecoder: two RGBA canvases, a copy of the
+# frame as bytes, the image); HEIC 10 (libheif's RGB, the image, the full-size JPEG copy); with
+# transparency 10 (RGBA, then flattened); else 6 (PNG RGB measured 5.3, 16-bit grey 4.2).
+_DECODE_COST = {"WEBP": 16, "HEIF": 10}
+_ALPHA_COST = 10
+_OPAQUE_COST = 6
+# Modes whose flattening copies the whole image (rare in photos: counted as transparent ones).
+_COSTLY_MODES = {"CMYK", "YCbCr", "LAB", "HSV", "I", "F", "RGBX"}
+
+
+def has_alpha(mode, info):
+    """Whether an image of `mode` (and header `info`) is decoded with an alpha channel."""
+    return mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in info
+
+
+def decode_cost(image_format, mode, info):
+    """Peak bytes a pixel of this image costs when decoded whole."""
+    if image_format in _DECODE_COST:
+        return _DECODE_COST[image_format]
+    return _ALPHA_COST if has_alpha(mode, info) or mode in _COSTLY_MODES else _OPAQUE_COST
+
+
+def decode_pixel_limit(policy, image_format, mode, info):
+    """The most pixels an image of this format and mode may have under `policy`, from its header:
+    `max_pixels` for JPEG (decoded at a reduced scale), else what `max_decode_bytes` pays for."""
+    if image_format == "JPEG":
+        return policy.max_pixels
+    return min(policy.max_pixels, policy.max_decode_bytes // decode_cost(image_format, mode, info))

@@ -7,8 +7,8 @@ whose message can be shown to the person who uploaded it and whose `code` says w
 
 Hostile files (see docs/security.md): the upload is opened once, by the plugins of the formats
 we accept only; the pixel count is checked from the header before anything is decoded; it is
-decoded once, JPEGs at a reduced scale, other formats at most the policy's
-`max_full_decode_pixels` (about 4 bytes each); animated files give their first frame; corrupt
+decoded once, JPEGs at a reduced scale, other formats only while their pixels' cost stays within
+the policy's `max_decode_bytes` (policy.decode_pixel_limit); animated files give their first frame; corrupt
 EXIF is ignored. No rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
 
@@ -22,8 +22,9 @@ from gallery.imaging import shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
+from gallery.imaging.orientation import exif_orientation as _orientation
 from gallery.imaging.orientation import turned
-from gallery.imaging.policy import TOO_MANY_PIXELS_OF_FORMAT, ImagePolicy, InvalidImage
+from gallery.imaging.policy import ImagePolicy, InvalidImage, decode_pixel_limit, has_alpha, too_many_pixels
 from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, card_box, sources_for, uncropped_long_side
 
 __all__ = [
@@ -65,7 +66,6 @@ _REDUCED_SCALE_FORMATS = {"JPEG"}
 # Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
 FULL_SIZE_QUALITY = 90
 
-_EXIF_ORIENTATION = 0x0112
 # Orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
 _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
 # Formats whose plugin shows the image upright itself: Pillow's TIFF plugin reports the upright
@@ -109,13 +109,14 @@ def site_policy(limits):
     return ImagePolicy(
         max_bytes=limits.upload_bytes,
         max_pixels=limits.image_pixels,
-        max_full_decode_pixels=limits.full_decode_pixels,
+        max_decode_bytes=limits.decode_bytes,
         formats=tuple(SUPPORTED_FORMATS),
     )
 
 
-def supported_formats_text():
-    return ", ".join("WebP" if name == "WEBP" else name for name in SUPPORTED_FORMATS)
+def supported_formats_text(*names):
+    """The formats' names as people know them ("WebP"): `names`, else every supported one."""
+    return ", ".join("WebP" if name == "WEBP" else name for name in names or SUPPORTED_FORMATS)
 
 
 def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOURCES, shared=True, rotation=0):
@@ -125,9 +126,9 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
     checked the file's bytes against `policy.max_bytes`. `shared=False` skips the full-size copy
     (the backfill of sizes, gallery.services.renditions, has it already).
 
-    Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at about
-    4 bytes a pixel, so `policy.max_full_decode_pixels` is their lower limit: it is what bounds a
-    worker's peak memory (docs/benchmarks.md, bench/upload.py).
+    Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at 6-16
+    bytes a pixel by format and mode, so `policy.max_decode_bytes` gives them a lower limit: it is
+    what bounds a worker's peak memory (policy.decode_pixel_limit, bench/worker_memory.py).
 
     The file is decoded once, at the scale the largest size needs; each smaller size is resized
     from the next larger one (a chain: each step works on a few pixels more than it makes).
@@ -148,24 +149,27 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         if orientation in _ORIENTATIONS_SWAPPING_AXES:
             width, height = height, width
         targets = _targets(width, height, thumbnail_size, display_size, sources)
-        # A copy rewritten from the file's bytes of a format decoded whole (PNG, WebP, GIF) waits
-        # until its pixels are gone: the file (up to the upload limit) and its copy then never
-        # sit in memory beside a whole decode (a 25 MP PNG: 156 -> 143 MB). A JPEG's comes first
-        # (its reduced decode is small; measured the other way round it peaks higher), as does
-        # a copy re-encoded (TIFF, HEIC), which needs the full-size pixels that the decode for
-        # the sizes releases (_reduced_whole).
-        strip_later = (
-            shared and shared_copy.can_strip(image_format) and image_format not in _REDUCED_SCALE_FORMATS
+        # A copy rewritten from the file's bytes waits until the decode is gone when the decode is
+        # the larger: the file and its copy (twice the file, up to the upload limit) then never
+        # sit in memory beside it. Always for formats decoded whole (a 25 MP PNG: 156 -> 143 MB);
+        # a JPEG's reduced decode can be smaller than its file (a worker's peak, 50 MP: 158 MB
+        # first, 165 later; 24 MP: 157 first, 147 later). A copy re-encoded (TIFF, HEIC) comes
+        # first: it needs the full-size pixels that the decode for the sizes releases.
+        largest = max(long_side for long_side, _ in targets)
+        file_bytes = fileobj.seek(0, 2)
+        decode_larger = (
+            image_format not in _REDUCED_SCALE_FORMATS or _draft_bytes(image, largest) > file_bytes
         )
+        strip_later = shared and shared_copy.can_strip(image_format) and decode_larger
         try:
             shared_file = (
                 _shared_file(fileobj, image, image_format, orientation)
                 if shared and not strip_later
                 else None
             )
-            decoded = _decode_upright(image, max(long_side for long_side, _ in targets), orientation)
+            decoded = _decode_upright(image, largest, orientation)
         except Image.DecompressionBombError:
-            raise _too_many_pixels(policy.max_pixels) from None
+            raise too_many_pixels(policy.max_pixels) from None
         except Exception as error:
             # Pillow's decoders raise many types on malformed data (OSError, SyntaxError,
             # struct.error, IndexError, ...): any failure to decode an upload is the file's.
@@ -221,9 +225,11 @@ def _check_pixels(image, image_format, policy):
     """The header's pixel count against the policy, before anything is decoded."""
     pixels = image.width * image.height
     if pixels > policy.max_pixels:
-        raise _too_many_pixels(policy.max_pixels)
-    if image_format not in _REDUCED_SCALE_FORMATS and pixels > policy.max_full_decode_pixels:
-        raise _too_many_pixels(policy.max_full_decode_pixels, image_format, policy.max_pixels)
+        raise too_many_pixels(policy.max_pixels)
+    limit = decode_pixel_limit(policy, image_format, image.mode, image.info)
+    if pixels > limit:
+        alpha = has_alpha(image.mode, image.info)
+        raise too_many_pixels(limit, supported_formats_text(image_format), policy.max_pixels, alpha=alpha)
 
 
 def _shared_file(fileobj, image, image_format, orientation):
@@ -258,7 +264,7 @@ def _open(fileobj, policy):
             warnings.simplefilter("ignore")
             return Image.open(fileobj, formats=_allowed(policy))
     except Image.DecompressionBombError:
-        raise _too_many_pixels(policy.max_pixels) from None
+        raise too_many_pixels(policy.max_pixels) from None
     except UnidentifiedImageError:
         detected = _sniffed_format(fileobj)
         if detected is None:
@@ -340,6 +346,13 @@ def _reduced_whole(image, box):
     return reduced
 
 
+def _draft_bytes(image, size):
+    """The bytes of a JPEG decoded by libjpeg at the scale draft() picks for a `size` px box."""
+    box = _fit(image.width, image.height, size)
+    scale = next(s for s in (8, 4, 2, 1) if min(image.width // box[0], image.height // box[1]) >= s)
+    return -(-image.width // scale) * -(-image.height // scale) * 4  # 4 bytes a pixel (RGB)
+
+
 def _fit(width, height, size):
     """The size of a `width` x `height` image fitted in a `size` px square; never enlarged."""
     if width <= size and height <= size:
@@ -388,20 +401,3 @@ def _exif(image):
         return image.getexif()
     except Exception:
         return Image.Exif()
-
-
-def _orientation(exif):
-    """1 (upright) when the tag is missing, corrupt or out of range."""
-    try:
-        orientation = exif.get(_EXIF_ORIENTATION, 1)
-        return orientation if orientation in _ORIENTATION_TRANSPOSE else 1
-    except Exception:
-        return 1
-
-
-def _too_many_pixels(max_pixels, image_format=None, jpeg_max_pixels=None):
-    params = {"megapixels": f"{max_pixels / 1_000_000:g}"}
-    if image_format is None:
-        return InvalidImage("too_many_pixels", params)
-    params.update(format=image_format, jpeg_megapixels=f"{jpeg_max_pixels / 1_000_000:g}")
-    return InvalidImage("too_many_pixels", params, message_id=TOO_MANY_PIXELS_OF_FORMAT)

@@ -146,8 +146,13 @@ def test_bad_details_are_a_400_per_field_and_keep_the_file_for_a_retry(aws, alic
         (b"<html><script>alert(1)</script></html>", "not an image"),
         (image_bytes(format="PNG", size=(8000, 7000)), "pixels"),  # 56 MP: over the 50 MP limit
         (image_bytes()[:300], "damaged"),
+        # 13 MP with transparency: 10 bytes a pixel, over the default 125 MB budget for decoding.
+        (
+            image_bytes(format="PNG", size=(4200, 3100), mode="RGBA"),
+            "12.5 megapixels for png images with transparency",
+        ),
     ],
-    ids=["not-an-image", "bomb", "truncated"],
+    ids=["not-an-image", "bomb", "truncated", "transparent-png-over-the-decode-budget"],
 )
 def test_a_file_the_worker_refuses_ends_failed_with_its_reason_and_nothing_left(aws, alice, data, reason):
     upload_id, completed = upload_file(alice, data=data, tags="sea")

@@ -18,7 +18,7 @@ def policy(max_pixels=50_000_000):
     return ImagePolicy(
         max_bytes=50_000_000,
         max_pixels=max_pixels,
-        max_full_decode_pixels=max_pixels,
+        max_decode_bytes=16 * max_pixels,
         formats=tuple(SUPPORTED_FORMATS),
     )
 

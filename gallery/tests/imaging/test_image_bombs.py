@@ -26,7 +26,7 @@ def peak_mb():
 data = {builder}
 before = peak_mb()
 try:
-    policy = ImagePolicy(50_000_000, 50_000_000, 50_000_000, tuple(SUPPORTED_FORMATS))
+    policy = ImagePolicy(50_000_000, 50_000_000, 16 * 50_000_000, tuple(SUPPORTED_FORMATS))
     process_image(io.BytesIO(data), policy, thumbnail_size=400, display_size=1600)
     outcome, code = "accepted", ""
 except InvalidImage as error:

@@ -10,11 +10,11 @@ from gallery.imaging.process import SUPPORTED_FORMATS, ImagePolicy, process_imag
 from gallery.tests.corpus import phone_heic
 from gallery.tests.factories import camera_exif, location_of
 
-# The site's defaults (README): 50 MP, 25 MP for formats decoded whole.
+# The site's defaults (README): 50 MP, 125 MB for formats decoded whole.
 POLICY = ImagePolicy(
     max_bytes=50_000_000,
     max_pixels=50_000_000,
-    max_full_decode_pixels=25_000_000,
+    max_decode_bytes=125_000_000,
     formats=tuple(SUPPORTED_FORMATS),
 )
 SECRET = b"Serial 4711 at 48.8566N 2.3522E, Jane Doe"

@@ -3,9 +3,13 @@
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import BmpImagePlugin, Image, ImageChops, ImageOps, ImageStat, TiffImagePlugin
 
+from gallery.domain.limits import LIMITS
 from gallery.imaging import process as images
+from gallery.imaging.policy import decode_pixel_limit
 from gallery.imaging.process import (
     ACCEPT_ATTRIBUTE,
     SUPPORTED_FORMATS,
@@ -13,6 +17,7 @@ from gallery.imaging.process import (
     ImagePolicy,
     InvalidImage,
     process_image,
+    site_policy,
 )
 from gallery.tests import hostile
 from gallery.tests.factories import camera_exif, exif_with, full_camera_exif, image_bytes
@@ -20,12 +25,12 @@ from gallery.tests.factories import camera_exif, exif_with, full_camera_exif, im
 EXIF_GPS_IFD = 0x8825
 
 
-def policy(max_pixels=50_000_000, max_full_decode_pixels=None):
+def policy(max_pixels=50_000_000, max_decode_bytes=None):
     """Every format; formats decoded whole held to `max_pixels` too unless said otherwise."""
     return ImagePolicy(
         max_bytes=50_000_000,
         max_pixels=max_pixels,
-        max_full_decode_pixels=max_full_decode_pixels or max_pixels,
+        max_decode_bytes=max_decode_bytes or 16 * max_pixels,
         formats=tuple(SUPPORTED_FORMATS),
     )
 
@@ -367,11 +372,11 @@ def test_pixel_limit_is_checked_before_decoding():
 
 
 def test_formats_decoded_whole_have_their_own_lower_pixel_limit():
-    """Only JPEGs decode at reduced scale; a PNG of as many pixels would cost ~5 bytes each."""
+    """Only JPEGs decode at reduced scale; an opaque PNG costs 6 bytes a pixel of the budget."""
     with pytest.raises(InvalidImage) as refused:
         process_image(
             io.BytesIO(image_bytes(format="PNG", size=(1000, 1000))),
-            policy(max_full_decode_pixels=999_999), thumbnail_size=400, display_size=1600,
+            policy(max_decode_bytes=6 * 999_999), thumbnail_size=400, display_size=1600,
         )  # fmt: skip
     assert refused.value.code == "too_many_pixels"
     assert str(refused.value) == (
@@ -379,9 +384,76 @@ def test_formats_decoded_whole_have_their_own_lower_pixel_limit():
     )
     processed = process_image(
         io.BytesIO(image_bytes(format="JPEG", size=(1000, 1000))),
-        policy(max_full_decode_pixels=999_999), thumbnail_size=400, display_size=1600,
+        policy(max_decode_bytes=6 * 999_999), thumbnail_size=400, display_size=1600,
     )  # fmt: skip
     assert (processed.width, processed.height) == (1000, 1000)
+
+
+def _decoded_whole(image_format, mode, size, max_decode_bytes):
+    image = Image.new(mode, size, (200, 120, 40, 128)[: len(mode)] if mode.startswith("RGB") else 90)
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format)
+    return process_image(
+        buffer, policy(max_decode_bytes=max_decode_bytes), thumbnail_size=400, display_size=1600
+    )
+
+
+# What each pixel of an image decoded whole costs of PHOTOSHARE_MAX_DECODE_BYTES (README).
+COST = {("WEBP", "RGB"): 16, ("WEBP", "RGBA"): 16, ("PNG", "RGBA"): 10, ("PNG", "RGB"): 6, ("PNG", "L"): 6,
+        ("GIF", "L"): 6, ("TIFF", "RGB"): 6, ("TIFF", "RGBA"): 10}  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    kind=st.sampled_from(sorted(COST)),
+    width=st.integers(1, 60),
+    height=st.integers(1, 60),
+    budget_pixels=st.integers(1, 3600),
+)
+def test_a_format_decoded_whole_is_accepted_while_its_pixels_cost_fits_the_budget(
+    kind, width, height, budget_pixels
+):
+    """The budget in bytes over the cost of a pixel of the image's format and mode: a WebP (16 bytes) gets
+    fewer pixels than a PNG with transparency (10), than an opaque PNG, GIF or TIFF (6)."""
+    image_format, mode = kind
+    budget = budget_pixels * 6
+    try:
+        processed = _decoded_whole(image_format, mode, (width, height), budget)
+    except InvalidImage as error:
+        assert width * height * COST[kind] > budget
+        assert error.code == "too_many_pixels"
+        name = "WebP" if image_format == "WEBP" else image_format
+        assert f"megapixels for {name} images" in str(error)
+        assert ("with transparency" in str(error)) == (mode == "RGBA")
+    else:
+        assert width * height * COST[kind] <= budget
+        assert (processed.width, processed.height) == (width, height)
+
+
+def test_transparency_has_a_lower_limit_and_says_so():
+    """An RGBA PNG of 600 000 pixels costs 6 MB; an RGB one 3.6 MB, within a 6 MB budget."""
+    with pytest.raises(InvalidImage) as refused:
+        _decoded_whole("PNG", "RGBA", (1000, 600), 6 * 999_999)
+    assert str(refused.value) == (
+        "The image has too many pixels; the limit is 0.599999 megapixels for PNG images with "
+        "transparency (50 for JPEG)."
+    )
+    assert _decoded_whole("PNG", "RGB", (1000, 600), 6 * 999_999).width == 1000
+
+
+@pytest.mark.parametrize(
+    ("image_format", "mode", "accepted"),
+    [
+        ("HEIF", "RGB", True),  # a 12 MP iPhone photo
+        ("PNG", "RGBA", True),  # a 12 MP screenshot (macOS's have transparency)
+        ("PNG", "RGB", True),
+        ("WEBP", "RGB", False),  # 7.8 MP at most
+    ],
+)
+def test_the_default_budget_keeps_12_mp_phone_photos_and_screenshots(image_format, mode, accepted):
+    """4032 x 3024 under the site's default PHOTOSHARE_MAX_DECODE_BYTES, read as an upload's header is."""
+    site = site_policy(LIMITS)
+    assert (decode_pixel_limit(site, image_format, mode, {}) >= 4032 * 3024) == accepted
 
 
 def photo_like(size):

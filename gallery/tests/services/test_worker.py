@@ -135,7 +135,7 @@ def one_mp_png():
 )
 def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, alice, settings, name, build):
     if name.endswith(".png"):
-        settings.PHOTOSHARE_MAX_FULL_DECODE_PIXELS = 999_999  # 1 MP: as a 30 MP PNG against 25 MP
+        settings.PHOTOSHARE_MAX_DECODE_BYTES = 6 * 999_999  # an RGB PNG's 6 bytes: 1 MP
     data = build()
     form = UploadForm({"title": "Same"}, {"image": SimpleUploadedFile(name, data)})
     form_refusal = None if form.is_valid() else form.errors["image"][0]
@@ -160,7 +160,7 @@ def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, al
 
 
 def test_the_reason_a_photo_failed_is_shown_in_the_owners_language(aws, alice, settings):
-    settings.PHOTOSHARE_MAX_FULL_DECODE_PIXELS = 999_999
+    settings.PHOTOSHARE_MAX_DECODE_BYTES = 6 * 999_999
     upload_id, _ = upload_file(alice, one_mp_png())
     run_worker()
     korean = "이미지의 화소 수가 너무 많아요. PNG 이미지는 최대 0.999999메가픽셀까지예요(JPEG는 50)."
