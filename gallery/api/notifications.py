@@ -39,9 +39,11 @@ def list_notifications(request, cursor: str | None = None):
     """The caller's notifications, newest first (`next`), and how many are unread."""
     require_login(request)
     page = page_of(request, notifications.page, request.api_user)
+    unread, more = notifications.unread_status(request.api_user)
     return JsonResponse(
         {
-            "unread": notifications.unread(request.api_user),
+            "unread": unread,
+            "unread_more": more,
             "results": [notification_json(shown) for shown in page.items],
             "next": next_url(request, page.next_cursor),
         }

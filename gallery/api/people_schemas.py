@@ -7,6 +7,7 @@ from ninja import Schema
 from pydantic import Field
 
 from gallery.api.schemas import Album, Body
+from gallery.domain import notifications as notification_rules
 
 
 class CommentText(Schema):
@@ -85,6 +86,10 @@ class NotificationOut(Schema):
 
 class NotificationList(Schema):
     unread: int = Field(description="How many of the caller's notifications they may see are unread.")
+    unread_more: bool = Field(
+        description=f"True when there are more unread than were judged (the newest "
+        f'{notification_rules.COUNT_LIMIT}): `unread` is then a lower bound (shown as e.g. "1000+").'
+    )
     results: list[NotificationOut]
     next: str | None
 

@@ -28,9 +28,13 @@ FAVORITE, COMMENT, MENTION, FOLLOW = "favorite", "comment", "mention", "follow"
 KINDS = (FAVORITE, COMMENT, MENTION, FOLLOW)
 _KEY = re.compile(KEY_PATTERN)
 PAGE_SIZE = 24
-# A "mark all read" marks at most this many a request (the rest on the next): one request stays
-# short however many there are; the answer says how many are left.
-MARK_ALL_LIMIT = 500
+# "Mark all read" marks every unread one, this many a transaction (DynamoDB's limit is 100
+# actions; each page also moves the count once).
+MARK_PAGE_SIZE = 50
+# The exact unread count (the page's, the API's) judges at most this many unread ones; past it,
+# the number shown is a lower bound ("1000+"). Badges show at most BADGE_MAX, then "999+".
+COUNT_LIMIT = 1000
+BADGE_MAX = 999
 
 # The digest (accounts.models.Profile.digest): off, daily or weekly.
 DIGEST_OFF, DIGEST_DAILY, DIGEST_WEEKLY = "off", "daily", "weekly"
@@ -69,6 +73,25 @@ class Notification:
 def key_at(moment):
     """The smallest key of a notification made at `moment` or later (a digest's range)."""
     return f"{int(moment.timestamp() * 1000):012x}" + "0" * 8
+
+
+def repeat_of(note):
+    """What makes `note` the same as an earlier one (a favourite of the photo or a follow by the
+    same person: favourite, unfavourite, favourite again tells the owner once), or "" for a kind
+    whose key already does (a comment's notifications take the comment's key)."""
+    if note.kind == FAVORITE:
+        return f"{FAVORITE}#{note.actor_id}#{note.photo_id}"
+    if note.kind == FOLLOW:
+        return f"{FOLLOW}#{note.actor_id}"
+    return ""
+
+
+def badge(count, more=False):
+    """An unread count as shown: "999+" past BADGE_MAX, "12+" when more may be unread than were
+    counted (a lower bound), else the number."""
+    if count > BADGE_MAX:
+        return f"{BADGE_MAX}+"
+    return f"{count}+" if more else str(count)
 
 
 def valid_ids(ids):

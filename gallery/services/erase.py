@@ -62,6 +62,7 @@ ERASED_WITH = {
     "comments.delete_any",
     model.NOTE.name: "the user's own, and those they caused in others' partitions (their counts moved): "
     "notifications' delete",
+    model.NOTE_ONCE.name: "with its notification; the user's own partition's too",
     model.NOTE_COUNT.name: "the user's own, after their notifications",
 }
 
@@ -130,6 +131,8 @@ def _erase_items(user_id, found):
         stored.delete_item(item)
     for _parts, item in found.of(model.NOTE):  # the user's, and those they caused
         stored_notes.delete(item)
+    for _parts, item in found.of(model.NOTE_ONCE):  # gone with their notifications, but a stray one
+        stored.delete_item(item)
     for _parts, item in found.of(model.NOTE_COUNT):  # after the notifications it counted
         stored.delete_item(item)
 

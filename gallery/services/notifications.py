@@ -34,9 +34,6 @@ from gallery.storage.dynamodb import notifications as stored
 
 logger = logging.getLogger(__name__)
 
-# At most this many unread notifications are read to count them exactly (the API's `unread`).
-COUNT_LIMIT = 1000
-
 
 @dataclass(frozen=True)
 class Shown:
@@ -119,10 +116,19 @@ def page(user, *, cursor=None, limit=rules.PAGE_SIZE):
     return Page(items=_shown(user, notes), next_cursor=next_cursor)
 
 
-def unread(user):
-    """Exactly how many unread notifications the user may see; those they may no longer see
-    are marked read on the way (so the bell agrees)."""
-    return len(_shown(user, stored.unread(user.pk, limit=COUNT_LIMIT)))
+def unread(user, *, limit=None):
+    """Exactly how many unread notifications the user may see, judging at most `limit` of them
+    (then a lower bound: `unread_status`); those they may no longer see are marked read on the
+    way (so the bell agrees)."""
+    return unread_status(user, limit=limit)[0]
+
+
+def unread_status(user, *, limit=None):
+    """(how many unread ones the user may see among the newest `limit` (rules.COUNT_LIMIT)
+    unread, whether there are more unread than that: the number is then a lower bound)."""
+    limit = limit or rules.COUNT_LIMIT
+    notes = stored.unread(user.pk, limit=limit + 1)
+    return len(_shown(user, notes[:limit])), len(notes) > limit
 
 
 def _shown(user, notes):
@@ -158,10 +164,11 @@ def mark_read(user, ids):
     return sum(stored.mark_read(user.pk, key) for key in rules.valid_ids(ids))
 
 
-def mark_all_read(user):
-    """Mark every unread notification of the user read (up to MARK_ALL_LIMIT a call)."""
-    notes = stored.unread(user.pk, limit=rules.MARK_ALL_LIMIT)
-    return sum(stored.mark_read(user.pk, note.key) for note in notes)
+def mark_all_read(user, *, page_size=None):
+    """Mark every unread notification of the user read, however many: one pass over their
+    unread list, a transaction per `page_size` (rules.MARK_PAGE_SIZE); returns how many changed."""
+    page_size = page_size or rules.MARK_PAGE_SIZE
+    return sum(stored.mark_page(user.pk, notes) for notes in stored.unread_pages(user.pk, page_size))
 
 
 # --- the erasure ------------------------------------------------------------------------------------
@@ -170,12 +177,16 @@ def forget(user_id):
     (the counts they were in moved); its unread count last."""
     for item in list(stored.caused_by(user_id)):
         stored.delete(item)
-    count = None
+    count, marks = None, []
     for item in list(stored.items_of(user_id)):
         if item["sk"] == stored.count_key(user_id)["sk"]:
             count = item
-        else:
+        elif stored.is_note(item):
             stored.delete(item)
+        else:
+            marks.append(item)  # gone with their notifications, but for a stray one
+    for item in marks:
+        stored.delete_key(item)
     if count is not None:
         stored.delete_count(user_id)
 

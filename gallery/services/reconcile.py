@@ -28,6 +28,11 @@ whose item is about to be written.
 Follows and feeds (gallery.storage.dynamodb.follow_consistency): follow counts that disagree with
 the FOLLOWER# items are recounted; feed entries and wide marks the follows and photos do not call
 for are removed (derived data), entries with an old card rewritten.
+
+Notifications about a photo or an album that is gone (hidden since its delete, for good) are
+removed, as are the marks whose notification is gone; each is looked at again with a consistent
+read before (gallery.storage.dynamodb.notifications.strays, remove_stray): a notification of no
+such kind, or one whose photo came back meanwhile, is left alone.
 """
 
 import contextlib
@@ -74,6 +79,7 @@ class Report:
     wrong_follow_counts: list = field(default_factory=list)  # (user id, stored, true): (followers, following)
     feed_problems: list = field(default_factory=list)  # follow_consistency.FeedProblem
     wrong_note_counts: list = field(default_factory=list)  # (user id, stored, true unread count)
+    stray_notes: list = field(default_factory=list)  # (pk, sk, why): about a gone photo or album
     unlisted_comments: list = field(default_factory=list)  # (photo id, key): not in their author's list
     stray_album_comments: list = field(default_factory=list)  # (album id, key): their album is gone
     stray_avatars: dict = field(default_factory=dict)  # key under avatars/: why it is no one's avatar
@@ -87,7 +93,7 @@ class Report:
         orphans = (self.orphan_objects, self.broken_photos, self.stray_cards)
         favorites = (self.hidden_favorites, self.wrong_favorite_counts, self.misplaced_favorites)
         albums = (self.album_problems, self.unknown_items, self.expired_jobs)
-        people = (self.wrong_follow_counts, self.feed_problems, self.wrong_note_counts)
+        people = (self.wrong_follow_counts, self.feed_problems, self.wrong_note_counts, self.stray_notes)
         people += (self.unlisted_comments, self.stray_album_comments, self.stray_avatars)
         return not any((*orphans, self.stale_lists, self.wrong_counts, *favorites, *albums, *people))
 
@@ -116,6 +122,7 @@ def find_orphans(*, min_age=timedelta(hours=1), now=None):
         wrong_follow_counts=follow_consistency.wrong_follow_counts(scan),
         feed_problems=follow_consistency.feed_problems(scan),
         wrong_note_counts=consistency.wrong_note_counts(scan),
+        stray_notes=notifications.strays(scan),
         unlisted_comments=stored_comments.unlisted(scan),
         stray_album_comments=scan.stray_album_comments,
         stray_avatars=_stray_avatars(now, min_age),
@@ -210,7 +217,14 @@ def remove_orphans(report):
     for photo_id in report.stale_lists:
         if photo_id not in report.broken_photos:
             consistency.rewrite_cards(report.scan.photos[photo_id], report.scan.cards.get(photo_id, {}))
-    for user_id, stored, true in report.wrong_note_counts:
+    for pk, sk, why in report.stray_notes:  # each judged again first: never what is not stray
+        if notifications.remove_stray(pk, sk, why):
+            logger.warning("reconcile: removed %s %s: %s", pk, sk, why)
+    wrong_note_counts = report.wrong_note_counts
+    if report.stray_notes and wrong_note_counts:
+        # Counted again after the removals above, which moved the counts themselves.
+        wrong_note_counts = consistency.wrong_note_counts(scan_table())
+    for user_id, stored, true in wrong_note_counts:
         if notifications.set_count(user_id, stored, true):
             logger.warning("reconcile: set user %s's unread count from %d to %d", user_id, stored, true)
     if report.wrong_counts or report.broken_photos:

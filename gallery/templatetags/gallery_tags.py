@@ -3,6 +3,7 @@ links, cards and display modules; this only registers it."""
 
 from django import template
 
+from gallery.domain import notifications as rules
 from gallery.services import notifications
 from gallery.web import archive_status, avatars, cards, comment_text, display, links, pictures
 from gallery.web.forms.notifications import DigestForm
@@ -30,8 +31,8 @@ register.simple_tag(takes_context=True)(archive_status.latest_export)
 @register.inclusion_tag("gallery/notifications/_bell.html", takes_context=True)
 def notification_bell(context):
     """The header's bell: the signed-in user's unread count (one GetItem)."""
-    user = context["user"]
-    return {"unread": notifications.unread_count(user)}
+    unread = notifications.unread_count(context["user"])
+    return {"unread": unread, "unread_shown": rules.badge(unread)}
 
 
 @register.inclusion_tag("gallery/notifications/_digest_form.html", takes_context=True)

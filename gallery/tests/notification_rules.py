@@ -4,8 +4,9 @@ the other rules make them. What must hold after every step: each user's unread c
 their unread notification items; nothing about oneself; none listed about a photo the reader
 may no longer see (deleted, in the trash, private and not theirs, processing), nor about an
 album's comment while the album is not theirs to see without a link or its comments are closed,
-nor from someone they blocked; and once a page was read, the unread count (the bell) equals the
-unread ones listed."""
+nor from someone they blocked; a favourite's or a follow's notification has its one mark (the
+same favourite or follow again notifies no one); and once a page was read, the unread count (the
+bell) equals the unread ones listed."""
 
 import collections
 
@@ -50,6 +51,16 @@ class NotificationRules:
             for item in items.get("unread count", [])
         }
         assert +collections.Counter(counts) == +unread, "each unread count equals its unread notifications"
+        notes = {
+            (item["pk"], stored.note_from_item(item).key): item for item in items.get("notification", [])
+        }
+        marked = collections.Counter(
+            (item["pk"], item["note_key"]) for item in items.get("notification mark", [])
+        )
+        assert set(marked) <= set(notes), "every mark names a stored notification"
+        for (pk, key), item in notes.items():
+            repeat = stored.mark_key(stored.note_from_item(item))
+            assert marked[(pk, key)] == (1 if repeat else 0), "one notification per favourite, follow"
         for user in self.users:
             listed, cursor = [], None
             while True:

@@ -9,9 +9,10 @@ class Command(BaseCommand):
     help = (
         "Find S3 objects under photos/ that no DynamoDB item names, items whose objects are "
         "missing, list cards that do not match their photo, album entries that break their rules, "
-        "counters that are off, follow counts and feed entries that disagree with the follows and "
-        "photos; with --fix, remove the orphans and repair the lists, albums, feeds and "
-        "counters. Items of no known kind are reported, never removed."
+        "counters that are off, notifications about deleted photos or albums, follow counts and "
+        "feed entries that disagree with the follows and photos; with --fix, remove the orphans "
+        "and repair the lists, albums, feeds and counters. Items of no known kind are reported, "
+        "never removed."
     )
 
     def add_arguments(self, parser):
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             self.stdout.write(f"favourite count of {photo_id}: {stored}, should be {true}")
         for user_id, stored, true in report.wrong_note_counts:
             self.stdout.write(f"unread count of user {user_id}: {stored}, should be {true}")
+        for pk, sk, why in report.stray_notes:
+            self.stdout.write(f"notification {pk} {sk}: {why}")
         for photo_id in report.misplaced_favorites:
             self.stdout.write(f"favourites of photo {photo_id} not as its trash state says")
         for problem in report.album_problems:
@@ -82,7 +85,8 @@ class Command(BaseCommand):
                     f"{len(report.expired_jobs)} expired archive jobs; recounted the follows of "
                     f"{len(report.wrong_follow_counts)} people and repaired {len(report.feed_problems)} "
                     f"feed items; listed {len(report.unlisted_comments)} comments for their authors; "
-                    f"removed {len(report.stray_album_comments)} comments of deleted albums."
+                    f"removed {len(report.stray_album_comments)} comments of deleted albums and "
+                    f"{len(report.stray_notes)} notifications about what is gone."
                 )
             )
         else:

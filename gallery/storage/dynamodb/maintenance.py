@@ -33,6 +33,8 @@ class TableScan:
     wide_marks: set = field(default_factory=set)  # (follower id, followee id)
     unread_notes: dict = field(default_factory=dict)  # user id: number of unread NOTE# items
     note_counts: dict = field(default_factory=dict)  # user id: stored unread count
+    notes: list = field(default_factory=list)  # notification items (NOTE#)
+    note_marks: list = field(default_factory=list)  # their marks (ONCE#)
     unknown: list = field(default_factory=list)  # keys of items of no declared kind: reported only
 
     @property
@@ -95,6 +97,9 @@ class TableScan:
         elif kind is model.NOTE:
             unread = 0 if item.get("read") else 1
             self.unread_notes[parts["user_id"]] = self.unread_notes.get(parts["user_id"], 0) + unread
+            self.notes.append(item)
+        elif kind is model.NOTE_ONCE:
+            self.note_marks.append(item)
         elif kind is model.NOTE_COUNT:
             self.note_counts[parts["user_id"]] = int(item.get("unread", 0))
 

@@ -261,10 +261,20 @@ NOTE = ItemKind(
     owner="the recipient (and the actor who caused it)",
     written_by="favourite, comment, mention (a photo's or an album's), follow "
     "(gallery.services.notifications, after the action); mark read; the erasure of the recipient or "
-    "the actor",
-    holds="never of oneself nor from someone the recipient blocked when written; in the UNREAD# list iff "
+    "the actor; reconcile --fix removes those whose photo or album is gone",
+    holds="at most one per favourite or follow (its mark, NOTE_ONCE); never of oneself nor from "
+    "someone the recipient blocked when written; in the UNREAD# list iff "
     "unread; shown only while its photo (an album comment's: its album, open to comments) is the "
     "recipient's to see and its actor is not suspended nor blocked (decided when read)",
+)
+NOTE_ONCE = ItemKind(
+    "notification mark",
+    pk="NOTES#{user_id}",
+    sk="ONCE#{repeat}",
+    owner="the notification it names (note_key)",
+    written_by="in the same transaction as a favourite's or a follow's notification; deleted with it",
+    holds="exists iff the notification it names does: a favourite or follow repeated finds it and "
+    "notifies no one again (gallery.domain.notifications.repeat_of)",
 )
 NOTE_COUNT = ItemKind(
     "unread count",
@@ -295,6 +305,7 @@ KINDS = (
     FEED_WIDE,  # before FEED_ENTRY, whose {created}#{photo_id} would match WIDE#<id> too
     FEED_ENTRY,
     NOTE,
+    NOTE_ONCE,
     NOTE_COUNT,
 )
 

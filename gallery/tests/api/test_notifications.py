@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import ApiToken, Profile
-from gallery.services import comments, follows, photos
+from gallery.services import comments, follows, notifications, photos
 from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
 
@@ -51,7 +51,12 @@ def test_a_photo_turning_private_hides_its_notifications(aws, user, bob):
     api = token_client(cat)
     assert api.get("/api/notifications/").json()["unread"] == 1
     photos.edit(photo, visibility="private")
-    assert api.get("/api/notifications/").json() == {"unread": 0, "results": [], "next": None}
+    assert api.get("/api/notifications/").json() == {
+        "unread": 0,
+        "unread_more": False,
+        "results": [],
+        "next": None,
+    }
 
 
 def test_display_names_are_data_never_html(aws, user, bob):
@@ -96,3 +101,21 @@ def test_refusals(aws, user):
         == 403
     )
     assert token_client(user).get("/api/notifications/?cursor=forged").status_code == 400
+
+
+def test_mark_all_read_marks_every_one_and_a_long_list_says_its_count_is_a_lower_bound(
+    aws, user, bob, monkeypatch
+):
+    from gallery.domain import notifications as rules
+
+    for _ in range(3):
+        notifications.notify(user.pk, bob, rules.MENTION)
+    monkeypatch.setattr(rules, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(rules, "MARK_PAGE_SIZE", 2)
+    client = token_client(user)
+    listed = client.get("/api/notifications/").json()
+    assert (listed["unread"], listed["unread_more"]) == (2, True)
+    marked = client.post("/api/notifications/read/", {"all": True}, content_type="application/json").json()
+    assert marked == {"marked": 3, "unread": 0}
+    listed = client.get("/api/notifications/").json()
+    assert (listed["unread"], listed["unread_more"]) == (0, False)

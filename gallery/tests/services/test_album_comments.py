@@ -112,6 +112,9 @@ def test_an_album_delete_takes_its_comments_and_reconcile_removes_crash_leftover
 
     albums.delete(albums.visible(user, album.id))
     assert store.comments_page("", album_id=album.id).items == []
+    report = find_orphans()  # bob's comment notified its owner: that notification is reconcile's
+    assert [why for _pk, _sk, why in report.stray_notes] == ["its album is gone"]
+    remove_orphans(report)
     assert find_orphans().clean
 
     dynamodb.get_connection().table.put_item(Item=store.comment_item(made))  # a crash's leftover

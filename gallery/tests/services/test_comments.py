@@ -58,6 +58,9 @@ def test_deleting_a_photo_deletes_its_comments_and_reconcile_stays_clean(photo, 
     photos.delete(photo.id)
 
     assert list(store.comment_items(photo.id)) == []
+    report = find_orphans()  # bob's comment notified the owner: that notification is reconcile's
+    assert [why for _pk, _sk, why in report.stray_notes] == ["its photo is gone"]
+    remove_orphans(report)
     assert find_orphans().clean
 
 

@@ -247,3 +247,93 @@ def test_an_album_comment_notifies_its_owner_and_the_mentioned_while_they_may_se
     albums.edit(reopened, visibility=UNLISTED)  # cat has no link: no longer cat's to see
     assert kinds(cat) == [] and kinds(ann) == [("comment", "ben")]
     assert notifications.unread(cat) == 0 == notifications.unread_count(cat)
+
+
+# --- one notification of a repeated action (issue 25's loose ends) -----------------------------------
+def test_a_favourite_again_after_an_unfavourite_notifies_once(people):
+    ann, ben, _cat = people
+    photo = publish(ann)
+    assert photos.favorite(ben, photo)
+    photos.unfavorite(ben, photo)
+    assert photos.favorite(ben, photo)
+    assert kinds(ann) == [("favorite", "ben")]
+    assert notifications.unread_count(ann) == 1 == notifications.unread(ann)
+    notifications.mark_all_read(ann)
+    photos.unfavorite(ben, photo)
+    photos.favorite(ben, photo)  # read meanwhile: still the one notification, not a new unread one
+    assert kinds(ann) == [("favorite", "ben")] and notifications.unread_count(ann) == 0
+
+
+def test_a_follow_again_after_an_unfollow_notifies_once_and_other_photos_each_once(people):
+    ann, ben, cat = people
+    follows.follow(ben, ann)
+    follows.unfollow(ben, ann)
+    follows.follow(ben, ann)
+    first, second = publish(ann), publish(ann)
+    photos.favorite(ben, first)
+    photos.favorite(ben, second)
+    photos.favorite(cat, first)
+    assert sorted(kinds(ann)) == [
+        ("favorite", "ben"),
+        ("favorite", "ben"),
+        ("favorite", "cat"),
+        ("follow", "ben"),
+    ]
+    assert notifications.unread_count(ann) == 4
+
+
+def test_a_mention_removed_and_written_again_in_an_edit_notifies_once(people):
+    ann, ben, cat = people
+    photo = publish(ann)
+    comment = comments.write(ben, photo, "hi @cat")
+    comment = comments.edit(ben, comment, photo, "hi")
+    comments.edit(ben, comment, photo, "hi again @cat")
+    assert kinds(cat) == [("mention", "ben")] and notifications.unread_count(cat) == 1
+
+
+def test_the_erasure_of_the_actor_lets_nothing_of_a_repeat_behind(people):
+    ann, ben, _cat = people
+    follows.follow(ben, ann)
+    notifications.forget(ben.pk)
+    assert [item["sk"] for item in stored.items_of(ann.pk)] == ["UNREAD"]
+
+
+# --- mark all read and the unread count, however many ----------------------------------------------
+def many(recipient, actor, number):
+    for _ in range(number):
+        notifications.notify(recipient.pk, actor, rules.MENTION)
+
+
+def test_mark_all_read_marks_every_one_a_page_at_a_time(people):
+    ann, ben, _cat = people
+    many(ann, ben, 7)
+    assert notifications.mark_all_read(ann, page_size=3) == 7
+    assert notifications.unread_count(ann) == 0 == notifications.unread(ann)
+    assert notifications.mark_all_read(ann, page_size=3) == 0
+
+
+def test_mark_all_read_counts_once_one_marked_meanwhile(people, monkeypatch):
+    ann, ben, _cat = people
+    many(ann, ben, 5)
+    real = stored.mark_page
+
+    def raced(user_id, notes):  # another request marks the page's first one in between
+        stored.mark_read(user_id, notes[0].key)
+        return real(user_id, notes)
+
+    monkeypatch.setattr(stored, "mark_page", raced)
+    assert notifications.mark_all_read(ann, page_size=2) == 2  # 3 pages: each loses its first
+    assert notifications.unread_count(ann) == 0 == notifications.unread(ann)
+
+
+def test_the_unread_count_past_its_limit_is_a_lower_bound_shown_with_a_plus(people):
+    ann, ben, _cat = people
+    many(ann, ben, 5)
+    assert notifications.unread_status(ann, limit=3) == (3, True)
+    assert notifications.unread_status(ann, limit=5) == (5, False)
+    assert [rules.badge(3, True), rules.badge(5), rules.badge(1000), rules.badge(1000, True)] == [
+        "3+",
+        "5",
+        "999+",
+        "999+",
+    ]

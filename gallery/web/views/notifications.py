@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.domain import notifications as rules
 from gallery.services import notifications
 from gallery.web.forms.notifications import DigestForm
 from gallery.web.paging import CURSOR, page_context, page_of
@@ -19,8 +20,9 @@ from gallery.web.paging import CURSOR, page_context, page_of
 def notification_list(request):
     """The user's notifications, newest first, a page at a time: one Query of their partition."""
     page = page_of(request, notifications.page, request.user)
-    unread = notifications.unread(request.user)
-    return render(request, "gallery/notifications/list.html", page_context(request, page, unread=unread))
+    unread, more = notifications.unread_status(request.user)
+    context = page_context(request, page, unread=unread, unread_shown=rules.badge(unread, more))
+    return render(request, "gallery/notifications/list.html", context)
 
 
 @require_POST

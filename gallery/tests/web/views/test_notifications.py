@@ -85,3 +85,25 @@ def test_the_digest_is_chosen_on_the_profile_page(aws, client, user):
     client.post("/notifications/digest/", {"digest": "hourly"})
     assert Profile.objects.get(user=user).digest == "weekly"
     assert "Choose one of the digest options." in client.get("/accounts/profile/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "named", "counted"),
+    [("en", "Notifications, 999+ unread", "1+ unread"), ("ko", "알림, 읽지 않음 999+개", "읽지 않음 1+개")],
+)
+def test_counts_past_what_is_counted_show_a_plus(
+    aws, client, user, bob, monkeypatch, language, named, counted
+):
+    from gallery.domain import notifications as rules
+    from gallery.storage.dynamodb import notifications as stored
+
+    follows.follow(bob, user)
+    notifications.notify(user.pk, bob, rules.MENTION)
+    monkeypatch.setattr(rules, "COUNT_LIMIT", 1)  # the page judges 1 of the 2 unread
+    client.cookies["django_language"] = language
+    client.force_login(user)
+    page = client.get("/notifications/").content.decode()
+    assert f"<p>{counted}</p>" in page
+    stored.set_count(user.pk, 2, 1500)
+    bell_html = bell(client.get("/").content.decode())
+    assert '<span aria-hidden="true"> 999+</span>' in bell_html and named in bell_html

@@ -4,24 +4,23 @@ PhotoRecord is an unmanaged model with no table: registering it gives the admin 
 "Photos" entry and Django's view/change/delete permissions. PhotoAdmin replaces the model
 admin's URLs with views that read through gallery.storage.dynamodb and edit and delete through
 gallery.services.photos, the owner's own use cases. AlbumAdmin lists every album (one Query a page) and
-deletes through gallery.services.albums (the photos stay). Users get a photo count column.
+deletes through gallery.services.albums (the photos stay). Users (gallery.admin.users) get a
+photo count column and their profile picture, which staff may remove.
 """
 
 import contextlib
 
-from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from gallery.admin import users  # noqa: F401 - registers the users' admin
 from gallery.domain import lists
 from gallery.domain.comments import NoSuchComment
 from gallery.domain.tags import parse_tags
@@ -31,7 +30,6 @@ from gallery.storage.dynamodb import (
     AlbumChanged,
     AlbumNotFound,
     InvalidCursor,
-    MetadataUnavailable,
     PhotoChanged,
     PhotoNotFound,
     album_repository,
@@ -215,45 +213,6 @@ class AlbumAdmin(admin.ModelAdmin):
             "album": album,
         }
         return render(request, "admin/gallery/album_delete.html", context)
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-class EmailAddressInline(admin.TabularInline):
-    """allauth's addresses of the user (allauth's own admin lists them all too)."""
-
-    model = EmailAddress
-    extra = 0
-
-
-@admin.register(User)
-class UserWithPhotosAdmin(UserAdmin):
-    list_display = (*UserAdmin.list_display, "photos")
-    inlines = (EmailAddressInline,)
-
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        # One BatchGetItem for the whole page instead of a request per row.
-        try:
-            counts = photo_repository().photo_counts([user.pk for user in changelist.result_list])
-        except MetadataUnavailable:
-            counts = {}  # the user list still works while DynamoDB is away; counts show "?"
-        for user in changelist.result_list:
-            user.photo_count = counts.get(user.pk)
-        return changelist
-
-    @admin.display(description=gettext_lazy("photos"))
-    def photos(self, user):
-        count = getattr(user, "photo_count", None)
-        if count is None:
-            return "?"
-        url = (
-            reverse("admin:gallery_photorecord_changelist") + "?" + urlencode({"owner": user.get_username()})
-        )
-        label = ngettext("%(count)d photo", "%(count)d photos", count) % {"count": count}
-        return format_html('<a href="{}">{}</a>', url, label)
 
 
 # --- moderation: the review queue of reports, blocks, suspensions ------------------------------
