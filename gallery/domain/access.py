@@ -146,13 +146,14 @@ def has_share_token(album, token):
 
 
 def can_view_album(user, album, token=None):
-    """The owner sees their albums; with the share link anyone sees an unlisted one; without it
-    only public albums are for everyone (an unlisted album's own URL is the owner's)."""
+    """The owner sees their albums and everyone the public ones, whatever link they came by (an
+    old, wrong or empty one too); with the share link anyone sees an unlisted one (an unlisted
+    album's own URL is the owner's)."""
     if is_suspended(album.owner_id):
         return False
-    if token is not None:
-        return has_share_token(album, token) or is_album_owner(user, album)
-    return album.visibility == PUBLIC or is_album_owner(user, album)
+    if album.visibility == PUBLIC or is_album_owner(user, album):
+        return True
+    return token is not None and has_share_token(album, token)
 
 
 def require_album_view(user, album, token=None):

@@ -89,6 +89,13 @@ def test_a_share_token_opens_only_an_unlisted_album_and_only_the_current_one():
     assert not access.can_view_album(Viewer(None), _album("private", token), token)  # no longer unlisted
 
 
+@pytest.mark.parametrize("token", ["", "u" * 43, "t" * 43])
+def test_a_public_album_opens_for_everyone_whatever_link_they_came_by(token):
+    # A link kept from when it was unlisted, a wrong one, an empty ?t=: once hidden (AlbumHidden).
+    for viewer in (Viewer(None), Viewer(2)):
+        assert access.can_view_album(viewer, _album("public", ""), token)
+
+
 @pytest.mark.parametrize("token", ["é" * 43, "한", "\ud800", "t" * 42 + "é"])
 def test_a_share_token_of_any_characters_is_simply_not_the_album_s(token):
     # It once raised TypeError (compare_digest and non-ASCII str): a 500 for the caller.
