@@ -52,6 +52,7 @@ class Connection:
     def _hook(self, resource):
         events = resource.meta.client.meta.events
         events.register("before-parse.dynamodb.Query", self._read_items_raw)
+        events.register("before-parse.dynamodb.BatchGetItem", self._read_batch_raw)
         for operation in listcache.WRITES:
             events.register(f"after-call.dynamodb.{operation}", listcache.after_write)
 
@@ -87,6 +88,33 @@ class Connection:
         last_key = body.get("LastEvaluatedKey")
         customized_response_dict[_RAW_LAST_KEY] = wire.item(last_key) if last_key else None
         # Left for botocore to parse: nothing (the raw HTTP response stays as it was received).
+        response_dict["body"] = b"{}"
+
+    def batch_get_items(self, keys, *, consistent=True):
+        """The items found of `keys` on this table: one BatchGetItem (unprocessed keys asked for
+        again), read from the JSON as query_items reads a Query's (a photo page's photo item)."""
+        request = {self.table_name: {"Keys": keys, "ConsistentRead": consistent}}
+        found = []
+        while request:
+            self._local.raw_items = True
+            try:
+                response = self.client.batch_get_item(RequestItems=request)
+            finally:
+                self._local.raw_items = False
+            if _RAW_ITEMS in response:
+                return found + response[_RAW_ITEMS]
+            found += response["Responses"].get(self.table_name, [])
+            request = response.get("UnprocessedKeys")
+        return found
+
+    def _read_batch_raw(self, response_dict, customized_response_dict, **kwargs):
+        if not getattr(self._local, "raw_items", False) or response_dict["status_code"] != 200:
+            return
+        body = json.loads(response_dict["body"])
+        if body.get("UnprocessedKeys"):  # throttled: botocore reads it, batch_get_items asks again
+            return
+        items = body.get("Responses", {}).get(self.table_name, ())
+        customized_response_dict[_RAW_ITEMS] = [wire.item(item) for item in items]
         response_dict["body"] = b"{}"
 
     def query_all(self, **query):

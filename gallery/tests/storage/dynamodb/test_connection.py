@@ -1,6 +1,7 @@
 """gallery.storage.dynamodb.connection: clients per thread, rebuilt when settings change, and boto
 errors translated once, with their cause."""
 
+import json
 import threading
 
 import pytest
@@ -80,3 +81,62 @@ def test_a_throttled_list_page_is_retried_and_other_reads_parse_as_usual(aws):
     assert throttled.sent == 2 and [card.id for card in page.items] == [photo.id]
     # The same thread's next Query outside query_items still gets botocore's own parsing.
     assert photo_repository().neighbours(FEED, "~") == (None, photo_repository().list_page(FEED).items[0])
+
+
+def test_a_photo_read_through_batch_get_items_equals_what_boto3_reads(aws):
+    # batch_get_items skips botocore's parser too (the photo page's photo and favourite count).
+    from gallery.storage.dynamodb import schema
+    from gallery.tests.factories import make_photo
+
+    photo = make_photo(1, tags=["sea", "서울"])
+    photo_repository().put_photo(photo)
+    keys = [schema.photo_key(photo.id), schema.favorite_count_key(photo.id)]
+    request = {get_connection().table_name: {"Keys": keys, "ConsistentRead": True}}
+
+    raw = get_connection().batch_get_items(keys)
+
+    boto3_read = get_connection().client.batch_get_item(RequestItems=request)["Responses"]
+    by_sk = {item["sk"]: item for item in raw}  # a BatchGetItem's items come in any order
+    assert by_sk == {item["sk"]: item for item in boto3_read[get_connection().table_name]}
+    assert by_sk[schema.PHOTO_SK]["tags"] == ["sea", "서울"]
+
+
+def test_unprocessed_keys_are_asked_for_again(aws):
+    from botocore.awsrequest import AWSResponse
+
+    from gallery.storage.dynamodb import schema
+    from gallery.tests.factories import make_photo
+
+    photo = make_photo(1)
+    photo_repository().put_photo(photo)
+    key = {"pk": {"S": schema.photo_key(photo.id)["pk"]}, "sk": {"S": schema.photo_key(photo.id)["sk"]}}
+    throttled = b'{"Responses": {}, "UnprocessedKeys": {"%s": {"Keys": [%s]}}}' % (
+        get_connection().table_name.encode(),
+        json.dumps(key).encode(),
+    )
+    sent = []
+
+    def first_unprocessed(request, **kwargs):
+        sent.append(request)
+        if len(sent) == 1:
+            return AWSResponse(
+                request.url, 200, {"Content-Type": "application/x-amz-json-1.0"}, _Body(throttled)
+            )
+        return None
+
+    events = get_connection().client.meta.events
+    events.register("before-send.dynamodb.BatchGetItem", first_unprocessed, unique_id="unprocessed")
+    try:
+        items = get_connection().batch_get_items([schema.photo_key(photo.id)])
+    finally:
+        events.unregister("before-send.dynamodb.BatchGetItem", unique_id="unprocessed")
+
+    assert len(sent) == 2 and [item["title"] for item in items] == ["Photo 1"]
+
+
+class _Body:
+    def __init__(self, data):
+        self.data = data
+
+    def stream(self, **kwargs):
+        yield self.data
