@@ -219,9 +219,15 @@ class PhotoRepository:
     def neighbours(self, list_name, sort_key, *, oldest_first=False):
         """(previous, next) card of the card at `sort_key` in a list as its page shows it (newest
         first unless `oldest_first`), None at either end: one Query of one item each way, from
-        the sort key, never a scan. (A search's list: search_neighbours.)"""
-        greater = self._adjacent(list_name, sort_key, greater=True)
-        smaller = self._adjacent(list_name, sort_key, greater=False)
+        the sort key, never a scan; kept in the list page cache as a page is (listcache: until
+        the next write). (A search's list: search_neighbours.)"""
+
+        def read():
+            return self._adjacent(list_name, sort_key, greater=True), self._adjacent(
+                list_name, sort_key, greater=False
+            )
+
+        greater, smaller = listcache.page(("neighbours", list_name, sort_key), read)
         return (smaller, greater) if oldest_first else (greater, smaller)
 
     def _adjacent(self, list_name, sort_key, *, greater):
