@@ -78,10 +78,29 @@ class Connection:
             return response["Items"], response.get("LastEvaluatedKey")
         return response[_RAW_ITEMS], response[_RAW_LAST_KEY]
 
+    def query_read(self, read, *args, **query):
+        """read(items, LastEvaluatedKey or None, *args) of one Query page, its items read as
+        query_items reads them. An answer of the very bytes of one of the last READ_MEMO answers
+        gives read's result of then, unread (a list page between two writes): keyed on the
+        answer's content, it is never stale, so `read` must return what nobody changes (frozen
+        records). Errors are raised as usual."""
+        self._local.raw_items = _KEEP_BODY
+        try:
+            response = self.table.query(**query)
+        finally:
+            self._local.raw_items = False
+        if _RAW_BODY not in response:
+            return read(response["Items"], response.get("LastEvaluatedKey"), *args)
+        return _read_once(response[_RAW_BODY], read, args)
+
     def _read_items_raw(self, response_dict, customized_response_dict, **kwargs):
         # botocore's before-parse event, on this thread's client: only for query_items, and only
         # for an answer (errors keep botocore's parsing, retries and exceptions).
         if not getattr(self._local, "raw_items", False) or response_dict["status_code"] != 200:
+            return
+        if self._local.raw_items is _KEEP_BODY:  # query_read: read later, if not known already
+            customized_response_dict[_RAW_BODY] = response_dict["body"]
+            response_dict["body"] = b"{}"
             return
         body = json.loads(response_dict["body"])
         customized_response_dict[_RAW_ITEMS] = [wire.item(item) for item in body.get("Items", ())]
@@ -128,6 +147,19 @@ class Connection:
 # Not a name in DynamoDB's output shape, so boto3's deserialiser leaves it alone.
 _RAW_ITEMS = "PhotoshareItems"
 _RAW_LAST_KEY = "PhotoshareLastKey"
+_RAW_BODY = "PhotoshareBody"
+_KEEP_BODY = object()
+# query_read's memory: a home page's answer is ~25 kB; a few pages each of the busiest lists.
+READ_MEMO = 32
+
+
+@functools.lru_cache(maxsize=READ_MEMO)
+def _read_once(body, read, args):
+    answer = json.loads(body)
+    last_key = answer.get("LastEvaluatedKey")
+    return read(
+        [wire.item(item) for item in answer.get("Items", ())], last_key and wire.item(last_key), *args
+    )
 
 
 @functools.cache

@@ -209,12 +209,9 @@ class PhotoRepository:
         if cursor:
             query["ExclusiveStartKey"] = decode_cursor(cursor, list_name)
         with translate_errors():
-            items = get_connection().query_items(**query)
-        next_cursor = None
-        if len(items) > limit:
-            items = items[:limit]
-            next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
-        return Page(items=[record(item) for item in items], next_cursor=next_cursor)
+            # The same answer as a recent one (no write since) is not read again (query_read).
+            page = get_connection().query_read(_page_of_items, limit, record, **query)
+        return Page(items=list(page.items), next_cursor=page.next_cursor)  # a list of its own
 
     def neighbours(self, list_name, sort_key, *, oldest_first=False):
         """(previous, next) card of the card at `sort_key` in a list as its page shows it (newest
@@ -341,3 +338,12 @@ def _card_keys(photo, items):
     return {card["sk"] for card in schema.card_items(photo)} | {
         item["sk"] for item in items if schema.is_card(item)
     }
+
+
+def _page_of_items(items, last_key, limit, record):
+    # One extra item was asked for: it tells whether there is a next page.
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
+    return Page(items=[record(item) for item in items], next_cursor=next_cursor)

@@ -140,3 +140,32 @@ class _Body:
 
     def stream(self, **kwargs):
         yield self.data
+
+
+def test_a_list_answer_read_before_is_not_read_again_and_a_changed_one_is(aws, settings):
+    # query_read keys what it read on the answer's bytes: the list page cache off, an edit
+    # shows on the next page at once, and the cards of an unchanged page are not read again.
+    from gallery.domain.lists import FEED
+    from gallery.storage.dynamodb import schema
+    from gallery.tests.factories import make_photo
+
+    settings.CACHES = {**settings.CACHES, "off": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.PHOTOSHARE_LIST_CACHE = "off"
+    table = photo_repository()
+    photo = make_photo(1)
+    table.put_photo(photo)
+    reads = []
+    real_card_from_item = schema.card_from_item
+
+    def card_from_item(item):
+        reads.append(item["title"])
+        return real_card_from_item(item)
+
+    first = table.list_page(FEED, record=card_from_item)
+    again = table.list_page(FEED, record=card_from_item)
+    assert [card.title for card in again.items] == ["Photo 1"] and reads == ["Photo 1"]
+    assert again == first and again.items is not first.items  # each caller gets a list of its own
+
+    table.update_photo(photo.id, title="Harbour")
+    assert [card.title for card in table.list_page(FEED, record=card_from_item).items] == ["Harbour"]
+    assert reads == ["Photo 1", "Harbour"]
