@@ -230,13 +230,13 @@ class PhotoRepository:
     def _adjacent(self, list_name, sort_key, *, greater):
         side = Key("list_sk").gt(sort_key) if greater else Key("list_sk").lt(sort_key)
         with translate_errors():
-            items = get_connection().query_items(
+            return get_connection().query_read(
+                _first_card,
                 IndexName=schema.LISTS_INDEX,
                 KeyConditionExpression=Key("list_pk").eq(list_name) & side,
                 ScanIndexForward=greater,
                 Limit=1,
             )
-        return schema.card_from_item(items[0]) if items else None
 
     # --- favourites (gallery.storage.dynamodb.favorites) ---------------------------------------------
     def add_favorite(self, photo, user_id, *, now=None):
@@ -347,3 +347,7 @@ def _page_of_items(items, last_key, limit, record):
         items = items[:limit]
         next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
     return Page(items=[record(item) for item in items], next_cursor=next_cursor)
+
+
+def _first_card(items, last_key):
+    return schema.card_from_item(items[0]) if items else None
