@@ -12,7 +12,8 @@ SQLite, local file storage, its `PhotoListView` at /photos/ (`paginate_by=24` in
 the same number of cards), thumbnails made once before measuring. photoshare runs with the page's
 DynamoDB Query recorded once and replayed (bench/instrument.py: botocore still builds, signs and
 parses it), so both sides are measured without the wait on a database server. Rounds alternate
-A B A B; medians are printed, with the load average and the versions.
+A B A B; medians are printed, with the load average and the versions. Last row: photoshare's
+/hello/ view through the same middleware and gunicorn, the ceiling of any page's requests/s.
 """
 
 import argparse
@@ -46,6 +47,8 @@ CACHED = "photoshare home page, list pages in Redis"
 PHOTO_PAGE, PEER_PHOTO_PAGE = "photoshare photo page", "photologue PhotoDetailView"
 PEER_PHOTO = "/photologue/photo/photo-0/"
 API_LIST = "photoshare API list (GET /api/photos/)"
+# The ceiling: a hello-world view through the same middleware and gunicorn, no backend, no template.
+HELLO = "photoshare hello-world view (ceiling)"
 # Issue 26: the home page without and with the list cache, the photo page against photologue's detail.
 GOALS = {"photoshare home page": 2.0, CACHED: 2.5, PHOTO_PAGE: 2.0}
 
@@ -214,6 +217,7 @@ def main(argv=None):
             photo_path = f"/photos/{newest_photo_id()}/?from=feed"
             our_photo_ms = server_side(Client(ours), photo_path)[1]
             our_api_ms = server_side(Client(ours), "/api/photos/")[1]
+            our_hello_ms = server_side(Client(ours), "/hello/")[1]
             Client(peer).request("GET", PEER_PHOTO)  # makes its display size once
             sides = {"photoshare home page": f"{ours.url}/"}
             if cached:
@@ -223,6 +227,7 @@ def main(argv=None):
                 PHOTO_PAGE: f"{ours.url}{photo_path}",
                 PEER_PHOTO_PAGE: f"{peer.url}{PEER_PHOTO}",
                 API_LIST: f"{ours.url}/api/photos/",
+                HELLO: f"{ours.url}/hello/",
             }
             results = {name: [] for name in sides}
             for _ in range(args.rounds):
@@ -256,7 +261,8 @@ def main(argv=None):
             ],
         )
     )  # fmt: skip
-    print(f"\nphotoshare photo page: our code {our_photo_ms:.1f} ms; API list: {our_api_ms:.1f} ms")
+    print(f"\nphotoshare photo page: our code {our_photo_ms:.1f} ms; API list: {our_api_ms:.1f} ms", end="")
+    print(f"; hello-world view: {our_hello_ms:.1f} ms")
     calls_text = ", ".join(f"{name} {count}" for name, count in calls.items())
     print(f"\nphotoshare: our code {our_code_ms:.1f} ms a page (server time less moto), calls {calls_text}")
     for name, goal in GOALS.items():

@@ -39,7 +39,10 @@ class Connection:
         return cls(
             table_name=settings.DYNAMODB_TABLE_NAME,
             endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
-            client_config=client_config(),
+            # botocore's check of every request against the model is ~4 % of a photo page; our
+            # requests are built by this package, and DynamoDB refuses a bad one all the same
+            # (a ClientError, translated as any other: MetadataUnavailable).
+            client_config=client_config(parameter_validation=False),
         )
 
     @property
@@ -52,6 +55,7 @@ class Connection:
     def _hook(self, resource):
         events = resource.meta.client.meta.events
         events.register("before-parse.dynamodb.Query", self._read_items_raw)
+        events.register("before-parse.dynamodb.BatchGetItem", self._read_batch_raw)
         for operation in listcache.WRITES:
             events.register(f"after-call.dynamodb.{operation}", listcache.after_write)
 
@@ -77,16 +81,62 @@ class Connection:
             return response["Items"], response.get("LastEvaluatedKey")
         return response[_RAW_ITEMS], response[_RAW_LAST_KEY]
 
+    def query_read(self, read, *args, **query):
+        """read(items, LastEvaluatedKey or None, *args) of one Query page, its items read as
+        query_items reads them. An answer of the very bytes of one of the last READ_MEMO answers
+        gives read's result of then, unread (a list page between two writes): keyed on the
+        answer's content, it is never stale, so `read` must return what nobody changes (frozen
+        records). Errors are raised as usual."""
+        self._local.raw_items = _KEEP_BODY
+        try:
+            response = self.table.query(**query)
+        finally:
+            self._local.raw_items = False
+        if _RAW_BODY not in response:
+            return read(response["Items"], response.get("LastEvaluatedKey"), *args)
+        return _read_once(response[_RAW_BODY], read, args)
+
     def _read_items_raw(self, response_dict, customized_response_dict, **kwargs):
         # botocore's before-parse event, on this thread's client: only for query_items, and only
         # for an answer (errors keep botocore's parsing, retries and exceptions).
         if not getattr(self._local, "raw_items", False) or response_dict["status_code"] != 200:
+            return
+        if self._local.raw_items is _KEEP_BODY:  # query_read: read later, if not known already
+            customized_response_dict[_RAW_BODY] = response_dict["body"]
+            response_dict["body"] = b"{}"
             return
         body = json.loads(response_dict["body"])
         customized_response_dict[_RAW_ITEMS] = [wire.item(item) for item in body.get("Items", ())]
         last_key = body.get("LastEvaluatedKey")
         customized_response_dict[_RAW_LAST_KEY] = wire.item(last_key) if last_key else None
         # Left for botocore to parse: nothing (the raw HTTP response stays as it was received).
+        response_dict["body"] = b"{}"
+
+    def batch_get_items(self, keys, *, consistent=True):
+        """The items found of `keys` on this table: one BatchGetItem (unprocessed keys asked for
+        again), read from the JSON as query_items reads a Query's (a photo page's photo item)."""
+        request = {self.table_name: {"Keys": keys, "ConsistentRead": consistent}}
+        found = []
+        while request:
+            self._local.raw_items = True
+            try:
+                response = self.client.batch_get_item(RequestItems=request)
+            finally:
+                self._local.raw_items = False
+            if _RAW_ITEMS in response:
+                return found + response[_RAW_ITEMS]
+            found += response["Responses"].get(self.table_name, [])
+            request = response.get("UnprocessedKeys")
+        return found
+
+    def _read_batch_raw(self, response_dict, customized_response_dict, **kwargs):
+        if not getattr(self._local, "raw_items", False) or response_dict["status_code"] != 200:
+            return
+        body = json.loads(response_dict["body"])
+        if body.get("UnprocessedKeys"):  # throttled: botocore reads it, batch_get_items asks again
+            return
+        items = body.get("Responses", {}).get(self.table_name, ())
+        customized_response_dict[_RAW_ITEMS] = [wire.item(item) for item in items]
         response_dict["body"] = b"{}"
 
     def query_all(self, **query):
@@ -100,6 +150,19 @@ class Connection:
 # Not a name in DynamoDB's output shape, so boto3's deserialiser leaves it alone.
 _RAW_ITEMS = "PhotoshareItems"
 _RAW_LAST_KEY = "PhotoshareLastKey"
+_RAW_BODY = "PhotoshareBody"
+_KEEP_BODY = object()
+# query_read's memory: a home page's answer is ~25 kB; a few pages each of the busiest lists.
+READ_MEMO = 32
+
+
+@functools.lru_cache(maxsize=READ_MEMO)
+def _read_once(body, read, args):
+    answer = json.loads(body)
+    last_key = answer.get("LastEvaluatedKey")
+    return read(
+        [wire.item(item) for item in answer.get("Items", ())], last_key and wire.item(last_key), *args
+    )
 
 
 @functools.cache

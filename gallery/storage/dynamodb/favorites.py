@@ -69,13 +69,8 @@ def photo_and_favorite_state(photo_id, user_id=None, *, with_photo=True):
     count_key = schema.favorite_count_key(photo_id)
     fan_key = schema.fan_key(photo_id, user_id) if user_id is not None else None
     keys = [count_key] + ([fan_key] if fan_key else []) + ([schema.photo_key(photo_id)] if with_photo else [])
-    request = {connection.table_name: {"Keys": keys, "ConsistentRead": True}}
-    found = []
-    while request:  # unprocessed keys (throttling) are asked for again
-        with translate_errors():
-            response = connection.client.batch_get_item(RequestItems=request)
-        found += response["Responses"].get(connection.table_name, [])
-        request = response.get("UnprocessedKeys")
+    with translate_errors():
+        found = connection.batch_get_items(keys)  # unprocessed keys (throttling) are asked for again
     by_sk = {item["sk"]: item for item in found}
     count = by_sk.get(schema.FAVORITE_COUNT_SK, {}).get(COUNTER, 0)
     state = FavoriteState(count=max(0, int(count)), favorited=bool(fan_key) and fan_key["sk"] in by_sk)

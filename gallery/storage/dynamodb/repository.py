@@ -209,31 +209,34 @@ class PhotoRepository:
         if cursor:
             query["ExclusiveStartKey"] = decode_cursor(cursor, list_name)
         with translate_errors():
-            items = get_connection().query_items(**query)
-        next_cursor = None
-        if len(items) > limit:
-            items = items[:limit]
-            next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
-        return Page(items=[record(item) for item in items], next_cursor=next_cursor)
+            # The same answer as a recent one (no write since) is not read again (query_read).
+            page = get_connection().query_read(_page_of_items, limit, record, **query)
+        return Page(items=list(page.items), next_cursor=page.next_cursor)  # a list of its own
 
     def neighbours(self, list_name, sort_key, *, oldest_first=False):
         """(previous, next) card of the card at `sort_key` in a list as its page shows it (newest
         first unless `oldest_first`), None at either end: one Query of one item each way, from
-        the sort key, never a scan. (A search's list: search_neighbours.)"""
-        greater = self._adjacent(list_name, sort_key, greater=True)
-        smaller = self._adjacent(list_name, sort_key, greater=False)
+        the sort key, never a scan; kept in the list page cache as a page is (listcache: until
+        the next write). (A search's list: search_neighbours.)"""
+
+        def read():
+            return self._adjacent(list_name, sort_key, greater=True), self._adjacent(
+                list_name, sort_key, greater=False
+            )
+
+        greater, smaller = listcache.page(("neighbours", list_name, sort_key), read)
         return (smaller, greater) if oldest_first else (greater, smaller)
 
     def _adjacent(self, list_name, sort_key, *, greater):
         side = Key("list_sk").gt(sort_key) if greater else Key("list_sk").lt(sort_key)
         with translate_errors():
-            items = get_connection().query_items(
+            return get_connection().query_read(
+                _first_card,
                 IndexName=schema.LISTS_INDEX,
                 KeyConditionExpression=Key("list_pk").eq(list_name) & side,
                 ScanIndexForward=greater,
                 Limit=1,
             )
-        return schema.card_from_item(items[0]) if items else None
 
     # --- favourites (gallery.storage.dynamodb.favorites) ---------------------------------------------
     def add_favorite(self, photo, user_id, *, now=None):
@@ -335,3 +338,16 @@ def _card_keys(photo, items):
     return {card["sk"] for card in schema.card_items(photo)} | {
         item["sk"] for item in items if schema.is_card(item)
     }
+
+
+def _page_of_items(items, last_key, limit, record):
+    # One extra item was asked for: it tells whether there is a next page.
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        next_cursor = encode_cursor({name: items[-1][name] for name in schema.LIST_KEY_ATTRIBUTES})
+    return Page(items=[record(item) for item in items], next_cursor=next_cursor)
+
+
+def _first_card(items, last_key):
+    return schema.card_from_item(items[0]) if items else None

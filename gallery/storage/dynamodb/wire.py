@@ -4,8 +4,8 @@ would give them (numbers as Decimal, binary as Binary, sets as sets).
 Why our own: botocore parses a response by walking the service model's shapes, one Python call
 per attribute value, and boto3 then walks the result again to deserialise it. For a list page
 of 24 cards that was a third of the page's server time (docs/benchmarks.md); `json.loads` and
-this one walk cost a tenth of it. Used only where a Query's items are read whole
-(gallery.storage.dynamodb.connection.Connection.query_items); everything else goes through boto3.
+this one walk cost a tenth of it. Used only where a Query's or BatchGetItem's items are read whole
+(Connection.query_items, Connection.batch_get_items); everything else goes through boto3.
 """
 
 import base64

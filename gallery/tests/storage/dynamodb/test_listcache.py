@@ -33,6 +33,18 @@ def test_a_page_read_again_before_any_write_asks_dynamodb_nothing(table, dynamod
     assert dynamodb_calls == []
 
 
+def test_a_photos_neighbours_are_kept_until_the_next_write(table, dynamodb_calls):
+    # The photo page's previous/next: two Queries, then cache hits until a write.
+    table.put_photo(make_photo(1))
+    assert table.neighbours(FEED, "~")[1].title == "Photo 1"  # "~": after every sort key
+    dynamodb_calls.clear()
+    assert table.neighbours(FEED, "~")[1].title == "Photo 1"
+    assert "Query" not in dynamodb_calls
+
+    table.put_photo(make_photo(2))
+    assert table.neighbours(FEED, "~")[1].title == "Photo 2"
+
+
 def test_every_kind_of_write_shows_on_the_next_read(table):
     photo = make_photo(1, tags=["sea"])
     table.put_photo(photo)
