@@ -61,7 +61,7 @@ ACCEPT_ATTRIBUTE = ",".join(content_type for _, content_type in SUPPORTED_FORMAT
 # Pillow's JPEG plugin reports a JPEG with a Multi-Picture segment (many phones' depth and HDR
 # photos) as "MPO"; it is a JPEG file whose first frame is the photo.
 _FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
-# Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, through draft()).
+# Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, gallery.imaging.scaled_decode).
 _REDUCED_SCALE_FORMATS = {"JPEG"}
 # Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
 FULL_SIZE_QUALITY = 90
