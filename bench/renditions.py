@@ -23,7 +23,7 @@ from PIL import Image, ImageChops, ImageFilter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as common
-from gallery.imaging.process import SUPPORTED_FORMATS, ImagePolicy, process_image
+from gallery.imaging.process import SUPPORTED_FORMATS, ImagePolicy, _fit, process_image
 from gallery.imaging.renditions import (
     DISPLAY,
     SOURCES,
@@ -87,6 +87,7 @@ def main(argv=None):
     if "--quick" not in argv:
         compare_formats()
     two_sizes_against_pyvips()
+    quality_of_every_size(quick="--quick" in argv)
     peak_memory(quick="--quick" in argv)
     return 0
 
@@ -197,6 +198,31 @@ def two_sizes_against_pyvips():
                 f"  {name}, {method:24} {cpu[method]:5.0f} ms CPU{ratio}, {wall:5.0f} ms wall,"
                 f" {total / 1024:6.0f} KB out; load {os.getloadavg()[0]:.2f}"
             )
+
+
+def quality_of_every_size(quick=False):
+    """PSNR of each size process_image makes (decoded again, so with its encoder's loss) against
+    LANCZOS from the full decode at the same size, a card's cut as card_box cuts it: a cheaper
+    decode or resize must keep these within ~0.3 dB (issue 26)."""
+    print("\nPSNR of every size against LANCZOS from the full decode (with the encoder's loss):")
+    for name, data in _samples():
+        if "JPEG" not in name or (quick and "24" in name):
+            continue
+        full = Image.open(io.BytesIO(data)).convert("RGB")
+        processed = process_image(io.BytesIO(data), POLICY, thumbnail_size=400, display_size=1600)
+        cells = []
+        for made in (processed.display, processed.thumbnail, *processed.sources):
+            row = made.rendition
+            image = Image.open(io.BytesIO(made.data)).convert("RGB")
+            whole = full.resize(
+                _fit(*full.size, uncropped_long_side(*full.size, row) if row.card else row.long_side),
+                Image.Resampling.LANCZOS,
+            )
+            reference = whole.crop(card_box(*whole.size)) if row.card else whole
+            if reference.size != image.size:  # a rounding apart: compare at the size made
+                reference = reference.resize(image.size, Image.Resampling.LANCZOS)
+            cells.append(f"{row.name} {psnr(image, reference):.2f}")
+        print(f"  {name}: {', '.join(cells)} dB; load {os.getloadavg()[0]:.2f}")
 
 
 def _smooth(size):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from gallery.imaging import shared_copy
+from gallery.imaging import scaled_decode, shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
@@ -61,7 +61,7 @@ ACCEPT_ATTRIBUTE = ",".join(content_type for _, content_type in SUPPORTED_FORMAT
 # Pillow's JPEG plugin reports a JPEG with a Multi-Picture segment (many phones' depth and HDR
 # photos) as "MPO"; it is a JPEG file whose first frame is the photo.
 _FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
-# Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, through draft()).
+# Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, gallery.imaging.scaled_decode).
 _REDUCED_SCALE_FORMATS = {"JPEG"}
 # Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
 FULL_SIZE_QUALITY = 90
@@ -180,7 +180,9 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
     for long_side, rows in targets:  # largest first
         larger = _resized(larger, _fit(width, height, long_side))
         for row in rows:
-            made[row] = encode(larger.crop(card_box(*larger.size)) if row.card else larger, row)
+            whole = (0, 0, *larger.size)
+            crop = card_box(*larger.size) if row.card else whole  # a 3:2 photo's card: whole, no copy
+            made[row] = encode(larger if crop == whole else larger.crop(crop), row)
     decoded = larger = None  # the pixels released before the copy is made
     if strip_later:
         try:
@@ -314,10 +316,10 @@ def _decode_upright(image, size, orientation):
     """`image` decoded once, fitted in a `size` px box, flattened to RGB and upright."""
     box = _fit(image.width, image.height, size)
     if image.format in ("JPEG", "MPO"):
-        # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the requested size. Ask for the
-        # target's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375) for a
-        # 400 px box, not at 1/4 (1000x750), ~20 % faster with the same result (bench/thumbnails.py).
-        image.draft("RGB", box)
+        # Lets libjpeg decode at 1/8, 1/4, 3/8 or 1/2 scale, never below the requested size. Ask for
+        # the target's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375) for
+        # a 400 px box, not at 1/4 (1000x750), ~20 % faster with the same result (bench/thumbnails.py).
+        scaled_decode.draft(image, box)
     else:
         image = _reduced_whole(image, box)
     if image.mode in ("1", "P"):
@@ -347,10 +349,10 @@ def _reduced_whole(image, box):
 
 
 def _draft_bytes(image, size):
-    """The bytes of a JPEG decoded by libjpeg at the scale draft() picks for a `size` px box."""
+    """The bytes of a JPEG decoded by libjpeg at the scale scaled_decode picks for a `size` px box."""
     box = _fit(image.width, image.height, size)
-    scale = next(s for s in (8, 4, 2, 1) if min(image.width // box[0], image.height // box[1]) >= s)
-    return -(-image.width // scale) * -(-image.height // scale) * 4  # 4 bytes a pixel (RGB)
+    width, height = scaled_decode.scaled_size(image.width, image.height, box)
+    return width * height * 4  # 4 bytes a pixel (RGB)
 
 
 def _fit(width, height, size):
