@@ -39,10 +39,9 @@ class Connection:
         return cls(
             table_name=settings.DYNAMODB_TABLE_NAME,
             endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
-            # botocore's check of every request against the model is ~4 % of a photo page; our
-            # requests are built by this package, and DynamoDB refuses a bad one all the same
-            # (a ClientError, translated as any other: MetadataUnavailable).
-            client_config=client_config(parameter_validation=False),
+            # settings.AWS_VALIDATE_DYNAMODB_REQUESTS: off, DynamoDB refuses a bad request all the
+            # same (a ClientError, translated as any other: MetadataUnavailable).
+            client_config=client_config(parameter_validation=settings.AWS_VALIDATE_DYNAMODB_REQUESTS),
         )
 
     @property
