@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.test import override_settings
 
 from gallery.storage.dynamodb import get_connection
 from gallery.tests.clocks import FakeClock
@@ -83,6 +84,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashes():
+    """Passwords hashed as in production but cheaply (gallery/tests/hashers.py); production's own
+    hashers stay second, so a hash they made still verifies. The browser tests' gunicorn keeps
+    production's settings."""
+    hashers = ["gallery.tests.hashers.FastPBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
 
 
 @pytest.fixture(autouse=True)
