@@ -39,6 +39,15 @@ def pytest_sessionstart(session):
 # side by side (one browser group was the longest chain of the run); the single tests fill in
 # behind them, each to whichever worker has the fewest left.
 LONG_GROUPS = 2
+# Single tests of a minute or more at load 7 (a bench's own stack, the invariant machine, whole
+# account erasures): sent out first of the singles, so that the run does not end with one worker
+# on a long one while the other has nothing left (they came last: scripts/ is collected last).
+LONG_SINGLES = (
+    "scripts/tests/test_benches.py",
+    "gallery/tests/test_invariants.py",
+    "gallery/tests/services/test_erase.py",
+    "gallery/tests/api/test_fuzz.py",
+)
 
 
 @pytest.hookimpl(wrapper=True)  # around every other plugin's hook, xdist's and pytest-django's
@@ -55,9 +64,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(f"long-{group}"))
     yield  # xdist reads the marks; pytest-django puts the tests without a database last
     # A group runs in collection order: the rehearsals at its start, not after half the browsers.
-    items.sort(key=lambda item: item.get_closest_marker("rehearsal") is None)
+    items.sort(key=lambda item: (item.get_closest_marker("rehearsal") is None, not is_long_single(item)))
     if config.getoption("loadgroup", False):  # set on an xdist worker of `make test`
         name_the_groups(items)
+
+
+def is_long_single(item):
+    return item.nodeid.startswith(LONG_SINGLES)
 
 
 def name_the_groups(items):
