@@ -1,4 +1,10 @@
-"""Fixtures shared by all tests: a clean local S3 + DynamoDB, users, and images made in memory."""
+"""Fixtures shared by all tests: a clean local S3 + DynamoDB, users, and images made in memory.
+
+Where a run's time goes (profile of 2026-12-07, -n 2, SQLite, load 7-10; docs/benchmarks.md, "CI
+time"): the two long groups (below) end after ~10-12 min each, side by side; the ~2 100 single
+tests take the rest, ~2 s each at that load, most of it setup (a user's password hash was ~0.45 s
+of CPU: now gallery/tests/hashers.py) and moto calls over HTTP. The long profiles of the
+invariant machine and the API fuzz are `make invariants` / `make api-fuzz`, not part of a run."""
 
 import pytest
 import redis
