@@ -1,4 +1,10 @@
-"""Fixtures shared by all tests: a clean local S3 + DynamoDB, users, and images made in memory."""
+"""Fixtures shared by all tests: a clean local S3 + DynamoDB, users, and images made in memory.
+
+Where a run's time goes (profile of 2026-12-07, -n 2, SQLite, load 7-10; docs/benchmarks.md, "CI
+time"): the two long groups (below) end after ~10-12 min each, side by side; the ~2 100 single
+tests take the rest, ~2 s each at that load, most of it setup (a user's password hash was ~0.45 s
+of CPU: now gallery/tests/hashers.py) and moto calls over HTTP. The long profiles of the
+invariant machine and the API fuzz are `make invariants` / `make api-fuzz`, not part of a run."""
 
 import pytest
 import redis
@@ -7,6 +13,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.test import override_settings
 
 from gallery.storage.dynamodb import get_connection
 from gallery.tests.clocks import FakeClock
@@ -38,6 +45,15 @@ def pytest_sessionstart(session):
 # side by side (one browser group was the longest chain of the run); the single tests fill in
 # behind them, each to whichever worker has the fewest left.
 LONG_GROUPS = 2
+# Single tests of a minute or more at load 7 (a bench's own stack, the invariant machine, whole
+# account erasures): sent out first of the singles, so that the run does not end with one worker
+# on a long one while the other has nothing left (they came last: scripts/ is collected last).
+LONG_SINGLES = (
+    "scripts/tests/test_benches.py",
+    "gallery/tests/test_invariants.py",
+    "gallery/tests/services/test_erase.py",
+    "gallery/tests/api/test_fuzz.py",
+)
 
 
 @pytest.hookimpl(wrapper=True)  # around every other plugin's hook, xdist's and pytest-django's
@@ -54,9 +70,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(f"long-{group}"))
     yield  # xdist reads the marks; pytest-django puts the tests without a database last
     # A group runs in collection order: the rehearsals at its start, not after half the browsers.
-    items.sort(key=lambda item: item.get_closest_marker("rehearsal") is None)
+    items.sort(key=lambda item: (item.get_closest_marker("rehearsal") is None, not is_long_single(item)))
     if config.getoption("loadgroup", False):  # set on an xdist worker of `make test`
         name_the_groups(items)
+
+
+def is_long_single(item):
+    return item.nodeid.startswith(LONG_SINGLES)
 
 
 def name_the_groups(items):
@@ -83,6 +103,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashes():
+    """Passwords hashed as in production but cheaply (gallery/tests/hashers.py); production's own
+    hashers stay second, so a hash they made still verifies. The browser tests' gunicorn keeps
+    production's settings."""
+    hashers = ["gallery.tests.hashers.FastPBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
 
 
 @pytest.fixture(autouse=True)
