@@ -14,7 +14,7 @@ from django.utils import translation
 from gallery.domain.records import PhotoCard
 from gallery.storage.s3 import media_urls
 from gallery.web import pictures
-from gallery.web.links import photo_url, tag_url, user_url
+from gallery.web.links import photo_url, site_url, tag_url, user_url
 
 VALUES = ["sunset", "été", "new york", "a+b", "50%", "what?", "#hash", "x&y", "o'neil", "<b>", "ü~:@!$"]
 
@@ -44,6 +44,17 @@ def test_links_follow_the_script_prefix():
     finally:
         clear_script_prefix()
     assert tag_url("sunset") == "/tags/sunset/"
+
+
+def test_site_links_are_what_reverse_gives_under_any_prefix():
+    assert site_url("gallery:home") == reverse("gallery:home") == "/"
+    assert site_url("javascript-catalog", "ko") == reverse("javascript-catalog", args=["ko"])
+    set_script_prefix("/gallery-app/")
+    try:
+        assert site_url("gallery:tags") == "/gallery-app/tags/" == reverse("gallery:tags")
+    finally:
+        clear_script_prefix()
+    assert site_url("gallery:tags") == "/tags/"
 
 
 # photo_cards: cached cards, never a stale one.
