@@ -56,6 +56,7 @@ def test_select_three_add_a_tag_then_trash_one(browser, site, django_user_model,
     expect(tab.locator("[data-select]")).to_be_visible()
     # Her albums, asked for now that select mode is on (/api/albums/).
     expect(tab.locator("#select-album option")).to_have_text(["Summer"])
+    expect(tab.locator("#select-album")).to_be_visible()
     card(tab, "Boats").click()
     card(tab, "Dunes").click(modifiers=["Shift"])  # Boats, Pier, Dunes
     expect(tab.locator("[data-select-count]")).to_contain_text("3")

@@ -32,6 +32,8 @@ def photo_cards(cards, source=None):
     the cache key holds all of them. An edit, a visibility change or a new display size changes
     the fields and so the key; a deleted photo is no longer in the page's Query. Nothing is
     invalidated because nothing stale can be found. (~1 ms a card saved; docs/benchmarks.md.)
+    The whole grid is kept the same way, under a hash of every card in order, for as long as its
+    media URLs may be handed out.
     """
     template = get_template(CARD_TEMPLATE)
     # Everything besides the card that the markup depends on, read once for the page.
