@@ -58,6 +58,17 @@ def create_album(request):
     return response
 
 
+@router.get("/albums/", response=responses({200: schemas.AlbumList}, 400, 401))
+@SECRET
+def list_albums(request, cursor: str | None = None):
+    """The caller's own albums, newest first, a page at a time (`next`): what select mode's
+    "Add to album" offers (static/js/select.js fetches it when select mode opens)."""
+    require_login(request)
+    page = page_of(request, albums.albums_of, request.api_user)
+    results = [album_json(request, album, share_url(request, album)) for album in page.items]
+    return JsonResponse({"results": results, "next": next_url(request, page.next_cursor)})
+
+
 @router.get(
     "/albums/{id:album_id}/",
     url_name="album",

@@ -226,6 +226,11 @@ class AlbumPage(Album):
     next: str | None
 
 
+class AlbumList(Schema):
+    results: list[Album]
+    next: str | None = Field(description="The next page's URL (its `cursor`), or null on the last page.")
+
+
 class AlbumIn(Body):
     title: Title
     description: Description = None

@@ -22,8 +22,8 @@ for module, names in (
 register.simple_tag(cards.photo_cards)
 register.simple_tag(pictures.picture)
 register.simple_tag(takes_context=True)(links.card_link)
+register.simple_tag(links.site_url)
 register.simple_tag(takes_context=True)(links.absolute_url)
-register.simple_tag(takes_context=True)(batch.own_albums)
 register.simple_tag(batch.visibility_choices)
 register.simple_tag(takes_context=True)(archive_status.latest_export)
 

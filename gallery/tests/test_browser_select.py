@@ -1,11 +1,13 @@
 """Select many in a real browser (Debian's chromium through Playwright, the site on gunicorn): on
 the owner's own page, select three cards (a shift-click range and the keyboard), add a tag to
-them and see it on each; select one and move it to the trash. English at 1280 px, Korean at
-390 px, axe with select mode on (static/js/select.js, templates/gallery/_select*.html)."""
+them and see it on each (her albums offered once select mode is on); select one and move it to
+the trash. English at 1280 px, Korean at 390 px, axe with select mode on (static/js/select.js,
+templates/gallery/_select*.html)."""
 
 import pytest
 from playwright.sync_api import expect
 
+from gallery.services import albums
 from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
 from gallery.tests.test_browser import (  # noqa: F401 - fixtures
@@ -45,12 +47,16 @@ def test_select_three_add_a_tag_then_trash_one(browser, site, django_user_model,
     marta = confirmed_user("marta", PASSWORD)  # a verified address: allauth lets her log in
     for seed, title in enumerate(TITLES, start=1):
         publish(marta, title=title, tags="sea", data=scenic_jpeg(seed, size=(600, 400)))
+    albums.create(marta, title="Summer")
     tab = new_tab(browser, site, viewport, locale)
     log_in(tab, "marta", words["log_in"])
     tab.goto("/users/marta/")
 
     tab.locator("[data-select-toggle]").click()
     expect(tab.locator("[data-select]")).to_be_visible()
+    # Her albums, asked for now that select mode is on (/api/albums/).
+    expect(tab.locator("#select-album option")).to_have_text(["Summer"])
+    expect(tab.locator("#select-album")).to_be_visible()
     card(tab, "Boats").click()
     card(tab, "Dunes").click(modifiers=["Shift"])  # Boats, Pier, Dunes
     expect(tab.locator("[data-select-count]")).to_contain_text("3")

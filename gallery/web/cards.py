@@ -1,4 +1,4 @@
-"""A list page's cards, each rendered once and then served from the card cache."""
+"""A list page's cards: the whole grid from one cache entry, else each card from the card cache."""
 
 import hashlib
 
@@ -17,8 +17,9 @@ from gallery.web import pictures
 
 CARD_TEMPLATE = "gallery/_photo_card.html"
 # Where a cached card's media URLs go (the n-th of pictures.media_keys(card) in "\x00n\x00"): filled
-# in on every view from gallery.storage.s3.media_urls.url, so a cached card never carries a
-# presigned URL past the lifetime media_urls.url guarantees.
+# in from gallery.storage.s3.media_urls, so a cached card never carries a presigned URL past the
+# lifetime media_urls.url guarantees. A cached grid carries its URLs, and the time until which
+# media_urls would hand them out (media_urls.signed): it is not served after.
 
 
 def photo_cards(cards, source=None):
@@ -31,6 +32,8 @@ def photo_cards(cards, source=None):
     the cache key holds all of them. An edit, a visibility change or a new display size changes
     the fields and so the key; a deleted photo is no longer in the page's Query. Nothing is
     invalidated because nothing stale can be found. (~1 ms a card saved; docs/benchmarks.md.)
+    The whole grid is kept the same way, under a hash of every card in order, for as long as its
+    media URLs may be handed out.
     """
     template = get_template(CARD_TEMPLATE)
     # Everything besides the card that the markup depends on, read once for the page.
@@ -39,19 +42,33 @@ def photo_cards(cards, source=None):
     words = (_("by %(name)s"), _("only me"))
     version = _template_version(template)
     context = repr((get_language(), words, get_script_prefix(), get_urlconf(), version, source))
+    cache = caches[settings.PHOTOSHARE_CARD_CACHE]
+    # The whole grid first: one read a page instead of a card's and its URLs' (~72 on a home page).
+    # Nothing in a card is the viewer's own (no CSRF token, no nonce, no favourite mark): the
+    # cards and their order are the page's content, whoever sees it.
+    grid_key = "grid:" + _card_key(list(cards), context)
+    grid = cache.get(grid_key)
+    if isinstance(grid, tuple) and media_urls.clock() < grid[0]:
+        return mark_safe(grid[1])  # noqa: S308 - the card template's own, escaped output
+    markup, fresh_until = _render_cards(template, cache, cards, context, source)
+    lifetime = int(fresh_until - media_urls.clock())
+    if lifetime > 0:
+        cache.set(grid_key, (fresh_until, markup), timeout=lifetime)
+    return mark_safe(markup)  # noqa: S308 - the card template's own, escaped output
+
+
+def _render_cards(template, cache, cards, context, source):
+    """(the cards' markup, the time until which its URLs may be handed out)."""
     # Its position too: the first row loads eagerly (gallery.web.pictures.EAGER_CARDS).
     keys = {
         _card_key(card, context + repr(min(position, pictures.EAGER_CARDS))): (position, card)
         for position, card in enumerate(cards)
     }
     from_query = navigation.from_query(source)
-    cache = caches[settings.PHOTOSHARE_CARD_CACHE]
     found = cache.get_many(keys)
     media_keys = {card.id: pictures.media_keys(card) for card in cards}
-    urls = {
-        key: conditional_escape(url)
-        for key, url in media_urls.urls([key for names in media_keys.values() for key in names]).items()
-    }
+    urls, fresh_until = media_urls.signed([key for names in media_keys.values() for key in names])
+    urls = {key: conditional_escape(url) for key, url in urls.items()}
     rendered, missing = [], {}
     for key, (position, card) in keys.items():
         slots = [(f"\x00{index}\x00", urls[media]) for index, media in enumerate(media_keys[card.id])]
@@ -67,7 +84,7 @@ def photo_cards(cards, source=None):
         rendered.append(markup)
     if missing:
         cache.set_many(missing, timeout=None)  # keyed on content: never stale, evicted by size
-    return mark_safe("".join(rendered))  # noqa: S308 - the card template's own, escaped output
+    return "".join(rendered), fresh_until
 
 
 def _card_key(card, context):

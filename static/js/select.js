@@ -21,8 +21,10 @@
   var ownOnly = bar.querySelector("[data-own-only]");
   var userId = bar.getAttribute("data-user-id");
   var cards = Array.prototype.slice.call(grid.querySelectorAll(".card[data-photo-id]"));
+  var albums = bar.querySelector("[data-albums]");
   var selecting = false;
   var last = null;
+  var albumsAsked = false;
 
   toolbar.hidden = false;
 
@@ -51,8 +53,41 @@
     });
   }
 
+  // The user's albums for "Add to album", asked for once, when select mode first opens: a list
+  // page does not ask for them (/api/albums/, every page of it). None, or no answer: no album group.
+  function loadAlbums(url) {
+    var select = albums.querySelector("select");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.json();
+      })
+      .then(function (body) {
+        body.results.forEach(function (album) {
+          var option = document.createElement("option");
+          option.value = album.id;
+          option.textContent = album.title;
+          select.appendChild(option);
+        });
+        if (body.next) {
+          loadAlbums(body.next);
+        } else {
+          albums.hidden = select.options.length === 0;
+        }
+      })
+      .catch(function () {
+        albums.hidden = select.options.length === 0;
+      });
+  }
+
   function start() {
     selecting = true;
+    if (albums && !albumsAsked) {
+      albumsAsked = true;
+      loadAlbums(albums.getAttribute("data-albums"));
+    }
     cards.forEach(function (card) {
       var title = card.querySelector(".title");
       var check = document.createElement("button");

@@ -1,5 +1,6 @@
 """The URLs of stored objects: presigned (or plain, for a CDN), each reused for half its lifetime."""
 
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,18 +23,31 @@ def url(key):
 
 def urls(keys):
     """{key: url(key)} for many objects with one cache round trip (a list page's 48 URLs)."""
+    return signed(keys)[0]
+
+
+def signed(keys):
+    """({key: url(key)}, fresh_until): the time (clock()) until which every one of these URLs may
+    still be handed out, as url() would (a page that keeps them, the grid cache, keeps them no longer)."""
     cache = caches[settings.PHOTOSHARE_MEDIA_URL_CACHE]
     prefix = f"media-url:{default_storage.bucket_name}:"
     found = cache.get_many([prefix + key for key in keys])
-    result, signed = {}, {}
+    now, reuse = clock(), settings.AWS_QUERYSTRING_EXPIRE // 2
+    result, signed_now, oldest = {}, {}, now
     for key in keys:
         cached = found.get(prefix + key)
-        if cached is None:
-            cached = signed[prefix + key] = default_storage.url(key)
-        result[key] = cached
-    if signed:
-        cache.set_many(signed, timeout=settings.AWS_QUERYSTRING_EXPIRE // 2)
-    return result
+        if not isinstance(cached, tuple):  # not cached (or a bare URL cached before its signing time was)
+            cached = signed_now[prefix + key] = (default_storage.url(key), now)
+        result[key] = cached[0]
+        oldest = min(oldest, cached[1])
+    if signed_now:
+        cache.set_many(signed_now, timeout=reuse)
+    return result, oldest + reuse
+
+
+def clock():
+    """Seconds since the epoch; the tests move it on."""
+    return time.time()
 
 
 def media_origin():

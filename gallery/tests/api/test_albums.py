@@ -82,6 +82,23 @@ def test_creating_needs_an_account(client, aws):
     assert post(client, "/api/albums/", {"title": "x"}).status_code == 401
 
 
+def test_my_albums_are_mine_alone_newest_first_page_by_page(user, bob, aws, settings):
+    settings.PHOTOSHARE_PAGE_SIZE = 2
+    for title in ("Summer", "Winter", "Spring"):
+        albums.create(user, title=title)
+    albums.create(bob, title="Bob's")
+    client = Client()
+    client.force_login(user)  # select.js asks with the session
+
+    first = client.get("/api/albums/")
+    second = client.get(first.json()["next"])
+
+    assert [album["title"] for album in first.json()["results"]] == ["Spring", "Winter"]
+    assert [album["title"] for album in second.json()["results"]] == ["Summer"]
+    assert second.json()["next"] is None
+    assert Client().get("/api/albums/").status_code == 401
+
+
 def test_the_album_comes_with_its_photos_in_order(user, bob, own_photos, dynamodb_calls):
     client = token_client(user)
     album_id = post(client, "/api/albums/", {"title": "Summer", "visibility": "public"}).json()["id"]

@@ -4,14 +4,17 @@ cached cards are never stale."""
 import re
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.template import Context, Template
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
+from django.utils import translation
 
 from gallery.domain.records import PhotoCard
 from gallery.storage.s3 import media_urls
 from gallery.web import pictures
-from gallery.web.links import photo_url, tag_url, user_url
+from gallery.web.links import photo_url, site_url, tag_url, user_url
 
 VALUES = ["sunset", "été", "new york", "a+b", "50%", "what?", "#hash", "x&y", "o'neil", "<b>", "ü~:@!$"]
 
@@ -41,6 +44,17 @@ def test_links_follow_the_script_prefix():
     finally:
         clear_script_prefix()
     assert tag_url("sunset") == "/tags/sunset/"
+
+
+def test_site_links_are_what_reverse_gives_under_any_prefix():
+    assert site_url("gallery:home") == reverse("gallery:home") == "/"
+    assert site_url("javascript-catalog", "ko") == reverse("javascript-catalog", args=["ko"])
+    set_script_prefix("/gallery-app/")
+    try:
+        assert site_url("gallery:tags") == "/gallery-app/tags/" == reverse("gallery:tags")
+    finally:
+        clear_script_prefix()
+    assert site_url("gallery:tags") == "/tags/"
 
 
 # photo_cards: cached cards, never a stale one.
@@ -75,15 +89,24 @@ def render_uncached(*cards):
 
 @pytest.fixture
 def signed_urls(monkeypatch):
-    """media_urls.url handing out a new URL whenever `expire()` is called, as after a cache period."""
-    generation = {"n": 1}
+    """media_urls handing out new URLs whenever `expire()` is called: the clock moves on by the
+    half lifetime the old ones were handed out for."""
+    state = {"n": 1, "now": 1000.0, "signed_at": 1000.0}
 
     def url(key):
-        return f"https://s3.test/{key}?X-Amz-Signature=sig{generation['n']}&x=1"
+        return f"https://s3.test/{key}?X-Amz-Signature=sig{state['n']}&x=1"
+
+    def expire():
+        state.update(n=state["n"] + 1, now=state["now"] + 1800, signed_at=state["now"] + 1800)
 
     monkeypatch.setattr(media_urls, "url", url)
     monkeypatch.setattr(media_urls, "urls", lambda keys: {key: url(key) for key in keys})
-    return lambda: generation.update(n=generation["n"] + 1)
+    monkeypatch.setattr(
+        media_urls, "signed", lambda keys: ({key: url(key) for key in keys}, state["signed_at"] + 1800)
+    )
+    monkeypatch.setattr(media_urls, "clock", lambda: state["now"])
+    caches[settings.PHOTOSHARE_CARD_CACHE].clear()
+    return expire
 
 
 def test_cached_cards_are_the_card_template_exactly(signed_urls):
@@ -118,8 +141,28 @@ def test_a_cached_card_never_carries_an_old_presigned_url(signed_urls):
     assert again.count("X-Amz-Signature=sig2") == 3  # src, and both srcset entries
 
 
+def test_a_cached_grid_is_served_until_its_urls_would_no_longer_be(signed_urls, monkeypatch):
+    first = render_cards(card(), card(id="f" * 32))
+    monkeypatch.setattr(media_urls, "clock", lambda: 2799.0)  # 1 s before the URLs' half lifetime
+    monkeypatch.setattr(media_urls, "signed", lambda keys: pytest.fail("the grid is cached"))
+    assert render_cards(card(), card(id="f" * 32)) == first
+    monkeypatch.setattr(media_urls, "clock", lambda: 2800.0)
+    with pytest.raises(pytest.fail.Exception):  # rendered again, with URLs asked for again
+        render_cards(card(), card(id="f" * 32))
+
+
+def test_a_new_photo_shows_at_once(signed_urls):
+    render_cards(card())
+    newer = render_cards(card(id="f" * 32, title="Boats"), card())
+    assert newer.count('class="card"') == 2 and "Boats" in newer
+
+
 def test_cards_follow_the_language_and_the_script_prefix(signed_urls):
     render_cards(card())
+    with translation.override("ko"):
+        korean = render_cards(card())
+    assert "by alice" not in korean and "alice" in korean
+    assert "by alice" in render_cards(card())
     set_script_prefix("/app/")
     try:
         assert 'href="/app/photos/' in render_cards(card())

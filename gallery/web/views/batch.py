@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gallery.domain.errors import DomainError
 from gallery.domain.records import VISIBILITY_CHOICES
-from gallery.services import albums, batch
+from gallery.services import batch
 
 
 @require_POST
@@ -61,12 +61,6 @@ def _back(request):
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         return target
     return redirect("gallery:user", request.user.get_username()).url
-
-
-def own_albums(context):
-    """The signed-in user's albums for the action bar's "Add to album" (one Query), else []."""
-    user = context["request"].user
-    return albums.albums_of(user, limit=100).items if user.is_authenticated else []
 
 
 def visibility_choices():

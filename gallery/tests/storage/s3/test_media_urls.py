@@ -10,6 +10,7 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import Client
 
+from gallery.storage.s3 import media_urls
 from gallery.storage.s3.backend import bucket_name
 from gallery.tests.publishing import publish
 from gallery.web.display import media_url
@@ -69,8 +70,41 @@ def test_a_list_page_asks_the_url_cache_once_for_all_its_cards(aws, user, monkey
         monkeypatch.setattr(cache, name, _recording(asked, inside, name, getattr(cache, name)))
 
     assert Client().get("/").status_code == 200
+    assert asked == []  # the whole grid, its URLs in it, from the card cache (gallery.web.cards)
 
+    # The grid evicted, its cards still cached: their URLs in one round trip.
+    card_cache = caches[django_settings.PHOTOSHARE_CARD_CACHE]
+    cached = card_cache.get
+    monkeypatch.setattr(
+        card_cache, "get", lambda key, *args, **kw: None if key[:5] == "grid:" else cached(key, *args, **kw)
+    )
+    assert Client().get("/").status_code == 200
     assert asked == ["get_many"]
+
+
+def test_a_cached_grid_is_not_served_once_its_urls_are_no_longer_handed_out(aws, user, monkeypatch):
+    publish(user)
+    now = media_urls.clock()
+    monkeypatch.setattr(media_urls, "clock", lambda: now)
+    first = Client().get("/").content.decode()
+    # Half the URLs' lifetime later they are signed again (a new signature)...
+    media_url_cache().clear()
+    monkeypatch.setattr(media_urls, "clock", lambda: now + django_settings.AWS_QUERYSTRING_EXPIRE // 2)
+    monkeypatch.setattr(media_urls, "default_storage", _Signer(bucket_name()))
+
+    again = Client().get("/").content.decode()
+
+    # ...and the page carries the new ones, not the grid's old ones.
+    old = re.search(r'src="([^"]+thumb\.jpg[^"]+)"', first).group(1)
+    assert old not in again and 'src="https://signed.again/photos/' in again
+
+
+class _Signer:
+    def __init__(self, bucket_name):
+        self.bucket_name = bucket_name
+
+    def url(self, key):
+        return f"https://signed.again/{key}"
 
 
 def _recording(asked, inside, name, method):
