@@ -21,7 +21,7 @@ from boto3.dynamodb.conditions import Key
 from gallery.domain.comments import Comment, CommentsClosed, NoSuchComment
 from gallery.domain.records import Page
 from gallery.storage.dynamodb import model, schema
-from gallery.storage.dynamodb.connection import get_connection, translate_errors
+from gallery.storage.dynamodb.connection import get_connection, key_condition, translate_errors
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
 from gallery.storage.dynamodb.errors import PhotoChanged, PhotoNotFound
 from gallery.storage.dynamodb.favorites import may_favorite
@@ -156,10 +156,7 @@ def comments_page(photo_id, *, cursor=None, limit=24, album_id=""):
     included: the reader filters, so a page's cursor never skips)."""
     pk = schema.album_pk(album_id) if album_id else schema.photo_pk(photo_id)
     prefix = ALBUM_PREFIX if album_id else PREFIX
-    query = {
-        "KeyConditionExpression": Key("pk").eq(pk) & Key("sk").begins_with(prefix),
-        "Limit": limit,
-    }
+    query = {**key_condition("pk", pk, "sk", "begins_with", prefix), "Limit": limit}
     if cursor:
         query["ExclusiveStartKey"] = decode_cursor(cursor, pk, attributes=_KEY_ATTRIBUTES, partition="pk")
     with translate_errors():

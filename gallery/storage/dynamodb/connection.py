@@ -146,6 +146,32 @@ class Connection:
                 yield from page["Items"]
 
 
+# A Query's key condition as DynamoDB's own text, for the hot reads (list pages, a photo page's
+# neighbours and comments): boto3's Key(...) objects are rebuilt and deep-copied by its resource
+# layer on every call, a few per cent of a photo page (cProfile); strings are copied cheaply.
+_SORT_CONDITIONS = {
+    ">": "#pk = :pk AND #sk > :sk",
+    "<": "#pk = :pk AND #sk < :sk",
+    "begins_with": "#pk = :pk AND begins_with(#sk, :sk)",
+}
+
+
+def key_condition(partition, value, sort=None, op=None, sort_value=None):
+    """Table.query arguments for `partition = value`, and `sort <op> sort_value` if a sort is given
+    (op: >, <, begins_with)."""
+    if sort is None:
+        return {
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": partition},
+            "ExpressionAttributeValues": {":pk": value},
+        }
+    return {
+        "KeyConditionExpression": _SORT_CONDITIONS[op],
+        "ExpressionAttributeNames": {"#pk": partition, "#sk": sort},
+        "ExpressionAttributeValues": {":pk": value, ":sk": sort_value},
+    }
+
+
 # Not a name in DynamoDB's output shape, so boto3's deserialiser leaves it alone.
 _RAW_ITEMS = "PhotoshareItems"
 _RAW_LAST_KEY = "PhotoshareLastKey"

@@ -16,7 +16,7 @@ from gallery.domain.clock import timestamp
 from gallery.domain.lists import counted_photos, counted_tags, favorites_list
 from gallery.domain.records import Page, TagCount
 from gallery.storage.dynamodb import comments, favorites, follows, listcache, schema, search
-from gallery.storage.dynamodb.connection import get_connection, translate_errors
+from gallery.storage.dynamodb.connection import get_connection, key_condition, translate_errors
 from gallery.storage.dynamodb.counters import add_counts, add_favorite_count, tag_deltas
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
 from gallery.storage.dynamodb.errors import (
@@ -196,12 +196,10 @@ class PhotoRepository:
         return without_suspended(page)  # after the cache: a suspension shows at once
 
     def _query_list(self, list_name, cursor, limit, oldest_first, record, before=None):
-        condition = Key("list_pk").eq(list_name)
-        if before is not None:
-            condition &= Key("list_sk").lt(before)
+        side = ("list_sk", "<", before) if before is not None else ()
         query = {
             "IndexName": schema.LISTS_INDEX,
-            "KeyConditionExpression": condition,
+            **key_condition("list_pk", list_name, *side),
             "ScanIndexForward": oldest_first,
             # One extra item tells whether there is a next page without an empty last page.
             "Limit": limit + 1,
@@ -228,12 +226,12 @@ class PhotoRepository:
         return (smaller, greater) if oldest_first else (greater, smaller)
 
     def _adjacent(self, list_name, sort_key, *, greater):
-        side = Key("list_sk").gt(sort_key) if greater else Key("list_sk").lt(sort_key)
+        side = key_condition("list_pk", list_name, "list_sk", ">" if greater else "<", sort_key)
         with translate_errors():
             return get_connection().query_read(
                 _first_card,
                 IndexName=schema.LISTS_INDEX,
-                KeyConditionExpression=Key("list_pk").eq(list_name) & side,
+                **side,
                 ScanIndexForward=greater,
                 Limit=1,
             )
