@@ -19,13 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCHES = {
     "gallery_page.py": "| gallery, 100 photos, Query replayed | 24 (48 presigned URLs) | dynamodb 1 |",
     "upload.py": "## Peak RSS (VmHWM) of the one gunicorn worker, MB",
-    "thumbnails.py": "| 12 MP JPEG | JPEG",
+    "thumbnails.py": "| 2 MP JPEG | JPEG",
     "renditions.py": "Every size (400 WEBP",
     "page_weight.py": "| home | 390x844@3 |",
     "presign.py": "presigned URLs (private), from the cache",
     "zip_memory.py": "## Peak memory of a streamed zip (fresh process per row)",
     "feed.py": "| follows the two below the limit | ",
-    "worker_memory.py": "| PNG, RGB, at the decode limit: 5270x3953, 20.83 MP | 6.7 MiB |",
+    "worker_memory.py": "| PNG, RGB, small: 1600x1200, 1.92 MP |",
 }
 # Benches of peers that run from a venv of their own: (the venv, a line of the report).
 PEER_BENCHES = {
