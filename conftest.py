@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import override_settings
 
+from gallery.storage import sqs
 from gallery.storage.dynamodb import get_connection
 from gallery.tests.clocks import FakeClock
 from gallery.tests.factories import confirmed_user
@@ -152,9 +153,16 @@ def clear_default_cache():
 
 @pytest.fixture
 def aws(moto_server):
-    """An empty bucket and table on the session's moto server, over real HTTP."""
-    moto_server.reset()
-    call_command("init_aws", verbosity=0)
+    """An empty bucket and table on the session's moto server, over real HTTP: made by init_aws
+    once per setup (the names and queue settings), then put back by the server from its memory
+    (~0.12 s of ~14 calls saved per test)."""
+    queue = sqs.queue()
+    key = repr((default_storage.bucket_name, get_connection().table_name, queue.name,
+                queue.visibility_timeout, queue.max_receives))  # fmt: skip
+    if not moto_server.restore(key):
+        moto_server.reset()
+        call_command("init_aws", verbosity=0)
+        moto_server.checkpoint(key)
     return AwsState()
 
 

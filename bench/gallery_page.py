@@ -138,11 +138,11 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=2, help="wrk's concurrent connections (bound)")
     parser.add_argument("--profile", type=int, default=0, metavar="SECONDS", help="py-spy at 100 photos")
     parser.add_argument("--no-url-cache", action="store_true", help="sign every URL on every view")
-    parser.add_argument("--quick", action="store_true", help="100 photos, 2 s per row (< 60 s)")
+    parser.add_argument("--quick", action="store_true", help="100 photos, 1 s per row (CI smoke run)")
     args = parser.parse_args(argv)
-    levels, replays = LEVELS, (False, True)
+    levels, replays, samples = LEVELS, (False, True), 20
     if args.quick:
-        levels, replays, args.seconds = LEVELS[:1], (True,), 2
+        levels, replays, args.seconds, samples = LEVELS[:1], (True,), 1, 3
     if args.no_url_cache:
         os.environ["PHOTOSHARE_MEDIA_URL_CACHE_URL"] = "dummycache://"
     print(f"Machine: {machine()}; Python {sys.version.split()[0]}")
@@ -155,7 +155,7 @@ def main(argv=None):
     with Stack() as stack:
         site = stack.serve(workers=2)
         hello = load(f"{site.url}/hello/", args.seconds, args.connections)
-        hello_total, hello_ours, *_ = server_side(Client(site), "/hello/")
+        hello_total, hello_ours, *_ = server_side(Client(site), "/hello/", samples)
         rows.append(["hello-world view", "-", "-", f"{hello_total:.1f}", f"{hello_ours:.1f}", hello])
         for level in levels:
             seed(stack, seeded, level)
@@ -163,7 +163,7 @@ def main(argv=None):
             for replay in replays:
                 os.environ["BENCH_REPLAY_DYNAMODB_QUERY"] = "1" if replay else "0"
                 site = stack.serve(workers=2)
-                total, ours, calls, cards, signed = server_side(Client(site), "/")
+                total, ours, calls, cards, signed = server_side(Client(site), "/", samples)
                 assert cards == 24, f"{cards} cards on the page"
                 # A thumbnail and a display size per card (srcset), unless URLs are public.
                 assert signed in (0, 48), f"{signed} presigned URLs on the page"

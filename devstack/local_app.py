@@ -15,6 +15,7 @@
 
 import io
 import json
+import pickle
 import re
 import sys
 import threading
@@ -24,11 +25,16 @@ from urllib.parse import urlsplit
 from devstack.queue_ledger import QueueLedger
 from devstack.recording import entry_body, is_read, make_entry
 from devstack.s3_bodies import BODY_FIELD, DiskBuffer, created_objects, recorded_body
-from devstack.snapshot import write_snapshot
+from devstack.snapshot import install_backends, pickled_backends, write_snapshot
 
 READY_PATH = "/_local/ready"  # answered once the replay is done (devstack/local_aws.py waits for it)
 # The mail moto's SES accepted (SendRawEmail), as JSON: what the deploy rehearsal's users read.
 SENT_MAIL_PATH = "/_local/ses/sent"
+# The tests' clean slate (conftest.py's `aws`): POST CHECKPOINT_PATH?<key> keeps moto's state in
+# memory; POST RESTORE_PATH?<key> resets moto and puts that state back (404: none under that key).
+# One request instead of a reset and init_aws's ~14 calls before every test.
+CHECKPOINT_PATH = "/_local/checkpoint"
+RESTORE_PATH = "/_local/restore"
 # Recorded writes between two snapshots while serving, at least: what a start after a kill -9
 # replays at most (~3 s of CPU for 1 000). And at most a tenth of the time in snapshots: one takes
 # ~1.4 s of CPU at 10 000 photos (devstack/snapshot.py, docs/benchmarks.md).
@@ -77,6 +83,7 @@ class LocalApp:
         self.recorder = recorder
         self.ledger = ledger or QueueLedger()
         self.lock = threading.Lock()
+        self.checkpoints = {}  # key -> moto's pickled backends (CHECKPOINT_PATH)
         self.since_snapshot = 0
         self.snapshot_done, self.snapshot_took = time.monotonic(), 0.0
 
@@ -89,6 +96,8 @@ class LocalApp:
                 answer = json.dumps(sent_mail()).encode()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [answer]
+        if environ.get("PATH_INFO") in (CHECKPOINT_PATH, RESTORE_PATH):
+            return self._checkpoint(environ, start_response)
         body = _read_body(environ)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
@@ -120,6 +129,25 @@ class LocalApp:
                     if self._snapshot_due():
                         self._snapshot_locked()
         return chunks
+
+    def _checkpoint(self, environ, start_response):
+        key = environ.get("QUERY_STRING", "")
+        with self.lock:
+            if self.recorder is not None:  # a state the recording does not hold: not for make run
+                status = "403 Forbidden"
+            elif environ["PATH_INFO"] == CHECKPOINT_PATH:
+                self.checkpoints[key] = pickled_backends().getvalue()
+                status = "204 No Content"
+            elif key in self.checkpoints:
+                from moto.moto_api._internal.models import moto_api_backend
+
+                moto_api_backend.reset()  # as POST /moto-api/reset: every service, SES's mail too
+                install_backends(pickle.loads(self.checkpoints[key])["state"])  # noqa: S301 - our own
+                status = "204 No Content"
+            else:
+                status = "404 Not Found"
+        start_response(status, [("Content-Type", "text/plain")])
+        return []
 
     def snapshot(self):
         """Snapshot moto's state as of the recording's end (devstack/snapshot.py)."""

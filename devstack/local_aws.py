@@ -17,11 +17,12 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from devstack import tether
-from devstack.local_app import READY_PATH, SENT_MAIL_PATH
+from devstack.local_app import CHECKPOINT_PATH, READY_PATH, RESTORE_PATH, SENT_MAIL_PATH
 from devstack.recording import compact_recording, is_read
 
 __all__ = ["MotoServer", "compact_recording", "free_port", "is_read"]
@@ -75,6 +76,20 @@ class MotoServer:
     def reset(self):
         """Forget every bucket, object and table (the tests' clean slate)."""
         self._post("/moto-api/reset")
+
+    def checkpoint(self, key):
+        """Keep moto's state, as it is now, under `key` (in the server's memory)."""
+        self._post(f"{CHECKPOINT_PATH}?{urllib.parse.quote(key)}")
+
+    def restore(self, key):
+        """Reset moto to the state kept under `key`; False (nothing changed) if none is."""
+        try:
+            self._post(f"{RESTORE_PATH}?{urllib.parse.quote(key)}")
+        except urllib.error.HTTPError as error:
+            if error.code != 404:
+                raise
+            return False
+        return True
 
     def sent_mail(self):
         """The mail SES accepted: [{"source", "destinations", "raw" (the MIME text)}], oldest first."""

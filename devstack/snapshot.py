@@ -151,17 +151,7 @@ def write_snapshot(recording, recorder_fd=None, origins=None):
     identity = _identity(recording, recording.stat().st_size)
     header = {"format": FORMAT, "moto": _moto_version(), **identity}
     temporary = target.with_name(target.name + ".tmp")
-    taken = _set_aside_indexes()
-    try:
-        state = {name: dict(backend) for name, backend in _backends().items()}
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _dispatch_table()
-        with _no_gc():
-            pickler.dump({"state": state, "origins": dict(origins or {})})
-    finally:
-        for table, indexes in taken:
-            table.__dict__["_local_gsi"] = indexes
+    buffer = pickled_backends(origins=dict(origins or {}))
     with temporary.open("wb") as out:
         pickle.dump(header, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.write(buffer.getbuffer())
@@ -194,17 +184,46 @@ def load_snapshot(recording):
                 payload = pickle.load(source)  # noqa: S301 - idem
     except Exception as error:  # any unreadable snapshot: the full replay is the answer
         return None, f"snapshot unreadable ({type(error).__name__}: {error})"
-    from moto.backends import get_backend
+    install_backends(payload["state"])
+    return header["offset"], payload["origins"]
 
-    for name, accounts in payload["state"].items():
+
+def pickled_backends(**extra):
+    """moto's backends, {"state": ..., **extra} pickled into a BytesIO. The caller holds the
+    request lock (or the port is not open yet)."""
+    taken = _set_aside_indexes()
+    try:
+        state = {name: dict(backend) for name, backend in _backends().items()}
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _dispatch_table()
+        with _no_gc():
+            pickler.dump({"state": state, **extra})
+    finally:
+        for table, indexes in taken:
+            table.__dict__["_local_gsi"] = indexes
+    return buffer
+
+
+def install_backends(state):
+    """Put unpickled backends ({service name: {account: backend}}) in moto's place."""
+    from moto.backends import get_backend
+    from moto.core.base_backend import BackendDict
+
+    for name, accounts in state.items():
         backend = get_backend(name)
         backend.clear()
         backend.update(accounts)
-        from moto.core.base_backend import BackendDict
-
         if backend not in BackendDict._instances:
             BackendDict._instances.append(backend)
-    return header["offset"], payload["origins"]
+    if "s3" in state:
+        # Which account holds a bucket's name: set by FakeBucket.__init__, which unpickling skips.
+        from moto.s3.models import s3_backends
+
+        for account_id, by_partition in state["s3"].items():
+            for backend in by_partition.values():
+                for bucket in backend.buckets.values():
+                    s3_backends.bucket_accounts[bucket.name] = (bucket.partition, account_id)
 
 
 def forget_deleted_messages(deleted, origins):

@@ -1,6 +1,7 @@
 """The local stack keeps photos across restarts: committed writes recorded, replayed on start."""
 
 import json
+import urllib.error
 
 import boto3
 import pytest
@@ -199,3 +200,40 @@ def test_a_multipart_upload_survives_a_restart(recording):
         assert s3.get_object(Bucket="photos", Key="after.txt")["Body"].read() == b"after"
     finally:
         second.stop()
+
+
+def test_a_restored_checkpoint_is_the_state_it_kept_and_nothing_written_since():
+    server = MotoServer().start()
+    try:
+        s3, dynamodb = clients(server.url)
+        assert not server.restore("setup")  # nothing kept under that key yet: nothing changed
+        s3.create_bucket(Bucket="photos")
+        dynamodb.create_table(
+            TableName="items",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        server.checkpoint("setup")
+        s3.put_object(Bucket="photos", Key="a.jpg", Body=b"photo")
+        s3.create_bucket(Bucket="other")
+        dynamodb.put_item(TableName="items", Item={"id": {"S": "1"}})
+
+        assert server.restore("setup")
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["photos"]
+        assert s3.list_objects_v2(Bucket="photos").get("Contents", []) == []
+        assert dynamodb.scan(TableName="items")["Items"] == []
+        s3.put_object(Bucket="photos", Key="b.jpg", Body=b"photo")  # and it takes writes again
+        assert [item["Key"] for item in s3.list_objects_v2(Bucket="photos")["Contents"]] == ["b.jpg"]
+    finally:
+        server.stop()
+
+
+def test_a_recording_server_refuses_checkpoints(recording):
+    server = MotoServer(recording=recording).start()
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            server.checkpoint("setup")
+        assert refused.value.code == 403
+    finally:
+        server.stop()

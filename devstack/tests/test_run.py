@@ -36,7 +36,10 @@ class Runner:
         self.port, self.moto_port = free_port(), free_port()
         self.out = local.parent / f"run-{self.port}.out"
         self.err = local.parent / f"run-{self.port}.err"
-        env = local_env(local, PORT=str(self.port), MOTO_PORT=str(self.moto_port))
+        # The worker stops after its current SQS long poll: 1 s, not 20, or every stop waits ~20 s.
+        env = local_env(
+            local, PORT=str(self.port), MOTO_PORT=str(self.moto_port), PHOTOSHARE_JOBS_WAIT_SECONDS="1"
+        )
         with self.out.open("wb") as out, self.err.open("wb") as err:
             self.process = subprocess.Popen(
                 [sys.executable, str(ROOT / "devstack" / "run.py")],
@@ -53,7 +56,7 @@ class Runner:
             assert self.process.poll() is None, self.output()
             if answers(self.site):
                 return self
-            time.sleep(0.3)
+            time.sleep(0.1)
         raise AssertionError(f"the site never answered:\n{self.output()}")
 
     def interrupt(self):
@@ -110,7 +113,7 @@ def wait_for(condition, timeout=60):
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.2)
+        time.sleep(0.05)
     return condition()
 
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCHES = {
     "gallery_page.py": "| gallery, 100 photos, Query replayed | 24 (48 presigned URLs) | dynamodb 1 |",
     "upload.py": "## Peak RSS (VmHWM) of the one gunicorn worker, MB",
-    "thumbnails.py": "| 12 MP JPEG | JPEG",
+    "thumbnails.py": "| 2 MP JPEG | JPEG",
     "renditions.py": "Every size (400 WEBP",
     "page_weight.py": "| home | 390x844@3 |",
     "presign.py": "presigned URLs (private), from the cache",
