@@ -71,11 +71,8 @@ class Connection:
 
     def query_page(self, **query):
         """(Items, LastEvaluatedKey or None) of one Query page, read as query_items reads them."""
-        self._local.raw_items = True
-        try:
+        with self._reading_raw(True):
             response = self.table.query(**query)
-        finally:
-            self._local.raw_items = False
         if _RAW_ITEMS not in response:
             return response["Items"], response.get("LastEvaluatedKey")
         return response[_RAW_ITEMS], response[_RAW_LAST_KEY]
@@ -86,14 +83,21 @@ class Connection:
         gives read's result of then, unread (a list page between two writes): keyed on the
         answer's content, it is never stale, so `read` must return what nobody changes (frozen
         records). Errors are raised as usual."""
-        self._local.raw_items = _KEEP_BODY
-        try:
+        with self._reading_raw(_KEEP_BODY):
             response = self.table.query(**query)
-        finally:
-            self._local.raw_items = False
         if _RAW_BODY not in response:
             return read(response["Items"], response.get("LastEvaluatedKey"), *args)
         return _read_once(response[_RAW_BODY], read, args)
+
+    @contextlib.contextmanager
+    def _reading_raw(self, how):
+        """Within: this thread's answers are read by _read_items_raw / _read_batch_raw (`how`:
+        True, or _KEEP_BODY for query_read) instead of botocore's parser."""
+        self._local.raw_items = how
+        try:
+            yield
+        finally:
+            self._local.raw_items = False
 
     def _read_items_raw(self, response_dict, customized_response_dict, **kwargs):
         # botocore's before-parse event, on this thread's client: only for query_items, and only
@@ -117,11 +121,8 @@ class Connection:
         request = {self.table_name: {"Keys": keys, "ConsistentRead": consistent}}
         found = []
         while request:
-            self._local.raw_items = True
-            try:
+            with self._reading_raw(True):
                 response = self.client.batch_get_item(RequestItems=request)
-            finally:
-                self._local.raw_items = False
             if _RAW_ITEMS in response:
                 return found + response[_RAW_ITEMS]
             found += response["Responses"].get(self.table_name, [])

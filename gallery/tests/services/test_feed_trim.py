@@ -11,17 +11,11 @@ from gallery.services import follows
 from gallery.storage.dynamodb import follows as stored
 from gallery.storage.dynamodb import get_connection
 from gallery.tests.direct_uploads import run_worker
-from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
 
 pytestmark = pytest.mark.django_db
 
 LIMIT = 5
-
-
-@pytest.fixture
-def people(aws):
-    return confirmed_user("ann", "a long pass phrase"), confirmed_user("ben", "a long pass phrase 2")
 
 
 def feed_titles(user):

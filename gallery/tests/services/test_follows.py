@@ -14,11 +14,6 @@ from gallery.tests.publishing import publish
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(aws):
-    return confirmed_user("ann", "a long pass phrase"), confirmed_user("ben", "a long pass phrase 2")
-
-
 def feed_titles(user, **options):
     return [card.title for card in follows.feed_page(user, **options).items]
 

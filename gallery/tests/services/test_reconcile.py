@@ -20,6 +20,7 @@ from gallery.storage.dynamodb import consistency, schema
 from gallery.tests import faults, publishing
 from gallery.tests.direct_uploads import upload_file
 from gallery.tests.factories import upload
+from gallery.tests.reconciling import reconcile
 from gallery.tests.stores import (
     assert_lists_match_photos,
     assert_no_orphans,
@@ -28,12 +29,6 @@ from gallery.tests.stores import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def reconcile(*args):
-    out = io.StringIO()
-    call_command("reconcile", "--min-age", "0", *args, stdout=out)
-    return out.getvalue()
 
 
 def publish(client, title):

@@ -3,11 +3,9 @@ finds nothing, and --fix changes nothing — not a byte of the table, not an obj
 It used to file a photo's album memberships (INALBUM#) as list cards, report them as "not
 matching their photo" and delete them with --fix; the album then lost track of its photos."""
 
-import io
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from gallery.domain.records import UNLISTED
@@ -15,14 +13,9 @@ from gallery.services import albums, photos
 from gallery.storage import dynamodb
 from gallery.storage.dynamodb import AlbumRepository, NotInAlbum, purge_photo
 from gallery.tests import publishing
+from gallery.tests.reconciling import reconcile
 
 pytestmark = pytest.mark.django_db
-
-
-def reconcile(*args):
-    out = io.StringIO()
-    call_command("reconcile", "--min-age", "0", *args, stdout=out)
-    return out.getvalue()
 
 
 def everything(aws):

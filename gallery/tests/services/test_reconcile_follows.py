@@ -2,12 +2,10 @@
 recounted, feed entries and wide marks the follows and photos do not call for are removed (or
 rewritten when only their card is old), and items of no declared kind are left alone."""
 
-import io
 from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 
 from gallery.services import follows, photos
 from gallery.services.reconcile import find_orphans
@@ -16,19 +14,9 @@ from gallery.storage.dynamodb import follows as stored
 from gallery.tests.direct_uploads import run_worker
 from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
+from gallery.tests.reconciling import reconcile
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(aws):
-    return confirmed_user("ann", "a long pass phrase"), confirmed_user("ben", "a long pass phrase 2")
-
-
-def reconcile(*args):
-    out = io.StringIO()
-    call_command("reconcile", "--min-age", "0", *args, stdout=out)
-    return out.getvalue()
 
 
 def feed_titles(user):

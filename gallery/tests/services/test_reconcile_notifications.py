@@ -2,32 +2,19 @@
 for good) are reported and removed with --fix, their marks and the unread count with them; one
 about a photo in the trash, a follow's and an item of no declared kind are left alone."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 
 from gallery.domain.records import PUBLIC
 from gallery.services import albums, comments, follows, notifications, photos, trash
 from gallery.services.reconcile import find_orphans, remove_orphans
 from gallery.storage.dynamodb import get_connection
 from gallery.storage.dynamodb import notifications as stored
-from gallery.tests.factories import confirmed_user
 from gallery.tests.publishing import publish
+from gallery.tests.reconciling import reconcile
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(aws):
-    return confirmed_user("ann", "a long pass phrase"), confirmed_user("ben", "a long pass phrase 2")
-
-
-def reconcile(*args):
-    out = io.StringIO()
-    call_command("reconcile", "--min-age", "0", *args, stdout=out)
-    return out.getvalue()
 
 
 def stored_kinds(user):
