@@ -14,6 +14,7 @@ from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from gallery.storage import sqs
 from gallery.storage.dynamodb import get_connection
@@ -123,6 +124,16 @@ def _nobody_suspended_without_a_database(request, monkeypatch):
     with_database = {"db", "transactional_db"} & set(request.fixturenames)
     if not with_database and not request.node.get_closest_marker("django_db"):
         monkeypatch.setattr("gallery.domain.access._suspended_among", lambda ids: set())
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's default language: a request that activated Korean (the
+    locale or account-language middleware) leaves it active in its thread, and a test that makes
+    messages without a request then ran in Korean (seen as flaky tests under xdist)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
