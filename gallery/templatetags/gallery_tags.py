@@ -5,7 +5,7 @@ from django import template
 
 from gallery.domain import notifications as rules
 from gallery.services import notifications
-from gallery.web import archive_status, avatars, cards, comment_text, display, links, pictures
+from gallery.web import archive_status, avatars, cards, comment_text, display, fixed, links, pictures
 from gallery.web.forms.notifications import DigestForm
 from gallery.web.views import batch
 
@@ -23,6 +23,7 @@ register.simple_tag(cards.photo_cards)
 register.simple_tag(pictures.picture)
 register.simple_tag(takes_context=True)(links.card_link)
 register.simple_tag(links.site_url)
+register.tag("fixed", fixed.fixed)
 register.simple_tag(takes_context=True)(links.absolute_url)
 register.simple_tag(batch.visibility_choices)
 register.simple_tag(takes_context=True)(archive_status.latest_export)

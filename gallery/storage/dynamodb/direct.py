@@ -34,6 +34,7 @@ from botocore.exceptions import (
     EndpointConnectionError,
     ReadTimeoutError,
 )
+from botocore.hooks import first_non_none_response
 from botocore.httpsession import URLLib3Session
 from botocore.validate import ParamValidator
 
@@ -134,7 +135,8 @@ class DirectReads:
         for attempt in range(1, self._attempts + 1):
             request = self._signed(operation, body)
             try:
-                response = self._events.emit_until_response(f"before-send.{event}", request=request)[1]
+                # emit, not emit_until_response: every handler sees the request, as botocore's.
+                response = first_non_none_response(self._events.emit(f"before-send.{event}", request=request))
                 if response is None:
                     response = self._http.send(request)
             except _TRANSIENT as error:
