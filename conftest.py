@@ -11,6 +11,7 @@ import redis
 from _pytest.nodeid import NodeId
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import override_settings
@@ -150,7 +151,7 @@ def clear_default_cache():
     test runs (its clear() is a FLUSHDB): only the keys of this run's prefix are deleted."""
     for alias in ("default", settings.PHOTOSHARE_LIST_CACHE):
         config = settings.CACHES[alias]
-        if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        if not isinstance(caches[alias], RedisCache):  # photoshare.caches' subclass too
             caches[alias].clear()
             continue
         client = redis.Redis.from_url(config["LOCATION"])

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from gallery.imaging.renditions import DISPLAY, THUMBNAIL
+from photoshare.caches import own_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -377,17 +378,18 @@ PHOTOSHARE_TRUSTED_PROXY_COUNT = env.int("PHOTOSHARE_TRUSTED_PROXY_COUNT", defau
 # DJANGO_CACHE_URL=redis://host:6379/0: its INCR is atomic, so concurrent hits all count.
 CACHES = {
     "default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://"),
-    PHOTOSHARE_MEDIA_URL_CACHE: env.cache_url(
-        "PHOTOSHARE_MEDIA_URL_CACHE_URL", default="locmemcache://media-urls?max_entries=20000"
+    # The site's own caches: keys this code builds, not checked for memcached (photoshare/caches.py).
+    PHOTOSHARE_MEDIA_URL_CACHE: own_keys(
+        env.cache_url("PHOTOSHARE_MEDIA_URL_CACHE_URL", default="locmemcache://media-urls?max_entries=20000")
     ),
     # Rendered photo cards, keyed on their whole content (gallery/templatetags/gallery_tags.py):
     # ~1.5 KB each, so the default bounds a worker's share at ~3 MB.
-    PHOTOSHARE_CARD_CACHE: env.cache_url(
-        "PHOTOSHARE_CARD_CACHE_URL", default="locmemcache://cards?max_entries=2000"
+    PHOTOSHARE_CARD_CACHE: own_keys(
+        env.cache_url("PHOTOSHARE_CARD_CACHE_URL", default="locmemcache://cards?max_entries=2000")
     ),
     # List pages until the next write (gallery/storage/dynamodb/listcache.py). Only a cache that every
     # process and instance shares will do (Redis: ElastiCache); off by default.
-    PHOTOSHARE_LIST_CACHE: env.cache_url("PHOTOSHARE_LIST_CACHE_URL", default="dummycache://"),
+    PHOTOSHARE_LIST_CACHE: own_keys(env.cache_url("PHOTOSHARE_LIST_CACHE_URL", default="dummycache://")),
 }
 
 # django-environ drops a key_prefix given in a redis:// URL (it lower-cases it), hence its own variable.
