@@ -45,6 +45,7 @@ PEER_VENV = ROOT / ".local" / "bench-photologue"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 CACHED = "photoshare home page, list pages in Redis"
 PHOTO_PAGE, PEER_PHOTO_PAGE = "photoshare photo page", "photologue PhotoDetailView"
+CACHED_PHOTO_PAGE = "photoshare photo page, list pages in Redis"  # its previous/next from the cache
 PEER_PHOTO = "/photologue/photo/photo-0/"
 API_LIST = "photoshare API list (GET /api/photos/)"
 # The ceiling: a hello-world view through the same middleware and gunicorn, no backend, no template.
@@ -218,6 +219,9 @@ def main(argv=None):
             our_photo_ms = server_side(Client(ours), photo_path)[1]
             our_api_ms = server_side(Client(ours), "/api/photos/")[1]
             our_hello_ms = server_side(Client(ours), "/hello/")[1]
+            if cached:  # warmed as `ours` was: templates loaded, caches filled, in both workers
+                for path in ("/", photo_path):
+                    server_side(Client(cached), path)
             Client(peer).request("GET", PEER_PHOTO)  # makes its display size once
             sides = {"photoshare home page": f"{ours.url}/"}
             if cached:
@@ -225,6 +229,7 @@ def main(argv=None):
             sides |= {
                 "photologue PhotoListView": f"{peer.url}/photos/",
                 PHOTO_PAGE: f"{ours.url}{photo_path}",
+                **({CACHED_PHOTO_PAGE: f"{cached.url}{photo_path}"} if cached else {}),
                 PEER_PHOTO_PAGE: f"{peer.url}{PEER_PHOTO}",
                 API_LIST: f"{ours.url}/api/photos/",
                 HELLO: f"{ours.url}/hello/",
@@ -246,7 +251,7 @@ def main(argv=None):
     peer_photo_rps = medians[PEER_PHOTO_PAGE]["rps"]
 
     def versus(name):
-        if name in (PHOTO_PAGE, PEER_PHOTO_PAGE):
+        if name in (PHOTO_PAGE, CACHED_PHOTO_PAGE, PEER_PHOTO_PAGE):
             return f"{medians[name]['rps'] / peer_photo_rps:.2f} (photo page)"
         return "-" if name == API_LIST else f"{medians[name]['rps'] / peer_rps:.2f}"
 
