@@ -19,9 +19,12 @@ run: $(SETUP_STAMP) messages
 manage: $(SETUP_STAMP)
 	$(PYTHON) devstack/manage.py $(ARGS)
 
+# Bytecode written even where PYTHONDONTWRITEBYTECODE is set (as on the CI machine): otherwise every
+# xdist worker compiles and assertion-rewrites every module again (~5 s each), and so does every
+# gunicorn, `manage.py worker` and bench the tests start (~0.35 s each, ~150 of them).
 test: $(SETUP_STAMP) messages
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(PYTHON) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The invariant machine (gallery/tests/test_invariants.py) with its long profile: many more and
 # longer runs of the use cases than the bounded one `make test` and CI run (docs/architecture.md).
