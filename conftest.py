@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 
+from devstack import prepared
 from gallery.storage import sqs
 from gallery.storage.dynamodb import get_connection
 from gallery.tests.clocks import FakeClock
@@ -33,10 +34,11 @@ def pytest_report_header(config):
 def pytest_sessionstart(session):
     """Pages use the manifest static storage of production: build its manifest once per run, in
     the process that starts the xdist workers (or runs the tests itself with -n 0), before any
-    worker does: two collectstatic at once in staticfiles/ would tear each other's files."""
+    worker does: two collectstatic at once in staticfiles/ would tear each other's files. Skipped
+    when staticfiles/ already holds these files' output (devstack/prepared.py)."""
     if hasattr(session.config, "workerinput") or session.config.option.collectonly:
         return
-    call_command("collectstatic", interactive=False, verbosity=0)
+    prepared.collect_static()
 
 
 # The long tests: the deploy rehearsals and the browser tests. Under pytest-xdist (`make test`:

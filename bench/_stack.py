@@ -31,7 +31,6 @@ class Stack:
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
             DJANGO_DEBUG="0",
             DATABASE_URL=f"sqlite:///{self.directory / 'accounts.sqlite3'}",
-            STATIC_ROOT=str(self.directory / "static"),
             AWS_S3_ENDPOINT_URL=self.moto.url,
             DYNAMODB_ENDPOINT_URL=self.moto.url,
             SQS_ENDPOINT_URL=self.moto.url,
@@ -46,10 +45,13 @@ class Stack:
         django.setup()
         from django.core.management import call_command
 
+        from devstack import prepared
         from gallery.tests.factories import confirmed_user
 
-        call_command("migrate", verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        # The checkout's staticfiles/ and a migrated database, each made once for its inputs
+        # (devstack/prepared.py): a test run and every bench after it share them.
+        prepared.migrated_sqlite()
+        prepared.collect_static()
         call_command("init_aws", verbosity=0)
         # Logging in needs a confirmed address (django-allauth), as the site's own users have.
         self.user = confirmed_user(USERNAME, PASSWORD)

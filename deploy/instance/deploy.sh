@@ -177,10 +177,10 @@ first=${LISTEN%% *}
 case $first in *:*) target=$first ;; *) target=127.0.0.1:$first ;; esac
 body=$(mktemp)
 status=000
-for _ in $(seq 30); do
+for _ in $(seq 60); do  # a minute at most; gunicorn's workers answer within seconds of starting
   status=$(curl -sS -m 10 -o "$body" -w '%{http_code}' "http://$target/healthz") || status=000
   [ "$status" = 200 ] && break
-  sleep 2
+  sleep 1
 done
 log "/healthz answered $status: $(head -c 300 "$body")"
 rm -f "$body"

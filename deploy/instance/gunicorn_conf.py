@@ -8,3 +8,7 @@ forwarded_allow_ips = "*"  # nginx on the same host is the only client of the so
 accesslog = "-"
 # Like Django's lines (photoshare/settings.py LOGGING): the request id nginx forwards, in brackets.
 access_log_format = '%(h)s [%({x-request-id}i)s] "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# gunicorn's control socket (gunicornc, new in 25.1) goes in the app user's home, which that user
+# cannot write: every start logged an ERROR and every stop waited ~8 s for the dead server (deploy
+# rehearsal). Nothing here uses gunicornc.
+control_socket_disable = True

@@ -123,6 +123,8 @@ def test_userdata_serves_photoshare_and_a_second_run_changes_nothing(rehearsal):
     assert "Harbour at dusk" in site.get(first_photo).text
     assert "Boats" in site.get(upload(site, "Boats")).text
     assert_no_secret_in_any_log(rehearsal)
+    # Two starts and a stop of gunicorn, none with an error (its control socket logged one).
+    assert "[ERROR]" not in rehearsal.path("var/log/photoshare/app.log").read_text()
     assert_manage_wrapper_works(rehearsal)
     logins = assert_concurrent_bad_logins_stop_at_the_limit(rehearsal)
     print(f"rehearsal: first run {first.seconds:.0f}s, second run {second.seconds:.0f}s; {logins}")

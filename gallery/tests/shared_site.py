@@ -63,7 +63,7 @@ class SharedSite:
         while time.monotonic() < deadline:
             try:
                 if _jobs_left() == 0:
-                    self._stop_worker()
+                    self._stop_worker(idle=True)
                     return
             except (sqs.JobsUnavailable, BotoCoreError, ClientError):
                 break  # the test took the queue away: nothing to wait for, start afresh
@@ -78,8 +78,12 @@ class SharedSite:
         self._stop_worker()
         self.server = self.env = None
 
-    def _stop_worker(self):
-        if self.worker is not None:
+    def _stop_worker(self, idle=False):
+        if self.worker is not None and idle:
+            # Nothing queued or in flight: nothing to finish. SIGTERM would wait out its poll.
+            self.worker.kill()
+            self.worker.wait()
+        elif self.worker is not None:
             self.worker.terminate()
             try:
                 self.worker.wait(timeout=30)  # SIGTERM ends after the current job and poll (1 s in tests)
