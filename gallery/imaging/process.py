@@ -13,6 +13,7 @@ EXIF is ignored. No rendition carries the original's metadata: no EXIF, XMP, com
 """
 
 import logging
+import tempfile
 import warnings
 from dataclasses import dataclass
 
@@ -61,10 +62,11 @@ ACCEPT_ATTRIBUTE = ",".join(content_type for _, content_type in SUPPORTED_FORMAT
 # Pillow's JPEG plugin reports a JPEG with a Multi-Picture segment (many phones' depth and HDR
 # photos) as "MPO"; it is a JPEG file whose first frame is the photo.
 _FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
-# Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, gallery.imaging.scaled_decode).
-_REDUCED_SCALE_FORMATS = {"JPEG"}
 # Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
 FULL_SIZE_QUALITY = 90
+# A full-size copy larger than this waits on disk for its upload (as the upload itself does in
+# gallery.storage.s3.objects): up to the upload limit, it is what most held a worker's memory.
+SHARED_SPOOL_IN_MEMORY = 4 * 1024 * 1024
 
 # Orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
 _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
@@ -77,12 +79,21 @@ _ORIENTED_BY_PLUGIN = {"TIFF", "HEIF"}
 @dataclass(frozen=True)
 class SharedFile:
     """The full-size file others download: the original without its metadata (gallery.imaging.shared_copy).
-    `lossless`: the uploaded image data as is; else a full-size JPEG re-encoded from it."""
+    `lossless`: the uploaded image data as is; else a full-size JPEG re-encoded from it. `file`
+    (binary, `size` bytes) is a spooled temporary file: up to the upload limit, kept on disk past
+    SHARED_SPOOL_IN_MEMORY, not in a worker's memory through the decode and the uploads."""
 
-    data: bytes
+    file: object
+    size: int
     extension: str
     content_type: str
     lossless: bool
+
+    @property
+    def data(self):
+        """The whole copy as bytes (read from `file`)."""
+        self.file.seek(0)
+        return self.file.read()
 
 
 @dataclass(frozen=True)
@@ -149,18 +160,13 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         if orientation in _ORIENTATIONS_SWAPPING_AXES:
             width, height = height, width
         targets = _targets(width, height, thumbnail_size, display_size, sources)
-        # A copy rewritten from the file's bytes waits until the decode is gone when the decode is
-        # the larger: the file and its copy (twice the file, up to the upload limit) then never
-        # sit in memory beside it. Always for formats decoded whole (a 25 MP PNG: 156 -> 143 MB);
-        # a JPEG's reduced decode can be smaller than its file (a worker's peak, 50 MP: 158 MB
-        # first, 165 later; 24 MP: 157 first, 147 later). A copy re-encoded (TIFF, HEIC) comes
-        # first: it needs the full-size pixels that the decode for the sizes releases.
+        # A copy rewritten from the file's bytes is made once the decode is gone: the file's bytes
+        # (up to the upload limit) then never sit in memory beside it, and the copy itself goes
+        # to a spooled file (a worker's peak, 50 MP JPEG: 158 -> 137 MB). A copy re-encoded
+        # (TIFF, HEIC) comes first: it needs the full-size pixels that the decode for the sizes
+        # releases.
         largest = max(long_side for long_side, _ in targets)
-        file_bytes = fileobj.seek(0, 2)
-        decode_larger = (
-            image_format not in _REDUCED_SCALE_FORMATS or _draft_bytes(image, largest) > file_bytes
-        )
-        strip_later = shared and shared_copy.can_strip(image_format) and decode_larger
+        strip_later = shared and shared_copy.can_strip(image_format)
         try:
             shared_file = (
                 _shared_file(fileobj, image, image_format, orientation)
@@ -238,22 +244,24 @@ def _shared_file(fileobj, image, image_format, orientation):
     """The copy without metadata: the file rewritten without its metadata blocks when its format
     allows it, else (TIFF, HEIC) a full-size JPEG of the decoded pixels, with an EXIF block
     holding the orientation alone (as the rewritten copies): no full-size copy is rotated."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SHARED_SPOOL_IN_MEMORY)  # noqa: SIM115 (returned open)
     if shared_copy.can_strip(image_format):
         fileobj.seek(0)
         try:
-            data = shared_copy.strip(fileobj.read(), image_format, orientation)
+            size = shared_copy.strip_into(spool, fileobj.read(), image_format, orientation)
         except shared_copy.CannotStrip as error:
+            spool.close()
             logger.info("no full-size copy of a %s upload: %s", image_format, error)
             return None
         extension, content_type = SUPPORTED_FORMATS[image_format]
-        return SharedFile(data, extension, content_type, lossless=True)
+        return SharedFile(spool, size, extension, content_type, lossless=True)
     image.load()
     # An RGB image is encoded as it is: no full-size copy of a 12 MP photo (36 MB) for nothing.
     rgb = image if image.mode == "RGB" else _to_rgb(image)
     # The colour profile is kept (wide-gamut phone photos); nothing else of the original's.
     exif = shared_copy.orientation_exif(orientation) if orientation != 1 else b""
-    data = jpeg(rgb, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=image.info.get("icc_profile"))
-    return SharedFile(data, "jpg", JPEG_CONTENT_TYPE, lossless=False)
+    jpeg(rgb, into=spool, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=image.info.get("icc_profile"))
+    return SharedFile(spool, spool.tell(), "jpg", JPEG_CONTENT_TYPE, lossless=False)
 
 
 def _open(fileobj, policy):
@@ -346,13 +354,6 @@ def _reduced_whole(image, box):
     reduced = image.reduce(factor)
     image.im = None  # the file object's full-size pixels; `image` keeps only its header facts
     return reduced
-
-
-def _draft_bytes(image, size):
-    """The bytes of a JPEG decoded by libjpeg at the scale scaled_decode picks for a `size` px box."""
-    box = _fit(image.width, image.height, size)
-    width, height = scaled_decode.scaled_size(image.width, image.height, box)
-    return width * height * 4  # 4 bytes a pixel (RGB)
 
 
 def _fit(width, height, size):
