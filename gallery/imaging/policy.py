@@ -84,9 +84,9 @@ class ImagePolicy:
 
     `max_bytes`: the largest file, checked by whoever reads it (the form from the upload's size,
     the worker while reading it from S3) before any image work. `max_pixels`: width x height of
-    any image, from its header. `max_decode_bytes`: the memory an image of a format that cannot
-    be decoded at a reduced scale (all but JPEG) may cost, pixels x decode_cost: what bounds a
-    worker's peak (decode_pixel_limit). `formats`: the Pillow format names accepted
+    any image, from its header. `max_decode_bytes`: the memory an image that is decoded whole (all
+    but JPEG and the PNGs decoded in bands) may cost, pixels x decode_cost: what bounds a worker's
+    peak (decode_pixel_limit). `formats`: the Pillow format names accepted
     (gallery.imaging.process.SUPPORTED_FORMATS)."""
 
     max_bytes: int
@@ -119,9 +119,11 @@ def decode_cost(image_format, mode, info):
     return _ALPHA_COST if has_alpha(mode, info) or mode in _COSTLY_MODES else _OPAQUE_COST
 
 
-def decode_pixel_limit(policy, image_format, mode, info):
+def decode_pixel_limit(policy, image_format, mode, info, *, banded=False):
     """The most pixels an image of this format and mode may have under `policy`, from its header:
-    `max_pixels` for JPEG (decoded at a reduced scale), else what `max_decode_bytes` pays for."""
-    if image_format == "JPEG":
+    `max_pixels` for JPEG (decoded at a reduced scale) and for an image decoded a band of rows at
+    a time (`banded`: gallery.imaging.png_bands.can_band; what it holds is bounded by the sizes
+    made, not by its pixels), else what `max_decode_bytes` pays for."""
+    if image_format == "JPEG" or banded:
         return policy.max_pixels
     return min(policy.max_pixels, policy.max_decode_bytes // decode_cost(image_format, mode, info))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from gallery.imaging import scaled_decode, shared_copy
+from gallery.imaging import png_bands, scaled_decode, shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
@@ -234,7 +234,7 @@ def _check_pixels(image, image_format, policy):
     pixels = image.width * image.height
     if pixels > policy.max_pixels:
         raise too_many_pixels(policy.max_pixels)
-    limit = decode_pixel_limit(policy, image_format, image.mode, image.info)
+    limit = decode_pixel_limit(policy, image_format, image.mode, image.info, banded=png_bands.can_band(image))
     if pixels > limit:
         alpha = has_alpha(image.mode, image.info)
         raise too_many_pixels(limit, supported_formats_text(image_format), policy.max_pixels, alpha=alpha)
@@ -328,6 +328,8 @@ def _decode_upright(image, size, orientation):
         # the target's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375) for
         # a 400 px box, not at 1/4 (1000x750), ~20 % faster with the same result (bench/thumbnails.py).
         scaled_decode.draft(image, box)
+    elif png_bands.can_band(image):
+        image = png_bands.decode(image, _whole_factor(image, box), box[0])
     else:
         image = _reduced_whole(image, box)
     if image.mode in ("1", "P"):
@@ -347,13 +349,18 @@ def _reduced_whole(image, box):
     full-size pixels released at once: the resize that follows then works on a quarter (or less)
     of them, which lowers a worker's peak by ~1.5 bytes a pixel (bench/upload.py's memory rows).
     Box averaging, so no detail is lost that the final filter would keep."""
-    factor = min(image.width // box[0], image.height // box[1])
+    factor = _whole_factor(image, box)
     if factor < 2 or image.mode not in ("L", "LA", "RGB", "RGBA", "RGBa", "La"):
         return image
     image.load()
     reduced = image.reduce(factor)
     image.im = None  # the file object's full-size pixels; `image` keeps only its header facts
     return reduced
+
+
+def _whole_factor(image, box):
+    """The largest integer factor `image` can be reduced by and still cover `box` (at least 1)."""
+    return max(1, min(image.width // box[0], image.height // box[1]))
 
 
 def _fit(width, height, size):
@@ -398,9 +405,14 @@ def _to_rgb(image):
 
 
 def _exif(image):
-    """The EXIF block from the header (nothing decoded, except for PNGs keeping it after the pixels);
-    empty when missing or corrupt."""
+    """The EXIF block from the header, nothing decoded (a PNG's eXIf may follow its pixels: read
+    from its chunks, not by Pillow's getexif(), which decodes the whole image to find it); empty
+    when missing or corrupt."""
     try:
+        if image.format == "PNG":
+            png_bands.read_exif(image)
+            if "exif" not in image.info and "Raw profile type exif" not in image.info:
+                return Image.Exif()
         return image.getexif()
     except Exception:
         return Image.Exif()
