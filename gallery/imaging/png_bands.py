@@ -12,7 +12,8 @@ works row by row); the caller's resize of the result does the vertical pass. Pil
 Banded: non-interlaced PNGs of 8 bits a sample (greyscale, RGB, palette, with or without alpha)
 and 16-bit greyscale, whose last row can be read back from the decoded band exactly. Interlaced
 PNGs, 16-bit colour and 1-4 bit ones are decoded whole (gallery.imaging.policy gives them a
-lower limit).
+lower limit), as other formats but JPEG are; `shrink` then flattens and reduces those a band at
+a time too.
 """
 
 import io
@@ -59,17 +60,40 @@ def decode(image, factor, width):
     rows = max(factor, BAND_BYTES // row_bytes // factor * factor)  # whole boxes of the reduce
     inflate = zlib.decompressobj()
     stream = _idat(fp, chunks[b"IDAT"])
-    pending, previous, result, top = b"", None, None, 0
-    while top < height:
-        count = min(rows, height - top)
-        band, pending = _inflate_rows(inflate, stream, pending, count * row_bytes)
-        decoded = _band(header, chunks, band, count, previous, image.mode)
-        previous = decoded.crop((0, count - 1, full_width, count)).tobytes("raw", rawmode)
-        part = _shrunk(_flattened(decoded), factor, width)
+
+    def bands():
+        pending, previous = b"", None
+        for top in range(0, height, rows):
+            count = min(rows, height - top)
+            band, pending = _inflate_rows(inflate, stream, pending, count * row_bytes)
+            decoded = _band(header, chunks, band, count, previous, image.mode)
+            previous = decoded.crop((0, count - 1, full_width, count)).tobytes("raw", rawmode)
+            yield decoded
+
+    return _assembled(bands(), height, factor, width)
+
+
+def shrink(image, factor, width):
+    """The same for an image decoded whole (any mode): flattened, reduced and resized across a
+    band at a time, so no full-size copy ever sits beside the decode (a transparent TIFF's
+    premultiplied copy, a palette image's RGB one)."""
+    rows = max(factor, BAND_BYTES // (4 * image.width) // factor * factor)
+    bands = (
+        image.crop((0, top, image.width, min(top + rows, image.height)))
+        for top in range(0, image.height, rows)
+    )
+    return _assembled(bands, image.height, factor, width)
+
+
+def _assembled(bands, height, factor, width):
+    """The bands (whole boxes of `factor` rows but the last) flattened, shrunk and put together."""
+    result, top = None, 0
+    for band in bands:
+        part = _shrunk(_flattened(band), factor, width)
         if result is None:
             result = Image.new(part.mode, (width, -(-height // factor)))
         result.paste(part, (0, top // factor))
-        top += count
+        top += band.height
     return result
 
 
@@ -146,13 +170,14 @@ def _chunk(kind, payload):
 
 
 def _flattened(band):
-    """RGB onto white where there is transparency; 16-bit grey scaled to 8 bits; L stays L."""
+    """RGB onto white where there is transparency; 16- and 32-bit grey scaled to 8 bits (as
+    gallery.imaging.process._to_rgb); L stays L; any other mode RGB."""
     if band.has_transparency_data:
         rgba = band.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
         flat.paste(rgba, mask=rgba.getchannel("A"))
         return flat
-    if band.mode == "I;16":
+    if band.mode.startswith("I;16") or band.mode in ("I", "F"):
         return band.point(lambda value: value / 256).convert("L")
     return band if band.mode in ("L", "RGB") else band.convert("RGB")
 

@@ -168,12 +168,12 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         largest = max(long_side for long_side, _ in targets)
         strip_later = shared and shared_copy.can_strip(image_format)
         try:
-            shared_file = (
+            shared_file, pixels = (
                 _shared_file(fileobj, image, image_format, orientation)
                 if shared and not strip_later
-                else None
+                else (None, None)
             )
-            decoded = _decode_upright(image, largest, orientation)
+            decoded = _decode_upright(image if pixels is None else pixels, largest, orientation)
         except Image.DecompressionBombError:
             raise too_many_pixels(policy.max_pixels) from None
         except Exception as error:
@@ -192,7 +192,7 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
     decoded = larger = None  # the pixels released before the copy is made
     if strip_later:
         try:
-            shared_file = _shared_file(fileobj, None, image_format, orientation)
+            shared_file, _ = _shared_file(fileobj, None, image_format, orientation)
         except Exception as error:  # as any failure to read the upload above: the file's
             logger.info("cannot copy %s upload: %r", image_format, error)
             raise InvalidImage("damaged") from None
@@ -241,9 +241,10 @@ def _check_pixels(image, image_format, policy):
 
 
 def _shared_file(fileobj, image, image_format, orientation):
-    """The copy without metadata: the file rewritten without its metadata blocks when its format
-    allows it, else (TIFF, HEIC) a full-size JPEG of the decoded pixels, with an EXIF block
-    holding the orientation alone (as the rewritten copies): no full-size copy is rotated."""
+    """(the copy without metadata, the pixels to make the sizes from if not `image`'s): the file
+    rewritten without its metadata blocks when its format allows it, else (TIFF, HEIC) a
+    full-size JPEG of the decoded pixels, with an EXIF block holding the orientation alone (as
+    the rewritten copies): no full-size copy is rotated."""
     spool = tempfile.SpooledTemporaryFile(max_size=SHARED_SPOOL_IN_MEMORY)  # noqa: SIM115 (returned open)
     if shared_copy.can_strip(image_format):
         fileobj.seek(0)
@@ -252,16 +253,23 @@ def _shared_file(fileobj, image, image_format, orientation):
         except shared_copy.CannotStrip as error:
             spool.close()
             logger.info("no full-size copy of a %s upload: %s", image_format, error)
-            return None
+            return None, None
         extension, content_type = SUPPORTED_FORMATS[image_format]
-        return SharedFile(spool, size, extension, content_type, lossless=True)
+        return SharedFile(spool, size, extension, content_type, lossless=True), None
     image.load()
+    icc_profile = image.info.get("icc_profile")
     # An RGB image is encoded as it is: no full-size copy of a 12 MP photo (36 MB) for nothing.
-    rgb = image if image.mode == "RGB" else _to_rgb(image)
+    # Any other is flattened a band at a time into one RGB (or grey) copy and its decode released
+    # before the encode; the sizes are made from that copy (a 12.5 MP RGBA TIFF: 183 -> ~100 MB).
+    pixels = None
+    if image.mode != "RGB":
+        pixels = png_bands.shrink(image, 1, image.width)
+        image.im = None
     # The colour profile is kept (wide-gamut phone photos); nothing else of the original's.
     exif = shared_copy.orientation_exif(orientation) if orientation != 1 else b""
-    jpeg(rgb, into=spool, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=image.info.get("icc_profile"))
-    return SharedFile(spool, spool.tell(), "jpg", JPEG_CONTENT_TYPE, lossless=False)
+    rgb = image if pixels is None else pixels
+    jpeg(rgb, into=spool, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=icc_profile)
+    return SharedFile(spool, spool.tell(), "jpg", JPEG_CONTENT_TYPE, lossless=False), pixels
 
 
 def _open(fileobj, policy):
@@ -332,9 +340,6 @@ def _decode_upright(image, size, orientation):
         image = png_bands.decode(image, _whole_factor(image, box), box[0])
     else:
         image = _reduced_whole(image, box)
-    if image.mode in ("1", "P"):
-        # Pillow resizes these with nearest-neighbour only; smooth results need real colours.
-        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
     rgb = _to_rgb(_resized(image, box))
     # Orient after shrinking: transposing first would force a full-size decode and copy. Done
     # here rather than by ImageOps.exif_transpose, which re-serialises the whole EXIF block and
@@ -345,15 +350,14 @@ def _decode_upright(image, size, orientation):
 
 
 def _reduced_whole(image, box):
-    """A whole-decoded image shrunk by the largest integer factor that stays above `box`, and the
-    full-size pixels released at once: the resize that follows then works on a quarter (or less)
-    of them, which lowers a worker's peak by ~1.5 bytes a pixel (bench/upload.py's memory rows).
-    Box averaging, so no detail is lost that the final filter would keep."""
-    factor = _whole_factor(image, box)
-    if factor < 2 or image.mode not in ("L", "LA", "RGB", "RGBA", "RGBa", "La"):
-        return image
+    """A whole-decoded image flattened, reduced by the largest integer factor that stays above
+    `box` (box averaging, so no detail is lost that the final filter would keep) and resized
+    across to its width, a band of rows at a time (png_bands.shrink), and the full-size pixels
+    released at once: no full-size copy beside the decode (a transparent image's premultiplied
+    and flattened ones, a palette image's RGB one), and the resize that follows works on a
+    quarter (or less) of the pixels."""
     image.load()
-    reduced = image.reduce(factor)
+    reduced = png_bands.shrink(image, _whole_factor(image, box), box[0])
     image.im = None  # the file object's full-size pixels; `image` keeps only its header facts
     return reduced
 
