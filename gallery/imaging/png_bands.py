@@ -6,8 +6,8 @@ row above. So each band is inflated here, then handed to Pillow's own PNG decode
 of its own whose first row is the previous band's last row, unfiltered and stored with filter 0
 ("none"): Pillow unfilters and converts every band exactly as it would the whole image. A band is
 flattened to RGB (or L), reduced by the integer factor the sizes allow (box averaging, as
-Image.reduce), and resized across to the box's width (a resize's first, horizontal pass, which
-works row by row); the caller's resize of the result does the vertical pass. Pillow only.
+Image.reduce), and resized to the box on a window of rows (Image.resize's `box`: the same
+coefficients as one resize of the whole image). Pillow only.
 
 Banded: non-interlaced PNGs of 8 bits a sample (greyscale, RGB, palette, with or without alpha)
 and 16-bit greyscale, whose last row can be read back from the decoded band exactly. Interlaced
@@ -48,10 +48,10 @@ def read_exif(image):
             image.info["exif"] = b"Exif\x00\x00" + exif
 
 
-def decode(image, factor, width):
+def decode(image, factor, box):
     """`image` (can_band) decoded and flattened onto white (RGB, or L for greyscale without
-    alpha), reduced by `factor` and resized across to `width` px (BICUBIC, as the caller's resize
-    would): never more than a band of its full-size rows at once."""
+    alpha), reduced by `factor` and resized to `box` (BICUBIC): never more than a band of its
+    full-size rows at once."""
     fp, rawmode = image.fp, image.tile[0].args
     chunks = _chunks(fp)
     header = chunks[b"IHDR"]
@@ -70,31 +70,61 @@ def decode(image, factor, width):
             previous = decoded.crop((0, count - 1, full_width, count)).tobytes("raw", rawmode)
             yield decoded
 
-    return _assembled(bands(), height, factor, width)
+    return _assembled(bands(), height, factor, box)
 
 
-def shrink(image, factor, width):
-    """The same for an image decoded whole (any mode): flattened, reduced and resized across a
+def shrink(image, factor, box):
+    """The same for an image decoded whole (any mode): flattened, reduced and resized to `box` a
     band at a time, so no full-size copy ever sits beside the decode (a transparent TIFF's
-    premultiplied copy, a palette image's RGB one)."""
+    premultiplied copy, a palette image's RGB one, a resize's intermediate)."""
     rows = max(factor, BAND_BYTES // (4 * image.width) // factor * factor)
     bands = (
         image.crop((0, top, image.width, min(top + rows, image.height)))
         for top in range(0, image.height, rows)
     )
-    return _assembled(bands, image.height, factor, width)
+    return _assembled(bands, image.height, factor, box)
 
 
-def _assembled(bands, height, factor, width):
-    """The bands (whole boxes of `factor` rows but the last) flattened, shrunk and put together."""
-    result, top = None, 0
+def _assembled(bands, height, factor, box):
+    """The bands (whole boxes of `factor` rows but the last) flattened, reduced and resized to
+    `box`. The resize runs on a window of reduced rows, each output row made once the rows its
+    kernel reads are in (Image.resize's `box`: the same coefficients as one resize of the whole),
+    so neither the reduced image nor a resize's intermediate is ever whole."""
+    width, out_height = box
+    reduced_height = -(-height // factor)
+    scale = reduced_height / out_height
+    reach = 2 * max(scale, 1.0) + 2  # BICUBIC's support in source rows, and a row to spare
+    result, window, window_top, done = None, None, 0, 0
     for band in bands:
-        part = _shrunk(_flattened(band), factor, width)
-        if result is None:
-            result = Image.new(part.mode, (width, -(-height // factor)))
-        result.paste(part, (0, top // factor))
-        top += band.height
+        part = _flattened(band)
+        part = part.reduce(factor) if factor > 1 else part
+        if (part.width, reduced_height) == box:  # nothing to resize: the rows as they are
+            result = Image.new(part.mode, box) if result is None else result
+            result.paste(part, (0, window_top))
+            window_top += part.height
+            continue
+        window = part if window is None else _stacked(window, part)
+        bottom = window_top + window.height
+        last = out_height if bottom >= reduced_height else max(done, int((bottom - reach) / scale))
+        if last > done:
+            # The last rows end at the window's end exactly (a float product could pass it).
+            end = window.height if last == out_height else last * scale - window_top
+            region = (0, done * scale - window_top, window.width, end)
+            made = window.resize((width, last - done), Image.Resampling.BICUBIC, box=region)
+            result = Image.new(made.mode, box) if result is None else result
+            result.paste(made, (0, done))
+            done = last
+        keep = max(0, min(window.height, int(done * scale - reach) - window_top))
+        if keep:
+            window, window_top = window.crop((0, keep, window.width, window.height)), window_top + keep
     return result
+
+
+def _stacked(top, bottom):
+    both = Image.new(top.mode, (top.width, top.height + bottom.height))
+    both.paste(top, (0, 0))
+    both.paste(bottom, (0, top.height))
+    return both
 
 
 def _chunks(fp):
@@ -180,10 +210,3 @@ def _flattened(band):
     if band.mode.startswith("I;16") or band.mode in ("I", "F"):
         return band.point(lambda value: value / 256).convert("L")
     return band if band.mode in ("L", "RGB") else band.convert("RGB")
-
-
-def _shrunk(band, factor, width):
-    reduced = band.reduce(factor) if factor > 1 else band
-    if reduced.width == width:
-        return reduced
-    return reduced.resize((width, reduced.height), Image.Resampling.BICUBIC)

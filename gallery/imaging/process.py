@@ -263,7 +263,7 @@ def _shared_file(fileobj, image, image_format, orientation):
     # before the encode; the sizes are made from that copy (a 12.5 MP RGBA TIFF: 183 -> ~100 MB).
     pixels = None
     if image.mode != "RGB":
-        pixels = png_bands.shrink(image, 1, image.width)
+        pixels = png_bands.shrink(image, 1, image.size)
         image.im = None
     # The colour profile is kept (wide-gamut phone photos); nothing else of the original's.
     exif = shared_copy.orientation_exif(orientation) if orientation != 1 else b""
@@ -337,7 +337,7 @@ def _decode_upright(image, size, orientation):
         # a 400 px box, not at 1/4 (1000x750), ~20 % faster with the same result (bench/thumbnails.py).
         scaled_decode.draft(image, box)
     elif png_bands.can_band(image):
-        image = png_bands.decode(image, _whole_factor(image, box), box[0])
+        image = png_bands.decode(image, _whole_factor(image, box), box)
     else:
         image = _reduced_whole(image, box)
     rgb = _to_rgb(_resized(image, box))
@@ -357,7 +357,7 @@ def _reduced_whole(image, box):
     and flattened ones, a palette image's RGB one), and the resize that follows works on a
     quarter (or less) of the pixels."""
     image.load()
-    reduced = png_bands.shrink(image, _whole_factor(image, box), box[0])
+    reduced = png_bands.shrink(image, _whole_factor(image, box), box)
     image.im = None  # the file object's full-size pixels; `image` keeps only its header facts
     return reduced
 

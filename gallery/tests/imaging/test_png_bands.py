@@ -61,6 +61,11 @@ def pixels(made):
     return Image.open(io.BytesIO(made.data)).convert("RGB")
 
 
+def largest_difference(a, b):
+    extrema = ImageChops.difference(a, b).getextrema()
+    return extrema[1] if a.mode == "L" else max(high for _, high in extrema)
+
+
 def psnr(a, b):
     mse = sum(value**2 for value in ImageStat.Stat(ImageChops.difference(a, b)).rms) / 3
     return 99.0 if mse == 0 else 10 * math.log10(255**2 / mse)
@@ -68,19 +73,29 @@ def psnr(a, b):
 
 @pytest.mark.parametrize("size", [(4100, 3001), (2999, 4100), (2500, 1700)])
 @pytest.mark.parametrize("mode", ["RGB", "L"])
-def test_an_opaque_png_in_bands_gives_the_very_sizes_of_the_whole_image(mode, size, monkeypatch):
-    """Small bands (many band edges, an odd last one), every size, portrait and landscape, one
-    that is not reduced (under twice the largest size): the same pixels, bit for bit."""
+def test_an_opaque_png_in_bands_is_pillows_resize_of_the_whole_image(mode, size, monkeypatch):
+    """Small bands (many band edges, an odd last one), portrait and landscape, one not reduced
+    (under twice the largest size): the pixels of Pillow's reduce and BICUBIC resize of the whole
+    image, within one level (the window's float offsets)."""
     monkeypatch.setattr(png_bands, "BAND_BYTES", 100_000)
-    data = png(photo(size, mode))
-    banded, whole = (
-        sizes(data, banded=True, monkeypatch=monkeypatch),
-        sizes(data, banded=False, monkeypatch=monkeypatch),
-    )
-    assert banded.keys() == whole.keys()
-    for name, made in banded.items():
-        assert (made.width, made.height) == (whole[name].width, whole[name].height)
-        assert pixels(made).tobytes() == pixels(whole[name]).tobytes(), name
+    image = photo(size, mode)
+    box = process_module._fit(*size, 2000)
+    factor = max(1, min(size[0] // box[0], size[1] // box[1]))
+    whole = image.reduce(factor) if factor > 1 else image
+    whole = whole.resize(box, Image.Resampling.BICUBIC)
+
+    banded = png_bands.decode(Image.open(io.BytesIO(png(image))), factor, box)
+
+    assert banded.size == box and banded.mode == mode
+    assert largest_difference(banded, whole) <= 1
+
+
+def test_an_image_decoded_whole_is_shrunk_as_in_bands():
+    """png_bands.shrink (a TIFF, a GIF, a 4-bit PNG): the pixels of the bands' decode, within one
+    level (other band edges, so other float offsets of the window)."""
+    image = photo((4100, 3000))
+    decoded = png_bands.decode(Image.open(io.BytesIO(png(image))), 2, (2000, 1463))
+    assert largest_difference(png_bands.shrink(image, 2, (2000, 1463)), decoded) <= 1
 
 
 @pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "I;16"])
