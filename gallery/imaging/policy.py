@@ -100,12 +100,13 @@ class ImagePolicy:
 # docs/benchmarks.md): RGB-like decodes 4.9 (Pillow holds RGB in 4 bytes), with transparency 8.4,
 # one-byte modes (L, P, 1) 1.8, WebP 15.5 (libwebp's WebPAnimDecoder: two RGBA canvases, a copy
 # of the frame as bytes, the image), HEIC 8.3 (libheif's RGB and the image). A worker starts on
-# an image at ~95 MB, so the default budget (125 MB) keeps it within 150 MB when a cost is 125/55
-# of the growth: 12 opaque, 20 with transparency, 6 one-byte modes. WebP's and HEIC's are not
+# an image at ~95 MB, so the default budget (125 MB) keeps it within 150 MB when a cost is ~125/50
+# of the growth (at 10.4 MP an opaque TIFF peaked at 153 MB, at 6.25 MP a transparent one at 151):
+# 14 opaque, 22 with transparency, 6 one-byte modes. WebP's and HEIC's are not
 # (16 and 10: a 12 MP phone HEIC stays accepted); those still peak near 200 MB at their limits.
 _DECODE_COST = {"WEBP": 16, "HEIF": 10}
-_ALPHA_COST = 20
-_OPAQUE_COST = 12
+_ALPHA_COST = 22
+_OPAQUE_COST = 14
 _ONE_BYTE_COST = 6
 _ONE_BYTE_MODES = {"1", "L", "P"}
 # Modes whose flattening copies the whole image (rare in photos: counted as transparent ones).

@@ -7,9 +7,10 @@ whose message can be shown to the person who uploaded it and whose `code` says w
 
 Hostile files (see docs/security.md): the upload is opened once, by the plugins of the formats
 we accept only; the pixel count is checked from the header before anything is decoded; it is
-decoded once, JPEGs at a reduced scale, other formats only while their pixels' cost stays within
-the policy's `max_decode_bytes` (policy.decode_pixel_limit); animated files give their first frame; corrupt
-EXIF is ignored. No rendition carries the original's metadata: no EXIF, XMP, comment or text.
+decoded once, JPEGs at a reduced scale, most PNGs a band of rows at a time (png_bands), other
+formats whole and only while their pixels' cost stays within the policy's `max_decode_bytes`
+(policy.decode_pixel_limit); animated files give their first frame; corrupt EXIF is ignored. No
+rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
 
 import logging
@@ -137,9 +138,10 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
     checked the file's bytes against `policy.max_bytes`. `shared=False` skips the full-size copy
     (the backfill of sizes, gallery.services.renditions, has it already).
 
-    Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at 6-16
-    bytes a pixel by format and mode, so `policy.max_decode_bytes` gives them a lower limit: it is
-    what bounds a worker's peak memory (policy.decode_pixel_limit, bench/worker_memory.py).
+    JPEGs are decoded at a reduced scale and 8- and 16-bit PNGs a band of rows at a time
+    (png_bands); every other image is decoded whole, at 6-22 bytes a pixel of the budget by format
+    and mode, so `policy.max_decode_bytes` gives them a lower limit: it is what bounds a worker's
+    peak memory (policy.decode_pixel_limit, bench/worker_memory.py).
 
     The file is decoded once, at the scale the largest size needs; each smaller size is resized
     from the next larger one (a chain: each step works on a few pixels more than it makes).

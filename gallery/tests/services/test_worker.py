@@ -136,7 +136,7 @@ def one_mp_tiff():
 )
 def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, alice, settings, name, build):
     if name.endswith(".tif"):
-        settings.PHOTOSHARE_MAX_DECODE_BYTES = 12 * 999_999  # an RGB TIFF's 12 bytes: 1 MP
+        settings.PHOTOSHARE_MAX_DECODE_BYTES = 14 * 999_999  # an RGB TIFF's 14 bytes: 1 MP
     data = build()
     form = UploadForm({"title": "Same"}, {"image": SimpleUploadedFile(name, data)})
     form_refusal = None if form.is_valid() else form.errors["image"][0]
@@ -161,7 +161,7 @@ def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, al
 
 
 def test_the_reason_a_photo_failed_is_shown_in_the_owners_language(aws, alice, settings):
-    settings.PHOTOSHARE_MAX_DECODE_BYTES = 12 * 999_999
+    settings.PHOTOSHARE_MAX_DECODE_BYTES = 14 * 999_999
     upload_id, _ = upload_file(alice, one_mp_tiff())
     run_worker()
     korean = "이미지의 화소 수가 너무 많아요. TIFF 이미지는 최대 0.999999메가픽셀까지예요(JPEG는 50)."

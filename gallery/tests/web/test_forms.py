@@ -124,7 +124,7 @@ def test_a_long_comment_or_a_phone_heic_is_published_by_the_upload_page(aws, log
 
 @pytest.mark.django_db
 def test_an_image_refusal_is_shown_in_korean(settings):
-    settings.PHOTOSHARE_MAX_DECODE_BYTES = 12 * 999_999
+    settings.PHOTOSHARE_MAX_DECODE_BYTES = 14 * 999_999
     data = image_bytes(format="TIFF", size=(1000, 1000))
 
     with translation.override("ko"):
@@ -137,9 +137,9 @@ def test_an_image_refusal_is_shown_in_korean(settings):
 
 @pytest.mark.django_db
 def test_a_refusal_for_transparency_is_shown_in_korean(settings):
-    """An RGBA TIFF costs 20 bytes a pixel: a 12 MB budget takes 0.6 MP of it, and the message says
-    why (an RGBA PNG of 8 bits is decoded in bands: held to the pixel limit alone)."""
-    settings.PHOTOSHARE_MAX_DECODE_BYTES = 12 * 999_999
+    """An RGBA TIFF costs 22 bytes a pixel: a 13.2 MB budget takes 0.6 MP of it, and the message
+    says why (an RGBA PNG of 8 bits is decoded in bands: held to the pixel limit alone)."""
+    settings.PHOTOSHARE_MAX_DECODE_BYTES = 22 * 599_999
     data = image_bytes(format="TIFF", size=(1000, 1000), mode="RGBA")
 
     with translation.override("ko"):
