@@ -352,12 +352,8 @@ def _decode_upright(image, size, orientation):
 
 
 def _reduced_whole(image, box):
-    """A whole-decoded image flattened, reduced by the largest integer factor that stays above
-    `box` (box averaging, so no detail is lost that the final filter would keep) and resized
-    across to its width, a band of rows at a time (png_bands.shrink), and the full-size pixels
-    released at once: no full-size copy beside the decode (a transparent image's premultiplied
-    and flattened ones, a palette image's RGB one), and the resize that follows works on a
-    quarter (or less) of the pixels."""
+    """A whole-decoded image flattened, reduced (box averaging) and resized to `box` a band of rows
+    at a time (png_bands.shrink: no full-size copy beside the decode), its pixels then released."""
     image.load()
     reduced = png_bands.shrink(image, _whole_factor(image, box), box)
     image.im = None  # the file object's full-size pixels; `image` keeps only its header facts
