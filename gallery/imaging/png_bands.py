@@ -28,6 +28,10 @@ SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _ROW_PACKING = {"L": "L", "LA": "LA", "RGB": "RGB", "RGBA": "RGBA", "P": "P", "I;16B": "I;16B"}
 # Rows of raw data a band holds, at most (~2 MB of a 5 000 px RGB row).
 BAND_BYTES = 2 * 1024 * 1024
+# A band holds at least the rows of one box of the reduce (the factor): ~width / 2000 rows of a
+# landscape photo, so a band's bytes grow as width squared. Wider PNGs (a 100 000 x 500 strip
+# would need 20 MB bands) are decoded whole, under the budget of images decoded whole.
+MAX_WIDTH = 65_536
 # Chunks copied into every band's PNG: what Pillow needs to read the pixels as the whole file.
 _KEPT = (b"PLTE", b"tRNS")
 
@@ -36,7 +40,7 @@ def can_band(image):
     """Whether `image` (a PNG opened by Pillow, not loaded) is one `decode` takes band by band."""
     if image.format != "PNG" or image.info.get("interlace") or len(image.tile) != 1:
         return False
-    return image.tile[0].args in _ROW_PACKING
+    return image.tile[0].args in _ROW_PACKING and image.width <= MAX_WIDTH
 
 
 def read_exif(image):

@@ -170,6 +170,10 @@ def test_which_pngs_are_decoded_in_bands():
     interlaced = Image.open(io.BytesIO(png(photo((64, 48)))))
     interlaced.info["interlace"] = 1  # what Pillow's PNG plugin sets for an Adam7 file
     assert not png_bands.can_band(interlaced)
+    # A strip so wide that one box of the reduce would be a band of many megabytes: decoded whole,
+    # so held to the budget of images decoded whole.
+    strip = Image.open(io.BytesIO(png(Image.new("RGB", (png_bands.MAX_WIDTH + 1, 4)))))
+    assert not png_bands.can_band(strip)
 
 
 def test_the_site_accepts_pngs_in_bands_up_to_the_pixel_limit():
