@@ -240,10 +240,9 @@ def _smooth(size):
 
 
 def peak_memory(quick=False):
-    """Peak RSS (VmHWM) of a fresh process making every size of the largest files the default
-    limits accepted: a 50 MP JPEG (PHOTOSHARE_MAX_IMAGE_PIXELS) and a 25 MP PNG (the former
-    full-decode limit; PHOTOSHARE_MAX_DECODE_BYTES now stops an RGB PNG near 20.8 MP), as the
-    worker reads them (a spooled temporary file)."""
+    """Peak RSS (VmHWM) of a fresh process making every size of large files: a 50 MP JPEG
+    (PHOTOSHARE_MAX_IMAGE_PIXELS) and a 25 MP PNG (decoded in bands, gallery.imaging.png_bands),
+    as the worker reads them (a spooled temporary file)."""
     print("\nPeak RSS of a fresh process (VmHWM), every size of one upload at the default limits:")
     cases = [("4 MP PNG", (2400, 1800), "PNG")] if quick else [("25 MP PNG", (5000, 5000), "PNG")]
     cases += [] if quick else [("50 MP JPEG", (8660, 5773), "JPEG")]

@@ -317,9 +317,9 @@ PHOTOSHARE_TRASH_DAYS = env.int("PHOTOSHARE_TRASH_DAYS", default=30)
 PHOTOSHARE_MAX_UPLOAD_BYTES = env.int("PHOTOSHARE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Pixel bound checked from the header before any decode (decompression bombs).
 PHOTOSHARE_MAX_IMAGE_PIXELS = env.int("PHOTOSHARE_MAX_IMAGE_PIXELS", default=50_000_000)
-# The memory a PNG, GIF, WebP, TIFF or HEIC may cost to decode whole (JPEGs decode at reduced
-# scale): pixels x 6-16 bytes by format and mode (gallery.imaging.policy.decode_pixel_limit).
-# 125 MB keeps a 12 MP phone HEIC and a 12 MP RGBA screenshot (docs/benchmarks.md).
+# The budget of an image decoded whole: GIF, WebP, TIFF, HEIC, a PNG not decoded in bands (JPEGs
+# decode at reduced scale, other PNGs a band at a time): pixels x 6-22 bytes by format and mode
+# (gallery.imaging.policy.decode_pixel_limit). 125 MB keeps a 12 MP phone HEIC (docs/benchmarks.md).
 PHOTOSHARE_MAX_DECODE_BYTES = env.int("PHOTOSHARE_MAX_DECODE_BYTES", default=125_000_000)
 # The long sides of the sizes made of each photo (gallery/imaging/renditions.py, which holds the rest).
 PHOTOSHARE_THUMBNAIL_SIZE = env.int("PHOTOSHARE_THUMBNAIL_SIZE", default=THUMBNAIL.long_side)

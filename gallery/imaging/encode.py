@@ -30,11 +30,12 @@ def encode(rgb, row):
     return EncodedJpeg(data, rgb.width, rgb.height, content_type=row.content_type, rendition=row)
 
 
-def jpeg(rgb, **options):
-    """Every JPEG gallery.imaging writes. Pillow copies the source's comment (`info["comment"]`: a
-    JPEG COM segment, a GIF comment) into a JPEG it saves unless told otherwise: serial numbers,
-    places and names would reach every visitor, and one over 64 KB would not fit a JPEG at all.
-    Only what `options` name is written (no exif= for the sizes: GPS stays in the original)."""
-    buffer = io.BytesIO()
+def jpeg(rgb, *, into=None, **options):
+    """Every JPEG gallery.imaging writes: its bytes, or written to the file `into`. Pillow copies
+    the source's comment (`info["comment"]`: a JPEG COM segment, a GIF comment) into a JPEG it
+    saves unless told otherwise: serial numbers, places and names would reach every visitor, and
+    one over 64 KB would not fit a JPEG at all. Only what `options` name is written (no exif= for
+    the sizes: GPS stays in the original)."""
+    buffer = io.BytesIO() if into is None else into
     rgb.save(buffer, format="JPEG", comment=b"", **options)
-    return buffer.getvalue()
+    return buffer.getvalue() if into is None else None

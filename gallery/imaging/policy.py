@@ -84,9 +84,9 @@ class ImagePolicy:
 
     `max_bytes`: the largest file, checked by whoever reads it (the form from the upload's size,
     the worker while reading it from S3) before any image work. `max_pixels`: width x height of
-    any image, from its header. `max_decode_bytes`: the memory an image of a format that cannot
-    be decoded at a reduced scale (all but JPEG) may cost, pixels x decode_cost: what bounds a
-    worker's peak (decode_pixel_limit). `formats`: the Pillow format names accepted
+    any image, from its header. `max_decode_bytes`: the memory an image that is decoded whole (all
+    but JPEG and the PNGs decoded in bands) may cost, pixels x decode_cost: what bounds a worker's
+    peak (decode_pixel_limit). `formats`: the Pillow format names accepted
     (gallery.imaging.process.SUPPORTED_FORMATS)."""
 
     max_bytes: int
@@ -95,14 +95,20 @@ class ImagePolicy:
     formats: tuple[str, ...]
 
 
-# Peak bytes a pixel of a format decoded whole costs process_image, rounded up from its growth in
-# a fresh process (Pillow 13, pillow-heif 1.9; bench/worker_memory.py, docs/benchmarks.md):
-# WebP 16 (Pillow decodes through libwebp's WebPAnimDecoder: two RGBA canvases, a copy of the
-# frame as bytes, the image); HEIC 10 (libheif's RGB, the image, the full-size JPEG copy); with
-# transparency 10 (RGBA, then flattened); else 6 (PNG RGB measured 5.3, 16-bit grey 4.2).
+# Bytes of `max_decode_bytes` a pixel of an image decoded whole costs. A worker's growth a pixel,
+# measured in a fresh process (Pillow 13, pillow-heif 1.9; bench/worker_memory.py,
+# docs/benchmarks.md): RGB-like decodes 4.9 (Pillow holds RGB in 4 bytes), with transparency 8.4,
+# one-byte modes (L, P, 1) 1.8, WebP 15.5 (libwebp's WebPAnimDecoder: two RGBA canvases, a copy
+# of the frame as bytes, the image), HEIC 8.3 (libheif's RGB and the image). A worker starts on
+# an image at ~95 MB, so the default budget (125 MB) keeps it within 150 MB when a cost is ~125/50
+# of the growth (at 10.4 MP an opaque TIFF peaked at 153 MB, at 6.25 MP a transparent one at 151):
+# 14 opaque, 22 with transparency, 6 one-byte modes. WebP's and HEIC's are not
+# (16 and 10: a 12 MP phone HEIC stays accepted); those still peak near 200 MB at their limits.
 _DECODE_COST = {"WEBP": 16, "HEIF": 10}
-_ALPHA_COST = 10
-_OPAQUE_COST = 6
+_ALPHA_COST = 22
+_OPAQUE_COST = 14
+_ONE_BYTE_COST = 6
+_ONE_BYTE_MODES = {"1", "L", "P"}
 # Modes whose flattening copies the whole image (rare in photos: counted as transparent ones).
 _COSTLY_MODES = {"CMYK", "YCbCr", "LAB", "HSV", "I", "F", "RGBX"}
 
@@ -116,12 +122,16 @@ def decode_cost(image_format, mode, info):
     """Peak bytes a pixel of this image costs when decoded whole."""
     if image_format in _DECODE_COST:
         return _DECODE_COST[image_format]
-    return _ALPHA_COST if has_alpha(mode, info) or mode in _COSTLY_MODES else _OPAQUE_COST
+    if has_alpha(mode, info) or mode in _COSTLY_MODES:
+        return _ALPHA_COST
+    return _ONE_BYTE_COST if mode in _ONE_BYTE_MODES else _OPAQUE_COST
 
 
-def decode_pixel_limit(policy, image_format, mode, info):
+def decode_pixel_limit(policy, image_format, mode, info, *, banded=False):
     """The most pixels an image of this format and mode may have under `policy`, from its header:
-    `max_pixels` for JPEG (decoded at a reduced scale), else what `max_decode_bytes` pays for."""
-    if image_format == "JPEG":
+    `max_pixels` for JPEG (decoded at a reduced scale) and for an image decoded a band of rows at
+    a time (`banded`: gallery.imaging.png_bands.can_band; what it holds is bounded by the sizes
+    made, not by its pixels), else what `max_decode_bytes` pays for."""
+    if image_format == "JPEG" or banded:
         return policy.max_pixels
     return min(policy.max_pixels, policy.max_decode_bytes // decode_cost(image_format, mode, info))

@@ -7,18 +7,20 @@ whose message can be shown to the person who uploaded it and whose `code` says w
 
 Hostile files (see docs/security.md): the upload is opened once, by the plugins of the formats
 we accept only; the pixel count is checked from the header before anything is decoded; it is
-decoded once, JPEGs at a reduced scale, other formats only while their pixels' cost stays within
-the policy's `max_decode_bytes` (policy.decode_pixel_limit); animated files give their first frame; corrupt
-EXIF is ignored. No rendition carries the original's metadata: no EXIF, XMP, comment or text.
+decoded once, JPEGs at a reduced scale, most PNGs a band of rows at a time (png_bands), other
+formats whole and only while their pixels' cost stays within the policy's `max_decode_bytes`
+(policy.decode_pixel_limit); animated files give their first frame; corrupt EXIF is ignored. No
+rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
 
 import logging
+import tempfile
 import warnings
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from gallery.imaging import scaled_decode, shared_copy
+from gallery.imaging import png_bands, scaled_decode, shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
@@ -61,10 +63,11 @@ ACCEPT_ATTRIBUTE = ",".join(content_type for _, content_type in SUPPORTED_FORMAT
 # Pillow's JPEG plugin reports a JPEG with a Multi-Picture segment (many phones' depth and HDR
 # photos) as "MPO"; it is a JPEG file whose first frame is the photo.
 _FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
-# Formats whose decoder can shrink while decoding (libjpeg's DCT scaling, gallery.imaging.scaled_decode).
-_REDUCED_SCALE_FORMATS = {"JPEG"}
 # Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
 FULL_SIZE_QUALITY = 90
+# A full-size copy larger than this waits on disk for its upload (as the upload itself does in
+# gallery.storage.s3.objects): up to the upload limit, it is what most held a worker's memory.
+SHARED_SPOOL_IN_MEMORY = 4 * 1024 * 1024
 
 # Orientations 5-8 rotate by 90 degrees, so the displayed width and height swap.
 _ORIENTATIONS_SWAPPING_AXES = {5, 6, 7, 8}
@@ -77,12 +80,21 @@ _ORIENTED_BY_PLUGIN = {"TIFF", "HEIF"}
 @dataclass(frozen=True)
 class SharedFile:
     """The full-size file others download: the original without its metadata (gallery.imaging.shared_copy).
-    `lossless`: the uploaded image data as is; else a full-size JPEG re-encoded from it."""
+    `lossless`: the uploaded image data as is; else a full-size JPEG re-encoded from it. `file`
+    (binary, `size` bytes) is a spooled temporary file: up to the upload limit, kept on disk past
+    SHARED_SPOOL_IN_MEMORY, not in a worker's memory through the decode and the uploads."""
 
-    data: bytes
+    file: object
+    size: int
     extension: str
     content_type: str
     lossless: bool
+
+    @property
+    def data(self):
+        """The whole copy as bytes (read from `file`)."""
+        self.file.seek(0)
+        return self.file.read()
 
 
 @dataclass(frozen=True)
@@ -126,9 +138,10 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
     checked the file's bytes against `policy.max_bytes`. `shared=False` skips the full-size copy
     (the backfill of sizes, gallery.services.renditions, has it already).
 
-    Only JPEGs can be decoded at a reduced scale; every other format is decoded whole, at 6-16
-    bytes a pixel by format and mode, so `policy.max_decode_bytes` gives them a lower limit: it is
-    what bounds a worker's peak memory (policy.decode_pixel_limit, bench/worker_memory.py).
+    JPEGs are decoded at a reduced scale and 8- and 16-bit PNGs a band of rows at a time
+    (png_bands); every other image is decoded whole, at 6-22 bytes a pixel of the budget by format
+    and mode, so `policy.max_decode_bytes` gives them a lower limit: it is what bounds a worker's
+    peak memory (policy.decode_pixel_limit, bench/worker_memory.py).
 
     The file is decoded once, at the scale the largest size needs; each smaller size is resized
     from the next larger one (a chain: each step works on a few pixels more than it makes).
@@ -149,25 +162,20 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         if orientation in _ORIENTATIONS_SWAPPING_AXES:
             width, height = height, width
         targets = _targets(width, height, thumbnail_size, display_size, sources)
-        # A copy rewritten from the file's bytes waits until the decode is gone when the decode is
-        # the larger: the file and its copy (twice the file, up to the upload limit) then never
-        # sit in memory beside it. Always for formats decoded whole (a 25 MP PNG: 156 -> 143 MB);
-        # a JPEG's reduced decode can be smaller than its file (a worker's peak, 50 MP: 158 MB
-        # first, 165 later; 24 MP: 157 first, 147 later). A copy re-encoded (TIFF, HEIC) comes
-        # first: it needs the full-size pixels that the decode for the sizes releases.
+        # A copy rewritten from the file's bytes is made once the decode is gone: the file's bytes
+        # (up to the upload limit) then never sit in memory beside it, and the copy itself goes
+        # to a spooled file (a worker's peak, 50 MP JPEG: 158 -> 137 MB). A copy re-encoded
+        # (TIFF, HEIC) comes first: it needs the full-size pixels that the decode for the sizes
+        # releases.
         largest = max(long_side for long_side, _ in targets)
-        file_bytes = fileobj.seek(0, 2)
-        decode_larger = (
-            image_format not in _REDUCED_SCALE_FORMATS or _draft_bytes(image, largest) > file_bytes
-        )
-        strip_later = shared and shared_copy.can_strip(image_format) and decode_larger
+        strip_later = shared and shared_copy.can_strip(image_format)
         try:
-            shared_file = (
+            shared_file, pixels = (
                 _shared_file(fileobj, image, image_format, orientation)
                 if shared and not strip_later
-                else None
+                else (None, None)
             )
-            decoded = _decode_upright(image, largest, orientation)
+            decoded = _decode_upright(image if pixels is None else pixels, largest, orientation)
         except Image.DecompressionBombError:
             raise too_many_pixels(policy.max_pixels) from None
         except Exception as error:
@@ -186,7 +194,7 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
     decoded = larger = None  # the pixels released before the copy is made
     if strip_later:
         try:
-            shared_file = _shared_file(fileobj, None, image_format, orientation)
+            shared_file, _ = _shared_file(fileobj, None, image_format, orientation)
         except Exception as error:  # as any failure to read the upload above: the file's
             logger.info("cannot copy %s upload: %r", image_format, error)
             raise InvalidImage("damaged") from None
@@ -228,32 +236,42 @@ def _check_pixels(image, image_format, policy):
     pixels = image.width * image.height
     if pixels > policy.max_pixels:
         raise too_many_pixels(policy.max_pixels)
-    limit = decode_pixel_limit(policy, image_format, image.mode, image.info)
+    limit = decode_pixel_limit(policy, image_format, image.mode, image.info, banded=png_bands.can_band(image))
     if pixels > limit:
         alpha = has_alpha(image.mode, image.info)
         raise too_many_pixels(limit, supported_formats_text(image_format), policy.max_pixels, alpha=alpha)
 
 
 def _shared_file(fileobj, image, image_format, orientation):
-    """The copy without metadata: the file rewritten without its metadata blocks when its format
-    allows it, else (TIFF, HEIC) a full-size JPEG of the decoded pixels, with an EXIF block
-    holding the orientation alone (as the rewritten copies): no full-size copy is rotated."""
+    """(the copy without metadata, the pixels to make the sizes from if not `image`'s): the file
+    rewritten without its metadata blocks when its format allows it, else (TIFF, HEIC) a
+    full-size JPEG of the decoded pixels, with an EXIF block holding the orientation alone (as
+    the rewritten copies): no full-size copy is rotated."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SHARED_SPOOL_IN_MEMORY)  # noqa: SIM115 (returned open)
     if shared_copy.can_strip(image_format):
         fileobj.seek(0)
         try:
-            data = shared_copy.strip(fileobj.read(), image_format, orientation)
+            size = shared_copy.strip_into(spool, fileobj.read(), image_format, orientation)
         except shared_copy.CannotStrip as error:
+            spool.close()
             logger.info("no full-size copy of a %s upload: %s", image_format, error)
-            return None
+            return None, None
         extension, content_type = SUPPORTED_FORMATS[image_format]
-        return SharedFile(data, extension, content_type, lossless=True)
+        return SharedFile(spool, size, extension, content_type, lossless=True), None
     image.load()
+    icc_profile = image.info.get("icc_profile")
     # An RGB image is encoded as it is: no full-size copy of a 12 MP photo (36 MB) for nothing.
-    rgb = image if image.mode == "RGB" else _to_rgb(image)
+    # Any other is flattened a band at a time into one RGB (or grey) copy and its decode released
+    # before the encode; the sizes are made from that copy (a 12.5 MP RGBA TIFF: 183 -> ~100 MB).
+    pixels = None
+    if image.mode != "RGB":
+        pixels = png_bands.shrink(image, 1, image.size)
+        image.im = None
     # The colour profile is kept (wide-gamut phone photos); nothing else of the original's.
     exif = shared_copy.orientation_exif(orientation) if orientation != 1 else b""
-    data = jpeg(rgb, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=image.info.get("icc_profile"))
-    return SharedFile(data, "jpg", JPEG_CONTENT_TYPE, lossless=False)
+    rgb = image if pixels is None else pixels
+    jpeg(rgb, into=spool, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=icc_profile)
+    return SharedFile(spool, spool.tell(), "jpg", JPEG_CONTENT_TYPE, lossless=False), pixels
 
 
 def _open(fileobj, policy):
@@ -320,11 +338,10 @@ def _decode_upright(image, size, orientation):
         # the target's own box, not the square: a 4000x3000 photo then decodes at 1/8 (500x375) for
         # a 400 px box, not at 1/4 (1000x750), ~20 % faster with the same result (bench/thumbnails.py).
         scaled_decode.draft(image, box)
+    elif png_bands.can_band(image):
+        image = png_bands.decode(image, _whole_factor(image, box), box)
     else:
         image = _reduced_whole(image, box)
-    if image.mode in ("1", "P"):
-        # Pillow resizes these with nearest-neighbour only; smooth results need real colours.
-        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
     rgb = _to_rgb(_resized(image, box))
     # Orient after shrinking: transposing first would force a full-size decode and copy. Done
     # here rather than by ImageOps.exif_transpose, which re-serialises the whole EXIF block and
@@ -335,24 +352,17 @@ def _decode_upright(image, size, orientation):
 
 
 def _reduced_whole(image, box):
-    """A whole-decoded image shrunk by the largest integer factor that stays above `box`, and the
-    full-size pixels released at once: the resize that follows then works on a quarter (or less)
-    of them, which lowers a worker's peak by ~1.5 bytes a pixel (bench/upload.py's memory rows).
-    Box averaging, so no detail is lost that the final filter would keep."""
-    factor = min(image.width // box[0], image.height // box[1])
-    if factor < 2 or image.mode not in ("L", "LA", "RGB", "RGBA", "RGBa", "La"):
-        return image
+    """A whole-decoded image flattened, reduced (box averaging) and resized to `box` a band of rows
+    at a time (png_bands.shrink: no full-size copy beside the decode), its pixels then released."""
     image.load()
-    reduced = image.reduce(factor)
+    reduced = png_bands.shrink(image, _whole_factor(image, box), box)
     image.im = None  # the file object's full-size pixels; `image` keeps only its header facts
     return reduced
 
 
-def _draft_bytes(image, size):
-    """The bytes of a JPEG decoded by libjpeg at the scale scaled_decode picks for a `size` px box."""
-    box = _fit(image.width, image.height, size)
-    width, height = scaled_decode.scaled_size(image.width, image.height, box)
-    return width * height * 4  # 4 bytes a pixel (RGB)
+def _whole_factor(image, box):
+    """The largest integer factor `image` can be reduced by and still cover `box` (at least 1)."""
+    return max(1, min(image.width // box[0], image.height // box[1]))
 
 
 def _fit(width, height, size):
@@ -397,9 +407,14 @@ def _to_rgb(image):
 
 
 def _exif(image):
-    """The EXIF block from the header (nothing decoded, except for PNGs keeping it after the pixels);
-    empty when missing or corrupt."""
+    """The EXIF block from the header, nothing decoded (a PNG's eXIf may follow its pixels: read
+    from its chunks, not by Pillow's getexif(), which decodes the whole image to find it); empty
+    when missing or corrupt."""
     try:
+        if image.format == "PNG":
+            png_bands.read_exif(image)
+            if "exif" not in image.info and "Raw profile type exif" not in image.info:
+                return Image.Exif()
         return image.getexif()
     except Exception:
         return Image.Exif()

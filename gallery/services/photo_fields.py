@@ -76,5 +76,5 @@ def _shared_fields(photo_id, shared, variant=""):
     return {
         "shared_key": shared_key(photo_id, shared.extension, variant),
         "shared_content_type": shared.content_type,
-        "shared_bytes": len(shared.data),
+        "shared_bytes": shared.size,
     }

@@ -163,7 +163,7 @@ def objects_of(photo, processed, *, original=None):
         (source["key"], made.data) for source, made in zip(photo.sources, processed.sources, strict=True)
     ]
     if processed.shared is not None:
-        files.append((photo.shared_key, processed.shared.data))
+        files.append((photo.shared_key, processed.shared.file))
     return files
 
 

@@ -3,6 +3,7 @@ import signal
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from gallery.imaging.memory import return_large_blocks
 from gallery.services.worker import work
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run what is queued now, then exit.")
 
     def handle(self, *args, once=False, **options):
+        return_large_blocks()  # a worker decodes uploads up to the limits: freed decodes go back
         stopping = []
         signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
         if once:

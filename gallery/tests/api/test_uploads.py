@@ -2,10 +2,12 @@
 contract of docs/api.md over real HTTP, the file POSTed to moto's S3 with the presigned fields."""
 
 import base64
+import io
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 
 from gallery.tests.direct_uploads import complete, post_to_s3, run_worker, start, upload_file
 from gallery.tests.factories import image_bytes, noise_image_bytes
@@ -140,19 +142,23 @@ def test_bad_details_are_a_400_per_field_and_keep_the_file_for_a_retry(aws, alic
     assert complete(alice, upload["upload_id"], title="Fixed").status_code == 202
 
 
+def transparent_tiff(size):
+    buffer = io.BytesIO()
+    Image.new("RGBA", size, (200, 120, 40, 128)).save(buffer, format="TIFF", compression="tiff_deflate")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
         (b"<html><script>alert(1)</script></html>", "not an image"),
         (image_bytes(format="PNG", size=(8000, 7000)), "pixels"),  # 56 MP: over the 50 MP limit
         (image_bytes()[:300], "damaged"),
-        # 13 MP with transparency: 10 bytes a pixel, over the default 125 MB budget for decoding.
-        (
-            image_bytes(format="PNG", size=(4200, 3100), mode="RGBA"),
-            "12.5 megapixels for png images with transparency",
-        ),
+        # 5.9 MP of a TIFF with transparency: 22 bytes a pixel, over the default 125 MB budget
+        # for images decoded whole (an 8-bit PNG is decoded in bands: held to 50 MP alone).
+        (transparent_tiff((2800, 2100)), "5.6 megapixels for tiff images with transparency"),
     ],
-    ids=["not-an-image", "bomb", "truncated", "transparent-png-over-the-decode-budget"],
+    ids=["not-an-image", "bomb", "truncated", "transparent-tiff-over-the-decode-budget"],
 )
 def test_a_file_the_worker_refuses_ends_failed_with_its_reason_and_nothing_left(aws, alice, data, reason):
     upload_id, completed = upload_file(alice, data=data, tags="sea")

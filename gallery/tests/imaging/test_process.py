@@ -372,21 +372,43 @@ def test_pixel_limit_is_checked_before_decoding():
 
 
 def test_formats_decoded_whole_have_their_own_lower_pixel_limit():
-    """Only JPEGs decode at reduced scale; an opaque PNG costs 6 bytes a pixel of the budget."""
+    """JPEGs decode at reduced scale and most PNGs in bands; an opaque TIFF costs 14 bytes a pixel
+    of the budget."""
     with pytest.raises(InvalidImage) as refused:
         process_image(
-            io.BytesIO(image_bytes(format="PNG", size=(1000, 1000))),
-            policy(max_decode_bytes=6 * 999_999), thumbnail_size=400, display_size=1600,
+            io.BytesIO(image_bytes(format="TIFF", size=(1000, 1000))),
+            policy(max_decode_bytes=14 * 999_999), thumbnail_size=400, display_size=1600,
         )  # fmt: skip
     assert refused.value.code == "too_many_pixels"
     assert str(refused.value) == (
-        "The image has too many pixels; the limit is 0.999999 megapixels for PNG images (50 for JPEG)."
+        "The image has too many pixels; the limit is 0.999999 megapixels for TIFF images (50 for JPEG)."
     )
-    processed = process_image(
-        io.BytesIO(image_bytes(format="JPEG", size=(1000, 1000))),
-        policy(max_decode_bytes=6 * 999_999), thumbnail_size=400, display_size=1600,
-    )  # fmt: skip
-    assert (processed.width, processed.height) == (1000, 1000)
+    for image_format in ("JPEG", "PNG"):
+        processed = process_image(
+            io.BytesIO(image_bytes(format=image_format, size=(1000, 1000))),
+            policy(max_decode_bytes=6 * 999_999), thumbnail_size=400, display_size=1600,
+        )  # fmt: skip
+        assert (processed.width, processed.height) == (1000, 1000)
+
+
+@pytest.mark.parametrize(("mode", "banded"), [("RGB", True), ("RGBA", True), ("P", True), ("P;4", False)])
+def test_a_png_decoded_in_bands_is_held_to_the_pixel_limit_alone(mode, banded):
+    """8- and 16-bit PNGs never hold their full-size pixels (gallery.imaging.png_bands): the
+    budget of images decoded whole does not apply to them; a 4-bit PNG is decoded whole."""
+    image = Image.linear_gradient("L").resize((1000, 600)).convert("RGBA" if mode == "RGBA" else "RGB")
+    if mode.startswith("P"):  # 64 colours: an 8-bit palette; 16: a 4-bit one
+        image = image.quantize(16 if mode == "P;4" else 64)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    budget = policy(max_pixels=700_000, max_decode_bytes=6 * 100_000)
+    if banded:
+        processed = process_image(buffer, budget, thumbnail_size=400, display_size=1600)
+        assert (processed.width, processed.height) == (1000, 600)
+    else:
+        with pytest.raises(InvalidImage, match=r"0\.1 megapixels for PNG images"):
+            process_image(buffer, budget, thumbnail_size=400, display_size=1600)
+    with pytest.raises(InvalidImage, match=r"the limit is 0\.5 megapixels\.$"):
+        process_image(buffer, policy(max_pixels=500_000), thumbnail_size=400, display_size=1600)
 
 
 def _decoded_whole(image_format, mode, size, max_decode_bytes):
@@ -399,8 +421,9 @@ def _decoded_whole(image_format, mode, size, max_decode_bytes):
 
 
 # What each pixel of an image decoded whole costs of PHOTOSHARE_MAX_DECODE_BYTES (README).
-COST = {("WEBP", "RGB"): 16, ("WEBP", "RGBA"): 16, ("PNG", "RGBA"): 10, ("PNG", "RGB"): 6, ("PNG", "L"): 6,
-        ("GIF", "L"): 6, ("TIFF", "RGB"): 6, ("TIFF", "RGBA"): 10}  # fmt: skip
+# (8- and 16-bit PNGs are decoded in bands: held to the pixel limit alone, test above; a 1-bit one whole.)
+COST = {("WEBP", "RGB"): 16, ("WEBP", "RGBA"): 16, ("PNG", "1"): 6,
+        ("GIF", "L"): 6, ("TIFF", "RGB"): 14, ("TIFF", "RGBA"): 22}  # fmt: skip
 
 
 @settings(max_examples=60, deadline=None)
@@ -413,8 +436,9 @@ COST = {("WEBP", "RGB"): 16, ("WEBP", "RGBA"): 16, ("PNG", "RGBA"): 10, ("PNG", 
 def test_a_format_decoded_whole_is_accepted_while_its_pixels_cost_fits_the_budget(
     kind, width, height, budget_pixels
 ):
-    """The budget in bytes over the cost of a pixel of the image's format and mode: a WebP (16 bytes) gets
-    fewer pixels than a PNG with transparency (10), than an opaque PNG, GIF or TIFF (6)."""
+    """The budget in bytes over the cost of a pixel of the image's format and mode: a TIFF with
+    transparency (22 bytes) gets fewer pixels than a WebP (16), than an opaque TIFF (14), than a
+    palette, greyscale or 1-bit image decoded whole (6: Pillow holds them in a byte a pixel)."""
     image_format, mode = kind
     budget = budget_pixels * 6
     try:
@@ -431,29 +455,32 @@ def test_a_format_decoded_whole_is_accepted_while_its_pixels_cost_fits_the_budge
 
 
 def test_transparency_has_a_lower_limit_and_says_so():
-    """An RGBA PNG of 600 000 pixels costs 6 MB; an RGB one 3.6 MB, within a 6 MB budget."""
+    """An RGBA TIFF of 600 000 pixels costs 13.2 MB; an RGB one 8.4 MB, within a budget a byte short."""
     with pytest.raises(InvalidImage) as refused:
-        _decoded_whole("PNG", "RGBA", (1000, 600), 6 * 999_999)
+        _decoded_whole("TIFF", "RGBA", (1000, 600), 22 * 599_999)
     assert str(refused.value) == (
-        "The image has too many pixels; the limit is 0.599999 megapixels for PNG images with "
+        "The image has too many pixels; the limit is 0.599999 megapixels for TIFF images with "
         "transparency (50 for JPEG)."
     )
-    assert _decoded_whole("PNG", "RGB", (1000, 600), 6 * 999_999).width == 1000
+    assert _decoded_whole("TIFF", "RGB", (1000, 600), 22 * 599_999).width == 1000
 
 
 @pytest.mark.parametrize(
-    ("image_format", "mode", "accepted"),
+    ("image_format", "mode", "banded", "accepted"),
     [
-        ("HEIF", "RGB", True),  # a 12 MP iPhone photo
-        ("PNG", "RGBA", True),  # a 12 MP screenshot (macOS's have transparency)
-        ("PNG", "RGB", True),
-        ("WEBP", "RGB", False),  # 7.8 MP at most
+        ("HEIF", "RGB", False, True),  # a 12 MP iPhone photo
+        ("PNG", "RGBA", True, True),  # a 12 MP screenshot (macOS's have transparency)
+        ("PNG", "RGB", True, True),
+        ("PNG", "RGB", False, False),  # interlaced or 16-bit colour: 8.9 MP at most
+        ("TIFF", "RGB", False, False),  # 8.9 MP
+        ("TIFF", "RGBA", False, False),  # 5.6 MP
+        ("WEBP", "RGB", False, False),  # 7.8 MP
     ],
 )
-def test_the_default_budget_keeps_12_mp_phone_photos_and_screenshots(image_format, mode, accepted):
+def test_the_default_budget_keeps_12_mp_phone_photos_and_screenshots(image_format, mode, banded, accepted):
     """4032 x 3024 under the site's default PHOTOSHARE_MAX_DECODE_BYTES, read as an upload's header is."""
     site = site_policy(LIMITS)
-    assert (decode_pixel_limit(site, image_format, mode, {}) >= 4032 * 3024) == accepted
+    assert (decode_pixel_limit(site, image_format, mode, {}, banded=banded) >= 4032 * 3024) == accepted
 
 
 def photo_like(size):

@@ -120,22 +120,23 @@ def test_a_queue_that_refuses_the_job_is_a_503_and_keeps_the_file_for_a_retry(aw
     assert json.loads(alice.get("/api/photos/").content)["results"][0]["title"] == "Harbour"
 
 
-def one_mp_png():
-    return image_bytes(format="PNG", size=(1000, 1000))
+def one_mp_tiff():
+    """Decoded whole (a PNG of 8 bits is decoded in bands, held to the pixel limit alone)."""
+    return image_bytes(format="TIFF", size=(1000, 1000))
 
 
 @pytest.mark.parametrize(
     ("name", "build"),
     [
-        ("over the full-decode limit.png", one_mp_png),  # the form refused it, the worker published it
+        ("over the full-decode limit.tif", one_mp_tiff),  # the form refused it, the worker published it
         ("comment over 64 KB.gif", long_comment_gif),  # a job that failed on every delivery
         ("iphone.heic", phone_heic),  # refused as damaged on both paths
         ("notes.jpg", lambda: b"plain text"),
     ],
 )
 def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, alice, settings, name, build):
-    if name.endswith(".png"):
-        settings.PHOTOSHARE_MAX_DECODE_BYTES = 6 * 999_999  # an RGB PNG's 6 bytes: 1 MP
+    if name.endswith(".tif"):
+        settings.PHOTOSHARE_MAX_DECODE_BYTES = 14 * 999_999  # an RGB TIFF's 14 bytes: 1 MP
     data = build()
     form = UploadForm({"title": "Same"}, {"image": SimpleUploadedFile(name, data)})
     form_refusal = None if form.is_valid() else form.errors["image"][0]
@@ -149,8 +150,8 @@ def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, al
     )
     assert sqs.queue().receive(wait_seconds=0) == []  # done once: failed or published, not retried
     expected_refusal = {
-        "over the full-decode limit.png": (
-            "The image has too many pixels; the limit is 0.999999 megapixels for PNG images (50 for JPEG)."
+        "over the full-decode limit.tif": (
+            "The image has too many pixels; the limit is 0.999999 megapixels for TIFF images (50 for JPEG)."
         ),
         "notes.jpg": "The file is not an image, or it is damaged.",
     }
@@ -160,10 +161,10 @@ def test_the_worker_holds_a_file_to_the_forms_policy_with_the_same_words(aws, al
 
 
 def test_the_reason_a_photo_failed_is_shown_in_the_owners_language(aws, alice, settings):
-    settings.PHOTOSHARE_MAX_DECODE_BYTES = 6 * 999_999
-    upload_id, _ = upload_file(alice, one_mp_png())
+    settings.PHOTOSHARE_MAX_DECODE_BYTES = 14 * 999_999
+    upload_id, _ = upload_file(alice, one_mp_tiff())
     run_worker()
-    korean = "이미지의 화소 수가 너무 많아요. PNG 이미지는 최대 0.999999메가픽셀까지예요(JPEG는 50)."
+    korean = "이미지의 화소 수가 너무 많아요. TIFF 이미지는 최대 0.999999메가픽셀까지예요(JPEG는 50)."
 
     api = alice.get(f"/api/photos/{upload_id}/", HTTP_ACCEPT_LANGUAGE="ko").json()
     page = alice.get(f"/photos/{upload_id}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
