@@ -102,11 +102,12 @@ class Place:
     previous: object = None
     next: object = None
 
-    @property
+    # Cached: a photo page links each twice (its <head>'s rel links and the viewer's).
+    @functools.cached_property
     def previous_url(self):
         return self.source.link(self.previous.id) if self.previous else None
 
-    @property
+    @functools.cached_property
     def next_url(self):
         return self.source.link(self.next.id) if self.next else None
 

@@ -132,3 +132,35 @@ def test_a_cache_that_fails_leaves_pages_and_writes_working(table, settings, cap
 
     assert titles(table.list_page(FEED)) == ["Photo 1"]
     assert any("List page cache" in record.message for record in caplog.records)
+
+
+@pytest.fixture
+def page_reads(settings, monkeypatch):
+    """Keys of the pages asked of the shared cache from now on (the generation's GET not counted)."""
+    cache = listcache._cache()
+    asked = []
+    real_get = cache.get
+
+    def get(key, *args, **kwargs):
+        if key != listcache.GENERATION_KEY:
+            asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    return asked
+
+
+def test_a_page_seen_in_this_generation_is_not_fetched_again_for_a_few_seconds(table, clock, page_reads):
+    table.put_photo(make_photo(1))
+    first = table.list_page(FEED)  # read from DynamoDB and stored
+    again = table.list_page(FEED)
+
+    assert titles(again) == titles(first) == ["Photo 1"] and page_reads == [page_reads[0]]
+    assert again.items is not first.items  # each reader has a list of its own
+
+    clock.now += listcache.SEEN_SECONDS
+    assert titles(table.list_page(FEED)) == ["Photo 1"] and len(page_reads) == 2  # asked again
+
+    listcache.new_generation()  # a write elsewhere (another worker or instance) moves it on
+    table.list_page(FEED)
+    assert len(page_reads) == 3  # not this process's page of the old generation
