@@ -89,9 +89,7 @@ class Connection:
         """(Items, LastEvaluatedKey or None) of one Query page, read as query_items reads them."""
         body = self._direct_query(query)
         if body is not None:
-            answer = json.loads(body)
-            last_key = answer.get("LastEvaluatedKey")
-            return [wire.item(item) for item in answer.get("Items", ())], last_key and wire.item(last_key)
+            return _query_answer(body)
         with self._reading_raw(True):
             response = self.table.query(**query)
         if _RAW_ITEMS not in response:
@@ -132,10 +130,8 @@ class Connection:
             customized_response_dict[_RAW_BODY] = response_dict["body"]
             response_dict["body"] = b"{}"
             return
-        body = json.loads(response_dict["body"])
-        customized_response_dict[_RAW_ITEMS] = [wire.item(item) for item in body.get("Items", ())]
-        last_key = body.get("LastEvaluatedKey")
-        customized_response_dict[_RAW_LAST_KEY] = wire.item(last_key) if last_key else None
+        items, last_key = _query_answer(response_dict["body"])
+        customized_response_dict[_RAW_ITEMS], customized_response_dict[_RAW_LAST_KEY] = items, last_key
         # Left for botocore to parse: nothing (the raw HTTP response stays as it was received).
         response_dict["body"] = b"{}"
 
@@ -150,7 +146,7 @@ class Connection:
         body = self.direct.read("BatchGetItem", {"RequestItems": wire_request})
         if body is not None:
             answer = json.loads(body)
-            found = [wire.item(item) for item in answer.get("Responses", {}).get(self.table_name, ())]
+            found = self._batch_items(answer)
             unprocessed = answer.get("UnprocessedKeys", {}).get(self.table_name)
             if not unprocessed:
                 return found
@@ -176,9 +172,12 @@ class Connection:
         body = json.loads(response_dict["body"])
         if body.get("UnprocessedKeys"):  # throttled: botocore reads it, batch_get_items asks again
             return
-        items = body.get("Responses", {}).get(self.table_name, ())
-        customized_response_dict[_RAW_ITEMS] = [wire.item(item) for item in items]
+        customized_response_dict[_RAW_ITEMS] = self._batch_items(body)
         response_dict["body"] = b"{}"
+
+    def _batch_items(self, answer):
+        """This table's items of a BatchGetItem answer (its JSON, loaded), read by wire."""
+        return [wire.item(item) for item in answer.get("Responses", {}).get(self.table_name, ())]
 
     def query_all(self, **query):
         """Every item of a Query, page by page."""
@@ -223,13 +222,16 @@ _KEEP_BODY = object()
 READ_MEMO = 32
 
 
-@functools.lru_cache(maxsize=READ_MEMO)
-def _read_once(body, read, args):
+def _query_answer(body):
+    """(Items, LastEvaluatedKey or None) of a Query answer's JSON, read by wire."""
     answer = json.loads(body)
     last_key = answer.get("LastEvaluatedKey")
-    return read(
-        [wire.item(item) for item in answer.get("Items", ())], last_key and wire.item(last_key), *args
-    )
+    return [wire.item(item) for item in answer.get("Items", ())], wire.item(last_key) if last_key else None
+
+
+@functools.lru_cache(maxsize=READ_MEMO)
+def _read_once(body, read, args):
+    return read(*_query_answer(body), *args)
 
 
 @functools.cache
