@@ -35,11 +35,19 @@ TOO_MANY_PIXELS_WITH_ALPHA = gettext_noop(
     "with transparency (%(jpeg_megapixels)s for JPEG)."
 )
 
+# A PNG that cannot be decoded in bands (interlaced, or not 8 bits a channel: gallery.imaging.png_bands)
+# is held to the budget of images decoded whole, while other PNGs go to JPEG's limit: say which.
+TOO_MANY_PIXELS_PNG_DECODED_WHOLE = gettext_noop(
+    "The image has too many pixels; the limit is %(megapixels)s megapixels for interlaced PNG images and "
+    "those not of 8 bits a channel (%(jpeg_megapixels)s for other PNGs and for JPEG)."
+)
+
 
 def message_of(text):
     """(message_id, params) of an English refusal made here, or None. A failed photo keeps its
     reason as the English text (gallery.services.photos); read back, it is shown translated."""
-    for message_id in (*MESSAGES.values(), TOO_MANY_PIXELS_OF_FORMAT, TOO_MANY_PIXELS_WITH_ALPHA):
+    others = (TOO_MANY_PIXELS_OF_FORMAT, TOO_MANY_PIXELS_WITH_ALPHA, TOO_MANY_PIXELS_PNG_DECODED_WHOLE)
+    for message_id in (*MESSAGES.values(), *others):
         if match := _pattern(message_id).fullmatch(text):
             return message_id, match.groupdict()
     return None
@@ -62,13 +70,16 @@ class InvalidImage(ValueError):
         super().__init__(self.message_id % self.params)
 
 
-def too_many_pixels(max_pixels, format_name=None, jpeg_max_pixels=None, *, alpha=False):
+def too_many_pixels(max_pixels, format_name=None, jpeg_max_pixels=None, *, alpha=False, in_bands=False):
     """The refusal of an image over `max_pixels`: of any format, or of `format_name`'s own limit
-    (with transparency when `alpha`) beside JPEG's."""
+    (with transparency when `alpha`; a PNG not decoded `in_bands`) beside JPEG's."""
     params = {"megapixels": _megapixels(max_pixels)}
     if format_name is None:
         return InvalidImage("too_many_pixels", params)
-    params.update(format=format_name, jpeg_megapixels=_megapixels(jpeg_max_pixels))
+    params["jpeg_megapixels"] = _megapixels(jpeg_max_pixels)
+    if format_name == "PNG" and not in_bands:
+        return InvalidImage("too_many_pixels", params, message_id=TOO_MANY_PIXELS_PNG_DECODED_WHOLE)
+    params["format"] = format_name
     message_id = TOO_MANY_PIXELS_WITH_ALPHA if alpha else TOO_MANY_PIXELS_OF_FORMAT
     return InvalidImage("too_many_pixels", params, message_id=message_id)
 

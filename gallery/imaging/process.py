@@ -236,10 +236,10 @@ def _check_pixels(image, image_format, policy):
     pixels = image.width * image.height
     if pixels > policy.max_pixels:
         raise too_many_pixels(policy.max_pixels)
-    limit = decode_pixel_limit(policy, image_format, image.mode, image.info, banded=png_bands.can_band(image))
-    if pixels > limit:
-        alpha = has_alpha(image.mode, image.info)
-        raise too_many_pixels(limit, supported_formats_text(image_format), policy.max_pixels, alpha=alpha)
+    banded = png_bands.can_band(image)
+    if pixels > (limit := decode_pixel_limit(policy, image_format, image.mode, image.info, banded=banded)):
+        text, alpha = supported_formats_text(image_format), has_alpha(image.mode, image.info)
+        raise too_many_pixels(limit, text, policy.max_pixels, alpha=alpha, in_bands=banded)
 
 
 def _shared_file(fileobj, image, image_format, orientation):

@@ -4,10 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from gallery.imaging import policy as policy_module
 from gallery.storage import dynamodb
 from gallery.tests.corpus import long_comment_gif, phone_heic
 from gallery.tests.factories import image_bytes, noise_image_bytes, upload
 from gallery.web.forms import PhotoDetailsForm, UploadForm
+from gallery.web.forms.photos import failure_reason_message
 
 
 def form_with(**fields):
@@ -150,3 +152,23 @@ def test_a_refusal_for_transparency_is_shown_in_korean(settings):
         "이미지의 화소 수가 너무 많아요. 투명한 부분이 있는 TIFF 이미지는 최대 "
         "0.599999메가픽셀까지예요(JPEG는 50)."
     )
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        policy_module.too_many_pixels(50_000_000),
+        policy_module.too_many_pixels(8_900_000, "TIFF", 50_000_000),
+        policy_module.too_many_pixels(5_600_000, "TIFF", 50_000_000, alpha=True),
+        policy_module.too_many_pixels(8_900_000, "PNG", 50_000_000, in_bands=False),
+    ],
+    ids=["any", "format", "transparency", "png-decoded-whole"],
+)
+def test_a_stored_pixel_refusal_is_read_back_in_korean_with_its_figures(refusal):
+    """A failed photo keeps its reason in English (gallery.services.photos); its page shows it in
+    the reader's language, figures included."""
+    with translation.override("ko"):
+        shown = failure_reason_message(str(refusal))
+
+    assert "화소 수가 너무 많아요" in shown and refusal.params["megapixels"] in shown
+    assert "megapixels" not in shown
