@@ -100,7 +100,7 @@ def _assembled(bands, height, factor, box):
     reach = 2 * max(scale, 1.0) + 2  # BICUBIC's support in source rows, and a row to spare
     result, window, window_top, done = None, None, 0, 0
     for band in bands:
-        part = _flattened(band)
+        part = flattened(band)
         part = part.reduce(factor) if factor > 1 else part
         if (part.width, reduced_height) == box:  # nothing to resize: the rows as they are
             result = Image.new(part.mode, box) if result is None else result
@@ -203,9 +203,9 @@ def _chunk(kind, payload):
     return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
 
-def _flattened(band):
-    """RGB onto white where there is transparency; 16- and 32-bit grey scaled to 8 bits (as
-    gallery.imaging.process._to_rgb); L stays L; any other mode RGB."""
+def flattened(band):
+    """RGB onto white where there is transparency; 16- and 32-bit grey scaled to 8 bits; L stays L;
+    any other mode RGB (the one rule of flattening: gallery.imaging.process._to_rgb uses it too)."""
     if band.has_transparency_data:
         rgba = band.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
