@@ -32,6 +32,7 @@ from botocore.exceptions import (
     ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
+    NoCredentialsError,
     ReadTimeoutError,
 )
 from botocore.hooks import first_non_none_response
@@ -87,7 +88,6 @@ class DirectReads:
     def __init__(self, client, credentials, *, validate, sleep=time.sleep, now=None):
         meta = client.meta
         config = meta.config
-        self._client = client
         self._events = meta.events
         self._url = meta.endpoint_url
         self._service_model = meta.service_model
@@ -151,6 +151,8 @@ class DirectReads:
 
     def _signed(self, operation, body):
         headers = {"Content-Type": _CONTENT_TYPE, "X-Amz-Target": _TARGET_PREFIX + operation}
+        if self._credentials is None:  # none found: refused as botocore refuses (a BotoCoreError)
+            raise NoCredentialsError
         # Read each time: instance-role credentials are refreshed before they expire.
         credentials = self._credentials.get_frozen_credentials()
         headers.update(sign(credentials, self._region, self._host, headers, body, self._now()))

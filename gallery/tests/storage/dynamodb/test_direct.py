@@ -10,7 +10,7 @@ import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest, AWSResponse
 from botocore.credentials import ReadOnlyCredentials
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, NoCredentialsError
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -120,3 +120,14 @@ def test_a_refused_read_raises_the_clients_error(aws):
 
     assert isinstance(raised.value.__cause__, ClientError)
     assert raised.value.__cause__.response["Error"]["Code"] == "ValidationException"
+
+
+def test_without_credentials_a_read_is_refused_as_botocore_refuses_it(aws, monkeypatch):
+    """No credentials anywhere (a misconfigured instance): a clear MetadataUnavailable (503 on a
+    page), as botocore's NoCredentialsError gives, never an AttributeError (a 500)."""
+    monkeypatch.setattr(get_connection().direct, "_credentials", None)
+
+    with pytest.raises(MetadataUnavailable) as raised:
+        photo_repository().list_page(owner_list(1))
+
+    assert isinstance(raised.value.__cause__, NoCredentialsError)
