@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from gallery.storage.clients import PerThread, client_config, shared_session
+from gallery.storage.clients import SESSION_LOCK, PerThread, client_config, shared_session
 from gallery.storage.dynamodb import direct, listcache, wire
 from gallery.storage.dynamodb.errors import MetadataUnavailable
 
@@ -70,7 +70,8 @@ class Connection:
         """This thread's DirectReads (gallery.storage.dynamodb.direct), beside its client."""
         reads = getattr(self._local, "direct", None)
         if reads is None:
-            credentials = shared_session().get_credentials()
+            with SESSION_LOCK:  # the shared session is not thread-safe (gallery.storage.clients)
+                credentials = shared_session().get_credentials()
             reads = self._local.direct = direct.DirectReads(self.client, credentials, validate=self._validate)
         return reads
 

@@ -77,7 +77,7 @@ def page(key, read):
         except Exception:
             logger.warning("List page cache unavailable", exc_info=True)
         else:
-            _remember(page_key, found, started)
+            _remember(page_key, _own_copy(found), started)  # not the list this reader may change
     return found
 
 
