@@ -46,8 +46,8 @@ WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWrit
 clock = time.time  # tests replace it
 # Pages this process read or stored lately, by their key (which holds the generation): a page of a
 # generation never changes, so the second GET and its unpickling are skipped (a third of the cache's
-# cost on a home page, bench/list_peers.py). The generation is still asked on every read: a write
-# anywhere starts a new one. Kept SEEN_SECONDS at most, so a page outlives PAGE_SECONDS by that much.
+# cost on a home page, bench/list_peers.py). The generation is still asked (below): a write anywhere
+# starts a new one. Kept SEEN_SECONDS at most, so a page outlives PAGE_SECONDS by that much.
 SEEN_PAGES = 256
 SEEN_SECONDS = 5
 _seen = {}
