@@ -50,6 +50,16 @@ def timed(name):
     return decorate
 
 
+def forget():
+    """Start a new record (the middleware does at every request; an in-process bench between rows)."""
+    _current["record"] = None
+
+
+def backend_calls():
+    """{service: calls} sent since the record began."""
+    return dict(_record()["calls"])
+
+
 def _before_send(request, **kwargs):
     _record()["sent"][threading.get_ident()] = time.perf_counter()
 

@@ -260,6 +260,11 @@ PHOTOSHARE_LIST_CACHE = "list-pages"
 # gallery/storage/dynamodb/listcache.py: a page read this soon after the newest write is not kept (the
 # lists index is eventually consistent). The tests' moto index is immediately consistent: 0 there.
 PHOTOSHARE_LIST_INDEX_LAG_SECONDS = env.float("PHOTOSHARE_LIST_INDEX_LAG_SECONDS", default=2.0)
+# How long a process trusts the list pages' generation it read (listcache): 0 asks the cache once a
+# request (every write, anywhere, shows on the next page); 1 saves that round trip on most pages,
+# and a write from another process or instance may then take up to 1 s to show (this process's own
+# writes still show at once).
+PHOTOSHARE_LIST_GENERATION_SECONDS = env.float("PHOTOSHARE_LIST_GENERATION_SECONDS", default=0.0)
 
 STORAGES = {
     "default": {

@@ -25,6 +25,7 @@ BENCHES = {
     "presign.py": "presigned URLs (private), from the cache",
     "zip_memory.py": "## Peak memory of a streamed zip (fresh process per row)",
     "feed.py": "| follows the two below the limit | ",
+    "server_calls.py": "| home page | none |",
     "worker_memory.py": "| 12 MP PNG screenshot, RGBA (4032x3024): 4032x3024, 12.19 MP | 3.9 MiB |",
 }
 # Benches of peers that run from a venv of their own: (the venv, a line of the report).

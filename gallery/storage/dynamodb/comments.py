@@ -20,7 +20,7 @@ from boto3.dynamodb.conditions import Key
 
 from gallery.domain.comments import Comment, CommentsClosed, NoSuchComment
 from gallery.domain.records import Page
-from gallery.storage.dynamodb import model, schema
+from gallery.storage.dynamodb import listcache, model, schema
 from gallery.storage.dynamodb.connection import get_connection, key_condition, translate_errors
 from gallery.storage.dynamodb.cursor import decode_cursor, encode_cursor
 from gallery.storage.dynamodb.errors import PhotoChanged, PhotoNotFound
@@ -153,7 +153,14 @@ def delete_comment(comment):
 
 def comments_page(photo_id, *, cursor=None, limit=24, album_id=""):
     """One page of the photo's (or album's) comments, oldest first: one Query (hidden ones
-    included: the reader filters, so a page's cursor never skips)."""
+    included: the reader filters, so a page's cursor never skips), kept in the list page cache
+    as a list page is (listcache: until the next write; a photo page then asks DynamoDB for the
+    photo alone when its previous and next are cached too)."""
+    key = ("comments", photo_id, album_id, cursor, limit)
+    return listcache.page(key, lambda: _comments_page(photo_id, cursor, limit, album_id))
+
+
+def _comments_page(photo_id, cursor, limit, album_id):
     pk = schema.album_pk(album_id) if album_id else schema.photo_pk(photo_id)
     prefix = ALBUM_PREFIX if album_id else PREFIX
     query = {**key_condition("pk", pk, "sk", "begins_with", prefix), "Limit": limit}

@@ -14,8 +14,14 @@ know which lists a write touched, which keeps the rule in one place.
   per-process cache one worker's write would not reach another worker's pages.
 - If the cache fails, pages come from DynamoDB and writes still succeed; a write whose new
   generation could not be set may leave pages stale for PAGE_SECONDS at most (logged).
+- The generation is asked once a request (a request's pages are of one generation), and again
+  after any write of this process: a process always sees its own writes on its next page. With
+  PHOTOSHARE_LIST_GENERATION_SECONDS > 0 (default 0: asked on every request), a process trusts
+  the generation it read for that long: a write from another process or instance then shows
+  within that many seconds; its own writes still show at once.
 """
 
+import contextvars
 import dataclasses
 import hashlib
 import logging
@@ -26,6 +32,8 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
+from django.core.signals import request_finished, request_started
+from django.dispatch import receiver
 
 from gallery.domain.records import Page
 
@@ -38,12 +46,27 @@ WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWrit
 clock = time.time  # tests replace it
 # Pages this process read or stored lately, by their key (which holds the generation): a page of a
 # generation never changes, so the second GET and its unpickling are skipped (a third of the cache's
-# cost on a home page, bench/list_peers.py). The generation is still asked on every read: a write
-# anywhere starts a new one. Kept SEEN_SECONDS at most, so a page outlives PAGE_SECONDS by that much.
+# cost on a home page, bench/list_peers.py). The generation is still asked (below): a write anywhere
+# starts a new one. Kept SEEN_SECONDS at most, so a page outlives PAGE_SECONDS by that much.
 SEEN_PAGES = 256
 SEEN_SECONDS = 5
 _seen = {}
 _seen_lock = threading.Lock()
+# The generation as last read or set here: (generation, when, this process's writes before it).
+# A read is used only while no write of this process followed it (read-your-writes), for the rest
+# of the request it was read in (_request) or, with PHOTOSHARE_LIST_GENERATION_SECONDS, across
+# requests for that long (_last).
+_writes = 0
+_last = None
+_request = contextvars.ContextVar("list_generation", default=None)
+
+
+@receiver(request_started, dispatch_uid="photoshare-list-generation-start")
+@receiver(request_finished, dispatch_uid="photoshare-list-generation-end")
+def _new_request(signal, **kwargs):
+    # [] until the request's first page asks; None outside a request (the worker, the shell,
+    # a management command): asked on every page there.
+    _request.set([] if signal is request_started else None)
 
 
 def _cache():
@@ -59,7 +82,7 @@ def page(key, read):
         return read()
     started = clock()
     try:
-        generation = cache.get(GENERATION_KEY) or new_generation(cache)
+        generation = _generation(cache, started)
         page_key = "list-page:" + hashlib.sha256(repr((generation, key)).encode()).hexdigest()
         found = _seen_page(page_key, started)
         if found is None:
@@ -79,6 +102,42 @@ def page(key, read):
         else:
             _remember(page_key, _own_copy(found), started)  # not the list this reader may change
     return found
+
+
+def _generation(cache, now):
+    """The current generation: the one this request (or, within PHOTOSHARE_LIST_GENERATION_SECONDS,
+    this process) read, unless this process wrote since; else asked of the cache."""
+    in_request = _request.get()
+    if in_request and in_request[0][2] == _writes:
+        return in_request[0][0]
+    last = _last
+    if last is not None and last[2] == _writes and _trusted(last, now):
+        _keep(last, in_request)
+        return last[0]
+    writes = _writes  # before asking: a write made meanwhile makes this answer unusable
+    generation = cache.get(GENERATION_KEY) or new_generation(cache)
+    _keep((generation, now, writes), in_request)
+    return generation
+
+
+def _trusted(known, now):
+    return 0 <= now - known[1] < settings.PHOTOSHARE_LIST_GENERATION_SECONDS
+
+
+def _keep(known, in_request):
+    global _last
+    if in_request is not None:
+        in_request[:] = [known]
+    _last = known
+
+
+def forget_generation():
+    """Ask the cache on the next page (tests: after emptying the cache)."""
+    global _last
+    with _seen_lock:
+        _last = None
+    if _request.get():
+        _request.set([])
 
 
 def _seen_page(page_key, now):
@@ -112,6 +171,13 @@ def new_generation(cache=None):
     return generation
 
 
+def _wrote():
+    """A write of this process: every generation read before it is asked again."""
+    global _writes
+    with _seen_lock:
+        _writes += 1
+
+
 def _written_at(generation):
     return float(generation.partition(":")[0])
 
@@ -124,3 +190,6 @@ def after_write(http_response, **kwargs):
         new_generation()
     except Exception:  # the write succeeded; pages expire after PAGE_SECONDS
         logger.warning("List page cache not told of a write", exc_info=True)
+    finally:
+        # After the new generation is set: a read that starts after this asks and finds it.
+        _wrote()

@@ -132,3 +132,26 @@ def test_a_comment_id_is_parsed_or_refused_never_crashes(text):
 )
 def test_mentions_are_parsed(text, names):
     assert rules.mentioned_names(text) == names
+
+
+def test_a_photos_comments_are_read_once_until_the_next_write_and_every_change_shows(
+    photo, user, bob, dynamodb_calls
+):
+    # The list page cache keeps the page as read; who may see which comment is decided after it.
+    made = comments.write(bob, photo, "frist")
+    assert texts(AnonymousUser(), photo) == ["frist"]
+    dynamodb_calls.clear()
+    assert texts(AnonymousUser(), photo) == ["frist"]
+    assert "Query" not in dynamodb_calls
+
+    made = comments.edit(bob, made, photo, "first")
+    assert texts(AnonymousUser(), photo) == ["first"]
+    comments.write(user, photo, "second")
+    assert texts(AnonymousUser(), photo) == ["first", "second"]
+
+    blocks.block(user, bob)  # not a write to the table: the reader's filter hides bob's comment
+    assert texts(user, photo) == ["second"]
+    assert texts(AnonymousUser(), photo) == ["first", "second"]
+
+    comments.hide(made)
+    assert texts(AnonymousUser(), photo) == ["second"]

@@ -3,9 +3,12 @@
 The whole suite runs with the cache on (devstack/pytest_plugin.py), so every test that reads a
 list after a write checks that the write left no stale page; these tests pin the rule itself."""
 
+import contextlib
 import threading
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from gallery.domain.lists import FEED, tag_list
 from gallery.storage.dynamodb import PhotoAlreadyExists, listcache, photo_repository
@@ -164,3 +167,126 @@ def test_a_page_seen_in_this_generation_is_not_fetched_again_for_a_few_seconds(t
     listcache.new_generation()  # a write elsewhere (another worker or instance) moves it on
     table.list_page(FEED)
     assert len(page_reads) == 3  # not this process's page of the old generation
+
+
+@pytest.fixture
+def a_request(db):
+    """What a request to the site brackets its pages with: Django's request signals (without
+    closing the test's database connection, as Django's test client does)."""
+
+    @contextlib.contextmanager
+    def bracket():
+        request_started.send(sender=None, environ={})
+        try:
+            yield
+        finally:
+            request_finished.send(sender=None)
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield bracket
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def another_instance_puts(table, photo, monkeypatch):
+    """A write as another worker or instance makes it: the table and the shared generation
+    change, this process is not told."""
+    with monkeypatch.context() as patch:
+        patch.setattr(listcache, "_wrote", lambda: None)
+        table.put_photo(photo)
+
+
+@pytest.fixture
+def generation_reads(monkeypatch):
+    """How often the generation is asked of the shared cache from now on."""
+    cache = listcache._cache()
+    asked = []
+    real_get = cache.get
+
+    def get(key, *args, **kwargs):
+        if key == listcache.GENERATION_KEY:
+            asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    return asked
+
+
+def test_a_request_asks_for_the_generation_once_and_again_after_a_write_of_its_own(
+    a_request, table, generation_reads
+):
+    table.put_photo(make_photo(1, tags=["sea"]))
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 1"]
+        assert titles(table.list_page(tag_list("sea"))) == ["Photo 1"]
+        assert len(generation_reads) == 1
+
+        table.put_photo(make_photo(2, tags=["sea"]))
+        assert titles(table.list_page(FEED)) == ["Photo 2", "Photo 1"]
+        assert titles(table.list_page(tag_list("sea"))) == ["Photo 2", "Photo 1"]
+        assert len(generation_reads) == 2
+
+    table.list_page(FEED)
+    table.list_page(FEED)
+    assert len(generation_reads) == 4  # outside a request (the worker, a command): every page asks
+
+
+def test_a_write_of_another_instance_shows_from_the_next_request_on(a_request, table, monkeypatch):
+    table.put_photo(make_photo(1))
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 1"]
+        another_instance_puts(table, make_photo(2), monkeypatch)
+        assert titles(table.list_page(FEED)) == ["Photo 1"]  # one request, one generation
+
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 2", "Photo 1"]
+
+
+def test_a_write_of_another_thread_shows_at_once_in_a_request_of_this_process(a_request, table):
+    table.put_photo(make_photo(1))
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 1"]
+        writer = threading.Thread(target=lambda: photo_repository().put_photo(make_photo(2)))
+        writer.start()
+        writer.join()
+        assert titles(table.list_page(FEED)) == ["Photo 2", "Photo 1"]
+
+
+def test_a_trusted_generation_shows_another_instances_write_within_its_seconds(
+    a_request, table, clock, settings, monkeypatch, generation_reads
+):
+    settings.PHOTOSHARE_LIST_GENERATION_SECONDS = 1
+    table.put_photo(make_photo(1))
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 1"]
+    another_instance_puts(table, make_photo(2), monkeypatch)
+
+    clock.now += 0.9
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 1"]  # stale, for less than the second
+    assert len(generation_reads) == 1
+
+    clock.now += 0.1
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 2", "Photo 1"]
+    assert len(generation_reads) == 2
+
+
+def test_a_trusted_generation_still_shows_this_processs_own_writes_at_once(a_request, table, clock, settings):
+    settings.PHOTOSHARE_LIST_GENERATION_SECONDS = 1
+    photo = make_photo(1)
+    table.put_photo(photo)
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 1"]
+
+    with a_request():
+        table.update_photo(photo.id, title="Harbour")
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Harbour"]
+
+    writer = threading.Thread(target=lambda: photo_repository().put_photo(make_photo(2)))
+    writer.start()
+    writer.join()
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 2", "Harbour"]
