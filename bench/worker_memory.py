@@ -1,6 +1,6 @@
 """Peak memory of the worker processing one upload: the real code path, in a fresh process.
 
-    .venv/bin/python bench/worker_memory.py [--quick]
+    .venv/bin/python bench/worker_memory.py [--quick] [--only TEXT]
 
 Starts its own stack (bench/_stack.py: moto, SQLite), then for each file: puts it in S3 where a
 direct upload puts it, completes the upload (gallery.services.photos.complete_upload: the photo
@@ -70,7 +70,8 @@ def _file(case):
     size, fmt, mode = _size(case), case[2], case[3]
     image = photo_like(size) if fmt in ("JPEG", "HEIF") else _smooth(size, mode)
     buffer = io.BytesIO()
-    image.save(buffer, format=fmt, **SAVE_OPTIONS.get((fmt, mode), SAVE_OPTIONS.get(fmt, {})))
+    options = case[4] if len(case) > 4 else SAVE_OPTIONS.get((fmt, mode), SAVE_OPTIONS.get(fmt, {}))
+    image.save(buffer, format=fmt, **options)
     return buffer.getvalue()
 
 
@@ -93,7 +94,7 @@ def at_limit(fmt, mode, over=False, banded=False):
     return (width, height + 1) if over else (width, height)
 
 
-# (name, size or at_limit's (format, mode, over, banded), Pillow format, mode): the largest of
+# (name, size or at_limit's (format, mode, over, banded), Pillow format, mode[, save options]): the largest of
 # each kind the default limits accept, and one pixel row more of some (refused).
 CASES = [
     ("12 MP PNG screenshot, RGBA (4032x3024)", (4032, 3024), "PNG", "RGBA"),
@@ -105,6 +106,14 @@ CASES = [
     ("TIFF, RGB, at the decode limit", ("TIFF", "RGB"), "TIFF", "RGB"),
     ("TIFF, RGBA, at the decode limit", ("TIFF", "RGBA"), "TIFF", "RGBA"),
     ("WebP at the decode limit", ("WEBP", "RGB"), "WEBP", "RGB"),
+    ("WebP, lossless, at the decode limit", ("WEBP", "RGB"), "WEBP", "RGB", {"lossless": True}),
+    (
+        "WebP, lossless, transparent, at the decode limit",
+        ("WEBP", "RGBA"),
+        "WEBP",
+        "RGBA",
+        {"lossless": True},
+    ),
     ("WebP, one row over it", ("WEBP", "RGB", True), "WEBP", "RGB"),
     ("12 MP iPhone HEIC (4032x3024)", (4032, 3024), "HEIF", "RGB"),
     ("50 MP JPEG (the pixel limit)", (8660, 5773), "JPEG", "RGB"),
@@ -131,6 +140,8 @@ def run_child(run):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
+    # --only TEXT: the rows whose name holds TEXT (case-insensitive), the floor always.
+    only = argv[argv.index("--only") + 1].lower() if "--only" in argv else None
     print(f"Command: bench/worker_memory.py {' '.join(argv)}".rstrip())
     print(f"Machine: {machine()}")
     with Stack() as stack:
@@ -143,6 +154,8 @@ def main(argv=None):
         floor, _ = run_child(run=False)
         rows = [("Django + the worker, nothing queued (the floor)", "-", f"{floor:.0f}", "-", "-")]
         for case in QUICK_CASES if quick else CASES:
+            if only is not None and only not in case[0].lower():
+                continue
             data = _file(case)
             width, height = _size(case)
             name = f"{case[0]}: {width}x{height}, {width * height / 1e6:.2f} MP"
