@@ -109,12 +109,15 @@ class ImagePolicy:
 # Bytes of `max_decode_bytes` a pixel of an image decoded whole costs. A worker's growth a pixel,
 # measured in a fresh process (Pillow 13, pillow-heif 1.9; bench/worker_memory.py,
 # docs/benchmarks.md): RGB-like decodes 4.9 (Pillow holds RGB in 4 bytes), with transparency 8.4,
-# one-byte modes (L, P, 1) 1.8, WebP 15.5 (libwebp's WebPAnimDecoder: two RGBA canvases, a copy
-# of the frame as bytes, the image), HEIC 8.3 (libheif's RGB and the image). A worker starts on
+# one-byte modes (L, P, 1) 1.8, WebP 15.5 through Pillow (libwebp's WebPAnimDecoder: two RGBA
+# canvases, a copy of the frame as bytes, the image; still WebPs now 3-7 through
+# gallery.imaging.decoders, animated ones still this), HEIC 8.3 (now libheif's decode alone,
+# ~4.5, gallery.imaging.decoders). A worker starts on
 # an image at ~95 MB, so the default budget (125 MB) keeps it within 150 MB when a cost is ~125/50
 # of the growth (at 10.4 MP an opaque TIFF peaked at 153 MB, at 6.25 MP a transparent one at 151):
 # 14 opaque, 22 with transparency, 6 one-byte modes. WebP's and HEIC's are not
-# (16 and 10: a 12 MP phone HEIC stays accepted); those still peak near 200 MB at their limits.
+# (16 and 10: a 12 MP phone HEIC stays accepted): at their limits a lossy WebP peaks at 146 MB,
+# a lossless one 161-169, a 12 MP HEIC 164 (docs/benchmarks.md, issue 26 fourth pass).
 _DECODE_COST = {"WEBP": 16, "HEIF": 10}
 _ALPHA_COST = 22
 _OPAQUE_COST = 14

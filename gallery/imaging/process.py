@@ -8,7 +8,8 @@ whose message can be shown to the person who uploaded it and whose `code` says w
 Hostile files (see docs/security.md): the upload is opened once, by the plugins of the formats
 we accept only; the pixel count is checked from the header before anything is decoded; it is
 decoded once, JPEGs at a reduced scale, most PNGs a band of rows at a time (png_bands), other
-formats whole and only while their pixels' cost stays within the policy's `max_decode_bytes`
+formats whole (still WebPs and HEICs by libwebp and libheif into one buffer: decoders) and only
+while their pixels' cost stays within the policy's `max_decode_bytes`
 (policy.decode_pixel_limit); animated files give their first frame; corrupt EXIF is ignored. No
 rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
@@ -262,9 +263,9 @@ def _check_pixels(image, image_format, policy):
 
 def _shared_file(fileobj, image, image_format, orientation):
     """(the copy without metadata, the pixels to make the sizes from if not `image`'s): the file
-    rewritten without its metadata blocks when its format allows it, else (TIFF, HEIC) a
-    full-size JPEG of the decoded pixels, with an EXIF block holding the orientation alone (as
-    the rewritten copies): no full-size copy is rotated."""
+    rewritten without its metadata blocks when its format allows it, else (TIFF; a HEIC's is
+    _heif_shared_file's) a full-size JPEG of the decoded pixels, with an EXIF block holding the
+    orientation alone (as the rewritten copies): no full-size copy is rotated."""
     spool = tempfile.SpooledTemporaryFile(max_size=SHARED_SPOOL_IN_MEMORY)  # noqa: SIM115 (returned open)
     if shared_copy.can_strip(image_format):
         fileobj.seek(0)
