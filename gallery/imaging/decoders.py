@@ -31,6 +31,24 @@ def still_webp(image):
     return image.format == "WEBP" and not getattr(image, "is_animated", False)
 
 
+def webp_lossless(fileobj):
+    """Whether the WebP in `fileobj` is a still, lossless one (its image chunk VP8L), read from its
+    chunk headers alone (policy.decode_cost: a lossless decode costs more). False for anything
+    else: a lossy or animated WebP, or a file whose chunks do not parse (its decode then fails)."""
+    fileobj.seek(0)
+    head = fileobj.read(12)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:] != b"WEBP":
+        return False
+    while len(chunk := fileobj.read(8)) == 8:
+        kind, size = chunk[:4], int.from_bytes(chunk[4:], "little")
+        if kind == b"VP8L":
+            return True
+        if kind in (b"VP8 ", b"ANIM", b"ANMF"):
+            return False
+        fileobj.seek(size + (size & 1), 1)  # chunks are padded to an even size
+    return False
+
+
 def webp_shrunk(fileobj, mode, factor, box):
     """The still WebP in `fileobj` (Pillow's `mode`: RGB, or RGBA with transparency) decoded by
     libwebp, flattened, reduced by `factor` and resized to `box` a band at a time."""

@@ -27,7 +27,14 @@ from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
 from gallery.imaging.orientation import exif_orientation as _orientation
 from gallery.imaging.orientation import turned
-from gallery.imaging.policy import ImagePolicy, InvalidImage, decode_pixel_limit, has_alpha, too_many_pixels
+from gallery.imaging.policy import (
+    WEBP_LOSSLESS,
+    ImagePolicy,
+    InvalidImage,
+    decode_pixel_limit,
+    has_alpha,
+    too_many_pixels,
+)
 from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, card_box, sources_for, uncropped_long_side
 
 __all__ = [
@@ -256,9 +263,13 @@ def _check_pixels(image, image_format, policy):
     if pixels > policy.max_pixels:
         raise too_many_pixels(policy.max_pixels)
     banded = png_bands.can_band(image)
-    if pixels > (limit := decode_pixel_limit(policy, image_format, image.mode, image.info, banded=banded)):
+    info = image.info
+    lossless = image_format == "WEBP" and decoders.webp_lossless(image.fp)
+    if lossless:
+        info = {**info, WEBP_LOSSLESS: True}
+    if pixels > (limit := decode_pixel_limit(policy, image_format, image.mode, info, banded=banded)):
         text, alpha = supported_formats_text(image_format), has_alpha(image.mode, image.info)
-        raise too_many_pixels(limit, text, policy.max_pixels, alpha=alpha, in_bands=banded)
+        raise too_many_pixels(limit, text, policy.max_pixels, alpha=alpha, in_bands=banded, lossless=lossless)
 
 
 def _shared_file(fileobj, image, image_format, orientation):

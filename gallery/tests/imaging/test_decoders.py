@@ -126,17 +126,73 @@ def test_an_animated_webp_still_gives_its_first_frame():
 
 
 def test_a_webp_whose_image_data_is_cut_short_is_refused_as_damaged():
-    """Its header holds (Pillow opens it), its VP8 data ends half-way: libwebp's decode fails."""
-    data = bytearray(saved(photo_like((600, 400)), "WEBP", quality=90))
+    """Its header holds (Pillow opens it), its VP8 data ends early: libwebp's decode fails. (Pillow
+    itself refuses some cuts at open, as "not an image": the first cut it opens is the one tried.)"""
+    data = saved(Image.effect_mandelbrot((600, 400), (-2.2, -1.2, 1.0, 1.2), 60).convert("RGB"), "WEBP")
     assert data[12:16] == b"VP8 "
-    cut = data[: 20 + (len(data) - 20) // 2]
-    cut[4:8] = (len(cut) - 8).to_bytes(4, "little")
-    cut[16:20] = (len(cut) - 20).to_bytes(4, "little")
+    for keep in (0.5, 0.6, 0.7, 0.8, 0.9):
+        cut = bytearray(data[: 20 + int((len(data) - 20) * keep)])
+        cut[4:8] = (len(cut) - 8).to_bytes(4, "little")
+        cut[16:20] = (len(cut) - 20).to_bytes(4, "little")
+        try:
+            Image.open(io.BytesIO(cut))
+        except OSError:
+            continue
+        break
+    else:
+        pytest.fail("Pillow opened none of the cuts")
 
     with pytest.raises(InvalidImage) as refused:
         process(bytes(cut))
 
     assert refused.value.code == "damaged"
+
+
+@pytest.mark.parametrize(
+    ("image", "options", "lossless"),
+    [
+        (photo_like((64, 48)), {"quality": 90}, False),
+        (photo_like((64, 48)), {"lossless": True}, True),
+        (transparent((64, 48)), {"quality": 90}, False),  # VP8X, ALPH (its alpha), VP8
+        (transparent((64, 48)), {"lossless": True}, True),
+        (
+            photo_like((64, 48)),
+            {"lossless": True, "icc_profile": b"\0" * 301, "exif": b"Exif\0\0" + b"\0" * 99},
+            True,
+        ),
+    ],
+    ids=["lossy", "lossless", "lossy with alpha", "lossless with alpha", "lossless after odd-sized chunks"],
+)
+def test_a_webp_is_told_lossless_from_its_chunk_headers(image, options, lossless):
+    assert decoders.webp_lossless(io.BytesIO(saved(image, "WEBP", **options))) is lossless
+
+
+def test_an_animated_or_unreadable_webp_is_not_counted_lossless():
+    frames = [Image.new("RGB", (30, 20), colour) for colour in ((250, 0, 0), (0, 0, 250))]
+    animated = saved(frames[0], "WEBP", save_all=True, append_images=frames[1:], lossless=True)
+    lossless = saved(photo_like((64, 48)), "WEBP", lossless=True)
+
+    assert not decoders.webp_lossless(io.BytesIO(animated))  # Pillow decodes it: WebP's cost
+    assert not decoders.webp_lossless(io.BytesIO(lossless[:14]))
+    assert not decoders.webp_lossless(io.BytesIO(b"RIFF\0\0\0\0WEBPVP8Z" + b"\xff" * 8))
+
+
+def test_a_lossless_webp_has_its_own_lower_limit_and_says_so():
+    """25 bytes a pixel of the budget (libwebp holds the whole image beside the decode) against a
+    lossy WebP's 16: 1 000 x 600 pixels cost 15 MB lossless, 9.6 MB lossy, in a budget of 10 MB."""
+    budget = policy(max_decode_bytes=10_000_000)
+    image = photo_like((1000, 600))
+    lossy, lossless = saved(image, "WEBP", quality=90), saved(image, "WEBP", lossless=True)
+
+    made = process_image(io.BytesIO(lossy), budget, thumbnail_size=400, display_size=1600)
+    with pytest.raises(InvalidImage) as refused:
+        process_image(io.BytesIO(lossless), budget, thumbnail_size=400, display_size=1600)
+
+    assert made.width == 1000
+    assert refused.value.code == "too_many_pixels"
+    assert str(refused.value) == (
+        "The image has too many pixels; the limit is 0.4 megapixels for lossless WebP images (50 for JPEG)."
+    )
 
 
 # --- HEIC ---------------------------------------------------------------------------------------
