@@ -6,6 +6,8 @@ import io
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageCms, ImageStat
 
 from gallery.imaging import decoders, png_bands
@@ -165,6 +167,29 @@ def test_a_webp_whose_image_data_is_cut_short_is_refused_as_damaged():
 )
 def test_a_webp_is_told_lossless_from_its_chunk_headers(image, options, lossless):
     assert decoders.webp_lossless(io.BytesIO(saved(image, "WEBP", **options))) is lossless
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    before=st.lists(
+        st.tuples(
+            st.sampled_from([b"VP8X", b"ICCP", b"EXIF", b"XMP ", b"ALPH", b"JUNK"]), st.binary(max_size=9)
+        ),
+        max_size=4,
+    ),
+    image_chunk=st.sampled_from([b"VP8L", b"VP8 ", b"ANIM", b"ANMF"]),
+)
+def test_a_webp_is_lossless_when_its_first_image_chunk_is_vp8l_whatever_chunks_come_first(
+    before, image_chunk
+):
+    """Chunks of any kind and size (odd ones padded) before the image's: only its kind counts."""
+    body = b"WEBP"
+    for kind, payload in before:
+        body += kind + len(payload).to_bytes(4, "little") + payload + b"\0" * (len(payload) % 2)
+    body += image_chunk + (4).to_bytes(4, "little") + b"\x2f\0\0\0"
+    data = b"RIFF" + len(body).to_bytes(4, "little") + body
+
+    assert decoders.webp_lossless(io.BytesIO(data)) is (image_chunk == b"VP8L")
 
 
 def test_an_animated_or_unreadable_webp_is_not_counted_lossless():
