@@ -52,7 +52,7 @@ def webp_lossless(fileobj):
 def webp_shrunk(fileobj, mode, factor, box):
     """The still WebP in `fileobj` (Pillow's `mode`: RGB, or RGBA with transparency) decoded by
     libwebp, flattened, reduced by `factor` and resized to `box` a band at a time."""
-    # Imported on a WebP's first decode: the package imports numpy (~14 MB of a worker's memory),
+    # Imported on a WebP's first decode: the package imports numpy (12-14 MB of a worker's memory),
     # which no other format needs.
     import webp
 

@@ -135,7 +135,7 @@ class ImagePolicy:
 # (16 and 10: a 12 MP phone HEIC stays accepted): at their limits a lossy WebP peaks at 146 MB,
 # a lossless one 161-169, a 12 MP HEIC 164 (docs/benchmarks.md, issue 26 fourth pass).
 _DECODE_COST = {"WEBP": 16, "HEIF": 10}
-# A lossless still WebP: the `webp` import (numpy, 14 MB), libwebp's whole-image ARGB (4 bytes a
+# A lossless still WebP: the `webp` import (numpy, 12-14 MB), libwebp's whole-image ARGB (4 bytes a
 # pixel) and the buffer decoded into (3, or 4 with transparency) at once: 161-169 MB at 7.8 MP,
 # ~148 at this cost's 5 MP. A lossy one (libwebp decodes it a few rows at a time) keeps 16.
 _LOSSLESS_WEBP_COST = 25
