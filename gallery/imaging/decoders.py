@@ -16,6 +16,7 @@ Both hand their pixels over a band of rows at a time (png_bands.raw_bands), flat
 and resized as png_bands does it for every image decoded whole.
 """
 
+import importlib.util
 import tempfile
 
 from PIL import Image
@@ -24,11 +25,14 @@ from gallery.imaging import png_bands
 
 # Bytes of a decode written to the temporary file at once.
 _WRITE_BYTES = 4 * 1024 * 1024
+# Found, not imported (that imports numpy): without the package (it is in requirements.txt) WebPs
+# go through Pillow as before, rather than failing as "damaged" on an ImportError.
+HAVE_WEBP = importlib.util.find_spec("webp") is not None
 
 
 def still_webp(image):
     """Whether `image` (opened by Pillow, not loaded) is a WebP `webp_shrunk` decodes."""
-    return image.format == "WEBP" and not getattr(image, "is_animated", False)
+    return HAVE_WEBP and image.format == "WEBP" and not getattr(image, "is_animated", False)
 
 
 def webp_lossless(fileobj):

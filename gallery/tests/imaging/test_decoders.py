@@ -127,6 +127,17 @@ def test_an_animated_webp_still_gives_its_first_frame():
     assert red > 240 and blue < 15
 
 
+def test_without_the_webp_package_a_webp_is_decoded_by_pillow_alike(monkeypatch):
+    data = saved(photo_like((900, 600)), "WEBP", quality=90)
+    with_package = process(data)
+    monkeypatch.setattr(decoders, "HAVE_WEBP", False)
+    assert not decoders.still_webp(Image.open(io.BytesIO(data)))
+
+    without = process(data)
+
+    assert without.display.data == with_package.display.data
+
+
 def test_a_webp_whose_image_data_is_cut_short_is_refused_as_damaged():
     """Its header holds (Pillow opens it), its VP8 data ends early: libwebp's decode fails. (Pillow
     itself refuses some cuts at open, as "not an image": the first cut it opens is the one tried.)"""
