@@ -1,6 +1,6 @@
 """Peak memory of the worker processing one upload: the real code path, in a fresh process.
 
-    .venv/bin/python bench/worker_memory.py [--quick]
+    .venv/bin/python bench/worker_memory.py [--quick] [--only TEXT]
 
 Starts its own stack (bench/_stack.py: moto, SQLite), then for each file: puts it in S3 where a
 direct upload puts it, completes the upload (gallery.services.photos.complete_upload: the photo
@@ -70,30 +70,33 @@ def _file(case):
     size, fmt, mode = _size(case), case[2], case[3]
     image = photo_like(size) if fmt in ("JPEG", "HEIF") else _smooth(size, mode)
     buffer = io.BytesIO()
-    image.save(buffer, format=fmt, **SAVE_OPTIONS.get((fmt, mode), SAVE_OPTIONS.get(fmt, {})))
+    options = case[4] if len(case) > 4 else SAVE_OPTIONS.get((fmt, mode), SAVE_OPTIONS.get(fmt, {}))
+    image.save(buffer, format=fmt, **options)
     return buffer.getvalue()
 
 
-def pixel_limit(fmt, mode, banded=False):
+def pixel_limit(fmt, mode, banded=False, lossless=False):
     """The most pixels the site's policy accepts of `fmt` and `mode` (a 16-bit PNG opens as I;16),
-    decoded in bands or whole (gallery.imaging.png_bands.can_band)."""
+    decoded in bands or whole (gallery.imaging.png_bands.can_band), a `lossless` WebP or not."""
     from gallery.domain.limits import LIMITS
-    from gallery.imaging.policy import decode_pixel_limit
+    from gallery.imaging.policy import WEBP_LOSSLESS, decode_pixel_limit
     from gallery.imaging.process import site_policy  # registers the HEIC plugin too
 
-    return decode_pixel_limit(site_policy(LIMITS), fmt, mode, {}, banded=banded)
+    info = {WEBP_LOSSLESS: True} if lossless else {}
+    return decode_pixel_limit(site_policy(LIMITS), fmt, mode, info, banded=banded)
 
 
-def at_limit(fmt, mode, over=False, banded=False):
+def at_limit(fmt, mode, over=False, banded=False, lossless=False):
     """The largest 4:3 size an image of `fmt` and `mode` may have at the site's limits (one row
     more with `over`): read from the policy, as every upload path does."""
-    pixels = pixel_limit(fmt, mode, banded)
+    pixels = pixel_limit(fmt, mode, banded, lossless)
     width = math.isqrt(pixels * 4 // 3)
     height = pixels // width
     return (width, height + 1) if over else (width, height)
 
 
-# (name, size or at_limit's (format, mode, over, banded), Pillow format, mode): the largest of
+LOSSLESS = {"lossless": True}  # Pillow's save option: a WebP's own, lower limit (policy.WEBP_LOSSLESS)
+# (name, size or at_limit's (format, mode, over, banded), Pillow format, mode[, save options]): the largest of
 # each kind the default limits accept, and one pixel row more of some (refused).
 CASES = [
     ("12 MP PNG screenshot, RGBA (4032x3024)", (4032, 3024), "PNG", "RGBA"),
@@ -105,6 +108,9 @@ CASES = [
     ("TIFF, RGB, at the decode limit", ("TIFF", "RGB"), "TIFF", "RGB"),
     ("TIFF, RGBA, at the decode limit", ("TIFF", "RGBA"), "TIFF", "RGBA"),
     ("WebP at the decode limit", ("WEBP", "RGB"), "WEBP", "RGB"),
+    ("WebP, lossless, at its decode limit", ("WEBP", "RGB", False, False, True), "WEBP", "RGB", LOSSLESS),
+    ("WebP, lossless, transparent, at it", ("WEBP", "RGBA", False, False, True), "WEBP", "RGBA", LOSSLESS),
+    ("WebP, lossless, one row over it", ("WEBP", "RGB", True, False, True), "WEBP", "RGB", LOSSLESS),
     ("WebP, one row over it", ("WEBP", "RGB", True), "WEBP", "RGB"),
     ("12 MP iPhone HEIC (4032x3024)", (4032, 3024), "HEIF", "RGB"),
     ("50 MP JPEG (the pixel limit)", (8660, 5773), "JPEG", "RGB"),
@@ -131,6 +137,8 @@ def run_child(run):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
+    # --only TEXT: the rows whose name holds TEXT (case-insensitive), the floor always.
+    only = argv[argv.index("--only") + 1].lower() if "--only" in argv else None
     print(f"Command: bench/worker_memory.py {' '.join(argv)}".rstrip())
     print(f"Machine: {machine()}")
     with Stack() as stack:
@@ -143,6 +151,8 @@ def main(argv=None):
         floor, _ = run_child(run=False)
         rows = [("Django + the worker, nothing queued (the floor)", "-", f"{floor:.0f}", "-", "-")]
         for case in QUICK_CASES if quick else CASES:
+            if only is not None and only not in case[0].lower():
+                continue
             data = _file(case)
             width, height = _size(case)
             name = f"{case[0]}: {width}x{height}, {width * height / 1e6:.2f} MP"
@@ -157,7 +167,8 @@ def main(argv=None):
             # One row over, or a lower budget. The bench's files are as the case says: a PNG of
             # 8 or 16 bits is decoded in bands, a 4-bit one whole (png_bands.can_band).
             banded = case[2] == "PNG" and case[3] != "P"
-            refused = width * height > pixel_limit(case[2], case[3], banded)
+            lossless = len(case) > 4 and case[4].get("lossless", False)
+            refused = width * height > pixel_limit(case[2], case[3], banded, lossless)
             expected = "failed" if refused else "ready"
             assert photo.status == expected, f"{name}: the worker left the photo {photo.status}"
             verdict = "met" if peak <= GOAL_MB else "**over**"

@@ -81,12 +81,38 @@ def shrink(image, factor, box):
     """The same for an image decoded whole (any mode): flattened, reduced and resized to `box` a
     band at a time, so no full-size copy ever sits beside the decode (a transparent TIFF's
     premultiplied copy, a palette image's RGB one, a resize's intermediate)."""
-    rows = max(factor, BAND_BYTES // (4 * image.width) // factor * factor)
+    rows = band_rows(image.width, factor)
     bands = (
         image.crop((0, top, image.width, min(top + rows, image.height)))
         for top in range(0, image.height, rows)
     )
     return _assembled(bands, image.height, factor, box)
+
+
+def band_rows(width, factor=1):
+    """Rows of a band of a `width` px image held by Pillow (4 bytes a pixel): ~BAND_BYTES, whole
+    boxes of the reduce by `factor`."""
+    return max(factor, BAND_BYTES // (4 * width) // factor * factor)
+
+
+def raw_bands(read, mode, size, stride, factor=1):
+    """Pillow images of `mode`, a band of rows at a time (band_rows), of pixels that are not
+    Pillow's: raw rows of `mode` `stride` bytes apart, `read(n)` giving their next n bytes in
+    order (a file's read, or slices of a decoder's buffer: gallery.imaging.decoders)."""
+    width, height = size
+    rows = band_rows(width, factor)
+    for top in range(0, height, rows):
+        count = min(rows, height - top)
+        data = read(count * stride)
+        if len(data) < count * stride:
+            raise ValueError("image data truncated")
+        yield Image.frombuffer(mode, (width, count), data, "raw", mode, stride, 1)
+
+
+def shrink_bands(bands, height, factor, box):
+    """`bands` (Pillow images, top to bottom, whole boxes of `factor` rows but the last, of an
+    image `height` rows high) flattened, reduced and resized to `box` as `shrink` does."""
+    return _assembled(bands, height, factor, box)
 
 
 def _assembled(bands, height, factor, box):

@@ -42,11 +42,23 @@ TOO_MANY_PIXELS_PNG_DECODED_WHOLE = gettext_noop(
     "those not of 8 bits a channel (%(jpeg_megapixels)s for other PNGs and for JPEG)."
 )
 
+# A lossless WebP (gallery.imaging.decoders.webp_lossless) costs more than other WebPs: libwebp's
+# decoder holds the whole image (4 bytes a pixel) beside the decode. Its own, lower limit.
+TOO_MANY_PIXELS_LOSSLESS_WEBP = gettext_noop(
+    "The image has too many pixels; the limit is %(megapixels)s megapixels for lossless WebP images "
+    "(%(jpeg_megapixels)s for JPEG)."
+)
+
 
 def message_of(text):
     """(message_id, params) of an English refusal made here, or None. A failed photo keeps its
     reason as the English text (gallery.services.photos); read back, it is shown translated."""
-    others = (TOO_MANY_PIXELS_OF_FORMAT, TOO_MANY_PIXELS_WITH_ALPHA, TOO_MANY_PIXELS_PNG_DECODED_WHOLE)
+    others = (
+        TOO_MANY_PIXELS_OF_FORMAT,
+        TOO_MANY_PIXELS_WITH_ALPHA,
+        TOO_MANY_PIXELS_PNG_DECODED_WHOLE,
+        TOO_MANY_PIXELS_LOSSLESS_WEBP,
+    )
     for message_id in (*MESSAGES.values(), *others):
         if match := _pattern(message_id).fullmatch(text):
             return message_id, match.groupdict()
@@ -70,15 +82,19 @@ class InvalidImage(ValueError):
         super().__init__(self.message_id % self.params)
 
 
-def too_many_pixels(max_pixels, format_name=None, jpeg_max_pixels=None, *, alpha=False, in_bands=False):
+def too_many_pixels(
+    max_pixels, format_name=None, jpeg_max_pixels=None, *, alpha=False, in_bands=False, lossless=False
+):
     """The refusal of an image over `max_pixels`: of any format, or of `format_name`'s own limit
-    (with transparency when `alpha`; a PNG not decoded `in_bands`) beside JPEG's."""
+    (with transparency when `alpha`; a PNG not decoded `in_bands`; a `lossless` WebP) beside JPEG's."""
     params = {"megapixels": _megapixels(max_pixels)}
     if format_name is None:
         return InvalidImage("too_many_pixels", params)
     params["jpeg_megapixels"] = _megapixels(jpeg_max_pixels)
     if format_name == "PNG" and not in_bands:
         return InvalidImage("too_many_pixels", params, message_id=TOO_MANY_PIXELS_PNG_DECODED_WHOLE)
+    if lossless:
+        return InvalidImage("too_many_pixels", params, message_id=TOO_MANY_PIXELS_LOSSLESS_WEBP)
     params["format"] = format_name
     message_id = TOO_MANY_PIXELS_WITH_ALPHA if alpha else TOO_MANY_PIXELS_OF_FORMAT
     return InvalidImage("too_many_pixels", params, message_id=message_id)
@@ -109,13 +125,23 @@ class ImagePolicy:
 # Bytes of `max_decode_bytes` a pixel of an image decoded whole costs. A worker's growth a pixel,
 # measured in a fresh process (Pillow 13, pillow-heif 1.9; bench/worker_memory.py,
 # docs/benchmarks.md): RGB-like decodes 4.9 (Pillow holds RGB in 4 bytes), with transparency 8.4,
-# one-byte modes (L, P, 1) 1.8, WebP 15.5 (libwebp's WebPAnimDecoder: two RGBA canvases, a copy
-# of the frame as bytes, the image), HEIC 8.3 (libheif's RGB and the image). A worker starts on
+# one-byte modes (L, P, 1) 1.8, WebP 15.5 through Pillow (libwebp's WebPAnimDecoder: two RGBA
+# canvases, a copy of the frame as bytes, the image; still WebPs now 3-7 through
+# gallery.imaging.decoders, animated ones still this), HEIC 8.3 (now libheif's decode alone,
+# ~4.5, gallery.imaging.decoders). A worker starts on
 # an image at ~95 MB, so the default budget (125 MB) keeps it within 150 MB when a cost is ~125/50
 # of the growth (at 10.4 MP an opaque TIFF peaked at 153 MB, at 6.25 MP a transparent one at 151):
 # 14 opaque, 22 with transparency, 6 one-byte modes. WebP's and HEIC's are not
-# (16 and 10: a 12 MP phone HEIC stays accepted); those still peak near 200 MB at their limits.
+# (16 and 10: a 12 MP phone HEIC stays accepted): at their limits a lossy WebP peaks at 146 MB,
+# a lossless one 161-169, a 12 MP HEIC 164 (docs/benchmarks.md, issue 26 fourth pass).
 _DECODE_COST = {"WEBP": 16, "HEIF": 10}
+# A lossless still WebP: the `webp` import (numpy, 12-14 MB), libwebp's whole-image ARGB (4 bytes a
+# pixel) and the buffer decoded into (3, or 4 with transparency) at once: 161-169 MB at 7.8 MP,
+# ~148 at this cost's 5 MP. A lossy one (libwebp decodes it a few rows at a time) keeps 16.
+_LOSSLESS_WEBP_COST = 25
+# The header fact (in `info`) that says a WebP is lossless: set from its chunks by
+# gallery.imaging.process (decoders.webp_lossless); Pillow's plugin does not tell.
+WEBP_LOSSLESS = "webp_lossless"
 _ALPHA_COST = 22
 _OPAQUE_COST = 14
 _ONE_BYTE_COST = 6
@@ -131,6 +157,8 @@ def has_alpha(mode, info):
 
 def decode_cost(image_format, mode, info):
     """Peak bytes a pixel of this image costs when decoded whole."""
+    if image_format == "WEBP" and info.get(WEBP_LOSSLESS):
+        return _LOSSLESS_WEBP_COST
     if image_format in _DECODE_COST:
         return _DECODE_COST[image_format]
     if has_alpha(mode, info) or mode in _COSTLY_MODES:

@@ -8,7 +8,8 @@ whose message can be shown to the person who uploaded it and whose `code` says w
 Hostile files (see docs/security.md): the upload is opened once, by the plugins of the formats
 we accept only; the pixel count is checked from the header before anything is decoded; it is
 decoded once, JPEGs at a reduced scale, most PNGs a band of rows at a time (png_bands), other
-formats whole and only while their pixels' cost stays within the policy's `max_decode_bytes`
+formats whole (still WebPs and HEICs by libwebp and libheif into one buffer: decoders) and only
+while their pixels' cost stays within the policy's `max_decode_bytes`
 (policy.decode_pixel_limit); animated files give their first frame; corrupt EXIF is ignored. No
 rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
@@ -20,13 +21,20 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from gallery.imaging import png_bands, scaled_decode, shared_copy
+from gallery.imaging import decoders, png_bands, scaled_decode, shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
 from gallery.imaging.orientation import exif_orientation as _orientation
 from gallery.imaging.orientation import turned
-from gallery.imaging.policy import ImagePolicy, InvalidImage, decode_pixel_limit, has_alpha, too_many_pixels
+from gallery.imaging.policy import (
+    WEBP_LOSSLESS,
+    ImagePolicy,
+    InvalidImage,
+    decode_pixel_limit,
+    has_alpha,
+    too_many_pixels,
+)
 from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, card_box, sources_for, uncropped_long_side
 
 __all__ = [
@@ -169,19 +177,33 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         # releases.
         largest = max(long_side for long_side, _ in targets)
         strip_later = shared and shared_copy.can_strip(image_format)
+        heif = None
         try:
-            shared_file, pixels = (
-                _shared_file(fileobj, image, image_format, orientation)
-                if shared and not strip_later
-                else (None, None)
-            )
-            decoded = _decode_upright(image if pixels is None else pixels, largest, orientation)
+            if image_format == "HEIF":
+                # libheif's buffer is the only full-size decode (decoders.HeifPixels), the plugin's
+                # image never loaded; the full-size copy is made after the sizes.
+                icc_profile = image.info.get("icc_profile")
+                heif = decoders.HeifPixels(fileobj)
+                if shared:
+                    heif.spill()
+                shared_file, pixels = None, None
+                box = _fit(*heif.size, largest)
+                decoded = _upright(heif.shrunk(_whole_factor(heif, box), box), box, orientation)
+            else:
+                shared_file, pixels = (
+                    _shared_file(fileobj, image, image_format, orientation)
+                    if shared and not strip_later
+                    else (None, None)
+                )
+                decoded = _decode_upright(image if pixels is None else pixels, largest, orientation, fileobj)
         except Image.DecompressionBombError:
             raise too_many_pixels(policy.max_pixels) from None
         except Exception as error:
             # Pillow's decoders raise many types on malformed data (OSError, SyntaxError,
             # struct.error, IndexError, ...): any failure to decode an upload is the file's.
             logger.info("cannot decode %s upload: %r", image_format, error)
+            if heif is not None:
+                heif.close()
             raise InvalidImage("damaged") from None
 
     made, larger = {}, decoded
@@ -192,7 +214,11 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
             crop = card_box(*larger.size) if row.card else whole  # a 3:2 photo's card: whole, no copy
             made[row] = encode(larger if crop == whole else larger.crop(crop), row)
     decoded = larger = None  # the pixels released before the copy is made
-    if strip_later:
+    if heif is not None:
+        with heif:
+            if shared:
+                shared_file = _heif_shared_file(heif, orientation, icc_profile)
+    elif strip_later:
         try:
             shared_file, _ = _shared_file(fileobj, None, image_format, orientation)
         except Exception as error:  # as any failure to read the upload above: the file's
@@ -237,16 +263,20 @@ def _check_pixels(image, image_format, policy):
     if pixels > policy.max_pixels:
         raise too_many_pixels(policy.max_pixels)
     banded = png_bands.can_band(image)
-    if pixels > (limit := decode_pixel_limit(policy, image_format, image.mode, image.info, banded=banded)):
+    info = image.info
+    lossless = image_format == "WEBP" and decoders.webp_lossless(image.fp)
+    if lossless:
+        info = {**info, WEBP_LOSSLESS: True}
+    if pixels > (limit := decode_pixel_limit(policy, image_format, image.mode, info, banded=banded)):
         text, alpha = supported_formats_text(image_format), has_alpha(image.mode, image.info)
-        raise too_many_pixels(limit, text, policy.max_pixels, alpha=alpha, in_bands=banded)
+        raise too_many_pixels(limit, text, policy.max_pixels, alpha=alpha, in_bands=banded, lossless=lossless)
 
 
 def _shared_file(fileobj, image, image_format, orientation):
     """(the copy without metadata, the pixels to make the sizes from if not `image`'s): the file
-    rewritten without its metadata blocks when its format allows it, else (TIFF, HEIC) a
-    full-size JPEG of the decoded pixels, with an EXIF block holding the orientation alone (as
-    the rewritten copies): no full-size copy is rotated."""
+    rewritten without its metadata blocks when its format allows it, else (TIFF; a HEIC's is
+    _heif_shared_file's) a full-size JPEG of the decoded pixels, with an EXIF block holding the
+    orientation alone (as the rewritten copies): no full-size copy is rotated."""
     spool = tempfile.SpooledTemporaryFile(max_size=SHARED_SPOOL_IN_MEMORY)  # noqa: SIM115 (returned open)
     if shared_copy.can_strip(image_format):
         fileobj.seek(0)
@@ -272,6 +302,15 @@ def _shared_file(fileobj, image, image_format, orientation):
     rgb = image if pixels is None else pixels
     jpeg(rgb, into=spool, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=icc_profile)
     return SharedFile(spool, spool.tell(), "jpg", JPEG_CONTENT_TYPE, lossless=False), pixels
+
+
+def _heif_shared_file(heif, orientation, icc_profile):
+    """The full-size JPEG of a HEIC (decoders.HeifPixels, spilled): encoded from one flattened
+    copy made from its rows on disk, with nothing else full-size beside it (as _shared_file's)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SHARED_SPOOL_IN_MEMORY)  # noqa: SIM115 (returned open)
+    exif = shared_copy.orientation_exif(orientation) if orientation != 1 else b""
+    jpeg(heif.flattened(), into=spool, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=icc_profile)
+    return SharedFile(spool, spool.tell(), "jpg", JPEG_CONTENT_TYPE, lossless=False)
 
 
 def _open(fileobj, policy):
@@ -330,8 +369,9 @@ def _unsupported(detected):
     return InvalidImage("unsupported_format", {"format": detected, "formats": supported_formats_text()})
 
 
-def _decode_upright(image, size, orientation):
-    """`image` decoded once, fitted in a `size` px box, flattened to RGB and upright."""
+def _decode_upright(image, size, orientation, fileobj=None):
+    """`image` decoded once, fitted in a `size` px box, flattened to RGB and upright (a still
+    WebP decoded by libwebp from `fileobj`, the file `image` was opened from)."""
     box = _fit(image.width, image.height, size)
     if image.format in ("JPEG", "MPO"):
         # Lets libjpeg decode at 1/8, 1/4, 3/8 or 1/2 scale, never below the requested size. Ask for
@@ -340,8 +380,15 @@ def _decode_upright(image, size, orientation):
         scaled_decode.draft(image, box)
     elif png_bands.can_band(image):
         image = png_bands.decode(image, _whole_factor(image, box), box)
+    elif fileobj is not None and decoders.still_webp(image):
+        image = decoders.webp_shrunk(fileobj, image.mode, _whole_factor(image, box), box)
     else:
         image = _reduced_whole(image, box)
+    return _upright(image, box, orientation)
+
+
+def _upright(image, box, orientation):
+    """`image` (shrunk to about `box`) resized to `box`, flattened to RGB and turned upright."""
     rgb = _to_rgb(_resized(image, box))
     # Orient after shrinking: transposing first would force a full-size decode and copy. Done
     # here rather than by ImageOps.exif_transpose, which re-serialises the whole EXIF block and
@@ -361,8 +408,10 @@ def _reduced_whole(image, box):
 
 
 def _whole_factor(image, box):
-    """The largest integer factor `image` can be reduced by and still cover `box` (at least 1)."""
-    return max(1, min(image.width // box[0], image.height // box[1]))
+    """The largest integer factor `image` (anything with a `size`) can be reduced by and still
+    cover `box` (at least 1)."""
+    width, height = image.size
+    return max(1, min(width // box[0], height // box[1]))
 
 
 def _fit(width, height, size):

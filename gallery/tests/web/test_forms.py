@@ -161,8 +161,9 @@ def test_a_refusal_for_transparency_is_shown_in_korean(settings):
         policy_module.too_many_pixels(8_900_000, "TIFF", 50_000_000),
         policy_module.too_many_pixels(5_600_000, "TIFF", 50_000_000, alpha=True),
         policy_module.too_many_pixels(8_900_000, "PNG", 50_000_000, in_bands=False),
+        policy_module.too_many_pixels(5_000_000, "WebP", 50_000_000, lossless=True),
     ],
-    ids=["any", "format", "transparency", "png-decoded-whole"],
+    ids=["any", "format", "transparency", "png-decoded-whole", "lossless-webp"],
 )
 def test_a_stored_pixel_refusal_is_read_back_in_korean_with_its_figures(refusal):
     """A failed photo keeps its reason in English (gallery.services.photos); its page shows it in
