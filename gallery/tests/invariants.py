@@ -477,8 +477,11 @@ def empty_the_stack():
             for item in kind:
                 batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
     bucket = default_storage.connection.meta.client
-    for key in object_keys():
-        bucket.delete_object(Bucket=default_storage.bucket_name, Key=key)
+    keys = object_keys()
+    for start in range(0, len(keys), 1000):  # one DeleteObjects a thousand keys, not a call a key
+        chunk = [{"Key": key} for key in keys[start : start + 1000]]
+        answer = bucket.delete_objects(Bucket=default_storage.bucket_name, Delete={"Objects": chunk})
+        assert not answer.get("Errors"), answer["Errors"]
     queue = sqs.queue()  # PurgeQueue is allowed once a minute: each job taken and deleted
     while found := queue.receive(wait_seconds=0, max_jobs=10):
         for job in found:
