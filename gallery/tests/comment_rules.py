@@ -222,7 +222,7 @@ class CommentRules:
             viewer_id = viewer.pk if viewer.is_authenticated else None
             for photo_id, want in self.expected.photos.items():
                 try:
-                    photo = photos.visible(viewer, photo_id)
+                    photo = invariants.visible_photo(viewer, photo_id)
                     shown = {c.id for c in comments.page(viewer, photo, limit=100).items}
                 except (PhotoHidden, PhotoInTrash, PhotoNotFound):
                     assert not self._may_see(viewer, want), (viewer, photo_id)

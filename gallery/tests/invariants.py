@@ -7,6 +7,7 @@ runs too): a bug shared by the repair and its judge would otherwise go unseen.
 """
 
 import collections
+import contextlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -105,8 +106,64 @@ def apply_batch(expected, user, action, photo_ids, *, album_id=None, tags=(), vi
     return done
 
 
+# While the machine checks its invariants after a step: {"table"/"objects": what was read}.
+# Every check of a step judges the store the step left: one scan and one listing shared by them,
+# not one per check (4 scans a step were ~20% of the checks' moto calls). The one write of the checks,
+# notifications.page marking read the notes their reader may no longer see, touches notifications
+# only, which their own check reads before it; reconcile's check scans for itself.
+_one_read = None
+
+
+@contextlib.contextmanager
+def one_read_per_step():
+    """table_by_kind and object_keys read the store once inside, and hand out copies."""
+    global _one_read
+    _one_read = {}
+    try:
+        yield
+    finally:
+        _one_read = None
+
+
+class OneReadPerStep:
+    """For a RuleBasedStateMachine: its invariants after a step share one read of the store.
+    Hypothesis runs every @invariant through check_invariants (not a documented hook:
+    test_invariants.py::test_the_checks_of_a_step_share_one_read_of_the_store shows it still is)."""
+
+    def check_invariants(self, *args, **kwargs):
+        with one_read_per_step():
+            super().check_invariants(*args, **kwargs)
+
+
+def visible_photo(viewer, photo_id):
+    """photos.visible(viewer, photo_id): the photo, or what it raised. Inside one_read_per_step
+    asked once per viewer and photo, for every check of the step (the viewers' and the comments'
+    checks both ask it of every photo)."""
+    if _one_read is None:
+        return photos.visible(viewer, photo_id)
+    key = ("photo", viewer.pk if viewer.is_authenticated else None, photo_id)
+    if key not in _one_read:
+        try:
+            _one_read[key] = (photos.visible(viewer, photo_id), None)
+        except Exception as error:  # the caller judges it, as it would the call's
+            _one_read[key] = (None, error)
+    photo, error = _one_read[key]
+    if error is not None:
+        raise error
+    return photo
+
+
 def table_by_kind():
     """{kind name: [item]} of the whole table; items of no declared kind under None."""
+    if _one_read is None:
+        return _scan_by_kind()
+    if "table" not in _one_read:
+        _one_read["table"] = _scan_by_kind()
+    # A copy of the lists (a check may pop a kind or add the None key); the items are only read.
+    return collections.defaultdict(list, {kind: list(items) for kind, items in _one_read["table"].items()})
+
+
+def _scan_by_kind():
     connection = get_connection()
     found = collections.defaultdict(list)
     for page in connection.client.get_paginator("scan").paginate(TableName=connection.table_name):
@@ -289,9 +346,9 @@ def check_viewers(expected, users):
         for photo_id, want in expected.photos.items():
             if viewer_id == want.owner.pk:
                 # The owner sees their own, whatever its state (check_table), but in the trash.
-                assert _answers(photos.visible, viewer, photo_id) == (not want.trashed)
+                assert _answers(visible_photo, viewer, photo_id) == (not want.trashed)
                 continue
-            assert _answers(photos.visible, viewer, photo_id) == (photo_id in shown_to_all), (
+            assert _answers(visible_photo, viewer, photo_id) == (photo_id in shown_to_all), (
                 viewer,
                 photo_id,
             )
@@ -390,6 +447,14 @@ def read_object(key):
 
 def object_keys():
     """Every key of the bucket (all pages)."""
+    if _one_read is None:
+        return _list_keys()
+    if "objects" not in _one_read:
+        _one_read["objects"] = _list_keys()
+    return list(_one_read["objects"])
+
+
+def _list_keys():
     from django.core.files.storage import default_storage
 
     client = default_storage.connection.meta.client
@@ -412,8 +477,11 @@ def empty_the_stack():
             for item in kind:
                 batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
     bucket = default_storage.connection.meta.client
-    for key in object_keys():
-        bucket.delete_object(Bucket=default_storage.bucket_name, Key=key)
+    keys = object_keys()
+    for start in range(0, len(keys), 1000):  # one DeleteObjects a thousand keys, not a call a key
+        chunk = [{"Key": key} for key in keys[start : start + 1000]]
+        answer = bucket.delete_objects(Bucket=default_storage.bucket_name, Delete={"Objects": chunk})
+        assert not answer.get("Errors"), answer["Errors"]
     queue = sqs.queue()  # PurgeQueue is allowed once a minute: each job taken and deleted
     while found := queue.receive(wait_seconds=0, max_jobs=10):
         for job in found:

@@ -100,7 +100,15 @@ TAKEN = st.sampled_from(
 ALBUM_VISIBILITIES = st.sampled_from([PUBLIC, UNLISTED, PRIVATE])
 
 
-class UseCases(CommentRules, EraseRules, TrashRules, FollowRules, NotificationRules, RuleBasedStateMachine):
+class UseCases(
+    invariants.OneReadPerStep,
+    CommentRules,
+    EraseRules,
+    TrashRules,
+    FollowRules,
+    NotificationRules,
+    RuleBasedStateMachine,
+):
     stack = None  # the users, set by the test (on the aws fixture's bucket, table and queue)
     server = None  # the recording MotoServer the test runs on, for the restart step
 
@@ -648,3 +656,25 @@ def test_a_trash_restore_and_purge_history_keeps_every_invariant(aws, user, bob)
     machine.days_pass_and_the_purge_runs(days=10)
     assert first not in machine.expected.photos
     machine.the_data_model_holds()
+
+
+def test_the_checks_of_a_step_share_one_read_of_the_store():
+    """UseCases' invariants read the table and the bucket once per step (invariants.OneReadPerStep):
+    Hypothesis must still run the invariants through check_invariants, and the rules must still
+    read the store afresh."""
+    seen = []
+
+    assert issubclass(UseCases, invariants.OneReadPerStep)
+
+    class Probe(invariants.OneReadPerStep, RuleBasedStateMachine):
+        @rule()
+        def step(self):
+            seen.append(("rule", invariants._one_read is None))
+
+        @invariant()
+        def check(self):
+            seen.append(("invariant", invariants._one_read is not None))
+
+    run_state_machine_as_test(Probe, settings=settings(max_examples=2, stateful_step_count=3, **COMMON))
+    assert {kind for kind, _ in seen} == {"rule", "invariant"}
+    assert all(as_expected for _, as_expected in seen), seen
