@@ -247,9 +247,9 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
 
 @contextlib.contextmanager
 def _damaged_if_undecodable(image_format, policy):
-    """Any failure to decode an upload is the file's: InvalidImage("damaged"), a pixel bomb too
-    many pixels. Pillow's decoders raise many types on malformed data (OSError, SyntaxError,
-    struct.error, IndexError, ...), libheif ValueError and RuntimeError."""
+    """Any failure to decode an upload is the file's: InvalidImage("damaged") (too_many_pixels for
+    Pillow's decompression bomb). Pillow's decoders raise many types on malformed data (OSError,
+    SyntaxError, struct.error, IndexError, ...), libheif ValueError and RuntimeError."""
     try:
         yield
     except Image.DecompressionBombError:
