@@ -14,6 +14,7 @@ while their pixels' cost stays within the policy's `max_decode_bytes`
 rendition carries the original's metadata: no EXIF, XMP, comment or text.
 """
 
+import contextlib
 import logging
 import tempfile
 import warnings
@@ -177,34 +178,33 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         # releases.
         largest = max(long_side for long_side, _ in targets)
         strip_later = shared and shared_copy.can_strip(image_format)
-        heif = None
-        try:
-            if image_format == "HEIF":
-                # libheif's buffer is the only full-size decode (decoders.HeifPixels), the plugin's
-                # image never loaded; the full-size copy is made after the sizes.
-                icc_profile = image.info.get("icc_profile")
-                heif = decoders.HeifPixels(fileobj)
-                if shared:
-                    heif.spill()
-                shared_file, pixels = None, None
-                box = _fit(*heif.size, largest)
-                decoded = _upright(heif.shrunk(_whole_factor(heif, box), box), box, orientation)
-            else:
+        shared_file, heif = None, None
+        if image_format == "HEIF":
+            icc_profile = image.info.get("icc_profile")
+        else:
+            with _damaged_if_undecodable(image_format, policy):
                 shared_file, pixels = (
                     _shared_file(fileobj, image, image_format, orientation)
                     if shared and not strip_later
                     else (None, None)
                 )
                 decoded = _decode_upright(image if pixels is None else pixels, largest, orientation, fileobj)
-        except Image.DecompressionBombError:
-            raise too_many_pixels(policy.max_pixels) from None
-        except Exception as error:
-            # Pillow's decoders raise many types on malformed data (OSError, SyntaxError,
-            # struct.error, IndexError, ...): any failure to decode an upload is the file's.
-            logger.info("cannot decode %s upload: %r", image_format, error)
-            if heif is not None:
+    if image_format == "HEIF":
+        # libheif's buffer is the only full-size decode (decoders.HeifPixels), the plugin's image
+        # never loaded, and released first: its parse of the file (the file's bytes among it,
+        # ~6.5 MB at 12 MP) would sit beside the decode (a worker's peak, issue 26).
+        image = None
+        with warnings.catch_warnings(), _damaged_if_undecodable(image_format, policy):
+            warnings.simplefilter("ignore")
+            heif = decoders.HeifPixels(fileobj)
+            try:
+                if shared:
+                    heif.spill()  # the full-size copy is made after the sizes, from disk
+                box = _fit(*heif.size, largest)
+                decoded = _upright(heif.shrunk(_whole_factor(heif, box), box), box, orientation)
+            except BaseException:
                 heif.close()
-            raise InvalidImage("damaged") from None
+                raise
 
     made, larger = {}, decoded
     for long_side, rows in targets:  # largest first
@@ -243,6 +243,20 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
         ),
         position=gps_position(exif),
     )
+
+
+@contextlib.contextmanager
+def _damaged_if_undecodable(image_format, policy):
+    """Any failure to decode an upload is the file's: InvalidImage("damaged") (too_many_pixels for
+    Pillow's decompression bomb). Pillow's decoders raise many types on malformed data (OSError,
+    SyntaxError, struct.error, IndexError, ...), libheif ValueError and RuntimeError."""
+    try:
+        yield
+    except Image.DecompressionBombError:
+        raise too_many_pixels(policy.max_pixels) from None
+    except Exception as error:
+        logger.info("cannot decode %s upload: %r", image_format, error)
+        raise InvalidImage("damaged") from None
 
 
 def _targets(width, height, thumbnail_size, display_size, sources):

@@ -283,3 +283,20 @@ def test_a_heic_cut_short_is_refused_as_damaged(cut):
         process(data[: int(len(data) * cut)])
 
     assert refused.value.code == "damaged"
+
+
+@pytest.mark.parametrize("cut", [None, 0.9])
+def test_a_heics_upload_stays_open_and_whole_for_its_caller(cut):
+    # The plugin's image is released before libheif decodes (a worker's peak, issue 26) without
+    # closing the upload: the worker copies it to the original's key afterwards.
+    data = saved(photo_like((800, 600)), "HEIF", quality=90)
+    data = data if cut is None else data[: int(len(data) * cut)]
+    upload = io.BytesIO(data)
+
+    if cut is None:
+        assert process_image(upload, policy(), thumbnail_size=400, display_size=1600).format == "HEIF"
+    else:
+        with pytest.raises(InvalidImage):
+            process_image(upload, policy(), thumbnail_size=400, display_size=1600)
+    upload.seek(0)
+    assert upload.read() == data

@@ -36,3 +36,16 @@ def test_an_unreachable_bucket_is_media_unavailable(aws, settings):
         bucket.ping()
     with pytest.raises(MediaUnavailable):
         objects.save("photos/x/thumb.jpg", b"x")
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1, 2 * objects._READ_CHUNK + 7])
+def test_an_object_read_back_is_its_bytes_whether_kept_in_memory_or_spilled_to_disk(aws, extra):
+    # Past one chunk the read spills to a temporary file (a worker's peak, issue 26): the same bytes.
+    data = bytes(range(256)) * ((objects._READ_CHUNK + extra) // 256) + b"end"
+    key = thumbnail_key("f" * 32)
+    objects.save(key, io.BytesIO(data))
+
+    with objects.read_object(key, max_bytes=len(data)) as read:
+        assert read.read() == data
+    with pytest.raises(objects.ObjectTooLarge):
+        objects.read_object(key, max_bytes=len(data) - 1)
