@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from PIL import Image
 
 from gallery.imaging.encode import EncodedJpeg, jpeg
+from gallery.imaging.formats import accepted_format, open_upload
 from gallery.imaging.policy import InvalidImage, too_many_pixels
 from gallery.imaging.process import (
     _ORIENTED_BY_PLUGIN,
-    _accepted_format,
     _check_pixels,
     _decode_upright,
     _exif,
-    _open,
     _orientation,
 )
 
@@ -37,9 +36,9 @@ class Avatar:
 def make_avatar(fileobj, policy, sizes=SIZES):
     """The avatar of `fileobj` at each of `sizes` (never enlarged: a small picture stays small).
     InvalidImage as for a photo: not an image, a format or a size the policy refuses, damaged."""
-    with _open(fileobj, policy) as image, warnings.catch_warnings():
+    with open_upload(fileobj, policy) as image, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        image_format = _accepted_format(image, policy)
+        image_format = accepted_format(image, policy)
         _check_pixels(image, image_format, policy)
         orientation = 1 if image_format in _ORIENTED_BY_PLUGIN else _orientation(_exif(image))
         # Decoded so that the short side still covers the largest square (a reduced-scale JPEG decode).

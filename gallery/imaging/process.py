@@ -20,11 +20,18 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from gallery.imaging import decoders, png_bands, scaled_decode, shared_copy
 from gallery.imaging.encode import JPEG_CONTENT_TYPE, EncodedJpeg, encode, jpeg
 from gallery.imaging.exif import ExifFacts, exif_facts, gps_position
+from gallery.imaging.formats import (
+    ACCEPT_ATTRIBUTE,
+    SUPPORTED_FORMATS,
+    accepted_format,
+    open_upload,
+    supported_formats_text,
+)
 from gallery.imaging.orientation import ORIENTATION_TRANSPOSE as _ORIENTATION_TRANSPOSE
 from gallery.imaging.orientation import exif_orientation as _orientation
 from gallery.imaging.orientation import turned
@@ -39,39 +46,20 @@ from gallery.imaging.policy import (
 from gallery.imaging.renditions import DISPLAY, SOURCES, THUMBNAIL, card_box, sources_for, uncropped_long_side
 
 __all__ = [
+    "ACCEPT_ATTRIBUTE",
     "JPEG_CONTENT_TYPE",
+    "SUPPORTED_FORMATS",
     "EncodedJpeg",
     "ImagePolicy",
     "InvalidImage",
     "ProcessedImage",
     "process_image",
     "site_policy",
+    "supported_formats_text",
 ]
 
 logger = logging.getLogger(__name__)
 
-# Pillow format name -> (file extension, content type) of formats we accept as originals.
-SUPPORTED_FORMATS = {
-    "JPEG": ("jpg", "image/jpeg"),
-    "PNG": ("png", "image/png"),
-    "GIF": ("gif", "image/gif"),
-    "WEBP": ("webp", "image/webp"),
-    "TIFF": ("tif", "image/tiff"),
-}
-try:
-    from pillow_heif import register_heif_opener
-except ImportError:  # HEIC is optional: without the plugin such uploads get "not supported"
-    pass
-else:
-    register_heif_opener()
-    SUPPORTED_FORMATS["HEIF"] = ("heic", "image/heic")
-# What the upload form's file input offers; browsers know HEIC by its extensions more than its type.
-ACCEPT_ATTRIBUTE = ",".join(content_type for _, content_type in SUPPORTED_FORMATS.values()) + (
-    ",.heic,.heif" if "HEIF" in SUPPORTED_FORMATS else ""
-)
-# Pillow's JPEG plugin reports a JPEG with a Multi-Picture segment (many phones' depth and HDR
-# photos) as "MPO"; it is a JPEG file whose first frame is the photo.
-_FORMAT_OF_PLUGIN_RESULT = {"MPO": "JPEG"}
 # Full-size copies of formats that cannot be stripped in place (TIFF, HEIC) are re-encoded.
 FULL_SIZE_QUALITY = 90
 # A full-size copy larger than this waits on disk for its upload (as the upload itself does in
@@ -135,11 +123,6 @@ def site_policy(limits):
     )
 
 
-def supported_formats_text(*names):
-    """The formats' names as people know them ("WebP"): `names`, else every supported one."""
-    return ", ".join("WebP" if name == "WEBP" else name for name in names or SUPPORTED_FORMATS)
-
-
 def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOURCES, shared=True, rotation=0):
     """Check that `fileobj` is an intact image of a format and a size `policy` (an ImagePolicy)
     accepts; return its facts, its display size (`display_size` px long side), thumbnail
@@ -159,10 +142,10 @@ def process_image(fileobj, policy, *, thumbnail_size, display_size, sources=SOUR
     it is folded into the orientation, so the sizes, the dimensions and the full-size copy's
     orientation tag all follow it without a second transform.
     """
-    with _open(fileobj, policy) as image, warnings.catch_warnings():
+    with open_upload(fileobj, policy) as image, warnings.catch_warnings():
         # Pillow warns about oddities it then handles ("Corrupt EXIF data", palette transparency).
         warnings.simplefilter("ignore")
-        image_format = _accepted_format(image, policy)
+        image_format = accepted_format(image, policy)
         _check_pixels(image, image_format, policy)
         exif = _exif(image)
         orientation = 1 if image_format in _ORIENTED_BY_PLUGIN else _orientation(exif)
@@ -325,62 +308,6 @@ def _heif_shared_file(heif, orientation, icc_profile):
     exif = shared_copy.orientation_exif(orientation) if orientation != 1 else b""
     jpeg(heif.flattened(), into=spool, quality=FULL_SIZE_QUALITY, exif=exif, icc_profile=icc_profile)
     return SharedFile(spool, spool.tell(), "jpg", JPEG_CONTENT_TYPE, lossless=False)
-
-
-def _open(fileobj, policy):
-    """Image.open with only the policy's formats' plugins: files of other formats are never parsed."""
-    fileobj.seek(0)
-    try:
-        with warnings.catch_warnings():
-            # Our own pixel limit (checked by the caller) is lower than Pillow's bomb-warning
-            # threshold, and warnings such as "Corrupt EXIF data" are about things we then ignore.
-            warnings.simplefilter("ignore")
-            return Image.open(fileobj, formats=_allowed(policy))
-    except Image.DecompressionBombError:
-        raise too_many_pixels(policy.max_pixels) from None
-    except UnidentifiedImageError:
-        detected = _sniffed_format(fileobj)
-        if detected is None:
-            raise InvalidImage("not_an_image") from None
-        raise _unsupported(detected) from None
-    except Exception:  # a header bad enough to break the plugin itself
-        raise InvalidImage("not_an_image") from None
-
-
-def _allowed(policy):
-    """The policy's formats that this module can handle, in SUPPORTED_FORMATS' order."""
-    return [name for name in SUPPORTED_FORMATS if name in policy.formats]
-
-
-def _accepted_format(image, policy):
-    """Our name for the format the plugin found; refuses anything a plugin might report outside
-    the allow-list, so no later step ever sees a format we did not choose to accept."""
-    name = _FORMAT_OF_PLUGIN_RESULT.get(image.format, image.format)
-    if name not in _allowed(policy):
-        raise _unsupported(image.format)
-    return name
-
-
-def _sniffed_format(fileobj):
-    """The format a refused file's magic bytes announce, for a clearer message, or None. Only
-    the plugins' signature checks run on the first bytes: other plugins never parse the file."""
-    fileobj.seek(0)
-    prefix = fileobj.read(16)
-    Image.init()  # registers every plugin's signature check (only the common ones are loaded)
-    # Our own plugins have already refused it: a broken file of ours is "not an image", not "not supported".
-    for name in (name for name in Image.ID if name not in SUPPORTED_FORMATS):
-        accept = Image.OPEN[name][1]
-        try:
-            found = accept is not None and accept(prefix)
-        except Exception:  # some checks index short prefixes
-            found = False
-        if found and not isinstance(found, str):  # a string is the plugin's "recognised, but no"
-            return name
-    return None
-
-
-def _unsupported(detected):
-    return InvalidImage("unsupported_format", {"format": detected, "formats": supported_formats_text()})
 
 
 def _decode_upright(image, size, orientation, fileobj=None):

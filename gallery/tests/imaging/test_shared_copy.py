@@ -5,8 +5,7 @@ import io
 import pytest
 from PIL import Image, JpegImagePlugin
 
-from gallery.imaging import process as images
-from gallery.imaging import shared_copy
+from gallery.imaging import formats, shared_copy
 from gallery.tests.factories import camera_exif, location_of
 
 PIXELS = Image.new("RGB", (64, 48), (200, 10, 10))
@@ -63,12 +62,12 @@ def test_every_format_name_an_allowed_plugin_can_report_is_accepted():
     """MPO was a 500: the JPEG plugin reports it. Every class an allowed plugin opens must map."""
     Image.init()
     reported = set()
-    for name in images.SUPPORTED_FORMATS:
+    for name in formats.SUPPORTED_FORMATS:
         opener = Image.OPEN[name][0]
         classes = [opener] if isinstance(opener, type) else [JpegImagePlugin.JpegImageFile]
         while classes:
             cls = classes.pop()
             reported.add(cls.format)
             classes += cls.__subclasses__()
-    accepted = set(images.SUPPORTED_FORMATS) | set(images._FORMAT_OF_PLUGIN_RESULT)
+    accepted = set(formats.SUPPORTED_FORMATS) | set(formats.FORMAT_OF_PLUGIN_RESULT)
     assert "MPO" in reported and reported <= accepted
