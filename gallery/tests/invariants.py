@@ -29,6 +29,7 @@ from gallery.storage.dynamodb import model as kinds
 from gallery.storage.dynamodb import notifications as stored_notes
 from gallery.storage.dynamodb.jobs import job_from_item
 from gallery.storage.dynamodb.schema import album_from_item, card_from_item, photo_from_item
+from gallery.storage.s3 import objects as s3_objects
 from gallery.tests.follow_rules import check_follows
 
 ANONYMOUS = AnonymousUser()
@@ -467,8 +468,6 @@ def _list_keys():
 def empty_the_stack():
     """Every item, object and queued job removed: a new example's clean slate, without the
     seconds that creating the table again costs."""
-    from django.core.files.storage import default_storage
-
     from gallery.storage import sqs
 
     table = get_connection().table
@@ -476,12 +475,7 @@ def empty_the_stack():
         for kind in table_by_kind().values():
             for item in kind:
                 batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
-    bucket = default_storage.connection.meta.client
-    keys = object_keys()
-    for start in range(0, len(keys), 1000):  # one DeleteObjects a thousand keys, not a call a key
-        chunk = [{"Key": key} for key in keys[start : start + 1000]]
-        answer = bucket.delete_objects(Bucket=default_storage.bucket_name, Delete={"Objects": chunk})
-        assert not answer.get("Errors"), answer["Errors"]
+    s3_objects.delete_objects(object_keys())  # a DeleteObjects a thousand keys, not a call a key
     queue = sqs.queue()  # PurgeQueue is allowed once a minute: each job taken and deleted
     while found := queue.receive(wait_seconds=0, max_jobs=10):
         for job in found:
