@@ -74,7 +74,7 @@ def decode(image, factor, box):
             previous = decoded.crop((0, count - 1, full_width, count)).tobytes("raw", rawmode)
             yield decoded
 
-    return _assembled(bands(), height, factor, box)
+    return shrink_bands(bands(), height, factor, box)
 
 
 def shrink(image, factor, box):
@@ -86,7 +86,7 @@ def shrink(image, factor, box):
         image.crop((0, top, image.width, min(top + rows, image.height)))
         for top in range(0, image.height, rows)
     )
-    return _assembled(bands, image.height, factor, box)
+    return shrink_bands(bands, image.height, factor, box)
 
 
 def band_rows(width, factor=1):
@@ -111,15 +111,10 @@ def raw_bands(read, mode, size, stride, factor=1):
 
 def shrink_bands(bands, height, factor, box):
     """`bands` (Pillow images, top to bottom, whole boxes of `factor` rows but the last, of an
-    image `height` rows high) flattened, reduced and resized to `box` as `shrink` does."""
-    return _assembled(bands, height, factor, box)
-
-
-def _assembled(bands, height, factor, box):
-    """The bands (whole boxes of `factor` rows but the last) flattened, reduced and resized to
-    `box`. The resize runs on a window of reduced rows, each output row made once the rows its
-    kernel reads are in (Image.resize's `box`: the same coefficients as one resize of the whole),
-    so neither the reduced image nor a resize's intermediate is ever whole."""
+    image `height` rows high) flattened, reduced and resized to `box`. The resize runs on a window
+    of reduced rows, each output row made once the rows its kernel reads are in (Image.resize's
+    `box`: the same coefficients as one resize of the whole), so neither the reduced image nor a
+    resize's intermediate is ever whole."""
     width, out_height = box
     reduced_height = -(-height // factor)
     scale = reduced_height / out_height
