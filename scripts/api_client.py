@@ -2,16 +2,19 @@
 with it: sign in with a token, upload a photo straight to S3, list it, make an album, add it.
 
     python -m scripts.api_client generate <url or file of the document> <directory>
-    python -m scripts.api_client walk <directory> <site URL> <token> <image file>
+    PHOTOSHARE_API_TOKEN=<token> python -m scripts.api_client walk <directory> <site URL> <image file>
 
 `generate` writes the package `photoshare_client` (openapi-python-client) into the directory:
 never committed, made again from the document whenever it changes. `walk` uses it as any client
 of the API would (no Django here), the file's POST to S3 with `requests` as a browser sends it.
+The token comes from the environment, never the command line: there any user's `ps` would show it,
+and one of the 1 in 64 that begin with "-" would be read as an option.
 gallery/tests/api/test_generated_client.py runs both against a live server (docs/api.md).
 """
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -104,7 +107,11 @@ def _expect(response, status):
     return response.parsed
 
 
-def main():
+TOKEN_VARIABLE = "PHOTOSHARE_API_TOKEN"  # noqa: S105 (the variable's name, not a token)
+
+
+def parse_arguments(argv=None, environ=os.environ):
+    """The command and its arguments; `walk` takes its token from TOKEN_VARIABLE."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     made = commands.add_parser("generate")
@@ -113,9 +120,17 @@ def main():
     walked = commands.add_parser("walk")
     walked.add_argument("directory", type=Path)
     walked.add_argument("base_url")
-    walked.add_argument("token")
     walked.add_argument("image", type=Path)
-    arguments = parser.parse_args()
+    arguments = parser.parse_args(argv)
+    if arguments.command == "walk":
+        arguments.token = environ.get(TOKEN_VARIABLE, "")
+        if not arguments.token:
+            parser.error(f"walk signs in with the API token in the environment variable {TOKEN_VARIABLE}")
+    return arguments
+
+
+def main():
+    arguments = parse_arguments()
     if arguments.command == "generate":
         print(generate(arguments.document, arguments.directory))
     else:

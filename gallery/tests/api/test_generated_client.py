@@ -4,6 +4,7 @@ photo straight to S3, lists it and puts it in an album, against a live server wi
 running (scripts/api_client.py, run as its own process: no Django on the client's side)."""
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -30,10 +31,11 @@ def running_worker(aws):
     thread.join(timeout=30)
 
 
-def script(*arguments):
+def script(*arguments, token=""):
     done = subprocess.run(
         [sys.executable, "-m", "scripts.api_client", *map(str, arguments)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PHOTOSHARE_API_TOKEN": token},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
@@ -47,7 +49,7 @@ def test_a_client_generated_from_the_served_schema_uploads_lists_and_makes_an_al
 
     package = script("generate", f"{live_server.url}/api/openapi.json", tmp_path / "client").strip()
     assert Path(package, "api", "uploads", "start_upload.py").exists()
-    seen = json.loads(script("walk", tmp_path / "client", live_server.url, ApiToken.issue(user), image))
+    seen = json.loads(script("walk", tmp_path / "client", live_server.url, image, token=ApiToken.issue(user)))
 
     assert seen["status"] == "ready" and seen["size"] == [640, 480]
     assert seen["listed"] == [seen["photo"]]
