@@ -567,7 +567,13 @@ def everything(*, feeds=True, notes=True):
     ), sorted(invariants.object_keys())
 
 
-def test_the_use_cases_keep_the_declared_invariants(aws, moto_server, user, bob, tmp_path):
+# The profile's examples in this many tests of their own (each its own random runs): under xdist
+# they go to both workers, so the machine (~2 minutes of CI at once) does not end the run alone.
+PARTS = 2
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_the_use_cases_keep_the_declared_invariants(part, aws, moto_server, user, bob, tmp_path):
     """On a recording moto (as `make run` has, devstack/local_aws.py) in place of the session's,
     on the same port, so that a step may restart it."""
     moto_server.stop()
@@ -576,7 +582,8 @@ def test_the_use_cases_keep_the_declared_invariants(aws, moto_server, user, bob,
         local.start(timeout=120)
         call_command("init_aws", verbosity=0)
         UseCases.stack, UseCases.server = [user, bob], local
-        run_state_machine_as_test(UseCases, settings=PROFILE)
+        examples = -(-PROFILE.max_examples // PARTS)  # rounded up: never fewer than asked for
+        run_state_machine_as_test(UseCases, settings=settings(PROFILE, max_examples=examples))
     finally:
         UseCases.server = None
         local.stop()
