@@ -6,8 +6,9 @@ tests take the rest, ~2 s each at that load, most of it setup (a user's password
 of CPU: now gallery/tests/hashers.py) and moto calls over HTTP. The long profiles of the
 invariant machine and the API fuzz are `make invariants` / `make api-fuzz`, not part of a run."""
 
+import re
+
 import pytest
-import redis
 from _pytest.nodeid import NodeId
 from django.conf import settings
 from django.core.cache import caches
@@ -153,21 +154,25 @@ def _empty_cache():
 
 
 def clear_default_cache():
-    """Empty the default cache and the list pages' cache. A Redis one may be shared with other
-    test runs (its clear() is a FLUSHDB): only the keys of this run's prefix are deleted."""
+    """Empty the default cache and the list pages' cache (a Redis one: this worker's keys alone)."""
     for alias in ("default", settings.PHOTOSHARE_LIST_CACHE):
-        config = settings.CACHES[alias]
-        if not isinstance(caches[alias], RedisCache):  # photoshare.caches' subclass too
-            caches[alias].clear()
-            continue
-        client = redis.Redis.from_url(config["LOCATION"])
-        try:
-            keys = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
-            if keys:
-                client.delete(*keys)
-        finally:
-            client.close()
+        caches[alias].clear()
     listcache.forget_generation()  # the generation a process trusted went with its keys
+
+
+def _clear_own_keys(cache):
+    """RedisCache.clear() in the tests. Django's is a FLUSHDB: in the Redis that the xdist workers
+    (and other runs) share, each under a key prefix of its own (devstack/pytest_plugin.py), a test's
+    cache.clear() emptied the other workers' counts mid-test (a password-reset limit's third
+    request let through, twice in CI). Here it deletes the keys of the cache's own prefix."""
+    client = cache._cache.get_client(write=True)
+    prefix = re.sub(r"([*?\[\]\\])", r"\\\1", cache.key_prefix)  # a glob: its own characters literal
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+RedisCache.clear = _clear_own_keys  # photoshare.caches' subclass too
 
 
 @pytest.fixture

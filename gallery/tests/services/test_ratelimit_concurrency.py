@@ -1,8 +1,12 @@
 """Rate limits under concurrent requests: the counters must be atomic (Redis INCR, as the test
 settings and production use), or concurrent hits read the same count and all pass."""
 
+import uuid
+
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
 from gallery.tests.concurrency import at_once
@@ -35,3 +39,19 @@ def test_forty_bad_logins_at_once_against_a_limit_of_ten_let_at_most_ten_through
 def test_the_suite_counts_in_redis():
     """What makes the test above meaningful: a cache shared by processes, with atomic INCR."""
     assert django_settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_a_clear_in_one_worker_leaves_the_counts_of_the_others():
+    """The workers share that Redis, each under its own key prefix: a test's cache.clear() deletes
+    its own keys (conftest.py), not Django's FLUSHDB, which once emptied another worker's
+    password-reset count between two of its requests."""
+    location = django_settings.CACHES["default"]["LOCATION"]
+    other_worker = RedisCache(location, {"KEY_PREFIX": f"another-worker-{uuid.uuid4().hex}"})
+    other_worker.set("hits", 2)
+    cache.set("hits", 1)
+    try:
+        cache.clear()
+
+        assert cache.get("hits") is None and other_worker.get("hits") == 2
+    finally:
+        other_worker.clear()
