@@ -2,10 +2,10 @@
 
 import logging
 import posixpath
+import sys
 
 from botocore.config import Config as BotocoreConfig
 from django.core.files.storage import default_storage
-from storages.backends.s3 import S3Storage
 
 from gallery.domain.errors import TooLarge, Unavailable
 from gallery.storage import clients
@@ -25,7 +25,24 @@ class ObjectTooLarge(TooLarge):
     """An uploaded object holds more than the caller's limit (it was not read further)."""
 
 
-class PhotoStorage(S3Storage):
+def _s3_storage_class():
+    """django-storages' S3Storage. Its module imports cryptography as it loads, for CloudFront-signed
+    URLs, which this site never configures (no AWS_CLOUDFRONT_KEY): ~7.5 MB of every process (the
+    Rust bindings), the largest import a worker never uses (issue 26: its peak memory). So that one
+    import, made while Django sets up, sees no cryptography unless it is loaded already; whatever
+    imports cryptography later gets it as usual (passkeys: fido2)."""
+    if "cryptography" in sys.modules or "storages.backends.s3" in sys.modules:
+        from storages.backends.s3 import S3Storage
+    else:
+        sys.modules["cryptography"] = None  # an ImportError for this import alone
+        try:
+            from storages.backends.s3 import S3Storage
+        finally:
+            del sys.modules["cryptography"]
+    return S3Storage
+
+
+class PhotoStorage(_s3_storage_class()):
     """django-storages' S3Storage with the headers photoshare decides from the key."""
 
     @property

@@ -1,5 +1,8 @@
 """gallery.storage.s3.backend: each object's headers come from its key, never from the browser."""
 
+import subprocess
+import sys
+
 import pytest
 
 from gallery.storage.s3 import objects
@@ -36,3 +39,23 @@ def test_sizes_are_kept_by_browsers_and_files_to_download_are_not(aws):
 
     assert aws.head(size)["CacheControl"] == "max-age=31536000, immutable"
     assert "CacheControl" not in aws.head(original)
+
+
+def test_a_worker_starts_without_cryptography_and_passkeys_still_get_it():
+    """django-storages' module would load cryptography (~7.5 MB) for CloudFront signing the site
+    never uses: a process that sets Django up and imports the worker has not loaded it, and
+    whatever asks for it later (fido2, for passkeys) gets the real one."""
+    child = """
+import sys
+import django
+django.setup()
+import gallery.management.commands.worker, gallery.services.worker
+from gallery.storage.s3.backend import PhotoStorage
+loaded_at_start = "cryptography" in sys.modules
+from cryptography.hazmat.primitives import hashes
+print(loaded_at_start, hashes.SHA256().name, PhotoStorage.__mro__[1].__module__)
+"""
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "sha256", "storages.backends.s3"]
