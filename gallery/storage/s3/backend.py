@@ -5,6 +5,7 @@ import posixpath
 import sys
 
 from botocore.config import Config as BotocoreConfig
+from django.conf import settings
 from django.core.files.storage import default_storage
 
 from gallery.domain.errors import TooLarge, Unavailable
@@ -30,8 +31,10 @@ def _s3_storage_class():
     URLs, which this site never configures (no AWS_CLOUDFRONT_KEY): ~7.5 MB of every process (the
     Rust bindings), the largest import a worker never uses (issue 26: its peak memory). So that one
     import, made while Django sets up, sees no cryptography unless it is loaded already; whatever
-    imports cryptography later gets it as usual (passkeys: fido2)."""
-    if "cryptography" in sys.modules or "storages.backends.s3" in sys.modules:
+    imports cryptography later gets it as usual (passkeys: fido2). A deployment that did set
+    AWS_CLOUDFRONT_KEY gets the signer django-storages makes with it."""
+    loaded = "cryptography" in sys.modules or "storages.backends.s3" in sys.modules
+    if loaded or getattr(settings, "AWS_CLOUDFRONT_KEY", None):
         from storages.backends.s3 import S3Storage
     else:
         sys.modules["cryptography"] = None  # an ImportError for this import alone
