@@ -133,8 +133,9 @@ class ImagePolicy:
 # of the growth (at 10.4 MP an opaque TIFF peaked at 153 MB, at 6.25 MP a transparent one at 151):
 # 14 opaque, 22 with transparency, 6 one-byte modes. WebP's and HEIC's are not
 # (16 and 10: a 12 MP phone HEIC stays accepted): at their limits a lossy WebP peaks at 146 MB,
-# a lossless one 161-169 at 7.8 MP (hence its own cost below), a 12 MP HEIC 157-158
-# (docs/benchmarks.md, issue 26 fourth pass).
+# a lossless one 161-169 at 7.8 MP (hence its own cost below), a 12 MP HEIC 157-158; since the
+# worker starts ~10 MB lower (no cryptography: gallery/storage/s3/backend.py) the HEIC 149-150
+# (docs/benchmarks.md, issue 26 fifth pass).
 _DECODE_COST = {"WEBP": 16, "HEIF": 10}
 # A lossless still WebP: the `webp` import (numpy, 12-14 MB), libwebp's whole-image ARGB (4 bytes a
 # pixel) and the buffer decoded into (3, or 4 with transparency) at once: 161-169 MB at 7.8 MP,
