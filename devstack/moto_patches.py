@@ -13,8 +13,9 @@ changed; its own code still parses, checks and answers every request.
 5. The backend serving a host name is looked up once: moto lists its package's folders (a stat
    each, ~150 a request) to answer it, for every request, a replay's included.
 6. A DynamoDB AttributeValue already in its wire form (a dict of S, N, M, L...) is serialized
-   directly: moto's shape-driven serializer asks ~10 alias providers for each of its ~10 members,
-   for every attribute of every item, ~30 % of the server's CPU on the suite's requests. The same
+   directly: moto's shape-driven serializer asks six alias providers (twice) for each of its ten
+   members, for every attribute of every item, ~30 % of the server's busy samples on the suite's
+   requests (py-spy; docs/moto-upstream-note.md item 7). The same
    JSON (devstack/tests/test_moto_patches.py compares both on generated attribute values).
 """
 
