@@ -7,6 +7,7 @@ import sys
 from botocore.config import Config as BotocoreConfig
 from django.conf import settings
 from django.core.files.storage import default_storage
+from storages.utils import ReadBytesWrapper, clean_name, is_seekable
 
 from gallery.domain.errors import TooLarge, Unavailable
 from gallery.storage import clients
@@ -71,6 +72,26 @@ class PhotoStorage(_s3_storage_class()):
                 )
             self._connections.connection = connection
         return connection
+
+    def _save(self, name, content):
+        """The PutObject that django-storages' own `_save` makes for an object below its transfer
+        config's multipart threshold (every object this site writes), sent straight from the
+        client: its `upload_fileobj` wraps that one request in s3transfer's transfer manager and a
+        boto3 Object resource built for the call, twice the client's CPU of a 30 KB write (8.0 ms
+        against 3.8; a photo is ~15 writes). Same key, body and headers; a larger or compressed
+        object is django-storages'."""
+        size = getattr(content, "size", None)
+        if self.gzip or size is None or size >= self.transfer_config.multipart_threshold:
+            return super()._save(name, content)
+        cleaned_name = clean_name(name)
+        key = self._normalize_name(cleaned_name)
+        parameters = self._get_write_parameters(key, content)
+        if is_seekable(content):
+            content.seek(0)
+        self.connection.meta.client.put_object(
+            Bucket=self.bucket_name, Key=key, Body=ReadBytesWrapper(content), **parameters
+        )
+        return cleaned_name
 
     def get_object_parameters(self, name):
         params = super().get_object_parameters(name)

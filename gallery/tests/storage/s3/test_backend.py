@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 import pytest
+from boto3.s3.transfer import TransferConfig
+from django.core.files.storage import default_storage, storages
 
 from gallery.storage.s3 import objects
 
@@ -75,3 +77,24 @@ def run(child):
     done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
+
+
+@pytest.mark.parametrize(
+    "threshold", [64 * 1024 * 1024, 1024], ids=["one PutObject", "django-storages' transfer"]
+)
+def test_an_object_is_stored_alike_below_and_past_the_multipart_threshold(aws, threshold, monkeypatch):
+    """Below the threshold (every object this site writes) the backend sends PutObject itself;
+    past it, django-storages' upload_fileobj: the same bytes and headers either way."""
+    monkeypatch.setattr(storages["default"], "transfer_config", TransferConfig(multipart_threshold=threshold))
+    body = bytes(range(256)) * 16  # 4 KB: past the small threshold
+    display, original = f"photos/{'c' * 32}/display.jpg", f"photos/{'c' * 32}/original.png"
+    for key in (display, original):
+        objects.save(key, body)
+
+    for key in (display, original):
+        assert aws.s3.get_object(Bucket=default_storage.bucket_name, Key=key)["Body"].read() == body
+    assert (aws.head(display)["ContentType"], aws.head(display)["CacheControl"]) == (
+        "image/jpeg",
+        "max-age=31536000, immutable",
+    )
+    assert aws.head(original)["ContentDisposition"] == f'attachment; filename="photo-{"c" * 32}.png"'
