@@ -17,6 +17,10 @@ changed; its own code still parses, checks and answers every request.
    members, for every attribute of every item, ~30 % of the server's busy samples on the suite's
    requests (py-spy; docs/moto-upstream-note.md item 7). The same
    JSON (devstack/tests/test_moto_patches.py compares both on generated attribute values).
+7. A new DynamoDB item's size is checked once: moto's `LimitedSizeDict.__setitem__` adds up the
+   size of every attribute already set before each one it sets (quadratic in the attributes, ~6 %
+   of the server's busy samples on the web views' tests). The same limit on the same sum; an
+   update of one attribute is still checked by moto's own code.
 """
 
 import copy
@@ -173,6 +177,30 @@ def _attribute_value(serializer, wrapper, value, members):
             serializer._serialize(wrapper, member_value, member, name)
 
 
+def item_size_checked_once():
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+    from moto.dynamodb.models.utilities import bytesize
+
+    original = Item.__init__
+
+    def __init__(self, hash_key, range_key, attrs):
+        self.hash_key = hash_key
+        self.range_key = range_key
+        values = {key: DynamoType(value) for key, value in attrs.items()}
+        # moto's last __setitem__ check, made once: the whole item against its limit.
+        if sum(bytesize(key) + value.size() for key, value in values.items()) > ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        self.attrs = LimitedSizeDict(values)  # its constructor's update() checks nothing
+
+    __init__.__wrapped__ = original
+    # Why: a new item's size was summed again before each of its attributes (quadratic).
+    Item.__init__ = __init__
+
+
+ITEM_SIZE_LIMIT = 405000  # moto's (LimitedSizeDict): between DynamoDB's measured 409 and 410 KB
+
+
 def _check_moto_version():
     from importlib.metadata import version
 
@@ -193,3 +221,4 @@ def patch_moto(store):
     fast_queries()
     backend_lookup_once()
     fast_attribute_values()
+    item_size_checked_once()

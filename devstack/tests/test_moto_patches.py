@@ -1,11 +1,14 @@
 """devstack/moto_patches.py's serializer shortcut: DynamoDB answers carry the same JSON as moto's
-own shape-driven serializer writes, for any attribute values (the other patches are exercised by
-every test that talks to the local stack, and measured by bench/local_stack.py)."""
+own shape-driven serializer writes, for any attribute values; its item-size check: the same items
+made, the same ones refused (the other patches are exercised by every test that talks to the local
+stack, and measured by bench/local_stack.py)."""
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from moto.core.serialize import BaseJSONSerializer, XFormedAttributePicker, get_serializer_class
 from moto.core.utils import get_service_model
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
 from devstack import moto_patches
 
@@ -66,5 +69,34 @@ def test_a_page_of_items_is_written_as_moto_writes_it(items, last):
     result = {"Items": items, "Count": len(items), "ScannedCount": len(items), "LastEvaluatedKey": last}
 
     plain, fast = both("Query", result)
+
+    assert fast == plain
+
+
+def made(attributes):
+    """The attributes of the item moto makes of `attributes`, or the error it refuses them with."""
+    try:
+        return dict(Item(DynamoType({"S": "key"}), None, attributes).attrs)
+    except ItemSizeTooLarge as error:
+        return type(error)
+
+
+# Around moto's limit: up to four long strings, a number and a map beside them.
+LONG_STRINGS = st.builds(lambda size: {"S": "x" * size}, st.integers(0, 210_000))
+LARGE_ITEMS = st.dictionaries(NAMES, st.one_of(LONG_STRINGS, ATTRIBUTE_VALUES), min_size=1, max_size=5)
+
+
+@settings(deadline=None)  # moto's own check of a 400 KB item is slow: what the patch is for
+@given(attributes=LARGE_ITEMS)
+@example(attributes={"a": {"S": "x" * 404_999}})  # 405 000 bytes with its name: the largest made
+@example(attributes={"a": {"S": "x" * 405_000}})
+def test_an_item_is_made_or_refused_as_moto_makes_or_refuses_it(attributes):
+    original = Item.__init__
+    plain = made(attributes)
+    try:
+        moto_patches.item_size_checked_once()
+        fast = made(attributes)
+    finally:
+        Item.__init__ = original
 
     assert fast == plain
