@@ -23,6 +23,7 @@ BENCHES = {
     "renditions.py": "Every size (400 WEBP",
     "page_weight.py": "| home | 390x844@3 |",
     "presign.py": "presigned URLs (private), from the cache",
+    "s3_writes.py": "| card (30 KB) | PhotoStorage._save (one PutObject) |",
     "zip_memory.py": "## Peak memory of a streamed zip (fresh process per row)",
     "feed.py": "| follows the two below the limit | ",
     "server_calls.py": "| home page | none |",
