@@ -177,6 +177,9 @@ def _attribute_value(serializer, wrapper, value, members):
             serializer._serialize(wrapper, member_value, member, name)
 
 
+ITEM_SIZE_LIMIT = 405000  # moto's (LimitedSizeDict): between DynamoDB's measured 409 and 410 KB
+
+
 def item_size_checked_once():
     from moto.dynamodb.exceptions import ItemSizeTooLarge
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
@@ -196,9 +199,6 @@ def item_size_checked_once():
     __init__.__wrapped__ = original
     # Why: a new item's size was summed again before each of its attributes (quadratic).
     Item.__init__ = __init__
-
-
-ITEM_SIZE_LIMIT = 405000  # moto's (LimitedSizeDict): between DynamoDB's measured 409 and 410 KB
 
 
 def _check_moto_version():
