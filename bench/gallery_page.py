@@ -69,8 +69,14 @@ def seed(stack, start, stop):
                 batch.put_item(Item=card)
 
 
+def driver(connections):
+    """What load() drives the pages with, as the benches print it beside their figures."""
+    return f"wrk: 1 thread, {connections} connections" if shutil.which("wrk") else "1 Python client"
+
+
 def load(url, seconds, connections):
-    """wrk when it is installed, else a bounded loop of sequential requests from Python."""
+    """wrk when it is installed, else a bounded loop of sequential requests from Python (its own
+    CPU competes with the servers on a small machine: requests/s and ratios are not wrk's)."""
     if shutil.which("wrk"):
         return wrk(url, seconds, connections)
     parsed = urllib.parse.urlsplit(url)
@@ -147,8 +153,7 @@ def main(argv=None):
         os.environ["PHOTOSHARE_MEDIA_URL_CACHE_URL"] = "dummycache://"
     print(f"Machine: {machine()}; Python {sys.version.split()[0]}")
     print(f"Command: bench/gallery_page.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
-    driver = f"wrk: 1 thread, {args.connections} connections" if shutil.which("wrk") else "1 Python client"
-    print(f"{driver}, {args.seconds} s per row; gunicorn: 2 sync workers")
+    print(f"{driver(args.connections)}, {args.seconds} s per row; gunicorn: 2 sync workers")
     print("Presigned URL cache:", "off (--no-url-cache)" if args.no_url_cache else "as configured")
 
     rows, seeded, pages, top = [], 0, {}, None

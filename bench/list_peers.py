@@ -2,7 +2,7 @@
 number of cards (24), the same gunicorn (2 sync workers) and load generator, interleaved rounds.
 
     .venv/bin/python bench/list_peers.py [--rounds 5] [--seconds 4] [--quick] [--force]
-    (wrk from apt, else a Python client; refuses to record above a load average of 1.5)
+    (refuses to record above a load average of 1.5, or without wrk: apt-get install wrk)
 
 photologue 3.20 needs Django < 6.1, so it runs from a venv of its own, made on first use in
 .local/bench-photologue from bench/peer-requirements.txt (PyPI; remade when that file changes).
@@ -20,6 +20,7 @@ import argparse
 import hashlib
 import importlib.metadata
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from _common import machine, table
 from _stack import Client, Stack
-from gallery_page import load, seed, server_side
+from gallery_page import driver, load, seed, server_side
 
 from devstack.gunicorn_site import GunicornSite
 
@@ -189,10 +190,15 @@ def main(argv=None):
     load_now = os.getloadavg()[0]
     if load_now > MAX_LOAD and not (args.quick or args.force):
         sys.exit(f"load average {load_now:.1f} > {MAX_LOAD}: figures would not be worth recording (--force)")
+    if not shutil.which("wrk") and not (args.quick or args.force):
+        # The Python client takes a core from the two servers and sends one request at a time: the
+        # same quiet machine gave the photo page 2.12x with wrk and 1.56x without (docs/benchmarks.md).
+        sys.exit("wrk is not installed (apt-get install wrk): figures would not be worth recording (--force)")
     python = peer_python()
     version, peer_django = peer_versions(python)
     print(f"Machine: {machine()}; Python {sys.version.split()[0]}")
     print(f"Command: bench/list_peers.py {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
+    print(f"Load generator: {driver(args.connections)}; gunicorn: 2 sync workers a side")
     versions = {name: importlib.metadata.version(name) for name in ("Django", "gunicorn", "boto3", "moto")}
     print("Versions:", ", ".join(f"{name} {number}" for name, number in versions.items()), end="")
     print(f", django-photologue {version} (Django {peer_django}, {PEER_VENV.relative_to(ROOT)})")
