@@ -45,9 +45,10 @@ PEER_VENV = ROOT / ".local" / "bench-photologue"
 # prefix of this run's own and expire by themselves (nothing is flushed).
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 CACHED = "photoshare home page, list pages in Redis"
-# The same with PHOTOSHARE_LIST_GENERATION_SECONDS=1: the generation trusted for 1 s, no round trip
+# As deployed (deploy/instance/configure_env.py): PHOTOSHARE_LIST_GENERATION_SECONDS=1, the generation
+# trusted for 1 s (a browser's own writes still show at once: gallery/web/list_writes.py), no round trip
 # to Redis on a page the process has seen (another instance's write shows within 1 s).
-TRUSTED = "photoshare home page, list pages in Redis, generation trusted 1 s"
+TRUSTED = "photoshare home page, list pages in Redis, generation trusted 1 s (as deployed)"
 PHOTO_PAGE, PEER_PHOTO_PAGE = "photoshare photo page", "photologue PhotoDetailView"
 CACHED_PHOTO_PAGE = "photoshare photo page, list pages in Redis"  # its previous/next from the cache
 PEER_PHOTO = "/photologue/photo/photo-0/"

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # First: every log line a request causes carries its id (gallery/web/requestid.py).
     "gallery.web.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A browser's writes show on its next list pages on any process (gallery/web/list_writes.py).
+    "gallery.web.list_writes.ListWritesMiddleware",
     # Django's Content-Security-Policy (settings below), and inside it the media storage's origins.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "gallery.web.csp.StorageSourcesMiddleware",
@@ -263,7 +265,7 @@ PHOTOSHARE_LIST_INDEX_LAG_SECONDS = env.float("PHOTOSHARE_LIST_INDEX_LAG_SECONDS
 # How long a process trusts the list pages' generation it read (listcache): 0 asks the cache once a
 # request (every write, anywhere, shows on the next page); 1 saves that round trip on most pages,
 # and a write from another process or instance may then take up to 1 s to show (this process's own
-# writes still show at once).
+# writes still show at once, and a browser's own, by a cookie: gallery/web/list_writes.py).
 PHOTOSHARE_LIST_GENERATION_SECONDS = env.float("PHOTOSHARE_LIST_GENERATION_SECONDS", default=0.0)
 
 STORAGES = {

@@ -130,6 +130,10 @@ def env_values(environ, database_url, secret_key, ssl_ca=""):
         "DJANGO_CACHE_URL": shared_cache,
         "PHOTOSHARE_MEDIA_URL_CACHE_URL": shared_cache,
         "PHOTOSHARE_LIST_CACHE_URL": shared_cache,
+        # A process trusts the list pages' generation for 1 s: most pages then make no round trip
+        # to Redis; another visitor's write shows within 1 s (the lists index lags about as much),
+        # a browser's own at once (gallery/web/list_writes.py).
+        "PHOTOSHARE_LIST_GENERATION_SECONDS": "1",
         "DATABASE_URL": database_url,
         **({"DATABASE_SSL_CA": ssl_ca} if ssl_ca else {}),
         "AWS_REGION": environ["PHOTOSHARE_REGION"],

@@ -18,7 +18,9 @@ know which lists a write touched, which keeps the rule in one place.
   after any write of this process: a process always sees its own writes on its next page. With
   PHOTOSHARE_LIST_GENERATION_SECONDS > 0 (default 0: asked on every request), a process trusts
   the generation it read for that long: a write from another process or instance then shows
-  within that many seconds; its own writes still show at once.
+  within that many seconds; its own writes still show at once, and so do a browser's: a request
+  that wrote sends back the new generation in a cookie (WRITTEN_COOKIE, as long-lived as the
+  trust), and a request bearing a generation other than the trusted one asks the cache.
 """
 
 import contextvars
@@ -58,15 +60,43 @@ _seen_lock = threading.Lock()
 # requests for that long (_last).
 _writes = 0
 _last = None
+# The cookie that carries a browser's last write to whichever process serves its next requests
+# (gallery/web/list_writes.py sets and reads it).
+WRITTEN_COOKIE = "lists_written"
+
+
+@dataclasses.dataclass
+class _InRequest:
+    known: tuple = None  # the generation this request's pages are of, once asked (as _last)
+    wanted: str = None  # the generation the browser's last write set (its cookie), if any
+    written: str = None  # the generation a write of this request set
+
+
 _request = contextvars.ContextVar("list_generation", default=None)
 
 
 @receiver(request_started, dispatch_uid="photoshare-list-generation-start")
 @receiver(request_finished, dispatch_uid="photoshare-list-generation-end")
 def _new_request(signal, **kwargs):
-    # [] until the request's first page asks; None outside a request (the worker, the shell,
-    # a management command): asked on every page there.
-    _request.set([] if signal is request_started else None)
+    # None outside a request (the worker, the shell, a management command): asked on every page.
+    _request.set(_InRequest() if signal is request_started else None)
+
+
+def browser_wrote(generation):
+    """This request's browser wrote lately, setting `generation` (its cookie): a generation this
+    process trusts is used only if it is that one (else it is asked: the write may be newer)."""
+    in_request = _request.get()
+    if in_request is not None:
+        in_request.wanted = generation
+
+
+def written_in_request():
+    """The generation a write of this request set, for the browser's cookie, and how long the
+    cookie is worth keeping (the trust's seconds); None when no process trusts a generation."""
+    in_request = _request.get()
+    if in_request is None or in_request.written is None or settings.PHOTOSHARE_LIST_GENERATION_SECONDS <= 0:
+        return None
+    return in_request.written, settings.PHOTOSHARE_LIST_GENERATION_SECONDS
 
 
 def _cache():
@@ -108,10 +138,10 @@ def _generation(cache, now):
     """The current generation: the one this request (or, within PHOTOSHARE_LIST_GENERATION_SECONDS,
     this process) read, unless this process wrote since; else asked of the cache."""
     in_request = _request.get()
-    if in_request and in_request[0][2] == _writes:
-        return in_request[0][0]
+    if in_request is not None and in_request.known is not None and in_request.known[2] == _writes:
+        return in_request.known[0]
     last = _last
-    if last is not None and last[2] == _writes and _trusted(last, now):
+    if last is not None and last[2] == _writes and _trusted(last, now) and _wanted(last, in_request):
         _keep(last, in_request)
         return last[0]
     writes = _writes  # before asking: a write made meanwhile makes this answer unusable
@@ -124,10 +154,14 @@ def _trusted(known, now):
     return 0 <= now - known[1] < settings.PHOTOSHARE_LIST_GENERATION_SECONDS
 
 
+def _wanted(known, in_request):
+    return in_request is None or in_request.wanted in (None, known[0])
+
+
 def _keep(known, in_request):
     global _last
     if in_request is not None:
-        in_request[:] = [known]
+        in_request.known = known
     _last = known
 
 
@@ -136,8 +170,9 @@ def forget_generation():
     global _last
     with _seen_lock:
         _last = None
-    if _request.get():
-        _request.set([])
+    in_request = _request.get()
+    if in_request is not None:
+        in_request.known = None
 
 
 def _seen_page(page_key, now):
@@ -187,7 +222,10 @@ def after_write(http_response, **kwargs):
     if http_response.status_code >= 300:
         return  # refused (a failed condition, a cancelled transaction): nothing changed
     try:
-        new_generation()
+        generation = new_generation()
+        in_request = _request.get()
+        if in_request is not None and generation is not None:
+            in_request.written = generation  # for the browser's cookie (written_in_request)
     except Exception:  # the write succeeded; pages expire after PAGE_SECONDS
         logger.warning("List page cache not told of a write", exc_info=True)
     finally:

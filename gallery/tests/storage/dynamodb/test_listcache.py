@@ -290,3 +290,42 @@ def test_a_trusted_generation_still_shows_this_processs_own_writes_at_once(a_req
     writer.join()
     with a_request():
         assert titles(table.list_page(FEED)) == ["Photo 2", "Harbour"]
+
+
+def test_a_trusted_generation_still_shows_a_browser_its_own_write_made_on_another_instance(
+    a_request, table, clock, settings, monkeypatch, generation_reads
+):
+    settings.PHOTOSHARE_LIST_GENERATION_SECONDS = 1
+    table.put_photo(make_photo(1))
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 1"]
+    with a_request():  # the browser's request served by another instance: its cookie's value
+        another_instance_puts(table, make_photo(2), monkeypatch)
+        cookie, seconds = listcache.written_in_request()
+    assert seconds == 1
+    clock.now += 0.5
+    asked = len(generation_reads)
+
+    with a_request():  # another visitor, within the second: the trusted generation, stale
+        assert titles(table.list_page(FEED)) == ["Photo 1"]
+    assert len(generation_reads) == asked
+    with a_request():  # the writer's browser, bearing its cookie: asked, and its write shows
+        listcache.browser_wrote(cookie)
+        assert titles(table.list_page(FEED)) == ["Photo 2", "Photo 1"]
+    assert len(generation_reads) == asked + 1
+
+
+def test_a_cookie_of_an_unknown_generation_costs_a_round_trip_and_changes_no_page(
+    a_request, table, clock, settings, generation_reads
+):
+    settings.PHOTOSHARE_LIST_GENERATION_SECONDS = 1
+    table.put_photo(make_photo(1))
+    with a_request():
+        assert titles(table.list_page(FEED)) == ["Photo 1"]
+    asked = len(generation_reads)
+
+    for _ in range(2):
+        with a_request():
+            listcache.browser_wrote("12.000000:forged")
+            assert titles(table.list_page(FEED)) == ["Photo 1"]
+    assert len(generation_reads) == asked + 2
