@@ -13,6 +13,21 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+# A timing measured above this 1-minute load average is no record: other work skews the ratios.
+RECORD_MAX_LOAD = 1.5
+
+
+def refuse_if_loaded(allowed):
+    """Exit, saying why, when the machine is too busy for a figure worth recording, unless
+    `allowed` (the bench's --quick or --force). The load now, for the bench to print."""
+    load = os.getloadavg()[0]
+    if load > RECORD_MAX_LOAD and not allowed:
+        sys.exit(
+            f"load average {load:.1f} > {RECORD_MAX_LOAD}: figures would be no record (--force runs anyway)"
+        )
+    return load
+
+
 def machine():
     """`nproc`, the CPU model and the RAM, for the header of every result."""
     model = "unknown CPU"

@@ -1,7 +1,8 @@
 """Direct uploads end to end: how long a photo takes from the complete (202) to "ready", and how
 long the request the app still serves takes, against the inline upload of the same file.
 
-    .venv/bin/python bench/direct_upload.py --photos 10
+    .venv/bin/python bench/direct_upload.py --photos 10 [--force]
+    .venv/bin/python bench/direct_upload.py --quick      (2 photos of 2 MP: CI's smoke run, no figure)
 
 Starts its own stack (bench/_stack.py: moto, SQLite, gunicorn) and one `manage.py worker`. Each
 12 MP JPEG is: POST /api/uploads/ (timed), the file POSTed to moto's S3 with the signed fields (the
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 import requests
-from _common import machine, photo_like, table
+from _common import machine, photo_like, refuse_if_loaded, table
 from _stack import Client, Stack
 
 POLL_SECONDS = 0.05
@@ -63,12 +64,19 @@ def direct(client, data, title):
     }
 
 
-def main():
-    parser = argparse.ArgumentParser()
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=10)
-    arguments = parser.parse_args()
-    print(machine(), f"· load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
-    files = [jpeg((4000, 3000), seed) for seed in range(arguments.photos)]
+    parser.add_argument("--quick", action="store_true", help="2 photos of 2 MP (CI's smoke run)")
+    parser.add_argument("--force", action="store_true", help="run above load 1.5 (figures no record)")
+    arguments = parser.parse_args(argv)
+    print(f"Command: bench/direct_upload.py {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
+    print(f"Machine: {machine()}")
+    refuse_if_loaded(arguments.quick or arguments.force)
+    size = (1600, 1200) if arguments.quick else (4000, 3000)
+    if arguments.quick:
+        arguments.photos = 2
+    files = [jpeg(size, seed) for seed in range(arguments.photos)]
     with Stack() as stack:
         # Production settings (bench.instrument's timing hooks are not needed here), over plain HTTP.
         os.environ.update(
@@ -96,7 +104,9 @@ def main():
             worker.wait(timeout=60)
     rows = [(phase, f"{statistics.median(run[phase] for run in runs):.0f}") for phase in runs[0]]
     rows.append(("inline POST /upload/ (same files, for comparison)", f"{statistics.median(inline):.0f}"))
-    print(f"\n{arguments.photos} photos, 12 MP JPEG ({len(files[0]) / 1e6:.1f} MB), medians in ms:\n")
+    megapixels = size[0] * size[1] / 1e6
+    described = f"{megapixels:.0f} MP JPEG ({len(files[0]) / 1e6:.1f} MB)"
+    print(f"\n{arguments.photos} photos, {described}, medians in ms:\n")
     print(table(["step", "ms"], rows))
     print(f"\nslowest complete to ready: {max(run['complete to ready'] for run in runs):.0f} ms")
 

@@ -21,10 +21,9 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from _common import machine, table
+from _common import machine, refuse_if_loaded, table
 from _stack import Stack
 
-MAX_LOAD = 1.5
 PHOTOS_EACH = 40  # public photos per author, older than the measured upload
 
 
@@ -119,17 +118,15 @@ def page_times(reader, rounds):
     return rows
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--quick", action="store_true", help="2, 10 and 1 001 followers, 1 round (CI)")
     parser.add_argument("--force", action="store_true", help="run above the load limit (not for recording)")
-    arguments = parser.parse_args()
-    load = os.getloadavg()[0]
-    print(f"Command: bench/feed.py {' '.join(sys.argv[1:])}".rstrip())
+    arguments = parser.parse_args(argv)
+    print(f"Command: bench/feed.py {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
     print(machine(), file=sys.stderr)
-    if load > MAX_LOAD and not (arguments.quick or arguments.force):
-        sys.exit(f"load average {load:.1f} > {MAX_LOAD}: figures would not be worth recording (--force)")
+    refuse_if_loaded(arguments.quick or arguments.force)
     # --quick: CI's smoke run, one author above FANOUT_LIMIT (1 000) still, to run the wide path.
     sizes = (2, 10, 1001) if arguments.quick else (10, 1000, 100_000)
     rounds = 1 if arguments.quick else arguments.rounds

@@ -28,7 +28,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _common import Profile, machine, table
+from _common import Profile, machine, refuse_if_loaded, table
 from _stack import Client, Stack, backend_calls, server_timing
 
 LEVELS = (100, 1_000, 10_000)
@@ -145,6 +145,7 @@ def main(argv=None):
     parser.add_argument("--profile", type=int, default=0, metavar="SECONDS", help="py-spy at 100 photos")
     parser.add_argument("--no-url-cache", action="store_true", help="sign every URL on every view")
     parser.add_argument("--quick", action="store_true", help="100 photos, 1 s per row (CI smoke run)")
+    parser.add_argument("--force", action="store_true", help="run above load 1.5 (figures no record)")
     args = parser.parse_args(argv)
     levels, replays, samples = LEVELS, (False, True), 20
     if args.quick:
@@ -153,6 +154,7 @@ def main(argv=None):
         os.environ["PHOTOSHARE_MEDIA_URL_CACHE_URL"] = "dummycache://"
     print(f"Machine: {machine()}; Python {sys.version.split()[0]}")
     print(f"Command: bench/gallery_page.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
+    refuse_if_loaded(args.quick or args.force)
     print(f"{driver(args.connections)}, {args.seconds} s per row; gunicorn: 2 sync workers")
     print("Presigned URL cache:", "off (--no-url-cache)" if args.no_url_cache else "as configured")
 

@@ -29,7 +29,7 @@ import textwrap
 import uuid
 from pathlib import Path
 
-from _common import machine, table
+from _common import machine, refuse_if_loaded, table
 from _stack import Client, Stack
 from gallery_page import driver, load, seed, server_side
 
@@ -37,7 +37,6 @@ from devstack.gunicorn_site import GunicornSite
 
 CARDS = 24
 PHOTOS = 100
-MAX_LOAD = 1.5
 ROOT = Path(__file__).resolve().parent.parent
 PEER_REQUIREMENTS = ROOT / "bench" / "peer-requirements.txt"
 PEER_VENV = ROOT / ".local" / "bench-photologue"
@@ -190,9 +189,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.seconds = 2, 2
-    load_now = os.getloadavg()[0]
-    if load_now > MAX_LOAD and not (args.quick or args.force):
-        sys.exit(f"load average {load_now:.1f} > {MAX_LOAD}: figures would not be worth recording (--force)")
+    refuse_if_loaded(args.quick or args.force)
     if not shutil.which("wrk") and not (args.quick or args.force):
         # The Python client takes a core from the two servers and sends one request at a time: the
         # same quiet machine gave the photo page 2.12x with wrk and 1.56x without (docs/benchmarks.md).

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import machine, median_ms, table
+from _common import machine, median_ms, refuse_if_loaded, table
 
 from devstack.local_app import SNAPSHOT_EVERY
 from devstack.local_aws import MotoServer, create_photo_store, free_port
@@ -293,7 +293,7 @@ def run(kind, server_class, sizes, samples, workdir, deadline=None, seeded=True)
     return rows, restarts
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="300 photos, for CI (smoke run)")
     parser.add_argument("--baseline", action="store_true", help="also plain moto.server (before the fix)")
@@ -303,12 +303,14 @@ def main():
         "--requests", action="store_true", help="fill through requests, not seeded into the recording"
     )
     parser.add_argument("--photo-kb", type=int, default=40, help="each photo's object, KB (default 40)")
-    args = parser.parse_args()
+    parser.add_argument("--force", action="store_true", help="run above load 1.5 (figures no record)")
+    args = parser.parse_args(argv)
     PHOTO_BYTES["size"] = args.photo_kb * 1024
     # --quick: CI's smoke run, one size (the one scripts/tests checks the disk ratio at), few samples.
     sizes = args.sizes or ([300] if args.quick else [100, 1000, 10000])
     samples = 3 if args.quick else 15
     print(f"Machine: {machine()}", flush=True)
+    refuse_if_loaded(args.quick or args.force)
     rows, restarts = [], []
     with tempfile.TemporaryDirectory(prefix="bench-local-stack-") as workdir:
         kinds = [("devstack moto (after)", MotoServer, sizes)]

@@ -47,7 +47,6 @@ TARGETS = {
 }
 # Camera sizes, landscape and portrait: 5, 12, 16 and 12 MP (a phone held upright).
 SIZES = [(2592, 1944), (4000, 3000), (4608, 3456), (3024, 4032)]
-RECORD_MAX_LOAD = 1.5
 LIGHTHOUSE_VERSION = "12.8.2"
 LIGHTHOUSE_DIR = common.ROOT / ".local" / "lighthouse"
 LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -206,10 +205,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     print(f"Command: bench/page_weight.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
     print(f"Machine: {common.machine()}")
-    load = os.getloadavg()[0]
-    if not args.quick and not args.force and load > RECORD_MAX_LOAD:
-        print(f"Refused: 1-minute load {load:.2f} > {RECORD_MAX_LOAD}; figures now would be no record.")
-        return 2
+    load = common.refuse_if_loaded(args.quick or args.force)
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(common.ROOT))
@@ -234,9 +230,9 @@ def main(argv=None):
             "album": f"/albums/{album.id}/",
             "tag": "/tags/bench/",
         }
-        if load > RECORD_MAX_LOAD:
+        if load > common.RECORD_MAX_LOAD:
             print(
-                f"\nNOT A RECORD: load {load:.2f} > {RECORD_MAX_LOAD}"
+                f"\nNOT A RECORD: load {load:.2f} > {common.RECORD_MAX_LOAD}"
                 " (image bytes do not depend on it; LCP does)"
             )
         print("\n| page | viewport | image KiB | image requests | HTML bytes | LCP ms | load |")

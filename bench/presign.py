@@ -1,7 +1,7 @@
 """How much of a list page presigning costs: 24 cards rendered with presigned URLs (the default,
 private bucket) against the same page with plain URLs (PHOTOSHARE_PUBLIC_MEDIA / a CDN).
 
-Run from the repository root:  .venv/bin/python bench/presign.py [--quick]
+Run from the repository root:  .venv/bin/python bench/presign.py [--quick] [--force]
 No AWS is needed: presigning is computed locally by botocore. Prints medians and the ratio.
 """
 
@@ -22,6 +22,7 @@ import django
 
 django.setup()
 
+from _common import machine, refuse_if_loaded  # noqa: E402
 from django.conf import settings as django_settings  # noqa: E402
 from django.core.cache import caches  # noqa: E402
 from django.core.files.storage import storages  # noqa: E402
@@ -81,9 +82,12 @@ def with_storage(querystring_auth):
 
 def main(argv=None):
     global RUNS
-    if "--quick" in (sys.argv[1:] if argv is None else argv):
+    argv = sys.argv[1:] if argv is None else argv
+    if "--quick" in argv:
         RUNS = 5
-    print(f"Command: bench/presign.py {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
+    print(f"Command: bench/presign.py {' '.join(argv)}".rstrip())
+    print(f"Machine: {machine()}")
+    refuse_if_loaded("--quick" in argv or "--force" in argv)
     url_cache = caches[django_settings.PHOTOSHARE_MEDIA_URL_CACHE]
     rows = {}
     for label, signed in (("plain URLs (public bucket / CDN)", False), ("presigned URLs (private)", True)):

@@ -4,8 +4,9 @@ pyvips making the same sizes from one decode (CPU, interleaved rounds, the load 
 every figure), and the peak memory of a fresh process at the default limits.
 
 Run from the repository root:  .venv/bin/python bench/renditions.py [--quick]
-Without --quick it refuses to run above a 1-minute load of 1.5 (no record). The photos are
-synthetic but photo-like (bench/_common.photo_like and the Mandelbrot blend below).
+Without --quick it refuses to run above a 1-minute load of 1.5 (no record; --force runs
+anyway). The photos are synthetic but photo-like (bench/_common.photo_like and the Mandelbrot
+blend below).
 """
 
 import io
@@ -33,9 +34,6 @@ from gallery.imaging.renditions import (
     sources_for,
     uncropped_long_side,
 )
-
-# A figure measured above this 1-minute load is no record: other work skews the CPU ratios.
-RECORD_MAX_LOAD = 1.5
 
 # Every format, 50 MP, all decoded whole if need be: the image work alone, without the site's limits.
 POLICY = ImagePolicy(
@@ -83,10 +81,7 @@ def main(argv=None):
         RUNS, QUICK = 1, True
     print(f"Command: bench/renditions.py {' '.join(argv)}".rstrip())
     print(f"Machine: {common.machine()}")
-    load = os.getloadavg()[0]
-    if "--quick" not in argv and load > RECORD_MAX_LOAD:
-        print(f"Refused: 1-minute load {load:.2f} > {RECORD_MAX_LOAD}; figures now would be no record.")
-        return 2
+    common.refuse_if_loaded("--quick" in argv or "--force" in argv)
     if "--quick" not in argv:
         compare_formats()
     two_sizes_against_pyvips()

@@ -21,7 +21,6 @@ import _common
 
 from devstack.local_aws import MotoServer
 
-MAX_LOAD = 1.5
 SIZES = {"card (30 KB)": 30_000, "display (300 KB)": 300_000}
 
 
@@ -84,9 +83,7 @@ def main(argv=None):
     if args.quick:
         args.rounds, args.writes = 1, 10
     print(f"Command: bench/s3_writes.py {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
-    load = os.getloadavg()[0]
-    if load > MAX_LOAD and not (args.quick or args.force):
-        sys.exit(f"load average {load:.1f} > {MAX_LOAD}: figures would not be worth recording (--force)")
+    _common.refuse_if_loaded(args.quick or args.force)
     print(f"Machine: {_common.machine()}")
     directory = Path(tempfile.mkdtemp(prefix="photoshare-bench-"))
     moto = MotoServer(log=directory / "moto.log").start()

@@ -43,7 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import machine, median_ms, photo_like, table, vm_hwm_mb
+from _common import machine, median_ms, photo_like, refuse_if_loaded, table, vm_hwm_mb
 from PIL import Image, ImageChops, ImageStat
 
 from gallery.imaging.process import SUPPORTED_FORMATS, ImagePolicy, process_image
@@ -277,6 +277,7 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=9, help="interleaved timing rounds per image")
     parser.add_argument("--tasks", type=int, default=16, help="images per method per throughput measurement")
     parser.add_argument("--quick", action="store_true", help="a 2 MP JPEG, 1 round, 2 tasks (CI smoke run)")
+    parser.add_argument("--force", action="store_true", help="run above load 1.5 (figures no record)")
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
@@ -293,6 +294,7 @@ def main(argv=None):
 
     print(f"Machine: {machine()}")
     print(f"Command: bench/thumbnails.py {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
+    refuse_if_loaded(args.quick or args.force)
     versions(args.quick)
     load_before = load_average()
     rounds = 1 if args.quick else 2

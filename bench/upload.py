@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-from _common import Profile, machine, photo_like, table, vm_hwm_mb
+from _common import Profile, machine, photo_like, refuse_if_loaded, table, vm_hwm_mb
 from _stack import Client, Stack, server_timing
 from PIL import Image
 
@@ -148,11 +148,13 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--profile", type=int, default=0, metavar="SECONDS", help="py-spy the uploads too")
     parser.add_argument("--quick", action="store_true", help="2 uploads and the PNG memory rows (< 60 s)")
+    parser.add_argument("--force", action="store_true", help="run above load 1.5 (figures no record)")
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.profile = 2, 0
     print(f"Machine: {machine()}; Python {sys.version.split()[0]}")
     print(f"Command: bench/upload.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
+    refuse_if_loaded(args.quick or args.force)
     with Stack() as stack:
         split(stack, args.runs)
         if args.profile:

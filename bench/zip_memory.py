@@ -21,9 +21,8 @@ import sys
 import time
 import tracemalloc
 
-from _common import ROOT, machine, table, vm_hwm_mb
+from _common import RECORD_MAX_LOAD, ROOT, machine, table, vm_hwm_mb
 
-MAX_RECORD_LOAD = 1.5
 DISTINCT_OBJECTS = 4
 # CI's smoke run: each way once, the multipart one over two parts (streaming.PART_BYTES); no figure.
 QUICK = [("response", 4, 1), ("S3 multipart", 10, 1)]
@@ -146,8 +145,8 @@ def main(argv=None):
     if arguments.child:
         target, count, megabytes = arguments.child
         return child(target, int(count), int(megabytes))
-    if arguments.record and load() > MAX_RECORD_LOAD:
-        sys.exit(f"load average {load():.2f} > {MAX_RECORD_LOAD}: not recording figures from a busy machine")
+    if arguments.record and load() > RECORD_MAX_LOAD:
+        sys.exit(f"load average {load():.2f} > {RECORD_MAX_LOAD}: not recording figures from a busy machine")
     cases = QUICK if arguments.quick else FULL
     if arguments.case:
         cases = [_case(text) for text in arguments.case]
@@ -158,8 +157,8 @@ def main(argv=None):
     print("\n## Peak memory of a streamed zip (fresh process per row)\n")
     print(result)
     if arguments.record:
-        if load() > MAX_RECORD_LOAD:
-            sys.exit(f"load average rose to {load():.2f} > {MAX_RECORD_LOAD} during the run: not recorded")
+        if load() > RECORD_MAX_LOAD:
+            sys.exit(f"load average rose to {load():.2f} > {RECORD_MAX_LOAD} during the run: not recorded")
         with (ROOT / "docs" / "benchmarks.md").open("a") as doc:
             doc.write(f"\n### Zip memory ({time.strftime('%Y-%m-%d')})\n\n{header}\n\n{result}\n")
     return 0

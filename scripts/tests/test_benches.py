@@ -8,6 +8,7 @@ easy-thumbnails and Willow). photologue runs from a venv of its own that bench/l
 on first use (.local/bench-photologue); its smoke test skips until that venv exists.
 """
 
+import importlib
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BENCHES = {
     "gallery_page.py": "| gallery, 100 photos, Query replayed | 24 (48 presigned URLs) | dynamodb 1 |",
+    "direct_upload.py": "| complete to ready |",
     "upload.py": "## Peak RSS (VmHWM) of the one gunicorn worker, MB",
     "thumbnails.py": "| 2 MP JPEG | JPEG",
     "renditions.py": "Every size (400 WEBP",
@@ -66,6 +68,21 @@ def test_peer_bench_runs_quick(script):
     output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     assert result.returncode == 0, f"{script} --quick failed:\n{output}"
     assert expected in result.stdout, result.stdout[-3000:]
+
+
+# The benches that time something: each refuses a record above bench/_common.RECORD_MAX_LOAD.
+TIMING_BENCHES = ("direct_upload", "feed", "gallery_page", "list_peers", "local_stack", "page_weight",
+                  "presign", "renditions", "s3_writes", "thumbnails", "upload")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", TIMING_BENCHES)
+def test_a_timing_bench_records_nothing_on_a_busy_machine(name, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # what a bench sets as it loads stays here
+    bench = importlib.import_module(name)
+    monkeypatch.setattr(os, "getloadavg", lambda: (4.2, 3.0, 2.0))
+    with pytest.raises(SystemExit, match=r"load average 4\.2 > 1\.5: figures would be no record"):
+        bench.main([])
 
 
 def test_the_list_bench_records_nothing_without_wrk(monkeypatch):
