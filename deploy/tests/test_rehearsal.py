@@ -111,6 +111,8 @@ def test_userdata_serves_photoshare_and_a_second_run_changes_nothing(rehearsal):
     password = sign_up_and_confirm(rehearsal, site, f"http://{PUBLIC_IP}")
     site = log_in(Site(rehearsal.port, PUBLIC_IP), password)  # another browser: the password works
     first_photo = upload(site, "Harbour at dusk")
+    # The list cache as deployed trusts its generation for 1 s: a write tells its browser (issue 26).
+    assert "lists_written" in site.cookies
     before = rehearsal.snapshot()
 
     second = rehearsal.run()
