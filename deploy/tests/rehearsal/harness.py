@@ -52,6 +52,7 @@ import email
 import email.policy
 import email.utils
 import fcntl
+import functools
 import grp
 import hashlib
 import json
@@ -193,6 +194,7 @@ def pip_environment():
     return {name: value for name, value in os.environ.items() if name.startswith(passed)}
 
 
+@functools.cache  # environment() asks for it at every run and command of a stage
 def wheelhouse():
     """A directory of wheels of requirements.txt and all it needs, for the instance's python3.12
     (the one rehearsal/bin/dnf installs): resolved and built by its own pip from this machine's
