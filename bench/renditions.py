@@ -3,10 +3,11 @@ whole upload-side image work per photo (process_image: every size and the EXIF f
 pyvips making the same sizes from one decode (CPU, interleaved rounds, the load printed with
 every figure), and the peak memory of a fresh process at the default limits.
 
-Run from the repository root:  .venv/bin/python bench/renditions.py [--quick]
+Run from the repository root:  .venv/bin/python bench/renditions.py [--quick] [--rounds N]
 Without --quick it refuses to run above a 1-minute load of 1.5 (no record; --force runs
-anyway). The photos are synthetic but photo-like (bench/_common.photo_like and the Mandelbrot
-blend below).
+anyway). 7 rounds move a ratio by ~0.05 between runs on a shared 2-CPU machine; --rounds 25
+holds it closer (docs/benchmarks.md, "Issue 26, seventh pass"). The photos are synthetic but
+photo-like (bench/_common.photo_like and the Mandelbrot blend below).
 """
 
 import io
@@ -18,12 +19,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 from PIL import Image, ImageChops, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as common
+from gallery.imaging import process
 from gallery.imaging.process import SUPPORTED_FORMATS, ImagePolicy, _fit, process_image
 from gallery.imaging.renditions import (
     DISPLAY,
@@ -79,6 +82,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if "--quick" in argv:
         RUNS, QUICK = 1, True
+    elif "--rounds" in argv:
+        RUNS = int(argv[argv.index("--rounds") + 1])
     print(f"Command: bench/renditions.py {' '.join(argv)}".rstrip())
     print(f"Machine: {common.machine()}")
     common.refuse_if_loaded("--quick" in argv or "--force" in argv)
@@ -117,6 +122,28 @@ def _ours(data, sources=SOURCES):
         io.BytesIO(data), POLICY, thumbnail_size=400, display_size=1600, sources=sources
     )
     return [processed.display.data, processed.thumbnail.data] + [made.data for made in processed.sources]
+
+
+def _ours_with_libvips_resize(data):
+    """Not the site's code: what the last figure of issue 26 would take. process_image with
+    libvips's vectorised cubic reduce in place of Pillow's scalar resampler for every size after
+    the decode (Pillow still decodes and encodes), so a reader can weigh adding libvips to the
+    worker against the ratio it buys."""
+    import pyvips
+
+    def resized(image, box):
+        if image.mode != "RGB" or image.size == box:
+            return pillow_resized(image, box)
+        image.load()
+        source = image.tobytes()
+        vips = pyvips.Image.new_from_memory(source, image.width, image.height, 3, "uchar")
+        vips = vips.resize(box[0] / image.width, vscale=box[1] / image.height, kernel="cubic")
+        vips = vips.crop(0, 0, min(vips.width, box[0]), min(vips.height, box[1]))
+        return Image.frombuffer("RGB", (vips.width, vips.height), vips.write_to_memory(), "raw", "RGB", 0, 1)
+
+    pillow_resized = process._resized
+    with mock.patch.object(process, "_resized", resized):
+        return _ours(data)
 
 
 def _pyvips(data):
@@ -168,8 +195,9 @@ def _samples():
 
 def two_sizes_against_pyvips():
     """Every size (the JPEG pair and the WebP sources) + EXIF facts (process_image) against
-    pyvips making the same sizes: interleaved rounds (A B A B), CPU time of the process (pyvips's
-    threads included), medians; the load printed with every figure."""
+    pyvips making the same sizes: interleaved rounds (A B C, then C B A), CPU time of the process
+    (pyvips's threads included), medians, and the spread of the rounds' own ratios; the load
+    printed with every figure."""
     try:
         import pyvips
     except ImportError:  # ours alone then, so the bench still runs (CI installs no bench-only package)
@@ -184,14 +212,15 @@ def two_sizes_against_pyvips():
             "gallery.imaging.process": _ours,
             # What the cards' sizes cost: the same without them (issue 26).
             "ours without card sizes": lambda data: _ours(data, VIEWER_SOURCES),
-            **({"pyvips": _pyvips} if pyvips else {}),
+            **({"what if: libvips resizes": _ours_with_libvips_resize, "pyvips": _pyvips} if pyvips else {}),
         }
         samples = {method: [] for method in methods}
         if not QUICK:
             for function in methods.values():
                 function(data)  # warm up
-        for _ in range(RUNS):
-            for method, function in methods.items():
+        for round_ in range(RUNS):
+            order = list(methods.items())
+            for method, function in order if round_ % 2 == 0 else reversed(order):
                 samples[method].append(_timed(lambda function=function, data=data: function(data)))
         cpu = {method: statistics.median(sample[1] for sample in samples[method]) for method in methods}
         for method, function in methods.items():
@@ -199,9 +228,14 @@ def two_sizes_against_pyvips():
             wall = statistics.median(sample[0] for sample in samples[method])
             ratio = f" ({cpu[method] / cpu['pyvips']:.2f}x)" if "pyvips" in cpu else ""
             print(
-                f"  {name}, {method:24} {cpu[method]:5.0f} ms CPU{ratio}, {wall:5.0f} ms wall,"
+                f"  {name}, {method:26} {cpu[method]:5.0f} ms CPU{ratio}, {wall:5.0f} ms wall,"
                 f" {total / 1024:6.0f} KB out; load {os.getloadavg()[0]:.2f}"
             )
+        if "pyvips" in cpu and RUNS >= 4:
+            pairs = zip(samples["gallery.imaging.process"], samples["pyvips"], strict=True)
+            quartiles = statistics.quantiles([ours[1] / peer[1] for ours, peer in pairs], n=4)
+            spread = " / ".join(f"{quartile:.2f}x" for quartile in quartiles)
+            print(f"  {name}, ours ÷ pyvips round by round: quartiles {spread}")
 
 
 def quality_of_every_size(quick=False):
