@@ -98,6 +98,15 @@ class CommentRules:
         users = {user.pk for user in self.users}
         return {cid: w for cid, w in self.written.items() if w[0] in self.expected.photos and w[1] in users}
 
+    def alive_album_comments(self):
+        """{comment id: (album id, author id, text)} of the albums' comments that must be stored."""
+        if "album_written" not in self.__dict__:
+            return {}
+        users = {user.pk for user in self.users}
+        return {
+            cid: w for cid, w in self.album_written.items() if w[0] in self.expected.albums and w[1] in users
+        }
+
     # --- albums' comments ---------------------------------------------------------------------
     def _may_see_album(self, user, want, token):
         if user.is_authenticated and user.pk == want.owner.pk:
@@ -163,10 +172,7 @@ class CommentRules:
     def album_comments_are_where_they_belong(self):
         if "album_written" not in self.__dict__:
             return
-        users = {user.pk for user in self.users}
-        alive = {
-            cid: w for cid, w in self.album_written.items() if w[0] in self.expected.albums and w[1] in users
-        }
+        alive = self.alive_album_comments()
         stored = {}
         for item in invariants.table_by_kind().get("album comment", []):
             comment = store.comment_from_item(item)

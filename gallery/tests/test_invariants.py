@@ -217,13 +217,16 @@ class UseCases(
             trashed = {fact["id"] for fact in json.loads(archive.read("photos.json")) if fact["trashed"]}
             assert trashed == ids_under("trash/")
             assert {"photos.json", "albums.json", "favourites.json", "comments.json"} <= set(names)
+            # Every comment the owner wrote, on a photo or on an album (the other id "").
             exported = {
-                (c["id"], c["photo_id"], c["text"]) for c in json.loads(archive.read("comments.json"))
+                (c["id"], c["photo_id"], c["album_id"], c["text"])
+                for c in json.loads(archive.read("comments.json"))
             }
-            my_comments = self.alive_comments().items()
+            on_photos = self.alive_comments().items()
+            on_albums = self.alive_album_comments().items()
             assert exported == {
-                (cid, pid, text) for cid, (pid, author, text) in my_comments if author == user.pk
-            }
+                (cid, pid, "", text) for cid, (pid, author, text) in on_photos if author == user.pk
+            } | {(cid, "", aid, text) for cid, (aid, author, text) in on_albums if author == user.pk}
         else:
             shown = {name.rsplit("-", 1)[-1].split(".")[0] for name in names}
             assert all(self._sees(user, photo_id) for photo_id in shown), names

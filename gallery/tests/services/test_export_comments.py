@@ -1,5 +1,5 @@
-"""The data export's comments.json: every comment the owner wrote, on anyone's photo, read from
-their COMMENTS# list (one Query a page); and reconcile lists comments written before that list."""
+"""The data export's comments.json: every comment the owner wrote, on anyone's photo or album, read
+from their COMMENTS# list (one Query a page); and reconcile lists comments written before that list."""
 
 import io
 import json
@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 
 from gallery.domain import archives
-from gallery.services import comments, downloads, worker
+from gallery.domain.records import PUBLIC
+from gallery.services import albums, comments, downloads, worker
 from gallery.services.reconcile import find_orphans, remove_orphans
 from gallery.storage.dynamodb import comments as stored
 from gallery.storage.dynamodb import get_connection
@@ -43,6 +44,21 @@ def test_the_export_holds_the_comments_the_owner_wrote_and_no_one_elses(aws, use
         ("id", "photo_id", "album_id", "text", "created", "edited", "hidden")
     )
     assert exported_comments(aws, bob)[0]["text"] == "Bob's own words"
+
+
+def test_the_export_holds_the_owners_album_comments_with_their_album(aws, user, bob):
+    theirs = albums.create(bob, title="Bob's walks", visibility=PUBLIC, comments_open=True)
+    mine = albums.create(user, title="Trip", visibility=PUBLIC, comments_open=True)
+    on_theirs = comments.write(user, theirs, "What a walk")
+    on_mine = comments.write(user, mine, "Day one")
+    comments.write(bob, mine, "Bob's own words")
+
+    exported = exported_comments(aws, user)
+
+    assert [(c["id"], c["photo_id"], c["album_id"], c["text"]) for c in exported] == [
+        (on_theirs.id, "", theirs.id, "What a walk"),
+        (on_mine.id, "", mine.id, "Day one"),
+    ]
 
 
 def test_the_author_list_is_one_query_a_page(aws, user):
