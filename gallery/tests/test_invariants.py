@@ -227,6 +227,15 @@ class UseCases(
             assert exported == {
                 (cid, pid, "", text) for cid, (pid, author, text) in on_photos if author == user.pk
             } | {(cid, "", aid, text) for cid, (aid, author, text) in on_albums if author == user.pk}
+            # Its favourites out of the trash (the FAVS# list), its albums with their photos in order.
+            favourites = {fact["photo_id"] for fact in json.loads(archive.read("favourites.json"))}
+            assert favourites == {
+                pid for pid, want in self.expected.photos.items() if user.pk in want.fans and not want.trashed
+            }
+            albums_json = json.loads(archive.read("albums.json"))
+            assert {fact["id"]: fact["photo_ids"] for fact in albums_json} == {
+                aid: want.members for aid, want in self.expected.albums.items() if want.owner == user
+            }
         else:
             shown = {name.rsplit("-", 1)[-1].split(".")[0] for name in names}
             assert all(self._sees(user, photo_id) for photo_id in shown), names
@@ -666,6 +675,37 @@ def test_a_trash_restore_and_purge_history_keeps_every_invariant(aws, user, bob)
     machine.days_pass_and_the_purge_runs(days=10)
     assert first not in machine.expected.photos
     machine.the_data_model_holds()
+
+
+def test_an_export_is_checked_against_the_model_file_by_file(aws, user, bob):
+    """The export's checks (_check_archive) in one given history, which CI's profile reaches
+    rarely: the owner's photos in an album (not in upload order), a favourite of each user, a
+    comment on a photo and one on an album; the worker builds both users' exports, and every
+    JSON file must be what the model says."""
+    UseCases.stack = [user, bob]
+    machine = UseCases()
+    machine.nobody_blocked_yet()
+    machine.publish(owner=0, title="Harbour", tags="sea", visibility=PUBLIC)
+    machine.publish(owner=0, title="Sunny sunset", tags="sky", visibility=PUBLIC)
+    machine.create_album(owner=0, visibility=PUBLIC)
+    (first, second), [album_id] = list(machine.expected.photos), list(machine.expected.albums)
+    machine._add(album_id, second)
+    machine._add(album_id, first)
+    machine._favourite(first, 0, add=True)
+    machine._favourite(second, 1, add=True)
+
+    def choose(value):
+        return type("Data", (), {"draw": lambda self, strategy: value})()
+
+    machine.switch_album_comments(choose(album_id), open_them=True)
+    machine.comment_on_album(choose(album_id), writer=1, with_link=False, text="nice")
+    machine.comment(choose(first), writer=1, text="좋아요")
+    machine.comment(choose(second), writer=0, text="@bob look")
+    for asker in (0, 1):
+        machine.ask_for_an_archive(None, asker=asker, export=True)
+    machine.run_the_worker()  # checks each export (_check_archive)
+    machine.the_data_model_holds()
+    assert len(machine.alive_album_comments()) == 1 and len(machine.alive_comments()) == 2
 
 
 def test_the_checks_of_a_step_share_one_read_of_the_store():
