@@ -643,6 +643,11 @@ def test_a_restart_of_the_local_stack_keeps_every_invariant(aws, moto_server, us
         moto_server.start()
 
 
+def drawing(value):
+    """A stand-in for a rule's `data` in a given history: every draw is `value`."""
+    return type("Data", (), {"draw": lambda self, strategy: value})()
+
+
 def test_a_trash_restore_and_purge_history_keeps_every_invariant(aws, user, bob):
     """The trash rules in one given history (the machine finds others): a photo in two albums,
     one its cover, favourited by bob, trashed, the other album deleted meanwhile, restored; then
@@ -662,7 +667,7 @@ def test_a_trash_restore_and_purge_history_keeps_every_invariant(aws, user, bob)
     machine._favourite(first, 1, add=True)
     machine.the_data_model_holds()
 
-    choose = type("Data", (), {"draw": lambda self, strategy: first})()
+    choose = drawing(first)
     machine.delete(choose)
     machine.the_data_model_holds()
     albums.delete(albums.changeable(user, gone))
@@ -697,14 +702,10 @@ def test_an_export_is_checked_against_the_model_file_by_file(aws, user, bob):
     machine._add(album_id, first)
     machine._favourite(first, 0, add=True)
     machine._favourite(second, 1, add=True)
-
-    def choose(value):
-        return type("Data", (), {"draw": lambda self, strategy: value})()
-
-    machine.switch_album_comments(choose(album_id), open_them=True)
-    machine.comment_on_album(choose(album_id), writer=1, with_link=False, text="nice")
-    machine.comment(choose(first), writer=1, text="좋아요")
-    machine.comment(choose(second), writer=0, text="@bob look")
+    machine.switch_album_comments(drawing(album_id), open_them=True)
+    machine.comment_on_album(drawing(album_id), writer=1, with_link=False, text="nice")
+    machine.comment(drawing(first), writer=1, text="좋아요")
+    machine.comment(drawing(second), writer=0, text="@bob look")
     for asker in (0, 1):
         machine.ask_for_an_archive(None, asker=asker, export=True)
     machine.run_the_worker()  # checks each export (_check_archive)
